@@ -1,0 +1,182 @@
+//! Source files, byte spans and the line/column index used by every diagnostic.
+//!
+//! Positions are byte offsets into the original text. Lines and columns are
+//! 1-based; columns count Unicode scalar values (as interfaces.md §4 fixes),
+//! so a tab is one column and `é` is one column. A leading BOM is not part of
+//! line 1's columns. `\n`, `\r\n` and a lone `\r` each end a line.
+
+use serde::Serialize;
+
+/// A half-open byte range `[start, end)` into one source's text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub const fn new(start: usize, end: usize) -> Self {
+        Span { start: start as u32, end: end as u32 }
+    }
+
+    /// A zero-width span at `at`.
+    pub const fn point(at: usize) -> Self {
+        Span::new(at, at)
+    }
+
+    pub const fn start(self) -> usize {
+        self.start as usize
+    }
+
+    pub const fn end(self) -> usize {
+        self.end as usize
+    }
+
+    /// The smallest span covering both.
+    #[must_use]
+    pub fn cover(self, other: Span) -> Span {
+        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+    }
+}
+
+/// Identifies one input source within an analysis.
+pub type SourceId = usize;
+
+/// One input file (or standard input) and its text.
+#[derive(Clone, Debug)]
+pub struct Source {
+    pub name: String,
+    pub text: String,
+    index: LineIndex,
+}
+
+impl Source {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        let index = LineIndex::new(&text);
+        Source { name: name.into(), text, index }
+    }
+
+    pub fn line_index(&self) -> &LineIndex {
+        &self.index
+    }
+
+    /// 1-based line and column of a byte offset.
+    pub fn position(&self, offset: usize) -> Position {
+        self.index.position(&self.text, offset)
+    }
+
+    /// The text of a 1-based line without its line terminator.
+    pub fn line_text(&self, line: usize) -> &str {
+        self.index.line_text(&self.text, line)
+    }
+}
+
+/// A 1-based line and column (column in Unicode scalar values).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Byte offsets of line starts; O(lines) memory, O(log lines) lookups.
+#[derive(Clone, Debug, Default)]
+pub struct LineIndex {
+    starts: Vec<u32>,
+    bom: bool,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let bom = text.starts_with('\u{feff}');
+        let mut starts = vec![if bom { 3 } else { 0 }];
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => starts.push((i + 1) as u32),
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push((i + 1) as u32),
+                _ => {}
+            }
+            i += 1;
+        }
+        LineIndex { starts, bom }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    pub fn has_bom(&self) -> bool {
+        self.bom
+    }
+
+    /// Byte offset where a 1-based line starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts[line.clamp(1, self.starts.len()) - 1] as usize
+    }
+
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.starts.partition_point(|&s| s as usize <= offset).max(1);
+        let start = (self.starts[line - 1] as usize).min(offset);
+        let column = text[start..offset].chars().count() + 1;
+        Position { line, column }
+    }
+
+    pub fn line_text<'a>(&self, text: &'a str, line: usize) -> &'a str {
+        if line == 0 || line > self.starts.len() {
+            return "";
+        }
+        let start = self.starts[line - 1] as usize;
+        let end = self.starts.get(line).map_or(text.len(), |&s| s as usize);
+        text[start..end].trim_end_matches(['\n', '\r'])
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lf_crlf_cr_and_mixed_endings() {
+        let text = "a: 1\r\nb: 2\rc: 3\nd: 4";
+        let src = Source::new("t", text);
+        assert_eq!(src.line_index().line_count(), 4);
+        assert_eq!(src.position(text.find('b').unwrap()), Position { line: 2, column: 1 });
+        assert_eq!(src.position(text.find('c').unwrap()), Position { line: 3, column: 1 });
+        assert_eq!(src.position(text.find('4').unwrap()), Position { line: 4, column: 4 });
+        assert_eq!(src.line_text(1), "a: 1");
+        assert_eq!(src.line_text(2), "b: 2");
+    }
+
+    #[test]
+    fn bom_is_not_a_column() {
+        let text = "\u{feff}kind: Service\n";
+        let src = Source::new("t", text);
+        assert_eq!(src.position(text.find('k').unwrap()), Position { line: 1, column: 1 });
+        assert_eq!(src.line_text(1), "kind: Service");
+    }
+
+    #[test]
+    fn columns_count_scalar_values_and_tabs() {
+        let text = "name: \"é\u{1F600}\"\tx: y\n";
+        let src = Source::new("t", text);
+        assert_eq!(src.position(text.find('x').unwrap()), Position { line: 1, column: 12 });
+    }
+
+    #[test]
+    fn offsets_past_the_end_or_inside_a_char_are_clamped() {
+        let text = "é";
+        let src = Source::new("t", text);
+        assert_eq!(src.position(1), Position { line: 1, column: 1 });
+        assert_eq!(src.position(99), Position { line: 1, column: 2 });
+    }
+}

@@ -1,0 +1,146 @@
+//! Tests of the YAML layer: spans, multi-document streams, errors and limits.
+
+use super::*;
+use crate::source::Source;
+
+fn slice<'a>(text: &'a str, node: &Node<'_>) -> &'a str {
+    &text[node.span.start()..node.span.end()]
+}
+
+#[test]
+fn spans_point_at_the_exact_scalar() {
+    let text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: \"web\"\n";
+    let (docs, diags) = parse_all(text);
+    assert!(diags.is_empty(), "{diags:?}");
+    let root = &docs[0].root;
+    let name = root.get("metadata").unwrap().get("name").unwrap();
+    assert_eq!(slice(text, name), "\"web\"");
+    assert_eq!(name.as_scalar(), Some(("web", Style::DoubleQuoted)));
+    let src = Source::new("t", text);
+    let pos = src.position(name.span.start());
+    assert_eq!((pos.line, pos.column), (4, 9));
+}
+
+#[test]
+fn spans_are_bytes_even_after_multibyte_text() {
+    let text = "a: \"héllo wörld 😀\"\nb: target\n";
+    let (docs, _) = parse_all(text);
+    let b = docs[0].root.get("b").unwrap();
+    assert_eq!(slice(text, b), "target");
+}
+
+#[test]
+fn bom_and_crlf() {
+    let text = "\u{feff}a: 1\r\nb: two\r\n---\r\nc: 3\r\n";
+    let (docs, diags) = parse_all(text);
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(docs.len(), 2);
+    assert_eq!(slice(text, docs[0].root.get("b").unwrap()), "two");
+    assert_eq!(slice(text, docs[1].root.get("c").unwrap()), "3");
+}
+
+#[test]
+fn a_syntax_error_spoils_only_its_document() {
+    let text = "a: 1\n---\nb: [1, 2\nc: %oops\n---\nd: 4\n";
+    let (docs, diags) = parse_all(text);
+    assert_eq!(docs.len(), 2, "{docs:?}");
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0].code, CODE_SYNTAX);
+    let src = Source::new("t", text);
+    assert_eq!(src.position(diags[0].span.start()).line, 4);
+    assert_eq!(docs[1].index, 1);
+    assert!(docs[1].root.get("d").is_some());
+}
+
+#[test]
+fn flow_style_and_json() {
+    let text = "{\"kind\": \"Service\", \"spec\": {\"ports\": [{\"port\": 80,},],},}\n";
+    let (docs, diags) = parse_all(text);
+    assert!(diags.is_empty(), "{diags:?}");
+    let port = &docs[0].root.get("spec").unwrap().get("ports").unwrap().as_seq().unwrap()[0];
+    assert_eq!(port.get("port").unwrap().resolve(), Resolved::Int(80));
+}
+
+#[test]
+fn anchors_aliases_and_merge_keys() {
+    let text = "base: &b {app: web, tier: fe}\nsel: *b\nmerged:\n  <<: *b\n  tier: be\n";
+    let (docs, diags) = parse_all(text);
+    assert!(diags.is_empty(), "{diags:?}");
+    let root = &docs[0].root;
+    assert_eq!(root.get("sel").unwrap().get("app").unwrap().as_scalar().unwrap().0, "web");
+    let merged = root.get("merged").unwrap();
+    assert_eq!(merged.get("app").unwrap().as_scalar().unwrap().0, "web");
+    assert_eq!(merged.get("tier").unwrap().as_scalar().unwrap().0, "be");
+}
+
+#[test]
+fn duplicate_keys_are_reported_at_the_second() {
+    let text = "metadata:\n  name: a\n  name: b\n";
+    let (docs, diags) = parse_all(text);
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0].code, CODE_DUPLICATE_KEY);
+    assert_eq!(&text[diags[0].span.start()..diags[0].span.end()], "name");
+    assert_eq!(Source::new("t", text).position(diags[0].span.start()).line, 3);
+    assert_eq!(docs[0].root.get("metadata").unwrap().get("name").unwrap().as_scalar().unwrap().0, "b");
+}
+
+#[test]
+fn billion_laughs_is_bounded() {
+    let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        let prev = i - 1;
+        text.push_str(&format!(
+            "l{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n",
+            p = if prev == 0 { String::new() } else { prev.to_string() }
+        ));
+    }
+    let text = text.replace("*a,", "*a ,").replace("*a]", "*a ]");
+    let (docs, diags) = parse_all(&text);
+    assert!(docs.is_empty());
+    assert!(diags.iter().any(|d| d.code == CODE_LIMIT), "{diags:?}");
+}
+
+#[test]
+fn deep_nesting_is_bounded() {
+    // Flow nesting: the scanner's own bound (255) reports a syntax error.
+    let text = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let (docs, diags) = parse_all(&text);
+    assert!(docs.is_empty());
+    assert_eq!(diags.len(), 1);
+    // Block nesting: our depth limit.
+    let mut text = String::new();
+    for depth in 0..200 {
+        text.push_str(&" ".repeat(depth));
+        text.push_str("a:\n");
+    }
+    let (docs, diags) = parse_all(&text);
+    assert!(docs.is_empty());
+    assert_eq!(diags[0].code, CODE_LIMIT);
+}
+
+#[test]
+fn yaml11_scalars_warn() {
+    let text = "a: yes\nb: \"yes\"\nc: 0777\nd: 80\n";
+    let (_, diags) = parse_all(text);
+    let lines: Vec<_> = diags
+        .iter()
+        .map(|d| (d.code, Source::new("t", text).position(d.span.start()).line))
+        .collect();
+    assert_eq!(lines, vec![(CODE_YAML12, 1), (CODE_YAML12, 3)]);
+}
+
+#[test]
+fn explicit_tags() {
+    let text = "a: !!str 123\nb: !!int \"7\"\n";
+    let (docs, _) = parse_all(text);
+    assert_eq!(docs[0].root.get("a").unwrap().resolve(), Resolved::Str("123"));
+    assert_eq!(docs[0].root.get("b").unwrap().resolve(), Resolved::Int(7));
+}
+
+#[test]
+fn empty_and_comment_only_documents_are_skipped() {
+    let (docs, diags) = parse_all("# nothing\n---\n---\n# still nothing\n");
+    assert!(docs.is_empty());
+    assert!(diags.is_empty());
+}
+
