@@ -5,3 +5,14 @@
 pub mod diag;
 pub mod source;
 pub mod yaml;
+pub mod model;
+pub mod profile;
+pub mod selector;
+pub mod validate;
+pub mod cluster;
+pub mod endpoints;
+pub mod analysis;
+pub mod rules;
+pub mod graph;
+pub mod output;
+pub mod cli;

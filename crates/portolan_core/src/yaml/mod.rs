@@ -531,3 +531,34 @@ pub fn parse_all(text: &str) -> (Vec<Document<'_>>, Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests;
+
+/// A node as JSON, with YAML 1.1 resolution (sigs.k8s.io/yaml's conversion).
+pub fn to_json(node: &Node<'_>) -> serde_json::Value {
+    use serde_json::Value;
+    match &node.kind {
+        Kind::Seq(items) => Value::Array(items.iter().map(to_json).collect()),
+        Kind::Map(entries) => Value::Object(
+            entries
+                .iter()
+                .map(|(k, v)| {
+                    let key = match k.resolve() {
+                        Resolved::Bool(b) => b.to_string(),
+                        Resolved::Int(i) => i.to_string(),
+                        Resolved::Float(f) => f.to_string(),
+                        Resolved::Null => "null".to_owned(),
+                        Resolved::Str(s) => s.to_owned(),
+                        Resolved::Collection => String::new(),
+                    };
+                    (key, to_json(v))
+                })
+                .collect(),
+        ),
+        Kind::Scalar(..) => match node.resolve() {
+            Resolved::Null | Resolved::Collection => Value::Null,
+            Resolved::Bool(b) => Value::Bool(b),
+            Resolved::Int(i) => Value::from(i),
+            Resolved::Float(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+            Resolved::Str(s) => Value::String(s.to_owned()),
+        },
+    }
+}

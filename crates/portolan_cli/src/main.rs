@@ -1,0 +1,121 @@
+//! The native `portolan` binary: the host side of `portolan_core::cli`
+//! (files, directories, stdin, config discovery); everything printed is
+//! produced by the core, byte for byte what the npm CLI prints.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use portolan_core::cli::{ColorChoice, Config, Invocation, Output, execute, parse_args, yaml_to_json};
+use portolan_core::source::Source;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let out = run(&args);
+    let _ = std::io::stdout().write_all(out.stdout.as_bytes());
+    let _ = std::io::stderr().write_all(out.stderr.as_bytes());
+    ExitCode::from(u8::try_from(out.code).unwrap_or(2))
+}
+
+fn run(args: &[String]) -> Output {
+    let mut inv = match parse_args(args) {
+        Ok(inv) => inv,
+        Err(e) => return Output::usage_error(&e),
+    };
+    if !inv.reads_input() {
+        return execute(&inv, Vec::new(), None, None, false);
+    }
+    if inv.paths.is_empty() {
+        if std::io::stdin().is_terminal() {
+            return Output::usage_error("no input: give a PATH, or pipe manifests to standard input");
+        }
+        inv.paths.push("-".to_owned());
+    }
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let (config, config_dir) = match load_config(&inv, &cwd) {
+        Ok(c) => c,
+        Err(e) => return Output::usage_error(&e),
+    };
+    let profile = match &inv.profile {
+        Some(p) => match std::fs::read_to_string(p).map_err(|e| format!("{p}: {e}")).and_then(|t| yaml_to_json(&t).map_err(|e| format!("{p}:{e}"))) {
+            Ok(json) => Some(json),
+            Err(e) => return Output::usage_error(&e),
+        },
+        None => None,
+    };
+    let ignore: Vec<PathBuf> = config.as_ref().map_or_else(Vec::new, |c| c.ignore.iter().map(|i| config_dir.join(i)).collect());
+    let sources = match read_sources(&inv.paths, &ignore) {
+        Ok(s) => s,
+        Err(e) => return Output::usage_error(&e),
+    };
+    let color = match inv.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    execute(&inv, sources, profile.as_deref(), config.as_ref(), color)
+}
+
+/// `--config FILE`, else `.portolan.yaml` (or `.yml`) found upward from `cwd`.
+fn load_config(inv: &Invocation, cwd: &Path) -> Result<(Option<Config>, PathBuf), String> {
+    let path = match &inv.config {
+        Some(p) => Some(PathBuf::from(p)),
+        None => cwd.ancestors().flat_map(|d| [d.join(".portolan.yaml"), d.join(".portolan.yml")]).find(|p| p.is_file()),
+    };
+    let Some(path) = path else { return Ok((None, cwd.to_path_buf())) };
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{shown}: {e}"))?;
+    let json = yaml_to_json(&text).map_err(|e| format!("{shown}:{e}"))?;
+    let config: Config = portolan_core::cli::parse_config(&json).map_err(|e| format!("{shown}: {e}"))?;
+    let dir = path.parent().map_or_else(|| cwd.to_path_buf(), Path::to_path_buf);
+    Ok((Some(config), dir))
+}
+
+fn read_sources(paths: &[String], ignore: &[PathBuf]) -> Result<Vec<Source>, String> {
+    let mut sources = Vec::new();
+    for p in paths {
+        if p == "-" {
+            let mut text = String::new();
+            std::io::stdin().read_to_string(&mut text).map_err(|e| format!("<stdin>: {e}"))?;
+            sources.push(Source::new("<stdin>", text));
+            continue;
+        }
+        let path = Path::new(p);
+        if path.is_dir() {
+            let mut files = Vec::new();
+            walk(path, ignore, &mut files).map_err(|e| format!("{p}: {e}"))?;
+            files.sort();
+            for f in files {
+                sources.push(read_file(&f)?);
+            }
+        } else {
+            sources.push(read_file(path)?);
+        }
+    }
+    Ok(sources)
+}
+
+fn read_file(path: &Path) -> Result<Source, String> {
+    let shown = path.to_string_lossy().replace('\\', "/");
+    let bytes = std::fs::read(path).map_err(|e| format!("{shown}: {e}"))?;
+    let text = String::from_utf8(bytes).map_err(|e| format!("{shown}: not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))?;
+    Ok(Source::new(shown, text))
+}
+
+fn walk(dir: &Path, ignore: &[PathBuf], out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if ignore.iter().any(|i| path.starts_with(i)) {
+            continue;
+        }
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if path.is_dir() {
+            if !name.starts_with('.') && name != "node_modules" {
+                walk(&path, ignore, out)?;
+            }
+        } else if name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".json") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}

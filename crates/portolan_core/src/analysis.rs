@@ -1,0 +1,126 @@
+//! The one entry point: sources plus a cluster profile in, an analysis out
+//! (objects, diagnostics, the completed snapshot), from which graphs, traces
+//! and DNS answers are asked.
+
+use std::collections::BTreeMap;
+
+use crate::cluster::{Cluster, complete};
+use crate::diag::{Diagnostic, Severity};
+use crate::model::{Body, Object, decode_document};
+use crate::profile::{Profile, Resolved};
+use crate::source::Source;
+use crate::yaml::{Limits, parse_stream};
+
+#[derive(Debug)]
+pub struct Analysis {
+    pub sources: Vec<Source>,
+    pub objects: Vec<Object>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub cluster: Cluster,
+    pub profile: Resolved,
+    /// Documents read, per source.
+    pub documents: usize,
+}
+
+/// Options beyond the profile.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub limits: Limits,
+    /// Codes switched off, and severities overridden (from a config file).
+    pub disabled: Vec<String>,
+    pub severities: BTreeMap<String, Severity>,
+}
+
+pub fn analyze(sources: Vec<Source>, profile: &Profile) -> Result<Analysis, String> {
+    analyze_with(sources, profile, &Options::default())
+}
+
+pub fn analyze_with(sources: Vec<Source>, profile: &Profile, options: &Options) -> Result<Analysis, String> {
+    let profile = profile.resolve()?;
+    let mut diagnostics = Vec::new();
+    let mut objects = Vec::new();
+    let mut documents = 0;
+    for (id, source) in sources.iter().enumerate() {
+        parse_stream(id, &source.text, &options.limits, &mut diagnostics, |doc, diags| {
+            documents += 1;
+            decode_document(id, &doc, &profile.profile.namespace, diags, &mut objects);
+        });
+    }
+    crate::validate::validate_all(&objects, &profile, &mut diagnostics);
+    let cluster = complete(&objects, &profile);
+    crate::rules::run(&objects, &cluster, &mut diagnostics);
+    suppress(&objects, &mut diagnostics, options);
+    diagnostics.sort_by(|a, b| {
+        (a.source, a.span.start, a.span.end, a.code, &a.message).cmp(&(b.source, b.span.start, b.span.end, b.code, &b.message))
+    });
+    diagnostics.dedup();
+    Ok(Analysis { sources, objects, diagnostics, cluster, profile, documents })
+}
+
+pub const IGNORE_ANNOTATION: &str = "portolan.dev/ignore";
+
+/// Inline suppressions (`portolan.dev/ignore: CODE[,CODE]`) and the config's
+/// disabled codes and severity overrides.
+fn suppress(objects: &[Object], diags: &mut Vec<Diagnostic>, options: &Options) {
+    let ignored: BTreeMap<(usize, u32), Vec<String>> = objects
+        .iter()
+        .filter_map(|o| {
+            let v = o.meta.annotations.get(IGNORE_ANNOTATION)?;
+            let codes = v
+                .split(|c: char| c == ',' || c.is_whitespace())
+                .map(str::trim)
+                .take_while(|c| !c.is_empty() && !c.starts_with('#'))
+                .map(str::to_owned)
+                .collect();
+            Some(((o.source, o.span.start), codes))
+        })
+        .collect();
+    diags.retain(|d| {
+        if options.disabled.iter().any(|c| c == d.code) {
+            return false;
+        }
+        !enclosing(objects, d).is_some_and(|o| {
+            ignored.get(&(o.source, o.span.start)).is_some_and(|codes| codes.iter().any(|c| c == d.code))
+        })
+    });
+    for d in diags.iter_mut() {
+        if let Some(s) = options.severities.get(d.code) {
+            d.severity = *s;
+        }
+    }
+}
+
+/// The object whose document span contains a diagnostic (objects are in
+/// source order, so this is a binary search).
+pub fn enclosing<'o>(objects: &'o [Object], d: &Diagnostic) -> Option<&'o Object> {
+    let i = objects.partition_point(|o| (o.source, o.span.start) <= (d.source, d.span.start));
+    let o = objects.get(i.checked_sub(1)?)?;
+    (o.source == d.source && d.span.end <= o.span.end).then_some(o)
+}
+
+impl Analysis {
+    pub fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+    }
+
+    /// Objects by kind, for the summary (unknown kinds are counted too).
+    pub fn kinds(&self) -> BTreeMap<String, usize> {
+        let mut m = BTreeMap::new();
+        for o in &self.objects {
+            *m.entry(o.kind.value.clone()).or_insert(0) += 1;
+        }
+        m
+    }
+
+    pub fn unknown_kinds(&self) -> usize {
+        self.objects.iter().filter(|o| matches!(o.body, Body::Other)).count()
+    }
+
+    pub fn object(&self, index: usize) -> &Object {
+        &self.objects[index]
+    }
+}

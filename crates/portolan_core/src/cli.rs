@@ -1,0 +1,281 @@
+//! The command line shared by the native `portolan` binary and the npm CLI:
+//! argument parsing and command execution live here, so both print the same
+//! bytes. Hosts only read files and write the outputs.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::analysis::{Options, analyze_with};
+use crate::diag::Severity;
+use crate::profile::{Profile, ProxyMode};
+use crate::source::Source;
+
+pub const USAGE: &str = "\
+Portolan: where will this Service send my packets?
+
+Usage: portolan <COMMAND> [OPTIONS] [PATH]...
+
+Commands:
+  check    Validate manifests as the API server would, and lint their routing
+  graph    Print the routing graph (Services, ports, endpoints, pods)
+  rules    List every check with its documentation
+  version  Print the version
+
+PATH is a file, a directory (searched recursively for *.yaml, *.yml, *.json)
+or - for standard input (the default when standard input is not a terminal).
+
+Options:
+  --format <FORMAT>      check: human|json; graph: json|dot|mermaid; rules: human|json
+  --profile <FILE>       cluster profile (YAML or JSON)
+  --config <FILE>        configuration file (default: .portolan.yaml found upward)
+  --proxy-mode <MODE>    iptables|nftables (overrides the profile)
+  --namespace <NS>       namespace for objects without one (overrides the profile)
+  --deny-warnings        exit 1 on warnings too
+  --color <WHEN>         auto|always|never (NO_COLOR is honoured)
+  -h, --help             print this help
+";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cmd {
+    Check,
+    Graph,
+    Rules,
+    Version,
+    Help,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Debug)]
+pub struct Invocation {
+    pub cmd: Cmd,
+    pub format: String,
+    pub paths: Vec<String>,
+    pub profile: Option<String>,
+    pub config: Option<String>,
+    pub proxy_mode: Option<ProxyMode>,
+    pub namespace: Option<String>,
+    pub deny_warnings: bool,
+    pub color: ColorChoice,
+}
+
+impl Invocation {
+    /// Whether the command reads manifests.
+    pub fn reads_input(&self) -> bool {
+        matches!(self.cmd, Cmd::Check | Cmd::Graph)
+    }
+}
+
+/// What a command produced.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Output {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+impl Output {
+    pub fn usage_error(message: &str) -> Self {
+        Output { stdout: String::new(), stderr: format!("error: {message}\n\nRun 'portolan --help' for usage.\n"), code: 2 }
+    }
+}
+
+pub fn parse_args(args: &[String]) -> Result<Invocation, String> {
+    let mut it = args.iter().peekable();
+    let mut inv = Invocation {
+        cmd: Cmd::Help,
+        format: String::new(),
+        paths: Vec::new(),
+        profile: None,
+        config: None,
+        proxy_mode: None,
+        namespace: None,
+        deny_warnings: false,
+        color: ColorChoice::Auto,
+    };
+    let Some(first) = it.next() else { return Ok(inv) };
+    inv.cmd = match first.as_str() {
+        "check" => Cmd::Check,
+        "graph" => Cmd::Graph,
+        "rules" => Cmd::Rules,
+        "version" | "--version" | "-V" => Cmd::Version,
+        "help" | "--help" | "-h" => Cmd::Help,
+        other => return Err(format!("unknown command '{other}'")),
+    };
+    let value = |name: &str, it: &mut std::iter::Peekable<std::slice::Iter<'_, String>>| {
+        it.next().cloned().ok_or_else(|| format!("{name} needs a value"))
+    };
+    while let Some(arg) = it.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_owned())),
+            _ => (arg.as_str(), None),
+        };
+        let mut take = |name: &str| match &inline {
+            Some(v) => Ok(v.clone()),
+            None => value(name, &mut it),
+        };
+        match flag {
+            "--format" | "-f" => inv.format = take("--format")?,
+            "--profile" => inv.profile = Some(take("--profile")?),
+            "--config" => inv.config = Some(take("--config")?),
+            "--proxy-mode" => {
+                let v = take("--proxy-mode")?;
+                inv.proxy_mode = Some(ProxyMode::parse(&v).ok_or_else(|| format!("--proxy-mode must be iptables or nftables, not '{v}'"))?);
+            }
+            "--namespace" | "-n" => inv.namespace = Some(take("--namespace")?),
+            "--deny-warnings" => inv.deny_warnings = true,
+            "--color" => {
+                inv.color = match take("--color")?.as_str() {
+                    "auto" => ColorChoice::Auto,
+                    "always" => ColorChoice::Always,
+                    "never" => ColorChoice::Never,
+                    v => return Err(format!("--color must be auto, always or never, not '{v}'")),
+                };
+            }
+            "--help" | "-h" => inv.cmd = Cmd::Help,
+            "-" => inv.paths.push("-".to_owned()),
+            f if f.starts_with('-') && f.len() > 1 => return Err(format!("unknown option '{f}'")),
+            path => inv.paths.push(path.to_owned()),
+        }
+    }
+    let allowed: &[&str] = match inv.cmd {
+        Cmd::Check => &["human", "json"],
+        Cmd::Graph => &["json", "dot", "mermaid"],
+        Cmd::Rules => &["human", "json"],
+        Cmd::Version | Cmd::Help => &["human", "json"],
+    };
+    if inv.format.is_empty() {
+        inv.format = if inv.cmd == Cmd::Graph { "json".into() } else { "human".into() };
+    }
+    if !allowed.contains(&inv.format.as_str()) {
+        return Err(format!("--format for this command must be one of: {}", allowed.join(", ")));
+    }
+    Ok(inv)
+}
+
+/// The configuration file (`.portolan.yaml`), already converted to JSON by the host.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Config {
+    /// code → "off" | "error" | "warning" | "info"
+    #[serde(default)]
+    pub rules: BTreeMap<String, String>,
+    #[serde(default)]
+    pub profile: Option<Profile>,
+    /// Paths (relative to the config file) left out of directory walks.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+}
+
+impl Config {
+    pub fn options(&self) -> Result<Options, String> {
+        let mut o = Options::default();
+        for (code, level) in &self.rules {
+            if crate::rules::find(code).is_none() {
+                return Err(format!("config: unknown rule '{code}' (see 'portolan rules')"));
+            }
+            match level.as_str() {
+                "off" => o.disabled.push(code.clone()),
+                "error" => drop(o.severities.insert(code.clone(), Severity::Error)),
+                "warning" => drop(o.severities.insert(code.clone(), Severity::Warning)),
+                "info" => drop(o.severities.insert(code.clone(), Severity::Info)),
+                other => return Err(format!("config: rule '{code}' level must be off, error, warning or info, not '{other}'")),
+            }
+        }
+        Ok(o)
+    }
+}
+
+/// Run a parsed invocation over sources already read by the host.
+/// `profile` and `config` are JSON texts (hosts convert YAML with [`yaml_to_json`]).
+pub fn execute(inv: &Invocation, sources: Vec<Source>, profile: Option<&str>, config: Option<&Config>, color: bool) -> Output {
+    match inv.cmd {
+        Cmd::Help => return Output { stdout: USAGE.to_owned(), stderr: String::new(), code: 0 },
+        Cmd::Version => return Output { stdout: format!("portolan {}\n", env!("CARGO_PKG_VERSION")), stderr: String::new(), code: 0 },
+        Cmd::Rules => return rules(&inv.format),
+        Cmd::Check | Cmd::Graph => {}
+    }
+    let mut prof = config.and_then(|c| c.profile.clone()).unwrap_or_default();
+    if let Some(text) = profile {
+        match Profile::from_json(text) {
+            Ok(p) => prof = p,
+            Err(e) => return Output::usage_error(&format!("profile: {e}")),
+        }
+    }
+    if let Some(m) = inv.proxy_mode {
+        prof.proxy_mode = m;
+    }
+    if let Some(ns) = &inv.namespace {
+        prof.namespace.clone_from(ns);
+    }
+    let options = match config.map(Config::options).transpose() {
+        Ok(o) => o.unwrap_or_default(),
+        Err(e) => return Output::usage_error(&e),
+    };
+    let analysis = match analyze_with(sources, &prof, &options) {
+        Ok(a) => a,
+        Err(e) => return Output::usage_error(&format!("profile: {e}")),
+    };
+    match inv.cmd {
+        Cmd::Graph => {
+            let g = crate::graph::build(&analysis);
+            let stdout = match inv.format.as_str() {
+                "dot" => crate::graph::to_dot(&g),
+                "mermaid" => crate::graph::to_mermaid(&g),
+                _ => crate::graph::to_json(&analysis, &g),
+            };
+            Output { stdout, stderr: String::new(), code: 0 }
+        }
+        _ => {
+            let stdout = match inv.format.as_str() {
+                "json" => crate::output::json::check(&analysis),
+                _ => crate::output::human::check(&analysis, color),
+            };
+            let failing = analysis.error_count() > 0 || (inv.deny_warnings && analysis.count(Severity::Warning) > 0);
+            Output { stdout, stderr: String::new(), code: i32::from(failing) }
+        }
+    }
+}
+
+fn rules(format: &str) -> Output {
+    let rules = crate::rules::all();
+    let stdout = if format == "json" {
+        #[derive(serde::Serialize)]
+        struct RulesJson {
+            version: u32,
+            rules: Vec<crate::rules::Rule>,
+        }
+        let mut s = serde_json::to_string_pretty(&RulesJson { version: 1, rules }).unwrap_or_default();
+        s.push('\n');
+        s
+    } else {
+        let mut s = String::new();
+        for r in &rules {
+            let _ = writeln!(s, "{:<28} {:<8} {:<10} {}", r.code, r.severity.as_str(), r.origin, r.summary);
+        }
+        s
+    };
+    Output { stdout, stderr: String::new(), code: 0 }
+}
+
+/// Convert a YAML (or JSON) document to JSON text, as sigs.k8s.io/yaml does.
+pub fn yaml_to_json(text: &str) -> Result<String, String> {
+    let (docs, diags) = crate::yaml::parse_all(text);
+    if let Some(d) = diags.iter().find(|d| d.severity == Severity::Error) {
+        let src = Source::new("", text);
+        let p = src.position(d.span.start());
+        return Err(format!("{}:{}: {}", p.line, p.column, d.message));
+    }
+    let value = docs.first().map_or(serde_json::Value::Object(serde_json::Map::new()), |d| crate::yaml::to_json(&d.root));
+    Ok(value.to_string())
+}
+
+/// Parse a configuration file already converted to JSON.
+pub fn parse_config(json: &str) -> Result<Config, String> {
+    serde_json::from_str(json).map_err(|e| e.to_string())
+}

@@ -1,0 +1,535 @@
+//! Snapshot completion (interfaces.md §2): nodes, the pods that workloads
+//! would create, ClusterIPs, nodePorts and load-balancer addresses filled in
+//! deterministically where the input leaves them out, and marked synthetic.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use crate::model::{Body, IntOrString, Object, PodSpec, Workload};
+use crate::profile::Resolved;
+use crate::selector::Selector;
+use crate::validate::{Defaulted, default_service, names};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ClusterNode {
+    pub name: String,
+    pub ip: String,
+    pub zone: Option<String>,
+    pub synthetic: bool,
+    #[serde(skip)]
+    pub object: Option<usize>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ClusterPod {
+    pub namespace: String,
+    pub name: String,
+    pub labels: BTreeMap<String, String>,
+    pub ips: Vec<String>,
+    pub node: Option<String>,
+    pub phase: String,
+    pub ready: bool,
+    pub terminating: bool,
+    pub hostname: Option<String>,
+    pub subdomain: Option<String>,
+    /// `Kind/name` of the workload that creates it, if any.
+    pub owner: Option<String>,
+    pub synthetic: bool,
+    /// The object the pod comes from (a Pod, or the workload).
+    #[serde(skip)]
+    pub object: usize,
+}
+
+impl ClusterPod {
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.namespace, self.name)
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ClusterPort {
+    pub name: String,
+    pub protocol: String,
+    pub port: i64,
+    #[serde(rename = "targetPort")]
+    pub target_port: IntOrStringJson,
+    #[serde(rename = "nodePort")]
+    pub node_port: Option<i64>,
+    #[serde(skip)]
+    pub node_port_synthetic: bool,
+    #[serde(skip)]
+    pub app_protocol: Option<String>,
+}
+
+/// `IntOrString` as JSON: a number or a string.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum IntOrStringJson {
+    Int(i64),
+    Str(String),
+}
+
+impl From<&IntOrString> for IntOrStringJson {
+    fn from(v: &IntOrString) -> Self {
+        match v {
+            IntOrString::Int(i) => IntOrStringJson::Int(*i),
+            IntOrString::Str(s) => IntOrStringJson::Str(s.clone()),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Endpoint {
+    pub pod: Option<String>,
+    pub ip: String,
+    pub port: Option<i64>,
+    #[serde(rename = "portName")]
+    pub port_name: Option<String>,
+    pub node: Option<String>,
+    pub ready: bool,
+    pub serving: bool,
+    pub terminating: bool,
+    pub synthetic: bool,
+    #[serde(skip)]
+    pub protocol: String,
+    #[serde(skip)]
+    pub hostname: Option<String>,
+    #[serde(skip)]
+    pub zone: Option<String>,
+    #[serde(skip)]
+    pub pod_index: Option<usize>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LoadBalancerIp {
+    pub ip: String,
+    #[serde(rename = "ipMode")]
+    pub ip_mode: String,
+    pub synthetic: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ClusterService {
+    pub namespace: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub type_: String,
+    #[serde(rename = "clusterIPs")]
+    pub cluster_ips: Vec<String>,
+    pub headless: bool,
+    #[serde(rename = "externalName")]
+    pub external_name: Option<String>,
+    pub ports: Vec<ClusterPort>,
+    pub selector: Option<BTreeMap<String, String>>,
+    pub endpoints: Vec<Endpoint>,
+    #[serde(rename = "externalIPs")]
+    pub external_ips: Vec<String>,
+    #[serde(rename = "loadBalancerIPs")]
+    pub load_balancer_ips: Vec<LoadBalancerIp>,
+    #[serde(rename = "externalTrafficPolicy")]
+    pub external_traffic_policy: Option<String>,
+    #[serde(rename = "internalTrafficPolicy")]
+    pub internal_traffic_policy: Option<String>,
+    #[serde(rename = "sessionAffinity")]
+    pub session_affinity: String,
+    #[serde(rename = "publishNotReadyAddresses")]
+    pub publish_not_ready_addresses: bool,
+    pub synthetic: bool,
+    #[serde(skip)]
+    pub object: usize,
+    #[serde(skip)]
+    pub affinity_timeout: Option<i64>,
+    #[serde(skip)]
+    pub source_ranges: Vec<String>,
+    #[serde(skip)]
+    pub traffic_distribution: Option<String>,
+    #[serde(skip)]
+    pub health_check_node_port: Option<i64>,
+}
+
+impl ClusterService {
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.namespace, self.name)
+    }
+}
+
+/// The completed snapshot.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Cluster {
+    pub nodes: Vec<ClusterNode>,
+    pub pods: Vec<ClusterPod>,
+    pub services: Vec<ClusterService>,
+}
+
+const SAFE: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+
+/// Deterministic stand-in for the random suffixes controllers give pod names.
+fn suffix(seed: &str, len: usize) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in seed.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (0..len)
+        .map(|_| {
+            let c = SAFE[(h % SAFE.len() as u64) as usize] as char;
+            h = h.rotate_right(7).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            c
+        })
+        .collect()
+}
+
+/// Build the completed snapshot from the decoded objects.
+pub fn complete(objects: &[Object], profile: &Resolved) -> Cluster {
+    let mut cluster = Cluster { nodes: nodes(objects, profile), ..Cluster::default() };
+    pods(objects, profile, &mut cluster);
+    services(objects, profile, &mut cluster);
+    crate::endpoints::compute(objects, profile, &mut cluster);
+    cluster
+}
+
+fn nodes(objects: &[Object], profile: &Resolved) -> Vec<ClusterNode> {
+    let declared: Vec<ClusterNode> = objects
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| match &o.body {
+            Body::Node(n) => Some(ClusterNode {
+                name: o.name().to_owned(),
+                ip: n.primary_ip().unwrap_or_default().to_owned(),
+                zone: o.meta.labels.get("topology.kubernetes.io/zone").map(str::to_owned),
+                synthetic: false,
+                object: Some(i),
+            }),
+            _ => None,
+        })
+        .collect();
+    let mut nodes = if declared.is_empty() {
+        let mut names = BTreeSet::new();
+        for o in objects {
+            if let Body::Pod(p) = &o.body {
+                if let Some(n) = &p.0.node_name {
+                    names.insert(n.value.clone());
+                }
+            }
+        }
+        let mut nodes: Vec<ClusterNode> = names
+            .into_iter()
+            .map(|name| ClusterNode { name, ip: String::new(), zone: None, synthetic: true, object: None })
+            .collect();
+        if nodes.is_empty() {
+            nodes = if profile.profile.nodes.is_empty() {
+                (1..=3)
+                    .map(|i| ClusterNode {
+                        name: format!("node-{i}"),
+                        ip: String::new(),
+                        zone: Some(format!("zone-{}", (b'a' + (i as u8 - 1) % 2) as char)),
+                        synthetic: true,
+                        object: None,
+                    })
+                    .collect()
+            } else {
+                profile
+                    .profile
+                    .nodes
+                    .iter()
+                    .map(|n| ClusterNode {
+                        name: n.name.clone(),
+                        ip: n.ip.clone().unwrap_or_default(),
+                        zone: n.zone.clone(),
+                        synthetic: false,
+                        object: None,
+                    })
+                    .collect()
+            };
+        }
+        nodes
+    } else {
+        declared
+    };
+    let used: HashSet<String> = nodes.iter().map(|n| n.ip.clone()).collect();
+    let mut next = 2u32;
+    for n in &mut nodes {
+        if n.ip.is_empty() {
+            loop {
+                let ip = format!("172.18.0.{next}");
+                next += 1;
+                if !used.contains(&ip) {
+                    n.ip = ip;
+                    break;
+                }
+            }
+        }
+    }
+    nodes
+}
+
+struct IpPool {
+    cidr: names::Cidr,
+    next: u128,
+    used: HashSet<IpAddr>,
+}
+
+impl IpPool {
+    fn take(&mut self) -> String {
+        let size = self.cidr.size();
+        while self.next < size.saturating_sub(1) {
+            let ip = self.cidr.nth(self.next);
+            self.next += 1;
+            if self.used.insert(ip) {
+                return ip.to_string();
+            }
+        }
+        String::new()
+    }
+}
+
+fn owns_real_pods(objects: &[Object], o: &Object, w: &Workload) -> bool {
+    let sel = Selector::from_label_selector(w.selector.as_ref());
+    let sel = match (&sel, &w.template) {
+        (Selector::All(r), Some(t)) if r.is_empty() => Selector::from_map(&t.meta.labels.map),
+        _ => sel,
+    };
+    objects.iter().any(|p| match &p.body {
+        Body::Pod(_) => p.namespace == o.namespace && sel.matches(&p.meta.labels.map),
+        Body::Workload(d) if o.kind.value == "ReplicaSet" && p.kind.value == "Deployment" => {
+            p.namespace == o.namespace
+                && w.template.as_ref().is_some_and(|t| {
+                    Selector::from_label_selector(d.selector.as_ref()).matches(&t.meta.labels.map)
+                })
+        }
+        _ => false,
+    })
+}
+
+fn pods(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
+    let mut used: HashSet<IpAddr> = HashSet::new();
+    for o in objects {
+        if let Body::Pod(p) = &o.body {
+            used.extend(p.1.pod_ips.iter().filter_map(|ip| names::parse_ip(ip)));
+        }
+    }
+    let mut pool = IpPool { cidr: profile.pod_cidr, next: 2, used };
+    let node_names: Vec<String> = cluster.nodes.iter().map(|n| n.name.clone()).collect();
+    let mut spread = 0usize;
+    let next_node = |spread: &mut usize| {
+        let n = node_names.get(*spread % node_names.len().max(1)).cloned();
+        *spread += 1;
+        n
+    };
+    for (idx, o) in objects.iter().enumerate() {
+        match &o.body {
+            Body::Pod(p) => {
+                let (spec, status) = (&p.0, &p.1);
+                let mut ips = status.pod_ips.clone();
+                let synthetic = !status.present;
+                if ips.is_empty() && !status.present {
+                    ips.push(pool.take());
+                }
+                let node = spec.node_name.as_ref().map(|n| n.value.clone()).or_else(|| {
+                    if status.present { None } else { next_node(&mut spread) }
+                });
+                cluster.pods.push(ClusterPod {
+                    namespace: o.namespace.clone(),
+                    name: o.name().to_owned(),
+                    labels: o.meta.labels.map.clone(),
+                    ips,
+                    node,
+                    phase: status.phase.clone().unwrap_or_else(|| "Running".to_owned()),
+                    ready: status.ready.unwrap_or(!status.present),
+                    terminating: o.meta.deletion_timestamp,
+                    hostname: spec.hostname.clone(),
+                    subdomain: spec.subdomain.clone(),
+                    owner: None,
+                    synthetic,
+                    object: idx,
+                });
+            }
+            Body::Workload(w) => {
+                let Some(t) = &w.template else { continue };
+                if owns_real_pods(objects, o, w) {
+                    continue;
+                }
+                let kind = o.kind.value.as_str();
+                let names = pod_names(o, w, &t.spec, cluster.nodes.len());
+                for (i, (name, hostname)) in names.into_iter().enumerate() {
+                    let node = if kind == "DaemonSet" {
+                        cluster.nodes.get(i).map(|n| n.name.clone())
+                    } else {
+                        t.spec.node_name.as_ref().map(|n| n.value.clone()).or_else(|| next_node(&mut spread))
+                    };
+                    cluster.pods.push(ClusterPod {
+                        namespace: o.namespace.clone(),
+                        name,
+                        labels: t.meta.labels.map.clone(),
+                        ips: vec![pool.take()],
+                        node,
+                        phase: "Running".to_owned(),
+                        ready: true,
+                        terminating: false,
+                        hostname: hostname.or_else(|| t.spec.hostname.clone()),
+                        subdomain: if kind == "StatefulSet" {
+                            w.service_name.as_ref().map(|s| s.value.clone())
+                        } else {
+                            t.spec.subdomain.clone()
+                        },
+                        owner: Some(format!("{kind}/{}", o.name())),
+                        synthetic: true,
+                        object: idx,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Pod names (and StatefulSet hostnames) as the controllers would make them.
+fn pod_names(o: &Object, w: &Workload, _spec: &PodSpec, node_count: usize) -> Vec<(String, Option<String>)> {
+    let name = o.name();
+    let replicas = w.replicas.as_ref().map_or(1, |r| r.value).clamp(0, 10_000) as usize;
+    match o.kind.value.as_str() {
+        "StatefulSet" => (0..replicas).map(|i| (format!("{name}-{i}"), Some(format!("{name}-{i}")))).collect(),
+        "DaemonSet" => (0..node_count).map(|i| (format!("{name}-{}", suffix(&format!("{name}/{i}"), 5)), None)).collect(),
+        "Deployment" => {
+            let hash = suffix(&format!("{}/{name}/template", o.namespace), 10);
+            (0..replicas).map(|i| (format!("{name}-{hash}-{}", suffix(&format!("{name}/{i}"), 5)), None)).collect()
+        }
+        "CronJob" => vec![(format!("{name}-{}-{}", 29_000_000, suffix(name, 5)), None)],
+        _ => {
+            let n = if o.kind.value == "Job" { 1 } else { replicas };
+            (0..n).map(|i| (format!("{name}-{}", suffix(&format!("{name}/{i}"), 5)), None)).collect()
+        }
+    }
+}
+
+fn services(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
+    let mut used_ips: HashSet<IpAddr> = HashSet::new();
+    let mut used_node_ports: HashSet<i64> = HashSet::new();
+    let mut defaulted: Vec<(usize, Defaulted)> = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        if let Body::Service(svc) = &o.body {
+            let d = default_service(svc);
+            for ip in &d.cluster_ips {
+                if let Some(a) = names::parse_ip(&ip.value) {
+                    used_ips.insert(a);
+                }
+            }
+            for p in &svc.ports {
+                if let Some(np) = &p.node_port {
+                    used_node_ports.insert(np.value);
+                }
+            }
+            defaulted.push((i, d));
+        }
+    }
+    let base = profile.service_cidrs[0];
+    used_ips.insert(base.nth(1));
+    let mut ip_pool = IpPool { cidr: base, next: 10, used: used_ips };
+    let (lo, hi) = profile.node_ports;
+    let mut next_np = lo;
+    let mut take_np = || {
+        while next_np <= hi {
+            let p = next_np;
+            next_np += 1;
+            if used_node_ports.insert(p) {
+                return Some(p);
+            }
+        }
+        None
+    };
+    let mut lb_next = 1u32;
+    for (idx, d) in defaulted {
+        let o = &objects[idx];
+        let Body::Service(svc) = &o.body else { continue };
+        let external_name = d.type_ == "ExternalName";
+        let mut synthetic = false;
+        let cluster_ips: Vec<String> = if external_name {
+            Vec::new()
+        } else if d.cluster_ips.is_empty() {
+            synthetic = true;
+            vec![ip_pool.take()]
+        } else {
+            d.cluster_ips.iter().map(|c| c.value.clone()).collect()
+        };
+        let wants_node_ports = d.type_ == "NodePort"
+            || (d.type_ == "LoadBalancer" && d.allocate_lb_node_ports != Some(false));
+        let mut by_port: HashMap<i64, i64> = HashMap::new();
+        let mut ports = Vec::new();
+        for (i, p) in svc.ports.iter().enumerate() {
+            let port = p.port.as_ref().map_or(0, |x| x.value);
+            let explicit = p.node_port.as_ref().map(|n| n.value).filter(|n| *n != 0);
+            let (node_port, node_port_synthetic) = match explicit {
+                Some(n) => (Some(n), false),
+                None if wants_node_ports => {
+                    let n = by_port.get(&port).copied().or_else(&mut take_np);
+                    (n, true)
+                }
+                None => (None, false),
+            };
+            if let Some(n) = node_port {
+                by_port.entry(port).or_insert(n);
+            }
+            ports.push(ClusterPort {
+                name: p.name.as_ref().map_or(String::new(), |n| n.value.clone()),
+                protocol: d.protocols[i].clone(),
+                port,
+                target_port: (&d.target_ports[i]).into(),
+                node_port: if external_name { None } else { node_port },
+                node_port_synthetic,
+                app_protocol: p.app_protocol.as_ref().map(|a| a.value.clone()),
+            });
+        }
+        let mut load_balancer_ips: Vec<LoadBalancerIp> = svc
+            .lb_ingress
+            .iter()
+            .filter_map(|i| {
+                Some(LoadBalancerIp {
+                    ip: i.ip.clone()?,
+                    ip_mode: i.ip_mode.clone().unwrap_or_else(|| "VIP".to_owned()),
+                    synthetic: false,
+                })
+            })
+            .collect();
+        if d.type_ == "LoadBalancer" && svc.lb_ingress.is_empty() {
+            let ip = svc
+                .load_balancer_ip
+                .as_ref()
+                .map(|i| i.value.clone())
+                .filter(|i| !i.is_empty())
+                .unwrap_or_else(|| {
+                    lb_next += 1;
+                    format!("203.0.113.{}", lb_next - 1)
+                });
+            load_balancer_ips.push(LoadBalancerIp { ip, ip_mode: "VIP".to_owned(), synthetic: true });
+        }
+        cluster.services.push(ClusterService {
+            namespace: o.namespace.clone(),
+            name: o.name().to_owned(),
+            type_: d.type_.clone(),
+            cluster_ips,
+            headless: d.headless,
+            external_name: if external_name {
+                svc.external_name.as_ref().map(|e| e.value.trim_end_matches('.').to_owned())
+            } else {
+                None
+            },
+            ports,
+            selector: svc.selector.as_ref().map(|s| s.map.clone()),
+            endpoints: Vec::new(),
+            external_ips: svc.external_ips.iter().map(|e| e.value.clone()).collect(),
+            load_balancer_ips,
+            external_traffic_policy: d.external_traffic_policy.clone(),
+            internal_traffic_policy: d.internal_traffic_policy.clone(),
+            session_affinity: d.session_affinity.clone(),
+            publish_not_ready_addresses: svc.publish_not_ready_addresses,
+            synthetic,
+            object: idx,
+            affinity_timeout: d.affinity_timeout,
+            source_ranges: svc.load_balancer_source_ranges.iter().map(|r| r.value.trim().to_owned()).collect(),
+            traffic_distribution: svc.traffic_distribution.as_ref().map(|t| t.value.clone()),
+            health_check_node_port: svc.health_check_node_port.as_ref().map(|h| h.value),
+        });
+    }
+}

@@ -1,0 +1,256 @@
+//! Endpoints exactly as the EndpointSlice controller publishes them (spec C),
+//! and as kube-proxy reads manual EndpointSlices and mirrored Endpoints (C.6).
+
+use std::collections::{HashMap, HashSet};
+
+use crate::cluster::{Cluster, ClusterPod, ClusterService, Endpoint, IntOrStringJson};
+use crate::model::{Body, EpsEndpoint, EpsPort, Object, PodSpec};
+use crate::profile::Resolved;
+use crate::validate::names;
+
+/// Pods indexed by (namespace, label key, label value): selector matching
+/// looks up the rarest requirement instead of scanning every pod.
+struct LabelIndex<'c> {
+    by_label: HashMap<(&'c str, &'c str, &'c str), Vec<usize>>,
+}
+
+impl<'c> LabelIndex<'c> {
+    fn new(pods: &'c [ClusterPod]) -> Self {
+        let mut by_label: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::new();
+        for (i, p) in pods.iter().enumerate() {
+            for (k, v) in &p.labels {
+                by_label.entry((p.namespace.as_str(), k.as_str(), v.as_str())).or_default().push(i);
+            }
+        }
+        LabelIndex { by_label }
+    }
+
+    /// Pods of `namespace` whose labels contain every selector entry (B.1.1).
+    fn select(&self, pods: &[ClusterPod], namespace: &str, selector: &std::collections::BTreeMap<String, String>) -> Vec<usize> {
+        let mut best: Option<&Vec<usize>> = None;
+        for (k, v) in selector {
+            let Some(list) = self.by_label.get(&(namespace, k.as_str(), v.as_str())) else {
+                return Vec::new();
+            };
+            if best.is_none_or(|b| list.len() < b.len()) {
+                best = Some(list);
+            }
+        }
+        let Some(candidates) = best else { return Vec::new() };
+        candidates
+            .iter()
+            .copied()
+            .filter(|&i| selector.iter().all(|(k, v)| pods[i].labels.get(k) == Some(v)))
+            .collect()
+    }
+}
+
+pub fn compute(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
+    let index = LabelIndex::new(&cluster.pods);
+    let node_names: HashSet<&str> = cluster.nodes.iter().map(|n| n.name.as_str()).collect();
+    let zones: HashMap<&str, Option<String>> =
+        cluster.nodes.iter().map(|n| (n.name.as_str(), n.zone.clone())).collect();
+    let mut all = Vec::with_capacity(cluster.services.len());
+    for svc in &cluster.services {
+        let eps = if svc.type_ == "ExternalName" {
+            Vec::new() // C.1.1
+        } else if let Some(selector) = &svc.selector {
+            let selected = index.select(&cluster.pods, &svc.namespace, selector);
+            selected
+                .into_iter()
+                .flat_map(|i| pod_endpoints(objects, profile, svc, &cluster.pods[i], i, &node_names, &zones))
+                .collect()
+        } else {
+            manual_endpoints(objects, svc)
+        };
+        all.push(eps);
+    }
+    for (svc, eps) in cluster.services.iter_mut().zip(all) {
+        svc.endpoints = eps;
+    }
+}
+
+fn pod_spec(objects: &[Object], pod: &ClusterPod) -> Option<PodSpec> {
+    match &objects.get(pod.object)?.body {
+        Body::Pod(p) => Some(p.0.clone()),
+        Body::Workload(w) => w.template.as_ref().map(|t| t.spec.clone()),
+        _ => None,
+    }
+}
+
+/// `FindPort` (C.3.1): containers, then sidecar init containers, by name and protocol.
+pub fn find_port(spec: &PodSpec, name: &str, protocol: &str) -> Option<i64> {
+    spec.port_search_order()
+        .flat_map(|c| c.ports.iter())
+        .find(|p| p.name.as_ref().is_some_and(|n| n.value == name) && p.protocol() == protocol)
+        .and_then(|p| p.container_port.as_ref().map(|c| c.value))
+}
+
+fn pod_endpoints(
+    objects: &[Object],
+    profile: &Resolved,
+    svc: &ClusterService,
+    pod: &ClusterPod,
+    pod_index: usize,
+    node_names: &HashSet<&str>,
+    zones: &HashMap<&str, Option<String>>,
+) -> Vec<Endpoint> {
+    // C.2.1
+    if matches!(pod.phase.as_str(), "Succeeded" | "Failed") || pod.ips.is_empty() {
+        return Vec::new();
+    }
+    // C.2.3
+    if let Some(node) = &pod.node {
+        if !node_names.contains(node.as_str()) && !svc.publish_not_ready_addresses {
+            return Vec::new();
+        }
+    }
+    // C.2.4
+    let serving = pod.ready;
+    let terminating = pod.terminating;
+    let ready = svc.publish_not_ready_addresses || (serving && !terminating);
+    let hostname = match (&pod.hostname, &pod.subdomain) {
+        (Some(h), Some(s)) if !h.is_empty() && *s == svc.name => Some(h.clone()),
+        _ => None,
+    };
+    let zone = pod.node.as_deref().and_then(|n| zones.get(n).cloned().flatten());
+    // C.4: addresses of the Service's families.
+    let want_v6 = svc.cluster_ips.iter().filter_map(|ip| names::parse_ip(ip)).map(|ip| ip.is_ipv6()).collect::<HashSet<_>>();
+    let default_v6 = profile.profile.ip_families.first().is_some_and(|f| f == "IPv6");
+    let addresses: Vec<&String> = pod
+        .ips
+        .iter()
+        .filter(|ip| {
+            let v6 = names::parse_ip(ip).is_some_and(|a| a.is_ipv6());
+            if want_v6.is_empty() { v6 == default_v6 } else { want_v6.contains(&v6) }
+        })
+        .collect();
+    let spec = pod_spec(objects, pod);
+    // C.3: resolve each Service port for this pod.
+    let mut resolved = Vec::new();
+    for p in &svc.ports {
+        let port = match &p.target_port {
+            IntOrStringJson::Int(i) => Some(*i),
+            IntOrStringJson::Str(name) => spec.as_ref().and_then(|s| find_port(s, name, &p.protocol)),
+        };
+        if let Some(port) = port {
+            resolved.push((Some(port), Some(p.name.clone()).filter(|n| !n.is_empty()), p.protocol.clone()));
+        }
+    }
+    if resolved.is_empty() {
+        // C.3.3 / C.3.4: listed with `ports: []`, receives no traffic.
+        resolved.push((None, None, String::new()));
+    }
+    let mut out = Vec::new();
+    for ip in addresses {
+        for (port, port_name, protocol) in &resolved {
+            out.push(Endpoint {
+                pod: Some(pod.key()),
+                ip: ip.clone(),
+                port: *port,
+                port_name: port_name.clone(),
+                node: pod.node.clone(),
+                ready,
+                serving,
+                terminating,
+                synthetic: pod.synthetic,
+                protocol: protocol.clone(),
+                hostname: hostname.clone(),
+                zone: zone.clone(),
+                pod_index: Some(pod_index),
+            });
+        }
+    }
+    out
+}
+
+/// C.6: user-created EndpointSlices (by the `kubernetes.io/service-name`
+/// label) and legacy Endpoints mirrored into slices.
+fn manual_endpoints(objects: &[Object], svc: &ClusterService) -> Vec<Endpoint> {
+    let mut out = Vec::new();
+    for o in objects {
+        if o.namespace != svc.namespace {
+            continue;
+        }
+        match &o.body {
+            Body::EndpointSlice(eps) if o.meta.labels.get("kubernetes.io/service-name") == Some(svc.name.as_str()) => {
+                push_manual(svc, &eps.endpoints, &eps.ports, &mut out);
+            }
+            _ => {}
+        }
+    }
+    for o in objects {
+        if o.namespace != svc.namespace || o.name() != svc.name {
+            continue;
+        }
+        let Body::Endpoints(ep) = &o.body else { continue };
+        let skip = o.meta.labels.get("endpointslice.kubernetes.io/skip-mirror") == Some("true");
+        // C.6.4: mirrored unless marked to skip.
+        if skip {
+            continue;
+        }
+        for (endpoints, ports) in &ep.subsets {
+            push_manual(svc, endpoints, ports, &mut out);
+        }
+    }
+    out
+}
+
+fn push_manual(svc: &ClusterService, endpoints: &[EpsEndpoint], ports: &[EpsPort], out: &mut Vec<Endpoint>) {
+    // C.6.2: slice ports match Service ports by name and protocol.
+    let matched: Vec<(i64, Option<String>, String)> = ports
+        .iter()
+        .filter_map(|sp| {
+            let port = sp.port.filter(|p| *p != 0)?;
+            let name = sp.name.clone().unwrap_or_default();
+            svc.ports
+                .iter()
+                .any(|p| p.name == name && p.protocol == sp.protocol)
+                .then(|| (port, Some(name).filter(|n| !n.is_empty()), sp.protocol.clone()))
+        })
+        .collect();
+    for e in endpoints {
+        // C.6.3 defaults.
+        let ready = e.ready.unwrap_or(true);
+        let serving = e.serving.unwrap_or(ready);
+        let terminating = e.terminating.unwrap_or(false);
+        for ip in &e.addresses {
+            let pod = e.target_pod.as_ref().map(|p| format!("{}/{p}", svc.namespace));
+            if matched.is_empty() {
+                out.push(manual(pod.clone(), ip, None, None, String::new(), e, ready, serving, terminating));
+            }
+            for (port, name, protocol) in &matched {
+                out.push(manual(pod.clone(), ip, Some(*port), name.clone(), protocol.clone(), e, ready, serving, terminating));
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments, clippy::fn_params_excessive_bools)]
+fn manual(
+    pod: Option<String>,
+    ip: &str,
+    port: Option<i64>,
+    port_name: Option<String>,
+    protocol: String,
+    e: &EpsEndpoint,
+    ready: bool,
+    serving: bool,
+    terminating: bool,
+) -> Endpoint {
+    Endpoint {
+        pod,
+        ip: ip.to_owned(),
+        port,
+        port_name,
+        node: e.node_name.clone(),
+        ready,
+        serving,
+        terminating,
+        synthetic: false,
+        protocol,
+        hostname: e.hostname.clone(),
+        zone: e.zone.clone(),
+        pod_index: None,
+    }
+}

@@ -1,0 +1,261 @@
+//! Typed decoding from the YAML tree, as the API server's strict decoder
+//! reads JSON: wrong types and unknown fields are reported at their node,
+//! and every decoded field keeps its span.
+
+use std::collections::BTreeMap;
+
+use crate::diag::{Diagnostic, ObjectRef, Severity};
+use crate::source::{SourceId, Span};
+use crate::yaml::{Kind, Node, Resolved};
+
+pub const CODE_UNKNOWN_FIELD: &str = "unknown-field";
+pub const CODE_TYPE: &str = "wrong-type";
+
+/// A value with the span of the node it was read from.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Spanned { value, span }
+    }
+}
+
+impl Spanned<String> {
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+}
+
+/// `intstr.IntOrString`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum IntOrString {
+    Int(i64),
+    Str(String),
+}
+
+impl std::fmt::Display for IntOrString {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            IntOrString::Int(i) => write!(f, "{i}"),
+            IntOrString::Str(s) => f.write_str(s),
+        }
+    }
+}
+
+/// A string map (labels, annotations, selectors) with the spans of each entry.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StringMap {
+    pub map: BTreeMap<String, String>,
+    /// key → (key span, value span)
+    pub spans: BTreeMap<String, (Span, Span)>,
+    pub span: Span,
+}
+
+impl StringMap {
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.map.get(key).map(String::as_str)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    pub fn key_span(&self, key: &str) -> Span {
+        self.spans.get(key).map_or(self.span, |s| s.0)
+    }
+}
+
+/// Decoding context for one object.
+pub struct Cx<'d> {
+    pub source: SourceId,
+    pub object: Option<ObjectRef>,
+    pub diags: &'d mut Vec<Diagnostic>,
+}
+
+pub type Entries<'n, 'a> = &'n [(Node<'a>, Node<'a>)];
+
+impl Cx<'_> {
+    pub fn error(&mut self, code: &'static str, span: Span, field: &str, message: String) {
+        let mut d = Diagnostic::new(code, Severity::Error, self.source, span, message)
+            .with_object(self.object.clone());
+        d.field = Some(field.to_owned());
+        self.diags.push(d);
+    }
+
+    fn type_error(&mut self, node: &Node<'_>, path: &str, expected: &str) {
+        let got = node.type_name();
+        let shown = match node.resolve() {
+            Resolved::Collection => String::new(),
+            _ => format!(" {}", node.as_scalar().map_or("", |s| s.0)),
+        };
+        let mut message = format!("{path}: expected {expected}, got {got}{shown}");
+        if expected == "string" && matches!(node.resolve(), Resolved::Bool(_) | Resolved::Int(_) | Resolved::Float(_)) {
+            message.push_str(" (YAML reads it unquoted as a non-string)");
+        }
+        self.error(CODE_TYPE, node.span, path, message);
+        if expected == "string" {
+            if let Some(last) = self.diags.last_mut() {
+                last.help = Some("quote the value".to_owned());
+            }
+        }
+    }
+
+    /// The entries of a mapping, reporting fields outside `known` (when it is
+    /// not empty) as strict field validation does. Null yields `None` quietly.
+    pub fn map<'n, 'a>(
+        &mut self,
+        node: &'n Node<'a>,
+        path: &str,
+        known: &[&str],
+    ) -> Option<Entries<'n, 'a>> {
+        match &node.kind {
+            Kind::Map(entries) => {
+                if !known.is_empty() {
+                    for (k, _) in entries {
+                        let key = k.key_text().unwrap_or("");
+                        if !known.contains(&key) {
+                            let field = join(path, key);
+                            let mut message = format!("unknown field \"{field}\"");
+                            if let Some(close) = closest(key, known) {
+                                message.push_str(&format!(" (did you mean \"{close}\"?)"));
+                            }
+                            self.error(CODE_UNKNOWN_FIELD, k.span, &field, message);
+                        }
+                    }
+                }
+                Some(entries)
+            }
+            _ if node.is_null() => None,
+            _ => {
+                self.type_error(node, path, "object");
+                None
+            }
+        }
+    }
+
+    pub fn seq<'n, 'a>(&mut self, node: &'n Node<'a>, path: &str) -> &'n [Node<'a>] {
+        match &node.kind {
+            Kind::Seq(items) => items,
+            _ if node.is_null() => &[],
+            _ => {
+                self.type_error(node, path, "array");
+                &[]
+            }
+        }
+    }
+
+    pub fn string(&mut self, node: &Node<'_>, path: &str) -> Option<Spanned<String>> {
+        match node.resolve() {
+            Resolved::Str(s) => Some(Spanned::new(s.to_owned(), node.span)),
+            Resolved::Null => None,
+            _ => {
+                self.type_error(node, path, "string");
+                None
+            }
+        }
+    }
+
+    pub fn int(&mut self, node: &Node<'_>, path: &str) -> Option<Spanned<i64>> {
+        match node.resolve() {
+            Resolved::Int(i) => Some(Spanned::new(i, node.span)),
+            Resolved::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                Some(Spanned::new(f as i64, node.span))
+            }
+            Resolved::Null => None,
+            _ => {
+                self.type_error(node, path, "integer");
+                None
+            }
+        }
+    }
+
+    pub fn bool(&mut self, node: &Node<'_>, path: &str) -> Option<Spanned<bool>> {
+        match node.resolve() {
+            Resolved::Bool(b) => Some(Spanned::new(b, node.span)),
+            Resolved::Null => None,
+            _ => {
+                self.type_error(node, path, "boolean");
+                None
+            }
+        }
+    }
+
+    pub fn int_or_string(&mut self, node: &Node<'_>, path: &str) -> Option<Spanned<IntOrString>> {
+        match node.resolve() {
+            Resolved::Int(i) => Some(Spanned::new(IntOrString::Int(i), node.span)),
+            Resolved::Str(s) => Some(Spanned::new(IntOrString::Str(s.to_owned()), node.span)),
+            Resolved::Null => None,
+            _ => {
+                self.type_error(node, path, "integer or string");
+                None
+            }
+        }
+    }
+
+    pub fn strings(&mut self, node: &Node<'_>, path: &str) -> Vec<Spanned<String>> {
+        let items = self.seq(node, path);
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            if let Some(s) = self.string(item, &format!("{path}[{i}]")) {
+                out.push(s);
+            }
+        }
+        out
+    }
+
+    pub fn string_map(&mut self, node: &Node<'_>, path: &str) -> StringMap {
+        let mut out = StringMap { span: node.span, ..StringMap::default() };
+        let Some(entries) = self.map(node, path, &[]) else { return out };
+        for (k, v) in entries {
+            let key = k.key_text().unwrap_or("").to_owned();
+            let value = match v.resolve() {
+                Resolved::Str(s) => s.to_owned(),
+                Resolved::Null => String::new(),
+                _ => {
+                    self.type_error(v, &join(path, &key), "string");
+                    continue;
+                }
+            };
+            out.spans.insert(key.clone(), (k.span, v.span));
+            out.map.insert(key, value);
+        }
+        out
+    }
+}
+
+/// `spec` + `ports` → `spec.ports`.
+pub fn join(path: &str, key: &str) -> String {
+    if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") }
+}
+
+/// The known field closest to a misspelt one (case-insensitive match or
+/// edit distance ≤ 2), for "did you mean".
+fn closest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
+    let lower = key.to_ascii_lowercase();
+    if let Some(k) = known.iter().find(|k| k.to_ascii_lowercase() == lower) {
+        return Some(k);
+    }
+    known
+        .iter()
+        .map(|k| (edit_distance(&lower, &k.to_ascii_lowercase()), *k))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}

@@ -1,0 +1,367 @@
+//! Decoding by kind, and the models of workloads, EndpointSlices, Endpoints,
+//! Nodes and Ingresses. Only the built-in API groups are decoded: a CRD kind
+//! that happens to be called `Service` (Knative's) is not a core Service.
+
+use super::decode::{Cx, Spanned, StringMap};
+use super::pod::{PodTemplate, decode_spec, decode_status, decode_template};
+use super::{Body, service};
+use crate::source::Span;
+use crate::yaml::{Node, Resolved};
+
+/// One `matchExpressions` entry.
+#[derive(Clone, Debug, Default)]
+pub struct SelectorExpr {
+    pub span: Span,
+    pub key: Option<Spanned<String>>,
+    pub operator: Option<Spanned<String>>,
+    pub values: Vec<Spanned<String>>,
+    pub values_span: Option<Span>,
+}
+
+/// `metav1.LabelSelector`, or a ReplicationController's map selector.
+#[derive(Clone, Debug, Default)]
+pub struct LabelSelector {
+    pub span: Span,
+    pub match_labels: StringMap,
+    pub match_expressions: Vec<SelectorExpr>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Workload {
+    pub replicas: Option<Spanned<i64>>,
+    /// `None` when absent or null.
+    pub selector: Option<LabelSelector>,
+    pub template: Option<PodTemplate>,
+    /// Path of the pod template (`spec.template`, `spec.jobTemplate.spec.template`).
+    pub template_path: &'static str,
+    pub service_name: Option<Spanned<String>>,
+    pub spec_span: Span,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct EpsEndpoint {
+    pub span: Span,
+    pub addresses: Vec<String>,
+    pub ready: Option<bool>,
+    pub serving: Option<bool>,
+    pub terminating: Option<bool>,
+    pub node_name: Option<String>,
+    pub hostname: Option<String>,
+    pub zone: Option<String>,
+    pub target_pod: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct EpsPort {
+    pub span: Span,
+    pub name: Option<String>,
+    pub port: Option<i64>,
+    pub protocol: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct EndpointSlice {
+    pub address_type: String,
+    pub endpoints: Vec<EpsEndpoint>,
+    pub ports: Vec<EpsPort>,
+}
+
+/// Legacy `v1.Endpoints`, flattened: one entry per subset.
+#[derive(Clone, Debug, Default)]
+pub struct Endpoints {
+    pub subsets: Vec<(Vec<EpsEndpoint>, Vec<EpsPort>)>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct NodeObj {
+    pub addresses: Vec<(String, String)>,
+}
+
+impl NodeObj {
+    /// The primary IP: first InternalIP, else first ExternalIP (`GetNodeHostIPs`).
+    pub fn primary_ip(&self) -> Option<&str> {
+        let first = |t: &str| self.addresses.iter().find(|(ty, _)| ty == t).map(|(_, a)| a.as_str());
+        first("InternalIP").or_else(|| first("ExternalIP"))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct IngressBackend {
+    pub span: Span,
+    pub service: String,
+    pub port_number: Option<i64>,
+    pub port_name: Option<String>,
+    pub host: Option<String>,
+    pub path: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Ingress {
+    pub backends: Vec<IngressBackend>,
+}
+
+pub(super) fn decode_body(cx: &mut Cx<'_>, api_version: &str, kind: &str, node: &Node<'_>) -> Body {
+    let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+    match (group, kind) {
+        ("", "Service") => Body::Service(Box::new(service::decode(cx, node))),
+        ("", "Pod") => {
+            top_level(cx, node, &["apiVersion", "kind", "metadata", "spec", "status"]);
+            let spec = node.get("spec").map(|s| decode_spec(cx, s, "spec")).unwrap_or_default();
+            let status = node.get("status").map(decode_status).unwrap_or_default();
+            Body::Pod(Box::new((spec, status)))
+        }
+        ("apps", "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet")
+        | ("", "ReplicationController")
+        | ("batch", "Job" | "CronJob") => Body::Workload(Box::new(decode_workload(cx, kind, node))),
+        ("discovery.k8s.io", "EndpointSlice") => Body::EndpointSlice(Box::new(decode_slice(node))),
+        ("", "Endpoints") => Body::Endpoints(Box::new(decode_endpoints(node))),
+        ("", "Node") => Body::Node(Box::new(decode_node(node))),
+        ("", "Namespace") => Body::Namespace,
+        ("networking.k8s.io", "Ingress") => Body::Ingress(Box::new(decode_ingress(node))),
+        ("networking.k8s.io", "NetworkPolicy") => Body::NetworkPolicy,
+        _ => Body::Other,
+    }
+}
+
+fn top_level(cx: &mut Cx<'_>, node: &Node<'_>, known: &[&str]) {
+    cx.map(node, "", known);
+}
+
+fn workload_fields(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "Deployment" => &[
+            "minReadySeconds", "paused", "progressDeadlineSeconds", "replicas",
+            "revisionHistoryLimit", "selector", "strategy", "template",
+        ],
+        "StatefulSet" => &[
+            "minReadySeconds", "ordinals", "persistentVolumeClaimRetentionPolicy",
+            "podManagementPolicy", "replicas", "revisionHistoryLimit", "selector", "serviceName",
+            "template", "updateStrategy", "volumeClaimTemplates",
+        ],
+        "DaemonSet" => &["minReadySeconds", "revisionHistoryLimit", "selector", "template", "updateStrategy"],
+        "ReplicaSet" | "ReplicationController" => &["minReadySeconds", "replicas", "selector", "template"],
+        "Job" => &[
+            "activeDeadlineSeconds", "backoffLimit", "backoffLimitPerIndex", "completionMode",
+            "completions", "managedBy", "manualSelector", "maxFailedIndexes", "parallelism",
+            "podFailurePolicy", "podReplacementPolicy", "selector", "successPolicy", "suspend",
+            "template", "ttlSecondsAfterFinished",
+        ],
+        _ => &[
+            "concurrencyPolicy", "failedJobsHistoryLimit", "jobTemplate", "schedule",
+            "startingDeadlineSeconds", "successfulJobsHistoryLimit", "suspend", "timeZone",
+        ],
+    }
+}
+
+fn decode_workload(cx: &mut Cx<'_>, kind: &str, node: &Node<'_>) -> Workload {
+    top_level(cx, node, &["apiVersion", "kind", "metadata", "spec", "status"]);
+    let mut w = Workload { template_path: "spec.template", ..Workload::default() };
+    let Some(spec) = node.get("spec") else { return w };
+    w.spec_span = spec.span;
+    let Some(entries) = cx.map(spec, "spec", workload_fields(kind)) else { return w };
+    let mut spec_entries = entries;
+    let jobs;
+    if kind == "CronJob" {
+        w.template_path = "spec.jobTemplate.spec.template";
+        let Some(jt) = spec.get("jobTemplate") else { return w };
+        let Some(jt_entries) = cx.map(jt, "spec.jobTemplate", &["metadata", "spec"]) else { return w };
+        let Some(job_spec) = jt_entries.iter().find(|(k, _)| k.key_text() == Some("spec")) else {
+            return w;
+        };
+        jobs = cx.map(&job_spec.1, "spec.jobTemplate.spec", workload_fields("Job"));
+        let Some(e) = jobs else { return w };
+        spec_entries = e;
+    }
+    let prefix = if kind == "CronJob" { "spec.jobTemplate.spec" } else { "spec" };
+    for (k, v) in spec_entries {
+        let key = k.key_text().unwrap_or("");
+        let path = format!("{prefix}.{key}");
+        match key {
+            "replicas" => w.replicas = cx.int(v, &path),
+            "serviceName" => w.service_name = cx.string(v, &path),
+            "selector" if !v.is_null() => {
+                w.selector = Some(if kind == "ReplicationController" {
+                    let labels = cx.string_map(v, &path);
+                    LabelSelector { span: v.span, match_labels: labels, match_expressions: vec![] }
+                } else {
+                    decode_label_selector(cx, v, &path)
+                });
+            }
+            "template" => w.template = Some(decode_template(cx, v, &path)),
+            _ => {}
+        }
+    }
+    w
+}
+
+pub(crate) fn decode_label_selector(cx: &mut Cx<'_>, node: &Node<'_>, path: &str) -> LabelSelector {
+    let mut sel = LabelSelector { span: node.span, ..LabelSelector::default() };
+    let Some(entries) = cx.map(node, path, &["matchExpressions", "matchLabels"]) else { return sel };
+    for (k, v) in entries {
+        match k.key_text().unwrap_or("") {
+            "matchLabels" => sel.match_labels = cx.string_map(v, &format!("{path}.matchLabels")),
+            "matchExpressions" => {
+                let base = format!("{path}.matchExpressions");
+                for (i, e) in cx.seq(v, &base).iter().enumerate() {
+                    let epath = format!("{base}[{i}]");
+                    let mut expr = SelectorExpr { span: e.span, ..SelectorExpr::default() };
+                    if let Some(fields) = cx.map(e, &epath, &["key", "operator", "values"]) {
+                        for (fk, fv) in fields {
+                            let name = fk.key_text().unwrap_or("");
+                            let fpath = format!("{epath}.{name}");
+                            match name {
+                                "key" => expr.key = cx.string(fv, &fpath),
+                                "operator" => expr.operator = cx.string(fv, &fpath),
+                                "values" => {
+                                    expr.values = cx.strings(fv, &fpath);
+                                    expr.values_span = Some(fv.span);
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                    sel.match_expressions.push(expr);
+                }
+            }
+            _ => {}
+        }
+    }
+    sel
+}
+
+fn text(n: &Node<'_>) -> Option<String> {
+    match n.resolve() {
+        Resolved::Str(s) => Some(s.to_owned()),
+        Resolved::Int(i) => Some(i.to_string()),
+        _ => None,
+    }
+}
+
+fn flag(n: Option<&Node<'_>>) -> Option<bool> {
+    match n?.resolve() {
+        Resolved::Bool(b) => Some(b),
+        _ => None,
+    }
+}
+
+fn int(n: Option<&Node<'_>>) -> Option<i64> {
+    match n?.resolve() {
+        Resolved::Int(i) => Some(i),
+        _ => None,
+    }
+}
+
+fn decode_ports(node: Option<&Node<'_>>) -> Vec<EpsPort> {
+    let Some(items) = node.and_then(Node::as_seq) else { return Vec::new() };
+    items
+        .iter()
+        .map(|p| EpsPort {
+            span: p.span,
+            name: p.get("name").and_then(text).filter(|n| !n.is_empty()),
+            port: int(p.get("port")),
+            protocol: p.get("protocol").and_then(text).unwrap_or_else(|| "TCP".to_owned()),
+        })
+        .collect()
+}
+
+fn decode_slice(node: &Node<'_>) -> EndpointSlice {
+    let mut eps = EndpointSlice {
+        address_type: node.get("addressType").and_then(text).unwrap_or_default(),
+        ports: decode_ports(node.get("ports")),
+        ..EndpointSlice::default()
+    };
+    for e in node.get("endpoints").and_then(Node::as_seq).unwrap_or(&[]) {
+        let conds = e.get("conditions");
+        eps.endpoints.push(EpsEndpoint {
+            span: e.span,
+            addresses: e
+                .get("addresses")
+                .and_then(Node::as_seq)
+                .map(|a| a.iter().filter_map(text).collect())
+                .unwrap_or_default(),
+            ready: flag(conds.and_then(|c| c.get("ready"))),
+            serving: flag(conds.and_then(|c| c.get("serving"))),
+            terminating: flag(conds.and_then(|c| c.get("terminating"))),
+            node_name: e.get("nodeName").and_then(text),
+            hostname: e.get("hostname").and_then(text),
+            zone: e.get("zone").and_then(text),
+            target_pod: target_pod(e),
+        });
+    }
+    eps
+}
+
+fn target_pod(e: &Node<'_>) -> Option<String> {
+    let t = e.get("targetRef")?;
+    if t.get("kind").and_then(text).as_deref() != Some("Pod") {
+        return None;
+    }
+    t.get("name").and_then(text)
+}
+
+fn decode_endpoints(node: &Node<'_>) -> Endpoints {
+    let mut out = Endpoints::default();
+    for subset in node.get("subsets").and_then(Node::as_seq).unwrap_or(&[]) {
+        let ports = decode_ports(subset.get("ports"));
+        let mut eps = Vec::new();
+        for (key, ready) in [("addresses", true), ("notReadyAddresses", false)] {
+            for a in subset.get(key).and_then(Node::as_seq).unwrap_or(&[]) {
+                eps.push(EpsEndpoint {
+                    span: a.span,
+                    addresses: a.get("ip").and_then(text).into_iter().collect(),
+                    ready: Some(ready),
+                    serving: Some(ready),
+                    terminating: Some(false),
+                    node_name: a.get("nodeName").and_then(text),
+                    hostname: a.get("hostname").and_then(text),
+                    zone: None,
+                    target_pod: target_pod(a),
+                });
+            }
+        }
+        out.subsets.push((eps, ports));
+    }
+    out
+}
+
+fn decode_node(node: &Node<'_>) -> NodeObj {
+    let mut n = NodeObj::default();
+    let addrs = node.get("status").and_then(|s| s.get("addresses")).and_then(Node::as_seq);
+    for a in addrs.unwrap_or(&[]) {
+        if let (Some(t), Some(ad)) = (a.get("type").and_then(text), a.get("address").and_then(text)) {
+            n.addresses.push((t, ad));
+        }
+    }
+    n
+}
+
+fn decode_ingress(node: &Node<'_>) -> Ingress {
+    let mut ing = Ingress::default();
+    let Some(spec) = node.get("spec") else { return ing };
+    let backend = |b: &Node<'_>, host: Option<String>, path: Option<String>| {
+        let svc = b.get("service")?;
+        let port = svc.get("port");
+        Some(IngressBackend {
+            span: b.span,
+            service: svc.get("name").and_then(text)?,
+            port_number: int(port.and_then(|p| p.get("number"))),
+            port_name: port.and_then(|p| p.get("name")).and_then(text),
+            host,
+            path,
+        })
+    };
+    if let Some(b) = spec.get("defaultBackend").and_then(|b| backend(b, None, None)) {
+        ing.backends.push(b);
+    }
+    for rule in spec.get("rules").and_then(Node::as_seq).unwrap_or(&[]) {
+        let host = rule.get("host").and_then(text);
+        let paths = rule.get("http").and_then(|h| h.get("paths")).and_then(Node::as_seq);
+        for p in paths.unwrap_or(&[]) {
+            let path = p.get("path").and_then(text);
+            if let Some(b) = p.get("backend").and_then(|b| backend(b, host.clone(), path)) {
+                ing.backends.push(b);
+            }
+        }
+    }
+    ing
+}

@@ -1,0 +1,229 @@
+//! The Kubernetes object model: the kinds that carry routing meaning, typed
+//! from the YAML tree with the span of every field kept.
+
+pub mod decode;
+mod kinds;
+mod pod;
+mod service;
+
+use crate::diag::{Diagnostic, ObjectRef, Severity};
+use crate::source::{SourceId, Span};
+use crate::yaml::{Document, Node, Resolved};
+pub use decode::{Cx, IntOrString, Spanned, StringMap};
+pub use kinds::{
+    EndpointSlice, Endpoints, EpsEndpoint, EpsPort, Ingress, IngressBackend, LabelSelector,
+    NodeObj, SelectorExpr, Workload,
+};
+pub use pod::{Container, ContainerPort, PodSpec, PodStatus, PodTemplate};
+pub use service::{LbIngress, Service, ServicePort};
+
+pub const CODE_MISSING_KIND: &str = "missing-kind";
+
+/// Object metadata.
+#[derive(Clone, Debug, Default)]
+pub struct Meta {
+    pub name: Option<Spanned<String>>,
+    pub generate_name: Option<Spanned<String>>,
+    pub namespace: Option<Spanned<String>>,
+    pub labels: StringMap,
+    pub annotations: StringMap,
+    pub deletion_timestamp: bool,
+    /// The object was read from a cluster (`uid`, `resourceVersion` or
+    /// `creationTimestamp` present): it exists already, so create-time
+    /// allocation does not apply to it.
+    pub live: bool,
+    pub span: Span,
+}
+
+/// What an object is, by kind.
+#[derive(Clone, Debug)]
+pub enum Body {
+    Service(Box<Service>),
+    Pod(Box<(PodSpec, PodStatus)>),
+    Workload(Box<Workload>),
+    EndpointSlice(Box<EndpointSlice>),
+    Endpoints(Box<Endpoints>),
+    Node(Box<NodeObj>),
+    Namespace,
+    Ingress(Box<Ingress>),
+    NetworkPolicy,
+    Other,
+}
+
+/// One Kubernetes object of the input.
+#[derive(Clone, Debug)]
+pub struct Object {
+    pub source: SourceId,
+    /// Index of the YAML document in its source.
+    pub doc: usize,
+    pub span: Span,
+    pub api_version: String,
+    pub kind: Spanned<String>,
+    pub meta: Meta,
+    /// The namespace after defaulting (`metadata.namespace` or the profile's).
+    pub namespace: String,
+    pub body: Body,
+}
+
+impl Object {
+    pub fn name(&self) -> &str {
+        self.meta.name.as_ref().map_or("", |n| n.value.as_str())
+    }
+
+    pub fn object_ref(&self) -> ObjectRef {
+        ObjectRef {
+            api_version: self.api_version.clone(),
+            kind: self.kind.value.clone(),
+            namespace: self.namespace.clone(),
+            name: self.name().to_owned(),
+        }
+    }
+
+    /// The span to point at for the object as a whole: its name, else its kind.
+    pub fn anchor_span(&self) -> Span {
+        self.meta.name.as_ref().map_or(self.kind.span, |n| n.span)
+    }
+
+    pub fn is_namespaced(&self) -> bool {
+        !matches!(self.kind.value.as_str(), "Node" | "Namespace")
+            && !matches!(self.body, Body::Other)
+    }
+}
+
+/// Decode one YAML document into objects (several for a `List`).
+pub fn decode_document(
+    source: SourceId,
+    doc: &Document<'_>,
+    default_namespace: &str,
+    diags: &mut Vec<Diagnostic>,
+    out: &mut Vec<Object>,
+) {
+    decode_item(source, doc.index, &doc.root, None, default_namespace, diags, out);
+}
+
+fn decode_item(
+    source: SourceId,
+    doc: usize,
+    node: &Node<'_>,
+    item_kind: Option<&str>,
+    default_namespace: &str,
+    diags: &mut Vec<Diagnostic>,
+    out: &mut Vec<Object>,
+) {
+    let Some(_) = node.as_map() else {
+        if !node.is_null() {
+            diags.push(Diagnostic::new(
+                CODE_MISSING_KIND,
+                Severity::Error,
+                source,
+                node.span,
+                format!("a manifest must be an object, found {}", node.type_name()),
+            ));
+        }
+        return;
+    };
+    let mut cx = Cx { source, object: None, diags };
+    let kind = match node.get("kind") {
+        Some(k) => cx.string(k, "kind"),
+        None => item_kind.map(|k| Spanned::new(k.to_owned(), node.span)),
+    };
+    let api_version = node
+        .get("apiVersion")
+        .and_then(|v| match v.resolve() {
+            Resolved::Str(s) => Some(s.to_owned()),
+            _ => None,
+        })
+        .unwrap_or_else(|| if item_kind.is_some() { "v1".to_owned() } else { String::new() });
+    let Some(kind) = kind.filter(|k| !k.value.is_empty()) else {
+        cx.diags.push(
+            Diagnostic::new(
+                CODE_MISSING_KIND,
+                Severity::Error,
+                source,
+                node.span,
+                "Object 'Kind' is missing",
+            )
+            .with_help("every manifest needs `apiVersion` and `kind`"),
+        );
+        return;
+    };
+    if node.get("apiVersion").is_none() && item_kind.is_none() {
+        cx.diags.push(
+            Diagnostic::new(
+                CODE_MISSING_KIND,
+                Severity::Error,
+                source,
+                kind.span,
+                "Object 'apiVersion' is missing",
+            )
+            .with_help("every manifest needs `apiVersion` and `kind`"),
+        );
+    }
+    // `List` and typed lists (`ServiceList`, …): flatten the items.
+    if kind.value == "List" || (kind.value.ends_with("List") && node.get("items").is_some()) {
+        let typed = kind.value.strip_suffix("List").filter(|k| !k.is_empty());
+        if let Some(items) = node.get("items") {
+            let items = cx.seq(items, "items").to_vec();
+            for item in &items {
+                decode_item(source, doc, item, typed, default_namespace, diags, out);
+            }
+        }
+        return;
+    }
+    let meta_node = node.get("metadata");
+    let meta = meta_node.map(|m| decode_meta(&mut cx, m)).unwrap_or_default();
+    let namespace = meta
+        .namespace
+        .as_ref()
+        .filter(|n| !n.value.is_empty())
+        .map_or_else(|| default_namespace.to_owned(), |n| n.value.clone());
+    let mut object = Object {
+        source,
+        doc,
+        span: node.span,
+        api_version,
+        kind,
+        meta,
+        namespace,
+        body: Body::Other,
+    };
+    cx.object = Some(object.object_ref());
+    object.body = kinds::decode_body(&mut cx, &object.api_version, &object.kind.value, node);
+    out.push(object);
+}
+
+const META_FIELDS: &[&str] = &[
+    "annotations",
+    "creationTimestamp",
+    "deletionGracePeriodSeconds",
+    "deletionTimestamp",
+    "finalizers",
+    "generateName",
+    "generation",
+    "labels",
+    "managedFields",
+    "name",
+    "namespace",
+    "ownerReferences",
+    "resourceVersion",
+    "selfLink",
+    "uid",
+];
+
+pub(crate) fn decode_meta(cx: &mut Cx<'_>, node: &Node<'_>) -> Meta {
+    let mut meta = Meta { span: node.span, ..Meta::default() };
+    let Some(entries) = cx.map(node, "metadata", META_FIELDS) else { return meta };
+    for (k, v) in entries {
+        match k.key_text().unwrap_or("") {
+            "name" => meta.name = cx.string(v, "metadata.name"),
+            "generateName" => meta.generate_name = cx.string(v, "metadata.generateName"),
+            "namespace" => meta.namespace = cx.string(v, "metadata.namespace"),
+            "labels" => meta.labels = cx.string_map(v, "metadata.labels"),
+            "annotations" => meta.annotations = cx.string_map(v, "metadata.annotations"),
+            "deletionTimestamp" => meta.deletion_timestamp = !v.is_null(),
+            "uid" | "resourceVersion" | "creationTimestamp" => meta.live |= !v.is_null(),
+            _ => {}
+        }
+    }
+    meta
+}

@@ -1,0 +1,248 @@
+//! Pod specs (of Pods and of workload templates) and pod status.
+
+use super::decode::{Cx, Spanned};
+use super::{Meta, decode_meta};
+use crate::source::Span;
+use crate::yaml::{Node, Resolved};
+
+#[derive(Clone, Debug, Default)]
+pub struct ContainerPort {
+    pub span: Span,
+    pub name: Option<Spanned<String>>,
+    pub container_port: Option<Spanned<i64>>,
+    pub protocol: Option<Spanned<String>>,
+}
+
+impl ContainerPort {
+    pub fn protocol(&self) -> &str {
+        self.protocol.as_ref().map_or("TCP", |p| p.value.as_str())
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Container {
+    pub name: Option<Spanned<String>>,
+    pub ports: Vec<ContainerPort>,
+    pub restart_policy: Option<String>,
+    /// Path of the container in its object (`spec.containers[0]`).
+    pub path: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct PodSpec {
+    pub span: Span,
+    pub containers: Vec<Container>,
+    pub init_containers: Vec<Container>,
+    pub node_name: Option<Spanned<String>>,
+    pub hostname: Option<String>,
+    pub subdomain: Option<String>,
+    pub host_network: bool,
+}
+
+impl PodSpec {
+    /// Containers then restartable (sidecar) init containers, in the order
+    /// `FindPort` searches them (spec C.3.1).
+    pub fn port_search_order(&self) -> impl Iterator<Item = &Container> {
+        self.containers.iter().chain(
+            self.init_containers.iter().filter(|c| c.restart_policy.as_deref() == Some("Always")),
+        )
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct PodStatus {
+    pub phase: Option<String>,
+    pub pod_ips: Vec<String>,
+    /// `Some(ready)` when the `Ready` condition is present.
+    pub ready: Option<bool>,
+    pub present: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct PodTemplate {
+    pub meta: Meta,
+    pub spec: PodSpec,
+    pub span: Span,
+}
+
+const POD_SPEC_FIELDS: &[&str] = &[
+    "activeDeadlineSeconds",
+    "affinity",
+    "automountServiceAccountToken",
+    "containers",
+    "dnsConfig",
+    "dnsPolicy",
+    "enableServiceLinks",
+    "ephemeralContainers",
+    "hostAliases",
+    "hostIPC",
+    "hostNetwork",
+    "hostPID",
+    "hostUsers",
+    "hostname",
+    "hostnameOverride",
+    "imagePullSecrets",
+    "initContainers",
+    "nodeName",
+    "nodeSelector",
+    "os",
+    "overhead",
+    "preemptionPolicy",
+    "priority",
+    "priorityClassName",
+    "readinessGates",
+    "resourceClaims",
+    "resources",
+    "restartPolicy",
+    "runtimeClassName",
+    "schedulerName",
+    "schedulingGates",
+    "securityContext",
+    "serviceAccount",
+    "serviceAccountName",
+    "setHostnameAsFQDN",
+    "shareProcessNamespace",
+    "subdomain",
+    "terminationGracePeriodSeconds",
+    "tolerations",
+    "topologySpreadConstraints",
+    "volumes",
+    "workloadRef",
+];
+
+const CONTAINER_FIELDS: &[&str] = &[
+    "args",
+    "command",
+    "env",
+    "envFrom",
+    "image",
+    "imagePullPolicy",
+    "lifecycle",
+    "livenessProbe",
+    "name",
+    "ports",
+    "readinessProbe",
+    "resizePolicy",
+    "resources",
+    "restartPolicy",
+    "restartPolicyRules",
+    "securityContext",
+    "startupProbe",
+    "stdin",
+    "stdinOnce",
+    "terminationMessagePath",
+    "terminationMessagePolicy",
+    "tty",
+    "volumeDevices",
+    "volumeMounts",
+    "workingDir",
+];
+
+const PORT_FIELDS: &[&str] = &["containerPort", "hostIP", "hostPort", "name", "protocol"];
+
+pub(super) fn decode_spec(cx: &mut Cx<'_>, node: &Node<'_>, path: &str) -> PodSpec {
+    let mut spec = PodSpec { span: node.span, ..PodSpec::default() };
+    let Some(entries) = cx.map(node, path, POD_SPEC_FIELDS) else { return spec };
+    for (k, v) in entries {
+        let key = k.key_text().unwrap_or("");
+        let field = format!("{path}.{key}");
+        match key {
+            "containers" => spec.containers = decode_containers(cx, v, &field),
+            "initContainers" => spec.init_containers = decode_containers(cx, v, &field),
+            "nodeName" => spec.node_name = cx.string(v, &field),
+            "hostname" => spec.hostname = cx.string(v, &field).map(|s| s.value),
+            "subdomain" => spec.subdomain = cx.string(v, &field).map(|s| s.value),
+            "hostNetwork" => spec.host_network = cx.bool(v, &field).is_some_and(|b| b.value),
+            _ => {}
+        }
+    }
+    spec
+}
+
+fn decode_containers(cx: &mut Cx<'_>, node: &Node<'_>, path: &str) -> Vec<Container> {
+    let items = cx.seq(node, path);
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let cpath = format!("{path}[{i}]");
+        let mut c = Container { path: cpath.clone(), ..Container::default() };
+        if let Some(entries) = cx.map(item, &cpath, CONTAINER_FIELDS) {
+            for (k, v) in entries {
+                let key = k.key_text().unwrap_or("");
+                let field = format!("{cpath}.{key}");
+                match key {
+                    "name" => c.name = cx.string(v, &field),
+                    "restartPolicy" => c.restart_policy = cx.string(v, &field).map(|s| s.value),
+                    "ports" => {
+                        for (j, p) in cx.seq(v, &field).iter().enumerate() {
+                            c.ports.push(decode_port(cx, p, &format!("{field}[{j}]")));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn decode_port(cx: &mut Cx<'_>, node: &Node<'_>, path: &str) -> ContainerPort {
+    let mut port = ContainerPort { span: node.span, ..ContainerPort::default() };
+    let Some(entries) = cx.map(node, path, PORT_FIELDS) else { return port };
+    for (k, v) in entries {
+        let key = k.key_text().unwrap_or("");
+        let field = format!("{path}.{key}");
+        match key {
+            "name" => port.name = cx.string(v, &field),
+            "containerPort" => port.container_port = cx.int(v, &field),
+            "protocol" => port.protocol = cx.string(v, &field),
+            "hostPort" => {
+                cx.int(v, &field);
+            }
+            "hostIP" => {
+                cx.string(v, &field);
+            }
+            _ => {}
+        }
+    }
+    port
+}
+
+pub(super) fn decode_template(cx: &mut Cx<'_>, node: &Node<'_>, path: &str) -> PodTemplate {
+    let mut t = PodTemplate { span: node.span, ..PodTemplate::default() };
+    let Some(entries) = cx.map(node, path, &["metadata", "spec"]) else { return t };
+    for (k, v) in entries {
+        match k.key_text().unwrap_or("") {
+            "metadata" => t.meta = decode_meta(cx, v),
+            "spec" => t.spec = decode_spec(cx, v, &format!("{path}.spec")),
+            _ => {}
+        }
+    }
+    t
+}
+
+/// Pod status, read leniently: only the fields that decide endpoints.
+pub(super) fn decode_status(node: &Node<'_>) -> PodStatus {
+    let mut st = PodStatus { present: true, ..PodStatus::default() };
+    let text = |n: &Node<'_>| match n.resolve() {
+        Resolved::Str(s) => Some(s.to_owned()),
+        _ => None,
+    };
+    st.phase = node.get("phase").and_then(text);
+    if let Some(ips) = node.get("podIPs").and_then(Node::as_seq) {
+        st.pod_ips = ips.iter().filter_map(|i| i.get("ip").and_then(text)).collect();
+    }
+    if st.pod_ips.is_empty() {
+        if let Some(ip) = node.get("podIP").and_then(text) {
+            st.pod_ips.push(ip);
+        }
+    }
+    if let Some(conds) = node.get("conditions").and_then(Node::as_seq) {
+        for c in conds {
+            if c.get("type").and_then(text).as_deref() == Some("Ready") {
+                st.ready = Some(c.get("status").and_then(text).as_deref() == Some("True"));
+            }
+        }
+    }
+    st
+}

@@ -1,0 +1,93 @@
+//! `--format json` for `check` (interfaces.md §4).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{Location, diagnostic_location, locate};
+use crate::analysis::Analysis;
+use crate::diag::{ObjectRef, Severity};
+
+#[derive(Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub documents: usize,
+    pub objects: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub kinds: BTreeMap<String, usize>,
+    #[serde(rename = "unknownKinds")]
+    pub unknown_kinds: usize,
+}
+
+#[derive(Serialize)]
+struct RelatedJson {
+    #[serde(flatten)]
+    location: Location,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct DiagnosticJson<'a> {
+    code: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    #[serde(flatten)]
+    location: Location,
+    object: Option<&'a ObjectRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+    #[serde(rename = "errorType", skip_serializing_if = "Option::is_none")]
+    error_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<RelatedJson>,
+}
+
+#[derive(Serialize)]
+struct CheckJson<'a> {
+    version: u32,
+    summary: Summary,
+    diagnostics: Vec<DiagnosticJson<'a>>,
+}
+
+pub fn summary(analysis: &Analysis) -> Summary {
+    Summary {
+        files: analysis.sources.len(),
+        documents: analysis.documents,
+        objects: analysis.objects.len(),
+        errors: analysis.count(Severity::Error),
+        warnings: analysis.count(Severity::Warning),
+        infos: analysis.count(Severity::Info),
+        kinds: analysis.kinds(),
+        unknown_kinds: analysis.unknown_kinds(),
+    }
+}
+
+pub fn check(analysis: &Analysis) -> String {
+    let diagnostics = analysis
+        .diagnostics
+        .iter()
+        .map(|d| DiagnosticJson {
+            code: d.code,
+            severity: d.severity.as_str(),
+            message: &d.message,
+            location: diagnostic_location(analysis, d),
+            object: d.object.as_ref(),
+            field: d.field.as_deref(),
+            error_type: d.error_type.map(|e| e.as_str()),
+            help: d.help.as_deref(),
+            related: d
+                .related
+                .iter()
+                .map(|r| RelatedJson { location: locate(analysis, r.source, r.span), message: r.message.clone() })
+                .collect(),
+        })
+        .collect();
+    let out = CheckJson { version: 1, summary: summary(analysis), diagnostics };
+    let mut s = serde_json::to_string_pretty(&out).unwrap_or_default();
+    s.push('\n');
+    s
+}

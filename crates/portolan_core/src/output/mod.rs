@@ -1,0 +1,37 @@
+//! Output formats, written here so the native CLI and the npm CLI print the
+//! same bytes. Diagnostics are rendered only at this edge.
+
+pub mod human;
+pub mod json;
+
+use serde::Serialize;
+
+use crate::analysis::Analysis;
+use crate::diag::Diagnostic;
+use crate::source::Span;
+
+/// A resolved location: file, 1-based start and end (end column exclusive
+/// of the last character, like LSP's end).
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    #[serde(rename = "endLine")]
+    pub end_line: usize,
+    #[serde(rename = "endColumn")]
+    pub end_column: usize,
+}
+
+pub fn locate(analysis: &Analysis, source: usize, span: Span) -> Location {
+    let Some(src) = analysis.sources.get(source) else {
+        return Location { file: String::new(), line: 1, column: 1, end_line: 1, end_column: 1 };
+    };
+    let start = src.position(span.start());
+    let end = src.position(span.end().max(span.start()));
+    Location { file: src.name.clone(), line: start.line, column: start.column, end_line: end.line, end_column: end.column }
+}
+
+pub fn diagnostic_location(analysis: &Analysis, d: &Diagnostic) -> Location {
+    locate(analysis, d.source, d.span)
+}

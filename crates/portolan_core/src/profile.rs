@@ -1,0 +1,130 @@
+//! The cluster profile (interfaces.md §3): the configuration of the cluster
+//! the manifests are checked against.
+
+use serde::{Deserialize, Serialize};
+
+use crate::validate::names::{Cidr, parse_cidr};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProxyMode {
+    Iptables,
+    Nftables,
+}
+
+impl ProxyMode {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "iptables" => Some(ProxyMode::Iptables),
+            "nftables" => Some(ProxyMode::Nftables),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProxyMode::Iptables => "iptables",
+            ProxyMode::Nftables => "nftables",
+        }
+    }
+}
+
+/// A node declared in the profile.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileNode {
+    pub name: String,
+    #[serde(default)]
+    pub ip: Option<String>,
+    #[serde(default)]
+    pub zone: Option<String>,
+}
+
+/// Every key optional; defaults as interfaces.md §3 fixes them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Profile {
+    /// One CIDR, or two comma-separated (dual-stack).
+    #[serde(rename = "serviceCIDR")]
+    pub service_cidr: String,
+    #[serde(rename = "podCIDR")]
+    pub pod_cidr: String,
+    pub node_port_range: String,
+    pub cluster_domain: String,
+    pub proxy_mode: ProxyMode,
+    pub ip_families: Vec<String>,
+    pub namespace: String,
+    pub nodes: Vec<ProfileNode>,
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        Profile {
+            service_cidr: "10.96.0.0/12".to_owned(),
+            pod_cidr: "10.244.0.0/16".to_owned(),
+            node_port_range: "30000-32767".to_owned(),
+            cluster_domain: "cluster.local".to_owned(),
+            proxy_mode: ProxyMode::Iptables,
+            ip_families: vec!["IPv4".to_owned()],
+            namespace: "default".to_owned(),
+            nodes: Vec::new(),
+        }
+    }
+}
+
+/// The profile with its ranges parsed.
+#[derive(Clone, Debug)]
+pub struct Resolved {
+    pub profile: Profile,
+    pub service_cidrs: Vec<Cidr>,
+    pub pod_cidr: Cidr,
+    pub node_ports: (i64, i64),
+}
+
+impl Profile {
+    /// Parse the ranges; an error names the key at fault.
+    pub fn resolve(&self) -> Result<Resolved, String> {
+        let mut service_cidrs = Vec::new();
+        for part in self.service_cidr.split(',') {
+            let c = parse_cidr(part.trim())
+                .ok_or_else(|| format!("serviceCIDR: {part:?} is not a valid CIDR"))?;
+            service_cidrs.push(c);
+        }
+        let pod_cidr = parse_cidr(self.pod_cidr.trim())
+            .ok_or_else(|| format!("podCIDR: {:?} is not a valid CIDR", self.pod_cidr))?;
+        let (lo, hi) = self
+            .node_port_range
+            .split_once('-')
+            .and_then(|(a, b)| Some((a.trim().parse::<i64>().ok()?, b.trim().parse::<i64>().ok()?)))
+            .filter(|(a, b)| 0 < *a && a <= b && *b <= 65535)
+            .ok_or_else(|| format!("nodePortRange: {:?} is not a range like 30000-32767", self.node_port_range))?;
+        for f in &self.ip_families {
+            if f != "IPv4" && f != "IPv6" {
+                return Err(format!("ipFamilies: {f:?} is not IPv4 or IPv6"));
+            }
+        }
+        if self.ip_families.is_empty() {
+            return Err("ipFamilies: at least one family is needed".to_owned());
+        }
+        Ok(Resolved { profile: self.clone(), service_cidrs, pod_cidr, node_ports: (lo, hi) })
+    }
+
+    /// Parse a profile from JSON text (the CLI converts YAML profiles to JSON first).
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        serde_json::from_str(text).map_err(|e| e.to_string())
+    }
+}
+
+impl Resolved {
+    pub fn dual_stack(&self) -> bool {
+        self.profile.ip_families.len() > 1
+    }
+
+    pub fn family_configured(&self, family: &str) -> bool {
+        self.profile.ip_families.iter().any(|f| f == family)
+    }
+
+    pub fn service_cidr_for(&self, v6: bool) -> Option<&Cidr> {
+        self.service_cidrs.iter().find(|c| c.addr.is_ipv6() == v6)
+    }
+}

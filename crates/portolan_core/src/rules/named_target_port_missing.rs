@@ -1,0 +1,90 @@
+//! `named-target-port-missing`: a named targetPort that some or all selected
+//! pods do not expose (for the Service port's protocol).
+
+use super::{LintCx, Rule};
+use crate::cluster::IntOrStringJson;
+use crate::diag::{Diagnostic, Severity};
+use crate::endpoints::find_port;
+use crate::model::{Body, PodSpec};
+
+pub const RULE: Rule = Rule {
+    code: "named-target-port-missing",
+    name: "named-target-port-missing",
+    severity: Severity::Warning,
+    summary: "A named targetPort is not exposed by some or all of the selected pods.",
+    docs: "## What it does\nResolves every named `targetPort` against the containers (and sidecar init containers) of each selected pod, as the EndpointSlice controller does, and reports pods that do not declare a port of that name and protocol. A numeric targetPort is never reported: Kubernetes does not require containers to declare it.\n\n## Why is this bad?\nA pod that lacks the name is published without that port and receives no traffic for it, although it is selected; with all pods lacking it, the Service port rejects every connection.\n\n## Example\n```yaml\nports:\n  - port: 80\n    targetPort: http     # the container's port is named web\n```\n\n## References\nSpec C.3.1 (`FindPort`), C.3.3, F.7.\n",
+    origin: "lint",
+};
+
+pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
+    for svc in &cx.cluster.services {
+        if svc.selector.is_none() || svc.type_ == "ExternalName" {
+            continue;
+        }
+        let Some((object, model)) = cx.service(svc.object) else { continue };
+        for (i, port) in svc.ports.iter().enumerate() {
+            let IntOrStringJson::Str(name) = &port.target_port else { continue };
+            let mut selected = std::collections::BTreeSet::new();
+            let mut missing: Vec<String> = Vec::new();
+            let mut protocol_mismatch: Option<String> = None;
+            let mut owners = std::collections::BTreeSet::new();
+            for pod_index in selected_pods(svc) {
+                let pod = &cx.cluster.pods[pod_index];
+                let owner = pod.owner.clone().unwrap_or_else(|| format!("Pod/{}", pod.name));
+                selected.insert(owner.clone());
+                let Some(spec) = spec_of(cx, pod.object) else { continue };
+                if find_port(spec, name, &port.protocol).is_some() {
+                    continue;
+                }
+                if owners.insert(owner.clone()) {
+                    missing.push(owner);
+                }
+                if protocol_mismatch.is_none() {
+                    protocol_mismatch = spec
+                        .port_search_order()
+                        .flat_map(|c| c.ports.iter())
+                        .find(|p| p.name.as_ref().is_some_and(|n| n.value == *name))
+                        .map(|p| p.protocol().to_owned());
+                }
+            }
+            if missing.is_empty() {
+                continue;
+            }
+            let span = model.ports.get(i).and_then(|p| p.target_port.as_ref()).map_or(object.anchor_span(), |t| t.span);
+            let how_many = if missing.len() == selected.len() {
+                format!("any selected pod ({})", missing.join(", "))
+            } else {
+                format!("{} ({} of {} selected workloads)", missing.join(", "), missing.len(), selected.len())
+            };
+            let mut d = Diagnostic::new(
+                RULE.code,
+                RULE.severity,
+                object.source,
+                span,
+                format!("targetPort {name:?} ({}) is not exposed by {how_many}", port.protocol),
+            )
+            .with_object(Some(object.object_ref()));
+            d.help = Some(match protocol_mismatch {
+                Some(p) => format!("a container port named {name:?} exists but its protocol is {p}, not {}", port.protocol),
+                None => format!("name a containerPort {name:?} in those pods, or use a port number"),
+            });
+            out.push(d);
+        }
+    }
+}
+
+/// The pods behind a Service's endpoints, each once, in order.
+fn selected_pods(svc: &crate::cluster::ClusterService) -> Vec<usize> {
+    let mut pods: Vec<usize> = svc.endpoints.iter().filter_map(|e| e.pod_index).collect();
+    pods.sort_unstable();
+    pods.dedup();
+    pods
+}
+
+fn spec_of<'a>(cx: &'a LintCx<'_>, object: usize) -> Option<&'a PodSpec> {
+    match &cx.objects.get(object)?.body {
+        Body::Pod(p) => Some(&p.0),
+        Body::Workload(w) => w.template.as_ref().map(|t| &t.spec),
+        _ => None,
+    }
+}

@@ -1,0 +1,113 @@
+//! Validation exactly as the API server runs it on create: defaulting, then
+//! `ValidateService` and the workload validators, with upstream field paths
+//! and error types; allocation checks (spec A.13) across the whole input.
+
+mod alloc;
+mod meta;
+pub mod names;
+mod service;
+mod workload;
+
+use crate::diag::{Diagnostic, ErrorType, ObjectRef, Severity};
+use crate::model::{Body, Object};
+use crate::profile::Resolved;
+use crate::source::Span;
+pub use service::{Defaulted, default_service};
+
+/// A `field.Error`: path, type, bad value and detail, plus where it points.
+#[derive(Clone, Debug)]
+pub struct FieldError {
+    pub code: &'static str,
+    pub path: String,
+    pub error_type: ErrorType,
+    /// The bad value as the API server quotes it (`"HTTP"`, `80`), if any.
+    pub value: Option<String>,
+    pub detail: String,
+    pub span: Span,
+}
+
+impl FieldError {
+    pub fn new(code: &'static str, span: Span, path: impl Into<String>, error_type: ErrorType) -> Self {
+        FieldError { code, path: path.into(), error_type, value: None, detail: String::new(), span }
+    }
+
+    #[must_use]
+    pub fn value(mut self, v: impl Into<String>) -> Self {
+        self.value = Some(v.into());
+        self
+    }
+
+    #[must_use]
+    pub fn quoted(self, v: &str) -> Self {
+        self.value(format!("{v:?}"))
+    }
+
+    #[must_use]
+    pub fn detail(mut self, d: impl Into<String>) -> Self {
+        self.detail = d.into();
+        self
+    }
+
+    /// The message as the API server prints it: `path: Invalid value: "x": detail`.
+    pub fn message(&self) -> String {
+        let mut m = format!("{}: {}", self.path, self.error_type.phrase());
+        if let Some(v) = &self.value {
+            m.push_str(": ");
+            m.push_str(v);
+        }
+        if !self.detail.is_empty() {
+            m.push_str(": ");
+            m.push_str(&self.detail);
+        }
+        m
+    }
+
+    pub fn into_diagnostic(self, object: &Object) -> Diagnostic {
+        let message = self.message();
+        let mut d = Diagnostic::new(self.code, Severity::Error, object.source, self.span, message)
+            .with_object(Some(object.object_ref()));
+        d.field = Some(self.path);
+        d.error_type = Some(self.error_type);
+        d
+    }
+}
+
+/// Validate every object, then the allocation checks across Services.
+pub fn validate_all(objects: &[Object], profile: &Resolved, diags: &mut Vec<Diagnostic>) {
+    let mut allocator = alloc::Allocator::new(profile, objects);
+    for object in objects {
+        let mut errs = Vec::new();
+        match &object.body {
+            Body::Service(svc) => {
+                let d = default_service(svc);
+                // The registry allocates before it validates (spec A.13, section 0).
+                // Objects read from a cluster were allocated by that cluster.
+                let alloc_errs = if object.meta.live { Vec::new() } else { allocator.allocate(object, svc, &d) };
+                if alloc_errs.is_empty() {
+                    meta::validate(object, meta::NameRule::Dns1035, &mut errs);
+                    service::validate(object, svc, &d, &mut errs);
+                    if errs.is_empty() {
+                        allocator.commit(object, svc, &d);
+                    }
+                } else {
+                    errs = alloc_errs;
+                }
+            }
+            Body::Workload(w) => {
+                meta::validate(object, meta::NameRule::Dns1123Subdomain, &mut errs);
+                workload::validate(object, w, &mut errs);
+            }
+            Body::Pod(p) => {
+                meta::validate(object, meta::NameRule::Dns1123Subdomain, &mut errs);
+                workload::validate_pod_spec(&p.0, "spec", &mut errs);
+            }
+            _ => {}
+        }
+        diags.extend(errs.into_iter().map(|e| e.into_diagnostic(object)));
+    }
+}
+
+/// The object reference of a diagnostic about `object`.
+pub fn object_ref(object: &Object) -> ObjectRef {
+    object.object_ref()
+}
