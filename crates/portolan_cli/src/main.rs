@@ -43,7 +43,17 @@ fn run(args: &[String]) -> Output {
         },
         None => None,
     };
-    let ignore: Vec<PathBuf> = config.as_ref().map_or_else(Vec::new, |c| c.ignore.iter().map(|i| config_dir.join(i)).collect());
+    // Ignored paths are relative to the config file; compare them as the
+    // walk sees paths (relative to the working directory when possible).
+    let ignore: Vec<PathBuf> = config.as_ref().map_or_else(Vec::new, |c| {
+        c.ignore
+            .iter()
+            .map(|i| {
+                let p = config_dir.join(i);
+                p.strip_prefix(&cwd).map_or(p.clone(), Path::to_path_buf)
+            })
+            .collect()
+    });
     let sources = match read_sources(&inv.paths, &ignore) {
         Ok(s) => s,
         Err(e) => return Output::usage_error(&e),
@@ -84,7 +94,9 @@ fn read_sources(paths: &[String], ignore: &[PathBuf]) -> Result<Vec<Source>, Str
         if path.is_dir() {
             let mut files = Vec::new();
             walk(path, ignore, &mut files).map_err(|e| format!("{p}: {e}"))?;
-            files.sort();
+            // Sort by the text of the path, as the npm CLI does, so both read
+            // files in the same order.
+            files.sort_by_key(|f| f.to_string_lossy().into_owned());
             for f in files {
                 sources.push(read_file(&f)?);
             }

@@ -46,6 +46,15 @@ pub fn analyze_with(sources: Vec<Source>, profile: &Profile, options: &Options) 
             decode_document(id, &doc, &profile.profile.namespace, diags, &mut objects);
         });
     }
+    // kubectl refuses a document with duplicate keys before the API server sees it.
+    for d in diagnostics.iter().filter(|d| d.code == crate::yaml::CODE_DUPLICATE_KEY) {
+        let i = objects.partition_point(|o| (o.source, o.span.start) <= (d.source, d.span.start));
+        if let Some(o) = i.checked_sub(1).and_then(|i| objects.get_mut(i)) {
+            if o.source == d.source && d.span.end <= o.span.end {
+                o.decode_failed = true;
+            }
+        }
+    }
     crate::validate::validate_all(&objects, &profile, &mut diagnostics);
     let cluster = complete(&objects, &profile);
     crate::rules::run(&objects, &cluster, &mut diagnostics);

@@ -242,7 +242,8 @@ pub fn execute(inv: &Invocation, sources: Vec<Source>, profile: Option<&str>, co
     }
 }
 
-fn rules(format: &str) -> Output {
+/// `portolan rules` in `human` or `json`.
+pub fn rules(format: &str) -> Output {
     let rules = crate::rules::all();
     let stdout = if format == "json" {
         #[derive(serde::Serialize)]

@@ -427,10 +427,8 @@ impl Parser {
                             set.push(String::new());
                             return Ok(set);
                         }
-                        Tok::Comma => {
-                            self.next_value();
-                            set.push(String::new());
-                        }
+                        // `,,`: an empty value; the second comma is read next round.
+                        Tok::Comma => set.push(String::new()),
                         _ => {}
                     }
                 }

@@ -106,7 +106,10 @@ pub(super) fn decode_body(cx: &mut Cx<'_>, api_version: &str, kind: &str, node: 
         ("", "Service") => Body::Service(Box::new(service::decode(cx, node))),
         ("", "Pod") => {
             top_level(cx, node, &["apiVersion", "kind", "metadata", "spec", "status"]);
-            let spec = node.get("spec").map(|s| decode_spec(cx, s, "spec")).unwrap_or_default();
+            let mut spec = node.get("spec").map(|s| decode_spec(cx, s, "spec")).unwrap_or_default();
+            if let Some(k) = node.key_span("spec") {
+                spec.span = k;
+            }
             let status = node.get("status").map(decode_status).unwrap_or_default();
             Body::Pod(Box::new((spec, status)))
         }
@@ -157,7 +160,7 @@ fn decode_workload(cx: &mut Cx<'_>, kind: &str, node: &Node<'_>) -> Workload {
     top_level(cx, node, &["apiVersion", "kind", "metadata", "spec", "status"]);
     let mut w = Workload { template_path: "spec.template", ..Workload::default() };
     let Some(spec) = node.get("spec") else { return w };
-    w.spec_span = spec.span;
+    w.spec_span = node.key_span("spec").unwrap_or(spec.span);
     let Some(entries) = cx.map(spec, "spec", workload_fields(kind)) else { return w };
     let mut spec_entries = entries;
     let jobs;
@@ -180,12 +183,14 @@ fn decode_workload(cx: &mut Cx<'_>, kind: &str, node: &Node<'_>) -> Workload {
             "replicas" => w.replicas = cx.int(v, &path),
             "serviceName" => w.service_name = cx.string(v, &path),
             "selector" if !v.is_null() => {
-                w.selector = Some(if kind == "ReplicationController" {
+                let mut sel = if kind == "ReplicationController" {
                     let labels = cx.string_map(v, &path);
                     LabelSelector { span: v.span, match_labels: labels, match_expressions: vec![] }
                 } else {
                     decode_label_selector(cx, v, &path)
-                });
+                };
+                sel.span = k.span;
+                w.selector = Some(sel);
             }
             "template" => w.template = Some(decode_template(cx, v, &path)),
             _ => {}

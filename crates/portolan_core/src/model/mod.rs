@@ -62,6 +62,9 @@ pub struct Object {
     pub meta: Meta,
     /// The namespace after defaulting (`metadata.namespace` or the profile's).
     pub namespace: String,
+    /// The object could not be decoded strictly (wrong types, unknown fields,
+    /// duplicate keys): the API server rejects it before validating it.
+    pub decode_failed: bool,
     pub body: Body,
 }
 
@@ -171,7 +174,11 @@ fn decode_item(
         return;
     }
     let meta_node = node.get("metadata");
-    let meta = meta_node.map(|m| decode_meta(&mut cx, m)).unwrap_or_default();
+    let mut meta = meta_node.map(|m| decode_meta(&mut cx, m)).unwrap_or_default();
+    // Findings about missing metadata point at the `metadata:` key.
+    if let Some(key) = node.key_span("metadata") {
+        meta.span = key;
+    }
     let namespace = meta
         .namespace
         .as_ref()
@@ -185,10 +192,13 @@ fn decode_item(
         kind,
         meta,
         namespace,
+        decode_failed: false,
         body: Body::Other,
     };
     cx.object = Some(object.object_ref());
+    let before = cx.diags.len();
     object.body = kinds::decode_body(&mut cx, &object.api_version, &object.kind.value, node);
+    object.decode_failed = cx.diags[before..].iter().any(|d| d.severity == Severity::Error);
     out.push(object);
 }
 
@@ -218,8 +228,14 @@ pub(crate) fn decode_meta(cx: &mut Cx<'_>, node: &Node<'_>) -> Meta {
             "name" => meta.name = cx.string(v, "metadata.name"),
             "generateName" => meta.generate_name = cx.string(v, "metadata.generateName"),
             "namespace" => meta.namespace = cx.string(v, "metadata.namespace"),
-            "labels" => meta.labels = cx.string_map(v, "metadata.labels"),
-            "annotations" => meta.annotations = cx.string_map(v, "metadata.annotations"),
+            "labels" => {
+                meta.labels = cx.string_map(v, "metadata.labels");
+                meta.labels.span = k.span;
+            }
+            "annotations" => {
+                meta.annotations = cx.string_map(v, "metadata.annotations");
+                meta.annotations.span = k.span;
+            }
             "deletionTimestamp" => meta.deletion_timestamp = !v.is_null(),
             "uid" | "resourceVersion" | "creationTimestamp" => meta.live |= !v.is_null(),
             _ => {}

@@ -214,7 +214,10 @@ pub(super) fn decode_template(cx: &mut Cx<'_>, node: &Node<'_>, path: &str) -> P
     for (k, v) in entries {
         match k.key_text().unwrap_or("") {
             "metadata" => t.meta = decode_meta(cx, v),
-            "spec" => t.spec = decode_spec(cx, v, &format!("{path}.spec")),
+            "spec" => {
+                t.spec = decode_spec(cx, v, &format!("{path}.spec"));
+                t.spec.span = k.span;
+            }
             _ => {}
         }
     }

@@ -84,7 +84,8 @@ pub(super) fn decode(cx: &mut Cx<'_>, node: &Node<'_>) -> Service {
         decode_status(cx, status, &mut svc);
     }
     let Some(spec) = node.get("spec") else { return svc };
-    svc.spec_span = spec.span;
+    // Findings about missing fields point at the `spec:` key.
+    svc.spec_span = node.key_span("spec").unwrap_or(spec.span);
     let Some(entries) = cx.map(spec, "spec", SPEC_FIELDS) else { return svc };
     for (k, v) in entries {
         let key = k.key_text().unwrap_or("");
@@ -94,22 +95,24 @@ pub(super) fn decode(cx: &mut Cx<'_>, node: &Node<'_>) -> Service {
             "clusterIP" => svc.cluster_ip = cx.string(v, &path),
             "clusterIPs" => {
                 if !v.is_null() {
-                    svc.cluster_ips = Some(Spanned::new(cx.strings(v, &path), v.span));
+                    // List-level findings point at the `clusterIPs:` key.
+                    svc.cluster_ips = Some(Spanned::new(cx.strings(v, &path), k.span));
                 }
             }
             "ipFamilies" => {
                 svc.ip_families = cx.strings(v, &path);
-                svc.ip_families_span = Some(v.span);
+                svc.ip_families_span = Some(k.span);
             }
             "ipFamilyPolicy" => svc.ip_family_policy = cx.string(v, &path),
             "ports" => {
-                svc.ports_span = Some(v.span);
+                svc.ports_span = Some(k.span);
                 for (i, p) in cx.seq(v, &path).iter().enumerate() {
                     svc.ports.push(decode_port(cx, p, &format!("spec.ports[{i}]")));
                 }
             }
             "selector" => {
-                let map = cx.string_map(v, &path);
+                let mut map = cx.string_map(v, &path);
+                map.span = k.span;
                 if !map.is_empty() {
                     svc.selector = Some(map);
                 }

@@ -69,8 +69,8 @@ fn near_miss<'c>(cx: &'c LintCx<'_>, svc: &ClusterService) -> Option<(&'c Cluste
                 None => diffs.push(format!("label {k} is missing (the selector wants {k}={v:?})")),
             }
         }
-        let matched = selector.len() - diffs.len();
-        if matched == 0 {
+        // A near miss shares at least one label key with the selector.
+        if !selector.keys().any(|k| pod.labels.contains_key(k)) {
             continue;
         }
         if pod.namespace != svc.namespace {

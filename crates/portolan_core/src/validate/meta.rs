@@ -37,7 +37,7 @@ pub fn validate(object: &Object, rule: NameRule, errs: &mut Vec<FieldError>) {
             }
         }
         _ => errs.push(
-            FieldError::new(CODE, meta.span.cover(object.kind.span), "metadata.name", ErrorType::Required)
+            FieldError::new(CODE, if meta.span == crate::source::Span::default() { object.kind.span } else { meta.span }, "metadata.name", ErrorType::Required)
                 .detail("name or generateName is required"),
         ),
     }

@@ -24,11 +24,13 @@ pub struct FieldError {
     pub value: Option<String>,
     pub detail: String,
     pub span: Span,
+    /// Portolan's own hint (not part of the API server's message).
+    pub help: Option<String>,
 }
 
 impl FieldError {
     pub fn new(code: &'static str, span: Span, path: impl Into<String>, error_type: ErrorType) -> Self {
-        FieldError { code, path: path.into(), error_type, value: None, detail: String::new(), span }
+        FieldError { code, path: path.into(), error_type, value: None, detail: String::new(), span, help: None }
     }
 
     #[must_use]
@@ -68,6 +70,7 @@ impl FieldError {
             .with_object(Some(object.object_ref()));
         d.field = Some(self.path);
         d.error_type = Some(self.error_type);
+        d.help = self.help;
         d
     }
 }
@@ -76,6 +79,9 @@ impl FieldError {
 pub fn validate_all(objects: &[Object], profile: &Resolved, diags: &mut Vec<Diagnostic>) {
     let mut allocator = alloc::Allocator::new(profile, objects);
     for object in objects {
+        if object.decode_failed {
+            continue;
+        }
         let mut errs = Vec::new();
         match &object.body {
             Body::Service(svc) => {

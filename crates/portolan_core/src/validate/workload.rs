@@ -30,16 +30,23 @@ pub fn validate(object: &Object, w: &Workload, errs: &mut Vec<FieldError>) {
         if selector_required && sel.match_labels.is_empty() && sel.match_expressions.is_empty() {
             errs.push(FieldError::new(CODE_SELECTOR, sel.span, path.clone(), ErrorType::Invalid).value("{}").detail(format!("empty selector is invalid for {}", kind.to_lowercase())));
         }
-        if let Some(t) = &w.template {
-            let selector = Selector::from_label_selector(Some(sel));
+        let selector = Selector::from_label_selector(Some(sel));
+        let converts = sel.match_expressions.iter().all(|e| {
+            let op = e.operator.as_ref().map_or("", |o| o.value.as_str());
+            matches!(op, "In" | "NotIn" | "Exists" | "DoesNotExist")
+        }) && selector != Selector::Nothing;
+        if kind != "ReplicationController" && !converts {
+            // `LabelSelectorAsSelector` failed.
+            errs.push(FieldError::new(CODE_SELECTOR, sel.span, path.clone(), ErrorType::Invalid).value("{…}").detail("invalid label selector"));
+        } else if let Some(t) = &w.template {
             let empty = sel.match_labels.is_empty() && sel.match_expressions.is_empty();
             if !empty && !selector.matches(&t.meta.labels.map) {
                 let span = if t.meta.labels.span == crate::source::Span::default() { t.span } else { t.meta.labels.span };
-                errs.push(
-                    FieldError::new(CODE_SELECTOR, span, format!("{tpath}.metadata.labels"), ErrorType::Invalid)
-                        .value(format!("{:?}", t.meta.labels.map))
-                        .detail(format!("`selector` does not match template `labels` ({})", selector)),
-                );
+                let mut e = FieldError::new(CODE_SELECTOR, span, format!("{tpath}.metadata.labels"), ErrorType::Invalid)
+                    .value(format!("{:?}", t.meta.labels.map))
+                    .detail("`selector` does not match template `labels`");
+                e.help = Some(format!("the selector is {selector}"));
+                errs.push(e);
             }
         }
     } else if selector_required {

@@ -1,0 +1,132 @@
+//! The wasm-bindgen facade: convert in, call the core, convert out. The npm
+//! package's JavaScript (`npm/`) wraps these functions with types and the CLI.
+//! Errors reach JavaScript as `Error` exceptions with messages, never as traps.
+
+use portolan_core::cli::{self, Cmd, ColorChoice};
+use portolan_core::profile::Profile;
+use portolan_core::source::Source;
+use wasm_bindgen::prelude::*;
+
+fn sources(names: Vec<String>, texts: Vec<String>) -> Result<Vec<Source>, JsError> {
+    if names.len() != texts.len() {
+        return Err(JsError::new("names and texts must have the same length"));
+    }
+    Ok(names.into_iter().zip(texts).map(|(n, t)| Source::new(n, t)).collect())
+}
+
+fn profile(json: Option<String>) -> Result<Profile, JsError> {
+    match json {
+        Some(j) if !j.trim().is_empty() => Profile::from_json(&j).map_err(|e| JsError::new(&format!("profile: {e}"))),
+        _ => Ok(Profile::default()),
+    }
+}
+
+/// The package version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
+
+/// `portolan check --format json` over in-memory files; returns the JSON text.
+#[wasm_bindgen]
+pub fn check(names: Vec<String>, texts: Vec<String>, profile_json: Option<String>) -> Result<String, JsError> {
+    let analysis = portolan_core::analysis::analyze(sources(names, texts)?, &profile(profile_json)?).map_err(|e| JsError::new(&e))?;
+    Ok(portolan_core::output::json::check(&analysis))
+}
+
+/// `portolan graph --format json`; returns the JSON text.
+#[wasm_bindgen]
+pub fn graph(names: Vec<String>, texts: Vec<String>, profile_json: Option<String>) -> Result<String, JsError> {
+    let analysis = portolan_core::analysis::analyze(sources(names, texts)?, &profile(profile_json)?).map_err(|e| JsError::new(&e))?;
+    let g = portolan_core::graph::build(&analysis);
+    Ok(portolan_core::graph::to_json(&analysis, &g))
+}
+
+/// `portolan rules --format json`.
+#[wasm_bindgen]
+pub fn rules() -> String {
+    cli::rules("json").stdout
+}
+
+/// Convert YAML or JSON text to JSON, as kubectl reads it.
+#[wasm_bindgen(js_name = yamlToJson)]
+pub fn yaml_to_json(text: &str) -> Result<String, JsError> {
+    cli::yaml_to_json(text).map_err(|e| JsError::new(&e))
+}
+
+/// What the host must read before running a command.
+#[wasm_bindgen(getter_with_clone)]
+pub struct Plan {
+    /// Whether the command reads manifests at all.
+    #[wasm_bindgen(js_name = readsInput)]
+    pub reads_input: bool,
+    pub paths: Vec<String>,
+    pub profile: Option<String>,
+    pub config: Option<String>,
+    /// "auto", "always" or "never".
+    pub color: String,
+    /// A usage error: print it to stderr and exit 2.
+    pub error: Option<String>,
+}
+
+/// Parse a command line (without the program name).
+#[wasm_bindgen(js_name = planCli)]
+pub fn plan_cli(args: Vec<String>) -> Plan {
+    match cli::parse_args(&args) {
+        Ok(inv) => Plan {
+            reads_input: inv.reads_input(),
+            paths: inv.paths.clone(),
+            profile: inv.profile.clone(),
+            config: inv.config.clone(),
+            color: match inv.color {
+                ColorChoice::Auto => "auto",
+                ColorChoice::Always => "always",
+                ColorChoice::Never => "never",
+            }
+            .to_owned(),
+            error: None,
+        },
+        Err(e) => Plan { reads_input: false, paths: Vec::new(), profile: None, config: None, color: "auto".into(), error: Some(cli::Output::usage_error(&e).stderr) },
+    }
+}
+
+/// The result of a command line.
+#[wasm_bindgen(getter_with_clone)]
+pub struct CliOutput {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+/// Run a command line over files the host has read (in order), with the
+/// profile and configuration already converted to JSON.
+#[wasm_bindgen(js_name = runCli)]
+pub fn run_cli(
+    args: Vec<String>,
+    names: Vec<String>,
+    texts: Vec<String>,
+    profile_json: Option<String>,
+    config_json: Option<String>,
+    color: bool,
+) -> Result<CliOutput, JsError> {
+    let inv = match cli::parse_args(&args) {
+        Ok(inv) => inv,
+        Err(e) => {
+            let o = cli::Output::usage_error(&e);
+            return Ok(CliOutput { stdout: o.stdout, stderr: o.stderr, code: o.code });
+        }
+    };
+    let config = match config_json {
+        Some(j) => match cli::parse_config(&j) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                let o = cli::Output::usage_error(&format!("config: {e}"));
+                return Ok(CliOutput { stdout: o.stdout, stderr: o.stderr, code: o.code });
+            }
+        },
+        None => None,
+    };
+    let srcs = if inv.cmd == Cmd::Help { Vec::new() } else { sources(names, texts)? };
+    let o = cli::execute(&inv, srcs, profile_json.as_deref(), config.as_ref(), color);
+    Ok(CliOutput { stdout: o.stdout, stderr: o.stderr, code: o.code })
+}

@@ -1,0 +1,81 @@
+//! Tests of the facade under wasm-bindgen-test, in Node and in headless Chromium.
+
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const BOOKINFO_LIKE: &str = "\
+apiVersion: v1
+kind: Service
+metadata:
+  name: reviews
+spec:
+  selector:
+    app: reviews
+  ports:
+  - name: http
+    port: 9080
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: reviews-v1
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: reviews}
+  template:
+    metadata:
+      labels: {app: reviews}
+    spec:
+      containers:
+      - name: reviews
+        image: reviews:v1
+        ports:
+        - containerPort: 9080
+";
+
+#[wasm_bindgen_test]
+fn check_reports_field_path_and_line() {
+    let bad = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80\n  - port: 81\n";
+    let json = portolan_wasm::check(vec!["web.yaml".into()], vec![bad.into()], None).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["version"], 1);
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["field"], "spec.ports[0].name");
+    assert_eq!(d["errorType"], "Required");
+    assert_eq!(d["line"], 7);
+}
+
+#[wasm_bindgen_test]
+fn graph_has_endpoints_for_each_replica() {
+    let json = portolan_wasm::graph(vec!["a.yaml".into()], vec![BOOKINFO_LIKE.into()], None).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let svc = &v["services"][0];
+    assert_eq!(svc["name"], "reviews");
+    assert_eq!(svc["endpoints"].as_array().unwrap().len(), 2);
+    assert_eq!(svc["endpoints"][0]["port"], 9080);
+}
+
+#[wasm_bindgen_test]
+fn cli_matches_the_contract() {
+    let out = portolan_wasm::run_cli(
+        vec!["check".into(), "--format".into(), "json".into(), "a.yaml".into()],
+        vec!["a.yaml".into()],
+        vec![BOOKINFO_LIKE.into()],
+        None,
+        None,
+        false,
+    )
+    .unwrap();
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(out.stdout.starts_with("{\n  \"version\": 1"));
+    let usage = portolan_wasm::run_cli(vec!["bogus".into()], vec![], vec![], None, None, false).unwrap();
+    assert_eq!(usage.code, 2);
+}
+
+#[wasm_bindgen_test]
+fn a_bad_profile_is_an_error_not_a_trap() {
+    let err = portolan_wasm::check(vec!["a.yaml".into()], vec![BOOKINFO_LIKE.into()], Some("{\"serviceCIDR\": \"nope\"}".into()));
+    assert!(err.is_err());
+}

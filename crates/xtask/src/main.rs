@@ -1,0 +1,54 @@
+//! `cargo xtask`: Portolan's developer tasks, with no dependency beyond std
+//! so that it runs on a fresh machine before anything is installed.
+//!
+//! - `setup`  install what the other tasks need, idempotently, from the registries only
+//! - `serve`  build the web app (release) and serve it on loopback
+//! - `ci`     every test layer, one summary line each
+//! - `npm`    assemble and pack the npm package
+//! - `gen`    write a generated cluster snapshot of any size
+
+mod ci;
+mod generate;
+mod npm;
+mod serve;
+mod setup;
+mod util;
+
+use std::process::ExitCode;
+
+const HELP: &str = "\
+cargo xtask <TASK>
+
+Tasks:
+  setup               install the wasm target, chromium, wasm-bindgen-cli, wasm-pack,
+                      trunk, wasm-opt (npm binaryen) and playwright-core; skips what is there
+  serve [--port N]    build the web app in release mode and serve it (default port 8080)
+  ci [--skip LAYER]   run every test layer (fmt, clippy, native, wasm-node, wasm-chrome,
+                      npm, trunk, e2e, fuzz) and print one summary line per layer
+  npm                 build the npm package into target/npm and pack it
+  gen --services N --pods M [--out FILE]
+                      write a realistic cluster snapshot (kubectl get -o yaml shape)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::run(),
+        Some("serve") => serve::run(&args[1..]),
+        Some("ci") => ci::run(&args[1..]),
+        Some("npm") => npm::run().map(|_| ()),
+        Some("gen") => generate::run(&args[1..]),
+        Some("help" | "--help" | "-h") | None => {
+            print!("{HELP}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown task '{other}'\n\n{HELP}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

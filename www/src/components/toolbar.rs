@@ -1,0 +1,58 @@
+//! The top bar: name, examples, summary, theme.
+
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use super::AppContext;
+use crate::examples::EXAMPLES;
+use crate::state::{Action, Theme};
+
+#[component]
+pub fn Toolbar() -> Html {
+    let state = use_context::<AppContext>().expect("AppContext is provided by App");
+    let on_example = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(i) = select.value().parse::<usize>() {
+                state.dispatch(Action::LoadExample(i));
+            }
+        })
+    };
+    let on_theme = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(Action::ToggleTheme))
+    };
+    let v = &state.view;
+    let stale = state.text != state.analysed;
+    html! {
+        <header class="toolbar">
+            <h1 class="brand">
+                <svg class="mark" viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+                    <circle cx="12" cy="12" r="10" fill="none" stroke-width="2" />
+                    <path d="M12 3 L14.5 12 L12 21 L9.5 12 Z" />
+                </svg>
+                { "Portolan" }
+            </h1>
+            <label class="examples">
+                <span>{ "Example" }</span>
+                <select data-testid="examples" onchange={on_example}>
+                    { for EXAMPLES.iter().enumerate().map(|(i, ex)| html! {
+                        <option value={i.to_string()} title={ex.source} selected={i == state.example}>{ ex.title }</option>
+                    }) }
+                </select>
+            </label>
+            <div class="summary" data-testid="summary" aria-live="polite">
+                <span class="badge">{ format!("{} objects", v.objects) }</span>
+                <span class="badge">{ format!("{} services", v.services) }</span>
+                <span class="badge">{ format!("{} pods", v.pods) }</span>
+                <span class={classes!("badge", (v.errors > 0).then_some("bad"))} data-testid="error-count">{ format!("{} errors", v.errors) }</span>
+                <span class={classes!("badge", (v.warnings > 0).then_some("warn"))}>{ format!("{} warnings", v.warnings) }</span>
+                if stale { <span class="badge muted">{ "analysing…" }</span> }
+            </div>
+            <button class="button" onclick={on_theme} aria-label="Switch between light and dark theme">
+                { if state.theme == Theme::Dark { "Light theme" } else { "Dark theme" } }
+            </button>
+        </header>
+    }
+}

@@ -1,0 +1,11 @@
+//! Portolan's web app: paste manifests, see the routing graph with every port
+//! labelled, inspect any object. Views are pure functions of [`state::State`];
+//! the analysis is the same Rust core the CLI runs.
+
+pub mod components;
+pub mod examples;
+pub mod layout;
+pub mod state;
+pub mod view;
+
+pub use components::app::App;

@@ -1,0 +1,165 @@
+//! What the page shows, computed from one analysis: diagnostics with their
+//! positions, the laid-out graph, and the details of every graph node.
+
+use std::collections::BTreeMap;
+
+use portolan_core::analysis::{Analysis, analyze};
+use portolan_core::diag::Severity;
+use portolan_core::graph::{self, GraphNode};
+use portolan_core::output::{diagnostic_location, locate};
+use portolan_core::profile::Profile;
+use portolan_core::source::Source;
+
+use crate::layout::{Layout, layout};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct DiagView {
+    pub code: String,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    /// The graph node of the object the finding is about, if drawn.
+    pub node: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Details {
+    pub title: String,
+    pub kind: String,
+    pub location: Option<(usize, String)>,
+    pub rows: Vec<(String, String)>,
+    /// Endpoints: pod, ip:port, node, conditions.
+    pub endpoints: Vec<[String; 4]>,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct View {
+    pub diagnostics: Vec<DiagView>,
+    pub layout: Layout,
+    pub details: BTreeMap<String, Details>,
+    pub objects: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub services: usize,
+    pub pods: usize,
+}
+
+pub const FILE_NAME: &str = "manifests.yaml";
+
+/// Analyse the editor text and build everything the page draws.
+pub fn compute(text: &str) -> View {
+    let Ok(analysis) = analyze(vec![Source::new(FILE_NAME, text)], &Profile::default()) else {
+        return View::default();
+    };
+    let g = graph::build(&analysis);
+    let mut warned = std::collections::BTreeSet::new();
+    let diagnostics: Vec<DiagView> = analysis
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let loc = diagnostic_location(&analysis, d);
+            let node = d.object.as_ref().and_then(|o| node_for(o.kind.as_str(), &o.namespace, &o.name));
+            if let Some(n) = &node {
+                warned.insert(n.clone());
+            }
+            DiagView {
+                code: d.code.to_owned(),
+                severity: d.severity,
+                message: d.message.clone(),
+                help: d.help.clone(),
+                line: loc.line,
+                column: loc.column,
+                end_line: loc.end_line,
+                end_column: loc.end_column,
+                node,
+            }
+        })
+        .collect();
+    let layout = layout(&g, &warned);
+    let details = g.nodes().map(|n| (n.id.clone(), details(&analysis, n))).collect();
+    View {
+        errors: analysis.count(Severity::Error),
+        warnings: analysis.count(Severity::Warning),
+        objects: analysis.objects.len(),
+        services: analysis.cluster.services.len(),
+        pods: analysis.cluster.pods.len(),
+        diagnostics,
+        layout,
+        details,
+    }
+}
+
+fn node_for(kind: &str, namespace: &str, name: &str) -> Option<String> {
+    match kind {
+        "Service" => Some(format!("service:{namespace}/{name}")),
+        "Pod" => Some(format!("pod:{namespace}/{name}")),
+        _ => None,
+    }
+}
+
+fn object_location(analysis: &Analysis, index: usize) -> Option<(usize, String)> {
+    let o = analysis.objects.get(index)?;
+    let loc = locate(analysis, o.source, o.anchor_span());
+    Some((loc.line, format!("{}:{}:{}", loc.file, loc.line, loc.column)))
+}
+
+fn details(analysis: &Analysis, n: &GraphNode) -> Details {
+    let mut d = Details { title: n.label.clone(), kind: n.kind.to_owned(), ..Details::default() };
+    let cluster = &analysis.cluster;
+    match n.kind {
+        "service" => {
+            let Some(svc) = cluster.services.iter().find(|s| graph::service_id(s) == n.id) else { return d };
+            d.title = format!("Service {}/{}", svc.namespace, svc.name);
+            d.location = object_location(analysis, svc.object);
+            d.rows.push(("type".into(), svc.type_.clone()));
+            let ips = if svc.headless { "None (headless)".to_owned() } else { svc.cluster_ips.join(", ") };
+            d.rows.push(("clusterIP".into(), format!("{ips}{}", if svc.synthetic { " (synthetic)" } else { "" })));
+            d.rows.push(("DNS".into(), format!("{}.{}.svc.{}", svc.name, svc.namespace, analysis.profile.profile.cluster_domain)));
+            let sel = svc.selector.as_ref().map_or_else(|| "none (endpoints managed by hand)".to_owned(), |s| {
+                s.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ")
+            });
+            d.rows.push(("selector".into(), sel));
+            for p in &svc.ports {
+                let np = p.node_port.map(|n| format!(", nodePort {n}")).unwrap_or_default();
+                d.rows.push((format!("port {}", if p.name.is_empty() { "(unnamed)" } else { &p.name }), format!("{}/{} → {}{np}", p.port, p.protocol, p.target_port_text())));
+            }
+            if let Some(etp) = &svc.external_traffic_policy {
+                d.rows.push(("externalTrafficPolicy".into(), etp.clone()));
+            }
+            d.rows.push(("sessionAffinity".into(), svc.session_affinity.clone()));
+            for e in &svc.endpoints {
+                let port = e.port.map_or_else(|| "(no port)".to_owned(), |p| p.to_string());
+                let cond = format!("ready={} serving={} terminating={}", e.ready, e.serving, e.terminating);
+                d.endpoints.push([e.pod.clone().unwrap_or_else(|| "-".into()), format!("{}:{port}", e.ip), e.node.clone().unwrap_or_default(), cond]);
+            }
+        }
+        "pod" => {
+            let Some(pod) = cluster.pods.iter().find(|p| format!("pod:{}", p.key()) == n.id) else { return d };
+            d.title = format!("Pod {}", pod.key());
+            d.location = object_location(analysis, pod.object);
+            d.rows.push(("IPs".into(), pod.ips.join(", ")));
+            d.rows.push(("node".into(), pod.node.clone().unwrap_or_default()));
+            d.rows.push(("phase".into(), format!("{}{}", pod.phase, if pod.ready { ", Ready" } else { ", not Ready" })));
+            if let Some(o) = &pod.owner {
+                d.rows.push(("created by".into(), o.clone()));
+            }
+            if pod.synthetic {
+                d.rows.push(("synthetic".into(), "yes: the pod its controller would create".into()));
+            }
+            for (k, v) in &pod.labels {
+                d.rows.push((format!("label {k}"), v.clone()));
+            }
+        }
+        _ => {
+            d.rows.push(("id".into(), n.id.clone()));
+            if n.synthetic {
+                d.rows.push(("synthetic".into(), "yes: filled in from the cluster profile".into()));
+            }
+        }
+    }
+    d
+}
