@@ -1,5 +1,5 @@
 //! A deterministic layered layout with integer coordinates: external clients
-//! → entry points (load balancers, externalIPs, NodePorts, Ingresses) →
+//! → entry points (load balancers, externalIPs, `NodePorts`, Ingresses) →
 //! Services → Service ports → pods and addresses. Rows follow the order of
 //! their upstream neighbours so edges stay short and mostly parallel.
 
@@ -63,24 +63,42 @@ pub fn layout(g: &RoutingGraph, flagged: &BTreeSet<String>) -> Layout {
     // Order: services by namespace/name; then each other column by the
     // smallest rank of a neighbour in the column feeding or fed by it.
     let mut rank: BTreeMap<&str, (usize, String)> = BTreeMap::new();
-    let mut services: Vec<&str> = nodes.iter().filter(|n| n.kind == "service").map(|n| n.id.as_str()).collect();
+    let mut services: Vec<&str> = nodes
+        .iter()
+        .filter(|n| n.kind == "service")
+        .map(|n| n.id.as_str())
+        .collect();
     services.sort_unstable();
     for (i, s) in services.iter().enumerate() {
         rank.insert(s, (i * 1000, (*s).to_owned()));
     }
-    let neighbour_rank = |id: &str, rank: &BTreeMap<&str, (usize, String)>, incoming: bool| -> Option<usize> {
-        edges
-            .iter()
-            .filter_map(|e| if incoming && e.to == id { rank.get(e.from.as_str()) } else if !incoming && e.from == id { rank.get(e.to.as_str()) } else { None })
-            .map(|r| r.0)
-            .min()
-    };
+    let neighbour_rank =
+        |id: &str, rank: &BTreeMap<&str, (usize, String)>, incoming: bool| -> Option<usize> {
+            edges
+                .iter()
+                .filter_map(|e| {
+                    if incoming && e.to == id {
+                        rank.get(e.from.as_str())
+                    } else if !incoming && e.from == id {
+                        rank.get(e.to.as_str())
+                    } else {
+                        None
+                    }
+                })
+                .map(|r| r.0)
+                .min()
+        };
     for col in [3usize, 4, 1, 0] {
         let incoming = col > 2;
         let mut members: Vec<(usize, &str)> = nodes
             .iter()
             .filter(|n| column(n.kind) == col)
-            .map(|n| (neighbour_rank(&n.id, &rank, incoming).unwrap_or(usize::MAX / 2), n.id.as_str()))
+            .map(|n| {
+                (
+                    neighbour_rank(&n.id, &rank, incoming).unwrap_or(usize::MAX / 2),
+                    n.id.as_str(),
+                )
+            })
             .collect();
         members.sort_unstable();
         for (i, (r, id)) in members.iter().enumerate() {
@@ -92,7 +110,11 @@ pub fn layout(g: &RoutingGraph, flagged: &BTreeSet<String>) -> Layout {
         by_col[column(n.kind)].push(n.id.as_str());
     }
     for col in &mut by_col {
-        col.sort_by_key(|id| rank.get(id).cloned().unwrap_or((usize::MAX, (*id).to_owned())));
+        col.sort_by_key(|id| {
+            rank.get(id)
+                .cloned()
+                .unwrap_or((usize::MAX, (*id).to_owned()))
+        });
     }
     let tallest = by_col.iter().map(Vec::len).max().unwrap_or(0) as i32;
     let height = MARGIN * 2 + tallest * (NODE_H + ROW_GAP);
@@ -102,7 +124,13 @@ pub fn layout(g: &RoutingGraph, flagged: &BTreeSet<String>) -> Layout {
         // Short columns are centred on the tallest.
         let offset = (tallest - col.len() as i32) * (NODE_H + ROW_GAP) / 2;
         for (r, id) in col.iter().enumerate() {
-            pos.insert(id, (x, MARGIN + offset.max(0) * i32::from(c < 2) + r as i32 * (NODE_H + ROW_GAP)));
+            pos.insert(
+                id,
+                (
+                    x,
+                    MARGIN + offset.max(0) * i32::from(c < 2) + r as i32 * (NODE_H + ROW_GAP),
+                ),
+            );
         }
     }
     let lnodes = nodes
@@ -127,17 +155,22 @@ pub fn layout(g: &RoutingGraph, flagged: &BTreeSet<String>) -> Layout {
             let (fx, fy) = pos[e.from.as_str()];
             let (tx, ty) = pos[e.to.as_str()];
             let (x1, y1, x2, y2) = (fx + NODE_W, fy + NODE_H / 2, tx, ty + NODE_H / 2);
-            let mid = (x1 + x2) / 2;
+            let mid = i32::midpoint(x1, x2);
             LEdge {
                 from: e.from.clone(),
                 to: e.to.clone(),
                 label: e.label.clone(),
                 d: format!("M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}"),
                 label_x: mid,
-                label_y: (y1 + y2) / 2 - 4,
+                label_y: i32::midpoint(y1, y2) - 4,
                 ready: e.ready,
             }
         })
         .collect();
-    Layout { width: MARGIN * 2 + 5 * NODE_W + 4 * COL_GAP, height: height.max(200), nodes: lnodes, edges: ledges }
+    Layout {
+        width: MARGIN * 2 + 5 * NODE_W + 4 * COL_GAP,
+        height: height.max(200),
+        nodes: lnodes,
+        edges: ledges,
+    }
 }

@@ -35,14 +35,25 @@ pub enum Action {
     LoadExample(usize),
     Select(Option<String>),
     /// Jump the editor to a line and select the node the finding is about.
-    Goto { line: usize, node: Option<String> },
+    Goto {
+        line: usize,
+        node: Option<String>,
+    },
     ToggleTheme,
 }
 
 impl State {
     pub fn initial() -> Self {
         let text: Rc<str> = EXAMPLES[DEFAULT].text.into();
-        State { view: Rc::new(compute(&text)), analysed: text.clone(), text, example: DEFAULT, selected: None, theme: Theme::Light, goto: None }
+        State {
+            view: Rc::new(compute(&text)),
+            analysed: text.clone(),
+            text,
+            example: DEFAULT,
+            selected: None,
+            theme: Theme::Light,
+            goto: None,
+        }
     }
 }
 
@@ -65,12 +76,18 @@ impl Reducible for State {
                 }
                 next.view = Rc::new(compute(&next.text));
                 next.analysed = next.text.clone();
-                if next.selected.as_ref().is_some_and(|s| !next.view.details.contains_key(s)) {
+                if next
+                    .selected
+                    .as_ref()
+                    .is_some_and(|s| !next.view.details.contains_key(s))
+                {
                     next.selected = None;
                 }
             }
             Action::LoadExample(i) => {
-                let Some(ex) = EXAMPLES.get(i) else { return self };
+                let Some(ex) = EXAMPLES.get(i) else {
+                    return self;
+                };
                 next.text = ex.text.into();
                 next.example = i;
                 next.view = Rc::new(compute(ex.text));
@@ -86,7 +103,11 @@ impl Reducible for State {
                 }
             }
             Action::ToggleTheme => {
-                next.theme = if next.theme == Theme::Light { Theme::Dark } else { Theme::Light };
+                next.theme = if next.theme == Theme::Light {
+                    Theme::Dark
+                } else {
+                    Theme::Light
+                };
             }
         }
         Rc::new(next)

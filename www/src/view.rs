@@ -62,7 +62,10 @@ pub fn compute(text: &str) -> View {
         .iter()
         .map(|d| {
             let loc = diagnostic_location(&analysis, d);
-            let node = d.object.as_ref().and_then(|o| node_for(o.kind.as_str(), &o.namespace, &o.name));
+            let node = d
+                .object
+                .as_ref()
+                .and_then(|o| node_for(o.kind.as_str(), &o.namespace, &o.name));
             if let Some(n) = &node {
                 warned.insert(n.clone());
             }
@@ -80,7 +83,10 @@ pub fn compute(text: &str) -> View {
         })
         .collect();
     let layout = layout(&g, &warned);
-    let details = g.nodes().map(|n| (n.id.clone(), details(&analysis, n))).collect();
+    let details = g
+        .nodes()
+        .map(|n| (n.id.clone(), details(&analysis, n)))
+        .collect();
     View {
         errors: analysis.count(Severity::Error),
         warnings: analysis.count(Severity::Warning),
@@ -104,51 +110,124 @@ fn node_for(kind: &str, namespace: &str, name: &str) -> Option<String> {
 fn object_location(analysis: &Analysis, index: usize) -> Option<(usize, String)> {
     let o = analysis.objects.get(index)?;
     let loc = locate(analysis, o.source, o.anchor_span());
-    Some((loc.line, format!("{}:{}:{}", loc.file, loc.line, loc.column)))
+    Some((
+        loc.line,
+        format!("{}:{}:{}", loc.file, loc.line, loc.column),
+    ))
 }
 
 fn details(analysis: &Analysis, n: &GraphNode) -> Details {
-    let mut d = Details { title: n.label.clone(), kind: n.kind.to_owned(), ..Details::default() };
+    let mut d = Details {
+        title: n.label.clone(),
+        kind: n.kind.to_owned(),
+        ..Details::default()
+    };
     let cluster = &analysis.cluster;
     match n.kind {
         "service" => {
-            let Some(svc) = cluster.services.iter().find(|s| graph::service_id(s) == n.id) else { return d };
+            let Some(svc) = cluster
+                .services
+                .iter()
+                .find(|s| graph::service_id(s) == n.id)
+            else {
+                return d;
+            };
             d.title = format!("Service {}/{}", svc.namespace, svc.name);
             d.location = object_location(analysis, svc.object);
             d.rows.push(("type".into(), svc.type_.clone()));
-            let ips = if svc.headless { "None (headless)".to_owned() } else { svc.cluster_ips.join(", ") };
-            d.rows.push(("clusterIP".into(), format!("{ips}{}", if svc.synthetic { " (synthetic)" } else { "" })));
-            d.rows.push(("DNS".into(), format!("{}.{}.svc.{}", svc.name, svc.namespace, analysis.profile.profile.cluster_domain)));
-            let sel = svc.selector.as_ref().map_or_else(|| "none (endpoints managed by hand)".to_owned(), |s| {
-                s.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ")
-            });
+            let ips = if svc.headless {
+                "None (headless)".to_owned()
+            } else {
+                svc.cluster_ips.join(", ")
+            };
+            d.rows.push((
+                "clusterIP".into(),
+                format!("{ips}{}", if svc.synthetic { " (synthetic)" } else { "" }),
+            ));
+            d.rows.push((
+                "DNS".into(),
+                format!(
+                    "{}.{}.svc.{}",
+                    svc.name, svc.namespace, analysis.profile.profile.cluster_domain
+                ),
+            ));
+            let sel = svc.selector.as_ref().map_or_else(
+                || "none (endpoints managed by hand)".to_owned(),
+                |s| {
+                    s.iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                },
+            );
             d.rows.push(("selector".into(), sel));
             for p in &svc.ports {
-                let np = p.node_port.map(|n| format!(", nodePort {n}")).unwrap_or_default();
-                d.rows.push((format!("port {}", if p.name.is_empty() { "(unnamed)" } else { &p.name }), format!("{}/{} → {}{np}", p.port, p.protocol, p.target_port_text())));
+                let np = p
+                    .node_port
+                    .map(|n| format!(", nodePort {n}"))
+                    .unwrap_or_default();
+                d.rows.push((
+                    format!(
+                        "port {}",
+                        if p.name.is_empty() {
+                            "(unnamed)"
+                        } else {
+                            &p.name
+                        }
+                    ),
+                    format!("{}/{} → {}{np}", p.port, p.protocol, p.target_port_text()),
+                ));
             }
             if let Some(etp) = &svc.external_traffic_policy {
                 d.rows.push(("externalTrafficPolicy".into(), etp.clone()));
             }
-            d.rows.push(("sessionAffinity".into(), svc.session_affinity.clone()));
+            d.rows
+                .push(("sessionAffinity".into(), svc.session_affinity.clone()));
             for e in &svc.endpoints {
-                let port = e.port.map_or_else(|| "(no port)".to_owned(), |p| p.to_string());
-                let cond = format!("ready={} serving={} terminating={}", e.ready, e.serving, e.terminating);
-                d.endpoints.push([e.pod.clone().unwrap_or_else(|| "-".into()), format!("{}:{port}", e.ip), e.node.clone().unwrap_or_default(), cond]);
+                let port = e
+                    .port
+                    .map_or_else(|| "(no port)".to_owned(), |p| p.to_string());
+                let cond = format!(
+                    "ready={} serving={} terminating={}",
+                    e.ready, e.serving, e.terminating
+                );
+                d.endpoints.push([
+                    e.pod.clone().unwrap_or_else(|| "-".into()),
+                    format!("{}:{port}", e.ip),
+                    e.node.clone().unwrap_or_default(),
+                    cond,
+                ]);
             }
         }
         "pod" => {
-            let Some(pod) = cluster.pods.iter().find(|p| format!("pod:{}", p.key()) == n.id) else { return d };
+            let Some(pod) = cluster
+                .pods
+                .iter()
+                .find(|p| format!("pod:{}", p.key()) == n.id)
+            else {
+                return d;
+            };
             d.title = format!("Pod {}", pod.key());
             d.location = object_location(analysis, pod.object);
             d.rows.push(("IPs".into(), pod.ips.join(", ")));
-            d.rows.push(("node".into(), pod.node.clone().unwrap_or_default()));
-            d.rows.push(("phase".into(), format!("{}{}", pod.phase, if pod.ready { ", Ready" } else { ", not Ready" })));
+            d.rows
+                .push(("node".into(), pod.node.clone().unwrap_or_default()));
+            d.rows.push((
+                "phase".into(),
+                format!(
+                    "{}{}",
+                    pod.phase,
+                    if pod.ready { ", Ready" } else { ", not Ready" }
+                ),
+            ));
             if let Some(o) = &pod.owner {
                 d.rows.push(("created by".into(), o.clone()));
             }
             if pod.synthetic {
-                d.rows.push(("synthetic".into(), "yes: the pod its controller would create".into()));
+                d.rows.push((
+                    "synthetic".into(),
+                    "yes: the pod its controller would create".into(),
+                ));
             }
             for (k, v) in &pod.labels {
                 d.rows.push((format!("label {k}"), v.clone()));
@@ -157,7 +236,10 @@ fn details(analysis: &Analysis, n: &GraphNode) -> Details {
         _ => {
             d.rows.push(("id".into(), n.id.clone()));
             if n.synthetic {
-                d.rows.push(("synthetic".into(), "yes: filled in from the cluster profile".into()));
+                d.rows.push((
+                    "synthetic".into(),
+                    "yes: filled in from the cluster profile".into(),
+                ));
             }
         }
     }

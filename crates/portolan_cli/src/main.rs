@@ -6,7 +6,9 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use portolan_core::cli::{ColorChoice, Config, Invocation, Output, execute, parse_args, yaml_to_json};
+use portolan_core::cli::{
+    ColorChoice, Config, Invocation, Output, execute, parse_args, yaml_to_json,
+};
 use portolan_core::source::Source;
 
 fn main() -> ExitCode {
@@ -27,7 +29,9 @@ fn run(args: &[String]) -> Output {
     }
     if inv.paths.is_empty() {
         if std::io::stdin().is_terminal() {
-            return Output::usage_error("no input: give a PATH, or pipe manifests to standard input");
+            return Output::usage_error(
+                "no input: give a PATH, or pipe manifests to standard input",
+            );
         }
         inv.paths.push("-".to_owned());
     }
@@ -37,7 +41,10 @@ fn run(args: &[String]) -> Output {
         Err(e) => return Output::usage_error(&e),
     };
     let profile = match &inv.profile {
-        Some(p) => match std::fs::read_to_string(p).map_err(|e| format!("{p}: {e}")).and_then(|t| yaml_to_json(&t).map_err(|e| format!("{p}:{e}"))) {
+        Some(p) => match std::fs::read_to_string(p)
+            .map_err(|e| format!("{p}: {e}"))
+            .and_then(|t| yaml_to_json(&t).map_err(|e| format!("{p}:{e}")))
+        {
             Ok(json) => Some(json),
             Err(e) => return Output::usage_error(&e),
         },
@@ -61,7 +68,10 @@ fn run(args: &[String]) -> Output {
     let color = match inv.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     };
     execute(&inv, sources, profile.as_deref(), config.as_ref(), color)
 }
@@ -70,14 +80,22 @@ fn run(args: &[String]) -> Output {
 fn load_config(inv: &Invocation, cwd: &Path) -> Result<(Option<Config>, PathBuf), String> {
     let path = match &inv.config {
         Some(p) => Some(PathBuf::from(p)),
-        None => cwd.ancestors().flat_map(|d| [d.join(".portolan.yaml"), d.join(".portolan.yml")]).find(|p| p.is_file()),
+        None => cwd
+            .ancestors()
+            .flat_map(|d| [d.join(".portolan.yaml"), d.join(".portolan.yml")])
+            .find(|p| p.is_file()),
     };
-    let Some(path) = path else { return Ok((None, cwd.to_path_buf())) };
+    let Some(path) = path else {
+        return Ok((None, cwd.to_path_buf()));
+    };
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{shown}: {e}"))?;
     let json = yaml_to_json(&text).map_err(|e| format!("{shown}:{e}"))?;
-    let config: Config = portolan_core::cli::parse_config(&json).map_err(|e| format!("{shown}: {e}"))?;
-    let dir = path.parent().map_or_else(|| cwd.to_path_buf(), Path::to_path_buf);
+    let config: Config =
+        portolan_core::cli::parse_config(&json).map_err(|e| format!("{shown}: {e}"))?;
+    let dir = path
+        .parent()
+        .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf);
     Ok((Some(config), dir))
 }
 
@@ -86,7 +104,9 @@ fn read_sources(paths: &[String], ignore: &[PathBuf]) -> Result<Vec<Source>, Str
     for p in paths {
         if p == "-" {
             let mut text = String::new();
-            std::io::stdin().read_to_string(&mut text).map_err(|e| format!("<stdin>: {e}"))?;
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| format!("<stdin>: {e}"))?;
             sources.push(Source::new("<stdin>", text));
             continue;
         }
@@ -110,7 +130,12 @@ fn read_sources(paths: &[String], ignore: &[PathBuf]) -> Result<Vec<Source>, Str
 fn read_file(path: &Path) -> Result<Source, String> {
     let shown = path.to_string_lossy().replace('\\', "/");
     let bytes = std::fs::read(path).map_err(|e| format!("{shown}: {e}"))?;
-    let text = String::from_utf8(bytes).map_err(|e| format!("{shown}: not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "{shown}: not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
     Ok(Source::new(shown, text))
 }
 
@@ -125,7 +150,12 @@ fn walk(dir: &Path, ignore: &[PathBuf], out: &mut Vec<PathBuf>) -> std::io::Resu
             if !name.starts_with('.') && name != "node_modules" {
                 walk(&path, ignore, out)?;
             }
-        } else if name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".json") {
+        } else if !name.starts_with('.')
+            && path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
+        {
             out.push(path);
         }
     }

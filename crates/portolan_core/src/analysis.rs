@@ -35,24 +35,38 @@ pub fn analyze(sources: Vec<Source>, profile: &Profile) -> Result<Analysis, Stri
     analyze_with(sources, profile, &Options::default())
 }
 
-pub fn analyze_with(sources: Vec<Source>, profile: &Profile, options: &Options) -> Result<Analysis, String> {
+pub fn analyze_with(
+    sources: Vec<Source>,
+    profile: &Profile,
+    options: &Options,
+) -> Result<Analysis, String> {
     let profile = profile.resolve()?;
     let mut diagnostics = Vec::new();
     let mut objects = Vec::new();
     let mut documents = 0;
     for (id, source) in sources.iter().enumerate() {
-        parse_stream(id, &source.text, &options.limits, &mut diagnostics, |doc, diags| {
-            documents += 1;
-            decode_document(id, &doc, &profile.profile.namespace, diags, &mut objects);
-        });
+        parse_stream(
+            id,
+            &source.text,
+            &options.limits,
+            &mut diagnostics,
+            |doc, diags| {
+                documents += 1;
+                decode_document(id, &doc, &profile.profile.namespace, diags, &mut objects);
+            },
+        );
     }
     // kubectl refuses a document with duplicate keys before the API server sees it.
-    for d in diagnostics.iter().filter(|d| d.code == crate::yaml::CODE_DUPLICATE_KEY) {
+    for d in diagnostics
+        .iter()
+        .filter(|d| d.code == crate::yaml::CODE_DUPLICATE_KEY)
+    {
         let i = objects.partition_point(|o| (o.source, o.span.start) <= (d.source, d.span.start));
-        if let Some(o) = i.checked_sub(1).and_then(|i| objects.get_mut(i)) {
-            if o.source == d.source && d.span.end <= o.span.end {
-                o.decode_failed = true;
-            }
+        if let Some(o) = i.checked_sub(1).and_then(|i| objects.get_mut(i))
+            && o.source == d.source
+            && d.span.end <= o.span.end
+        {
+            o.decode_failed = true;
         }
     }
     crate::validate::validate_all(&objects, &profile, &mut diagnostics);
@@ -60,10 +74,23 @@ pub fn analyze_with(sources: Vec<Source>, profile: &Profile, options: &Options) 
     crate::rules::run(&objects, &cluster, &mut diagnostics);
     suppress(&objects, &mut diagnostics, options);
     diagnostics.sort_by(|a, b| {
-        (a.source, a.span.start, a.span.end, a.code, &a.message).cmp(&(b.source, b.span.start, b.span.end, b.code, &b.message))
+        (a.source, a.span.start, a.span.end, a.code, &a.message).cmp(&(
+            b.source,
+            b.span.start,
+            b.span.end,
+            b.code,
+            &b.message,
+        ))
     });
     diagnostics.dedup();
-    Ok(Analysis { sources, objects, diagnostics, cluster, profile, documents })
+    Ok(Analysis {
+        sources,
+        objects,
+        diagnostics,
+        cluster,
+        profile,
+        documents,
+    })
 }
 
 pub const IGNORE_ANNOTATION: &str = "portolan.dev/ignore";
@@ -89,7 +116,9 @@ fn suppress(objects: &[Object], diags: &mut Vec<Diagnostic>, options: &Options) 
             return false;
         }
         !enclosing(objects, d).is_some_and(|o| {
-            ignored.get(&(o.source, o.span.start)).is_some_and(|codes| codes.iter().any(|c| c == d.code))
+            ignored
+                .get(&(o.source, o.span.start))
+                .is_some_and(|codes| codes.iter().any(|c| c == d.code))
         })
     });
     for d in diags.iter_mut() {
@@ -109,11 +138,17 @@ pub fn enclosing<'o>(objects: &'o [Object], d: &Diagnostic) -> Option<&'o Object
 
 impl Analysis {
     pub fn error_count(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
     }
 
     pub fn count(&self, severity: Severity) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
     }
 
     /// Objects by kind, for the summary (unknown kinds are counted too).
@@ -126,7 +161,10 @@ impl Analysis {
     }
 
     pub fn unknown_kinds(&self) -> usize {
-        self.objects.iter().filter(|o| matches!(o.body, Body::Other)).count()
+        self.objects
+            .iter()
+            .filter(|o| matches!(o.body, Body::Other))
+            .count()
     }
 
     pub fn object(&self, index: usize) -> &Object {

@@ -81,7 +81,11 @@ pub struct Output {
 
 impl Output {
     pub fn usage_error(message: &str) -> Self {
-        Output { stdout: String::new(), stderr: format!("error: {message}\n\nRun 'portolan --help' for usage.\n"), code: 2 }
+        Output {
+            stdout: String::new(),
+            stderr: format!("error: {message}\n\nRun 'portolan --help' for usage.\n"),
+            code: 2,
+        }
     }
 }
 
@@ -98,7 +102,9 @@ pub fn parse_args(args: &[String]) -> Result<Invocation, String> {
         deny_warnings: false,
         color: ColorChoice::Auto,
     };
-    let Some(first) = it.next() else { return Ok(inv) };
+    let Some(first) = it.next() else {
+        return Ok(inv);
+    };
     inv.cmd = match first.as_str() {
         "check" => Cmd::Check,
         "graph" => Cmd::Graph,
@@ -108,7 +114,9 @@ pub fn parse_args(args: &[String]) -> Result<Invocation, String> {
         other => return Err(format!("unknown command '{other}'")),
     };
     let value = |name: &str, it: &mut std::iter::Peekable<std::slice::Iter<'_, String>>| {
-        it.next().cloned().ok_or_else(|| format!("{name} needs a value"))
+        it.next()
+            .cloned()
+            .ok_or_else(|| format!("{name} needs a value"))
     };
     while let Some(arg) = it.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -125,7 +133,9 @@ pub fn parse_args(args: &[String]) -> Result<Invocation, String> {
             "--config" => inv.config = Some(take("--config")?),
             "--proxy-mode" => {
                 let v = take("--proxy-mode")?;
-                inv.proxy_mode = Some(ProxyMode::parse(&v).ok_or_else(|| format!("--proxy-mode must be iptables or nftables, not '{v}'"))?);
+                inv.proxy_mode = Some(ProxyMode::parse(&v).ok_or_else(|| {
+                    format!("--proxy-mode must be iptables or nftables, not '{v}'")
+                })?);
             }
             "--namespace" | "-n" => inv.namespace = Some(take("--namespace")?),
             "--deny-warnings" => inv.deny_warnings = true,
@@ -144,16 +154,21 @@ pub fn parse_args(args: &[String]) -> Result<Invocation, String> {
         }
     }
     let allowed: &[&str] = match inv.cmd {
-        Cmd::Check => &["human", "json"],
         Cmd::Graph => &["json", "dot", "mermaid"],
-        Cmd::Rules => &["human", "json"],
-        Cmd::Version | Cmd::Help => &["human", "json"],
+        Cmd::Check | Cmd::Rules | Cmd::Version | Cmd::Help => &["human", "json"],
     };
     if inv.format.is_empty() {
-        inv.format = if inv.cmd == Cmd::Graph { "json".into() } else { "human".into() };
+        inv.format = if inv.cmd == Cmd::Graph {
+            "json".into()
+        } else {
+            "human".into()
+        };
     }
     if !allowed.contains(&inv.format.as_str()) {
-        return Err(format!("--format for this command must be one of: {}", allowed.join(", ")));
+        return Err(format!(
+            "--format for this command must be one of: {}",
+            allowed.join(", ")
+        ));
     }
     Ok(inv)
 }
@@ -177,14 +192,20 @@ impl Config {
         let mut o = Options::default();
         for (code, level) in &self.rules {
             if crate::rules::find(code).is_none() {
-                return Err(format!("config: unknown rule '{code}' (see 'portolan rules')"));
+                return Err(format!(
+                    "config: unknown rule '{code}' (see 'portolan rules')"
+                ));
             }
             match level.as_str() {
                 "off" => o.disabled.push(code.clone()),
                 "error" => drop(o.severities.insert(code.clone(), Severity::Error)),
                 "warning" => drop(o.severities.insert(code.clone(), Severity::Warning)),
                 "info" => drop(o.severities.insert(code.clone(), Severity::Info)),
-                other => return Err(format!("config: rule '{code}' level must be off, error, warning or info, not '{other}'")),
+                other => {
+                    return Err(format!(
+                        "config: rule '{code}' level must be off, error, warning or info, not '{other}'"
+                    ));
+                }
             }
         }
         Ok(o)
@@ -193,10 +214,28 @@ impl Config {
 
 /// Run a parsed invocation over sources already read by the host.
 /// `profile` and `config` are JSON texts (hosts convert YAML with [`yaml_to_json`]).
-pub fn execute(inv: &Invocation, sources: Vec<Source>, profile: Option<&str>, config: Option<&Config>, color: bool) -> Output {
+pub fn execute(
+    inv: &Invocation,
+    sources: Vec<Source>,
+    profile: Option<&str>,
+    config: Option<&Config>,
+    color: bool,
+) -> Output {
     match inv.cmd {
-        Cmd::Help => return Output { stdout: USAGE.to_owned(), stderr: String::new(), code: 0 },
-        Cmd::Version => return Output { stdout: format!("portolan {}\n", env!("CARGO_PKG_VERSION")), stderr: String::new(), code: 0 },
+        Cmd::Help => {
+            return Output {
+                stdout: USAGE.to_owned(),
+                stderr: String::new(),
+                code: 0,
+            };
+        }
+        Cmd::Version => {
+            return Output {
+                stdout: format!("portolan {}\n", env!("CARGO_PKG_VERSION")),
+                stderr: String::new(),
+                code: 0,
+            };
+        }
         Cmd::Rules => return rules(&inv.format),
         Cmd::Check | Cmd::Graph => {}
     }
@@ -221,23 +260,29 @@ pub fn execute(inv: &Invocation, sources: Vec<Source>, profile: Option<&str>, co
         Ok(a) => a,
         Err(e) => return Output::usage_error(&format!("profile: {e}")),
     };
-    match inv.cmd {
-        Cmd::Graph => {
-            let g = crate::graph::build(&analysis);
-            let stdout = match inv.format.as_str() {
-                "dot" => crate::graph::to_dot(&g),
-                "mermaid" => crate::graph::to_mermaid(&g),
-                _ => crate::graph::to_json(&analysis, &g),
-            };
-            Output { stdout, stderr: String::new(), code: 0 }
+    if inv.cmd == Cmd::Graph {
+        let g = crate::graph::build(&analysis);
+        let stdout = match inv.format.as_str() {
+            "dot" => crate::graph::to_dot(&g),
+            "mermaid" => crate::graph::to_mermaid(&g),
+            _ => crate::graph::to_json(&analysis, &g),
+        };
+        Output {
+            stdout,
+            stderr: String::new(),
+            code: 0,
         }
-        _ => {
-            let stdout = match inv.format.as_str() {
-                "json" => crate::output::json::check(&analysis),
-                _ => crate::output::human::check(&analysis, color),
-            };
-            let failing = analysis.error_count() > 0 || (inv.deny_warnings && analysis.count(Severity::Warning) > 0);
-            Output { stdout, stderr: String::new(), code: i32::from(failing) }
+    } else {
+        let stdout = match inv.format.as_str() {
+            "json" => crate::output::json::check(&analysis),
+            _ => crate::output::human::check(&analysis, color),
+        };
+        let failing = analysis.error_count() > 0
+            || (inv.deny_warnings && analysis.count(Severity::Warning) > 0);
+        Output {
+            stdout,
+            stderr: String::new(),
+            code: i32::from(failing),
         }
     }
 }
@@ -251,17 +296,29 @@ pub fn rules(format: &str) -> Output {
             version: u32,
             rules: Vec<crate::rules::Rule>,
         }
-        let mut s = serde_json::to_string_pretty(&RulesJson { version: 1, rules }).unwrap_or_default();
+        let mut s =
+            serde_json::to_string_pretty(&RulesJson { version: 1, rules }).unwrap_or_default();
         s.push('\n');
         s
     } else {
         let mut s = String::new();
         for r in &rules {
-            let _ = writeln!(s, "{:<28} {:<8} {:<10} {}", r.code, r.severity.as_str(), r.origin, r.summary);
+            let _ = writeln!(
+                s,
+                "{:<28} {:<8} {:<10} {}",
+                r.code,
+                r.severity.as_str(),
+                r.origin,
+                r.summary
+            );
         }
         s
     };
-    Output { stdout, stderr: String::new(), code: 0 }
+    Output {
+        stdout,
+        stderr: String::new(),
+        code: 0,
+    }
 }
 
 /// Convert a YAML (or JSON) document to JSON text, as sigs.k8s.io/yaml does.
@@ -272,7 +329,11 @@ pub fn yaml_to_json(text: &str) -> Result<String, String> {
         let p = src.position(d.span.start());
         return Err(format!("{}:{}: {}", p.line, p.column, d.message));
     }
-    let value = docs.first().map_or(serde_json::Value::Object(serde_json::Map::new()), |d| crate::yaml::to_json(&d.root));
+    let value = docs
+        .first()
+        .map_or(serde_json::Value::Object(serde_json::Map::new()), |d| {
+            crate::yaml::to_json(&d.root)
+        });
     Ok(value.to_string())
 }
 

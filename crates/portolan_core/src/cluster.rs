@@ -1,5 +1,5 @@
 //! Snapshot completion (interfaces.md §2): nodes, the pods that workloads
-//! would create, ClusterIPs, nodePorts and load-balancer addresses filled in
+//! would create, `ClusterIPs`, nodePorts and load-balancer addresses filled in
 //! deterministically where the input leaves them out, and marked synthetic.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -80,6 +80,9 @@ impl From<&IntOrString> for IntOrStringJson {
     }
 }
 
+/// One published endpoint per (address, Service port). The conditions are
+/// the EndpointSlice's own booleans (interfaces.md §4).
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Clone, Debug, Serialize)]
 pub struct Endpoint {
     pub pod: Option<String>,
@@ -183,7 +186,10 @@ fn suffix(seed: &str, len: usize) -> String {
 
 /// Build the completed snapshot from the decoded objects.
 pub fn complete(objects: &[Object], profile: &Resolved) -> Cluster {
-    let mut cluster = Cluster { nodes: nodes(objects, profile), ..Cluster::default() };
+    let mut cluster = Cluster {
+        nodes: nodes(objects, profile),
+        ..Cluster::default()
+    };
     pods(objects, profile, &mut cluster);
     services(objects, profile, &mut cluster);
     crate::endpoints::compute(objects, profile, &mut cluster);
@@ -198,7 +204,11 @@ fn nodes(objects: &[Object], profile: &Resolved) -> Vec<ClusterNode> {
             Body::Node(n) => Some(ClusterNode {
                 name: o.name().to_owned(),
                 ip: n.primary_ip().unwrap_or_default().to_owned(),
-                zone: o.meta.labels.get("topology.kubernetes.io/zone").map(str::to_owned),
+                zone: o
+                    .meta
+                    .labels
+                    .get("topology.kubernetes.io/zone")
+                    .map(str::to_owned),
                 synthetic: false,
                 object: Some(i),
             }),
@@ -208,15 +218,21 @@ fn nodes(objects: &[Object], profile: &Resolved) -> Vec<ClusterNode> {
     let mut nodes = if declared.is_empty() {
         let mut names = BTreeSet::new();
         for o in objects {
-            if let Body::Pod(p) = &o.body {
-                if let Some(n) = &p.0.node_name {
-                    names.insert(n.value.clone());
-                }
+            if let Body::Pod(p) = &o.body
+                && let Some(n) = &p.0.node_name
+            {
+                names.insert(n.value.clone());
             }
         }
         let mut nodes: Vec<ClusterNode> = names
             .into_iter()
-            .map(|name| ClusterNode { name, ip: String::new(), zone: None, synthetic: true, object: None })
+            .map(|name| ClusterNode {
+                name,
+                ip: String::new(),
+                zone: None,
+                synthetic: true,
+                object: None,
+            })
             .collect();
         if nodes.is_empty() {
             nodes = if profile.profile.nodes.is_empty() {
@@ -310,7 +326,11 @@ fn pods(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
             used.extend(p.1.pod_ips.iter().filter_map(|ip| names::parse_ip(ip)));
         }
     }
-    let mut pool = IpPool { cidr: profile.pod_cidr, next: 2, used };
+    let mut pool = IpPool {
+        cidr: profile.pod_cidr,
+        next: 2,
+        used,
+    };
     let node_names: Vec<String> = cluster.nodes.iter().map(|n| n.name.clone()).collect();
     let mut spread = 0usize;
     let next_node = |spread: &mut usize| {
@@ -327,9 +347,17 @@ fn pods(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
                 if ips.is_empty() && !status.present {
                     ips.push(pool.take());
                 }
-                let node = spec.node_name.as_ref().map(|n| n.value.clone()).or_else(|| {
-                    if status.present { None } else { next_node(&mut spread) }
-                });
+                let node = spec
+                    .node_name
+                    .as_ref()
+                    .map(|n| n.value.clone())
+                    .or_else(|| {
+                        if status.present {
+                            None
+                        } else {
+                            next_node(&mut spread)
+                        }
+                    });
                 cluster.pods.push(ClusterPod {
                     namespace: o.namespace.clone(),
                     name: o.name().to_owned(),
@@ -357,7 +385,11 @@ fn pods(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
                     let node = if kind == "DaemonSet" {
                         cluster.nodes.get(i).map(|n| n.name.clone())
                     } else {
-                        t.spec.node_name.as_ref().map(|n| n.value.clone()).or_else(|| next_node(&mut spread))
+                        t.spec
+                            .node_name
+                            .as_ref()
+                            .map(|n| n.value.clone())
+                            .or_else(|| next_node(&mut spread))
                     };
                     cluster.pods.push(ClusterPod {
                         namespace: o.namespace.clone(),
@@ -385,21 +417,49 @@ fn pods(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
     }
 }
 
-/// Pod names (and StatefulSet hostnames) as the controllers would make them.
-fn pod_names(o: &Object, w: &Workload, _spec: &PodSpec, node_count: usize) -> Vec<(String, Option<String>)> {
+/// Pod names (and `StatefulSet` hostnames) as the controllers would make them.
+fn pod_names(
+    o: &Object,
+    w: &Workload,
+    _spec: &PodSpec,
+    node_count: usize,
+) -> Vec<(String, Option<String>)> {
     let name = o.name();
     let replicas = w.replicas.as_ref().map_or(1, |r| r.value).clamp(0, 10_000) as usize;
     match o.kind.value.as_str() {
-        "StatefulSet" => (0..replicas).map(|i| (format!("{name}-{i}"), Some(format!("{name}-{i}")))).collect(),
-        "DaemonSet" => (0..node_count).map(|i| (format!("{name}-{}", suffix(&format!("{name}/{i}"), 5)), None)).collect(),
+        "StatefulSet" => (0..replicas)
+            .map(|i| (format!("{name}-{i}"), Some(format!("{name}-{i}"))))
+            .collect(),
+        "DaemonSet" => (0..node_count)
+            .map(|i| {
+                (
+                    format!("{name}-{}", suffix(&format!("{name}/{i}"), 5)),
+                    None,
+                )
+            })
+            .collect(),
         "Deployment" => {
             let hash = suffix(&format!("{}/{name}/template", o.namespace), 10);
-            (0..replicas).map(|i| (format!("{name}-{hash}-{}", suffix(&format!("{name}/{i}"), 5)), None)).collect()
+            (0..replicas)
+                .map(|i| {
+                    (
+                        format!("{name}-{hash}-{}", suffix(&format!("{name}/{i}"), 5)),
+                        None,
+                    )
+                })
+                .collect()
         }
         "CronJob" => vec![(format!("{name}-{}-{}", 29_000_000, suffix(name, 5)), None)],
         _ => {
             let n = if o.kind.value == "Job" { 1 } else { replicas };
-            (0..n).map(|i| (format!("{name}-{}", suffix(&format!("{name}/{i}"), 5)), None)).collect()
+            (0..n)
+                .map(|i| {
+                    (
+                        format!("{name}-{}", suffix(&format!("{name}/{i}"), 5)),
+                        None,
+                    )
+                })
+                .collect()
         }
     }
 }
@@ -426,7 +486,11 @@ fn services(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
     }
     let base = profile.service_cidrs[0];
     used_ips.insert(base.nth(1));
-    let mut ip_pool = IpPool { cidr: base, next: 10, used: used_ips };
+    let mut ip_pool = IpPool {
+        cidr: base,
+        next: 10,
+        used: used_ips,
+    };
     let (lo, hi) = profile.node_ports;
     let mut next_np = lo;
     let mut take_np = || {
@@ -442,7 +506,9 @@ fn services(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
     let mut lb_next = 1u32;
     for (idx, d) in defaulted {
         let o = &objects[idx];
-        let Body::Service(svc) = &o.body else { continue };
+        let Body::Service(svc) = &o.body else {
+            continue;
+        };
         let external_name = d.type_ == "ExternalName";
         let mut synthetic = false;
         let cluster_ips: Vec<String> = if external_name {
@@ -502,7 +568,11 @@ fn services(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
                     lb_next += 1;
                     format!("203.0.113.{}", lb_next - 1)
                 });
-            load_balancer_ips.push(LoadBalancerIp { ip, ip_mode: "VIP".to_owned(), synthetic: true });
+            load_balancer_ips.push(LoadBalancerIp {
+                ip,
+                ip_mode: "VIP".to_owned(),
+                synthetic: true,
+            });
         }
         cluster.services.push(ClusterService {
             namespace: o.namespace.clone(),
@@ -511,7 +581,9 @@ fn services(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
             cluster_ips,
             headless: d.headless,
             external_name: if external_name {
-                svc.external_name.as_ref().map(|e| e.value.trim_end_matches('.').to_owned())
+                svc.external_name
+                    .as_ref()
+                    .map(|e| e.value.trim_end_matches('.').to_owned())
             } else {
                 None
             },
@@ -527,7 +599,11 @@ fn services(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
             synthetic,
             object: idx,
             affinity_timeout: d.affinity_timeout,
-            source_ranges: svc.load_balancer_source_ranges.iter().map(|r| r.value.trim().to_owned()).collect(),
+            source_ranges: svc
+                .load_balancer_source_ranges
+                .iter()
+                .map(|r| r.value.trim().to_owned())
+                .collect(),
             traffic_distribution: svc.traffic_distribution.as_ref().map(|t| t.value.clone()),
             health_check_node_port: svc.health_check_node_port.as_ref().map(|h| h.value),
         });

@@ -128,8 +128,17 @@ impl Diagnostic {
     }
 
     #[must_use]
-    pub fn with_related(mut self, source: SourceId, span: Span, message: impl Into<String>) -> Self {
-        self.related.push(Related { source, span, message: message.into() });
+    pub fn with_related(
+        mut self,
+        source: SourceId,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
+        self.related.push(Related {
+            source,
+            span,
+            message: message.into(),
+        });
         self
     }
 }

@@ -1,5 +1,5 @@
-//! Endpoints exactly as the EndpointSlice controller publishes them (spec C),
-//! and as kube-proxy reads manual EndpointSlices and mirrored Endpoints (C.6).
+//! Endpoints exactly as the `EndpointSlice` controller publishes them (spec C),
+//! and as kube-proxy reads manual `EndpointSlices` and mirrored Endpoints (C.6).
 
 use std::collections::{HashMap, HashSet};
 
@@ -19,14 +19,22 @@ impl<'c> LabelIndex<'c> {
         let mut by_label: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::new();
         for (i, p) in pods.iter().enumerate() {
             for (k, v) in &p.labels {
-                by_label.entry((p.namespace.as_str(), k.as_str(), v.as_str())).or_default().push(i);
+                by_label
+                    .entry((p.namespace.as_str(), k.as_str(), v.as_str()))
+                    .or_default()
+                    .push(i);
             }
         }
         LabelIndex { by_label }
     }
 
     /// Pods of `namespace` whose labels contain every selector entry (B.1.1).
-    fn select(&self, pods: &[ClusterPod], namespace: &str, selector: &std::collections::BTreeMap<String, String>) -> Vec<usize> {
+    fn select(
+        &self,
+        pods: &[ClusterPod],
+        namespace: &str,
+        selector: &std::collections::BTreeMap<String, String>,
+    ) -> Vec<usize> {
         let mut best: Option<&Vec<usize>> = None;
         for (k, v) in selector {
             let Some(list) = self.by_label.get(&(namespace, k.as_str(), v.as_str())) else {
@@ -36,11 +44,17 @@ impl<'c> LabelIndex<'c> {
                 best = Some(list);
             }
         }
-        let Some(candidates) = best else { return Vec::new() };
+        let Some(candidates) = best else {
+            return Vec::new();
+        };
         candidates
             .iter()
             .copied()
-            .filter(|&i| selector.iter().all(|(k, v)| pods[i].labels.get(k) == Some(v)))
+            .filter(|&i| {
+                selector
+                    .iter()
+                    .all(|(k, v)| pods[i].labels.get(k) == Some(v))
+            })
             .collect()
     }
 }
@@ -48,8 +62,11 @@ impl<'c> LabelIndex<'c> {
 pub fn compute(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
     let index = LabelIndex::new(&cluster.pods);
     let node_names: HashSet<&str> = cluster.nodes.iter().map(|n| n.name.as_str()).collect();
-    let zones: HashMap<&str, Option<String>> =
-        cluster.nodes.iter().map(|n| (n.name.as_str(), n.zone.clone())).collect();
+    let zones: HashMap<&str, Option<String>> = cluster
+        .nodes
+        .iter()
+        .map(|n| (n.name.as_str(), n.zone.clone()))
+        .collect();
     let mut all = Vec::with_capacity(cluster.services.len());
     for svc in &cluster.services {
         let eps = if svc.type_ == "ExternalName" {
@@ -58,7 +75,17 @@ pub fn compute(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
             let selected = index.select(&cluster.pods, &svc.namespace, selector);
             selected
                 .into_iter()
-                .flat_map(|i| pod_endpoints(objects, profile, svc, &cluster.pods[i], i, &node_names, &zones))
+                .flat_map(|i| {
+                    pod_endpoints(
+                        objects,
+                        profile,
+                        svc,
+                        &cluster.pods[i],
+                        i,
+                        &node_names,
+                        &zones,
+                    )
+                })
                 .collect()
         } else {
             manual_endpoints(objects, svc)
@@ -100,10 +127,11 @@ fn pod_endpoints(
         return Vec::new();
     }
     // C.2.3
-    if let Some(node) = &pod.node {
-        if !node_names.contains(node.as_str()) && !svc.publish_not_ready_addresses {
-            return Vec::new();
-        }
+    if let Some(node) = &pod.node
+        && !node_names.contains(node.as_str())
+        && !svc.publish_not_ready_addresses
+    {
+        return Vec::new();
     }
     // C.2.4
     let serving = pod.ready;
@@ -113,16 +141,32 @@ fn pod_endpoints(
         (Some(h), Some(s)) if !h.is_empty() && *s == svc.name => Some(h.clone()),
         _ => None,
     };
-    let zone = pod.node.as_deref().and_then(|n| zones.get(n).cloned().flatten());
+    let zone = pod
+        .node
+        .as_deref()
+        .and_then(|n| zones.get(n).cloned().flatten());
     // C.4: addresses of the Service's families.
-    let want_v6 = svc.cluster_ips.iter().filter_map(|ip| names::parse_ip(ip)).map(|ip| ip.is_ipv6()).collect::<HashSet<_>>();
-    let default_v6 = profile.profile.ip_families.first().is_some_and(|f| f == "IPv6");
+    let want_v6 = svc
+        .cluster_ips
+        .iter()
+        .filter_map(|ip| names::parse_ip(ip))
+        .map(|ip| ip.is_ipv6())
+        .collect::<HashSet<_>>();
+    let default_v6 = profile
+        .profile
+        .ip_families
+        .first()
+        .is_some_and(|f| f == "IPv6");
     let addresses: Vec<&String> = pod
         .ips
         .iter()
         .filter(|ip| {
             let v6 = names::parse_ip(ip).is_some_and(|a| a.is_ipv6());
-            if want_v6.is_empty() { v6 == default_v6 } else { want_v6.contains(&v6) }
+            if want_v6.is_empty() {
+                v6 == default_v6
+            } else {
+                want_v6.contains(&v6)
+            }
         })
         .collect();
     let spec = pod_spec(objects, pod);
@@ -131,10 +175,16 @@ fn pod_endpoints(
     for p in &svc.ports {
         let port = match &p.target_port {
             IntOrStringJson::Int(i) => Some(*i),
-            IntOrStringJson::Str(name) => spec.as_ref().and_then(|s| find_port(s, name, &p.protocol)),
+            IntOrStringJson::Str(name) => {
+                spec.as_ref().and_then(|s| find_port(s, name, &p.protocol))
+            }
         };
         if let Some(port) = port {
-            resolved.push((Some(port), Some(p.name.clone()).filter(|n| !n.is_empty()), p.protocol.clone()));
+            resolved.push((
+                Some(port),
+                Some(p.name.clone()).filter(|n| !n.is_empty()),
+                p.protocol.clone(),
+            ));
         }
     }
     if resolved.is_empty() {
@@ -164,7 +214,7 @@ fn pod_endpoints(
     out
 }
 
-/// C.6: user-created EndpointSlices (by the `kubernetes.io/service-name`
+/// C.6: user-created `EndpointSlices` (by the `kubernetes.io/service-name`
 /// label) and legacy Endpoints mirrored into slices.
 fn manual_endpoints(objects: &[Object], svc: &ClusterService) -> Vec<Endpoint> {
     let mut out = Vec::new();
@@ -173,7 +223,9 @@ fn manual_endpoints(objects: &[Object], svc: &ClusterService) -> Vec<Endpoint> {
             continue;
         }
         match &o.body {
-            Body::EndpointSlice(eps) if o.meta.labels.get("kubernetes.io/service-name") == Some(svc.name.as_str()) => {
+            Body::EndpointSlice(eps)
+                if o.meta.labels.get("kubernetes.io/service-name") == Some(svc.name.as_str()) =>
+            {
                 push_manual(svc, &eps.endpoints, &eps.ports, &mut out);
             }
             _ => {}
@@ -183,7 +235,9 @@ fn manual_endpoints(objects: &[Object], svc: &ClusterService) -> Vec<Endpoint> {
         if o.namespace != svc.namespace || o.name() != svc.name {
             continue;
         }
-        let Body::Endpoints(ep) = &o.body else { continue };
+        let Body::Endpoints(ep) = &o.body else {
+            continue;
+        };
         let skip = o.meta.labels.get("endpointslice.kubernetes.io/skip-mirror") == Some("true");
         // C.6.4: mirrored unless marked to skip.
         if skip {
@@ -196,7 +250,12 @@ fn manual_endpoints(objects: &[Object], svc: &ClusterService) -> Vec<Endpoint> {
     out
 }
 
-fn push_manual(svc: &ClusterService, endpoints: &[EpsEndpoint], ports: &[EpsPort], out: &mut Vec<Endpoint>) {
+fn push_manual(
+    svc: &ClusterService,
+    endpoints: &[EpsEndpoint],
+    ports: &[EpsPort],
+    out: &mut Vec<Endpoint>,
+) {
     // C.6.2: slice ports match Service ports by name and protocol.
     let matched: Vec<(i64, Option<String>, String)> = ports
         .iter()
@@ -206,7 +265,13 @@ fn push_manual(svc: &ClusterService, endpoints: &[EpsEndpoint], ports: &[EpsPort
             svc.ports
                 .iter()
                 .any(|p| p.name == name && p.protocol == sp.protocol)
-                .then(|| (port, Some(name).filter(|n| !n.is_empty()), sp.protocol.clone()))
+                .then(|| {
+                    (
+                        port,
+                        Some(name).filter(|n| !n.is_empty()),
+                        sp.protocol.clone(),
+                    )
+                })
         })
         .collect();
     for e in endpoints {
@@ -215,12 +280,35 @@ fn push_manual(svc: &ClusterService, endpoints: &[EpsEndpoint], ports: &[EpsPort
         let serving = e.serving.unwrap_or(ready);
         let terminating = e.terminating.unwrap_or(false);
         for ip in &e.addresses {
-            let pod = e.target_pod.as_ref().map(|p| format!("{}/{p}", svc.namespace));
+            let pod = e
+                .target_pod
+                .as_ref()
+                .map(|p| format!("{}/{p}", svc.namespace));
             if matched.is_empty() {
-                out.push(manual(pod.clone(), ip, None, None, String::new(), e, ready, serving, terminating));
+                out.push(manual(
+                    pod.clone(),
+                    ip,
+                    None,
+                    None,
+                    String::new(),
+                    e,
+                    ready,
+                    serving,
+                    terminating,
+                ));
             }
             for (port, name, protocol) in &matched {
-                out.push(manual(pod.clone(), ip, Some(*port), name.clone(), protocol.clone(), e, ready, serving, terminating));
+                out.push(manual(
+                    pod.clone(),
+                    ip,
+                    Some(*port),
+                    name.clone(),
+                    protocol.clone(),
+                    e,
+                    ready,
+                    serving,
+                    terminating,
+                ));
             }
         }
     }

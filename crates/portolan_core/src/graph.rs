@@ -1,6 +1,6 @@
 //! The routing graph (petgraph): external clients → load-balancer IPs,
-//! externalIPs and NodePorts → Service ports → endpoints → pods, plus
-//! ExternalName targets and Ingress backends; every edge carries its ports.
+//! externalIPs and `NodePorts` → Service ports → endpoints → pods, plus
+//! `ExternalName` targets and Ingress backends; every edge carries its ports.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -43,11 +43,24 @@ pub struct RoutingGraph {
 }
 
 impl RoutingGraph {
-    fn node(&mut self, id: String, kind: &'static str, label: String, namespace: Option<&str>, synthetic: bool) -> NodeIndex {
+    fn node(
+        &mut self,
+        id: String,
+        kind: &'static str,
+        label: String,
+        namespace: Option<&str>,
+        synthetic: bool,
+    ) -> NodeIndex {
         if let Some(&i) = self.ids.get(&id) {
             return i;
         }
-        let i = self.graph.add_node(GraphNode { id: id.clone(), kind, label, namespace: namespace.map(str::to_owned), synthetic });
+        let i = self.graph.add_node(GraphNode {
+            id: id.clone(),
+            kind,
+            label,
+            namespace: namespace.map(str::to_owned),
+            synthetic,
+        });
         self.ids.insert(id, i);
         i
     }
@@ -77,59 +90,226 @@ fn port_id(svc: &ClusterService, port: i64, protocol: &str) -> String {
 pub fn build(analysis: &Analysis) -> RoutingGraph {
     let mut g = RoutingGraph::default();
     let cluster = &analysis.cluster;
-    let external = g.node("external".into(), "external", "external clients".into(), None, false);
+    let external = g.node(
+        "external".into(),
+        "external",
+        "external clients".into(),
+        None,
+        false,
+    );
     for n in &cluster.nodes {
-        g.node(format!("node:{}", n.name), "node", format!("{} ({})", n.name, n.ip), None, n.synthetic);
+        g.node(
+            format!("node:{}", n.name),
+            "node",
+            format!("{} ({})", n.name, n.ip),
+            None,
+            n.synthetic,
+        );
     }
     for p in &cluster.pods {
         let label = format!("{} {}", p.name, p.ips.join(","));
-        g.node(format!("pod:{}", p.key()), "pod", label, Some(&p.namespace), p.synthetic);
+        g.node(
+            format!("pod:{}", p.key()),
+            "pod",
+            label,
+            Some(&p.namespace),
+            p.synthetic,
+        );
     }
     for svc in &cluster.services {
         let sid = service_id(svc);
-        let ip = if svc.headless { "headless".to_owned() } else { svc.cluster_ips.join(",") };
-        let s = g.node(sid.clone(), "service", format!("{} ({}, {ip})", svc.name, svc.type_), Some(&svc.namespace), svc.synthetic);
+        let ip = if svc.headless {
+            "headless".to_owned()
+        } else {
+            svc.cluster_ips.join(",")
+        };
+        let s = g.node(
+            sid.clone(),
+            "service",
+            format!("{} ({}, {ip})", svc.name, svc.type_),
+            Some(&svc.namespace),
+            svc.synthetic,
+        );
         if let Some(target) = &svc.external_name {
-            let t = g.node(format!("externalname:{target}"), "externalname", target.clone(), None, false);
-            g.edge(s, t, GraphEdge { from: sid.clone(), to: format!("externalname:{target}"), label: "CNAME".into(), protocol: None, port: None, target_port: None, container_port: None, ready: None });
+            let t = g.node(
+                format!("externalname:{target}"),
+                "externalname",
+                target.clone(),
+                None,
+                false,
+            );
+            g.edge(
+                s,
+                t,
+                GraphEdge {
+                    from: sid.clone(),
+                    to: format!("externalname:{target}"),
+                    label: "CNAME".into(),
+                    protocol: None,
+                    port: None,
+                    target_port: None,
+                    container_port: None,
+                    ready: None,
+                },
+            );
             continue;
         }
         for p in &svc.ports {
             let pid = port_id(svc, p.port, &p.protocol);
-            let name = if p.name.is_empty() { String::new() } else { format!("{} ", p.name) };
-            let pn = g.node(pid.clone(), "service-port", format!("{name}{}/{}", p.port, p.protocol), Some(&svc.namespace), false);
-            g.edge(s, pn, GraphEdge { from: sid.clone(), to: pid.clone(), label: format!("{}/{}", p.port, p.protocol), protocol: Some(p.protocol.clone()), port: Some(p.port), target_port: Some(p.target_port.clone()), container_port: None, ready: None });
-            let entry_edge = |from: &str, via: String| GraphEdge { from: from.to_owned(), to: pid.clone(), label: via, protocol: Some(p.protocol.clone()), port: Some(p.port), target_port: Some(p.target_port.clone()), container_port: None, ready: None };
+            let name = if p.name.is_empty() {
+                String::new()
+            } else {
+                format!("{} ", p.name)
+            };
+            let pn = g.node(
+                pid.clone(),
+                "service-port",
+                format!("{name}{}/{}", p.port, p.protocol),
+                Some(&svc.namespace),
+                false,
+            );
+            g.edge(
+                s,
+                pn,
+                GraphEdge {
+                    from: sid.clone(),
+                    to: pid.clone(),
+                    label: format!("{}/{}", p.port, p.protocol),
+                    protocol: Some(p.protocol.clone()),
+                    port: Some(p.port),
+                    target_port: Some(p.target_port.clone()),
+                    container_port: None,
+                    ready: None,
+                },
+            );
+            let entry_edge = |from: &str, via: String| GraphEdge {
+                from: from.to_owned(),
+                to: pid.clone(),
+                label: via,
+                protocol: Some(p.protocol.clone()),
+                port: Some(p.port),
+                target_port: Some(p.target_port.clone()),
+                container_port: None,
+                ready: None,
+            };
             for lb in &svc.load_balancer_ips {
                 let id = format!("lb:{}", lb.ip);
-                let l = g.node(id.clone(), "loadbalancer", lb.ip.clone(), None, lb.synthetic);
-                g.edge(external, l, GraphEdge { from: "external".into(), to: id.clone(), label: format!("{}:{}", lb.ip, p.port), protocol: Some(p.protocol.clone()), port: Some(p.port), target_port: None, container_port: None, ready: None });
-                g.edge(l, pn, entry_edge(&id, format!("{}:{} → {}", lb.ip, p.port, p.port)));
+                let l = g.node(
+                    id.clone(),
+                    "loadbalancer",
+                    lb.ip.clone(),
+                    None,
+                    lb.synthetic,
+                );
+                g.edge(
+                    external,
+                    l,
+                    GraphEdge {
+                        from: "external".into(),
+                        to: id.clone(),
+                        label: format!("{}:{}", lb.ip, p.port),
+                        protocol: Some(p.protocol.clone()),
+                        port: Some(p.port),
+                        target_port: None,
+                        container_port: None,
+                        ready: None,
+                    },
+                );
+                g.edge(
+                    l,
+                    pn,
+                    entry_edge(&id, format!("{}:{} → {}", lb.ip, p.port, p.port)),
+                );
             }
             for eip in &svc.external_ips {
                 let id = format!("externalip:{eip}");
                 let e = g.node(id.clone(), "externalip", eip.clone(), None, false);
-                g.edge(external, e, GraphEdge { from: "external".into(), to: id.clone(), label: format!("{eip}:{}", p.port), protocol: Some(p.protocol.clone()), port: Some(p.port), target_port: None, container_port: None, ready: None });
-                g.edge(e, pn, entry_edge(&id, format!("{eip}:{} → {}", p.port, p.port)));
+                g.edge(
+                    external,
+                    e,
+                    GraphEdge {
+                        from: "external".into(),
+                        to: id.clone(),
+                        label: format!("{eip}:{}", p.port),
+                        protocol: Some(p.protocol.clone()),
+                        port: Some(p.port),
+                        target_port: None,
+                        container_port: None,
+                        ready: None,
+                    },
+                );
+                g.edge(
+                    e,
+                    pn,
+                    entry_edge(&id, format!("{eip}:{} → {}", p.port, p.port)),
+                );
             }
             if let Some(np) = p.node_port {
                 let id = format!("nodeport:{np}/{}", p.protocol);
-                let n = g.node(id.clone(), "nodeport", format!("NodePort {np}/{}", p.protocol), None, p.node_port_synthetic);
-                g.edge(external, n, GraphEdge { from: "external".into(), to: id.clone(), label: format!("<any node>:{np}"), protocol: Some(p.protocol.clone()), port: Some(np), target_port: None, container_port: None, ready: None });
+                let n = g.node(
+                    id.clone(),
+                    "nodeport",
+                    format!("NodePort {np}/{}", p.protocol),
+                    None,
+                    p.node_port_synthetic,
+                );
+                g.edge(
+                    external,
+                    n,
+                    GraphEdge {
+                        from: "external".into(),
+                        to: id.clone(),
+                        label: format!("<any node>:{np}"),
+                        protocol: Some(p.protocol.clone()),
+                        port: Some(np),
+                        target_port: None,
+                        container_port: None,
+                        ready: None,
+                    },
+                );
                 g.edge(n, pn, entry_edge(&id, format!("{np} → {}", p.port)));
             }
-            for ep in svc.endpoints.iter().filter(|e| e.port_name.as_deref().unwrap_or("") == p.name && (e.protocol == p.protocol || e.protocol.is_empty()) && e.port.is_some()) {
+            for ep in svc.endpoints.iter().filter(|e| {
+                e.port_name.as_deref().unwrap_or("") == p.name
+                    && (e.protocol == p.protocol || e.protocol.is_empty())
+                    && e.port.is_some()
+            }) {
                 let target = match &ep.pod {
                     Some(pod) if g.ids.contains_key(&format!("pod:{pod}")) => format!("pod:{pod}"),
                     _ => {
                         let id = format!("address:{}", ep.ip);
-                        g.node(id.clone(), "endpoint", ep.ip.clone(), Some(&svc.namespace), ep.synthetic);
+                        g.node(
+                            id.clone(),
+                            "endpoint",
+                            ep.ip.clone(),
+                            Some(&svc.namespace),
+                            ep.synthetic,
+                        );
                         id
                     }
                 };
                 let t = g.ids[&target];
-                let label = format!("{} → {} → {}/{}", p.port, p.target_port_text(), ep.port.unwrap_or_default(), p.protocol);
-                g.edge(pn, t, GraphEdge { from: pid.clone(), to: target, label, protocol: Some(p.protocol.clone()), port: Some(p.port), target_port: Some(p.target_port.clone()), container_port: ep.port, ready: Some(ep.ready) });
+                let label = format!(
+                    "{} → {} → {}/{}",
+                    p.port,
+                    p.target_port_text(),
+                    ep.port.unwrap_or_default(),
+                    p.protocol
+                );
+                g.edge(
+                    pn,
+                    t,
+                    GraphEdge {
+                        from: pid.clone(),
+                        to: target,
+                        label,
+                        protocol: Some(p.protocol.clone()),
+                        port: Some(p.port),
+                        target_port: Some(p.target_port.clone()),
+                        container_port: ep.port,
+                        ready: Some(ep.ready),
+                    },
+                );
             }
         }
     }
@@ -148,19 +328,58 @@ impl crate::cluster::ClusterPort {
 
 fn ingress_edges(analysis: &Analysis, g: &mut RoutingGraph) {
     for o in &analysis.objects {
-        let Body::Ingress(ing) = &o.body else { continue };
+        let Body::Ingress(ing) = &o.body else {
+            continue;
+        };
         let iid = format!("ingress:{}/{}", o.namespace, o.name());
-        let i = g.node(iid.clone(), "ingress", o.name().to_owned(), Some(&o.namespace), false);
+        let i = g.node(
+            iid.clone(),
+            "ingress",
+            o.name().to_owned(),
+            Some(&o.namespace),
+            false,
+        );
         for b in &ing.backends {
-            let Some(svc) = analysis.cluster.services.iter().find(|s| s.namespace == o.namespace && s.name == b.service) else { continue };
-            let port = svc.ports.iter().find(|p| Some(p.port) == b.port_number || (b.port_name.is_some() && b.port_name.as_deref() == Some(p.name.as_str())));
+            let Some(svc) = analysis
+                .cluster
+                .services
+                .iter()
+                .find(|s| s.namespace == o.namespace && s.name == b.service)
+            else {
+                continue;
+            };
+            let port = svc.ports.iter().find(|p| {
+                Some(p.port) == b.port_number
+                    || (b.port_name.is_some() && b.port_name.as_deref() == Some(p.name.as_str()))
+            });
             let (to, port_no, proto) = match port {
-                Some(p) => (port_id(svc, p.port, &p.protocol), Some(p.port), Some(p.protocol.clone())),
+                Some(p) => (
+                    port_id(svc, p.port, &p.protocol),
+                    Some(p.port),
+                    Some(p.protocol.clone()),
+                ),
                 None => (service_id(svc), None, None),
             };
             let Some(&t) = g.ids.get(&to) else { continue };
-            let rule = format!("{}{}", b.host.as_deref().unwrap_or("*"), b.path.as_deref().unwrap_or(""));
-            g.edge(i, t, GraphEdge { from: iid.clone(), to, label: rule, protocol: proto, port: port_no, target_port: None, container_port: None, ready: None });
+            let rule = format!(
+                "{}{}",
+                b.host.as_deref().unwrap_or("*"),
+                b.path.as_deref().unwrap_or("")
+            );
+            g.edge(
+                i,
+                t,
+                GraphEdge {
+                    from: iid.clone(),
+                    to,
+                    label: rule,
+                    protocol: proto,
+                    port: port_no,
+                    target_port: None,
+                    container_port: None,
+                    ready: None,
+                },
+            );
         }
     }
 }
@@ -196,7 +415,9 @@ fn dot_escape(s: &str) -> String {
 }
 
 pub fn to_dot(g: &RoutingGraph) -> String {
-    let mut s = String::from("digraph portolan {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n");
+    let mut s = String::from(
+        "digraph portolan {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n",
+    );
     for n in g.nodes() {
         let shape = match n.kind {
             "service" => "box",
@@ -205,27 +426,51 @@ pub fn to_dot(g: &RoutingGraph) -> String {
             "external" => "doublecircle",
             _ => "oval",
         };
-        let _ = writeln!(s, "  \"{}\" [label=\"{}\", shape={shape}{}];", dot_escape(&n.id), dot_escape(&n.label), if n.synthetic { ", style=dashed" } else { "" });
+        let _ = writeln!(
+            s,
+            "  \"{}\" [label=\"{}\", shape={shape}{}];",
+            dot_escape(&n.id),
+            dot_escape(&n.label),
+            if n.synthetic { ", style=dashed" } else { "" }
+        );
     }
     for e in g.edges() {
-        let _ = writeln!(s, "  \"{}\" -> \"{}\" [label=\"{}\"];", dot_escape(&e.from), dot_escape(&e.to), dot_escape(&e.label));
+        let _ = writeln!(
+            s,
+            "  \"{}\" -> \"{}\" [label=\"{}\"];",
+            dot_escape(&e.from),
+            dot_escape(&e.to),
+            dot_escape(&e.label)
+        );
     }
     s.push_str("}\n");
     s
 }
 
 fn mermaid_text(s: &str) -> String {
-    s.replace('"', "#quot;").replace('<', "#lt;").replace('>', "#gt;")
+    s.replace('"', "#quot;")
+        .replace('<', "#lt;")
+        .replace('>', "#gt;")
 }
 
 pub fn to_mermaid(g: &RoutingGraph) -> String {
     let mut s = String::from("flowchart LR\n");
-    let ids: BTreeMap<&str, usize> = g.nodes().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
+    let ids: BTreeMap<&str, usize> = g
+        .nodes()
+        .enumerate()
+        .map(|(i, n)| (n.id.as_str(), i))
+        .collect();
     for (i, n) in g.nodes().enumerate() {
         let _ = writeln!(s, "  n{i}[\"{}\"]", mermaid_text(&n.label));
     }
     for e in g.edges() {
-        let _ = writeln!(s, "  n{} -->|\"{}\"| n{}", ids[e.from.as_str()], mermaid_text(&e.label), ids[e.to.as_str()]);
+        let _ = writeln!(
+            s,
+            "  n{} -->|\"{}\"| n{}",
+            ids[e.from.as_str()],
+            mermaid_text(&e.label),
+            ids[e.to.as_str()]
+        );
     }
     s
 }

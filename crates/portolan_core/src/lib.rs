@@ -2,17 +2,17 @@
 //! kubectl read them, validates them, and answers where a Service sends its
 //! packets. No I/O: callers pass sources in and get plain data back.
 
-pub mod diag;
-pub mod source;
-pub mod yaml;
-pub mod model;
-pub mod profile;
-pub mod selector;
-pub mod validate;
-pub mod cluster;
-pub mod endpoints;
 pub mod analysis;
-pub mod rules;
-pub mod graph;
-pub mod output;
 pub mod cli;
+pub mod cluster;
+pub mod diag;
+pub mod endpoints;
+pub mod graph;
+pub mod model;
+pub mod output;
+pub mod profile;
+pub mod rules;
+pub mod selector;
+pub mod source;
+pub mod validate;
+pub mod yaml;

@@ -97,7 +97,12 @@ impl Profile {
             .split_once('-')
             .and_then(|(a, b)| Some((a.trim().parse::<i64>().ok()?, b.trim().parse::<i64>().ok()?)))
             .filter(|(a, b)| 0 < *a && a <= b && *b <= 65535)
-            .ok_or_else(|| format!("nodePortRange: {:?} is not a range like 30000-32767", self.node_port_range))?;
+            .ok_or_else(|| {
+                format!(
+                    "nodePortRange: {:?} is not a range like 30000-32767",
+                    self.node_port_range
+                )
+            })?;
         for f in &self.ip_families {
             if f != "IPv4" && f != "IPv6" {
                 return Err(format!("ipFamilies: {f:?} is not IPv4 or IPv6"));
@@ -106,7 +111,12 @@ impl Profile {
         if self.ip_families.is_empty() {
             return Err("ipFamilies: at least one family is needed".to_owned());
         }
-        Ok(Resolved { profile: self.clone(), service_cidrs, pod_cidr, node_ports: (lo, hi) })
+        Ok(Resolved {
+            profile: self.clone(),
+            service_cidrs,
+            pod_cidr,
+            node_ports: (lo, hi),
+        })
     }
 
     /// Parse a profile from JSON text (the CLI converts YAML profiles to JSON first).

@@ -48,7 +48,11 @@ pub struct Requirement {
 
 impl Requirement {
     /// `NewRequirement`: validates key, operator arity and values.
-    pub fn new(key: &str, op: Op, values: impl IntoIterator<Item = String>) -> Result<Self, String> {
+    pub fn new(
+        key: &str,
+        op: Op,
+        values: impl IntoIterator<Item = String>,
+    ) -> Result<Self, String> {
         let mut values: Vec<String> = values.into_iter().collect();
         values.sort();
         values.dedup();
@@ -57,18 +61,27 @@ impl Requirement {
         }
         match op {
             Op::In | Op::NotIn if values.is_empty() => {
-                return Err("values: Invalid value: for 'in', 'notin' operators, values set can't be empty".into());
+                return Err(
+                    "values: Invalid value: for 'in', 'notin' operators, values set can't be empty"
+                        .into(),
+                );
             }
             Op::Equals | Op::DoubleEquals | Op::NotEquals if values.len() != 1 => {
-                return Err("values: Invalid value: exact-match compatibility requires one single value".into());
+                return Err(
+                    "values: Invalid value: exact-match compatibility requires one single value"
+                        .into(),
+                );
             }
             Op::Exists | Op::DoesNotExist if !values.is_empty() => {
-                return Err("values: Invalid value: values set must be empty for exists and does not exist".into());
+                return Err(
+                    "values: Invalid value: values set must be empty for exists and does not exist"
+                        .into(),
+                );
             }
-            Op::GreaterThan | Op::LessThan => {
-                if values.len() != 1 || values[0].parse::<i64>().is_err() {
-                    return Err("values[0]: Invalid value: for 'Gt', 'Lt' operators, the value must be an integer".into());
-                }
+            Op::GreaterThan | Op::LessThan
+                if (values.len() != 1 || values[0].parse::<i64>().is_err()) =>
+            {
+                return Err("values[0]: Invalid value: for 'Gt', 'Lt' operators, the value must be an integer".into());
             }
             _ => {}
         }
@@ -77,21 +90,35 @@ impl Requirement {
                 return Err(format!("values: Invalid value: {v:?}: {e}"));
             }
         }
-        Ok(Requirement { key: key.to_owned(), op, values })
+        Ok(Requirement {
+            key: key.to_owned(),
+            op,
+            values,
+        })
     }
 
     /// `Requirement.Matches` (spec B.2).
     pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
         let value = labels.get(&self.key);
         match self.op {
-            Op::In | Op::Equals | Op::DoubleEquals => value.is_some_and(|v| self.values.contains(v)),
+            Op::In | Op::Equals | Op::DoubleEquals => {
+                value.is_some_and(|v| self.values.contains(v))
+            }
             Op::NotIn | Op::NotEquals => value.is_none_or(|v| !self.values.contains(v)),
             Op::Exists => value.is_some(),
             Op::DoesNotExist => value.is_none(),
             Op::GreaterThan | Op::LessThan => {
-                let (Some(v), Some(r)) = (value, self.values.first()) else { return false };
-                let (Ok(v), Ok(r)) = (v.parse::<i64>(), r.parse::<i64>()) else { return false };
-                if self.op == Op::GreaterThan { v > r } else { v < r }
+                let (Some(v), Some(r)) = (value, self.values.first()) else {
+                    return false;
+                };
+                let (Ok(v), Ok(r)) = (v.parse::<i64>(), r.parse::<i64>()) else {
+                    return false;
+                };
+                if self.op == Op::GreaterThan {
+                    v > r
+                } else {
+                    v < r
+                }
             }
         }
     }
@@ -146,7 +173,11 @@ impl Selector {
     pub fn from_map(map: &BTreeMap<String, String>) -> Self {
         Selector::All(
             map.iter()
-                .map(|(k, v)| Requirement { key: k.clone(), op: Op::Equals, values: vec![v.clone()] })
+                .map(|(k, v)| Requirement {
+                    key: k.clone(),
+                    op: Op::Equals,
+                    values: vec![v.clone()],
+                })
                 .collect(),
         )
     }
@@ -155,10 +186,16 @@ impl Selector {
     /// Invalid expressions make the selector match nothing (the API server
     /// would have rejected the object).
     pub fn from_label_selector(sel: Option<&LabelSelector>) -> Self {
-        let Some(sel) = sel else { return Selector::Nothing };
+        let Some(sel) = sel else {
+            return Selector::Nothing;
+        };
         let mut reqs: Vec<Requirement> = Vec::new();
         for (k, v) in &sel.match_labels.map {
-            reqs.push(Requirement { key: k.clone(), op: Op::In, values: vec![v.clone()] });
+            reqs.push(Requirement {
+                key: k.clone(),
+                op: Op::In,
+                values: vec![v.clone()],
+            });
         }
         for e in &sel.match_expressions {
             let op = match e.operator.as_ref().map(|o| o.value.as_str()) {
@@ -180,7 +217,10 @@ impl Selector {
 
     /// `labels.Parse` (B.3).
     pub fn parse(input: &str) -> Result<Self, String> {
-        let mut p = Parser { tokens: lex(input), pos: 0 };
+        let mut p = Parser {
+            tokens: lex(input),
+            pos: 0,
+        };
         let mut reqs = p.parse()?;
         reqs.sort_by(|a, b| a.key.cmp(&b.key));
         Ok(Selector::All(reqs))
@@ -270,7 +310,10 @@ fn lex(input: &str) -> Vec<Tok> {
             i += len;
         } else {
             let start = i;
-            while i < chars.len() && !is_special(chars[i]) && !matches!(chars[i], ' ' | '\t' | '\r' | '\n') {
+            while i < chars.len()
+                && !is_special(chars[i])
+                && !matches!(chars[i], ' ' | '\t' | '\r' | '\n')
+            {
                 i += 1;
             }
             let word: String = chars[start..i].iter().collect();
@@ -323,14 +366,27 @@ impl Parser {
                         Tok::Comma => {
                             let t = self.peek_value();
                             if !matches!(t, Tok::Ident(_) | Tok::Bang) {
-                                return Err(format!("found '{}', expected: identifier after ','", t.text()));
+                                return Err(format!(
+                                    "found '{}', expected: identifier after ','",
+                                    t.text()
+                                ));
                             }
                         }
-                        t => return Err(format!("found '{}', expected: ',' or 'end of string'", t.text())),
+                        t => {
+                            return Err(format!(
+                                "found '{}', expected: ',' or 'end of string'",
+                                t.text()
+                            ));
+                        }
                     }
                 }
                 Tok::End => return Ok(reqs),
-                t => return Err(format!("found '{}', expected: !, identifier, or 'end of string'", t.text())),
+                t => {
+                    return Err(format!(
+                        "found '{}', expected: !, identifier, or 'end of string'",
+                        t.text()
+                    ));
+                }
             }
         }
     }
@@ -353,7 +409,10 @@ impl Parser {
             return Requirement::new(&key, op, Vec::new());
         }
         if op.is_some() {
-            return Err(format!("found '{}', expected: ',' or 'end of string'", self.peek_value().text()));
+            return Err(format!(
+                "found '{}', expected: ',' or 'end of string'",
+                self.peek_value().text()
+            ));
         }
         let op = match self.next_raw() {
             Tok::In => Op::In,
@@ -370,7 +429,11 @@ impl Parser {
                 ));
             }
         };
-        let values = if matches!(op, Op::In | Op::NotIn) { self.set_values()? } else { self.exact_value()? };
+        let values = if matches!(op, Op::In | Op::NotIn) {
+            self.set_values()?
+        } else {
+            self.exact_value()?
+        };
         Requirement::new(&key, op, values)
     }
 
@@ -402,7 +465,10 @@ impl Parser {
                 self.next_value();
                 Ok(vec![String::new()])
             }
-            t => Err(format!("found '{}', expected: ',', ')' or identifier", t.text())),
+            t => Err(format!(
+                "found '{}', expected: ',', ')' or identifier",
+                t.text()
+            )),
         }
     }
 
@@ -432,7 +498,12 @@ impl Parser {
                         _ => {}
                     }
                 }
-                t => return Err(format!("found '{}', expected: ',', or identifier", t.text())),
+                t => {
+                    return Err(format!(
+                        "found '{}', expected: ',', or identifier",
+                        t.text()
+                    ));
+                }
             }
         }
     }

@@ -16,7 +16,10 @@ pub struct Span {
 
 impl Span {
     pub const fn new(start: usize, end: usize) -> Self {
-        Span { start: start as u32, end: end as u32 }
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
     }
 
     /// A zero-width span at `at`.
@@ -35,7 +38,10 @@ impl Span {
     /// The smallest span covering both.
     #[must_use]
     pub fn cover(self, other: Span) -> Span {
-        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 }
 
@@ -54,7 +60,11 @@ impl Source {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
         let index = LineIndex::new(&text);
-        Source { name: name.into(), text, index }
+        Source {
+            name: name.into(),
+            text,
+            index,
+        }
     }
 
     pub fn line_index(&self) -> &LineIndex {
@@ -118,7 +128,10 @@ impl LineIndex {
 
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let offset = floor_char_boundary(text, offset.min(text.len()));
-        let line = self.starts.partition_point(|&s| s as usize <= offset).max(1);
+        let line = self
+            .starts
+            .partition_point(|&s| s as usize <= offset)
+            .max(1);
         let start = (self.starts[line - 1] as usize).min(offset);
         let column = text[start..offset].chars().count() + 1;
         Position { line, column }
@@ -150,9 +163,18 @@ mod tests {
         let text = "a: 1\r\nb: 2\rc: 3\nd: 4";
         let src = Source::new("t", text);
         assert_eq!(src.line_index().line_count(), 4);
-        assert_eq!(src.position(text.find('b').unwrap()), Position { line: 2, column: 1 });
-        assert_eq!(src.position(text.find('c').unwrap()), Position { line: 3, column: 1 });
-        assert_eq!(src.position(text.find('4').unwrap()), Position { line: 4, column: 4 });
+        assert_eq!(
+            src.position(text.find('b').unwrap()),
+            Position { line: 2, column: 1 }
+        );
+        assert_eq!(
+            src.position(text.find('c').unwrap()),
+            Position { line: 3, column: 1 }
+        );
+        assert_eq!(
+            src.position(text.find('4').unwrap()),
+            Position { line: 4, column: 4 }
+        );
         assert_eq!(src.line_text(1), "a: 1");
         assert_eq!(src.line_text(2), "b: 2");
     }
@@ -161,7 +183,10 @@ mod tests {
     fn bom_is_not_a_column() {
         let text = "\u{feff}kind: Service\n";
         let src = Source::new("t", text);
-        assert_eq!(src.position(text.find('k').unwrap()), Position { line: 1, column: 1 });
+        assert_eq!(
+            src.position(text.find('k').unwrap()),
+            Position { line: 1, column: 1 }
+        );
         assert_eq!(src.line_text(1), "kind: Service");
     }
 
@@ -169,7 +194,13 @@ mod tests {
     fn columns_count_scalar_values_and_tabs() {
         let text = "name: \"é\u{1F600}\"\tx: y\n";
         let src = Source::new("t", text);
-        assert_eq!(src.position(text.find('x').unwrap()), Position { line: 1, column: 12 });
+        assert_eq!(
+            src.position(text.find('x').unwrap()),
+            Position {
+                line: 1,
+                column: 12
+            }
+        );
     }
 
     #[test]

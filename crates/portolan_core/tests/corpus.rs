@@ -15,46 +15,148 @@ use portolan_core::source::Source;
 /// (file, line, code, field): the findings the API server really returns.
 const EXPECTED: &[(&str, usize, &str, &str)] = &[
     // Deliberately malformed (np-guard test fixture): PyYAML stops at 225:30 too.
-    ("edge-cases/np-guard-document-with-syntax-error.yaml", 225, "yaml-syntax", ""),
+    (
+        "edge-cases/np-guard-document-with-syntax-error.yaml",
+        225,
+        "yaml-syntax",
+        "",
+    ),
     // Istio analyzer fixtures: `protocol: HTTP` is not TCP/UDP/SCTP (spec A.4.5).
-    ("edge-cases/istio-analyzer/deployment-multi-service.yaml", 67, "service-ports", "spec.ports[0].protocol"),
-    ("edge-cases/istio-analyzer/deployment-multi-service.yaml", 130, "service-ports", "spec.ports[0].protocol"),
-    ("edge-cases/istio-analyzer/deployment-multi-service.yaml", 181, "service-ports", "spec.ports[0].protocol"),
-    ("edge-cases/istio-analyzer/deployment-multi-service.yaml", 197, "service-ports", "spec.ports[0].protocol"),
-    ("edge-cases/istio-analyzer/deployment-multi-service.yaml", 286, "service-ports", "spec.ports[0].protocol"),
-    ("edge-cases/istio-analyzer/deployment-multi-service-different-ns.yaml", 75, "service-ports", "spec.ports[0].protocol"),
+    (
+        "edge-cases/istio-analyzer/deployment-multi-service.yaml",
+        67,
+        "service-ports",
+        "spec.ports[0].protocol",
+    ),
+    (
+        "edge-cases/istio-analyzer/deployment-multi-service.yaml",
+        130,
+        "service-ports",
+        "spec.ports[0].protocol",
+    ),
+    (
+        "edge-cases/istio-analyzer/deployment-multi-service.yaml",
+        181,
+        "service-ports",
+        "spec.ports[0].protocol",
+    ),
+    (
+        "edge-cases/istio-analyzer/deployment-multi-service.yaml",
+        197,
+        "service-ports",
+        "spec.ports[0].protocol",
+    ),
+    (
+        "edge-cases/istio-analyzer/deployment-multi-service.yaml",
+        286,
+        "service-ports",
+        "spec.ports[0].protocol",
+    ),
+    (
+        "edge-cases/istio-analyzer/deployment-multi-service-different-ns.yaml",
+        75,
+        "service-ports",
+        "spec.ports[0].protocol",
+    ),
     // Istio fixture: a two-port Service without port names (spec A.4.1).
-    ("edge-cases/istio-analyzer/service-no-port-name.yaml", 11, "service-ports", "spec.ports[0].name"),
-    ("edge-cases/istio-analyzer/service-no-port-name.yaml", 14, "service-ports", "spec.ports[1].name"),
+    (
+        "edge-cases/istio-analyzer/service-no-port-name.yaml",
+        11,
+        "service-ports",
+        "spec.ports[0].name",
+    ),
+    (
+        "edge-cases/istio-analyzer/service-no-port-name.yaml",
+        14,
+        "service-ports",
+        "spec.ports[1].name",
+    ),
     // Traefik provider fixtures, never applied as written: an ExternalName
     // Service with a clusterIP (spec A.5.4) and an IPv6 address as
     // externalName (not a DNS-1123 subdomain, spec A.7.1).
-    ("edge-cases/traefik-ingress/Ingress-with-service-with-externalName.yaml", 30, "service-cluster-ips", "spec.clusterIPs"),
-    ("edge-cases/traefik-ingress/Ingress-with-IPv6-endpoints-externalname-enabled.yaml", 0, "service-external-name", "spec.externalName"),
-    ("edge-cases/traefik-ingress/Ingress-with-IPv6-endpoints.yaml", 52, "service-external-name", "spec.externalName"),
+    (
+        "edge-cases/traefik-ingress/Ingress-with-service-with-externalName.yaml",
+        30,
+        "service-cluster-ips",
+        "spec.clusterIPs",
+    ),
+    (
+        "edge-cases/traefik-ingress/Ingress-with-IPv6-endpoints-externalname-enabled.yaml",
+        0,
+        "service-external-name",
+        "spec.externalName",
+    ),
+    (
+        "edge-cases/traefik-ingress/Ingress-with-IPv6-endpoints.yaml",
+        52,
+        "service-external-name",
+        "spec.externalName",
+    ),
     // Popeye (a linter) fixtures of broken objects: an ExternalName Service
     // without externalName but with clusterIPs (A.7.1, A.5.4), Pods without containers.
-    ("live/popeye/svc-1.yaml", 0, "service-external-name", "spec.externalName"),
-    ("live/popeye/svc-1.yaml", 0, "service-cluster-ips", "spec.clusterIPs"),
-    ("live/popeye/svc-1.yaml", 0, "service-cluster-ips", "spec.ipFamilies"),
-    ("live/popeye/svc-1.yaml", 0, "service-cluster-ips", "spec.ipFamilyPolicy"),
-    ("live/popeye/pod-2.yaml", 0, "pod-containers", "spec.containers"),
-    ("live/popeye/pod-2.yaml", 0, "pod-containers", "spec.containers"),
+    (
+        "live/popeye/svc-1.yaml",
+        0,
+        "service-external-name",
+        "spec.externalName",
+    ),
+    (
+        "live/popeye/svc-1.yaml",
+        0,
+        "service-cluster-ips",
+        "spec.clusterIPs",
+    ),
+    (
+        "live/popeye/svc-1.yaml",
+        0,
+        "service-cluster-ips",
+        "spec.ipFamilies",
+    ),
+    (
+        "live/popeye/svc-1.yaml",
+        0,
+        "service-cluster-ips",
+        "spec.ipFamilyPolicy",
+    ),
+    (
+        "live/popeye/pod-2.yaml",
+        0,
+        "pod-containers",
+        "spec.containers",
+    ),
+    (
+        "live/popeye/pod-2.yaml",
+        0,
+        "pod-containers",
+        "spec.containers",
+    ),
 ];
 
-/// Test fixtures of other tools that pick ClusterIPs freely: allocation
+/// Test fixtures of other tools that pick `ClusterIPs` freely: allocation
 /// (spec A.13) rejects them in any cluster, whatever its ranges, because
 /// each reuses an address another Service holds (`10.0.0.1` is the API
 /// server's own `default/kubernetes` in a range starting at 10.0.0.0) or lies
 /// outside the range. (path prefix, code, field), any number of times.
 const ALLOCATION_CLASHES: &[(&str, &str, &str)] = &[
-    ("edge-cases/traefik-ingress/", "service-allocation", "spec.clusterIPs"),
-    ("edge-cases/istio-analyzer/multicluster-", "service-allocation", "spec.clusterIPs"),
-    ("live/popeye/svc-1.yaml", "service-allocation", "spec.clusterIPs"),
+    (
+        "edge-cases/traefik-ingress/",
+        "service-allocation",
+        "spec.clusterIPs",
+    ),
+    (
+        "edge-cases/istio-analyzer/multicluster-",
+        "service-allocation",
+        "spec.clusterIPs",
+    ),
+    (
+        "live/popeye/svc-1.yaml",
+        "service-allocation",
+        "spec.clusterIPs",
+    ),
 ];
 
 /// The traefik fixtures come from a cluster with another service range,
-/// NodePort range and dual-stack families; they are checked against it.
+/// `NodePort` range and dual-stack families; they are checked against it.
 const TRAEFIK_PROFILE: &str = r#"{"serviceCIDR": "10.0.0.0/16,fc00:f853:ccd:e793::/64", "nodePortRange": "1-65535", "ipFamilies": ["IPv4", "IPv6"]}"#;
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -62,7 +164,10 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
         let p = e.unwrap().path();
         if p.is_dir() {
             files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml" || x == "json") {
+        } else if p
+            .extension()
+            .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
+        {
             out.push(p);
         }
     }
@@ -74,13 +179,21 @@ fn the_corpus_is_accepted_as_the_api_server_accepts_it() {
     let mut paths = Vec::new();
     files(&corpus, &mut paths);
     paths.sort();
-    assert!(paths.len() >= 60, "expected the 68 corpus files, found {}", paths.len());
+    assert!(
+        paths.len() >= 60,
+        "expected the 68 corpus files, found {}",
+        paths.len()
+    );
     let mut unexpected = Vec::new();
     let mut expected: Vec<_> = EXPECTED.to_vec();
     for path in &paths {
         let rel = path.strip_prefix(&corpus).unwrap().display().to_string();
         let text = std::fs::read_to_string(path).unwrap();
-        let profile = if rel.contains("traefik-ingress") { Profile::from_json(TRAEFIK_PROFILE).unwrap() } else { Profile::default() };
+        let profile = if rel.contains("traefik-ingress") {
+            Profile::from_json(TRAEFIK_PROFILE).unwrap()
+        } else {
+            Profile::default()
+        };
         let analysis = analyze(vec![Source::new(rel.clone(), text)], &profile).unwrap();
         for d in &analysis.diagnostics {
             if rules::find(d.code).is_none_or(|r| r.origin != "kubernetes") {
@@ -88,31 +201,66 @@ fn the_corpus_is_accepted_as_the_api_server_accepts_it() {
             }
             let line = diagnostic_location(&analysis, d).line;
             let field = d.field.as_deref().unwrap_or("");
-            if ALLOCATION_CLASHES.iter().any(|&(p, c, f)| rel.starts_with(p) && c == d.code && f == field) {
+            if ALLOCATION_CLASHES
+                .iter()
+                .any(|&(p, c, f)| rel.starts_with(p) && c == d.code && f == field)
+            {
                 continue;
             }
-            let hit = expected.iter().position(|&(f, l, c, fl)| f == rel && (l == 0 || l == line) && c == d.code && fl == field);
+            let hit = expected.iter().position(|&(f, l, c, fl)| {
+                f == rel && (l == 0 || l == line) && c == d.code && fl == field
+            });
             match hit {
                 Some(i) => drop(expected.remove(i)),
-                None => unexpected.push(format!("{rel}:{line}: {} {field} — {}", d.code, d.message)),
+                None => {
+                    unexpected.push(format!("{rel}:{line}: {} {field} — {}", d.code, d.message))
+                }
             }
         }
     }
-    assert!(unexpected.is_empty(), "unexpected API errors:\n{}", unexpected.join("\n"));
-    assert!(expected.is_empty(), "expected API errors not reported: {expected:?}");
+    assert!(
+        unexpected.is_empty(),
+        "unexpected API errors:\n{}",
+        unexpected.join("\n")
+    );
+    assert!(
+        expected.is_empty(),
+        "expected API errors not reported: {expected:?}"
+    );
 }
 
 #[test]
 fn the_syntax_error_spoils_one_document_only() {
     let path = common::shared().join("corpus/edge-cases/np-guard-document-with-syntax-error.yaml");
-    let analysis = analyze(vec![Source::new("f.yaml", std::fs::read_to_string(path).unwrap())], &Profile::default()).unwrap();
-    let syntax: Vec<_> = analysis.diagnostics.iter().filter(|d| d.code == "yaml-syntax").collect();
+    let analysis = analyze(
+        vec![Source::new(
+            "f.yaml",
+            std::fs::read_to_string(path).unwrap(),
+        )],
+        &Profile::default(),
+    )
+    .unwrap();
+    let syntax: Vec<_> = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "yaml-syntax")
+        .collect();
     assert_eq!(syntax.len(), 1);
     let loc = diagnostic_location(&analysis, syntax[0]);
     assert_eq!((loc.line, loc.column), (225, 30));
     // PyYAML (PROVENANCE) stops at the error after 6 documents; Portolan
     // skips only the broken one (the frontend Deployment) and reads the rest.
     assert_eq!(analysis.cluster.services.len(), 12);
-    assert!(analysis.objects.iter().all(|o| !(o.kind.value == "Deployment" && o.name() == "frontend")));
-    assert!(analysis.objects.iter().any(|o| o.kind.value == "Deployment" && o.name() == "adservice"));
+    assert!(
+        analysis
+            .objects
+            .iter()
+            .all(|o| !(o.kind.value == "Deployment" && o.name() == "frontend"))
+    );
+    assert!(
+        analysis
+            .objects
+            .iter()
+            .any(|o| o.kind.value == "Deployment" && o.name() == "adservice")
+    );
 }

@@ -20,12 +20,18 @@ struct Expect {
 fn expectations(text: &str) -> Vec<Expect> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
-        let Some((_, rest)) = line.split_once("# expect:") else { continue };
+        let Some((_, rest)) = line.split_once("# expect:") else {
+            continue;
+        };
         for part in rest.split(" | ") {
             let words: Vec<&str> = part.split_whitespace().collect();
             let Some(code) = words.first() else { continue };
             let detail = (words.len() >= 3).then(|| (words[1].to_owned(), words[2].to_owned()));
-            out.push(Expect { line: i + 1, code: (*code).to_owned(), detail });
+            out.push(Expect {
+                line: i + 1,
+                code: (*code).to_owned(),
+                detail,
+            });
         }
     }
     out
@@ -48,7 +54,11 @@ fn every_fixture_yields_exactly_its_expectations() {
     let mut paths = Vec::new();
     files(&dir, &mut paths);
     paths.sort();
-    assert!(paths.len() >= 15, "fixtures missing under {}", dir.display());
+    assert!(
+        paths.len() >= 15,
+        "fixtures missing under {}",
+        dir.display()
+    );
     let mut failures = Vec::new();
     for path in &paths {
         let text = std::fs::read_to_string(path).unwrap();
@@ -66,7 +76,8 @@ fn every_fixture_yields_exactly_its_expectations() {
                 e.line == line
                     && e.code == d.code
                     && e.detail.as_ref().is_none_or(|(t, f)| {
-                        d.error_type.map(|x| x.as_str()) == Some(t.as_str()) && d.field.as_deref() == Some(f.as_str())
+                        d.error_type.map(portolan_core::diag::ErrorType::as_str) == Some(t.as_str())
+                            && d.field.as_deref() == Some(f.as_str())
                     })
             });
             match pos {
@@ -81,7 +92,15 @@ fn every_fixture_yields_exactly_its_expectations() {
             }
         }
         failures.extend(unexpected);
-        failures.extend(expected.iter().map(|e| format!("  missing {name}:{}: {} {:?}", e.line, e.code, e.detail)));
+        failures.extend(
+            expected
+                .iter()
+                .map(|e| format!("  missing {name}:{}: {} {:?}", e.line, e.code, e.detail)),
+        );
     }
-    assert!(failures.is_empty(), "fixture mismatches:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "fixture mismatches:\n{}",
+        failures.join("\n")
+    );
 }

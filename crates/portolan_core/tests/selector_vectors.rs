@@ -44,7 +44,11 @@ fn parse_vectors() {
     for case in cases {
         let input = case["input"].as_str().unwrap();
         let parsed = Selector::parse(input);
-        assert_eq!(parsed.is_ok(), case["valid"].as_bool().unwrap(), "{input:?}: {parsed:?}");
+        assert_eq!(
+            parsed.is_ok(),
+            case["valid"].as_bool().unwrap(),
+            "{input:?}: {parsed:?}"
+        );
         let Ok(sel) = parsed else { continue };
         if let Some(s) = case.get("string") {
             assert_eq!(sel.to_string(), s.as_str().unwrap(), "{input:?}");
@@ -102,6 +106,10 @@ fn requirement_vectors() {
             })
             .collect();
         let sel = Selector::All(reqs);
-        assert_eq!(sel.matches(&labels(&case["labels"])), case["match"].as_bool().unwrap(), "{case}");
+        assert_eq!(
+            sel.matches(&labels(&case["labels"])),
+            case["match"].as_bool().unwrap(),
+            "{case}"
+        );
     }
 }

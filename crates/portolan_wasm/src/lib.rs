@@ -11,12 +11,18 @@ fn sources(names: Vec<String>, texts: Vec<String>) -> Result<Vec<Source>, JsErro
     if names.len() != texts.len() {
         return Err(JsError::new("names and texts must have the same length"));
     }
-    Ok(names.into_iter().zip(texts).map(|(n, t)| Source::new(n, t)).collect())
+    Ok(names
+        .into_iter()
+        .zip(texts)
+        .map(|(n, t)| Source::new(n, t))
+        .collect())
 }
 
 fn profile(json: Option<String>) -> Result<Profile, JsError> {
     match json {
-        Some(j) if !j.trim().is_empty() => Profile::from_json(&j).map_err(|e| JsError::new(&format!("profile: {e}"))),
+        Some(j) if !j.trim().is_empty() => {
+            Profile::from_json(&j).map_err(|e| JsError::new(&format!("profile: {e}")))
+        }
         _ => Ok(Profile::default()),
     }
 }
@@ -29,15 +35,27 @@ pub fn version() -> String {
 
 /// `portolan check --format json` over in-memory files; returns the JSON text.
 #[wasm_bindgen]
-pub fn check(names: Vec<String>, texts: Vec<String>, profile_json: Option<String>) -> Result<String, JsError> {
-    let analysis = portolan_core::analysis::analyze(sources(names, texts)?, &profile(profile_json)?).map_err(|e| JsError::new(&e))?;
+pub fn check(
+    names: Vec<String>,
+    texts: Vec<String>,
+    profile_json: Option<String>,
+) -> Result<String, JsError> {
+    let analysis =
+        portolan_core::analysis::analyze(sources(names, texts)?, &profile(profile_json)?)
+            .map_err(|e| JsError::new(&e))?;
     Ok(portolan_core::output::json::check(&analysis))
 }
 
 /// `portolan graph --format json`; returns the JSON text.
 #[wasm_bindgen]
-pub fn graph(names: Vec<String>, texts: Vec<String>, profile_json: Option<String>) -> Result<String, JsError> {
-    let analysis = portolan_core::analysis::analyze(sources(names, texts)?, &profile(profile_json)?).map_err(|e| JsError::new(&e))?;
+pub fn graph(
+    names: Vec<String>,
+    texts: Vec<String>,
+    profile_json: Option<String>,
+) -> Result<String, JsError> {
+    let analysis =
+        portolan_core::analysis::analyze(sources(names, texts)?, &profile(profile_json)?)
+            .map_err(|e| JsError::new(&e))?;
     let g = portolan_core::graph::build(&analysis);
     Ok(portolan_core::graph::to_json(&analysis, &g))
 }
@@ -86,7 +104,14 @@ pub fn plan_cli(args: Vec<String>) -> Plan {
             .to_owned(),
             error: None,
         },
-        Err(e) => Plan { reads_input: false, paths: Vec::new(), profile: None, config: None, color: "auto".into(), error: Some(cli::Output::usage_error(&e).stderr) },
+        Err(e) => Plan {
+            reads_input: false,
+            paths: Vec::new(),
+            profile: None,
+            config: None,
+            color: "auto".into(),
+            error: Some(cli::Output::usage_error(&e).stderr),
+        },
     }
 }
 
@@ -113,7 +138,11 @@ pub fn run_cli(
         Ok(inv) => inv,
         Err(e) => {
             let o = cli::Output::usage_error(&e);
-            return Ok(CliOutput { stdout: o.stdout, stderr: o.stderr, code: o.code });
+            return Ok(CliOutput {
+                stdout: o.stdout,
+                stderr: o.stderr,
+                code: o.code,
+            });
         }
     };
     let config = match config_json {
@@ -121,12 +150,24 @@ pub fn run_cli(
             Ok(c) => Some(c),
             Err(e) => {
                 let o = cli::Output::usage_error(&format!("config: {e}"));
-                return Ok(CliOutput { stdout: o.stdout, stderr: o.stderr, code: o.code });
+                return Ok(CliOutput {
+                    stdout: o.stdout,
+                    stderr: o.stderr,
+                    code: o.code,
+                });
             }
         },
         None => None,
     };
-    let srcs = if inv.cmd == Cmd::Help { Vec::new() } else { sources(names, texts)? };
+    let srcs = if inv.cmd == Cmd::Help {
+        Vec::new()
+    } else {
+        sources(names, texts)?
+    };
     let o = cli::execute(&inv, srcs, profile_json.as_deref(), config.as_ref(), color);
-    Ok(CliOutput { stdout: o.stdout, stderr: o.stderr, code: o.code })
+    Ok(CliOutput {
+        stdout: o.stdout,
+        stderr: o.stderr,
+        code: o.code,
+    })
 }

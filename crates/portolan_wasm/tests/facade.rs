@@ -49,7 +49,8 @@ fn check_reports_field_path_and_line() {
 
 #[wasm_bindgen_test]
 fn graph_has_endpoints_for_each_replica() {
-    let json = portolan_wasm::graph(vec!["a.yaml".into()], vec![BOOKINFO_LIKE.into()], None).unwrap();
+    let json =
+        portolan_wasm::graph(vec!["a.yaml".into()], vec![BOOKINFO_LIKE.into()], None).unwrap();
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let svc = &v["services"][0];
     assert_eq!(svc["name"], "reviews");
@@ -60,7 +61,12 @@ fn graph_has_endpoints_for_each_replica() {
 #[wasm_bindgen_test]
 fn cli_matches_the_contract() {
     let out = portolan_wasm::run_cli(
-        vec!["check".into(), "--format".into(), "json".into(), "a.yaml".into()],
+        vec![
+            "check".into(),
+            "--format".into(),
+            "json".into(),
+            "a.yaml".into(),
+        ],
         vec!["a.yaml".into()],
         vec![BOOKINFO_LIKE.into()],
         None,
@@ -70,12 +76,17 @@ fn cli_matches_the_contract() {
     .unwrap();
     assert_eq!(out.code, 0, "{}", out.stdout);
     assert!(out.stdout.starts_with("{\n  \"version\": 1"));
-    let usage = portolan_wasm::run_cli(vec!["bogus".into()], vec![], vec![], None, None, false).unwrap();
+    let usage =
+        portolan_wasm::run_cli(vec!["bogus".into()], vec![], vec![], None, None, false).unwrap();
     assert_eq!(usage.code, 2);
 }
 
 #[wasm_bindgen_test]
 fn a_bad_profile_is_an_error_not_a_trap() {
-    let err = portolan_wasm::check(vec!["a.yaml".into()], vec![BOOKINFO_LIKE.into()], Some("{\"serviceCIDR\": \"nope\"}".into()));
+    let err = portolan_wasm::check(
+        vec!["a.yaml".into()],
+        vec![BOOKINFO_LIKE.into()],
+        Some("{\"serviceCIDR\": \"nope\"}".into()),
+    );
     assert!(err.is_err());
 }

@@ -20,14 +20,46 @@ struct Outcome {
 }
 
 const LAYERS: &[Layer] = &[
-    Layer { name: "fmt", what: "cargo fmt --check", run: fmt },
-    Layer { name: "clippy", what: "clippy native + wasm32, warnings denied", run: clippy },
-    Layer { name: "native", what: "cargo test (unit, fixtures, corpus)", run: native },
-    Layer { name: "wasm-node", what: "wasm-pack test --node", run: wasm_node },
-    Layer { name: "wasm-chrome", what: "wasm-pack test --headless --chrome", run: wasm_chrome },
-    Layer { name: "npm", what: "npm package built, packed, installed and tested with node --test", run: npm },
-    Layer { name: "trunk", what: "trunk build --release", run: trunk },
-    Layer { name: "e2e", what: "playwright-core in headless chromium against the release build", run: e2e },
+    Layer {
+        name: "fmt",
+        what: "cargo fmt --check",
+        run: fmt,
+    },
+    Layer {
+        name: "clippy",
+        what: "clippy native + wasm32, warnings denied",
+        run: clippy,
+    },
+    Layer {
+        name: "native",
+        what: "cargo test (unit, fixtures, corpus)",
+        run: native,
+    },
+    Layer {
+        name: "wasm-node",
+        what: "wasm-pack test --node",
+        run: wasm_node,
+    },
+    Layer {
+        name: "wasm-chrome",
+        what: "wasm-pack test --headless --chrome",
+        run: wasm_chrome,
+    },
+    Layer {
+        name: "npm",
+        what: "npm package built, packed, installed and tested with node --test",
+        run: npm,
+    },
+    Layer {
+        name: "trunk",
+        what: "trunk build --release",
+        run: trunk,
+    },
+    Layer {
+        name: "e2e",
+        what: "playwright-core in headless chromium against the release build",
+        run: e2e,
+    },
 ];
 
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -57,7 +89,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
         passed += o.passed;
         failed += o.failed;
         let status = if o.ok { "ok" } else { "FAILED" };
-        println!("layer {:<12} {status:<6} {} passed, {} failed  ({secs:.1}s)  {}", layer.name, o.passed, o.failed, layer.what);
+        println!(
+            "layer {:<12} {status:<6} {} passed, {} failed  ({secs:.1}s)  {}",
+            layer.name, o.passed, o.failed, layer.what
+        );
         if !o.ok {
             let tail: Vec<&str> = o.log.lines().rev().take(60).collect();
             for l in tail.iter().rev() {
@@ -66,9 +101,16 @@ pub fn run(args: &[String]) -> Result<(), String> {
             broken.push(layer.name);
         }
     }
-    println!("ci: total {:.1}s; logs in target/ci/", t0.elapsed().as_secs_f64());
+    println!(
+        "ci: total {:.1}s; logs in target/ci/",
+        t0.elapsed().as_secs_f64()
+    );
     println!("ci: {passed} passed, {failed} failed");
-    if broken.is_empty() { Ok(()) } else { Err(format!("failing layers: {}", broken.join(", "))) }
+    if broken.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("failing layers: {}", broken.join(", ")))
+    }
 }
 
 /// Sum `test result: ok. N passed; M failed` lines (cargo and wasm-bindgen-test).
@@ -83,29 +125,53 @@ fn count_rust(log: &str) -> (usize, usize) {
 
 /// TAP summary of `node --test --test-reporter=tap`.
 fn count_tap(log: &str) -> (usize, usize) {
-    let get = |key: &str| log.lines().filter_map(|l| l.trim().strip_prefix(key)).filter_map(|n| n.trim().parse::<usize>().ok()).sum();
+    let get = |key: &str| {
+        log.lines()
+            .filter_map(|l| l.trim().strip_prefix(key))
+            .filter_map(|n| n.trim().parse::<usize>().ok())
+            .sum()
+    };
     (get("# pass "), get("# fail "))
 }
 
 fn number_before(line: &str, word: &str) -> usize {
     let Some(i) = line.find(word) else { return 0 };
-    line[..i].rsplit(|c: char| !c.is_ascii_digit()).next().and_then(|n| n.parse().ok()).unwrap_or(0)
+    line[..i]
+        .rsplit(|c: char| !c.is_ascii_digit())
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
 }
 
 fn check(c: &mut Command) -> Outcome {
     let (ok, log) = capture(c);
-    Outcome { ok, passed: usize::from(ok), failed: usize::from(!ok), log }
+    Outcome {
+        ok,
+        passed: usize::from(ok),
+        failed: usize::from(!ok),
+        log,
+    }
 }
 
 fn tests(c: &mut Command, count: fn(&str) -> (usize, usize)) -> Outcome {
     let (ok, log) = capture(c);
     let (passed, failed) = count(&log);
     // A runner that ran nothing has failed: every layer must test something.
-    Outcome { ok: ok && passed > 0 && failed == 0, passed, failed, log }
+    Outcome {
+        ok: ok && passed > 0 && failed == 0,
+        passed,
+        failed,
+        log,
+    }
 }
 
 fn chain(outcomes: Vec<Outcome>) -> Outcome {
-    let mut all = Outcome { ok: true, passed: 0, failed: 0, log: String::new() };
+    let mut all = Outcome {
+        ok: true,
+        passed: 0,
+        failed: 0,
+        log: String::new(),
+    };
     for o in outcomes {
         all.ok &= o.ok;
         all.passed += o.passed;
@@ -121,23 +187,47 @@ fn fmt() -> Outcome {
 }
 
 fn clippy() -> Outcome {
-    let native = check(cmd("cargo").args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]));
+    let native = check(cmd("cargo").args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]));
     if !native.ok {
         return native;
     }
     let wasm = check(cmd("cargo").args([
-        "clippy", "--target", "wasm32-unknown-unknown", "-p", "portolan_core", "-p", "portolan_wasm", "-p", "portolan_www", "--all-targets", "--", "-D", "warnings",
+        "clippy",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        "portolan_core",
+        "-p",
+        "portolan_wasm",
+        "-p",
+        "portolan_www",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
     ]));
     chain(vec![native, wasm])
 }
 
 fn native() -> Outcome {
-    tests(cmd("cargo").args(["test", "--workspace", "--exclude", "portolan_www"]), count_rust)
+    tests(
+        cmd("cargo").args(["test", "--workspace", "--exclude", "portolan_www"]),
+        count_rust,
+    )
 }
 
 fn wasm_pack_test(browser: &[&str], krate: &str) -> Outcome {
     let mut c = cmd("wasm-pack");
-    c.args(["test", "--mode", "no-install"]).args(browser).arg(krate);
+    c.args(["test", "--mode", "no-install"])
+        .args(browser)
+        .arg(krate);
     tests(&mut c, count_rust)
 }
 
@@ -146,18 +236,38 @@ fn wasm_node() -> Outcome {
 }
 
 fn wasm_chrome() -> Outcome {
-    let chrome = ["--headless", "--chrome", "--chromedriver", "/usr/bin/chromedriver"];
-    chain(vec![wasm_pack_test(&chrome, "crates/portolan_wasm"), wasm_pack_test(&chrome, "www")])
+    let chrome = [
+        "--headless",
+        "--chrome",
+        "--chromedriver",
+        "/usr/bin/chromedriver",
+    ];
+    chain(vec![
+        wasm_pack_test(&chrome, "crates/portolan_wasm"),
+        wasm_pack_test(&chrome, "www"),
+    ])
 }
 
 fn npm() -> Outcome {
     let tarball = match crate::npm::run() {
         Ok(t) => t,
-        Err(e) => return Outcome { ok: false, passed: 0, failed: 1, log: e },
+        Err(e) => {
+            return Outcome {
+                ok: false,
+                passed: 0,
+                failed: 1,
+                log: e,
+            };
+        }
     };
     let native = capture(cmd("cargo").args(["build", "--profile", "fast", "-p", "portolan_cli"]));
     if !native.0 {
-        return Outcome { ok: false, passed: 0, failed: 1, log: native.1 };
+        return Outcome {
+            ok: false,
+            passed: 0,
+            failed: 1,
+            log: native.1,
+        };
     }
     tests(
         cmd("node")
@@ -172,19 +282,37 @@ fn trunk() -> Outcome {
     let (ok, mut log) = capture(cmd("trunk").args(["build", "--release", "--offline"]));
     let index = root().join("dist/index.html");
     let wasm = std::fs::read_dir(root().join("dist")).ok().and_then(|d| {
-        d.flatten().map(|e| e.path()).find(|p| p.extension().is_some_and(|e| e == "wasm"))
+        d.flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|e| e == "wasm"))
     });
     let built = ok && index.is_file() && wasm.is_some();
     if let Some(w) = wasm {
-        let size = std::fs::metadata(&w).map(|m| m.len()).unwrap_or(0);
-        log.push_str(&format!("\nsite wasm: {} ({} KB)\n", w.display(), size / 1024));
+        let size = std::fs::metadata(&w).map_or(0, |m| m.len());
+        log.push_str(&format!(
+            "\nsite wasm: {} ({} KB)\n",
+            w.display(),
+            size / 1024
+        ));
     }
-    Outcome { ok: built, passed: usize::from(built), failed: usize::from(!built), log }
+    Outcome {
+        ok: built,
+        passed: usize::from(built),
+        failed: usize::from(!built),
+        log,
+    }
 }
 
 fn e2e() -> Outcome {
     tests(
-        cmd("node").args(["--test", "--test-reporter=tap", "--test-concurrency=1", "tests/e2e/"]).env("PORTOLAN_DIST", root().join("dist")),
+        cmd("node")
+            .args([
+                "--test",
+                "--test-reporter=tap",
+                "--test-concurrency=1",
+                "tests/e2e/",
+            ])
+            .env("PORTOLAN_DIST", root().join("dist")),
         count_tap,
     )
 }

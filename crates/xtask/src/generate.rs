@@ -8,7 +8,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let (mut services, mut pods, mut out) = (100usize, 1000usize, None::<String>);
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        let mut num = || it.next().and_then(|v| v.parse::<usize>().ok()).ok_or(format!("{a} needs a number"));
+        let mut num = || {
+            it.next()
+                .and_then(|v| v.parse::<usize>().ok())
+                .ok_or(format!("{a} needs a number"))
+        };
         match a.as_str() {
             "--services" => services = num()?,
             "--pods" => pods = num()?,
@@ -85,5 +89,11 @@ fn ipv4(v: u32) -> String {
 }
 
 fn uid(n: usize, kind: u32) -> String {
-    format!("{kind:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", n >> 16, (n >> 4) & 0xfff, n & 0xfff, n)
+    format!(
+        "{kind:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+        n >> 16,
+        (n >> 4) & 0xfff,
+        n & 0xfff,
+        n
+    )
 }

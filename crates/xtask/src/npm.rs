@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::util::{capture, cmd, root, exec};
+use crate::util::{capture, cmd, exec, root};
 
 pub fn run() -> Result<PathBuf, String> {
     crate::setup::run_if_needed()?;
@@ -12,20 +12,23 @@ pub fn run() -> Result<PathBuf, String> {
     let pkg = out.join("portolan");
     let _ = std::fs::remove_dir_all(&pkg);
     std::fs::create_dir_all(&pkg).map_err(|e| e.to_string())?;
-    exec(cmd("wasm-pack").args([
-        "build",
-        "--mode",
-        "no-install",
-        "--release",
-        "--target",
-        "nodejs",
-        "--no-pack",
-        "--out-name",
-        "portolan_wasm",
-        "--out-dir",
-    ])
-    .arg(pkg.join("wasm"))
-    .arg("crates/portolan_wasm"))?;
+    exec(
+        cmd("wasm-pack")
+            .args([
+                "build",
+                "--mode",
+                "no-install",
+                "--release",
+                "--target",
+                "nodejs",
+                "--no-pack",
+                "--out-name",
+                "portolan_wasm",
+                "--out-dir",
+            ])
+            .arg(pkg.join("wasm"))
+            .arg("crates/portolan_wasm"),
+    )?;
     // wasm-pack writes its own package.json and .gitignore into the folder; ours wins.
     for f in ["package.json", ".gitignore", "README.md", "LICENSE"] {
         let _ = std::fs::remove_file(pkg.join("wasm").join(f));
@@ -34,13 +37,22 @@ pub fn run() -> Result<PathBuf, String> {
     copy_dir(&src, &pkg)?;
     let version = crate::util::locked_version("portolan_wasm")?;
     let manifest = std::fs::read_to_string(pkg.join("package.json")).map_err(|e| e.to_string())?;
-    std::fs::write(pkg.join("package.json"), manifest.replace("0.0.0-dev", &version)).map_err(|e| e.to_string())?;
-    let (ok, log) = capture(cmd("npm").args(["pack", "--pack-destination"]).arg(&out).current_dir(&pkg));
+    std::fs::write(
+        pkg.join("package.json"),
+        manifest.replace("0.0.0-dev", &version),
+    )
+    .map_err(|e| e.to_string())?;
+    let (ok, log) = capture(
+        cmd("npm")
+            .args(["pack", "--pack-destination"])
+            .arg(&out)
+            .current_dir(&pkg),
+    );
     if !ok {
         return Err(format!("npm pack failed:\n{log}"));
     }
     let tarball = out.join(format!("portolan-{version}.tgz"));
-    let size = std::fs::metadata(pkg.join("wasm/portolan_wasm_bg.wasm")).map(|m| m.len()).unwrap_or(0);
+    let size = std::fs::metadata(pkg.join("wasm/portolan_wasm_bg.wasm")).map_or(0, |m| m.len());
     println!("npm: {} ({} KB of wasm)", tarball.display(), size / 1024);
     Ok(tarball)
 }
@@ -53,7 +65,8 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
             std::fs::create_dir_all(&target).map_err(|e| e.to_string())?;
             copy_dir(&entry.path(), &target)?;
         } else {
-            std::fs::copy(entry.path(), &target).map_err(|e| format!("{}: {e}", entry.path().display()))?;
+            std::fs::copy(entry.path(), &target)
+                .map_err(|e| format!("{}: {e}", entry.path().display()))?;
         }
     }
     Ok(())

@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 
-use crate::util::{cmd, root, exec};
+use crate::util::{cmd, exec, root};
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut port: u16 = 8080;
@@ -13,7 +13,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     while let Some(a) = it.next() {
         match a.as_str() {
             "--port" | "-p" => {
-                port = it.next().and_then(|p| p.parse().ok()).ok_or("--port needs a number")?;
+                port = it
+                    .next()
+                    .and_then(|p| p.parse().ok())
+                    .ok_or("--port needs a number")?;
             }
             other => return Err(format!("serve: unknown option '{other}'")),
         }
@@ -21,7 +24,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     crate::setup::run_if_needed()?;
     build_site()?;
     let dist = root().join("dist");
-    let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|e| format!("127.0.0.1:{port}: {e}"))?;
+    let listener =
+        TcpListener::bind(("127.0.0.1", port)).map_err(|e| format!("127.0.0.1:{port}: {e}"))?;
     println!("Portolan is served at http://127.0.0.1:{port}/  (Ctrl-C to stop)");
     for stream in listener.incoming().flatten() {
         let dist = dist.clone();
@@ -57,13 +61,19 @@ fn respond(mut stream: TcpStream, dist: &Path) -> std::io::Result<()> {
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
     let path = target.split(['?', '#']).next().unwrap_or("/");
     let rel = path.trim_start_matches('/');
-    let mut file: PathBuf = if rel.is_empty() { dist.join("index.html") } else { dist.join(rel) };
+    let mut file: PathBuf = if rel.is_empty() {
+        dist.join("index.html")
+    } else {
+        dist.join(rel)
+    };
     let safe = !rel.split('/').any(|c| c == "..");
     if !safe || !file.is_file() {
         file = dist.join("index.html");
     }
     if method != "GET" && method != "HEAD" {
-        return stream.write_all(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        return stream.write_all(
+            b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        );
     }
     let body = std::fs::read(&file)?;
     let head = format!(

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use crate::util::{self, cmd, locked_version, exec, version_of};
+use crate::util::{self, cmd, exec, locked_version, version_of};
 
 pub const WASM_PACK: &str = "0.15.1";
 /// 0.22 needs rustc 1.96.1; 0.21.14 builds on the pinned 1.95.
@@ -16,7 +16,9 @@ pub fn run_if_needed() -> Result<(), String> {
 
 /// Whether every tool is present at the right version (cheap checks only).
 fn ready() -> bool {
-    let Ok(wb) = locked_version("wasm-bindgen") else { return false };
+    let Ok(wb) = locked_version("wasm-bindgen") else {
+        return false;
+    };
     target_installed()
         && Path::new("/usr/bin/chromium").exists()
         && Path::new("/usr/bin/chromedriver").exists()
@@ -35,7 +37,10 @@ fn npm_ready() -> bool {
     let tests = util::root().join("tests");
     let lock = tests.join("package-lock.json");
     let installed = tests.join("node_modules/.package-lock.json");
-    match (std::fs::metadata(&lock).and_then(|m| m.modified()), std::fs::metadata(&installed).and_then(|m| m.modified())) {
+    match (
+        std::fs::metadata(&lock).and_then(|m| m.modified()),
+        std::fs::metadata(&installed).and_then(|m| m.modified()),
+    ) {
         (Ok(l), Ok(i)) => i >= l && tests.join("node_modules/.bin/wasm-opt").exists(),
         _ => false,
     }
@@ -43,13 +48,26 @@ fn npm_ready() -> bool {
 
 pub fn run() -> Result<(), String> {
     let start = Instant::now();
-    step("wasm32 target", target_installed, || exec(cmd("rustup").args(["target", "add", "wasm32-unknown-unknown"])))?;
+    step("wasm32 target", target_installed, || {
+        exec(cmd("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+    })?;
     step(
         "chromium + chromedriver (apt)",
         || Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists(),
         || {
             exec(cmd("apt-get").arg("update").arg("-qq"))?;
-            exec(cmd("apt-get").args(["install", "-y", "-qq", "--no-install-recommends", "chromium", "chromium-driver"]).env("DEBIAN_FRONTEND", "noninteractive"))
+            exec(
+                cmd("apt-get")
+                    .args([
+                        "install",
+                        "-y",
+                        "-qq",
+                        "--no-install-recommends",
+                        "chromium",
+                        "chromium-driver",
+                    ])
+                    .env("DEBIAN_FRONTEND", "noninteractive"),
+            )
         },
     )?;
     // Cargo.lock must exist to know the wasm-bindgen version.
@@ -66,23 +84,53 @@ pub fn run() -> Result<(), String> {
     step(
         &format!("wasm-pack {WASM_PACK}"),
         || version_of("wasm-pack", "--version").is_some_and(|v| v.ends_with(WASM_PACK)),
-        || exec(cmd("cargo").args(["install", "--locked", "wasm-pack", "--version", WASM_PACK, "--force"])),
+        || {
+            exec(cmd("cargo").args([
+                "install",
+                "--locked",
+                "wasm-pack",
+                "--version",
+                WASM_PACK,
+                "--force",
+            ]))
+        },
     )?;
     step(
         &format!("trunk {TRUNK}"),
         || version_of("trunk", "--version").is_some_and(|v| v.ends_with(TRUNK)),
-        || exec(cmd("cargo").args(["install", "--locked", "trunk", "--version", TRUNK, "--force"])),
+        || {
+            exec(cmd("cargo").args([
+                "install",
+                "--locked",
+                "trunk",
+                "--version",
+                TRUNK,
+                "--force",
+            ]))
+        },
     )?;
-    step("npm: binaryen (wasm-opt), playwright-core", npm_ready, || {
-        exec(cmd("npm").args(["ci", "--no-audit", "--no-fund", "--prefix", "tests"]).env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))
-    })?;
+    step(
+        "npm: binaryen (wasm-opt), playwright-core",
+        npm_ready,
+        || {
+            exec(
+                cmd("npm")
+                    .args(["ci", "--no-audit", "--no-fund", "--prefix", "tests"])
+                    .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
+            )
+        },
+    )?;
     // trunk passes --offline to cargo: have every crate in the local registry.
     exec(cmd("cargo").args(["fetch", "--quiet"]))?;
     println!("setup: done in {:.1}s", start.elapsed().as_secs_f64());
     Ok(())
 }
 
-fn step(name: &str, present: impl Fn() -> bool, install: impl Fn() -> Result<(), String>) -> Result<(), String> {
+fn step(
+    name: &str,
+    present: impl Fn() -> bool,
+    install: impl Fn() -> Result<(), String>,
+) -> Result<(), String> {
     if present() {
         println!("setup: {name}: present");
         return Ok(());
@@ -93,6 +141,9 @@ fn step(name: &str, present: impl Fn() -> bool, install: impl Fn() -> Result<(),
     if !present() {
         return Err(format!("{name}: still missing after installing"));
     }
-    println!("setup: {name}: installed in {:.0}s", t.elapsed().as_secs_f64());
+    println!(
+        "setup: {name}: installed in {:.0}s",
+        t.elapsed().as_secs_f64()
+    );
     Ok(())
 }

@@ -6,7 +6,9 @@ use std::process::{Command, Stdio};
 /// The workspace root (where the top-level Cargo.toml is).
 pub fn root() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    dir.ancestors().nth(2).map_or(dir.clone(), Path::to_path_buf)
+    dir.ancestors()
+        .nth(2)
+        .map_or(dir.clone(), Path::to_path_buf)
 }
 
 pub fn home() -> PathBuf {
@@ -42,7 +44,11 @@ pub fn cmd(program: &str) -> Command {
 pub fn exec(c: &mut Command) -> Result<(), String> {
     let shown = format!("{c:?}");
     let status = c.status().map_err(|e| format!("{shown}: {e}"))?;
-    if status.success() { Ok(()) } else { Err(format!("{shown} failed ({status})")) }
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed ({status})"))
+    }
 }
 
 /// Run, capturing stdout and stderr together into one string.
@@ -64,19 +70,23 @@ pub fn version_of(program: &str, arg: &str) -> Option<String> {
     if !out.status.success() {
         return None;
     }
-    let s = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let s =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     s.lines().next().map(|l| l.trim().to_owned())
 }
 
 /// The version of a crate in Cargo.lock.
 pub fn locked_version(krate: &str) -> Result<String, String> {
-    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(l) = lines.next() {
-        if l.trim() == format!("name = \"{krate}\"") {
-            if let Some(v) = lines.next().and_then(|v| v.trim().strip_prefix("version = \"")) {
-                return Ok(v.trim_end_matches('"').to_owned());
-            }
+        if l.trim() == format!("name = \"{krate}\"")
+            && let Some(v) = lines
+                .next()
+                .and_then(|v| v.trim().strip_prefix("version = \""))
+        {
+            return Ok(v.trim_end_matches('"').to_owned());
         }
     }
     Err(format!("{krate} is not in Cargo.lock"))

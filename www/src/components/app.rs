@@ -24,7 +24,11 @@ pub fn App() -> Html {
             move || drop(timer)
         });
     }
-    let theme = if state.theme == Theme::Dark { "theme-dark" } else { "theme-light" };
+    let theme = if state.theme == Theme::Dark {
+        "theme-dark"
+    } else {
+        "theme-light"
+    };
     html! {
         <ContextProvider<AppContext> context={state.clone()}>
             <div class={classes!("app", theme)}>

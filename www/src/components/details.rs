@@ -8,7 +8,11 @@ use crate::state::Action;
 #[component]
 pub fn DetailsPanel() -> Html {
     let state = use_context::<AppContext>().expect("AppContext is provided by App");
-    let Some(d) = state.selected.as_ref().and_then(|id| state.view.details.get(id)) else {
+    let Some(d) = state
+        .selected
+        .as_ref()
+        .and_then(|id| state.view.details.get(id))
+    else {
         return html! {
             <div class="details" data-testid="details">
                 <h2 class="pane-title">{ "Details" }</h2>

@@ -2,6 +2,7 @@
 //! lines with findings (their messages on hover).
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
@@ -27,7 +28,10 @@ pub fn Editor() -> Html {
     let onscroll = {
         let (area, gutter) = (area.clone(), gutter.clone());
         Callback::from(move |_: Event| {
-            if let (Some(a), Some(g)) = (area.cast::<HtmlTextAreaElement>(), gutter.cast::<web_sys::HtmlElement>()) {
+            if let (Some(a), Some(g)) = (
+                area.cast::<HtmlTextAreaElement>(),
+                gutter.cast::<web_sys::HtmlElement>(),
+            ) {
                 g.set_scroll_top(a.scroll_top());
             }
         })
@@ -37,8 +41,17 @@ pub fn Editor() -> Html {
         let text = state.text.clone();
         use_effect_with(state.goto, move |goto| {
             if let (Some((line, _)), Some(a)) = (goto, area.cast::<HtmlTextAreaElement>()) {
-                let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(|l| l.encode_utf16().count()).sum();
-                let len = text.split_inclusive('\n').nth(line.saturating_sub(1)).map_or(0, |l| l.trim_end_matches(['\n', '\r']).encode_utf16().count());
+                let start: usize = text
+                    .split_inclusive('\n')
+                    .take(line.saturating_sub(1))
+                    .map(|l| l.encode_utf16().count())
+                    .sum();
+                let len = text
+                    .split_inclusive('\n')
+                    .nth(line.saturating_sub(1))
+                    .map_or(0, |l| {
+                        l.trim_end_matches(['\n', '\r']).encode_utf16().count()
+                    });
                 let _ = a.focus();
                 let _ = a.set_selection_range(start as u32, (start + len) as u32);
                 a.set_scroll_top((((*line as f64) - 4.0).max(0.0) * LINE_PX) as i32);
@@ -52,7 +65,7 @@ pub fn Editor() -> Html {
         if !e.1.is_empty() {
             e.1.push('\n');
         }
-        e.1.push_str(&format!("{}: {}", d.code, d.message));
+        let _ = write!(e.1, "{}: {}", d.code, d.message);
     }
     let lines = state.text.lines().count().max(1);
     html! {

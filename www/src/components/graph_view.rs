@@ -22,14 +22,23 @@ struct ViewBox {
 }
 
 fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n { s.to_owned() } else { format!("{}…", s.chars().take(n - 1).collect::<String>()) }
+    if s.chars().count() <= n {
+        s.to_owned()
+    } else {
+        format!("{}…", s.chars().take(n - 1).collect::<String>())
+    }
 }
 
 #[component]
 pub fn GraphView() -> Html {
     let state = use_context::<AppContext>().expect("AppContext is provided by App");
     let layout = &state.view.layout;
-    let fit = ViewBox { x: 0.0, y: 0.0, w: f64::from(layout.width), h: f64::from(layout.height) };
+    let fit = ViewBox {
+        x: 0.0,
+        y: 0.0,
+        w: f64::from(layout.width),
+        h: f64::from(layout.height),
+    };
     let vb = use_state(|| fit);
     let drag = use_mut_ref(|| None::<(f64, f64, ViewBox)>);
     let svg = use_node_ref();
@@ -39,27 +48,45 @@ pub fn GraphView() -> Html {
     }
     let scale = {
         let svg = svg.clone();
-        move || svg.cast::<Element>().map_or(1.0, |e| {
-            let r = e.get_bounding_client_rect();
-            if r.width() > 0.0 { 1.0 / r.width() } else { 1.0 }
-        })
+        move || {
+            svg.cast::<Element>().map_or(1.0, |e| {
+                let r = e.get_bounding_client_rect();
+                if r.width() > 0.0 {
+                    1.0 / r.width()
+                } else {
+                    1.0
+                }
+            })
+        }
     };
     let zoom = |vb: &UseStateHandle<ViewBox>, factor: f64, cx: f64, cy: f64| {
         let v = **vb;
         let w = (v.w * factor).clamp(80.0, 40_000.0);
         let h = v.h * w / v.w;
-        vb.set(ViewBox { x: cx - (cx - v.x) * w / v.w, y: cy - (cy - v.y) * h / v.h, w, h });
+        vb.set(ViewBox {
+            x: cx - (cx - v.x) * w / v.w,
+            y: cy - (cy - v.y) * h / v.h,
+            w,
+            h,
+        });
     };
     let onwheel = {
         let (vb, svg) = (vb.clone(), svg.clone());
         Callback::from(move |e: WheelEvent| {
             e.prevent_default();
-            let Some(el) = svg.cast::<Element>() else { return };
+            let Some(el) = svg.cast::<Element>() else {
+                return;
+            };
             let r = el.get_bounding_client_rect();
             let v = *vb;
             let cx = v.x + (f64::from(e.client_x()) - r.left()) / r.width().max(1.0) * v.w;
             let cy = v.y + (f64::from(e.client_y()) - r.top()) / r.height().max(1.0) * v.h;
-            zoom(&vb, if e.delta_y() > 0.0 { 1.15 } else { 1.0 / 1.15 }, cx, cy);
+            zoom(
+                &vb,
+                if e.delta_y() > 0.0 { 1.15 } else { 1.0 / 1.15 },
+                cx,
+                cy,
+            );
         })
     };
     let onmousedown = {
@@ -71,27 +98,55 @@ pub fn GraphView() -> Html {
     let onmousemove = {
         let (vb, drag) = (vb.clone(), drag.clone());
         Callback::from(move |e: MouseEvent| {
-            let Some((sx, sy, start)) = *drag.borrow() else { return };
+            let Some((sx, sy, start)) = *drag.borrow() else {
+                return;
+            };
             if e.buttons() == 0 {
                 return;
             }
             let k = start.w * scale();
-            vb.set(ViewBox { x: start.x - (f64::from(e.client_x()) - sx) * k, y: start.y - (f64::from(e.client_y()) - sy) * k, ..start });
+            vb.set(ViewBox {
+                x: start.x - (f64::from(e.client_x()) - sx) * k,
+                y: start.y - (f64::from(e.client_y()) - sy) * k,
+                ..start
+            });
         })
     };
     let onmouseup = {
         let drag = drag.clone();
         Callback::from(move |_: MouseEvent| *drag.borrow_mut() = None)
     };
-    let button = |label: &'static str, title: &'static str, f: Callback<MouseEvent>| html! {
-        <button class="button small" aria-label={title} title={title} onclick={f}>{ label }</button>
+    let button = |label: &'static str, title: &'static str, f: Callback<MouseEvent>| {
+        html! {
+            <button class="button small" aria-label={title} title={title} onclick={f}>{ label }</button>
+        }
     };
-    let zoom_in = { let vb = vb.clone(); Callback::from(move |_| { let v = *vb; zoom(&vb, 1.0 / 1.3, v.x + v.w / 2.0, v.y + v.h / 2.0); }) };
-    let zoom_out = { let vb = vb.clone(); Callback::from(move |_| { let v = *vb; zoom(&vb, 1.3, v.x + v.w / 2.0, v.y + v.h / 2.0); }) };
-    let fit_cb = { let vb = vb.clone(); Callback::from(move |_| vb.set(fit)) };
+    let zoom_in = {
+        let vb = vb.clone();
+        Callback::from(move |_| {
+            let v = *vb;
+            zoom(&vb, 1.0 / 1.3, v.x + v.w / 2.0, v.y + v.h / 2.0);
+        })
+    };
+    let zoom_out = {
+        let vb = vb.clone();
+        Callback::from(move |_| {
+            let v = *vb;
+            zoom(&vb, 1.3, v.x + v.w / 2.0, v.y + v.h / 2.0);
+        })
+    };
+    let fit_cb = {
+        let vb = vb.clone();
+        Callback::from(move |_| vb.set(fit))
+    };
     let selected = state.selected.clone();
     let linked: BTreeSet<&str> = selected.as_deref().map_or_else(BTreeSet::new, |s| {
-        layout.edges.iter().filter(|e| e.from == s || e.to == s).flat_map(|e| [e.from.as_str(), e.to.as_str()]).collect()
+        layout
+            .edges
+            .iter()
+            .filter(|e| e.from == s || e.to == s)
+            .flat_map(|e| [e.from.as_str(), e.to.as_str()])
+            .collect()
     });
     let v = *vb;
     html! {

@@ -3,6 +3,7 @@
 //! and every decoded field keeps its span.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use crate::diag::{Diagnostic, ObjectRef, Severity};
 use crate::source::{SourceId, Span};
@@ -93,14 +94,19 @@ impl Cx<'_> {
             _ => format!(" {}", node.as_scalar().map_or("", |s| s.0)),
         };
         let mut message = format!("{path}: expected {expected}, got {got}{shown}");
-        if expected == "string" && matches!(node.resolve(), Resolved::Bool(_) | Resolved::Int(_) | Resolved::Float(_)) {
+        if expected == "string"
+            && matches!(
+                node.resolve(),
+                Resolved::Bool(_) | Resolved::Int(_) | Resolved::Float(_)
+            )
+        {
             message.push_str(" (YAML reads it unquoted as a non-string)");
         }
         self.error(CODE_TYPE, node.span, path, message);
-        if expected == "string" {
-            if let Some(last) = self.diags.last_mut() {
-                last.help = Some("quote the value".to_owned());
-            }
+        if expected == "string"
+            && let Some(last) = self.diags.last_mut()
+        {
+            last.help = Some("quote the value".to_owned());
         }
     }
 
@@ -121,7 +127,7 @@ impl Cx<'_> {
                             let field = join(path, key);
                             let mut message = format!("unknown field \"{field}\"");
                             if let Some(close) = closest(key, known) {
-                                message.push_str(&format!(" (did you mean \"{close}\"?)"));
+                                let _ = write!(message, " (did you mean \"{close}\"?)");
                             }
                             self.error(CODE_UNKNOWN_FIELD, k.span, &field, message);
                         }
@@ -208,8 +214,13 @@ impl Cx<'_> {
     }
 
     pub fn string_map(&mut self, node: &Node<'_>, path: &str) -> StringMap {
-        let mut out = StringMap { span: node.span, ..StringMap::default() };
-        let Some(entries) = self.map(node, path, &[]) else { return out };
+        let mut out = StringMap {
+            span: node.span,
+            ..StringMap::default()
+        };
+        let Some(entries) = self.map(node, path, &[]) else {
+            return out;
+        };
         for (k, v) in entries {
             let key = k.key_text().unwrap_or("").to_owned();
             let value = match v.resolve() {
@@ -229,7 +240,11 @@ impl Cx<'_> {
 
 /// `spec` + `ports` → `spec.ports`.
 pub fn join(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") }
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
 /// The known field closest to a misspelt one (case-insensitive match or
@@ -253,7 +268,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }

@@ -1,4 +1,4 @@
-//! Decoding by kind, and the models of workloads, EndpointSlices, Endpoints,
+//! Decoding by kind, and the models of workloads, `EndpointSlices`, Endpoints,
 //! Nodes and Ingresses. Only the built-in API groups are decoded: a CRD kind
 //! that happens to be called `Service` (Knative's) is not a core Service.
 
@@ -18,7 +18,7 @@ pub struct SelectorExpr {
     pub values_span: Option<Span>,
 }
 
-/// `metav1.LabelSelector`, or a ReplicationController's map selector.
+/// `metav1.LabelSelector`, or a `ReplicationController`'s map selector.
 #[derive(Clone, Debug, Default)]
 pub struct LabelSelector {
     pub span: Span,
@@ -78,9 +78,14 @@ pub struct NodeObj {
 }
 
 impl NodeObj {
-    /// The primary IP: first InternalIP, else first ExternalIP (`GetNodeHostIPs`).
+    /// The primary IP: first `InternalIP`, else first `ExternalIP` (`GetNodeHostIPs`).
     pub fn primary_ip(&self) -> Option<&str> {
-        let first = |t: &str| self.addresses.iter().find(|(ty, _)| ty == t).map(|(_, a)| a.as_str());
+        let first = |t: &str| {
+            self.addresses
+                .iter()
+                .find(|(ty, _)| ty == t)
+                .map(|(_, a)| a.as_str())
+        };
         first("InternalIP").or_else(|| first("ExternalIP"))
     }
 }
@@ -105,8 +110,15 @@ pub(super) fn decode_body(cx: &mut Cx<'_>, api_version: &str, kind: &str, node: 
     match (group, kind) {
         ("", "Service") => Body::Service(Box::new(service::decode(cx, node))),
         ("", "Pod") => {
-            top_level(cx, node, &["apiVersion", "kind", "metadata", "spec", "status"]);
-            let mut spec = node.get("spec").map(|s| decode_spec(cx, s, "spec")).unwrap_or_default();
+            top_level(
+                cx,
+                node,
+                &["apiVersion", "kind", "metadata", "spec", "status"],
+            );
+            let mut spec = node
+                .get("spec")
+                .map(|s| decode_spec(cx, s, "spec"))
+                .unwrap_or_default();
             if let Some(k) = node.key_span("spec") {
                 spec.span = k;
             }
@@ -133,49 +145,111 @@ fn top_level(cx: &mut Cx<'_>, node: &Node<'_>, known: &[&str]) {
 fn workload_fields(kind: &str) -> &'static [&'static str] {
     match kind {
         "Deployment" => &[
-            "minReadySeconds", "paused", "progressDeadlineSeconds", "replicas",
-            "revisionHistoryLimit", "selector", "strategy", "template",
+            "minReadySeconds",
+            "paused",
+            "progressDeadlineSeconds",
+            "replicas",
+            "revisionHistoryLimit",
+            "selector",
+            "strategy",
+            "template",
         ],
         "StatefulSet" => &[
-            "minReadySeconds", "ordinals", "persistentVolumeClaimRetentionPolicy",
-            "podManagementPolicy", "replicas", "revisionHistoryLimit", "selector", "serviceName",
-            "template", "updateStrategy", "volumeClaimTemplates",
+            "minReadySeconds",
+            "ordinals",
+            "persistentVolumeClaimRetentionPolicy",
+            "podManagementPolicy",
+            "replicas",
+            "revisionHistoryLimit",
+            "selector",
+            "serviceName",
+            "template",
+            "updateStrategy",
+            "volumeClaimTemplates",
         ],
-        "DaemonSet" => &["minReadySeconds", "revisionHistoryLimit", "selector", "template", "updateStrategy"],
-        "ReplicaSet" | "ReplicationController" => &["minReadySeconds", "replicas", "selector", "template"],
+        "DaemonSet" => &[
+            "minReadySeconds",
+            "revisionHistoryLimit",
+            "selector",
+            "template",
+            "updateStrategy",
+        ],
+        "ReplicaSet" | "ReplicationController" => {
+            &["minReadySeconds", "replicas", "selector", "template"]
+        }
         "Job" => &[
-            "activeDeadlineSeconds", "backoffLimit", "backoffLimitPerIndex", "completionMode",
-            "completions", "managedBy", "manualSelector", "maxFailedIndexes", "parallelism",
-            "podFailurePolicy", "podReplacementPolicy", "selector", "successPolicy", "suspend",
-            "template", "ttlSecondsAfterFinished",
+            "activeDeadlineSeconds",
+            "backoffLimit",
+            "backoffLimitPerIndex",
+            "completionMode",
+            "completions",
+            "managedBy",
+            "manualSelector",
+            "maxFailedIndexes",
+            "parallelism",
+            "podFailurePolicy",
+            "podReplacementPolicy",
+            "selector",
+            "successPolicy",
+            "suspend",
+            "template",
+            "ttlSecondsAfterFinished",
         ],
         _ => &[
-            "concurrencyPolicy", "failedJobsHistoryLimit", "jobTemplate", "schedule",
-            "startingDeadlineSeconds", "successfulJobsHistoryLimit", "suspend", "timeZone",
+            "concurrencyPolicy",
+            "failedJobsHistoryLimit",
+            "jobTemplate",
+            "schedule",
+            "startingDeadlineSeconds",
+            "successfulJobsHistoryLimit",
+            "suspend",
+            "timeZone",
         ],
     }
 }
 
 fn decode_workload(cx: &mut Cx<'_>, kind: &str, node: &Node<'_>) -> Workload {
-    top_level(cx, node, &["apiVersion", "kind", "metadata", "spec", "status"]);
-    let mut w = Workload { template_path: "spec.template", ..Workload::default() };
-    let Some(spec) = node.get("spec") else { return w };
+    top_level(
+        cx,
+        node,
+        &["apiVersion", "kind", "metadata", "spec", "status"],
+    );
+    let mut w = Workload {
+        template_path: "spec.template",
+        ..Workload::default()
+    };
+    let Some(spec) = node.get("spec") else {
+        return w;
+    };
     w.spec_span = node.key_span("spec").unwrap_or(spec.span);
-    let Some(entries) = cx.map(spec, "spec", workload_fields(kind)) else { return w };
+    let Some(entries) = cx.map(spec, "spec", workload_fields(kind)) else {
+        return w;
+    };
     let mut spec_entries = entries;
     let jobs;
     if kind == "CronJob" {
         w.template_path = "spec.jobTemplate.spec.template";
-        let Some(jt) = spec.get("jobTemplate") else { return w };
-        let Some(jt_entries) = cx.map(jt, "spec.jobTemplate", &["metadata", "spec"]) else { return w };
-        let Some(job_spec) = jt_entries.iter().find(|(k, _)| k.key_text() == Some("spec")) else {
+        let Some(jt) = spec.get("jobTemplate") else {
+            return w;
+        };
+        let Some(jt_entries) = cx.map(jt, "spec.jobTemplate", &["metadata", "spec"]) else {
+            return w;
+        };
+        let Some(job_spec) = jt_entries
+            .iter()
+            .find(|(k, _)| k.key_text() == Some("spec"))
+        else {
             return w;
         };
         jobs = cx.map(&job_spec.1, "spec.jobTemplate.spec", workload_fields("Job"));
         let Some(e) = jobs else { return w };
         spec_entries = e;
     }
-    let prefix = if kind == "CronJob" { "spec.jobTemplate.spec" } else { "spec" };
+    let prefix = if kind == "CronJob" {
+        "spec.jobTemplate.spec"
+    } else {
+        "spec"
+    };
     for (k, v) in spec_entries {
         let key = k.key_text().unwrap_or("");
         let path = format!("{prefix}.{key}");
@@ -185,7 +259,11 @@ fn decode_workload(cx: &mut Cx<'_>, kind: &str, node: &Node<'_>) -> Workload {
             "selector" if !v.is_null() => {
                 let mut sel = if kind == "ReplicationController" {
                     let labels = cx.string_map(v, &path);
-                    LabelSelector { span: v.span, match_labels: labels, match_expressions: vec![] }
+                    LabelSelector {
+                        span: v.span,
+                        match_labels: labels,
+                        match_expressions: vec![],
+                    }
                 } else {
                     decode_label_selector(cx, v, &path)
                 };
@@ -200,8 +278,13 @@ fn decode_workload(cx: &mut Cx<'_>, kind: &str, node: &Node<'_>) -> Workload {
 }
 
 pub(crate) fn decode_label_selector(cx: &mut Cx<'_>, node: &Node<'_>, path: &str) -> LabelSelector {
-    let mut sel = LabelSelector { span: node.span, ..LabelSelector::default() };
-    let Some(entries) = cx.map(node, path, &["matchExpressions", "matchLabels"]) else { return sel };
+    let mut sel = LabelSelector {
+        span: node.span,
+        ..LabelSelector::default()
+    };
+    let Some(entries) = cx.map(node, path, &["matchExpressions", "matchLabels"]) else {
+        return sel;
+    };
     for (k, v) in entries {
         match k.key_text().unwrap_or("") {
             "matchLabels" => sel.match_labels = cx.string_map(v, &format!("{path}.matchLabels")),
@@ -209,7 +292,10 @@ pub(crate) fn decode_label_selector(cx: &mut Cx<'_>, node: &Node<'_>, path: &str
                 let base = format!("{path}.matchExpressions");
                 for (i, e) in cx.seq(v, &base).iter().enumerate() {
                     let epath = format!("{base}[{i}]");
-                    let mut expr = SelectorExpr { span: e.span, ..SelectorExpr::default() };
+                    let mut expr = SelectorExpr {
+                        span: e.span,
+                        ..SelectorExpr::default()
+                    };
                     if let Some(fields) = cx.map(e, &epath, &["key", "operator", "values"]) {
                         for (fk, fv) in fields {
                             let name = fk.key_text().unwrap_or("");
@@ -257,14 +343,19 @@ fn int(n: Option<&Node<'_>>) -> Option<i64> {
 }
 
 fn decode_ports(node: Option<&Node<'_>>) -> Vec<EpsPort> {
-    let Some(items) = node.and_then(Node::as_seq) else { return Vec::new() };
+    let Some(items) = node.and_then(Node::as_seq) else {
+        return Vec::new();
+    };
     items
         .iter()
         .map(|p| EpsPort {
             span: p.span,
             name: p.get("name").and_then(text).filter(|n| !n.is_empty()),
             port: int(p.get("port")),
-            protocol: p.get("protocol").and_then(text).unwrap_or_else(|| "TCP".to_owned()),
+            protocol: p
+                .get("protocol")
+                .and_then(text)
+                .unwrap_or_else(|| "TCP".to_owned()),
         })
         .collect()
 }
@@ -331,9 +422,15 @@ fn decode_endpoints(node: &Node<'_>) -> Endpoints {
 
 fn decode_node(node: &Node<'_>) -> NodeObj {
     let mut n = NodeObj::default();
-    let addrs = node.get("status").and_then(|s| s.get("addresses")).and_then(Node::as_seq);
+    let addrs = node
+        .get("status")
+        .and_then(|s| s.get("addresses"))
+        .and_then(Node::as_seq);
     for a in addrs.unwrap_or(&[]) {
-        if let (Some(t), Some(ad)) = (a.get("type").and_then(text), a.get("address").and_then(text)) {
+        if let (Some(t), Some(ad)) = (
+            a.get("type").and_then(text),
+            a.get("address").and_then(text),
+        ) {
             n.addresses.push((t, ad));
         }
     }
@@ -342,7 +439,9 @@ fn decode_node(node: &Node<'_>) -> NodeObj {
 
 fn decode_ingress(node: &Node<'_>) -> Ingress {
     let mut ing = Ingress::default();
-    let Some(spec) = node.get("spec") else { return ing };
+    let Some(spec) = node.get("spec") else {
+        return ing;
+    };
     let backend = |b: &Node<'_>, host: Option<String>, path: Option<String>| {
         let svc = b.get("service")?;
         let port = svc.get("port");
@@ -355,15 +454,24 @@ fn decode_ingress(node: &Node<'_>) -> Ingress {
             path,
         })
     };
-    if let Some(b) = spec.get("defaultBackend").and_then(|b| backend(b, None, None)) {
+    if let Some(b) = spec
+        .get("defaultBackend")
+        .and_then(|b| backend(b, None, None))
+    {
         ing.backends.push(b);
     }
     for rule in spec.get("rules").and_then(Node::as_seq).unwrap_or(&[]) {
         let host = rule.get("host").and_then(text);
-        let paths = rule.get("http").and_then(|h| h.get("paths")).and_then(Node::as_seq);
+        let paths = rule
+            .get("http")
+            .and_then(|h| h.get("paths"))
+            .and_then(Node::as_seq);
         for p in paths.unwrap_or(&[]) {
             let path = p.get("path").and_then(text);
-            if let Some(b) = p.get("backend").and_then(|b| backend(b, host.clone(), path)) {
+            if let Some(b) = p
+                .get("backend")
+                .and_then(|b| backend(b, host.clone(), path))
+            {
                 ing.backends.push(b);
             }
         }

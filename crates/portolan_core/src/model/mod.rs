@@ -101,7 +101,15 @@ pub fn decode_document(
     diags: &mut Vec<Diagnostic>,
     out: &mut Vec<Object>,
 ) {
-    decode_item(source, doc.index, &doc.root, None, default_namespace, diags, out);
+    decode_item(
+        source,
+        doc.index,
+        &doc.root,
+        None,
+        default_namespace,
+        diags,
+        out,
+    );
 }
 
 fn decode_item(
@@ -125,7 +133,11 @@ fn decode_item(
         }
         return;
     };
-    let mut cx = Cx { source, object: None, diags };
+    let mut cx = Cx {
+        source,
+        object: None,
+        diags,
+    };
     let kind = match node.get("kind") {
         Some(k) => cx.string(k, "kind"),
         None => item_kind.map(|k| Spanned::new(k.to_owned(), node.span)),
@@ -136,7 +148,13 @@ fn decode_item(
             Resolved::Str(s) => Some(s.to_owned()),
             _ => None,
         })
-        .unwrap_or_else(|| if item_kind.is_some() { "v1".to_owned() } else { String::new() });
+        .unwrap_or_else(|| {
+            if item_kind.is_some() {
+                "v1".to_owned()
+            } else {
+                String::new()
+            }
+        });
     let Some(kind) = kind.filter(|k| !k.value.is_empty()) else {
         cx.diags.push(
             Diagnostic::new(
@@ -174,7 +192,9 @@ fn decode_item(
         return;
     }
     let meta_node = node.get("metadata");
-    let mut meta = meta_node.map(|m| decode_meta(&mut cx, m)).unwrap_or_default();
+    let mut meta = meta_node
+        .map(|m| decode_meta(&mut cx, m))
+        .unwrap_or_default();
     // Findings about missing metadata point at the `metadata:` key.
     if let Some(key) = node.key_span("metadata") {
         meta.span = key;
@@ -198,7 +218,9 @@ fn decode_item(
     cx.object = Some(object.object_ref());
     let before = cx.diags.len();
     object.body = kinds::decode_body(&mut cx, &object.api_version, &object.kind.value, node);
-    object.decode_failed = cx.diags[before..].iter().any(|d| d.severity == Severity::Error);
+    object.decode_failed = cx.diags[before..]
+        .iter()
+        .any(|d| d.severity == Severity::Error);
     out.push(object);
 }
 
@@ -221,8 +243,13 @@ const META_FIELDS: &[&str] = &[
 ];
 
 pub(crate) fn decode_meta(cx: &mut Cx<'_>, node: &Node<'_>) -> Meta {
-    let mut meta = Meta { span: node.span, ..Meta::default() };
-    let Some(entries) = cx.map(node, "metadata", META_FIELDS) else { return meta };
+    let mut meta = Meta {
+        span: node.span,
+        ..Meta::default()
+    };
+    let Some(entries) = cx.map(node, "metadata", META_FIELDS) else {
+        return meta;
+    };
     for (k, v) in entries {
         match k.key_text().unwrap_or("") {
             "name" => meta.name = cx.string(v, "metadata.name"),

@@ -44,7 +44,9 @@ impl PodSpec {
     /// `FindPort` searches them (spec C.3.1).
     pub fn port_search_order(&self) -> impl Iterator<Item = &Container> {
         self.containers.iter().chain(
-            self.init_containers.iter().filter(|c| c.restart_policy.as_deref() == Some("Always")),
+            self.init_containers
+                .iter()
+                .filter(|c| c.restart_policy.as_deref() == Some("Always")),
         )
     }
 }
@@ -141,8 +143,13 @@ const CONTAINER_FIELDS: &[&str] = &[
 const PORT_FIELDS: &[&str] = &["containerPort", "hostIP", "hostPort", "name", "protocol"];
 
 pub(super) fn decode_spec(cx: &mut Cx<'_>, node: &Node<'_>, path: &str) -> PodSpec {
-    let mut spec = PodSpec { span: node.span, ..PodSpec::default() };
-    let Some(entries) = cx.map(node, path, POD_SPEC_FIELDS) else { return spec };
+    let mut spec = PodSpec {
+        span: node.span,
+        ..PodSpec::default()
+    };
+    let Some(entries) = cx.map(node, path, POD_SPEC_FIELDS) else {
+        return spec;
+    };
     for (k, v) in entries {
         let key = k.key_text().unwrap_or("");
         let field = format!("{path}.{key}");
@@ -164,7 +171,10 @@ fn decode_containers(cx: &mut Cx<'_>, node: &Node<'_>, path: &str) -> Vec<Contai
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let cpath = format!("{path}[{i}]");
-        let mut c = Container { path: cpath.clone(), ..Container::default() };
+        let mut c = Container {
+            path: cpath.clone(),
+            ..Container::default()
+        };
         if let Some(entries) = cx.map(item, &cpath, CONTAINER_FIELDS) {
             for (k, v) in entries {
                 let key = k.key_text().unwrap_or("");
@@ -187,8 +197,13 @@ fn decode_containers(cx: &mut Cx<'_>, node: &Node<'_>, path: &str) -> Vec<Contai
 }
 
 fn decode_port(cx: &mut Cx<'_>, node: &Node<'_>, path: &str) -> ContainerPort {
-    let mut port = ContainerPort { span: node.span, ..ContainerPort::default() };
-    let Some(entries) = cx.map(node, path, PORT_FIELDS) else { return port };
+    let mut port = ContainerPort {
+        span: node.span,
+        ..ContainerPort::default()
+    };
+    let Some(entries) = cx.map(node, path, PORT_FIELDS) else {
+        return port;
+    };
     for (k, v) in entries {
         let key = k.key_text().unwrap_or("");
         let field = format!("{path}.{key}");
@@ -209,8 +224,13 @@ fn decode_port(cx: &mut Cx<'_>, node: &Node<'_>, path: &str) -> ContainerPort {
 }
 
 pub(super) fn decode_template(cx: &mut Cx<'_>, node: &Node<'_>, path: &str) -> PodTemplate {
-    let mut t = PodTemplate { span: node.span, ..PodTemplate::default() };
-    let Some(entries) = cx.map(node, path, &["metadata", "spec"]) else { return t };
+    let mut t = PodTemplate {
+        span: node.span,
+        ..PodTemplate::default()
+    };
+    let Some(entries) = cx.map(node, path, &["metadata", "spec"]) else {
+        return t;
+    };
     for (k, v) in entries {
         match k.key_text().unwrap_or("") {
             "metadata" => t.meta = decode_meta(cx, v),
@@ -226,19 +246,25 @@ pub(super) fn decode_template(cx: &mut Cx<'_>, node: &Node<'_>, path: &str) -> P
 
 /// Pod status, read leniently: only the fields that decide endpoints.
 pub(super) fn decode_status(node: &Node<'_>) -> PodStatus {
-    let mut st = PodStatus { present: true, ..PodStatus::default() };
+    let mut st = PodStatus {
+        present: true,
+        ..PodStatus::default()
+    };
     let text = |n: &Node<'_>| match n.resolve() {
         Resolved::Str(s) => Some(s.to_owned()),
         _ => None,
     };
     st.phase = node.get("phase").and_then(text);
     if let Some(ips) = node.get("podIPs").and_then(Node::as_seq) {
-        st.pod_ips = ips.iter().filter_map(|i| i.get("ip").and_then(text)).collect();
+        st.pod_ips = ips
+            .iter()
+            .filter_map(|i| i.get("ip").and_then(text))
+            .collect();
     }
-    if st.pod_ips.is_empty() {
-        if let Some(ip) = node.get("podIP").and_then(text) {
-            st.pod_ips.push(ip);
-        }
+    if st.pod_ips.is_empty()
+        && let Some(ip) = node.get("podIP").and_then(text)
+    {
+        st.pod_ips.push(ip);
     }
     if let Some(conds) = node.get("conditions").and_then(Node::as_seq) {
         for c in conds {

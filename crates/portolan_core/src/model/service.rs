@@ -76,28 +76,37 @@ const SPEC_FIELDS: &[&str] = &[
     "type",
 ];
 
-const PORT_FIELDS: &[&str] = &["appProtocol", "name", "nodePort", "port", "protocol", "targetPort"];
+const PORT_FIELDS: &[&str] = &[
+    "appProtocol",
+    "name",
+    "nodePort",
+    "port",
+    "protocol",
+    "targetPort",
+];
 
 pub(super) fn decode(cx: &mut Cx<'_>, node: &Node<'_>) -> Service {
     let mut svc = Service::default();
     if let Some(status) = node.get("status") {
         decode_status(cx, status, &mut svc);
     }
-    let Some(spec) = node.get("spec") else { return svc };
+    let Some(spec) = node.get("spec") else {
+        return svc;
+    };
     // Findings about missing fields point at the `spec:` key.
     svc.spec_span = node.key_span("spec").unwrap_or(spec.span);
-    let Some(entries) = cx.map(spec, "spec", SPEC_FIELDS) else { return svc };
+    let Some(entries) = cx.map(spec, "spec", SPEC_FIELDS) else {
+        return svc;
+    };
     for (k, v) in entries {
         let key = k.key_text().unwrap_or("");
         let path = format!("spec.{key}");
         match key {
             "type" => svc.type_ = cx.string(v, &path),
             "clusterIP" => svc.cluster_ip = cx.string(v, &path),
-            "clusterIPs" => {
-                if !v.is_null() {
-                    // List-level findings point at the `clusterIPs:` key.
-                    svc.cluster_ips = Some(Spanned::new(cx.strings(v, &path), k.span));
-                }
+            "clusterIPs" if !v.is_null() => {
+                // List-level findings point at the `clusterIPs:` key.
+                svc.cluster_ips = Some(Spanned::new(cx.strings(v, &path), k.span));
             }
             "ipFamilies" => {
                 svc.ip_families = cx.strings(v, &path);
@@ -107,7 +116,8 @@ pub(super) fn decode(cx: &mut Cx<'_>, node: &Node<'_>) -> Service {
             "ports" => {
                 svc.ports_span = Some(k.span);
                 for (i, p) in cx.seq(v, &path).iter().enumerate() {
-                    svc.ports.push(decode_port(cx, p, &format!("spec.ports[{i}]")));
+                    svc.ports
+                        .push(decode_port(cx, p, &format!("spec.ports[{i}]")));
                 }
             }
             "selector" => {
@@ -139,8 +149,13 @@ pub(super) fn decode(cx: &mut Cx<'_>, node: &Node<'_>) -> Service {
 }
 
 fn decode_port(cx: &mut Cx<'_>, node: &Node<'_>, path: &str) -> ServicePort {
-    let mut port = ServicePort { span: node.span, ..ServicePort::default() };
-    let Some(entries) = cx.map(node, path, PORT_FIELDS) else { return port };
+    let mut port = ServicePort {
+        span: node.span,
+        ..ServicePort::default()
+    };
+    let Some(entries) = cx.map(node, path, PORT_FIELDS) else {
+        return port;
+    };
     for (k, v) in entries {
         let key = k.key_text().unwrap_or("");
         let field = format!("{path}.{key}");
@@ -159,7 +174,9 @@ fn decode_port(cx: &mut Cx<'_>, node: &Node<'_>, path: &str) -> ServicePort {
 
 fn decode_affinity(cx: &mut Cx<'_>, node: &Node<'_>, svc: &mut Service) {
     let path = "spec.sessionAffinityConfig";
-    let Some(entries) = cx.map(node, path, &["clientIP"]) else { return };
+    let Some(entries) = cx.map(node, path, &["clientIP"]) else {
+        return;
+    };
     svc.session_affinity_config = Some(node.span);
     for (k, v) in entries {
         if k.key_text() == Some("clientIP") {
@@ -176,17 +193,22 @@ fn decode_affinity(cx: &mut Cx<'_>, node: &Node<'_>, svc: &mut Service) {
 }
 
 fn decode_status(cx: &mut Cx<'_>, node: &Node<'_>, svc: &mut Service) {
-    let Some(entries) = cx.map(node, "status", &["conditions", "loadBalancer"]) else { return };
+    let Some(entries) = cx.map(node, "status", &["conditions", "loadBalancer"]) else {
+        return;
+    };
     for (k, v) in entries {
         if k.key_text() != Some("loadBalancer") {
             continue;
         }
-        let Some(lb) = cx.map(v, "status.loadBalancer", &["ingress"]) else { continue };
+        let Some(lb) = cx.map(v, "status.loadBalancer", &["ingress"]) else {
+            continue;
+        };
         for (_, ingress) in lb {
             let items = cx.seq(ingress, "status.loadBalancer.ingress").to_vec();
             for (i, item) in items.iter().enumerate() {
                 let path = format!("status.loadBalancer.ingress[{i}]");
-                let Some(fields) = cx.map(item, &path, &["hostname", "ip", "ipMode", "ports"]) else {
+                let Some(fields) = cx.map(item, &path, &["hostname", "ip", "ipMode", "ports"])
+                else {
                     continue;
                 };
                 let mut entry = LbIngress::default();

@@ -77,16 +77,23 @@ pub fn check(analysis: &Analysis) -> String {
             location: diagnostic_location(analysis, d),
             object: d.object.as_ref(),
             field: d.field.as_deref(),
-            error_type: d.error_type.map(|e| e.as_str()),
+            error_type: d.error_type.map(super::super::diag::ErrorType::as_str),
             help: d.help.as_deref(),
             related: d
                 .related
                 .iter()
-                .map(|r| RelatedJson { location: locate(analysis, r.source, r.span), message: r.message.clone() })
+                .map(|r| RelatedJson {
+                    location: locate(analysis, r.source, r.span),
+                    message: r.message.clone(),
+                })
                 .collect(),
         })
         .collect();
-    let out = CheckJson { version: 1, summary: summary(analysis), diagnostics };
+    let out = CheckJson {
+        version: 1,
+        summary: summary(analysis),
+        diagnostics,
+    };
     let mut s = serde_json::to_string_pretty(&out).unwrap_or_default();
     s.push('\n');
     s

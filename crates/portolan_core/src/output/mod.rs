@@ -25,11 +25,23 @@ pub struct Location {
 
 pub fn locate(analysis: &Analysis, source: usize, span: Span) -> Location {
     let Some(src) = analysis.sources.get(source) else {
-        return Location { file: String::new(), line: 1, column: 1, end_line: 1, end_column: 1 };
+        return Location {
+            file: String::new(),
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 1,
+        };
     };
     let start = src.position(span.start());
     let end = src.position(span.end().max(span.start()));
-    Location { file: src.name.clone(), line: start.line, column: start.column, end_line: end.line, end_column: end.column }
+    Location {
+        file: src.name.clone(),
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+    }
 }
 
 pub fn diagnostic_location(analysis: &Analysis, d: &Diagnostic) -> Location {

@@ -40,8 +40,14 @@ pub struct LintCx<'a> {
 type Check = fn(&LintCx<'_>, &mut Vec<Diagnostic>);
 
 const LINTS: &[(Rule, Check)] = &[
-    (selector_matches_nothing::RULE, selector_matches_nothing::check),
-    (named_target_port_missing::RULE, named_target_port_missing::check),
+    (
+        selector_matches_nothing::RULE,
+        selector_matches_nothing::check,
+    ),
+    (
+        named_target_port_missing::RULE,
+        named_target_port_missing::check,
+    ),
 ];
 
 /// Every check, API-server families first, sorted by code within each.
@@ -108,12 +114,17 @@ mod tests {
         let registered: Vec<&str> = LINTS.iter().map(|(r, _)| r.code).collect();
         for entry in std::fs::read_dir(dir).unwrap() {
             let name = entry.unwrap().file_name().into_string().unwrap();
-            let Some(stem) = name.strip_suffix(".rs") else { continue };
+            let Some(stem) = name.strip_suffix(".rs") else {
+                continue;
+            };
             if stem == "mod" || stem == "api" {
                 continue;
             }
             let code = stem.replace('_', "-");
-            assert!(registered.contains(&code.as_str()), "rule file {name} is not registered in LINTS");
+            assert!(
+                registered.contains(&code.as_str()),
+                "rule file {name} is not registered in LINTS"
+            );
         }
     }
 
@@ -137,7 +148,12 @@ mod tests {
     fn what_kubernetes_rejects_is_an_error_and_lints_are_not() {
         for r in all() {
             assert!(r.origin == "kubernetes" || r.origin == "lint", "{}", r.code);
-            assert_eq!(r.severity == Severity::Error, r.origin == "kubernetes", "{}", r.code);
+            assert_eq!(
+                r.severity == Severity::Error,
+                r.origin == "kubernetes",
+                "{}",
+                r.code
+            );
         }
     }
 }

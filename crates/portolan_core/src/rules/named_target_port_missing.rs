@@ -21,18 +21,27 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         if svc.selector.is_none() || svc.type_ == "ExternalName" {
             continue;
         }
-        let Some((object, model)) = cx.service(svc.object) else { continue };
+        let Some((object, model)) = cx.service(svc.object) else {
+            continue;
+        };
         for (i, port) in svc.ports.iter().enumerate() {
-            let IntOrStringJson::Str(name) = &port.target_port else { continue };
+            let IntOrStringJson::Str(name) = &port.target_port else {
+                continue;
+            };
             let mut selected = std::collections::BTreeSet::new();
             let mut missing: Vec<String> = Vec::new();
             let mut protocol_mismatch: Option<String> = None;
             let mut owners = std::collections::BTreeSet::new();
             for pod_index in selected_pods(svc) {
                 let pod = &cx.cluster.pods[pod_index];
-                let owner = pod.owner.clone().unwrap_or_else(|| format!("Pod/{}", pod.name));
+                let owner = pod
+                    .owner
+                    .clone()
+                    .unwrap_or_else(|| format!("Pod/{}", pod.name));
                 selected.insert(owner.clone());
-                let Some(spec) = spec_of(cx, pod.object) else { continue };
+                let Some(spec) = spec_of(cx, pod.object) else {
+                    continue;
+                };
                 if find_port(spec, name, &port.protocol).is_some() {
                     continue;
                 }
@@ -50,23 +59,40 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             if missing.is_empty() {
                 continue;
             }
-            let span = model.ports.get(i).and_then(|p| p.target_port.as_ref()).map_or(object.anchor_span(), |t| t.span);
+            let span = model
+                .ports
+                .get(i)
+                .and_then(|p| p.target_port.as_ref())
+                .map_or(object.anchor_span(), |t| t.span);
             let how_many = if missing.len() == selected.len() {
                 format!("any selected pod ({})", missing.join(", "))
             } else {
-                format!("{} ({} of {} selected workloads)", missing.join(", "), missing.len(), selected.len())
+                format!(
+                    "{} ({} of {} selected workloads)",
+                    missing.join(", "),
+                    missing.len(),
+                    selected.len()
+                )
             };
             let mut d = Diagnostic::new(
                 RULE.code,
                 RULE.severity,
                 object.source,
                 span,
-                format!("targetPort {name:?} ({}) is not exposed by {how_many}", port.protocol),
+                format!(
+                    "targetPort {name:?} ({}) is not exposed by {how_many}",
+                    port.protocol
+                ),
             )
             .with_object(Some(object.object_ref()));
             d.help = Some(match protocol_mismatch {
-                Some(p) => format!("a container port named {name:?} exists but its protocol is {p}, not {}", port.protocol),
-                None => format!("name a containerPort {name:?} in those pods, or use a port number"),
+                Some(p) => format!(
+                    "a container port named {name:?} exists but its protocol is {p}, not {}",
+                    port.protocol
+                ),
+                None => {
+                    format!("name a containerPort {name:?} in those pods, or use a port number")
+                }
             });
             out.push(d);
         }

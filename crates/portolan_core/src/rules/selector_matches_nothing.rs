@@ -16,7 +16,9 @@ pub const RULE: Rule = Rule {
 
 pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
     for svc in &cx.cluster.services {
-        let Some(selector) = &svc.selector else { continue };
+        let Some(selector) = &svc.selector else {
+            continue;
+        };
         if svc.type_ == "ExternalName" {
             continue;
         }
@@ -28,8 +30,13 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         if !svc.endpoints.is_empty() || cx.cluster.pods.iter().any(matches) {
             continue;
         }
-        let Some((object, model)) = cx.service(svc.object) else { continue };
-        let span = model.selector.as_ref().map_or(object.anchor_span(), |s| s.span);
+        let Some((object, model)) = cx.service(svc.object) else {
+            continue;
+        };
+        let span = model
+            .selector
+            .as_ref()
+            .map_or(object.anchor_span(), |s| s.span);
         let mut d = Diagnostic::new(
             RULE.code,
             RULE.severity,
@@ -39,10 +46,20 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         )
         .with_object(Some(object.object_ref()));
         if let Some((pod, diff)) = near_miss(cx, svc) {
-            let owner = pod.owner.clone().unwrap_or_else(|| format!("Pod/{}", pod.name));
-            d.help = Some(format!("closest match: {owner} in namespace {}: {diff}", pod.namespace));
+            let owner = pod
+                .owner
+                .clone()
+                .unwrap_or_else(|| format!("Pod/{}", pod.name));
+            d.help = Some(format!(
+                "closest match: {owner} in namespace {}: {diff}",
+                pod.namespace
+            ));
             if let Some((o, labels)) = cx.pod_labels(pod) {
-                let span = if labels.span == crate::source::Span::default() { o.anchor_span() } else { labels.span };
+                let span = if labels.span == crate::source::Span::default() {
+                    o.anchor_span()
+                } else {
+                    labels.span
+                };
                 d = d.with_related(o.source, span, format!("labels of {owner}"));
             }
         } else {
@@ -58,15 +75,22 @@ fn near_miss<'c>(cx: &'c LintCx<'_>, svc: &ClusterService) -> Option<(&'c Cluste
     let mut best: Option<(usize, &ClusterPod, Vec<String>)> = None;
     let mut seen_owner = std::collections::HashSet::new();
     for pod in &cx.cluster.pods {
-        if !seen_owner.insert((pod.namespace.as_str(), pod.owner.as_deref().unwrap_or(pod.name.as_str()))) {
+        if !seen_owner.insert((
+            pod.namespace.as_str(),
+            pod.owner.as_deref().unwrap_or(pod.name.as_str()),
+        )) {
             continue;
         }
         let mut diffs = Vec::new();
         for (k, v) in selector {
             match pod.labels.get(k) {
                 Some(have) if have == v => {}
-                Some(have) => diffs.push(format!("label {k} is {have:?}, the selector wants {v:?}")),
-                None => diffs.push(format!("label {k} is missing (the selector wants {k}={v:?})")),
+                Some(have) => {
+                    diffs.push(format!("label {k} is {have:?}, the selector wants {v:?}"))
+                }
+                None => diffs.push(format!(
+                    "label {k} is missing (the selector wants {k}={v:?})"
+                )),
             }
         }
         // A near miss shares at least one label key with the selector.
@@ -74,7 +98,10 @@ fn near_miss<'c>(cx: &'c LintCx<'_>, svc: &ClusterService) -> Option<(&'c Cluste
             continue;
         }
         if pod.namespace != svc.namespace {
-            diffs.push(format!("it is in namespace {:?}, the Service in {:?}", pod.namespace, svc.namespace));
+            diffs.push(format!(
+                "it is in namespace {:?}, the Service in {:?}",
+                pod.namespace, svc.namespace
+            ));
         }
         let score = diffs.len();
         if best.as_ref().is_none_or(|(s, _, _)| score < *s) {

@@ -1,4 +1,4 @@
-//! Create-time allocation (spec A.13): IP families, ClusterIPs and NodePorts
+//! Create-time allocation (spec A.13): IP families, `ClusterIPs` and `NodePorts`
 //! as the registry allocates them, in input order, against the profile.
 
 use std::collections::HashMap;
@@ -15,7 +15,7 @@ pub const CODE: &str = "service-allocation";
 
 pub struct Allocator<'p> {
     profile: &'p Resolved,
-    /// ClusterIP → owning Service (`ns/name`).
+    /// `ClusterIP` → owning Service (`ns/name`).
     ips: HashMap<IpAddr, String>,
     /// nodePort → (owner, service port number) for sharing across protocols.
     node_ports: HashMap<i64, (String, i64)>,
@@ -27,19 +27,27 @@ impl<'p> Allocator<'p> {
         // The API server's own `default/kubernetes` Service holds the first
         // address of the service range, unless the input carries it itself.
         let has_kubernetes = objects.iter().any(|o| {
-            matches!(o.body, Body::Service(_)) && o.namespace == "default" && o.name() == "kubernetes"
+            matches!(o.body, Body::Service(_))
+                && o.namespace == "default"
+                && o.name() == "kubernetes"
         });
-        if !has_kubernetes {
-            if let Some(c) = profile.service_cidrs.first() {
-                ips.insert(c.nth(1), "default/kubernetes".to_owned());
-            }
+        if !has_kubernetes && let Some(c) = profile.service_cidrs.first() {
+            ips.insert(c.nth(1), "default/kubernetes".to_owned());
         }
-        Allocator { profile, ips, node_ports: HashMap::new() }
+        Allocator {
+            profile,
+            ips,
+            node_ports: HashMap::new(),
+        }
     }
 
     /// The errors allocation would return for `svc`; nothing is recorded.
     pub fn allocate(&self, object: &Object, svc: &Service, d: &Defaulted) -> Vec<FieldError> {
-        let spec = if svc.spec_span == Span::default() { object.anchor_span() } else { svc.spec_span };
+        let spec = if svc.spec_span == Span::default() {
+            object.anchor_span()
+        } else {
+            svc.spec_span
+        };
         let mut errs = Vec::new();
         if d.type_ == "ExternalName" {
             return errs;
@@ -69,22 +77,46 @@ impl<'p> Allocator<'p> {
                 errs.push(FieldError::new(CODE, p.span, "spec.ipFamilyPolicy", ErrorType::Invalid).quoted(&p.value).detail("must be 'RequireDualStack' or 'PreferDualStack' when multiple IP families are specified"));
             }
             if p.value == "RequireDualStack" && !self.profile.dual_stack() {
-                errs.push(FieldError::new(CODE, p.span, "spec.ipFamilyPolicy", ErrorType::Invalid).quoted(&p.value).detail("this cluster is not configured for dual-stack services"));
+                errs.push(
+                    FieldError::new(CODE, p.span, "spec.ipFamilyPolicy", ErrorType::Invalid)
+                        .quoted(&p.value)
+                        .detail("this cluster is not configured for dual-stack services"),
+                );
             }
         }
         for (i, f) in svc.ip_families.iter().enumerate() {
             if !self.profile.family_configured(&f.value) {
-                errs.push(FieldError::new(CODE, f.span, format!("spec.ipFamilies[{i}]"), ErrorType::Invalid).quoted(&f.value).detail(format!("{} is not configured on this cluster", f.value)));
+                errs.push(
+                    FieldError::new(
+                        CODE,
+                        f.span,
+                        format!("spec.ipFamilies[{i}]"),
+                        ErrorType::Invalid,
+                    )
+                    .quoted(&f.value)
+                    .detail(format!("{} is not configured on this cluster", f.value)),
+                );
             }
         }
         if d.headless {
             return;
         }
         for (i, ip) in d.cluster_ips.iter().enumerate() {
-            let Some(addr) = names::parse_ip(&ip.value) else { continue };
+            let Some(addr) = names::parse_ip(&ip.value) else {
+                continue;
+            };
             let family = if addr.is_ipv6() { "IPv6" } else { "IPv4" };
             if !self.profile.family_configured(family) {
-                errs.push(FieldError::new(CODE, ip.span, format!("spec.clusterIPs[{i}]"), ErrorType::Invalid).quoted(&ip.value).detail(format!("{family} is not configured on this cluster")));
+                errs.push(
+                    FieldError::new(
+                        CODE,
+                        ip.span,
+                        format!("spec.clusterIPs[{i}]"),
+                        ErrorType::Invalid,
+                    )
+                    .quoted(&ip.value)
+                    .detail(format!("{family} is not configured on this cluster")),
+                );
             }
         }
         let _ = spec;
@@ -95,35 +127,51 @@ impl<'p> Allocator<'p> {
             return;
         }
         let span = d.cluster_ips_span.unwrap_or(spec);
-        let all: Vec<String> = d.cluster_ips.iter().map(|i| format!("{:?}", i.value)).collect();
+        let all: Vec<String> = d
+            .cluster_ips
+            .iter()
+            .map(|i| format!("{:?}", i.value))
+            .collect();
         let value = format!("[]string{{{}}}", all.join(", "));
         for ip in &d.cluster_ips {
-            let Some(addr) = names::parse_ip(&ip.value) else { continue };
-            let Some(cidr) = self.profile.service_cidr_for(addr.is_ipv6()) else { continue };
+            let Some(addr) = names::parse_ip(&ip.value) else {
+                continue;
+            };
+            let Some(cidr) = self.profile.service_cidr_for(addr.is_ipv6()) else {
+                continue;
+            };
             if !cidr.contains(addr) {
                 errs.push(FieldError::new(CODE, span, "spec.clusterIPs", ErrorType::Invalid).value(value.clone()).detail(format!(
                     "failed to allocate IP {addr}: the provided IP ({addr}) is not in the valid range. The range of valid IPs is {cidr}"
                 )));
-            } else if let Some(owner) = self.ips.get(&addr) {
-                if *owner != key(object) {
-                    errs.push(
+            } else if let Some(owner) = self.ips.get(&addr)
+                && *owner != key(object)
+            {
+                errs.push(
                         FieldError::new(CODE, span, "spec.clusterIPs", ErrorType::Invalid)
                             .value(value.clone())
                             .detail(format!("failed to allocate IP {addr}: provided IP is already allocated (to Service {owner})")),
                     );
-                }
             }
         }
     }
 
-    fn node_port_errors(&self, object: &Object, svc: &Service, d: &Defaulted, errs: &mut Vec<FieldError>) {
+    fn node_port_errors(
+        &self,
+        object: &Object,
+        svc: &Service,
+        d: &Defaulted,
+        errs: &mut Vec<FieldError>,
+    ) {
         if !matches!(d.type_.as_str(), "NodePort" | "LoadBalancer") {
             return;
         }
         let (lo, hi) = self.profile.node_ports;
         let mut mine: HashMap<i64, i64> = HashMap::new();
         for (i, p) in svc.ports.iter().enumerate() {
-            let Some(np) = p.node_port.as_ref().filter(|n| n.value != 0) else { continue };
+            let Some(np) = p.node_port.as_ref().filter(|n| n.value != 0) else {
+                continue;
+            };
             let port = p.port.as_ref().map_or(0, |x| x.value);
             let path = format!("spec.ports[{i}].nodePort");
             if np.value < lo || np.value > hi {
@@ -132,25 +180,46 @@ impl<'p> Allocator<'p> {
                 )));
                 continue;
             }
-            let taken_elsewhere = self.node_ports.get(&np.value).filter(|(owner, _)| *owner != key(object));
+            let taken_elsewhere = self
+                .node_ports
+                .get(&np.value)
+                .filter(|(owner, _)| *owner != key(object));
             let taken_here = mine.get(&np.value).is_some_and(|&other| other != port);
             if let Some((owner, _)) = taken_elsewhere {
-                errs.push(FieldError::new(CODE, np.span, path, ErrorType::Invalid).value(np.value.to_string()).detail(format!("provided port is already allocated (to Service {owner})")));
+                errs.push(
+                    FieldError::new(CODE, np.span, path, ErrorType::Invalid)
+                        .value(np.value.to_string())
+                        .detail(format!(
+                            "provided port is already allocated (to Service {owner})"
+                        )),
+                );
             } else if taken_here {
-                errs.push(FieldError::new(CODE, np.span, path, ErrorType::Invalid).value(np.value.to_string()).detail("provided port is already allocated"));
+                errs.push(
+                    FieldError::new(CODE, np.span, path, ErrorType::Invalid)
+                        .value(np.value.to_string())
+                        .detail("provided port is already allocated"),
+                );
             } else {
                 mine.insert(np.value, port);
             }
         }
-        if d.needs_health_check() {
-            if let Some(hc) = svc.health_check_node_port.as_ref().filter(|h| h.value != 0) {
-                let clash = self.node_ports.contains_key(&hc.value) || mine.contains_key(&hc.value);
-                if clash || hc.value < lo || hc.value > hi {
-                    errs.push(FieldError::new(CODE, hc.span, "spec.healthCheckNodePort", ErrorType::InternalError).detail(format!(
+        if d.needs_health_check()
+            && let Some(hc) = svc.health_check_node_port.as_ref().filter(|h| h.value != 0)
+        {
+            let clash = self.node_ports.contains_key(&hc.value) || mine.contains_key(&hc.value);
+            if clash || hc.value < lo || hc.value > hi {
+                errs.push(
+                    FieldError::new(
+                        CODE,
+                        hc.span,
+                        "spec.healthCheckNodePort",
+                        ErrorType::InternalError,
+                    )
+                    .detail(format!(
                         "failed to allocate requested HealthCheck NodePort {}",
                         hc.value
-                    )));
-                }
+                    )),
+                );
             }
         }
     }
@@ -169,11 +238,15 @@ impl<'p> Allocator<'p> {
             for p in &svc.ports {
                 if let Some(np) = p.node_port.as_ref().filter(|n| n.value != 0) {
                     let port = p.port.as_ref().map_or(0, |x| x.value);
-                    self.node_ports.entry(np.value).or_insert_with(|| (owner.clone(), port));
+                    self.node_ports
+                        .entry(np.value)
+                        .or_insert_with(|| (owner.clone(), port));
                 }
             }
             if let Some(hc) = svc.health_check_node_port.as_ref().filter(|h| h.value != 0) {
-                self.node_ports.entry(hc.value).or_insert_with(|| (owner.clone(), 0));
+                self.node_ports
+                    .entry(hc.value)
+                    .or_insert_with(|| (owner.clone(), 0));
             }
         }
     }

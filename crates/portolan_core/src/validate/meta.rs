@@ -23,11 +23,18 @@ pub fn validate(object: &Object, rule: NameRule, errs: &mut Vec<FieldError>) {
     match (&meta.name, &meta.generate_name) {
         (Some(n), _) if !n.value.is_empty() => {
             for m in check(&n.value) {
-                errs.push(FieldError::new(CODE, n.span, "metadata.name", ErrorType::Invalid).quoted(&n.value).detail(m));
+                errs.push(
+                    FieldError::new(CODE, n.span, "metadata.name", ErrorType::Invalid)
+                        .quoted(&n.value)
+                        .detail(m),
+                );
             }
         }
         (_, Some(g)) if !g.value.is_empty() => {
-            let masked = g.value.strip_suffix('-').map_or(g.value.clone(), |s| format!("{s}a"));
+            let masked = g
+                .value
+                .strip_suffix('-')
+                .map_or(g.value.clone(), |s| format!("{s}a"));
             for m in check(&masked) {
                 errs.push(
                     FieldError::new(CODE, g.span, "metadata.generateName", ErrorType::Invalid)
@@ -37,15 +44,28 @@ pub fn validate(object: &Object, rule: NameRule, errs: &mut Vec<FieldError>) {
             }
         }
         _ => errs.push(
-            FieldError::new(CODE, if meta.span == crate::source::Span::default() { object.kind.span } else { meta.span }, "metadata.name", ErrorType::Required)
-                .detail("name or generateName is required"),
+            FieldError::new(
+                CODE,
+                if meta.span == crate::source::Span::default() {
+                    object.kind.span
+                } else {
+                    meta.span
+                },
+                "metadata.name",
+                ErrorType::Required,
+            )
+            .detail("name or generateName is required"),
         ),
     }
-    if let Some(ns) = &meta.namespace {
-        if !ns.value.is_empty() {
-            for m in names::dns1123_label(&ns.value) {
-                errs.push(FieldError::new(CODE, ns.span, "metadata.namespace", ErrorType::Invalid).quoted(&ns.value).detail(m));
-            }
+    if let Some(ns) = &meta.namespace
+        && !ns.value.is_empty()
+    {
+        for m in names::dns1123_label(&ns.value) {
+            errs.push(
+                FieldError::new(CODE, ns.span, "metadata.namespace", ErrorType::Invalid)
+                    .quoted(&ns.value)
+                    .detail(m),
+            );
         }
     }
     validate_labels(&meta.labels, "metadata.labels", errs);
@@ -58,14 +78,31 @@ pub fn validate_labels(labels: &StringMap, path: &str, errs: &mut Vec<FieldError
     validate_labels_with(labels, path, CODE, errs);
 }
 
-pub fn validate_labels_with(labels: &StringMap, path: &str, code: &'static str, errs: &mut Vec<FieldError>) {
+pub fn validate_labels_with(
+    labels: &StringMap,
+    path: &str,
+    code: &'static str,
+    errs: &mut Vec<FieldError>,
+) {
     for (k, v) in &labels.map {
-        let (kspan, vspan) = labels.spans.get(k).copied().unwrap_or((labels.span, labels.span));
+        let (kspan, vspan) = labels
+            .spans
+            .get(k)
+            .copied()
+            .unwrap_or((labels.span, labels.span));
         for m in names::qualified_name(k) {
-            errs.push(FieldError::new(code, kspan, path, ErrorType::Invalid).quoted(k).detail(m));
+            errs.push(
+                FieldError::new(code, kspan, path, ErrorType::Invalid)
+                    .quoted(k)
+                    .detail(m),
+            );
         }
         for m in names::label_value(v) {
-            errs.push(FieldError::new(code, vspan, path, ErrorType::Invalid).quoted(v).detail(m));
+            errs.push(
+                FieldError::new(code, vspan, path, ErrorType::Invalid)
+                    .quoted(v)
+                    .detail(m),
+            );
         }
     }
 }
@@ -76,20 +113,26 @@ fn validate_annotations(ann: &StringMap, errs: &mut Vec<FieldError>) {
         total += k.len() + v.len();
         for m in names::qualified_name(&k.to_lowercase()) {
             let span = ann.key_span(k);
-            errs.push(FieldError::new(CODE, span, "metadata.annotations", ErrorType::Invalid).quoted(k).detail(m));
+            errs.push(
+                FieldError::new(CODE, span, "metadata.annotations", ErrorType::Invalid)
+                    .quoted(k)
+                    .detail(m),
+            );
         }
     }
     if total > TOTAL_ANNOTATION_SIZE {
         errs.push(
-            FieldError::new(CODE, ann.span, "metadata.annotations", ErrorType::TooLong)
-                .detail(format!("may not be more than {TOTAL_ANNOTATION_SIZE} bytes")),
+            FieldError::new(CODE, ann.span, "metadata.annotations", ErrorType::TooLong).detail(
+                format!("may not be more than {TOTAL_ANNOTATION_SIZE} bytes"),
+            ),
         );
     }
     let hints = ann.get("service.kubernetes.io/topology-aware-hints");
     let mode = ann.get("service.kubernetes.io/topology-mode");
-    if let (Some(h), Some(m)) = (hints, mode) {
-        if h != m {
-            errs.push(
+    if let (Some(h), Some(m)) = (hints, mode)
+        && h != m
+    {
+        errs.push(
                 FieldError::new(
                     CODE,
                     ann.key_span("service.kubernetes.io/topology-mode"),
@@ -99,6 +142,5 @@ fn validate_annotations(ann: &StringMap, errs: &mut Vec<FieldError>) {
                 .quoted(m)
                 .detail("must match annotations[service.kubernetes.io/topology-aware-hints] when both are specified"),
             );
-        }
     }
 }

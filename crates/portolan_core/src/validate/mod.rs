@@ -29,8 +29,21 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    pub fn new(code: &'static str, span: Span, path: impl Into<String>, error_type: ErrorType) -> Self {
-        FieldError { code, path: path.into(), error_type, value: None, detail: String::new(), span, help: None }
+    pub fn new(
+        code: &'static str,
+        span: Span,
+        path: impl Into<String>,
+        error_type: ErrorType,
+    ) -> Self {
+        FieldError {
+            code,
+            path: path.into(),
+            error_type,
+            value: None,
+            detail: String::new(),
+            span,
+            help: None,
+        }
     }
 
     #[must_use]
@@ -66,8 +79,14 @@ impl FieldError {
 
     pub fn into_diagnostic(self, object: &Object) -> Diagnostic {
         let message = self.message();
-        let mut d = Diagnostic::new(self.code, Severity::Error, object.source, self.span, message)
-            .with_object(Some(object.object_ref()));
+        let mut d = Diagnostic::new(
+            self.code,
+            Severity::Error,
+            object.source,
+            self.span,
+            message,
+        )
+        .with_object(Some(object.object_ref()));
         d.field = Some(self.path);
         d.error_type = Some(self.error_type);
         d.help = self.help;
@@ -88,7 +107,11 @@ pub fn validate_all(objects: &[Object], profile: &Resolved, diags: &mut Vec<Diag
                 let d = default_service(svc);
                 // The registry allocates before it validates (spec A.13, section 0).
                 // Objects read from a cluster were allocated by that cluster.
-                let alloc_errs = if object.meta.live { Vec::new() } else { allocator.allocate(object, svc, &d) };
+                let alloc_errs = if object.meta.live {
+                    Vec::new()
+                } else {
+                    allocator.allocate(object, svc, &d)
+                };
                 if alloc_errs.is_empty() {
                     meta::validate(object, meta::NameRule::Dns1035, &mut errs);
                     service::validate(object, svc, &d, &mut errs);

@@ -84,7 +84,8 @@ fn qualified_name_part_ok(s: &str) -> bool {
     !b.is_empty()
         && b[0].is_ascii_alphanumeric()
         && b[b.len() - 1].is_ascii_alphanumeric()
-        && b.iter().all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        && b.iter()
+            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
 }
 
 const QUALIFIED_NAME_MSG: &str = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
@@ -99,7 +100,11 @@ pub fn qualified_name(s: &str) -> Vec<String> {
             if prefix.is_empty() {
                 errs.push("prefix part must be non-empty".to_owned());
             } else {
-                errs.extend(dns1123_subdomain(prefix).into_iter().map(|m| format!("prefix part {m}")));
+                errs.extend(
+                    dns1123_subdomain(prefix)
+                        .into_iter()
+                        .map(|m| format!("prefix part {m}")),
+                );
             }
             *name
         }
@@ -134,14 +139,19 @@ pub fn label_value(s: &str) -> Vec<String> {
     errs
 }
 
-/// `IsValidPortName` (IANA_SVC_NAME): each failed sub-check is one message.
+/// `IsValidPortName` (`IANA_SVC_NAME)`: each failed sub-check is one message.
 pub fn port_name(s: &str) -> Vec<String> {
     let mut errs = Vec::new();
     if s.len() > 15 {
         errs.push("must be no more than 15 characters".to_owned());
     }
-    if !s.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-') {
-        errs.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".to_owned());
+    if !s
+        .bytes()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+    {
+        errs.push(
+            "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".to_owned(),
+        );
     }
     if s.contains("--") {
         errs.push("must not contain consecutive hyphens".to_owned());
@@ -168,10 +178,10 @@ pub fn port_num(p: i64) -> Vec<String> {
 /// leading zeros, no IPv4-mapped IPv6, no zones.
 pub fn parse_ip(s: &str) -> Option<IpAddr> {
     let ip: IpAddr = s.parse().ok()?;
-    if let IpAddr::V6(v6) = ip {
-        if v6.to_ipv4_mapped().is_some() || s.contains('%') {
-            return None;
-        }
+    if let IpAddr::V6(v6) = ip
+        && (v6.to_ipv4_mapped().is_some() || s.contains('%'))
+    {
+        return None;
     }
     Some(ip)
 }
@@ -195,11 +205,15 @@ impl Cidr {
     pub fn contains(&self, ip: IpAddr) -> bool {
         match (self.addr, ip) {
             (IpAddr::V4(net), IpAddr::V4(a)) => {
-                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u32::from(net) & mask == u32::from(a) & mask
             }
             (IpAddr::V6(net), IpAddr::V6(a)) => {
-                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u128::from(net) & mask == u128::from(a) & mask
             }
             _ => false,
@@ -209,7 +223,9 @@ impl Cidr {
     /// The number of addresses, saturating.
     pub fn size(&self) -> u128 {
         let bits = if self.addr.is_ipv4() { 32 } else { 128 };
-        1u128.checked_shl(bits - u32::from(self.prefix)).unwrap_or(u128::MAX)
+        1u128
+            .checked_shl(bits - u32::from(self.prefix))
+            .unwrap_or(u128::MAX)
     }
 
     /// The `n`th address of the range.
@@ -231,7 +247,11 @@ impl std::fmt::Display for Cidr {
 pub fn parse_cidr(s: &str) -> Option<Cidr> {
     let (a, p) = s.split_once('/')?;
     let addr = parse_ip(a)?;
-    if p.is_empty() || p.len() > 3 || !p.bytes().all(|c| c.is_ascii_digit()) || (p.len() > 1 && p.starts_with('0')) {
+    if p.is_empty()
+        || p.len() > 3
+        || !p.bytes().all(|c| c.is_ascii_digit())
+        || (p.len() > 1 && p.starts_with('0'))
+    {
         return None;
     }
     let prefix: u8 = p.parse().ok()?;
@@ -272,36 +292,102 @@ mod tests {
         for ok in ["a", "ab", "abc", "a1", "a-1", "a--1--2--b", &"a".repeat(63)] {
             assert!(dns1035_label(ok).is_empty(), "{ok}");
         }
-        for bad in ["0", "01", "012", "1a", "1-a", "", "A", "ABC", "aBc", "a.b", "-123", &"a".repeat(64)] {
+        for bad in [
+            "0",
+            "01",
+            "012",
+            "1a",
+            "1-a",
+            "",
+            "A",
+            "ABC",
+            "aBc",
+            "a.b",
+            "-123",
+            &"a".repeat(64),
+        ] {
             assert!(!dns1035_label(bad).is_empty(), "{bad}");
         }
-        assert_eq!(dns1123_label("a.b"), vec!["must not contain dots".to_owned()]);
+        assert_eq!(
+            dns1123_label("a.b"),
+            vec!["must not contain dots".to_owned()]
+        );
     }
 
     #[test]
     fn qualified_names() {
         let long_prefix = format!("{}/{}", "a".repeat(253), "b".repeat(63));
-        for ok in ["simple", "now-with-dashes", "1-starts-with-num", "1234", "simple/simple", "now-with-dashes/simple", "1234/5678", "1.2.3.4/5678", "Uppercase_Is_OK_123", "example.com/Uppercase_Is_OK_123", &long_prefix] {
+        for ok in [
+            "simple",
+            "now-with-dashes",
+            "1-starts-with-num",
+            "1234",
+            "simple/simple",
+            "now-with-dashes/simple",
+            "1234/5678",
+            "1.2.3.4/5678",
+            "Uppercase_Is_OK_123",
+            "example.com/Uppercase_Is_OK_123",
+            &long_prefix,
+        ] {
             assert!(qualified_name(ok).is_empty(), "{ok}");
         }
-        for bad in ["nospecialchars%^=@", "cantendwithadash-", "-cantstartwithadash-", "only/one/slash", "Example.com/abc", "example_com/abc", "example.com/", "/simple", &"a".repeat(64), &format!("{}/b", "a".repeat(254))] {
+        for bad in [
+            "nospecialchars%^=@",
+            "cantendwithadash-",
+            "-cantstartwithadash-",
+            "only/one/slash",
+            "Example.com/abc",
+            "example_com/abc",
+            "example.com/",
+            "/simple",
+            &"a".repeat(64),
+            &format!("{}/b", "a".repeat(254)),
+        ] {
             assert!(!qualified_name(bad).is_empty(), "{bad}");
         }
     }
 
     #[test]
     fn label_values() {
-        for ok in ["", "simple", "now-with-dashes", "1-starts-with-num", "end-with-num-1", "1234", "Uppercase_Is_OK_123", &"a".repeat(63)] {
+        for ok in [
+            "",
+            "simple",
+            "now-with-dashes",
+            "1-starts-with-num",
+            "end-with-num-1",
+            "1234",
+            "Uppercase_Is_OK_123",
+            &"a".repeat(63),
+        ] {
             assert!(label_value(ok).is_empty(), "{ok}");
         }
-        for bad in ["nospecialchars%^=@", "Tama-nui-te-rā.is_Māori.Sun", "\\backslashes\\are\\bad", "-starts-with-dash", "ends-with-dash-", ".starts.with.dot", "ends.with.dot.", &"a".repeat(64)] {
+        for bad in [
+            "nospecialchars%^=@",
+            "Tama-nui-te-rā.is_Māori.Sun",
+            "\\backslashes\\are\\bad",
+            "-starts-with-dash",
+            "ends-with-dash-",
+            ".starts.with.dot",
+            "ends.with.dot.",
+            &"a".repeat(64),
+        ] {
             assert!(!label_value(bad).is_empty(), "{bad}");
         }
     }
 
     #[test]
     fn port_names() {
-        for ok in ["telnet", "re-mail-ck", "pop3", "a", "a-1", "1-a", "a-1-b-2-c-3-d-4", "abcdefghijklmno"] {
+        for ok in [
+            "telnet",
+            "re-mail-ck",
+            "pop3",
+            "a",
+            "a-1",
+            "1-a",
+            "a-1-b-2-c-3-d-4",
+            "abcdefghijklmno",
+        ] {
             assert!(port_name(ok).is_empty(), "{ok}");
         }
         assert_eq!(port_name("abcdefghijklmnop").len(), 1);

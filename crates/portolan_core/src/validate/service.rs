@@ -48,13 +48,15 @@ impl Defaulted {
     }
 }
 
-fn val(s: &Option<Spanned<String>>) -> Option<&str> {
-    s.as_ref().map(|s| s.value.as_str()).filter(|s| !s.is_empty())
+fn val(s: Option<&Spanned<String>>) -> Option<&str> {
+    s.map(|s| s.value.as_str()).filter(|s| !s.is_empty())
 }
 
 pub fn default_service(svc: &Service) -> Defaulted {
-    let type_ = val(&svc.type_).unwrap_or("ClusterIP").to_owned();
-    let session_affinity = val(&svc.session_affinity).unwrap_or("None").to_owned();
+    let type_ = val(svc.type_.as_ref()).unwrap_or("ClusterIP").to_owned();
+    let session_affinity = val(svc.session_affinity.as_ref())
+        .unwrap_or("None")
+        .to_owned();
     let affinity_timeout = match session_affinity.as_str() {
         "None" => None,
         "ClientIP" => Some(svc.affinity_timeout.as_ref().map_or(10800, |t| t.value)),
@@ -63,13 +65,15 @@ pub fn default_service(svc: &Service) -> Defaulted {
     let protocols = svc
         .ports
         .iter()
-        .map(|p| val(&p.protocol).unwrap_or("TCP").to_owned())
+        .map(|p| val(p.protocol.as_ref()).unwrap_or("TCP").to_owned())
         .collect();
     let target_ports = svc
         .ports
         .iter()
         .map(|p| match &p.target_port {
-            Some(t) if t.value != IntOrString::Int(0) && t.value != IntOrString::Str(String::new()) => {
+            Some(t)
+                if t.value != IntOrString::Int(0) && t.value != IntOrString::Str(String::new()) =>
+            {
                 t.value.clone()
             }
             _ => IntOrString::Int(p.port.as_ref().map_or(0, |p| p.value)),
@@ -77,10 +81,10 @@ pub fn default_service(svc: &Service) -> Defaulted {
         .collect();
     let accessible = matches!(type_.as_str(), "LoadBalancer" | "NodePort")
         || (type_ == "ClusterIP" && !svc.external_ips.is_empty());
-    let external_traffic_policy = val(&svc.external_traffic_policy)
+    let external_traffic_policy = val(svc.external_traffic_policy.as_ref())
         .map(str::to_owned)
         .or_else(|| accessible.then(|| "Cluster".to_owned()));
-    let internal_traffic_policy = val(&svc.internal_traffic_policy)
+    let internal_traffic_policy = val(svc.internal_traffic_policy.as_ref())
         .map(str::to_owned)
         .or_else(|| (type_ != "ExternalName").then(|| "Cluster".to_owned()));
     let allocate_lb_node_ports = svc
@@ -88,13 +92,17 @@ pub fn default_service(svc: &Service) -> Defaulted {
         .as_ref()
         .map(|b| b.value)
         .or_else(|| (type_ == "LoadBalancer").then_some(true));
-    let mut cluster_ips = svc.cluster_ips.as_ref().map(|c| c.value.clone()).unwrap_or_default();
+    let mut cluster_ips = svc
+        .cluster_ips
+        .as_ref()
+        .map(|c| c.value.clone())
+        .unwrap_or_default();
     let mut cluster_ips_span = svc.cluster_ips.as_ref().map(|c| c.span);
-    if cluster_ips.is_empty() {
-        if let Some(ip) = svc.cluster_ip.as_ref().filter(|c| !c.value.is_empty()) {
-            cluster_ips = vec![ip.clone()];
-            cluster_ips_span = Some(ip.span);
-        }
+    if cluster_ips.is_empty()
+        && let Some(ip) = svc.cluster_ip.as_ref().filter(|c| !c.value.is_empty())
+    {
+        cluster_ips = vec![ip.clone()];
+        cluster_ips_span = Some(ip.span);
     }
     let headless = cluster_ips.len() == 1 && cluster_ips[0].value == "None";
     Defaulted {
@@ -118,12 +126,20 @@ fn supported(values: &[&str]) -> String {
 }
 
 pub fn validate(object: &Object, svc: &Service, d: &Defaulted, errs: &mut Vec<FieldError>) {
-    let spec = if svc.spec_span == Span::default() { object.anchor_span() } else { svc.spec_span };
-    // A.2 type
     const TYPES: &[&str] = &["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
+    let spec = if svc.spec_span == Span::default() {
+        object.anchor_span()
+    } else {
+        svc.spec_span
+    };
+    // A.2 type
     if !TYPES.contains(&d.type_.as_str()) {
         let span = svc.type_.as_ref().map_or(spec, |t| t.span);
-        errs.push(FieldError::new(CODE_TYPE, span, "spec.type", ErrorType::NotSupported).quoted(&d.type_).detail(supported(TYPES)));
+        errs.push(
+            FieldError::new(CODE_TYPE, span, "spec.type", ErrorType::NotSupported)
+                .quoted(&d.type_)
+                .detail(supported(TYPES)),
+        );
     }
     validate_cluster_ips(svc, d, spec, errs);
     validate_ports(svc, d, spec, errs);
@@ -136,13 +152,21 @@ pub fn validate(object: &Object, svc: &Service, d: &Defaulted, errs: &mut Vec<Fi
     for (i, ip) in svc.external_ips.iter().enumerate() {
         let path = format!("spec.externalIPs[{i}]");
         let msgs = names::ip(&ip.value);
-        if msgs.is_empty() {
-            if let Some(why) = special_ip(&ip.value) {
-                errs.push(FieldError::new(CODE_EXTERNAL_IPS, ip.span, path.clone(), ErrorType::Invalid).quoted(&ip.value).detail(why));
-            }
+        if msgs.is_empty()
+            && let Some(why) = special_ip(&ip.value)
+        {
+            errs.push(
+                FieldError::new(CODE_EXTERNAL_IPS, ip.span, path.clone(), ErrorType::Invalid)
+                    .quoted(&ip.value)
+                    .detail(why),
+            );
         }
         for m in msgs {
-            errs.push(FieldError::new(CODE_EXTERNAL_IPS, ip.span, path.clone(), ErrorType::Invalid).quoted(&ip.value).detail(m));
+            errs.push(
+                FieldError::new(CODE_EXTERNAL_IPS, ip.span, path.clone(), ErrorType::Invalid)
+                    .quoted(&ip.value)
+                    .detail(m),
+            );
         }
     }
     validate_affinity(svc, d, spec, errs);
@@ -181,14 +205,38 @@ fn validate_cluster_ips(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec
     if d.type_ == "ExternalName" {
         // A.5.4
         if !d.cluster_ips.is_empty() {
-            errs.push(FieldError::new(CODE_CLUSTER_IP, ips_span, "spec.clusterIPs", ErrorType::Forbidden).detail("may not be set for ExternalName services"));
+            errs.push(
+                FieldError::new(
+                    CODE_CLUSTER_IP,
+                    ips_span,
+                    "spec.clusterIPs",
+                    ErrorType::Forbidden,
+                )
+                .detail("may not be set for ExternalName services"),
+            );
         }
         if !svc.ip_families.is_empty() {
             let span = svc.ip_families_span.unwrap_or(spec);
-            errs.push(FieldError::new(CODE_CLUSTER_IP, span, "spec.ipFamilies", ErrorType::Forbidden).detail("may not be set for ExternalName services"));
+            errs.push(
+                FieldError::new(
+                    CODE_CLUSTER_IP,
+                    span,
+                    "spec.ipFamilies",
+                    ErrorType::Forbidden,
+                )
+                .detail("may not be set for ExternalName services"),
+            );
         }
         if let Some(p) = &svc.ip_family_policy {
-            errs.push(FieldError::new(CODE_CLUSTER_IP, p.span, "spec.ipFamilyPolicy", ErrorType::Forbidden).detail("may not be set for ExternalName services"));
+            errs.push(
+                FieldError::new(
+                    CODE_CLUSTER_IP,
+                    p.span,
+                    "spec.ipFamilyPolicy",
+                    ErrorType::Forbidden,
+                )
+                .detail("may not be set for ExternalName services"),
+            );
         }
         return;
     }
@@ -196,24 +244,52 @@ fn validate_cluster_ips(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec
     // A.5.2 / A.5.3
     if d.headless && matches!(d.type_.as_str(), "LoadBalancer" | "NodePort") {
         errs.push(
-            FieldError::new(CODE_CLUSTER_IP, d.cluster_ips[0].span, "spec.clusterIPs[0]", ErrorType::Invalid)
-                .quoted("None")
-                .detail(format!("may not be set to 'None' for {} services", d.type_)),
+            FieldError::new(
+                CODE_CLUSTER_IP,
+                d.cluster_ips[0].span,
+                "spec.clusterIPs[0]",
+                ErrorType::Invalid,
+            )
+            .quoted("None")
+            .detail(format!("may not be set to 'None' for {} services", d.type_)),
         );
     }
 }
 
 /// `ValidateServiceClusterIPsRelatedFields` (A.5.5–A.5.10); also run by the
 /// allocator before allocation.
-pub(super) fn validate_cluster_ip_fields(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec<FieldError>) {
+pub(super) fn validate_cluster_ip_fields(
+    svc: &Service,
+    d: &Defaulted,
+    spec: Span,
+    errs: &mut Vec<FieldError>,
+) {
     let ips_span = d.cluster_ips_span.unwrap_or(spec);
     let cluster_ip = svc.cluster_ip.as_ref().filter(|c| !c.value.is_empty());
     match cluster_ip {
         Some(ip) if !d.cluster_ips.is_empty() && d.cluster_ips[0].value != ip.value => {
-            errs.push(FieldError::new(CODE_CLUSTER_IP, ips_span, "spec.clusterIPs", ErrorType::Invalid).value(list(&d.cluster_ips)).detail("first value must match `clusterIP`"));
+            errs.push(
+                FieldError::new(
+                    CODE_CLUSTER_IP,
+                    ips_span,
+                    "spec.clusterIPs",
+                    ErrorType::Invalid,
+                )
+                .value(list(&d.cluster_ips))
+                .detail("first value must match `clusterIP`"),
+            );
         }
         None if !d.cluster_ips.is_empty() => {
-            errs.push(FieldError::new(CODE_CLUSTER_IP, ips_span, "spec.clusterIPs", ErrorType::Invalid).value(list(&d.cluster_ips)).detail("must be empty when `clusterIP` is not specified"));
+            errs.push(
+                FieldError::new(
+                    CODE_CLUSTER_IP,
+                    ips_span,
+                    "spec.clusterIPs",
+                    ErrorType::Invalid,
+                )
+                .value(list(&d.cluster_ips))
+                .detail("must be empty when `clusterIP` is not specified"),
+            );
         }
         _ => {}
     }
@@ -222,16 +298,32 @@ pub(super) fn validate_cluster_ip_fields(svc: &Service, d: &Defaulted, spec: Spa
     for (i, f) in svc.ip_families.iter().enumerate() {
         let path = format!("spec.ipFamilies[{i}]");
         if f.value != "IPv4" && f.value != "IPv6" {
-            errs.push(FieldError::new(CODE_CLUSTER_IP, f.span, path, ErrorType::NotSupported).quoted(&f.value).detail(supported(&["IPv4", "IPv6"])));
+            errs.push(
+                FieldError::new(CODE_CLUSTER_IP, f.span, path, ErrorType::NotSupported)
+                    .quoted(&f.value)
+                    .detail(supported(&["IPv4", "IPv6"])),
+            );
         } else if !seen.insert(f.value.clone()) {
-            errs.push(FieldError::new(CODE_CLUSTER_IP, f.span, path, ErrorType::Duplicate).quoted(&f.value));
+            errs.push(
+                FieldError::new(CODE_CLUSTER_IP, f.span, path, ErrorType::Duplicate)
+                    .quoted(&f.value),
+            );
         }
     }
     // A.5.7 policy
     if let Some(p) = &svc.ip_family_policy {
         const POLICIES: &[&str] = &["PreferDualStack", "RequireDualStack", "SingleStack"];
         if !POLICIES.contains(&p.value.as_str()) {
-            errs.push(FieldError::new(CODE_CLUSTER_IP, p.span, "spec.ipFamilyPolicy", ErrorType::NotSupported).quoted(&p.value).detail(supported(POLICIES)));
+            errs.push(
+                FieldError::new(
+                    CODE_CLUSTER_IP,
+                    p.span,
+                    "spec.ipFamilyPolicy",
+                    ErrorType::NotSupported,
+                )
+                .quoted(&p.value)
+                .detail(supported(POLICIES)),
+            );
         }
     }
     // A.5.8 each IP
@@ -241,7 +333,11 @@ pub(super) fn validate_cluster_ip_fields(svc: &Service, d: &Defaulted, spec: Spa
         if ip.value == "None" {
             if i != 0 || d.cluster_ips.len() > 1 {
                 any_invalid = true;
-                errs.push(FieldError::new(CODE_CLUSTER_IP, ip.span, path, ErrorType::Invalid).quoted("None").detail("'None' must be the first and only value"));
+                errs.push(
+                    FieldError::new(CODE_CLUSTER_IP, ip.span, path, ErrorType::Invalid)
+                        .quoted("None")
+                        .detail("'None' must be the first and only value"),
+                );
             }
             continue;
         }
@@ -250,20 +346,47 @@ pub(super) fn validate_cluster_ip_fields(svc: &Service, d: &Defaulted, spec: Spa
             any_invalid = true;
         }
         for m in msgs {
-            errs.push(FieldError::new(CODE_CLUSTER_IP, ip.span, path.clone(), ErrorType::Invalid).quoted(&ip.value).detail(m));
+            errs.push(
+                FieldError::new(CODE_CLUSTER_IP, ip.span, path.clone(), ErrorType::Invalid)
+                    .quoted(&ip.value)
+                    .detail(m),
+            );
         }
     }
     if d.cluster_ips.len() > 2 {
-        errs.push(FieldError::new(CODE_CLUSTER_IP, ips_span, "spec.clusterIPs", ErrorType::Invalid).value(list(&d.cluster_ips)).detail("may only hold up to 2 values"));
+        errs.push(
+            FieldError::new(
+                CODE_CLUSTER_IP,
+                ips_span,
+                "spec.clusterIPs",
+                ErrorType::Invalid,
+            )
+            .value(list(&d.cluster_ips))
+            .detail("may only hold up to 2 values"),
+        );
         return;
     }
     if any_invalid || d.headless {
         return;
     }
     // A.5.9 one IP per family
-    let v6: Vec<bool> = d.cluster_ips.iter().filter_map(|ip| names::parse_ip(&ip.value)).map(|ip| ip.is_ipv6()).collect();
+    let v6: Vec<bool> = d
+        .cluster_ips
+        .iter()
+        .filter_map(|ip| names::parse_ip(&ip.value))
+        .map(|ip| ip.is_ipv6())
+        .collect();
     if v6.len() == 2 && v6[0] == v6[1] {
-        errs.push(FieldError::new(CODE_CLUSTER_IP, ips_span, "spec.clusterIPs", ErrorType::Invalid).value(list(&d.cluster_ips)).detail("may specify no more than one IP for each IP family"));
+        errs.push(
+            FieldError::new(
+                CODE_CLUSTER_IP,
+                ips_span,
+                "spec.clusterIPs",
+                ErrorType::Invalid,
+            )
+            .value(list(&d.cluster_ips))
+            .detail("may specify no more than one IP for each IP family"),
+        );
     }
     // A.5.10 families match IPs
     for (i, (fam, is_v6)) in svc.ip_families.iter().zip(&v6).enumerate() {
@@ -271,9 +394,17 @@ pub(super) fn validate_cluster_ip_fields(svc: &Service, d: &Defaulted, spec: Spa
         if (fam.value == "IPv4" || want_v6) && want_v6 != *is_v6 {
             let ip = &d.cluster_ips[i];
             errs.push(
-                FieldError::new(CODE_CLUSTER_IP, ip.span, format!("spec.clusterIPs[{i}]"), ErrorType::Invalid)
-                    .value(list(&d.cluster_ips))
-                    .detail(format!("expected an {} value as indicated by `ipFamilies[{i}]`", fam.value)),
+                FieldError::new(
+                    CODE_CLUSTER_IP,
+                    ip.span,
+                    format!("spec.clusterIPs[{i}]"),
+                    ErrorType::Invalid,
+                )
+                .value(list(&d.cluster_ips))
+                .detail(format!(
+                    "expected an {} value as indicated by `ipFamilies[{i}]`",
+                    fam.value
+                )),
             );
         }
     }
@@ -288,7 +419,12 @@ fn validate_ports(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec<Field
     // A.3.1
     if svc.ports.is_empty() && !d.headless && d.type_ != "ExternalName" {
         let span = svc.ports_span.unwrap_or(spec);
-        errs.push(FieldError::new(CODE_PORTS, span, "spec.ports", ErrorType::Required));
+        errs.push(FieldError::new(
+            CODE_PORTS,
+            span,
+            "spec.ports",
+            ErrorType::Required,
+        ));
     }
     let require_name = svc.ports.len() > 1;
     let mut names_seen = HashSet::new();
@@ -300,61 +436,151 @@ fn validate_ports(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec<Field
         match &p.name {
             Some(n) if !n.value.is_empty() => {
                 for m in names::dns1123_label(&n.value) {
-                    errs.push(FieldError::new(CODE_PORTS, n.span, format!("{path}.name"), ErrorType::Invalid).quoted(&n.value).detail(m));
+                    errs.push(
+                        FieldError::new(
+                            CODE_PORTS,
+                            n.span,
+                            format!("{path}.name"),
+                            ErrorType::Invalid,
+                        )
+                        .quoted(&n.value)
+                        .detail(m),
+                    );
                 }
                 if !names_seen.insert(n.value.clone()) {
-                    errs.push(FieldError::new(CODE_PORTS, n.span, format!("{path}.name"), ErrorType::Duplicate).quoted(&n.value));
+                    errs.push(
+                        FieldError::new(
+                            CODE_PORTS,
+                            n.span,
+                            format!("{path}.name"),
+                            ErrorType::Duplicate,
+                        )
+                        .quoted(&n.value),
+                    );
                 }
             }
-            _ if require_name => errs.push(FieldError::new(CODE_PORTS, p.span, format!("{path}.name"), ErrorType::Required)),
+            _ if require_name => errs.push(FieldError::new(
+                CODE_PORTS,
+                p.span,
+                format!("{path}.name"),
+                ErrorType::Required,
+            )),
             _ => {}
         }
         // A.4.4
         let port = p.port.as_ref().map_or(0, |x| x.value);
         let port_span = p.port.as_ref().map_or(p.span, |x| x.span);
         for m in names::port_num(port) {
-            errs.push(FieldError::new(CODE_PORTS, port_span, format!("{path}.port"), ErrorType::Invalid).value(port.to_string()).detail(m));
+            errs.push(
+                FieldError::new(
+                    CODE_PORTS,
+                    port_span,
+                    format!("{path}.port"),
+                    ErrorType::Invalid,
+                )
+                .value(port.to_string())
+                .detail(m),
+            );
         }
         // A.4.5
         let protocol = d.protocols[i].as_str();
         if !matches!(protocol, "TCP" | "UDP" | "SCTP") {
             let span = p.protocol.as_ref().map_or(p.span, |x| x.span);
-            errs.push(FieldError::new(CODE_PORTS, span, format!("{path}.protocol"), ErrorType::NotSupported).quoted(protocol).detail(supported(&["SCTP", "TCP", "UDP"])));
+            errs.push(
+                FieldError::new(
+                    CODE_PORTS,
+                    span,
+                    format!("{path}.protocol"),
+                    ErrorType::NotSupported,
+                )
+                .quoted(protocol)
+                .detail(supported(&["SCTP", "TCP", "UDP"])),
+            );
         }
         // A.4.6
         let tp_span = p.target_port.as_ref().map_or(port_span, |x| x.span);
         match &d.target_ports[i] {
             IntOrString::Int(t) => {
                 for m in names::port_num(*t) {
-                    errs.push(FieldError::new(CODE_PORTS, tp_span, format!("{path}.targetPort"), ErrorType::Invalid).value(t.to_string()).detail(m));
+                    errs.push(
+                        FieldError::new(
+                            CODE_PORTS,
+                            tp_span,
+                            format!("{path}.targetPort"),
+                            ErrorType::Invalid,
+                        )
+                        .value(t.to_string())
+                        .detail(m),
+                    );
                 }
             }
             IntOrString::Str(s) => {
                 for m in names::port_name(s) {
-                    errs.push(FieldError::new(CODE_PORTS, tp_span, format!("{path}.targetPort"), ErrorType::Invalid).quoted(s).detail(m));
+                    errs.push(
+                        FieldError::new(
+                            CODE_PORTS,
+                            tp_span,
+                            format!("{path}.targetPort"),
+                            ErrorType::Invalid,
+                        )
+                        .quoted(s)
+                        .detail(m),
+                    );
                 }
             }
         }
         // A.4.8
         if let Some(ap) = p.app_protocol.as_ref().filter(|a| !a.value.is_empty()) {
             for m in names::qualified_name(&ap.value) {
-                errs.push(FieldError::new(CODE_PORTS, ap.span, format!("{path}.appProtocol"), ErrorType::Invalid).quoted(&ap.value).detail(m));
+                errs.push(
+                    FieldError::new(
+                        CODE_PORTS,
+                        ap.span,
+                        format!("{path}.appProtocol"),
+                        ErrorType::Invalid,
+                    )
+                    .quoted(&ap.value)
+                    .detail(m),
+                );
             }
         }
         // A.3.2 duplicate (protocol, port)
         if !pairs.insert((protocol.to_owned(), port)) {
-            errs.push(FieldError::new(CODE_PORTS, p.span, path.clone(), ErrorType::Duplicate).value(format!("core.ServicePort{{Name:{:?}, Protocol:{protocol:?}, Port:{port}}}", p.name.as_ref().map_or("", |n| n.value.as_str()))));
+            errs.push(
+                FieldError::new(CODE_PORTS, p.span, path.clone(), ErrorType::Duplicate).value(
+                    format!(
+                        "core.ServicePort{{Name:{:?}, Protocol:{protocol:?}, Port:{port}}}",
+                        p.name.as_ref().map_or("", |n| n.value.as_str())
+                    ),
+                ),
+            );
         }
         let node_port = p.node_port.as_ref().map_or(0, |x| x.value);
         if node_port != 0 {
             let np_span = p.node_port.as_ref().map_or(p.span, |x| x.span);
             // A.3.3
             if !node_ports.insert((protocol.to_owned(), node_port)) {
-                errs.push(FieldError::new(CODE_PORTS, np_span, format!("{path}.nodePort"), ErrorType::Duplicate).value(node_port.to_string()));
+                errs.push(
+                    FieldError::new(
+                        CODE_PORTS,
+                        np_span,
+                        format!("{path}.nodePort"),
+                        ErrorType::Duplicate,
+                    )
+                    .value(node_port.to_string()),
+                );
             }
             // A.3.4
             if d.type_ == "ClusterIP" {
-                errs.push(FieldError::new(CODE_PORTS, np_span, format!("{path}.nodePort"), ErrorType::Forbidden).detail("may not be used when `type` is 'ClusterIP'"));
+                errs.push(
+                    FieldError::new(
+                        CODE_PORTS,
+                        np_span,
+                        format!("{path}.nodePort"),
+                        ErrorType::Forbidden,
+                    )
+                    .detail("may not be used when `type` is 'ClusterIP'"),
+                );
             }
         }
     }
@@ -366,11 +592,25 @@ fn validate_external_name(svc: &Service, spec: Span, errs: &mut Vec<FieldError>)
     let span = name.map_or(spec, |n| n.span);
     let trimmed = raw.strip_suffix('.').unwrap_or(raw);
     if trimmed.is_empty() {
-        errs.push(FieldError::new(CODE_EXTERNAL_NAME, span, "spec.externalName", ErrorType::Required));
+        errs.push(FieldError::new(
+            CODE_EXTERNAL_NAME,
+            span,
+            "spec.externalName",
+            ErrorType::Required,
+        ));
         return;
     }
     for m in names::dns1123_subdomain(trimmed) {
-        errs.push(FieldError::new(CODE_EXTERNAL_NAME, span, "spec.externalName", ErrorType::Invalid).quoted(raw).detail(m));
+        errs.push(
+            FieldError::new(
+                CODE_EXTERNAL_NAME,
+                span,
+                "spec.externalName",
+                ErrorType::Invalid,
+            )
+            .quoted(raw)
+            .detail(m),
+        );
     }
 }
 
@@ -383,75 +623,173 @@ fn validate_affinity(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec<Fi
             if t <= 0 || t > 86400 {
                 let span = svc.affinity_timeout.as_ref().map_or(span, |x| x.span);
                 errs.push(
-                    FieldError::new(CODE_AFFINITY, span, "spec.sessionAffinityConfig.clientIP.timeoutSeconds", ErrorType::Invalid)
-                        .value(t.to_string())
-                        .detail("must be greater than 0 and less than 86400"),
+                    FieldError::new(
+                        CODE_AFFINITY,
+                        span,
+                        "spec.sessionAffinityConfig.clientIP.timeoutSeconds",
+                        ErrorType::Invalid,
+                    )
+                    .value(t.to_string())
+                    .detail("must be greater than 0 and less than 86400"),
                 );
             }
         }
-        other => errs.push(FieldError::new(CODE_AFFINITY, span, "spec.sessionAffinity", ErrorType::NotSupported).quoted(other).detail(supported(&["ClientIP", "None"]))),
+        other => errs.push(
+            FieldError::new(
+                CODE_AFFINITY,
+                span,
+                "spec.sessionAffinity",
+                ErrorType::NotSupported,
+            )
+            .quoted(other)
+            .detail(supported(&["ClientIP", "None"])),
+        ),
     }
 }
 
 fn validate_traffic_policies(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec<FieldError>) {
     // A.10
-    let etp_span = svc.external_traffic_policy.as_ref().map_or(spec, |s| s.span);
+    let etp_span = svc
+        .external_traffic_policy
+        .as_ref()
+        .map_or(spec, |s| s.span);
     if d.externally_accessible(svc) {
-        if let Some(etp) = &d.external_traffic_policy {
-            if etp != "Cluster" && etp != "Local" {
-                errs.push(FieldError::new(CODE_TRAFFIC_POLICY, etp_span, "spec.externalTrafficPolicy", ErrorType::NotSupported).quoted(etp).detail(supported(&["Cluster", "Local"])));
-            }
+        if let Some(etp) = &d.external_traffic_policy
+            && etp != "Cluster"
+            && etp != "Local"
+        {
+            errs.push(
+                FieldError::new(
+                    CODE_TRAFFIC_POLICY,
+                    etp_span,
+                    "spec.externalTrafficPolicy",
+                    ErrorType::NotSupported,
+                )
+                .quoted(etp)
+                .detail(supported(&["Cluster", "Local"])),
+            );
         }
     } else if let Some(etp) = &d.external_traffic_policy {
-        errs.push(FieldError::new(CODE_TRAFFIC_POLICY, etp_span, "spec.externalTrafficPolicy", ErrorType::Invalid).quoted(etp).detail("may only be set for externally-accessible services"));
+        errs.push(
+            FieldError::new(
+                CODE_TRAFFIC_POLICY,
+                etp_span,
+                "spec.externalTrafficPolicy",
+                ErrorType::Invalid,
+            )
+            .quoted(etp)
+            .detail("may only be set for externally-accessible services"),
+        );
     }
     let hc = svc.health_check_node_port.as_ref().map_or(0, |h| h.value);
     let hc_span = svc.health_check_node_port.as_ref().map_or(spec, |h| h.span);
     if d.needs_health_check() {
         if hc != 0 && !(1..=65535).contains(&hc) {
-            errs.push(FieldError::new(CODE_TRAFFIC_POLICY, hc_span, "spec.healthCheckNodePort", ErrorType::Invalid).value(hc.to_string()).detail("must be between 1 and 65535, inclusive"));
+            errs.push(
+                FieldError::new(
+                    CODE_TRAFFIC_POLICY,
+                    hc_span,
+                    "spec.healthCheckNodePort",
+                    ErrorType::Invalid,
+                )
+                .value(hc.to_string())
+                .detail("must be between 1 and 65535, inclusive"),
+            );
         }
     } else if hc != 0 {
         errs.push(FieldError::new(CODE_TRAFFIC_POLICY, hc_span, "spec.healthCheckNodePort", ErrorType::Invalid).value(hc.to_string()).detail("may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'"));
     }
     // A.11
-    if let Some(itp) = &d.internal_traffic_policy {
-        if itp != "Cluster" && itp != "Local" {
-            let span = svc.internal_traffic_policy.as_ref().map_or(spec, |s| s.span);
-            errs.push(FieldError::new(CODE_TRAFFIC_POLICY, span, "spec.internalTrafficPolicy", ErrorType::NotSupported).quoted(itp).detail(supported(&["Cluster", "Local"])));
-        }
+    if let Some(itp) = &d.internal_traffic_policy
+        && itp != "Cluster"
+        && itp != "Local"
+    {
+        let span = svc
+            .internal_traffic_policy
+            .as_ref()
+            .map_or(spec, |s| s.span);
+        errs.push(
+            FieldError::new(
+                CODE_TRAFFIC_POLICY,
+                span,
+                "spec.internalTrafficPolicy",
+                ErrorType::NotSupported,
+            )
+            .quoted(itp)
+            .detail(supported(&["Cluster", "Local"])),
+        );
     }
     // A.12.6
     if let Some(td) = &svc.traffic_distribution {
         const TD: &[&str] = &["PreferClose", "PreferSameNode", "PreferSameZone"];
         if !TD.contains(&td.value.as_str()) {
-            errs.push(FieldError::new(CODE_TRAFFIC_POLICY, td.span, "spec.trafficDistribution", ErrorType::NotSupported).quoted(&td.value).detail(supported(TD)));
+            errs.push(
+                FieldError::new(
+                    CODE_TRAFFIC_POLICY,
+                    td.span,
+                    "spec.trafficDistribution",
+                    ErrorType::NotSupported,
+                )
+                .quoted(&td.value)
+                .detail(supported(TD)),
+            );
         }
     }
 }
 
 const LB_RANGES_ANNOTATION: &str = "service.beta.kubernetes.io/load-balancer-source-ranges";
 
-fn validate_load_balancer(object: &Object, svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec<FieldError>) {
+fn validate_load_balancer(
+    object: &Object,
+    svc: &Service,
+    d: &Defaulted,
+    spec: Span,
+    errs: &mut Vec<FieldError>,
+) {
     let is_lb = d.type_ == "LoadBalancer";
     // A.12.1–A.12.2
     if !svc.load_balancer_source_ranges.is_empty() {
         if !is_lb {
             let span = svc.load_balancer_source_ranges[0].span;
-            errs.push(FieldError::new(CODE_LOAD_BALANCER, span, "spec.LoadBalancerSourceRanges", ErrorType::Forbidden).detail("may only be used when `type` is 'LoadBalancer'"));
+            errs.push(
+                FieldError::new(
+                    CODE_LOAD_BALANCER,
+                    span,
+                    "spec.LoadBalancerSourceRanges",
+                    ErrorType::Forbidden,
+                )
+                .detail("may only be used when `type` is 'LoadBalancer'"),
+            );
         }
         for (i, r) in svc.load_balancer_source_ranges.iter().enumerate() {
             let v = r.value.trim();
             for m in names::cidr(v) {
-                errs.push(FieldError::new(CODE_LOAD_BALANCER, r.span, format!("spec.LoadBalancerSourceRanges[{i}]"), ErrorType::Invalid).quoted(&r.value).detail(m));
+                errs.push(
+                    FieldError::new(
+                        CODE_LOAD_BALANCER,
+                        r.span,
+                        format!("spec.LoadBalancerSourceRanges[{i}]"),
+                        ErrorType::Invalid,
+                    )
+                    .quoted(&r.value)
+                    .detail(m),
+                );
             }
         }
     } else if let Some(value) = object.meta.annotations.get(LB_RANGES_ANNOTATION) {
         // A.12.3
         let path = format!("metadata.annotations[{LB_RANGES_ANNOTATION}]");
-        let span = object.meta.annotations.spans.get(LB_RANGES_ANNOTATION).map_or(spec, |s| s.1);
+        let span = object
+            .meta
+            .annotations
+            .spans
+            .get(LB_RANGES_ANNOTATION)
+            .map_or(spec, |s| s.1);
         if !is_lb {
-            errs.push(FieldError::new(CODE_LOAD_BALANCER, span, path.clone(), ErrorType::Forbidden).detail("may only be used when `type` is 'LoadBalancer'"));
+            errs.push(
+                FieldError::new(CODE_LOAD_BALANCER, span, path.clone(), ErrorType::Forbidden)
+                    .detail("may only be used when `type` is 'LoadBalancer'"),
+            );
         }
         let v = value.trim();
         if !v.is_empty() {
@@ -464,19 +802,44 @@ fn validate_load_balancer(object: &Object, svc: &Service, d: &Defaulted, spec: S
         }
     }
     // A.12.4
-    if let Some(a) = &svc.allocate_lb_node_ports {
-        if !is_lb {
-            errs.push(FieldError::new(CODE_LOAD_BALANCER, a.span, "spec.allocateLoadBalancerNodePorts", ErrorType::Forbidden).detail("may only be used when `type` is 'LoadBalancer'"));
-        }
+    if let Some(a) = &svc.allocate_lb_node_ports
+        && !is_lb
+    {
+        errs.push(
+            FieldError::new(
+                CODE_LOAD_BALANCER,
+                a.span,
+                "spec.allocateLoadBalancerNodePorts",
+                ErrorType::Forbidden,
+            )
+            .detail("may only be used when `type` is 'LoadBalancer'"),
+        );
     }
     // A.12.5
     if let Some(c) = &svc.load_balancer_class {
         if is_lb {
             for m in names::qualified_name(&c.value) {
-                errs.push(FieldError::new(CODE_LOAD_BALANCER, c.span, "spec.loadBalancerClass", ErrorType::Invalid).quoted(&c.value).detail(m));
+                errs.push(
+                    FieldError::new(
+                        CODE_LOAD_BALANCER,
+                        c.span,
+                        "spec.loadBalancerClass",
+                        ErrorType::Invalid,
+                    )
+                    .quoted(&c.value)
+                    .detail(m),
+                );
             }
         } else {
-            errs.push(FieldError::new(CODE_LOAD_BALANCER, c.span, "spec.loadBalancerClass", ErrorType::Forbidden).detail("may only be used when `type` is 'LoadBalancer'"));
+            errs.push(
+                FieldError::new(
+                    CODE_LOAD_BALANCER,
+                    c.span,
+                    "spec.loadBalancerClass",
+                    ErrorType::Forbidden,
+                )
+                .detail("may only be used when `type` is 'LoadBalancer'"),
+            );
         }
     }
 }

@@ -28,7 +28,14 @@ pub fn validate(object: &Object, w: &Workload, errs: &mut Vec<FieldError>) {
             validate_label_selector(sel, &path, errs);
         }
         if selector_required && sel.match_labels.is_empty() && sel.match_expressions.is_empty() {
-            errs.push(FieldError::new(CODE_SELECTOR, sel.span, path.clone(), ErrorType::Invalid).value("{}").detail(format!("empty selector is invalid for {}", kind.to_lowercase())));
+            errs.push(
+                FieldError::new(CODE_SELECTOR, sel.span, path.clone(), ErrorType::Invalid)
+                    .value("{}")
+                    .detail(format!(
+                        "empty selector is invalid for {}",
+                        kind.to_lowercase()
+                    )),
+            );
         }
         let selector = Selector::from_label_selector(Some(sel));
         let converts = sel.match_expressions.iter().all(|e| {
@@ -37,32 +44,60 @@ pub fn validate(object: &Object, w: &Workload, errs: &mut Vec<FieldError>) {
         }) && selector != Selector::Nothing;
         if kind != "ReplicationController" && !converts {
             // `LabelSelectorAsSelector` failed.
-            errs.push(FieldError::new(CODE_SELECTOR, sel.span, path.clone(), ErrorType::Invalid).value("{…}").detail("invalid label selector"));
+            errs.push(
+                FieldError::new(CODE_SELECTOR, sel.span, path.clone(), ErrorType::Invalid)
+                    .value("{…}")
+                    .detail("invalid label selector"),
+            );
         } else if let Some(t) = &w.template {
             let empty = sel.match_labels.is_empty() && sel.match_expressions.is_empty();
             if !empty && !selector.matches(&t.meta.labels.map) {
-                let span = if t.meta.labels.span == crate::source::Span::default() { t.span } else { t.meta.labels.span };
-                let mut e = FieldError::new(CODE_SELECTOR, span, format!("{tpath}.metadata.labels"), ErrorType::Invalid)
-                    .value(format!("{:?}", t.meta.labels.map))
-                    .detail("`selector` does not match template `labels`");
+                let span = if t.meta.labels.span == crate::source::Span::default() {
+                    t.span
+                } else {
+                    t.meta.labels.span
+                };
+                let mut e = FieldError::new(
+                    CODE_SELECTOR,
+                    span,
+                    format!("{tpath}.metadata.labels"),
+                    ErrorType::Invalid,
+                )
+                .value(format!("{:?}", t.meta.labels.map))
+                .detail("`selector` does not match template `labels`");
                 e.help = Some(format!("the selector is {selector}"));
                 errs.push(e);
             }
         }
     } else if selector_required {
-        errs.push(FieldError::new(CODE_SELECTOR, w.spec_span, format!("{spec_prefix}.selector"), ErrorType::Required));
+        errs.push(FieldError::new(
+            CODE_SELECTOR,
+            w.spec_span,
+            format!("{spec_prefix}.selector"),
+            ErrorType::Required,
+        ));
     }
     if let Some(t) = &w.template {
         validate_labels(&t.meta.labels, &format!("{tpath}.metadata.labels"), errs);
         validate_pod_spec(&t.spec, &format!("{tpath}.spec"), errs);
     } else if kind != "CronJob" || w.spec_span != crate::source::Span::default() {
-        errs.push(FieldError::new(CODE_SELECTOR, w.spec_span, tpath.to_owned(), ErrorType::Required));
+        errs.push(FieldError::new(
+            CODE_SELECTOR,
+            w.spec_span,
+            tpath.to_owned(),
+            ErrorType::Required,
+        ));
     }
 }
 
 /// `ValidateLabelSelector` with `ValidateLabelSelectorRequirement` (B.2.6).
 pub fn validate_label_selector(sel: &LabelSelector, path: &str, errs: &mut Vec<FieldError>) {
-    validate_labels_with(&sel.match_labels, &format!("{path}.matchLabels"), CODE_SELECTOR, errs);
+    validate_labels_with(
+        &sel.match_labels,
+        &format!("{path}.matchLabels"),
+        CODE_SELECTOR,
+        errs,
+    );
     for (i, e) in sel.match_expressions.iter().enumerate() {
         let epath = format!("{path}.matchExpressions[{i}]");
         let op = e.operator.as_ref().map_or("", |o| o.value.as_str());
@@ -70,22 +105,65 @@ pub fn validate_label_selector(sel: &LabelSelector, path: &str, errs: &mut Vec<F
         let values_span = e.values_span.unwrap_or(e.span);
         match op {
             "In" | "NotIn" if e.values.is_empty() => {
-                errs.push(FieldError::new(CODE_SELECTOR, values_span, format!("{epath}.values"), ErrorType::Required).detail("must be specified when `operator` is 'In' or 'NotIn'"));
+                errs.push(
+                    FieldError::new(
+                        CODE_SELECTOR,
+                        values_span,
+                        format!("{epath}.values"),
+                        ErrorType::Required,
+                    )
+                    .detail("must be specified when `operator` is 'In' or 'NotIn'"),
+                );
             }
             "Exists" | "DoesNotExist" if !e.values.is_empty() => {
-                errs.push(FieldError::new(CODE_SELECTOR, values_span, format!("{epath}.values"), ErrorType::Forbidden).detail("may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+                errs.push(
+                    FieldError::new(
+                        CODE_SELECTOR,
+                        values_span,
+                        format!("{epath}.values"),
+                        ErrorType::Forbidden,
+                    )
+                    .detail("may not be specified when `operator` is 'Exists' or 'DoesNotExist'"),
+                );
             }
             "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
-            other => errs.push(FieldError::new(CODE_SELECTOR, op_span, format!("{epath}.operator"), ErrorType::Invalid).quoted(other).detail("not a valid selector operator")),
+            other => errs.push(
+                FieldError::new(
+                    CODE_SELECTOR,
+                    op_span,
+                    format!("{epath}.operator"),
+                    ErrorType::Invalid,
+                )
+                .quoted(other)
+                .detail("not a valid selector operator"),
+            ),
         }
         let key = e.key.as_ref().map_or("", |k| k.value.as_str());
         let key_span = e.key.as_ref().map_or(e.span, |k| k.span);
         for m in names::qualified_name(key) {
-            errs.push(FieldError::new(CODE_SELECTOR, key_span, format!("{epath}.key"), ErrorType::Invalid).quoted(key).detail(m));
+            errs.push(
+                FieldError::new(
+                    CODE_SELECTOR,
+                    key_span,
+                    format!("{epath}.key"),
+                    ErrorType::Invalid,
+                )
+                .quoted(key)
+                .detail(m),
+            );
         }
         for (j, v) in e.values.iter().enumerate() {
             for m in names::label_value(&v.value) {
-                errs.push(FieldError::new(CODE_SELECTOR, v.span, format!("{epath}.values[{j}]"), ErrorType::Invalid).quoted(&v.value).detail(m));
+                errs.push(
+                    FieldError::new(
+                        CODE_SELECTOR,
+                        v.span,
+                        format!("{epath}.values[{j}]"),
+                        ErrorType::Invalid,
+                    )
+                    .quoted(&v.value)
+                    .detail(m),
+                );
             }
         }
     }
@@ -94,22 +172,52 @@ pub fn validate_label_selector(sel: &LabelSelector, path: &str, errs: &mut Vec<F
 /// Containers and their ports (`validateContainers`, `validateContainerPorts`).
 pub fn validate_pod_spec(spec: &PodSpec, path: &str, errs: &mut Vec<FieldError>) {
     if spec.containers.is_empty() {
-        errs.push(FieldError::new(CODE_CONTAINERS, spec.span, format!("{path}.containers"), ErrorType::Required));
+        errs.push(FieldError::new(
+            CODE_CONTAINERS,
+            spec.span,
+            format!("{path}.containers"),
+            ErrorType::Required,
+        ));
     }
     let mut names_seen = HashSet::new();
-    for (group, list) in [("containers", &spec.containers), ("initContainers", &spec.init_containers)] {
+    for (group, list) in [
+        ("containers", &spec.containers),
+        ("initContainers", &spec.init_containers),
+    ] {
         for (i, c) in list.iter().enumerate() {
             let cpath = format!("{path}.{group}[{i}]");
             match &c.name {
                 Some(n) if !n.value.is_empty() => {
                     for m in names::dns1123_label(&n.value) {
-                        errs.push(FieldError::new(CODE_CONTAINERS, n.span, format!("{cpath}.name"), ErrorType::Invalid).quoted(&n.value).detail(m));
+                        errs.push(
+                            FieldError::new(
+                                CODE_CONTAINERS,
+                                n.span,
+                                format!("{cpath}.name"),
+                                ErrorType::Invalid,
+                            )
+                            .quoted(&n.value)
+                            .detail(m),
+                        );
                     }
                     if !names_seen.insert(n.value.clone()) {
-                        errs.push(FieldError::new(CODE_CONTAINERS, n.span, format!("{cpath}.name"), ErrorType::Duplicate).quoted(&n.value));
+                        errs.push(
+                            FieldError::new(
+                                CODE_CONTAINERS,
+                                n.span,
+                                format!("{cpath}.name"),
+                                ErrorType::Duplicate,
+                            )
+                            .quoted(&n.value),
+                        );
                     }
                 }
-                _ => errs.push(FieldError::new(CODE_CONTAINERS, spec.span, format!("{cpath}.name"), ErrorType::Required)),
+                _ => errs.push(FieldError::new(
+                    CODE_CONTAINERS,
+                    spec.span,
+                    format!("{cpath}.name"),
+                    ErrorType::Required,
+                )),
             }
             let mut port_names = HashSet::new();
             for (j, p) in c.ports.iter().enumerate() {
@@ -118,25 +226,70 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str, errs: &mut Vec<FieldError>)
                     let msgs = names::port_name(&n.value);
                     if !msgs.is_empty() {
                         for m in msgs {
-                            errs.push(FieldError::new(CODE_CONTAINERS, n.span, format!("{ppath}.name"), ErrorType::Invalid).quoted(&n.value).detail(m));
+                            errs.push(
+                                FieldError::new(
+                                    CODE_CONTAINERS,
+                                    n.span,
+                                    format!("{ppath}.name"),
+                                    ErrorType::Invalid,
+                                )
+                                .quoted(&n.value)
+                                .detail(m),
+                            );
                         }
                     } else if !port_names.insert(n.value.clone()) {
-                        errs.push(FieldError::new(CODE_CONTAINERS, n.span, format!("{ppath}.name"), ErrorType::Duplicate).quoted(&n.value));
+                        errs.push(
+                            FieldError::new(
+                                CODE_CONTAINERS,
+                                n.span,
+                                format!("{ppath}.name"),
+                                ErrorType::Duplicate,
+                            )
+                            .quoted(&n.value),
+                        );
                     }
                 }
                 match &p.container_port {
-                    None => errs.push(FieldError::new(CODE_CONTAINERS, p.span, format!("{ppath}.containerPort"), ErrorType::Required)),
-                    Some(cp) if cp.value == 0 => errs.push(FieldError::new(CODE_CONTAINERS, cp.span, format!("{ppath}.containerPort"), ErrorType::Required)),
+                    None => errs.push(FieldError::new(
+                        CODE_CONTAINERS,
+                        p.span,
+                        format!("{ppath}.containerPort"),
+                        ErrorType::Required,
+                    )),
+                    Some(cp) if cp.value == 0 => errs.push(FieldError::new(
+                        CODE_CONTAINERS,
+                        cp.span,
+                        format!("{ppath}.containerPort"),
+                        ErrorType::Required,
+                    )),
                     Some(cp) => {
                         for m in names::port_num(cp.value) {
-                            errs.push(FieldError::new(CODE_CONTAINERS, cp.span, format!("{ppath}.containerPort"), ErrorType::Invalid).value(cp.value.to_string()).detail(m));
+                            errs.push(
+                                FieldError::new(
+                                    CODE_CONTAINERS,
+                                    cp.span,
+                                    format!("{ppath}.containerPort"),
+                                    ErrorType::Invalid,
+                                )
+                                .value(cp.value.to_string())
+                                .detail(m),
+                            );
                         }
                     }
                 }
                 let proto = p.protocol();
                 if !matches!(proto, "TCP" | "UDP" | "SCTP") {
                     let span = p.protocol.as_ref().map_or(p.span, |x| x.span);
-                    errs.push(FieldError::new(CODE_CONTAINERS, span, format!("{ppath}.protocol"), ErrorType::NotSupported).quoted(proto).detail("supported values: \"SCTP\", \"TCP\", \"UDP\""));
+                    errs.push(
+                        FieldError::new(
+                            CODE_CONTAINERS,
+                            span,
+                            format!("{ppath}.protocol"),
+                            ErrorType::NotSupported,
+                        )
+                        .quoted(proto)
+                        .detail("supported values: \"SCTP\", \"TCP\", \"UDP\""),
+                    );
                 }
             }
         }

@@ -112,7 +112,10 @@ fn document_chunks(text: &str, start: usize) -> Vec<(usize, usize)> {
     let mut line = start;
     while line < bytes.len() {
         if bytes[line..].starts_with(b"---")
-            && matches!(bytes.get(line + 3), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
+            && matches!(
+                bytes.get(line + 3),
+                None | Some(b' ' | b'\t' | b'\r' | b'\n')
+            )
             && line != start
         {
             cuts.push(line);
@@ -159,8 +162,14 @@ impl Offsets {
     }
 
     fn byte(&self, char_index: usize) -> usize {
-        let i = self.wide.partition_point(|&(ci, _)| (ci as usize) < char_index);
-        let extra = if i == 0 { 0 } else { self.wide[i - 1].1 as usize };
+        let i = self
+            .wide
+            .partition_point(|&(ci, _)| (ci as usize) < char_index);
+        let extra = if i == 0 {
+            0
+        } else {
+            self.wide[i - 1].1 as usize
+        };
         self.base + char_index + extra
     }
 
@@ -170,7 +179,12 @@ impl Offsets {
 }
 
 enum Frame<'a> {
-    Seq { start: Span, anchor: usize, tag: Option<Box<str>>, items: Vec<Node<'a>> },
+    Seq {
+        start: Span,
+        anchor: usize,
+        tag: Option<Box<str>>,
+        items: Vec<Node<'a>>,
+    },
     Map {
         start: Span,
         anchor: usize,
@@ -223,9 +237,7 @@ impl<'a, 'l> Builder<'a, 'l> {
                             Span::new(at, self.line_end(at)),
                             format!("YAML syntax error: {}", err.info()),
                         )
-                        .with_help(
-                            "this document was skipped; the other documents were analysed",
-                        ),
+                        .with_help("this document was skipped; the other documents were analysed"),
                     );
                     self.roots.clear();
                     return;
@@ -242,7 +254,9 @@ impl<'a, 'l> Builder<'a, 'l> {
 
     fn line_end(&self, at: usize) -> usize {
         let rest = &self.text.as_bytes()[at.min(self.text.len())..];
-        at + memchr_newline(rest).unwrap_or(rest.len()).max(usize::from(!rest.is_empty()))
+        at + memchr_newline(rest)
+            .unwrap_or(rest.len())
+            .max(usize::from(!rest.is_empty()))
     }
 
     fn event(
@@ -264,17 +278,22 @@ impl<'a, 'l> Builder<'a, 'l> {
                 if style == Style::Plain && tag.is_none() {
                     self.warn_yaml12(&text, span, diags);
                 }
-                let node = Node { span, tag, kind: Kind::Scalar(text, style) };
-                self.finish(node, anchor, diags)
+                let node = Node {
+                    span,
+                    tag,
+                    kind: Kind::Scalar(text, style),
+                };
+                {
+                    self.finish(node, anchor);
+                    Ok(())
+                }
             }
-            Event::SequenceStart(anchor, tag) => {
-                self.push(Frame::Seq {
-                    start: span,
-                    anchor,
-                    tag: tag.map(|t| tag_string(&t)),
-                    items: Vec::new(),
-                })
-            }
+            Event::SequenceStart(anchor, tag) => self.push(Frame::Seq {
+                start: span,
+                anchor,
+                tag: tag.map(|t| tag_string(&t)),
+                items: Vec::new(),
+            }),
             Event::MappingStart(anchor, tag) => self.push(Frame::Map {
                 start: span,
                 anchor,
@@ -283,25 +302,68 @@ impl<'a, 'l> Builder<'a, 'l> {
                 key: None,
             }),
             Event::SequenceEnd => {
-                let Some(Frame::Seq { start, anchor, tag, items }) = self.stack.pop() else {
+                let Some(Frame::Seq {
+                    start,
+                    anchor,
+                    tag,
+                    items,
+                }) = self.stack.pop()
+                else {
                     return Ok(());
                 };
                 let end = items.last().map_or(span.end, |n| n.span.end.max(start.end));
-                let span = Span { start: start.start, end: end.max(start.end) };
-                self.finish(Node { span, tag, kind: Kind::Seq(items) }, anchor, diags)
+                let span = Span {
+                    start: start.start,
+                    end: end.max(start.end),
+                };
+                {
+                    self.finish(
+                        Node {
+                            span,
+                            tag,
+                            kind: Kind::Seq(items),
+                        },
+                        anchor,
+                    );
+                    Ok(())
+                }
             }
             Event::MappingEnd => {
-                let Some(Frame::Map { start, anchor, tag, entries, .. }) = self.stack.pop() else {
+                let Some(Frame::Map {
+                    start,
+                    anchor,
+                    tag,
+                    entries,
+                    ..
+                }) = self.stack.pop()
+                else {
                     return Ok(());
                 };
-                let end = entries.last().map_or(span.end, |(_, v)| v.span.end.max(start.end));
-                let span = Span { start: start.start, end: end.max(start.end) };
-                let entries = self.merge_and_check_keys(entries, diags)?;
-                self.finish(Node { span, tag, kind: Kind::Map(entries) }, anchor, diags)
+                let end = entries
+                    .last()
+                    .map_or(span.end, |(_, v)| v.span.end.max(start.end));
+                let span = Span {
+                    start: start.start,
+                    end: end.max(start.end),
+                };
+                let entries = self.merge_and_check_keys(entries, diags);
+                {
+                    self.finish(
+                        Node {
+                            span,
+                            tag,
+                            kind: Kind::Map(entries),
+                        },
+                        anchor,
+                    );
+                    Ok(())
+                }
             }
             Event::Alias(id) => {
                 let Some(target) = self.anchors.get(&id) else {
-                    return Err(Box::new(self.error(span, "alias refers to an unknown anchor")));
+                    return Err(Box::new(
+                        self.error(span, "alias refers to an unknown anchor"),
+                    ));
                 };
                 let count = target.count();
                 self.alias_nodes += count;
@@ -322,7 +384,10 @@ impl<'a, 'l> Builder<'a, 'l> {
                 }
                 let mut node = target.clone();
                 node.span = span;
-                self.finish(node, 0, diags)
+                {
+                    self.finish(node, 0);
+                    Ok(())
+                }
             }
             Event::StreamStart
             | Event::StreamEnd
@@ -337,29 +402,22 @@ impl<'a, 'l> Builder<'a, 'l> {
             let span = match &frame {
                 Frame::Seq { start, .. } | Frame::Map { start, .. } => *start,
             };
-            return Err(Box::new(
-                Diagnostic::new(
-                    CODE_LIMIT,
-                    Severity::Error,
-                    self.source,
-                    span,
-                    format!(
-                        "nesting deeper than {} levels; this document was not analysed",
-                        self.limits.max_depth
-                    ),
+            return Err(Box::new(Diagnostic::new(
+                CODE_LIMIT,
+                Severity::Error,
+                self.source,
+                span,
+                format!(
+                    "nesting deeper than {} levels; this document was not analysed",
+                    self.limits.max_depth
                 ),
-            ));
+            )));
         }
         self.stack.push(frame);
         Ok(())
     }
 
-    fn finish(
-        &mut self,
-        node: Node<'a>,
-        anchor: usize,
-        _diags: &mut Vec<Diagnostic>,
-    ) -> Result<(), Box<Diagnostic>> {
+    fn finish(&mut self, node: Node<'a>, anchor: usize) {
         if anchor != 0 {
             self.anchors.insert(anchor, node.clone());
         }
@@ -375,7 +433,6 @@ impl<'a, 'l> Builder<'a, 'l> {
                 Some(k) => entries.push((k, node)),
             },
         }
-        Ok(())
     }
 
     fn error(&self, span: Span, message: &str) -> Diagnostic {
@@ -388,7 +445,7 @@ impl<'a, 'l> Builder<'a, 'l> {
         &self,
         entries: Vec<(Node<'a>, Node<'a>)>,
         diags: &mut Vec<Diagnostic>,
-    ) -> Result<Vec<(Node<'a>, Node<'a>)>, Box<Diagnostic>> {
+    ) -> Vec<(Node<'a>, Node<'a>)> {
         let has_merge = entries
             .iter()
             .any(|(k, _)| matches!(&k.kind, Kind::Scalar(t, Style::Plain) if t == "<<"));
@@ -396,15 +453,20 @@ impl<'a, 'l> Builder<'a, 'l> {
         if entries.len() > 1 {
             let mut order: Vec<usize> = (0..entries.len()).collect();
             order.sort_by(|&a, &b| {
-                entries[a].0.key_text().cmp(&entries[b].0.key_text()).then(a.cmp(&b))
+                entries[a]
+                    .0
+                    .key_text()
+                    .cmp(&entries[b].0.key_text())
+                    .then(a.cmp(&b))
             });
             let mut dup = Vec::new();
             for w in order.windows(2) {
                 let (a, b) = (&entries[w[0]].0, &entries[w[1]].0);
-                if let (Some(x), Some(y)) = (a.key_text(), b.key_text()) {
-                    if x == y && a.span != b.span {
-                        dup.push((w[0], w[1]));
-                    }
+                if let (Some(x), Some(y)) = (a.key_text(), b.key_text())
+                    && x == y
+                    && a.span != b.span
+                {
+                    dup.push((w[0], w[1]));
                 }
             }
             for (first, second) in dup {
@@ -426,10 +488,10 @@ impl<'a, 'l> Builder<'a, 'l> {
                 let mut seen = std::collections::HashSet::new();
                 let mut keep = vec![true; entries.len()];
                 for i in (0..entries.len()).rev() {
-                    if let Some(k) = entries[i].0.key_text() {
-                        if !seen.insert(k.to_owned()) {
-                            keep[i] = false;
-                        }
+                    if let Some(k) = entries[i].0.key_text()
+                        && !seen.insert(k.to_owned())
+                    {
+                        keep[i] = false;
                     }
                 }
                 if keep.iter().any(|k| !k) {
@@ -441,11 +503,13 @@ impl<'a, 'l> Builder<'a, 'l> {
                 }
             }
         }
-        Ok(entries)
+        entries
     }
 
     fn warn_yaml12(&self, text: &str, span: Span, diags: &mut Vec<Diagnostic>) {
-        let Some(&first) = text.as_bytes().first() else { return };
+        let Some(&first) = text.as_bytes().first() else {
+            return;
+        };
         let candidate = match first {
             b'y' | b'Y' | b'n' | b'N' | b'o' | b'O' => text.len() <= 3,
             b'0'..=b'9' | b'+' | b'-' => {
@@ -459,7 +523,9 @@ impl<'a, 'l> Builder<'a, 'l> {
         if !candidate {
             return;
         }
-        let Some(v12) = scalar::yaml12_differs(text) else { return };
+        let Some(v12) = scalar::yaml12_differs(text) else {
+            return;
+        };
         let v11 = scalar::resolve_plain(text);
         let reading = match v11 {
             Resolved::Bool(b) => format!("the boolean {b}"),
@@ -499,7 +565,14 @@ fn merge<'a>(entries: Vec<(Node<'a>, Node<'a>)>) -> Vec<(Node<'a>, Node<'a>)> {
                         }
                     }
                 }
-                Kind::Scalar(..) => explicit.push((k, Node { span: v.span, tag: v.tag, kind: v.kind })),
+                Kind::Scalar(..) => explicit.push((
+                    k,
+                    Node {
+                        span: v.span,
+                        tag: v.tag,
+                        kind: v.kind,
+                    },
+                )),
             }
         } else {
             explicit.push((k, v));
@@ -557,7 +630,9 @@ pub fn to_json(node: &Node<'_>) -> serde_json::Value {
             Resolved::Null | Resolved::Collection => Value::Null,
             Resolved::Bool(b) => Value::Bool(b),
             Resolved::Int(i) => Value::from(i),
-            Resolved::Float(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+            Resolved::Float(f) => {
+                serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
+            }
             Resolved::Str(s) => Value::String(s.to_owned()),
         },
     }

@@ -59,7 +59,11 @@ impl Node<'_> {
 }
 
 fn resolve_or_str(text: &str, style: Style) -> Resolved<'_> {
-    if style == Style::Plain { resolve_plain(text) } else { Resolved::Str(text) }
+    if style == Style::Plain {
+        resolve_plain(text)
+    } else {
+        Resolved::Str(text)
+    }
 }
 
 /// go-yaml v2 `resolve()` for an untagged plain scalar.
@@ -195,24 +199,28 @@ fn resolve_core12(text: &str) -> Resolved<'_> {
         ".nan" | ".NaN" | ".NAN" => return Resolved::Float(f64::NAN),
         _ => {}
     }
-    if let Some(oct) = text.strip_prefix("0o") {
-        if !oct.is_empty() && oct.bytes().all(|c| (b'0'..=b'7').contains(&c)) {
-            return i64::from_str_radix(oct, 8).map_or(Resolved::Str(text), Resolved::Int);
-        }
+    if let Some(oct) = text.strip_prefix("0o")
+        && !oct.is_empty()
+        && oct.bytes().all(|c| (b'0'..=b'7').contains(&c))
+    {
+        return i64::from_str_radix(oct, 8).map_or(Resolved::Str(text), Resolved::Int);
     }
-    if let Some(hex) = text.strip_prefix("0x") {
-        if !hex.is_empty() && hex.bytes().all(|c| c.is_ascii_hexdigit()) {
-            return i64::from_str_radix(hex, 16).map_or(Resolved::Str(text), Resolved::Int);
-        }
+    if let Some(hex) = text.strip_prefix("0x")
+        && !hex.is_empty()
+        && hex.bytes().all(|c| c.is_ascii_hexdigit())
+    {
+        return i64::from_str_radix(hex, 16).map_or(Resolved::Str(text), Resolved::Int);
     }
     let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
     if !digits.is_empty() && digits.bytes().all(|c| c.is_ascii_digit()) {
-        return text.parse::<i64>().map_or(Resolved::Str(text), Resolved::Int);
+        return text
+            .parse::<i64>()
+            .map_or(Resolved::Str(text), Resolved::Int);
     }
-    if is_yaml_float(text) {
-        if let Ok(f) = text.parse::<f64>() {
-            return Resolved::Float(f);
-        }
+    if is_yaml_float(text)
+        && let Ok(f) = text.parse::<f64>()
+    {
+        return Resolved::Float(f);
     }
     Resolved::Str(text)
 }
@@ -223,7 +231,9 @@ mod tests {
 
     #[test]
     fn yaml11_booleans_as_kubectl_reads_them() {
-        for t in ["y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true", "True"] {
+        for t in [
+            "y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true", "True",
+        ] {
             assert_eq!(resolve_plain(t), Resolved::Bool(true), "{t}");
         }
         for t in ["n", "no", "NO", "off", "Off", "false", "FALSE"] {

@@ -1,5 +1,7 @@
 //! Tests of the YAML layer: spans, multi-document streams, errors and limits.
 
+use std::fmt::Write as _;
+
 use super::*;
 use crate::source::Source;
 
@@ -57,7 +59,14 @@ fn flow_style_and_json() {
     let text = "{\"kind\": \"Service\", \"spec\": {\"ports\": [{\"port\": 80,},],},}\n";
     let (docs, diags) = parse_all(text);
     assert!(diags.is_empty(), "{diags:?}");
-    let port = &docs[0].root.get("spec").unwrap().get("ports").unwrap().as_seq().unwrap()[0];
+    let port = &docs[0]
+        .root
+        .get("spec")
+        .unwrap()
+        .get("ports")
+        .unwrap()
+        .as_seq()
+        .unwrap()[0];
     assert_eq!(port.get("port").unwrap().resolve(), Resolved::Int(80));
 }
 
@@ -67,7 +76,16 @@ fn anchors_aliases_and_merge_keys() {
     let (docs, diags) = parse_all(text);
     assert!(diags.is_empty(), "{diags:?}");
     let root = &docs[0].root;
-    assert_eq!(root.get("sel").unwrap().get("app").unwrap().as_scalar().unwrap().0, "web");
+    assert_eq!(
+        root.get("sel")
+            .unwrap()
+            .get("app")
+            .unwrap()
+            .as_scalar()
+            .unwrap()
+            .0,
+        "web"
+    );
     let merged = root.get("merged").unwrap();
     assert_eq!(merged.get("app").unwrap().as_scalar().unwrap().0, "web");
     assert_eq!(merged.get("tier").unwrap().as_scalar().unwrap().0, "be");
@@ -80,8 +98,22 @@ fn duplicate_keys_are_reported_at_the_second() {
     assert_eq!(diags.len(), 1);
     assert_eq!(diags[0].code, CODE_DUPLICATE_KEY);
     assert_eq!(&text[diags[0].span.start()..diags[0].span.end()], "name");
-    assert_eq!(Source::new("t", text).position(diags[0].span.start()).line, 3);
-    assert_eq!(docs[0].root.get("metadata").unwrap().get("name").unwrap().as_scalar().unwrap().0, "b");
+    assert_eq!(
+        Source::new("t", text).position(diags[0].span.start()).line,
+        3
+    );
+    assert_eq!(
+        docs[0]
+            .root
+            .get("metadata")
+            .unwrap()
+            .get("name")
+            .unwrap()
+            .as_scalar()
+            .unwrap()
+            .0,
+        "b"
+    );
 }
 
 #[test]
@@ -89,10 +121,15 @@ fn billion_laughs_is_bounded() {
     let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 1..12 {
         let prev = i - 1;
-        text.push_str(&format!(
-            "l{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n",
-            p = if prev == 0 { String::new() } else { prev.to_string() }
-        ));
+        let _ = writeln!(
+            text,
+            "l{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]",
+            p = if prev == 0 {
+                String::new()
+            } else {
+                prev.to_string()
+            }
+        );
     }
     let text = text.replace("*a,", "*a ,").replace("*a]", "*a ]");
     let (docs, diags) = parse_all(&text);
@@ -133,7 +170,10 @@ fn yaml11_scalars_warn() {
 fn explicit_tags() {
     let text = "a: !!str 123\nb: !!int \"7\"\n";
     let (docs, _) = parse_all(text);
-    assert_eq!(docs[0].root.get("a").unwrap().resolve(), Resolved::Str("123"));
+    assert_eq!(
+        docs[0].root.get("a").unwrap().resolve(),
+        Resolved::Str("123")
+    );
     assert_eq!(docs[0].root.get("b").unwrap().resolve(), Resolved::Int(7));
 }
 
@@ -143,4 +183,3 @@ fn empty_and_comment_only_documents_are_skipped() {
     assert!(docs.is_empty());
     assert!(diags.is_empty());
 }
-

@@ -59,7 +59,11 @@ impl<'a> Node<'a> {
 
     /// The value of `key` in a mapping (the last one, as kubectl keeps the last).
     pub fn get(&self, key: &str) -> Option<&Node<'a>> {
-        self.as_map()?.iter().rev().find(|(k, _)| k.key_text() == Some(key)).map(|(_, v)| v)
+        self.as_map()?
+            .iter()
+            .rev()
+            .find(|(k, _)| k.key_text() == Some(key))
+            .map(|(_, v)| v)
     }
 
     /// A mapping key's text as it becomes a JSON object key.
@@ -72,7 +76,11 @@ impl<'a> Node<'a> {
 
     /// The span of a mapping entry's key for `key`, for pointing at a field name.
     pub fn key_span(&self, key: &str) -> Option<Span> {
-        self.as_map()?.iter().rev().find(|(k, _)| k.key_text() == Some(key)).map(|(k, _)| k.span)
+        self.as_map()?
+            .iter()
+            .rev()
+            .find(|(k, _)| k.key_text() == Some(key))
+            .map(|(k, _)| k.span)
     }
 
     /// Number of nodes in this subtree (used for alias-expansion budgets).
@@ -81,7 +89,10 @@ impl<'a> Node<'a> {
             Kind::Scalar(..) => 1,
             Kind::Seq(items) => 1 + items.iter().map(Node::count).sum::<usize>(),
             Kind::Map(entries) => {
-                1 + entries.iter().map(|(k, v)| k.count() + v.count()).sum::<usize>()
+                1 + entries
+                    .iter()
+                    .map(|(k, v)| k.count() + v.count())
+                    .sum::<usize>()
             }
         }
     }

@@ -8,7 +8,11 @@ use std::path::PathBuf;
 pub fn shared() -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
     let shared = root.join("../shared");
-    assert!(shared.is_dir(), "../shared is missing next to the checkout ({})", shared.display());
+    assert!(
+        shared.is_dir(),
+        "../shared is missing next to the checkout ({})",
+        shared.display()
+    );
     shared
 }
 

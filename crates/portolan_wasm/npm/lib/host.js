@@ -33,7 +33,7 @@ function walk(dir, ignore, out) {
     const isDir = e.isDirectory() || (e.isSymbolicLink() && fs.statSync(p, { throwIfNoEntry: false })?.isDirectory());
     if (isDir) {
       if (!e.name.startsWith('.') && e.name !== 'node_modules') walk(p, ignore, out);
-    } else if (MANIFEST.test(e.name)) {
+    } else if (!e.name.startsWith('.') && MANIFEST.test(e.name)) {
       out.push(p);
     }
   }
