@@ -213,7 +213,7 @@ fn the_corpus_is_accepted_as_the_api_server_accepts_it() {
             match hit {
                 Some(i) => drop(expected.remove(i)),
                 None => {
-                    unexpected.push(format!("{rel}:{line}: {} {field} — {}", d.code, d.message))
+                    unexpected.push(format!("{rel}:{line}: {} {field} — {}", d.code, d.message));
                 }
             }
         }

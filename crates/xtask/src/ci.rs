@@ -1,7 +1,6 @@
 //! `cargo xtask ci`: every test layer, one summary line each with its test
 //! count and time; logs in `target/ci/<layer>.log`; non-zero exit if any fails.
 
-use std::fmt::Write as _;
 use std::process::Command;
 use std::time::Instant;
 

@@ -86,7 +86,7 @@ fn near_miss<'c>(cx: &'c LintCx<'_>, svc: &ClusterService) -> Option<(&'c Cluste
             match pod.labels.get(k) {
                 Some(have) if have == v => {}
                 Some(have) => {
-                    diffs.push(format!("label {k} is {have:?}, the selector wants {v:?}"))
+                    diffs.push(format!("label {k} is {have:?}, the selector wants {v:?}"));
                 }
                 None => diffs.push(format!(
                     "label {k} is missing (the selector wants {k}={v:?})"
