@@ -1,6 +1,7 @@
 //! `cargo xtask ci`: every test layer, one summary line each with its test
 //! count and time; logs in `target/ci/<layer>.log`; non-zero exit if any fails.
 
+use std::fmt::Write as _;
 use std::process::Command;
 use std::time::Instant;
 
@@ -289,11 +290,7 @@ fn trunk() -> Outcome {
     let built = ok && index.is_file() && wasm.is_some();
     if let Some(w) = wasm {
         let size = std::fs::metadata(&w).map_or(0, |m| m.len());
-        log.push_str(&format!(
-            "\nsite wasm: {} ({} KB)\n",
-            w.display(),
-            size / 1024
-        ));
+        let _ = writeln!(log, "\nsite wasm: {} ({} KB)", w.display(), size / 1024);
     }
     Outcome {
         ok: built,
