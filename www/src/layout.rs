@@ -116,11 +116,20 @@ pub fn layout(g: &RoutingGraph, flagged: &BTreeSet<String>) -> Layout {
                 .unwrap_or((usize::MAX, (*id).to_owned()))
         });
     }
+    // Empty columns (no entry points, say) take no room.
+    let mut slot = [0i32; 5];
+    let mut used = 0;
+    for (c, col) in by_col.iter().enumerate() {
+        slot[c] = used;
+        if !col.is_empty() {
+            used += 1;
+        }
+    }
     let tallest = by_col.iter().map(Vec::len).max().unwrap_or(0) as i32;
     let height = MARGIN * 2 + tallest * (NODE_H + ROW_GAP);
     let mut pos: BTreeMap<&str, (i32, i32)> = BTreeMap::new();
     for (c, col) in by_col.iter().enumerate() {
-        let x = MARGIN + c as i32 * (NODE_W + COL_GAP);
+        let x = MARGIN + slot[c] * (NODE_W + COL_GAP);
         // Short columns are centred on the tallest.
         let offset = (tallest - col.len() as i32) * (NODE_H + ROW_GAP) / 2;
         for (r, id) in col.iter().enumerate() {

@@ -1,0 +1,122 @@
+// End-to-end tests of the release build in headless Chromium. Screenshots of
+// every view land in target/e2e/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve, launch, open, screenshot, paste, corpus } from './harness.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const native = process.env.PORTOLAN_NATIVE || join(root, 'target/fast/portolan');
+
+let server;
+let url;
+let browser;
+
+before(async () => {
+  ({ server, url } = await serve());
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+function core(args, input) {
+  const r = spawnSync(native, args, { input, encoding: 'utf8', maxBuffer: 64 << 20 });
+  assert.ok(r.status === 0 || r.status === 1, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+/** Graph nodes the page draws: every graph node but the cluster nodes. */
+function drawnNodes(graph) {
+  return graph.graphNodes.filter((n) => n.kind !== 'node');
+}
+
+test('the page opens on the embedded example and draws its routing graph', async () => {
+  const { page, requests, errors } = await open(browser, url);
+  const expected = drawnNodes(core(['graph', '-'], readFileSync(join(root, 'www/examples/online-boutique.yaml'), 'utf8')));
+  assert.equal(await page.locator('[data-node-id]').count(), expected.length);
+  assert.equal(await page.locator('[data-kind=service]').count(), 12);
+  assert.ok(await page.locator('[data-node-id="service:default/frontend"]').count());
+  const t = await page.evaluate(() => performance.getEntriesByType('navigation')[0].duration);
+  console.log(`# navigation to drawn graph: ${t.toFixed(0)} ms`);
+  await screenshot(page, '01-default-example');
+  assert.deepEqual(errors, []);
+  const origin = new URL(url).origin;
+  assert.deepEqual(requests.filter((r) => !r.startsWith(origin) && !r.startsWith('data:')), [], 'no request leaves the origin');
+  await page.close();
+});
+
+test('pasting corpus files gives the same findings and graph as the core', async () => {
+  const { page } = await open(browser, url);
+  for (const file of ['bookinfo.yaml', 'guestbook-all-in-one.yaml', 'edge-cases/istio-analyzer/deployment-multi-service.yaml', 'edge-cases/k8s-website-zookeeper.yaml']) {
+    const text = readFileSync(join(corpus, file), 'utf8');
+    const start = Date.now();
+    await paste(page, text);
+    const check = core(['check', '--format', 'json', '-'], text);
+    const graph = core(['graph', '-'], text);
+    await page.waitForFunction((n) => document.querySelectorAll('[data-node-id]').length === n, drawnNodes(graph).length, { timeout: 30_000 });
+    console.log(`# ${file}: paste to drawn graph ${Date.now() - start} ms`);
+    const shown = await page.locator('[data-testid=diagnostic]').evaluateAll((els) => els.map((e) => [e.dataset.code, Number(e.dataset.line)]));
+    assert.deepEqual(shown, check.diagnostics.map((d) => [d.code, d.line]), file);
+  }
+  await screenshot(page, '02-pasted-istio-fixture');
+  await page.close();
+});
+
+test('clicking a finding jumps to its line; clicking a Service shows its endpoints', async () => {
+  const { page } = await open(browser, url);
+  await paste(page, readFileSync(join(corpus, 'bookinfo.yaml'), 'utf8'));
+  await page.locator('[data-node-id="service:default/reviews"]').click();
+  const rows = page.locator('[data-testid=endpoints] tbody tr');
+  assert.equal(await rows.count(), 3, 'reviews-v1, v2 and v3');
+  const details = await page.locator('[data-testid=details]').textContent();
+  assert.match(details, /reviews\.default\.svc\.cluster\.local/);
+  await screenshot(page, '03-service-details');
+  await paste(page, 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80\n  - port: 443\n');
+  await page.locator('[data-testid=diagnostic]').first().locator('button').click();
+  const caret = await page.locator('[data-testid=editor]').evaluate((t) => t.value.slice(0, t.selectionStart).split('\n').length);
+  assert.equal(caret, 7);
+  await page.close();
+});
+
+test('markup in names, labels and annotations renders as text', async () => {
+  const { page, errors } = await open(browser, url);
+  const hostile = `apiVersion: v1
+kind: Service
+metadata:
+  name: "<img src=x onerror=alert(1)>"
+  annotations:
+    note: "<script>window.pwned = 1</script>"
+  labels:
+    app: "<b>bold</b>"
+spec:
+  selector:
+    app: "<script>x</script>"
+  ports:
+  - port: 80
+`;
+  const scripts = await page.locator('script').count();
+  await paste(page, hostile);
+  assert.equal(await page.locator('script').count(), scripts);
+  assert.equal(await page.locator('img, b').count(), 0);
+  assert.equal(await page.evaluate(() => window.pwned), undefined);
+  const text = await page.locator('.diagnostics').textContent();
+  assert.match(text, /<img src=x onerror=alert\(1\)>/);
+  assert.deepEqual(errors, []);
+  await screenshot(page, '04-hostile-input');
+  await page.close();
+});
+
+test('the dark theme and a narrow window', async () => {
+  const { page } = await open(browser, url, { width: 900, height: 1100 });
+  await page.getByRole('button', { name: /dark theme/i }).click();
+  await screenshot(page, '05-dark-narrow');
+  const bg = await page.locator('.app').evaluate((e) => getComputedStyle(e).backgroundColor);
+  assert.equal(bg, 'rgb(15, 19, 23)');
+  await page.close();
+});
