@@ -13,7 +13,10 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 async fn tick(ms: i32) {
     let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
     });
     wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
 }
@@ -25,10 +28,19 @@ async fn the_app_renders_the_default_example_graph() {
     document.body().unwrap().append_child(&root).unwrap();
     yew::Renderer::<portolan_www::App>::with_root(root.clone()).render();
     tick(50).await;
-    let services = root.query_selector_all("[data-kind=service]").unwrap().length();
+    let services = root
+        .query_selector_all("[data-kind=service]")
+        .unwrap()
+        .length();
     assert_eq!(services, 12, "Online Boutique has 12 Services");
-    let editor = root.query_selector("[data-testid=editor]").unwrap().unwrap();
-    let text = editor.dyn_into::<web_sys::HtmlTextAreaElement>().unwrap().value();
+    let editor = root
+        .query_selector("[data-testid=editor]")
+        .unwrap()
+        .unwrap();
+    let text = editor
+        .dyn_into::<web_sys::HtmlTextAreaElement>()
+        .unwrap()
+        .value();
     assert!(text.contains("kind: Deployment"));
 }
 
@@ -37,7 +49,12 @@ fn the_layout_is_deterministic_and_on_integer_coordinates() {
     let a = compute(EXAMPLES[1].text);
     let b = compute(EXAMPLES[1].text);
     assert_eq!(a, b);
-    assert!(a.layout.nodes.iter().all(|n| n.x >= 0 && n.y >= 0 && n.x < a.layout.width && n.y < a.layout.height));
+    assert!(
+        a.layout
+            .nodes
+            .iter()
+            .all(|n| n.x >= 0 && n.y >= 0 && n.x < a.layout.width && n.y < a.layout.height)
+    );
     let ids: std::collections::BTreeSet<_> = a.layout.nodes.iter().map(|n| n.id.as_str()).collect();
     assert_eq!(ids.len(), a.layout.nodes.len(), "node ids are unique");
 }
@@ -52,8 +69,13 @@ fn bookinfo_reviews_has_three_endpoints_in_the_details() {
 
 #[wasm_bindgen_test]
 fn findings_carry_their_lines() {
-    let v = compute("apiVersion: v1\nkind: Service\nmetadata:\n  name: Web\nspec:\n  ports:\n  - port: 80\n");
+    let v = compute(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: Web\nspec:\n  ports:\n  - port: 80\n",
+    );
     assert_eq!(v.errors, 1);
     assert_eq!(v.diagnostics[0].line, 4);
-    assert_eq!(v.diagnostics[0].node.as_deref(), Some("service:default/Web"));
+    assert_eq!(
+        v.diagnostics[0].node.as_deref(),
+        Some("service:default/Web")
+    );
 }

@@ -1,6 +1,4 @@
-//! Tests of the facade under wasm-bindgen-test, in Node and in headless Chromium.
-
-#![cfg(target_arch = "wasm32")]
+//! The facade's test cases, shared by the Node and the browser test crates.
 
 use wasm_bindgen_test::wasm_bindgen_test;
 
