@@ -25,7 +25,8 @@ PATH is a file, a directory (searched recursively for *.yaml, *.yml, *.json)
 or - for standard input (the default when standard input is not a terminal).
 
 Options:
-  --format <FORMAT>      check: human|json; graph: json|dot|mermaid; rules: human|json
+  --format <FORMAT>      check: human|json|sarif|github|junit; graph: json|dot|mermaid;
+                         rules: human|json
   --profile <FILE>       cluster profile (YAML or JSON)
   --config <FILE>        configuration file (default: .portolan.yaml found upward)
   --proxy-mode <MODE>    iptables|nftables (overrides the profile)
@@ -155,7 +156,8 @@ pub fn parse_args(args: &[String]) -> Result<Invocation, String> {
     }
     let allowed: &[&str] = match inv.cmd {
         Cmd::Graph => &["json", "dot", "mermaid"],
-        Cmd::Check | Cmd::Rules | Cmd::Version | Cmd::Help => &["human", "json"],
+        Cmd::Check => &["human", "json", "sarif", "github", "junit"],
+        Cmd::Rules | Cmd::Version | Cmd::Help => &["human", "json"],
     };
     if inv.format.is_empty() {
         inv.format = if inv.cmd == Cmd::Graph {
@@ -275,6 +277,9 @@ pub fn execute(
     } else {
         let stdout = match inv.format.as_str() {
             "json" => crate::output::json::check(&analysis),
+            "sarif" => crate::output::sarif::check(&analysis),
+            "github" => crate::output::github::check(&analysis),
+            "junit" => crate::output::junit::check(&analysis),
             _ => crate::output::human::check(&analysis, color),
         };
         let failing = analysis.error_count() > 0

@@ -1,8 +1,11 @@
 //! Output formats, written here so the native CLI and the npm CLI print the
 //! same bytes. Diagnostics are rendered only at this edge.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use serde::Serialize;
 

@@ -4,6 +4,7 @@
 use super::{LintCx, Rule};
 use crate::cluster::{ClusterPod, ClusterService};
 use crate::diag::{Diagnostic, Severity};
+use crate::model::decode::edit_distance;
 
 pub const RULE: Rule = Rule {
     code: "selector-matches-nothing",
@@ -72,7 +73,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
 /// The pod with the fewest differences, and those differences in words.
 fn near_miss<'c>(cx: &'c LintCx<'_>, svc: &ClusterService) -> Option<(&'c ClusterPod, String)> {
     let selector = svc.selector.as_ref()?;
-    let mut best: Option<(usize, &ClusterPod, Vec<String>)> = None;
+    let mut best: Option<((usize, usize), &ClusterPod, Vec<String>)> = None;
     let mut seen_owner = std::collections::HashSet::new();
     for pod in &cx.cluster.pods {
         if !seen_owner.insert((
@@ -82,10 +83,12 @@ fn near_miss<'c>(cx: &'c LintCx<'_>, svc: &ClusterService) -> Option<(&'c Cluste
             continue;
         }
         let mut diffs = Vec::new();
+        let mut distance = 0;
         for (k, v) in selector {
             match pod.labels.get(k) {
                 Some(have) if have == v => {}
                 Some(have) => {
+                    distance += edit_distance(have, v);
                     diffs.push(format!("label {k} is {have:?}, the selector wants {v:?}"));
                 }
                 None => diffs.push(format!(
@@ -103,7 +106,8 @@ fn near_miss<'c>(cx: &'c LintCx<'_>, svc: &ClusterService) -> Option<(&'c Cluste
                 pod.namespace, svc.namespace
             ));
         }
-        let score = diffs.len();
+        // Fewest differences first, then the most similar values.
+        let score = (diffs.len(), distance);
         if best.as_ref().is_none_or(|(s, _, _)| score < *s) {
             best = Some((score, pod, diffs));
         }
