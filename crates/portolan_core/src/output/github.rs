@@ -30,7 +30,7 @@ pub fn check(analysis: &Analysis) -> String {
         };
         let mut message = d.message.clone();
         if let Some(h) = &d.help {
-            message.push_str("\n");
+            message.push('\n');
             message.push_str(h);
         }
         let _ = writeln!(

@@ -2,6 +2,8 @@
 //! points, as `columnKind` says), rule metadata with help and helpUri, and
 //! relatedLocations for findings that involve two objects.
 
+use std::fmt::Write as _;
+
 use serde_json::{Value, json};
 
 use super::{Location, diagnostic_location, locate};
@@ -25,7 +27,7 @@ pub fn uri(file: &str) -> String {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         }
     }
     out
