@@ -18,6 +18,8 @@ Usage: portolan <COMMAND> [OPTIONS] [PATH]...
 Commands:
   check    Validate manifests as the API server would, and lint their routing
   graph    Print the routing graph (Services, ports, endpoints, pods)
+  trace    Simulate one packet: --from pod:NS/NAME|node:NAME|external:IP --to HOST:PORT
+  dns      Ask cluster DNS: --name NAME --type A|AAAA|SRV|CNAME|PTR
   rules    List every check with its documentation
   version  Print the version
 
@@ -26,7 +28,13 @@ or - for standard input (the default when standard input is not a terminal).
 
 Options:
   --format <FORMAT>      check: human|json|sarif|github|junit; graph: json|dot|mermaid;
-                         rules: human|json
+                         trace, dns, rules: human|json
+  --from <SOURCE>        trace: pod:NS/NAME, node:NAME or external:IP
+  --to <HOST:PORT>       trace: an IP or a DNS name (resolved as the source would), and a port
+  --protocol <PROTO>     trace: TCP (default), UDP or SCTP
+  --at-node <NODE>       trace: where an external packet to an LB or external IP enters
+  --name <NAME>          dns: the name to resolve (short names use the namespace's search list)
+  --type <TYPE>          dns: A (default), AAAA, SRV, CNAME or PTR
   --profile <FILE>       cluster profile (YAML or JSON)
   --config <FILE>        configuration file (default: .portolan.yaml found upward)
   --proxy-mode <MODE>    iptables|nftables (overrides the profile)
@@ -40,6 +48,8 @@ Options:
 pub enum Cmd {
     Check,
     Graph,
+    Trace,
+    Dns,
     Rules,
     Version,
     Help,
@@ -63,12 +73,18 @@ pub struct Invocation {
     pub namespace: Option<String>,
     pub deny_warnings: bool,
     pub color: ColorChoice,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub protocol: String,
+    pub at_node: Option<String>,
+    pub name: Option<String>,
+    pub qtype: String,
 }
 
 impl Invocation {
     /// Whether the command reads manifests.
     pub fn reads_input(&self) -> bool {
-        matches!(self.cmd, Cmd::Check | Cmd::Graph)
+        matches!(self.cmd, Cmd::Check | Cmd::Graph | Cmd::Trace | Cmd::Dns)
     }
 }
 
@@ -102,6 +118,12 @@ pub fn parse_args(args: &[String]) -> Result<Invocation, String> {
         namespace: None,
         deny_warnings: false,
         color: ColorChoice::Auto,
+        from: None,
+        to: None,
+        protocol: "TCP".to_owned(),
+        at_node: None,
+        name: None,
+        qtype: "A".to_owned(),
     };
     let Some(first) = it.next() else {
         return Ok(inv);
@@ -109,6 +131,8 @@ pub fn parse_args(args: &[String]) -> Result<Invocation, String> {
     inv.cmd = match first.as_str() {
         "check" => Cmd::Check,
         "graph" => Cmd::Graph,
+        "trace" => Cmd::Trace,
+        "dns" => Cmd::Dns,
         "rules" => Cmd::Rules,
         "version" | "--version" | "-V" => Cmd::Version,
         "help" | "--help" | "-h" => Cmd::Help,
@@ -140,6 +164,12 @@ pub fn parse_args(args: &[String]) -> Result<Invocation, String> {
             }
             "--namespace" | "-n" => inv.namespace = Some(take("--namespace")?),
             "--deny-warnings" => inv.deny_warnings = true,
+            "--from" => inv.from = Some(take("--from")?),
+            "--to" => inv.to = Some(take("--to")?),
+            "--protocol" => inv.protocol = take("--protocol")?,
+            "--at-node" => inv.at_node = Some(take("--at-node")?),
+            "--name" => inv.name = Some(take("--name")?),
+            "--type" => inv.qtype = take("--type")?,
             "--color" => {
                 inv.color = match take("--color")?.as_str() {
                     "auto" => ColorChoice::Auto,
@@ -157,7 +187,7 @@ pub fn parse_args(args: &[String]) -> Result<Invocation, String> {
     let allowed: &[&str] = match inv.cmd {
         Cmd::Graph => &["json", "dot", "mermaid"],
         Cmd::Check => &["human", "json", "sarif", "github", "junit"],
-        Cmd::Rules | Cmd::Version | Cmd::Help => &["human", "json"],
+        Cmd::Trace | Cmd::Dns | Cmd::Rules | Cmd::Version | Cmd::Help => &["human", "json"],
     };
     if inv.format.is_empty() {
         inv.format = if inv.cmd == Cmd::Graph {
@@ -171,6 +201,27 @@ pub fn parse_args(args: &[String]) -> Result<Invocation, String> {
             "--format for this command must be one of: {}",
             allowed.join(", ")
         ));
+    }
+    if inv.cmd == Cmd::Trace {
+        let from = inv
+            .from
+            .as_deref()
+            .ok_or("trace needs --from pod:NS/NAME, node:NAME or external:IP")?;
+        crate::sim::From::parse(from)?;
+        if inv.to.is_none() {
+            return Err("trace needs --to HOST:PORT".to_owned());
+        }
+    }
+    if inv.cmd == Cmd::Dns {
+        if inv.name.is_none() {
+            return Err("dns needs --name NAME".to_owned());
+        }
+        if crate::dns::QType::parse(&inv.qtype).is_none() {
+            return Err(format!(
+                "--type must be A, AAAA, SRV, CNAME or PTR, not '{}'",
+                inv.qtype
+            ));
+        }
     }
     Ok(inv)
 }
@@ -239,7 +290,7 @@ pub fn execute(
             };
         }
         Cmd::Rules => return rules(&inv.format),
-        Cmd::Check | Cmd::Graph => {}
+        Cmd::Check | Cmd::Graph | Cmd::Trace | Cmd::Dns => {}
     }
     let mut prof = config.and_then(|c| c.profile.clone()).unwrap_or_default();
     if let Some(text) = profile {
@@ -262,6 +313,12 @@ pub fn execute(
         Ok(a) => a,
         Err(e) => return Output::usage_error(&format!("profile: {e}")),
     };
+    if inv.cmd == Cmd::Trace {
+        return trace(inv, &analysis, prof.proxy_mode);
+    }
+    if inv.cmd == Cmd::Dns {
+        return dns(inv, &analysis);
+    }
     if inv.cmd == Cmd::Graph {
         let g = crate::graph::build(&analysis);
         let stdout = match inv.format.as_str() {
@@ -289,6 +346,76 @@ pub fn execute(
             stderr: String::new(),
             code: i32::from(failing),
         }
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn trace(inv: &Invocation, analysis: &crate::analysis::Analysis, mode: ProxyMode) -> Output {
+    let from = match crate::sim::From::parse(inv.from.as_deref().unwrap_or_default()) {
+        Ok(f) => f,
+        Err(e) => return Output::usage_error(&e),
+    };
+    let req = crate::sim::Request {
+        from,
+        to: inv.to.clone().unwrap_or_default(),
+        protocol: inv.protocol.clone(),
+        at_node: inv.at_node.clone(),
+        proxy_mode: mode,
+    };
+    match crate::sim::trace(analysis, &req) {
+        Ok(t) => {
+            let stdout = if inv.format == "json" {
+                to_json(&t)
+            } else {
+                crate::sim::human(&t)
+            };
+            Output {
+                stdout,
+                stderr: String::new(),
+                code: 0,
+            }
+        }
+        Err(e) => Output::usage_error(&e),
+    }
+}
+
+fn dns(inv: &Invocation, analysis: &crate::analysis::Analysis) -> Output {
+    let qtype = crate::dns::QType::parse(&inv.qtype).unwrap_or(crate::dns::QType::A);
+    let zone = &analysis.profile.profile.cluster_domain;
+    let ns = &analysis.profile.profile.namespace;
+    let a = crate::dns::resolve(
+        &analysis.cluster,
+        zone,
+        ns,
+        inv.name.as_deref().unwrap_or_default(),
+        qtype,
+    );
+    let stdout = if inv.format == "json" {
+        to_json(&a)
+    } else {
+        let mut s = format!("{} {} {}\n", a.name, inv.qtype.to_uppercase(), a.rcode);
+        for ans in &a.answers {
+            match ans {
+                crate::dns::Answer::Text(t) => {
+                    let _ = writeln!(s, "  {t}");
+                }
+                crate::dns::Answer::Srv { port, target } => {
+                    let _ = writeln!(s, "  {port} {target}");
+                }
+            }
+        }
+        let _ = writeln!(s, "; {}", a.explanation);
+        s
+    };
+    Output {
+        stdout,
+        stderr: String::new(),
+        code: 0,
     }
 }
 

@@ -1,0 +1,733 @@
+//! Packet-forwarding simulation (spec D): where kube-proxy sends one packet
+//! from a pod, a node or an external client to an IP or a DNS name, and why.
+
+use serde::Serialize;
+
+use crate::analysis::Analysis;
+use crate::cluster::{ClusterService, Endpoint};
+use crate::dns::{self, Answer, QType};
+use crate::profile::ProxyMode;
+use crate::validate::names::{parse_cidr, parse_ip};
+
+/// Where the packet starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum From {
+    Pod { namespace: String, name: String },
+    Node(String),
+    External(String),
+}
+
+impl From {
+    /// `pod:NS/NAME`, `node:NAME` or `external:IP`.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        if let Some(p) = s.strip_prefix("pod:") {
+            let (ns, name) = p
+                .split_once('/')
+                .ok_or_else(|| format!("--from pod:NS/NAME, not '{s}'"))?;
+            return Ok(From::Pod {
+                namespace: ns.to_owned(),
+                name: name.to_owned(),
+            });
+        }
+        if let Some(n) = s.strip_prefix("node:") {
+            return Ok(From::Node(n.to_owned()));
+        }
+        if let Some(ip) = s.strip_prefix("external:") {
+            parse_ip(ip)
+                .ok_or_else(|| format!("--from external:IP needs an IP address, not '{ip}'"))?;
+            return Ok(From::External(ip.to_owned()));
+        }
+        Err(format!(
+            "--from must be pod:NS/NAME, node:NAME or external:IP, not '{s}'"
+        ))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Request {
+    pub from: From,
+    /// `HOST:PORT`; HOST an IP or a DNS name.
+    pub to: String,
+    pub protocol: String,
+    pub at_node: Option<String>,
+    pub proxy_mode: ProxyMode,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Destination {
+    pub pod: Option<String>,
+    pub ip: String,
+    pub port: i64,
+    pub probability: f64,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Hop {
+    pub step: String,
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Trace {
+    pub version: u32,
+    /// delivered | reject | drop | not-intercepted | cname | nxdomain
+    pub verdict: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cname: Option<String>,
+    pub destinations: Vec<Destination>,
+    pub masquerade: bool,
+    pub sticky: bool,
+    pub hops: Vec<Hop>,
+    /// The Service the packet was sent to, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+}
+
+struct Tracer<'a> {
+    a: &'a Analysis,
+    hops: Vec<Hop>,
+}
+
+impl Tracer<'_> {
+    fn hop(&mut self, step: &str, detail: impl Into<String>) {
+        self.hops.push(Hop {
+            step: step.to_owned(),
+            detail: detail.into(),
+        });
+    }
+
+    fn done(
+        self,
+        verdict: &'static str,
+        destinations: Vec<Destination>,
+        masquerade: bool,
+        sticky: bool,
+        service: Option<String>,
+    ) -> Trace {
+        Trace {
+            version: 1,
+            verdict,
+            cname: None,
+            destinations,
+            masquerade,
+            sticky,
+            hops: self.hops,
+            service,
+        }
+    }
+}
+
+/// The client as kube-proxy sees it.
+struct Client {
+    ip: String,
+    /// The node whose kube-proxy processes the packet first.
+    node: Option<String>,
+    in_cluster: bool,
+    is_pod: bool,
+    namespace: String,
+    pod_key: Option<String>,
+}
+
+fn client(a: &Analysis, from: &From) -> Result<Client, String> {
+    let cluster = &a.cluster;
+    match from {
+        From::Pod { namespace, name } => {
+            let p = cluster
+                .pods
+                .iter()
+                .find(|p| &p.namespace == namespace && &p.name == name)
+                .ok_or_else(|| format!("no pod {namespace}/{name} in the input (see `portolan graph` for pod names)"))?;
+            Ok(Client {
+                ip: p.ips.first().cloned().unwrap_or_default(),
+                node: p.node.clone(),
+                in_cluster: true,
+                is_pod: true,
+                namespace: namespace.clone(),
+                pod_key: Some(p.key()),
+            })
+        }
+        From::Node(n) => {
+            let node = cluster.nodes.iter().find(|x| &x.name == n).ok_or_else(|| {
+                format!(
+                    "no node {n} (nodes: {})",
+                    cluster
+                        .nodes
+                        .iter()
+                        .map(|x| x.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })?;
+            Ok(Client {
+                ip: node.ip.clone(),
+                node: Some(n.clone()),
+                in_cluster: true,
+                is_pod: false,
+                namespace: a.profile.profile.namespace.clone(),
+                pod_key: None,
+            })
+        }
+        From::External(ip) => Ok(Client {
+            ip: ip.clone(),
+            node: None,
+            in_cluster: false,
+            is_pod: false,
+            namespace: a.profile.profile.namespace.clone(),
+            pod_key: None,
+        }),
+    }
+}
+
+fn split_host_port(to: &str) -> Result<(String, i64), String> {
+    let (host, port) = to
+        .rsplit_once(':')
+        .ok_or_else(|| format!("--to HOST:PORT, not '{to}'"))?;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let port: i64 = port
+        .parse()
+        .ok()
+        .filter(|p| (1..=65535).contains(p))
+        .ok_or_else(|| format!("--to: '{port}' is not a port number"))?;
+    if host.is_empty() {
+        return Err(format!("--to HOST:PORT, not '{to}'"));
+    }
+    Ok((host.to_owned(), port))
+}
+
+/// Simulate one packet.
+pub fn trace(a: &Analysis, req: &Request) -> Result<Trace, String> {
+    let c = client(a, &req.from)?;
+    let (host, port) = split_host_port(&req.to)?;
+    let protocol = req.protocol.to_ascii_uppercase();
+    if !matches!(protocol.as_str(), "TCP" | "UDP" | "SCTP") {
+        return Err(format!(
+            "--protocol must be TCP, UDP or SCTP, not '{}'",
+            req.protocol
+        ));
+    }
+    if let Some(n) = &req.at_node
+        && !a.cluster.nodes.iter().any(|x| &x.name == n)
+    {
+        return Err(format!("--at-node: no node {n}"));
+    }
+    let mut t = Tracer {
+        a,
+        hops: Vec::new(),
+    };
+    let who = match &req.from {
+        From::Pod { namespace, name } => format!(
+            "pod {namespace}/{name} ({}) on node {}",
+            c.ip,
+            c.node.as_deref().unwrap_or("?")
+        ),
+        From::Node(n) => format!("node {n} ({})", c.ip),
+        From::External(ip) => format!("external client {ip}"),
+    };
+    t.hop(
+        "source",
+        format!("{protocol} packet from {who} to {host}:{port}"),
+    );
+    let zone = a.profile.profile.cluster_domain.clone();
+    let ip = if parse_ip(&host).is_some() {
+        host.clone()
+    } else {
+        // DNS as the client sees it: pods use cluster DNS with their search list.
+        let answer = if c.is_pod {
+            dns::resolve(&a.cluster, &zone, &c.namespace, &host, QType::A)
+        } else {
+            t.hop("dns", "nodes and external clients do not use the cluster's search list; the name is asked of cluster DNS as written");
+            let fq = if host.ends_with(&zone) {
+                host.clone()
+            } else {
+                format!("{host}.{zone}")
+            };
+            dns::query(&a.cluster, &zone, &fq, QType::A)
+        };
+        match answer.answers.first() {
+            None => {
+                t.hop("dns", format!("{} → {}", answer.name, answer.explanation));
+                return Ok(t.done("nxdomain", Vec::new(), false, false, None));
+            }
+            Some(Answer::Text(first)) if parse_ip(first).is_none() => {
+                t.hop(
+                    "dns",
+                    format!("{} → CNAME {first}: {}", answer.name, answer.explanation),
+                );
+                t.hop("forwarding", "an ExternalName Service is only a DNS alias: kube-proxy does not intercept the connection, which goes wherever the external name resolves");
+                let mut tr = t.done("cname", Vec::new(), false, false, None);
+                tr.cname = Some(first.clone());
+                return Ok(tr);
+            }
+            Some(_) => {
+                let ips: Vec<String> = answer
+                    .answers
+                    .iter()
+                    .filter_map(|x| match x {
+                        Answer::Text(s) => Some(s.clone()),
+                        Answer::Srv { .. } => None,
+                    })
+                    .collect();
+                t.hop(
+                    "dns",
+                    format!(
+                        "{} → A {} ({})",
+                        answer.name,
+                        ips.join(", "),
+                        answer.explanation
+                    ),
+                );
+                if ips.len() > 1 || headless_name(a, &answer.name) {
+                    // Headless: the client picks one of the pod addresses itself, no NAT (F.13).
+                    let n = ips.len() as f64;
+                    let destinations = ips
+                        .iter()
+                        .map(|ip| Destination {
+                            pod: pod_by_ip(a, ip),
+                            ip: ip.clone(),
+                            port,
+                            probability: 1.0 / n,
+                        })
+                        .collect();
+                    t.hop("forwarding", format!("headless Service: no virtual IP, no translation; the client connects to a pod address directly on port {port} (the port it chose; targetPort is not applied)"));
+                    return Ok(t.done("delivered", destinations, false, false, None));
+                }
+                ips[0].clone()
+            }
+        }
+    };
+    forward(t, &c, &ip, port, &protocol, req)
+}
+
+fn headless_name(a: &Analysis, fqdn: &str) -> bool {
+    a.cluster
+        .services
+        .iter()
+        .any(|s| s.headless && fqdn.starts_with(&format!("{}.{}.svc.", s.name, s.namespace)))
+}
+
+fn pod_by_ip(a: &Analysis, ip: &str) -> Option<String> {
+    a.cluster
+        .pods
+        .iter()
+        .find(|p| p.ips.iter().any(|x| x == ip))
+        .map(crate::cluster::ClusterPod::key)
+}
+
+enum Entry<'s> {
+    ClusterIp(&'s ClusterService),
+    LoadBalancer(&'s ClusterService, String),
+    ExternalIp(&'s ClusterService),
+    NodePort(&'s ClusterService, String),
+}
+
+fn forward(
+    mut t: Tracer<'_>,
+    client: &Client,
+    ip: &str,
+    port: i64,
+    protocol: &str,
+    req: &Request,
+) -> Result<Trace, String> {
+    let a = t.a;
+    let mode = req.proxy_mode;
+    let services = &a.cluster.services;
+    let programmed = |s: &&ClusterService| !s.headless && s.external_name.is_none();
+    let port_of = |s: &ClusterService| {
+        s.ports
+            .iter()
+            .position(|p| p.port == port && p.protocol == protocol)
+    };
+    // Which rule matches (D.1.2).
+    let mut entry = None;
+    if let Some(s) = services
+        .iter()
+        .filter(programmed)
+        .find(|s| s.cluster_ips.iter().any(|x| x == ip))
+    {
+        if port_of(s).is_some() {
+            entry = Some(Entry::ClusterIp(s));
+        } else {
+            t.hop(
+                "kube-proxy",
+                format!(
+                    "{ip} is the ClusterIP of Service {}, which has no {protocol} port {port}",
+                    s.key()
+                ),
+            );
+            return Ok(match mode {
+                ProxyMode::Nftables => {
+                    t.hop("verdict", "nftables mode rejects traffic to a ClusterIP on a port the Service does not define (D.3.5)");
+                    t.done("reject", Vec::new(), false, false, Some(s.key()))
+                }
+                ProxyMode::Iptables => {
+                    t.hop("verdict", "iptables mode leaves the packet unmatched: it is routed as ordinary traffic to an address nobody owns (D.3.5)");
+                    t.done("not-intercepted", Vec::new(), false, false, Some(s.key()))
+                }
+            });
+        }
+    }
+    if entry.is_none() {
+        for s in services.iter().filter(programmed) {
+            if port_of(s).is_none() {
+                continue;
+            }
+            if let Some(lb) = s.load_balancer_ips.iter().find(|l| l.ip == ip) {
+                if lb.ip_mode == "Proxy" {
+                    t.hop("kube-proxy", format!("{ip} is a load-balancer address of Service {} with ipMode Proxy: kube-proxy does not capture it; the load balancer forwards to the nodes itself (D.1.2)", s.key()));
+                    return Ok(t.done("not-intercepted", Vec::new(), false, false, Some(s.key())));
+                }
+                entry = Some(Entry::LoadBalancer(s, ip.to_owned()));
+                break;
+            }
+            if s.external_ips.iter().any(|e| e == ip) {
+                entry = Some(Entry::ExternalIp(s));
+                break;
+            }
+        }
+    }
+    if entry.is_none() {
+        let node = a.cluster.nodes.iter().find(|n| {
+            n.ip == ip
+                || (mode == ProxyMode::Iptables
+                    && ip.starts_with("127.")
+                    && client.node.as_deref() == Some(n.name.as_str())
+                    && !client.is_pod)
+        });
+        if let Some(node) = node {
+            if let Some(s) = services.iter().filter(programmed).find(|s| {
+                s.ports
+                    .iter()
+                    .any(|p| p.node_port == Some(port) && p.protocol == protocol)
+            }) {
+                entry = Some(Entry::NodePort(s, node.name.clone()));
+            } else {
+                t.hop(
+                    "kube-proxy",
+                    format!(
+                        "{ip} is node {}; no Service has {protocol} nodePort {port}",
+                        node.name
+                    ),
+                );
+                t.hop(
+                    "verdict",
+                    "the packet reaches the node itself: kube-proxy does not intercept it",
+                );
+                return Ok(t.done("not-intercepted", Vec::new(), false, false, None));
+            }
+        }
+    }
+    let Some(entry) = entry else {
+        if let Some(p) = a
+            .cluster
+            .pods
+            .iter()
+            .find(|p| p.ips.iter().any(|x| x == ip))
+        {
+            t.hop("routing", format!("{ip} is the address of pod {}: routed directly over the pod network, no kube-proxy rule applies", p.key()));
+            return Ok(t.done(
+                "delivered",
+                vec![Destination {
+                    pod: Some(p.key()),
+                    ip: ip.to_owned(),
+                    port,
+                    probability: 1.0,
+                }],
+                false,
+                false,
+                None,
+            ));
+        }
+        let in_range = a
+            .profile
+            .service_cidrs
+            .iter()
+            .any(|cidr| parse_ip(ip).is_some_and(|x| cidr.contains(x)));
+        if in_range && mode == ProxyMode::Nftables {
+            t.hop(
+                "kube-proxy",
+                format!("{ip} is inside the service range but no Service holds it"),
+            );
+            t.hop(
+                "verdict",
+                "nftables mode drops traffic to unallocated service addresses (D.3.5)",
+            );
+            return Ok(t.done("drop", Vec::new(), false, false, None));
+        }
+        t.hop("kube-proxy", format!("no kube-proxy rule matches {ip}:{port}/{protocol}: the packet is routed as ordinary traffic"));
+        return Ok(t.done("not-intercepted", Vec::new(), false, false, None));
+    };
+    let (svc, external, receiving_node) = match &entry {
+        Entry::ClusterIp(s) => {
+            t.hop(
+                "kube-proxy",
+                format!(
+                    "{ip}:{port}/{protocol} is the ClusterIP of Service {} (D.3.1)",
+                    s.key()
+                ),
+            );
+            (*s, false, client.node.clone())
+        }
+        Entry::LoadBalancer(s, lb) => {
+            let at = req
+                .at_node
+                .clone()
+                .or_else(|| client.node.clone())
+                .or_else(|| a.cluster.nodes.first().map(|n| n.name.clone()));
+            t.hop("kube-proxy", format!("{lb}:{port}/{protocol} is a load-balancer address of Service {}; the packet enters at node {} (D.4)", s.key(), at.as_deref().unwrap_or("?")));
+            if !s.source_ranges.is_empty() {
+                let src = parse_ip(&client.ip);
+                let allowed = s
+                    .source_ranges
+                    .iter()
+                    .filter_map(|r| parse_cidr(r))
+                    .any(|r| src.is_some_and(|x| r.contains(x)));
+                if !allowed {
+                    t.hop("firewall", format!("source {} is outside loadBalancerSourceRanges [{}]: dropped (D.4.6; pods are not exempt)", client.ip, s.source_ranges.join(", ")));
+                    return Ok(t.done("drop", Vec::new(), false, false, Some(s.key())));
+                }
+                t.hop(
+                    "firewall",
+                    format!("source {} is inside loadBalancerSourceRanges", client.ip),
+                );
+            }
+            (*s, true, at)
+        }
+        Entry::ExternalIp(s) => {
+            let at = req
+                .at_node
+                .clone()
+                .or_else(|| client.node.clone())
+                .or_else(|| a.cluster.nodes.first().map(|n| n.name.clone()));
+            t.hop("kube-proxy", format!("{ip}:{port}/{protocol} is an externalIP of Service {}; captured on node {} (D.4.7)", s.key(), at.as_deref().unwrap_or("?")));
+            (*s, true, at)
+        }
+        Entry::NodePort(s, node) => {
+            let p = s
+                .ports
+                .iter()
+                .find(|p| p.node_port == Some(port))
+                .map_or(0, |p| p.port);
+            let rule = match mode {
+                ProxyMode::Iptables => "iptables matches any local address of the node",
+                ProxyMode::Nftables => "nftables matches the node's primary address",
+            };
+            t.hop("kube-proxy", format!("{ip}:{port}/{protocol} is nodePort {port} of Service {} on node {node} ({rule}, D.4.1), for service port {p}", s.key()));
+            (*s, true, Some(node.clone()))
+        }
+    };
+    let svc_port = match &entry {
+        Entry::NodePort(s, _) => s
+            .ports
+            .iter()
+            .find(|p| p.node_port == Some(port) && p.protocol == protocol),
+        _ => svc
+            .ports
+            .iter()
+            .find(|p| p.port == port && p.protocol == protocol),
+    };
+    let Some(svc_port) = svc_port else {
+        return Err("internal: matched port vanished".into());
+    };
+    let eps: Vec<&Endpoint> = svc
+        .endpoints
+        .iter()
+        .filter(|e| {
+            e.port.is_some()
+                && e.port_name.as_deref().unwrap_or("") == svc_port.name
+                && (e.protocol.is_empty() || e.protocol == svc_port.protocol)
+        })
+        .collect();
+    if !eps.iter().any(|e| e.ready || (e.serving && e.terminating)) {
+        let why = if eps.is_empty() {
+            "it has no endpoints for this port".to_owned()
+        } else {
+            format!("none of its {} endpoints is ready or serving", eps.len())
+        };
+        t.hop(
+            "endpoints",
+            format!("Service {} port {}: {why}", svc.key(), svc_port.port),
+        );
+        t.hop("verdict", "REJECT: kube-proxy answers with ICMP port-unreachable, the client fails at once (D.3.3)");
+        return Ok(t.done("reject", Vec::new(), false, false, Some(svc.key())));
+    }
+    // Policy scope (D.2, D.3.2, D.4).
+    let (local_only, masquerade) = if external {
+        let etp = svc.external_traffic_policy.as_deref().unwrap_or("Cluster");
+        if etp == "Local" && client.in_cluster {
+            t.hop("policy", format!("externalTrafficPolicy Local, but the source is inside the cluster: short-circuited to all endpoints{} (D.4.4)", if client.is_pod { ", no SNAT" } else { ", with SNAT" }));
+            (None, !client.is_pod)
+        } else if etp == "Local" {
+            t.hop("policy", format!("externalTrafficPolicy Local: only endpoints on node {}, client address preserved (D.4.3)", receiving_node.as_deref().unwrap_or("?")));
+            (receiving_node.clone(), false)
+        } else {
+            t.hop("policy", "externalTrafficPolicy Cluster: any endpoint; the source is masqueraded to the node's address (D.4.2)");
+            (None, true)
+        }
+    } else {
+        let itp = svc.internal_traffic_policy.as_deref().unwrap_or("Cluster");
+        if itp == "Local" {
+            t.hop(
+                "policy",
+                format!(
+                    "internalTrafficPolicy Local: only endpoints on the client's node {} (D.3.2)",
+                    client.node.as_deref().unwrap_or("?")
+                ),
+            );
+            (
+                client.node.clone().or_else(|| Some(String::new())),
+                !client.is_pod,
+            )
+        } else {
+            let masq = !client.is_pod
+                || client
+                    .pod_key
+                    .as_ref()
+                    .is_some_and(|k| eps.iter().any(|e| e.pod.as_ref() == Some(k)));
+            (None, masq)
+        }
+    };
+    let scoped: Vec<&&Endpoint> = match &local_only {
+        Some(node) => eps
+            .iter()
+            .filter(|e| e.node.as_deref() == Some(node.as_str()))
+            .collect(),
+        None => eps.iter().collect(),
+    };
+    let ready: Vec<&&Endpoint> = scoped.iter().copied().filter(|e| e.ready).collect();
+    let mut chosen: Vec<&&Endpoint> = if ready.is_empty() {
+        let fallback: Vec<&&Endpoint> = scoped
+            .iter()
+            .copied()
+            .filter(|e| e.serving && e.terminating)
+            .collect();
+        if !fallback.is_empty() {
+            t.hop("endpoints", format!("no ready endpoint in scope: falling back to {} serving, terminating endpoint(s) (D.2.1)", fallback.len()));
+        }
+        fallback
+    } else {
+        ready
+    };
+    if chosen.is_empty() {
+        t.hop(
+            "endpoints",
+            format!(
+                "no usable endpoint on node {} although the Service has endpoints elsewhere",
+                local_only.as_deref().unwrap_or("?")
+            ),
+        );
+        t.hop(
+            "verdict",
+            "DROP: the packet is discarded silently; the client sees a timeout (D.3.2, D.4.3)",
+        );
+        return Ok(t.done("drop", Vec::new(), false, false, Some(svc.key())));
+    }
+    // Topology (D.7), cluster-scoped endpoints only.
+    if local_only.is_none()
+        && let Some(td) = svc.traffic_distribution.as_deref()
+    {
+        let client_node = receiving_node.as_deref().or(client.node.as_deref());
+        let zone = client_node
+            .and_then(|n| a.cluster.nodes.iter().find(|x| x.name == n))
+            .and_then(|n| n.zone.clone());
+        let same_node = td == "PreferSameNode";
+        let key = |e: &Endpoint| {
+            if same_node {
+                e.node.clone()
+            } else {
+                e.zone.clone()
+            }
+        };
+        let want = if same_node {
+            client_node.map(str::to_owned)
+        } else {
+            zone
+        };
+        if let Some(w) = want {
+            let all_hinted = chosen.iter().all(|e| key(e).is_some());
+            let near: Vec<&&Endpoint> = chosen
+                .iter()
+                .copied()
+                .filter(|e| key(e).as_deref() == Some(w.as_str()))
+                .collect();
+            if all_hinted && !near.is_empty() {
+                t.hop(
+                    "topology",
+                    format!(
+                        "trafficDistribution {td}: {} of {} endpoints are hinted for {w} (D.7)",
+                        near.len(),
+                        chosen.len()
+                    ),
+                );
+                chosen = near;
+            } else {
+                t.hop("topology", format!("trafficDistribution {td}: no usable hint for {w}, all endpoints are used (D.7)"));
+            }
+        }
+    }
+    let n = chosen.len() as f64;
+    let destinations: Vec<Destination> = chosen
+        .iter()
+        .map(|e| Destination {
+            pod: e.pod.clone(),
+            ip: e.ip.clone(),
+            port: e.port.unwrap_or(0),
+            probability: 1.0 / n,
+        })
+        .collect();
+    let list: Vec<String> = destinations
+        .iter()
+        .map(|d| format!("{}:{}", d.ip, d.port))
+        .collect();
+    t.hop(
+        "dnat",
+        format!(
+            "DNAT to one of {} endpoint(s), each with probability 1/{} (D.2.4): {}",
+            destinations.len(),
+            destinations.len(),
+            list.join(", ")
+        ),
+    );
+    let sticky = svc.session_affinity == "ClientIP";
+    if sticky {
+        t.hop("affinity", format!("sessionAffinity ClientIP: later connections from {} go to the same endpoint for {} s (D.5.1)", client.ip, svc.affinity_timeout.unwrap_or(10800)));
+    }
+    t.hop(
+        "snat",
+        if masquerade {
+            "the source address is masqueraded (SNAT) to the node's address"
+        } else {
+            "the source address is preserved (no SNAT)"
+        },
+    );
+    Ok(t.done(
+        "delivered",
+        destinations,
+        masquerade,
+        sticky,
+        Some(svc.key()),
+    ))
+}
+
+/// The human rendering of a trace.
+pub fn human(trace: &Trace) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    for (i, h) in trace.hops.iter().enumerate() {
+        let _ = writeln!(s, "{:>2}. {:<11} {}", i + 1, h.step, h.detail);
+    }
+    let _ = writeln!(s, "verdict: {}", trace.verdict);
+    if let Some(c) = &trace.cname {
+        let _ = writeln!(s, "cname: {c}");
+    }
+    for d in &trace.destinations {
+        let _ = writeln!(
+            s,
+            "  → {}:{} {} (p = {:.3})",
+            d.ip,
+            d.port,
+            d.pod.as_deref().unwrap_or("(no pod)"),
+            d.probability
+        );
+    }
+    s
+}

@@ -1,0 +1,378 @@
+//! Packet simulation and cluster DNS, one test per rule of spec D it checks
+//! (and the endpoint rules of spec C they rely on), on `tests/sim/cluster.yaml`.
+
+mod common;
+
+use portolan_core::analysis::{Analysis, analyze};
+use portolan_core::dns::{self, Answer, QType};
+use portolan_core::profile::{Profile, ProxyMode};
+use portolan_core::sim::{From, Request, Trace, trace};
+use portolan_core::source::Source;
+
+fn cluster_with(edit: impl Fn(String) -> String) -> Analysis {
+    let text = std::fs::read_to_string(common::repo().join("tests/sim/cluster.yaml")).unwrap();
+    analyze(
+        vec![Source::new("cluster.yaml", edit(text))],
+        &Profile::default(),
+    )
+    .unwrap()
+}
+
+fn cluster() -> Analysis {
+    cluster_with(|t| t)
+}
+
+fn run(a: &Analysis, from: &str, to: &str, mode: ProxyMode) -> Trace {
+    let req = Request {
+        from: From::parse(from).unwrap(),
+        to: to.into(),
+        protocol: "TCP".into(),
+        at_node: None,
+        proxy_mode: mode,
+    };
+    trace(a, &req).unwrap()
+}
+
+fn pods(t: &Trace) -> Vec<String> {
+    let mut p: Vec<String> = t
+        .destinations
+        .iter()
+        .filter_map(|d| d.pod.clone())
+        .collect();
+    p.sort();
+    p
+}
+
+#[test]
+fn d_3_1_and_d_2_4_cluster_ip_dnat_with_equal_probability_to_ready_endpoints() {
+    let a = cluster();
+    let t = run(&a, "pod:default/client", "web:80", ProxyMode::Iptables);
+    assert_eq!(t.verdict, "delivered");
+    // web-4 is not ready (C.2.4): never chosen (D.2.3).
+    assert_eq!(
+        pods(&t),
+        ["default/web-1", "default/web-2", "default/web-3"]
+    );
+    assert!(
+        t.destinations
+            .iter()
+            .all(|d| d.port == 8080 && (d.probability - 1.0 / 3.0).abs() < 1e-9)
+    );
+    assert!(!t.masquerade, "D.3.4: pod sources are not masqueraded");
+}
+
+#[test]
+fn d_3_3_no_endpoints_rejects() {
+    let t = run(
+        &cluster(),
+        "pod:default/client",
+        "10.96.0.54:80",
+        ProxyMode::Iptables,
+    );
+    assert_eq!(t.verdict, "reject");
+}
+
+#[test]
+fn d_3_2_internal_traffic_policy_local_drops_without_local_endpoints() {
+    let a = cluster();
+    // The client is on n3 whose only web pod is not ready.
+    assert_eq!(
+        run(
+            &a,
+            "pod:default/client",
+            "10.96.0.51:80",
+            ProxyMode::Iptables
+        )
+        .verdict,
+        "drop"
+    );
+    let t = run(&a, "node:n1", "10.96.0.51:80", ProxyMode::Iptables);
+    assert_eq!(pods(&t), ["default/web-1", "default/web-2"]);
+}
+
+#[test]
+fn d_3_5_unmatched_cluster_ip_traffic_differs_between_modes() {
+    let a = cluster();
+    assert_eq!(
+        run(
+            &a,
+            "pod:default/client",
+            "10.96.0.50:81",
+            ProxyMode::Iptables
+        )
+        .verdict,
+        "not-intercepted"
+    );
+    assert_eq!(
+        run(
+            &a,
+            "pod:default/client",
+            "10.96.0.50:81",
+            ProxyMode::Nftables
+        )
+        .verdict,
+        "reject"
+    );
+    assert_eq!(
+        run(
+            &a,
+            "pod:default/client",
+            "10.96.9.9:80",
+            ProxyMode::Nftables
+        )
+        .verdict,
+        "drop"
+    );
+    assert_eq!(
+        run(
+            &a,
+            "pod:default/client",
+            "10.96.9.9:80",
+            ProxyMode::Iptables
+        )
+        .verdict,
+        "not-intercepted"
+    );
+}
+
+#[test]
+fn d_3_4_node_sources_are_masqueraded() {
+    assert!(run(&cluster(), "node:n2", "10.96.0.50:80", ProxyMode::Iptables).masquerade);
+}
+
+#[test]
+fn d_4_3_external_traffic_policy_local_keeps_the_client_address_and_local_endpoints() {
+    let a = cluster();
+    let req = |node: &str| Request {
+        from: From::parse("external:198.51.100.7").unwrap(),
+        to: "203.0.113.10:80".into(),
+        protocol: "TCP".into(),
+        at_node: Some(node.into()),
+        proxy_mode: ProxyMode::Iptables,
+    };
+    let t = trace(&a, &req("n1")).unwrap();
+    assert_eq!(pods(&t), ["default/web-1", "default/web-2"]);
+    assert!(!t.masquerade);
+    // n3 has no ready local endpoint: dropped, not rejected (F.10).
+    assert_eq!(trace(&a, &req("n3")).unwrap().verdict, "drop");
+}
+
+#[test]
+fn d_4_6_load_balancer_source_ranges_drop_other_sources_including_pods() {
+    let a = cluster();
+    assert_eq!(
+        run(
+            &a,
+            "external:192.0.2.1",
+            "203.0.113.10:80",
+            ProxyMode::Iptables
+        )
+        .verdict,
+        "drop"
+    );
+    assert_eq!(
+        run(
+            &a,
+            "pod:default/client",
+            "203.0.113.10:80",
+            ProxyMode::Iptables
+        )
+        .verdict,
+        "drop"
+    );
+    // ... but the NodePort of the same Service bypasses them (F.9).
+    assert_eq!(
+        run(
+            &a,
+            "external:192.0.2.1",
+            "192.168.0.1:30080",
+            ProxyMode::Iptables
+        )
+        .verdict,
+        "delivered"
+    );
+}
+
+#[test]
+fn d_4_4_in_cluster_sources_short_circuit_external_traffic_policy_local() {
+    let a = cluster_with(|t| t.replace("  loadBalancerSourceRanges: [198.51.100.0/24]\n", ""));
+    let t = run(
+        &a,
+        "pod:default/client",
+        "203.0.113.10:80",
+        ProxyMode::Iptables,
+    );
+    assert_eq!(
+        pods(&t),
+        ["default/web-1", "default/web-2", "default/web-3"]
+    );
+    assert!(!t.masquerade);
+}
+
+#[test]
+fn d_4_2_and_d_5_1_node_port_cluster_policy_snat_and_client_ip_affinity() {
+    let t = run(
+        &cluster(),
+        "external:198.51.100.7",
+        "192.168.0.3:30081",
+        ProxyMode::Iptables,
+    );
+    assert_eq!(t.verdict, "delivered");
+    assert_eq!(t.destinations.len(), 3);
+    assert!(t.masquerade);
+    assert!(t.sticky);
+}
+
+#[test]
+fn d_4_1_node_port_addresses_iptables_any_local_nftables_primary_only() {
+    let a = cluster();
+    assert_eq!(
+        run(&a, "node:n1", "127.0.0.1:30081", ProxyMode::Iptables).verdict,
+        "delivered"
+    );
+    assert_eq!(
+        run(&a, "node:n1", "127.0.0.1:30081", ProxyMode::Nftables).verdict,
+        "not-intercepted"
+    );
+    assert_eq!(
+        run(&a, "node:n1", "192.168.0.1:30081", ProxyMode::Nftables).verdict,
+        "delivered"
+    );
+}
+
+#[test]
+fn d_6_1_external_name_is_a_cname_not_intercepted() {
+    let t = run(
+        &cluster(),
+        "pod:default/client",
+        "db:5432",
+        ProxyMode::Iptables,
+    );
+    assert_eq!(t.verdict, "cname");
+    assert_eq!(t.cname.as_deref(), Some("db.example.com"));
+}
+
+#[test]
+fn d_1_1_headless_services_get_no_translation() {
+    let t = run(
+        &cluster(),
+        "pod:default/client",
+        "web-hs:9999",
+        ProxyMode::Iptables,
+    );
+    assert_eq!(t.verdict, "delivered");
+    assert_eq!(
+        pods(&t),
+        ["default/web-1", "default/web-2", "default/web-3"]
+    );
+    assert!(
+        t.destinations.iter().all(|d| d.port == 9999),
+        "F.13: the client's port is kept"
+    );
+}
+
+#[test]
+fn d_2_1_terminating_serving_endpoints_are_the_fallback() {
+    // All ready web pods are terminating but still serving.
+    let a = cluster_with(|t| {
+        t.replace("metadata: {name: web-1, namespace: default, labels: {app: web}}", "metadata: {name: web-1, namespace: default, labels: {app: web}, deletionTimestamp: \"2026-01-01T00:00:00Z\"}")
+        .replace("metadata: {name: web-2, namespace: default, labels: {app: web}}", "metadata: {name: web-2, namespace: default, labels: {app: web}, deletionTimestamp: \"2026-01-01T00:00:00Z\"}")
+        .replace("metadata: {name: web-3, namespace: default, labels: {app: web}}", "metadata: {name: web-3, namespace: default, labels: {app: web}, deletionTimestamp: \"2026-01-01T00:00:00Z\"}")
+    });
+    let t = run(&a, "pod:default/client", "web:80", ProxyMode::Iptables);
+    assert_eq!(t.verdict, "delivered");
+    assert_eq!(
+        pods(&t),
+        ["default/web-1", "default/web-2", "default/web-3"]
+    );
+    assert!(t.hops.iter().any(|h| h.detail.contains("terminating")));
+}
+
+#[test]
+fn d_7_1_prefer_close_keeps_traffic_in_the_zone_when_hinted() {
+    // web-4 on n3 (zone-b) made ready: zone-b has one endpoint, zone-a three.
+    let ready4 = |t: String| {
+        let i = t.find("name: web-4").unwrap();
+        let j = i + t[i..].find("status: \"False\"").unwrap();
+        format!(
+            "{}status: \"True\"{}",
+            &t[..j],
+            &t[j + "status: \"False\"".len()..]
+        )
+    };
+    let a = cluster_with(ready4);
+    let t = run(&a, "node:n3", "10.96.0.55:80", ProxyMode::Iptables);
+    assert_eq!(pods(&t), ["default/web-4"]);
+    let t = run(&a, "node:n2", "10.96.0.55:80", ProxyMode::Iptables);
+    assert_eq!(
+        pods(&t),
+        ["default/web-1", "default/web-2", "default/web-3"]
+    );
+    // Without trafficDistribution every ready endpoint is used.
+    assert_eq!(
+        run(&a, "node:n3", "10.96.0.50:80", ProxyMode::Iptables)
+            .destinations
+            .len(),
+        4
+    );
+    // n3's only endpoint not ready: no hint for zone-b, all endpoints are used.
+    let t = run(&cluster(), "node:n3", "10.96.0.55:80", ProxyMode::Iptables);
+    assert_eq!(t.destinations.len(), 3);
+}
+
+#[test]
+fn c_2_3_pods_on_unknown_nodes_are_skipped() {
+    let a = cluster_with(|t| t.replacen("  nodeName: n1\n", "  nodeName: gone\n", 2));
+    let svc = a.cluster.services.iter().find(|s| s.name == "web").unwrap();
+    let names: Vec<_> = svc.endpoints.iter().filter_map(|e| e.pod.clone()).collect();
+    assert!(!names.contains(&"default/web-1".to_owned()));
+}
+
+fn ask(a: &Analysis, name: &str, q: QType) -> dns::DnsAnswer {
+    dns::resolve(&a.cluster, "cluster.local", "default", name, q)
+}
+
+#[test]
+fn d_8_1_cluster_ip_a_and_srv_records() {
+    let a = cluster();
+    assert_eq!(
+        ask(&a, "web", QType::A).answers,
+        [Answer::Text("10.96.0.50".into())]
+    );
+    let srv = ask(&a, "_http._tcp.web.default.svc.cluster.local", QType::Srv);
+    assert_eq!(
+        srv.answers,
+        [Answer::Srv {
+            port: 80,
+            target: "web.default.svc.cluster.local".into()
+        }]
+    );
+    // Unnamed ports have no SRV record.
+    assert_eq!(
+        ask(&a, "_http._tcp.empty.default.svc.cluster.local", QType::Srv).rcode,
+        "NXDOMAIN"
+    );
+    assert_eq!(
+        ask(&a, "50.0.96.10.in-addr.arpa", QType::Ptr).answers,
+        [Answer::Text("web.default.svc.cluster.local".into())]
+    );
+}
+
+#[test]
+fn d_8_2_headless_records_list_ready_endpoints() {
+    let a = cluster();
+    let r = ask(&a, "web-hs.default", QType::A);
+    assert_eq!(r.answers.len(), 3, "{r:?}");
+    assert_eq!(
+        ask(&a, "nope.default.svc.cluster.local", QType::A).rcode,
+        "NXDOMAIN"
+    );
+}
+
+#[test]
+fn d_8_3_external_name_answers_a_cname() {
+    assert_eq!(
+        ask(&cluster(), "db", QType::A).answers,
+        [Answer::Text("db.example.com".into())]
+    );
+}
