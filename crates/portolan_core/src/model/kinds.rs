@@ -442,11 +442,14 @@ fn decode_ingress(node: &Node<'_>) -> Ingress {
     let Some(spec) = node.get("spec") else {
         return ing;
     };
-    let backend = |b: &Node<'_>, host: Option<String>, path: Option<String>| {
+    let backend = |b: &Node<'_>,
+                   span: Option<crate::source::Span>,
+                   host: Option<String>,
+                   path: Option<String>| {
         let svc = b.get("service")?;
         let port = svc.get("port");
         Some(IngressBackend {
-            span: b.span,
+            span: span.unwrap_or(b.span),
             service: svc.get("name").and_then(text)?,
             port_number: int(port.and_then(|p| p.get("number"))),
             port_name: port.and_then(|p| p.get("name")).and_then(text),
@@ -456,7 +459,7 @@ fn decode_ingress(node: &Node<'_>) -> Ingress {
     };
     if let Some(b) = spec
         .get("defaultBackend")
-        .and_then(|b| backend(b, None, None))
+        .and_then(|b| backend(b, spec.key_span("defaultBackend"), None, None))
     {
         ing.backends.push(b);
     }
@@ -470,7 +473,7 @@ fn decode_ingress(node: &Node<'_>) -> Ingress {
             let path = p.get("path").and_then(text);
             if let Some(b) = p
                 .get("backend")
-                .and_then(|b| backend(b, host.clone(), path))
+                .and_then(|b| backend(b, p.key_span("backend"), host.clone(), path))
             {
                 ing.backends.push(b);
             }

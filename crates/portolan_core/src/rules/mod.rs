@@ -3,8 +3,15 @@
 //! and one `check` function; registering it is one line in `LINTS`.
 
 mod api;
+mod endpointslice_orphaned;
+mod external_name_ignored_fields;
+mod ingress_backend_missing;
+mod local_traffic_policy_drops;
 mod named_target_port_missing;
+mod named_target_port_protocol;
 mod selector_matches_nothing;
+mod selectorless_service_without_endpoints;
+mod statefulset_service_missing;
 
 use serde::Serialize;
 
@@ -35,19 +42,31 @@ impl Rule {
 pub struct LintCx<'a> {
     pub objects: &'a [Object],
     pub cluster: &'a Cluster,
+    /// Objects the API server rejects: lint rules leave them alone, their
+    /// errors say enough.
+    pub rejected: std::collections::HashSet<usize>,
 }
 
 type Check = fn(&LintCx<'_>, &mut Vec<Diagnostic>);
 
+/// `lint!(module)` is the registry entry of the rule defined in `module`.
+macro_rules! lint {
+    ($m:ident) => {
+        ($m::RULE, $m::check)
+    };
+}
+
+/// The lint rules; registering one is one line.
 const LINTS: &[(Rule, Check)] = &[
-    (
-        selector_matches_nothing::RULE,
-        selector_matches_nothing::check,
-    ),
-    (
-        named_target_port_missing::RULE,
-        named_target_port_missing::check,
-    ),
+    lint!(selector_matches_nothing),
+    lint!(named_target_port_missing),
+    lint!(named_target_port_protocol),
+    lint!(statefulset_service_missing),
+    lint!(ingress_backend_missing),
+    lint!(selectorless_service_without_endpoints),
+    lint!(endpointslice_orphaned),
+    lint!(external_name_ignored_fields),
+    lint!(local_traffic_policy_drops),
 ];
 
 /// Every check, API-server families first, sorted by code within each.
@@ -62,14 +81,48 @@ pub fn find(code: &str) -> Option<Rule> {
 }
 
 pub fn run(objects: &[Object], cluster: &Cluster, diags: &mut Vec<Diagnostic>) {
-    let cx = LintCx { objects, cluster };
+    let rejected = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .filter_map(|d| {
+            let i =
+                objects.partition_point(|o| (o.source, o.span.start) <= (d.source, d.span.start));
+            let o = objects.get(i.checked_sub(1)?)?;
+            (o.source == d.source && d.span.end <= o.span.end).then_some(i - 1)
+        })
+        .chain(
+            objects
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| o.decode_failed)
+                .map(|(i, _)| i),
+        )
+        .collect();
+    let cx = LintCx {
+        objects,
+        cluster,
+        rejected,
+    };
     for (_, check) in LINTS {
         check(&cx, diags);
     }
 }
 
 impl LintCx<'_> {
+    /// The objects the API server accepts.
+    pub fn accepted(&self) -> impl Iterator<Item = &Object> {
+        self.objects
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !self.rejected.contains(i))
+            .map(|(_, o)| o)
+    }
+
+    /// The Service object behind a cluster Service, unless it is rejected.
     pub fn service(&self, index: usize) -> Option<(&Object, &Service)> {
+        if self.rejected.contains(&index) {
+            return None;
+        }
         let o = self.objects.get(index)?;
         match &o.body {
             Body::Service(s) => Some((o, s)),

@@ -2,7 +2,7 @@
 //! pods do not expose (for the Service port's protocol).
 
 use super::{LintCx, Rule};
-use crate::cluster::IntOrStringJson;
+use crate::cluster::{ClusterService, IntOrStringJson};
 use crate::diag::{Diagnostic, Severity};
 use crate::endpoints::find_port;
 use crate::model::{Body, PodSpec};
@@ -16,6 +16,51 @@ pub const RULE: Rule = Rule {
     origin: "lint",
 };
 
+/// How a named targetPort resolves in one selected workload.
+pub(super) enum Resolution {
+    Found,
+    Missing,
+    /// A port of that name exists, with this other protocol.
+    WrongProtocol(String),
+}
+
+/// Each selected workload (or bare pod) and how `name`/`protocol` resolves
+/// in it, as `FindPort` does (C.3.1).
+pub(super) fn resolve(
+    cx: &LintCx<'_>,
+    svc: &ClusterService,
+    name: &str,
+    protocol: &str,
+) -> Vec<(String, Resolution)> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for pod_index in selected_pods(svc) {
+        let pod = &cx.cluster.pods[pod_index];
+        let owner = pod
+            .owner
+            .clone()
+            .unwrap_or_else(|| format!("Pod/{}", pod.name));
+        if !seen.insert(owner.clone()) {
+            continue;
+        }
+        let Some(spec) = spec_of(cx, pod.object) else {
+            continue;
+        };
+        let r = if find_port(spec, name, protocol).is_some() {
+            Resolution::Found
+        } else {
+            spec.port_search_order()
+                .flat_map(|c| c.ports.iter())
+                .find(|p| p.name.as_ref().is_some_and(|n| n.value == name))
+                .map_or(Resolution::Missing, |p| {
+                    Resolution::WrongProtocol(p.protocol().to_owned())
+                })
+        };
+        out.push((owner, r));
+    }
+    out
+}
+
 pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
     for svc in &cx.cluster.services {
         if svc.selector.is_none() || svc.type_ == "ExternalName" {
@@ -28,34 +73,12 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             let IntOrStringJson::Str(name) = &port.target_port else {
                 continue;
             };
-            let mut selected = std::collections::BTreeSet::new();
-            let mut missing: Vec<String> = Vec::new();
-            let mut protocol_mismatch: Option<String> = None;
-            let mut owners = std::collections::BTreeSet::new();
-            for pod_index in selected_pods(svc) {
-                let pod = &cx.cluster.pods[pod_index];
-                let owner = pod
-                    .owner
-                    .clone()
-                    .unwrap_or_else(|| format!("Pod/{}", pod.name));
-                selected.insert(owner.clone());
-                let Some(spec) = spec_of(cx, pod.object) else {
-                    continue;
-                };
-                if find_port(spec, name, &port.protocol).is_some() {
-                    continue;
-                }
-                if owners.insert(owner.clone()) {
-                    missing.push(owner);
-                }
-                if protocol_mismatch.is_none() {
-                    protocol_mismatch = spec
-                        .port_search_order()
-                        .flat_map(|c| c.ports.iter())
-                        .find(|p| p.name.as_ref().is_some_and(|n| n.value == *name))
-                        .map(|p| p.protocol().to_owned());
-                }
-            }
+            let all = resolve(cx, svc, name, &port.protocol);
+            let missing: Vec<&str> = all
+                .iter()
+                .filter(|(_, r)| matches!(r, Resolution::Missing))
+                .map(|(o, _)| o.as_str())
+                .collect();
             if missing.is_empty() {
                 continue;
             }
@@ -64,14 +87,14 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
                 .get(i)
                 .and_then(|p| p.target_port.as_ref())
                 .map_or(object.anchor_span(), |t| t.span);
-            let how_many = if missing.len() == selected.len() {
+            let how_many = if missing.len() == all.len() {
                 format!("any selected pod ({})", missing.join(", "))
             } else {
                 format!(
                     "{} ({} of {} selected workloads)",
                     missing.join(", "),
                     missing.len(),
-                    selected.len()
+                    all.len()
                 )
             };
             let mut d = Diagnostic::new(
@@ -85,29 +108,23 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
                 ),
             )
             .with_object(Some(object.object_ref()));
-            d.help = Some(match protocol_mismatch {
-                Some(p) => format!(
-                    "a container port named {name:?} exists but its protocol is {p}, not {}",
-                    port.protocol
-                ),
-                None => {
-                    format!("name a containerPort {name:?} in those pods, or use a port number")
-                }
-            });
+            d.help = Some(format!(
+                "name a containerPort {name:?} in those pods, or use a port number"
+            ));
             out.push(d);
         }
     }
 }
 
 /// The pods behind a Service's endpoints, each once, in order.
-fn selected_pods(svc: &crate::cluster::ClusterService) -> Vec<usize> {
+fn selected_pods(svc: &ClusterService) -> Vec<usize> {
     let mut pods: Vec<usize> = svc.endpoints.iter().filter_map(|e| e.pod_index).collect();
     pods.sort_unstable();
     pods.dedup();
     pods
 }
 
-fn spec_of<'a>(cx: &'a LintCx<'_>, object: usize) -> Option<&'a PodSpec> {
+pub(super) fn spec_of<'a>(cx: &'a LintCx<'_>, object: usize) -> Option<&'a PodSpec> {
     match &cx.objects.get(object)?.body {
         Body::Pod(p) => Some(&p.0),
         Body::Workload(w) => w.template.as_ref().map(|t| &t.spec),

@@ -1,0 +1,88 @@
+//! `endpointslice-orphaned`: a user EndpointSlice that kube-proxy will not
+//! associate with any Service port.
+
+use super::{LintCx, Rule};
+use crate::diag::{Diagnostic, Severity};
+use crate::model::Body;
+
+pub const RULE: Rule = Rule {
+    code: "endpointslice-orphaned",
+    name: "endpointslice-orphaned",
+    severity: Severity::Warning,
+    summary: "An EndpointSlice lacks the service-name label, names a missing Service, or matches none of its ports.",
+    docs: "## What it does\nChecks each EndpointSlice not managed by the controller: it must carry `kubernetes.io/service-name`, name a Service of its namespace, and have port names (and protocols) that match the Service's port names.\n\n## Why is this bad?\nkube-proxy associates slices with Services only through that label, and slice ports with Service ports only by name: an unlabelled slice, or a port named `http` for a Service port named `web`, carries no traffic.\n\n## Example\n```yaml\nkind: EndpointSlice\nmetadata:\n  labels: {kubernetes.io/service-name: db}\nports:\n- name: postgres   # the Service port is unnamed\n  port: 5432\n```\n\n## References\nSpec C.6.1, C.6.2.\n",
+    origin: "lint",
+};
+
+pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
+    for o in cx.accepted() {
+        let Body::EndpointSlice(eps) = &o.body else {
+            continue;
+        };
+        // Slices the controllers write are right by construction.
+        if o.meta
+            .labels
+            .get("endpointslice.kubernetes.io/managed-by")
+            .is_some_and(|m| m.ends_with(".k8s.io"))
+        {
+            continue;
+        }
+        let label = o.meta.labels.get("kubernetes.io/service-name");
+        let message = match label {
+            None => format!(
+                "EndpointSlice {}/{} has no kubernetes.io/service-name label: no Service uses it",
+                o.namespace,
+                o.name()
+            ),
+            Some(name) => {
+                let Some(svc) = cx
+                    .cluster
+                    .services
+                    .iter()
+                    .find(|s| s.namespace == o.namespace && s.name == name)
+                else {
+                    out.push(Diagnostic::new(RULE.code, RULE.severity, o.source, o.meta.labels.key_span("kubernetes.io/service-name"), format!("EndpointSlice {}/{} is for Service {name:?}, which is not in the input", o.namespace, o.name())).with_object(Some(o.object_ref())));
+                    continue;
+                };
+                let matched = eps.ports.iter().any(|p| {
+                    p.port.is_some()
+                        && svc.ports.iter().any(|sp| {
+                            sp.name == p.name.clone().unwrap_or_default()
+                                && sp.protocol == p.protocol
+                        })
+                });
+                if matched || eps.ports.is_empty() {
+                    continue;
+                }
+                let numberless: Vec<String> = eps
+                    .ports
+                    .iter()
+                    .filter(|p| p.port.is_none_or(|n| n == 0))
+                    .map(|p| format!("{:?}", p.name.clone().unwrap_or_default()))
+                    .collect();
+                if numberless.len() == eps.ports.len() {
+                    out.push(Diagnostic::new(RULE.code, RULE.severity, o.source, o.anchor_span(), format!("EndpointSlice {}/{} has ports without a port number ({}): kube-proxy ignores them", o.namespace, o.name(), numberless.join(", "))).with_object(Some(o.object_ref())));
+                    continue;
+                }
+                let names: Vec<String> = eps
+                    .ports
+                    .iter()
+                    .map(|p| format!("{:?}", p.name.clone().unwrap_or_default()))
+                    .collect();
+                let want: Vec<String> = svc.ports.iter().map(|p| format!("{:?}", p.name)).collect();
+                format!(
+                    "EndpointSlice {}/{} port names {} match none of Service {:?}'s port names {}",
+                    o.namespace,
+                    o.name(),
+                    names.join(", "),
+                    name,
+                    want.join(", ")
+                )
+            }
+        };
+        out.push(
+            Diagnostic::new(RULE.code, RULE.severity, o.source, o.anchor_span(), message)
+                .with_object(Some(o.object_ref())),
+        );
+    }
+}

@@ -1,0 +1,37 @@
+//! `external-name-ignored-fields`: ports or a selector on an ExternalName
+//! Service, which Kubernetes accepts and ignores.
+
+use super::{LintCx, Rule};
+use crate::diag::{Diagnostic, Severity};
+
+pub const RULE: Rule = Rule {
+    code: "external-name-ignored-fields",
+    name: "external-name-ignored-fields",
+    severity: Severity::Warning,
+    summary: "An ExternalName Service has ports or a selector, which are ignored.",
+    docs: "## What it does\nReports `spec.selector` and `spec.ports` on Services of type ExternalName.\n\n## Why is this bad?\nAn ExternalName Service is only a DNS CNAME: no endpoints are created from the selector and no port is translated or even checked. Such fields suggest the author expected proxying that never happens.\n\n## Example\n```yaml\nspec:\n  type: ExternalName\n  externalName: db.example.com\n  ports: [{port: 5432, targetPort: 6432}]   # no translation happens\n```\n\n## References\nSpec A.7.2, C.1.1, D.6.1.\n",
+    origin: "lint",
+};
+
+pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
+    for svc in &cx.cluster.services {
+        if svc.external_name.is_none() {
+            continue;
+        }
+        let Some((o, model)) = cx.service(svc.object) else {
+            continue;
+        };
+        if let Some(sel) = &model.selector {
+            out.push(Diagnostic::new(RULE.code, RULE.severity, o.source, sel.span, format!("the selector of ExternalName Service {}/{} is ignored: it gets no endpoints", svc.namespace, svc.name)).with_object(Some(o.object_ref())));
+        }
+        let translated = svc
+            .ports
+            .iter()
+            .any(|p| p.target_port_text() != p.port.to_string());
+        if translated && let Some(span) = model.ports_span {
+            let mut d = Diagnostic::new(RULE.code, RULE.severity, o.source, span, format!("the ports of ExternalName Service {}/{} are ignored: clients connect to the external name on the port they chose, no targetPort applies", svc.namespace, svc.name)).with_object(Some(o.object_ref()));
+            d.help = Some("connect to the external service's real port, or use a Service with endpoints to translate ports".to_owned());
+            out.push(d);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! `ingress-backend-missing`: an Ingress backend names a Service or a
+//! Service port that does not exist.
+
+use super::{LintCx, Rule};
+use crate::diag::{Diagnostic, Severity};
+use crate::model::Body;
+
+pub const RULE: Rule = Rule {
+    code: "ingress-backend-missing",
+    name: "ingress-backend-missing",
+    severity: Severity::Warning,
+    summary: "An Ingress backend names a missing Service or Service port.",
+    docs: "## What it does\nResolves every Ingress backend (`defaultBackend` and each rule path) to a Service in the Ingress's namespace and to one of its ports, by number or by name.\n\n## Why is this bad?\nThe ingress controller answers such paths with 503 or 404; nothing in Kubernetes validates the reference.\n\n## Example\n```yaml\nbackend:\n  service:\n    name: web\n    port:\n      number: 8080   # the Service exposes port 80\n```\n\n## References\nnetworking.k8s.io/v1 IngressServiceBackend.\n",
+    origin: "lint",
+};
+
+pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
+    for o in cx.accepted() {
+        let Body::Ingress(ing) = &o.body else {
+            continue;
+        };
+        for b in &ing.backends {
+            let svc = cx
+                .cluster
+                .services
+                .iter()
+                .find(|s| s.namespace == o.namespace && s.name == b.service);
+            let message = match svc {
+                None => format!(
+                    "Ingress {}/{} routes to Service {:?}, which is not in namespace {}",
+                    o.namespace,
+                    o.name(),
+                    b.service,
+                    o.namespace
+                ),
+                Some(s) => {
+                    let found = s.ports.iter().any(|p| {
+                        Some(p.port) == b.port_number
+                            || (b.port_name.is_some()
+                                && b.port_name.as_deref() == Some(p.name.as_str()))
+                    });
+                    if found || s.external_name.is_some() {
+                        continue;
+                    }
+                    let want = b.port_number.map_or_else(
+                        || format!("named {:?}", b.port_name.clone().unwrap_or_default()),
+                        |n| n.to_string(),
+                    );
+                    let have: Vec<String> = s
+                        .ports
+                        .iter()
+                        .map(|p| {
+                            if p.name.is_empty() {
+                                p.port.to_string()
+                            } else {
+                                format!("{} ({})", p.port, p.name)
+                            }
+                        })
+                        .collect();
+                    format!(
+                        "Ingress {}/{} routes to port {want} of Service {:?}, which has ports {}",
+                        o.namespace,
+                        o.name(),
+                        b.service,
+                        have.join(", ")
+                    )
+                }
+            };
+            let mut d = Diagnostic::new(RULE.code, RULE.severity, o.source, b.span, message)
+                .with_object(Some(o.object_ref()));
+            if let Some(so) = svc.and_then(|s| cx.objects.get(s.object)) {
+                d = d.with_related(so.source, so.anchor_span(), "the Service");
+            }
+            out.push(d);
+        }
+    }
+}

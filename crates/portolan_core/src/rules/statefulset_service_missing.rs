@@ -1,0 +1,59 @@
+//! `statefulset-service-missing`: a StatefulSet's `serviceName` names no
+//! Service, or a Service that is not headless.
+
+use super::{LintCx, Rule};
+use crate::diag::{Diagnostic, Severity};
+use crate::model::Body;
+
+pub const RULE: Rule = Rule {
+    code: "statefulset-service-missing",
+    name: "statefulset-service-missing",
+    severity: Severity::Warning,
+    summary: "A StatefulSet's serviceName names a missing or non-headless Service.",
+    docs: "## What it does\nChecks that `spec.serviceName` of each StatefulSet names a headless Service (`clusterIP: None`) in the same namespace.\n\n## Why is this bad?\nThe governing Service gives each pod its stable DNS name (`web-0.web.ns.svc.cluster.local`). Without it, or with a Service that has a ClusterIP, those per-pod names do not exist and peers cannot find each other.\n\n## Example\n```yaml\nkind: StatefulSet\nspec:\n  serviceName: web     # no headless Service named web\n```\n\n## References\nSpec C.2.4 (hostnames), D.8.2 (headless records).\n",
+    origin: "lint",
+};
+
+pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
+    for o in cx.accepted() {
+        let Body::Workload(w) = &o.body else { continue };
+        if o.kind.value != "StatefulSet" {
+            continue;
+        }
+        let Some(name) = w.service_name.as_ref().filter(|n| !n.value.is_empty()) else {
+            continue;
+        };
+        let svc = cx
+            .cluster
+            .services
+            .iter()
+            .find(|s| s.namespace == o.namespace && s.name == name.value);
+        let problem = match svc {
+            None => format!(
+                "StatefulSet {}/{} names Service {:?}, which is not in the input",
+                o.namespace,
+                o.name(),
+                name.value
+            ),
+            Some(s) if !s.headless => format!(
+                "StatefulSet {}/{} names Service {:?}, which is not headless (it has a ClusterIP)",
+                o.namespace,
+                o.name(),
+                name.value
+            ),
+            Some(_) => continue,
+        };
+        let mut d = Diagnostic::new(RULE.code, RULE.severity, o.source, name.span, problem)
+            .with_object(Some(o.object_ref()));
+        d.help = Some(format!(
+            "create a Service {:?} with clusterIP: None selecting the StatefulSet's pods",
+            name.value
+        ));
+        if let Some(s) = svc
+            && let Some(so) = cx.objects.get(s.object)
+        {
+            d = d.with_related(so.source, so.anchor_span(), "the Service");
+        }
+        out.push(d);
+    }
+}
