@@ -97,10 +97,10 @@ pub fn compute(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
     }
 }
 
-fn pod_spec(objects: &[Object], pod: &ClusterPod) -> Option<PodSpec> {
+fn pod_spec<'o>(objects: &'o [Object], pod: &ClusterPod) -> Option<&'o PodSpec> {
     match &objects.get(pod.object)?.body {
-        Body::Pod(p) => Some(p.0.clone()),
-        Body::Workload(w) => w.template.as_ref().map(|t| t.spec.clone()),
+        Body::Pod(p) => Some(&p.0),
+        Body::Workload(w) => w.template.as_ref().map(|t| &t.spec),
         _ => None,
     }
 }

@@ -8,6 +8,7 @@ pub mod cluster;
 pub mod diag;
 pub mod dns;
 pub mod endpoints;
+pub mod generate;
 pub mod graph;
 pub mod model;
 pub mod output;

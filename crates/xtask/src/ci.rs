@@ -61,6 +61,11 @@ const LAYERS: &[Layer] = &[
         what: "playwright-core in headless chromium against the release build",
         run: e2e,
     },
+    Layer {
+        name: "fuzz",
+        what: "cargo fuzz: bytes → parse → validate → outputs, time-bounded",
+        run: fuzz,
+    },
 ];
 
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -312,4 +317,48 @@ fn e2e() -> Outcome {
             .env("PORTOLAN_DIST", root().join("dist")),
         count_tap,
     )
+}
+
+/// Seconds of fuzzing in CI (`PORTOLAN_FUZZ_SECONDS` overrides).
+fn fuzz_seconds() -> String {
+    std::env::var("PORTOLAN_FUZZ_SECONDS").unwrap_or_else(|_| "60".to_owned())
+}
+
+fn fuzz() -> Outcome {
+    // A scratch corpus seeded from the committed seeds, so CI never writes
+    // into the repository.
+    let corpus = root().join("target/fuzz-corpus");
+    let _ = std::fs::create_dir_all(&corpus);
+    if let Ok(seeds) = std::fs::read_dir(root().join("fuzz/seeds")) {
+        for s in seeds.flatten() {
+            let _ = std::fs::copy(s.path(), corpus.join(s.file_name()));
+        }
+    }
+    let (ok, log) = capture(
+        cmd("cargo")
+            .args(["fuzz", "run", "-s", "none", "check"])
+            .arg(&corpus)
+            .arg("--")
+            .arg(format!("-max_total_time={}", fuzz_seconds()))
+            .args(["-max_len=65536", "-timeout=10", "-rss_limit_mb=2048"])
+            .env("RUSTC_BOOTSTRAP", "1")
+            .current_dir(root().join("fuzz")),
+    );
+    let runs = log
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("Done ")
+                .and_then(|r| r.split_whitespace().next())
+                .and_then(|n| n.parse::<usize>().ok())
+        })
+        .unwrap_or(0);
+    let ok = ok && runs > 0;
+    let mut log = log;
+    let _ = writeln!(log, "\nfuzz: {runs} inputs executed");
+    Outcome {
+        ok,
+        passed: usize::from(ok),
+        failed: usize::from(!ok),
+        log,
+    }
 }

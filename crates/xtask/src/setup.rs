@@ -9,6 +9,8 @@ use crate::util::{self, cmd, exec, locked_version, version_of};
 pub const WASM_PACK: &str = "0.15.1";
 /// 0.22 needs rustc 1.96.1; 0.21.14 builds on the pinned 1.95.
 pub const TRUNK: &str = "0.21.14";
+/// Runs on the stable toolchain with `-s none` and `RUSTC_BOOTSTRAP=1`.
+pub const CARGO_FUZZ: &str = "0.13.2";
 
 pub fn run_if_needed() -> Result<(), String> {
     if ready() { Ok(()) } else { self::run() }
@@ -25,6 +27,7 @@ fn ready() -> bool {
         && version_of("wasm-bindgen", "--version").is_some_and(|v| v.ends_with(&wb))
         && version_of("wasm-pack", "--version").is_some_and(|v| v.ends_with(WASM_PACK))
         && version_of("trunk", "--version").is_some_and(|v| v.ends_with(TRUNK))
+        && version_of("cargo-fuzz", "--version").is_some_and(|v| v.ends_with(CARGO_FUZZ))
         && npm_ready()
 }
 

@@ -95,7 +95,19 @@ pub fn parse_stream<'a>(
             return;
         }
         let mut builder = Builder::new(source, text, chunk_start, chunk_end, limits);
-        builder.run(diags);
+        // Items of a `List` stream out one by one, so a `kubectl get -o yaml`
+        // dump is never held as one tree.
+        builder.run(diags, &mut |item, diags| {
+            let span = item.span;
+            on_doc(
+                Document {
+                    index,
+                    span,
+                    root: item,
+                },
+                diags,
+            );
+        });
         for root in builder.roots {
             let span = root.span;
             on_doc(Document { index, span, root }, diags);
@@ -204,6 +216,8 @@ struct Builder<'a, 'l> {
     anchors: HashMap<usize, Node<'a>>,
     alias_nodes: usize,
     roots: Vec<Node<'a>>,
+    /// Completed items of a top-level `items:` list that carry their own `kind`.
+    streamed: Vec<Node<'a>>,
 }
 
 impl<'a, 'l> Builder<'a, 'l> {
@@ -219,12 +233,20 @@ impl<'a, 'l> Builder<'a, 'l> {
             anchors: HashMap::new(),
             alias_nodes: 0,
             roots: Vec::new(),
+            streamed: Vec::new(),
         }
     }
 
-    fn run(&mut self, diags: &mut Vec<Diagnostic>) {
+    fn run(
+        &mut self,
+        diags: &mut Vec<Diagnostic>,
+        on_item: &mut dyn FnMut(Node<'a>, &mut Vec<Diagnostic>),
+    ) {
         let mut parser = Parser::new_from_str(self.chunk);
         while let Some(next) = parser.next_event() {
+            for item in self.streamed.drain(..) {
+                on_item(item, diags);
+            }
             let (event, yspan) = match next {
                 Ok(ev) => ev,
                 Err(err) => {
@@ -421,12 +443,16 @@ impl<'a, 'l> Builder<'a, 'l> {
         if anchor != 0 {
             self.anchors.insert(anchor, node.clone());
         }
+        let list_item = self.stack.len() == 2
+            && matches!(&self.stack[0], Frame::Map { key: Some(k), .. } if k.key_text() == Some("items"))
+            && node.get("kind").is_some();
         match self.stack.last_mut() {
             None => {
                 if !(matches!(&node.kind, Kind::Scalar(t, Style::Plain) if t.is_empty())) {
                     self.roots.push(node);
                 }
             }
+            Some(Frame::Seq { .. }) if list_item => self.streamed.push(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
             Some(Frame::Map { entries, key, .. }) => match key.take() {
                 None => *key = Some(node),
@@ -450,59 +476,33 @@ impl<'a, 'l> Builder<'a, 'l> {
             .iter()
             .any(|(k, _)| matches!(&k.kind, Kind::Scalar(t, Style::Plain) if t == "<<"));
         let mut entries = if has_merge { merge(entries) } else { entries };
-        if entries.len() > 1 {
-            let mut order: Vec<usize> = (0..entries.len()).collect();
-            order.sort_by(|&a, &b| {
-                entries[a]
-                    .0
-                    .key_text()
-                    .cmp(&entries[b].0.key_text())
-                    .then(a.cmp(&b))
-            });
-            let mut dup = Vec::new();
-            for w in order.windows(2) {
-                let (a, b) = (&entries[w[0]].0, &entries[w[1]].0);
-                if let (Some(x), Some(y)) = (a.key_text(), b.key_text())
-                    && x == y
-                    && a.span != b.span
-                {
-                    dup.push((w[0], w[1]));
-                }
-            }
-            for (first, second) in dup {
-                let key = entries[second].0.key_text().unwrap_or_default();
-                diags.push(
-                    Diagnostic::new(
-                        CODE_DUPLICATE_KEY,
-                        Severity::Error,
-                        self.source,
-                        entries[second].0.span,
-                        format!("key {key:?} already set in map"),
-                    )
-                    .with_related(self.source, entries[first].0.span, "first set here")
-                    .with_help("kubectl rejects duplicate keys; remove one of them"),
-                );
-            }
-            // Keep the last value of each key, as kubectl does.
-            if entries.len() > 1 {
-                let mut seen = std::collections::HashSet::new();
-                let mut keep = vec![true; entries.len()];
-                for i in (0..entries.len()).rev() {
-                    if let Some(k) = entries[i].0.key_text()
-                        && !seen.insert(k.to_owned())
-                    {
-                        keep[i] = false;
-                    }
-                }
-                if keep.iter().any(|k| !k) {
-                    let mut i = 0;
-                    entries.retain(|_| {
-                        i += 1;
-                        keep[i - 1]
-                    });
-                }
-            }
+        let dups = duplicate_keys(&entries);
+        if dups.is_empty() {
+            return entries;
         }
+        for &(first, second) in &dups {
+            let key = entries[second].0.key_text().unwrap_or_default();
+            diags.push(
+                Diagnostic::new(
+                    CODE_DUPLICATE_KEY,
+                    Severity::Error,
+                    self.source,
+                    entries[second].0.span,
+                    format!("key {key:?} already set in map"),
+                )
+                .with_related(self.source, entries[first].0.span, "first set here")
+                .with_help("kubectl rejects duplicate keys; remove one of them"),
+            );
+        }
+        // Keep the last value of each key, as kubectl's decoder does.
+        let mut drop: Vec<usize> = dups.iter().map(|&(first, _)| first).collect();
+        drop.sort_unstable();
+        drop.dedup();
+        let mut i = 0;
+        entries.retain(|_| {
+            i += 1;
+            drop.binary_search(&(i - 1)).is_err()
+        });
         entries
     }
 
@@ -545,6 +545,35 @@ impl<'a, 'l> Builder<'a, 'l> {
             .with_help(format!("quote it (\"{text}\") if you mean the string")),
         );
     }
+}
+
+/// Pairs (earlier, later) of entries with the same key. Small maps are
+/// compared pairwise without allocating; large ones through a hash map.
+fn duplicate_keys(entries: &[(Node<'_>, Node<'_>)]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    if entries.len() <= 16 {
+        for j in 1..entries.len() {
+            let Some(b) = entries[j].0.key_text() else {
+                continue;
+            };
+            if let Some(i) = (0..j).rev().find(|&i| entries[i].0.key_text() == Some(b)) {
+                if entries[i].0.span != entries[j].0.span {
+                    out.push((i, j));
+                }
+            }
+        }
+        return out;
+    }
+    let mut last: HashMap<&str, usize> = HashMap::with_capacity(entries.len());
+    for (j, (k, _)) in entries.iter().enumerate() {
+        let Some(text) = k.key_text() else { continue };
+        if let Some(i) = last.insert(text, j) {
+            if entries[i].0.span != k.span {
+                out.push((i, j));
+            }
+        }
+    }
+    out
 }
 
 fn merge<'a>(entries: Vec<(Node<'a>, Node<'a>)>) -> Vec<(Node<'a>, Node<'a>)> {

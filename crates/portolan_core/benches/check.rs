@@ -1,0 +1,109 @@
+//! Criterion benchmarks: `check` on the whole corpus and on generated
+//! clusters of growing size (linear cost), next to bare saphyr-parser event
+//! throughput on the same input; endpoints and graph for large clusters;
+//! one trace after analysis.
+
+use std::path::{Path, PathBuf};
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use portolan_core::analysis::analyze;
+use portolan_core::profile::{Profile, ProxyMode};
+use portolan_core::sim::{From, Request, trace};
+use portolan_core::source::Source;
+
+fn corpus() -> Vec<Source> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    let mut files = Vec::new();
+    walk(&root, &mut files);
+    files.sort();
+    files
+        .into_iter()
+        .map(|f| {
+            Source::new(
+                f.display().to_string(),
+                std::fs::read_to_string(&f).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            walk(&p, out);
+        } else if p.extension().is_some_and(|x| x == "yaml") {
+            out.push(p);
+        }
+    }
+}
+
+fn events(text: &str) -> usize {
+    saphyr_parser::Parser::new_from_str(text)
+        .take_while(Result::is_ok)
+        .count()
+}
+
+fn bench_corpus(c: &mut Criterion) {
+    let sources = corpus();
+    let bytes: usize = sources.iter().map(|s| s.text.len()).sum();
+    let mut g = c.benchmark_group("corpus");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.sample_size(10);
+    g.bench_function("events", |b| {
+        b.iter(|| sources.iter().map(|s| events(&s.text)).sum::<usize>())
+    });
+    g.bench_function("check", |b| {
+        b.iter(|| {
+            let a = analyze(sources.clone(), &Profile::default()).unwrap();
+            portolan_core::output::json::check(&a)
+        });
+    });
+    g.finish();
+}
+
+fn bench_generated(c: &mut Criterion) {
+    let mut g = c.benchmark_group("generated");
+    g.sample_size(10);
+    for (services, pods) in [(100, 1_000), (400, 4_000), (1_600, 16_000)] {
+        let text = portolan_core::generate::generate(services, pods);
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_with_input(BenchmarkId::new("events", pods), &text, |b, t| {
+            b.iter(|| events(t))
+        });
+        g.bench_with_input(BenchmarkId::new("check", pods), &text, |b, t| {
+            b.iter(|| {
+                analyze(
+                    vec![Source::new("gen.yaml", t.clone())],
+                    &Profile::default(),
+                )
+                .unwrap()
+                .diagnostics
+                .len()
+            });
+        });
+    }
+    g.finish();
+}
+
+fn bench_trace(c: &mut Criterion) {
+    let text = portolan_core::generate::generate(2_000, 20_000);
+    let a = analyze(vec![Source::new("gen.yaml", text)], &Profile::default()).unwrap();
+    let pod = &a.cluster.pods[0];
+    let req = Request {
+        from: From::Pod {
+            namespace: pod.namespace.clone(),
+            name: pod.name.clone(),
+        },
+        to: "app-7.team-7:80".into(),
+        protocol: "TCP".into(),
+        at_node: None,
+        proxy_mode: ProxyMode::Iptables,
+    };
+    c.bench_function("trace after analysis (2000 services, 20000 pods)", |b| {
+        b.iter(|| trace(&a, &req).unwrap().destinations.len())
+    });
+}
+
+criterion_group!(benches, bench_corpus, bench_generated, bench_trace);
+criterion_main!(benches);

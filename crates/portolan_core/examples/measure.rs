@@ -1,0 +1,110 @@
+//! Throughput and memory of a full check next to bare saphyr-parser events:
+//! `cargo run --release --example measure -p portolan_core -- FILE...`
+//! (use `--profile bench` for speed-optimised code). Peak memory is read
+//! from /proc (VmHWM) around the analysis, so run one input per process.
+
+use std::time::Instant;
+
+use portolan_core::analysis::analyze;
+use portolan_core::profile::Profile;
+use portolan_core::source::Source;
+
+fn vm(key: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+        * 1024
+}
+
+fn events(text: &str) -> usize {
+    // Document by document, as Portolan parses.
+    let mut n = 0;
+    for ev in saphyr_parser::Parser::new_from_str(text) {
+        if ev.is_err() {
+            break;
+        }
+        n += 1;
+    }
+    n
+}
+
+fn best_of(runs: usize, mut f: impl FnMut()) -> f64 {
+    (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed().as_secs_f64()
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+fn main() {
+    let files: Vec<String> = std::env::args().skip(1).collect();
+    if files.is_empty() {
+        eprintln!("usage: measure FILE...");
+        std::process::exit(2);
+    }
+    let sources: Vec<Source> = files
+        .iter()
+        .map(|f| {
+            Source::new(
+                f.clone(),
+                std::fs::read_to_string(f).expect("readable UTF-8 file"),
+            )
+        })
+        .collect();
+    let bytes: usize = sources.iter().map(|s| s.text.len()).sum();
+    let mb = bytes as f64 / 1e6;
+    let runs = if bytes > 20_000_000 { 2 } else { 5 };
+    let mut n_events = 0;
+    let t_events = best_of(runs, || {
+        n_events = sources.iter().map(|s| events(&s.text)).sum()
+    });
+    let t_tree = best_of(runs, || {
+        std::hint::black_box(sources.iter().map(|s| tree_only(&s.text)).sum::<usize>());
+    });
+    let rss_before = vm("VmRSS:");
+    let mut objects = 0;
+    let t_check = best_of(1, || {
+        let a = analyze(sources.clone(), &Profile::default()).expect("default profile");
+        objects = a.objects.len();
+        let out = portolan_core::output::json::check(&a);
+        std::hint::black_box(out);
+    });
+    let peak = vm("VmHWM:").saturating_sub(rss_before);
+    let t_check = t_check.min(best_of(runs - 1, || {
+        let a = analyze(sources.clone(), &Profile::default()).expect("default profile");
+        std::hint::black_box(portolan_core::output::json::check(&a));
+    }));
+    println!(
+        "{:.2} MB, {objects} objects, {n_events} events | events {:.1} MB/s | tree {:.2}x events | check {:.1} MB/s, {:.0} objects/s | check/events time {:.2}x | peak +{:.1} MB ({:.2}x input)",
+        mb,
+        mb / t_events,
+        t_tree / t_events,
+        mb / t_check,
+        objects as f64 / t_check,
+        t_check / t_events,
+        peak as f64 / 1e6,
+        peak as f64 / bytes as f64
+    );
+}
+
+/// Tree building alone (parse_stream), for the breakdown.
+#[allow(dead_code)]
+pub fn tree_only(text: &str) -> usize {
+    let mut n = 0;
+    let mut d = Vec::new();
+    portolan_core::yaml::parse_stream(
+        0,
+        text,
+        &portolan_core::yaml::Limits::default(),
+        &mut d,
+        |doc, _| n += doc.root.count(),
+    );
+    n
+}
