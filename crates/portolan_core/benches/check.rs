@@ -51,7 +51,7 @@ fn bench_corpus(c: &mut Criterion) {
     g.throughput(Throughput::Bytes(bytes as u64));
     g.sample_size(10);
     g.bench_function("events", |b| {
-        b.iter(|| sources.iter().map(|s| events(&s.text)).sum::<usize>())
+        b.iter(|| sources.iter().map(|s| events(&s.text)).sum::<usize>());
     });
     g.bench_function("check", |b| {
         b.iter(|| {
@@ -69,7 +69,7 @@ fn bench_generated(c: &mut Criterion) {
         let text = portolan_core::generate::generate(services, pods);
         g.throughput(Throughput::Bytes(text.len() as u64));
         g.bench_with_input(BenchmarkId::new("events", pods), &text, |b, t| {
-            b.iter(|| events(t))
+            b.iter(|| events(t));
         });
         g.bench_with_input(BenchmarkId::new("check", pods), &text, |b, t| {
             b.iter(|| {
@@ -101,7 +101,7 @@ fn bench_trace(c: &mut Criterion) {
         proxy_mode: ProxyMode::Iptables,
     };
     c.bench_function("trace after analysis (2000 services, 20000 pods)", |b| {
-        b.iter(|| trace(&a, &req).unwrap().destinations.len())
+        b.iter(|| trace(&a, &req).unwrap().destinations.len());
     });
 }
 

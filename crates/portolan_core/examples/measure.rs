@@ -63,7 +63,7 @@ fn main() {
     let runs = if bytes > 20_000_000 { 2 } else { 5 };
     let mut n_events = 0;
     let t_events = best_of(runs, || {
-        n_events = sources.iter().map(|s| events(&s.text)).sum()
+        n_events = sources.iter().map(|s| events(&s.text)).sum();
     });
     let t_tree = best_of(runs, || {
         std::hint::black_box(sources.iter().map(|s| tree_only(&s.text)).sum::<usize>());

@@ -556,10 +556,10 @@ fn duplicate_keys(entries: &[(Node<'_>, Node<'_>)]) -> Vec<(usize, usize)> {
             let Some(b) = entries[j].0.key_text() else {
                 continue;
             };
-            if let Some(i) = (0..j).rev().find(|&i| entries[i].0.key_text() == Some(b)) {
-                if entries[i].0.span != entries[j].0.span {
-                    out.push((i, j));
-                }
+            if let Some(i) = (0..j).rev().find(|&i| entries[i].0.key_text() == Some(b))
+                && entries[i].0.span != entries[j].0.span
+            {
+                out.push((i, j));
             }
         }
         return out;
@@ -567,10 +567,10 @@ fn duplicate_keys(entries: &[(Node<'_>, Node<'_>)]) -> Vec<(usize, usize)> {
     let mut last: HashMap<&str, usize> = HashMap::with_capacity(entries.len());
     for (j, (k, _)) in entries.iter().enumerate() {
         let Some(text) = k.key_text() else { continue };
-        if let Some(i) = last.insert(text, j) {
-            if entries[i].0.span != k.span {
-                out.push((i, j));
-            }
+        if let Some(i) = last.insert(text, j)
+            && entries[i].0.span != k.span
+        {
+            out.push((i, j));
         }
     }
     out
