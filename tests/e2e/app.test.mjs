@@ -120,3 +120,48 @@ test('the dark theme and a narrow window', async () => {
   assert.equal(bg, 'rgb(15, 19, 23)');
   await page.close();
 });
+
+test('trace a packet: verdict, hops, probabilities on the graph', async () => {
+  const { page } = await open(browser, url);
+  await paste(page, readFileSync(join(corpus, 'bookinfo.yaml'), 'utf8'));
+  const from = await page.locator('[data-testid=trace-from] option').evaluateAll((os) => os.map((o) => o.value).find((v) => v.startsWith('pod:default/productpage')));
+  await page.locator('[data-testid=trace-from]').selectOption(from);
+  await page.locator('[data-testid=trace-to]').fill('reviews:9080');
+  await page.locator('[data-testid=trace-run]').click();
+  const result = page.locator('[data-testid=trace-result]');
+  assert.equal(await result.getAttribute('data-verdict'), 'delivered');
+  const expected = core(['trace', '--format', 'json', '--from', from, '--to', 'reviews:9080', '-'], readFileSync(join(corpus, 'bookinfo.yaml'), 'utf8'));
+  assert.equal(expected.verdict, 'delivered');
+  assert.equal(await page.locator('[data-testid=probability]').count(), expected.destinations.length);
+  assert.match(await result.textContent(), /DNAT to one of 3 endpoint/);
+  await screenshot(page, '06-trace');
+  await page.close();
+});
+
+test('mortality: killing a pod changes the endpoints, the Service stays; undo and reset', async () => {
+  const { page } = await open(browser, url);
+  await paste(page, readFileSync(join(corpus, 'bookinfo.yaml'), 'utf8'));
+  await page.locator('[data-node-id="service:default/reviews"]').click();
+  const before = await page.locator('[data-testid=endpoints] tbody tr td:first-child').allTextContents();
+  const clusterIp = await page.locator('[data-testid=details]').textContent();
+  const victim = before[0];
+  await page.locator(`[data-node-id="pod:${victim}"]`).click();
+  await page.locator('[data-testid=kill-pod]').click();
+  assert.equal(await page.locator(`[data-node-id="pod:${victim}"]`).count(), 0, 'the pod is gone');
+  await page.locator('[data-node-id="service:default/reviews"]').click();
+  const after = await page.locator('[data-testid=endpoints] tbody tr td:first-child').allTextContents();
+  assert.equal(after.length, before.length, 'the Deployment replaced it');
+  assert.ok(!after.includes(victim));
+  assert.equal((await page.locator('[data-testid=details]').textContent()).match(/10\.96\.\d+\.\d+/)[0], clusterIp.match(/10\.96\.\d+\.\d+/)[0], 'the Service keeps its address');
+  await screenshot(page, '07-pod-killed');
+  // Mark a pod not ready: its endpoint turns unready.
+  await page.locator(`[data-node-id="pod:${after[0]}"]`).click();
+  await page.locator('[data-testid=toggle-ready]').click();
+  await page.locator('[data-node-id="service:default/reviews"]').click();
+  assert.match(await page.locator('[data-testid=endpoints]').textContent(), /ready=false serving=false/);
+  await page.locator('[data-testid=undo]').click();
+  await page.locator('[data-testid=reset]').click();
+  assert.equal(await page.locator('[data-testid=what-if]').count(), 0);
+  assert.equal(await page.locator(`[data-node-id="pod:${victim}"]`).count(), 1, 'reset brings the original pod back');
+  await page.close();
+});

@@ -2,6 +2,9 @@
 
 use std::rc::Rc;
 
+use portolan_core::cluster::WhatIf;
+use portolan_core::profile::ProxyMode;
+use portolan_core::sim::{self, Trace};
 use yew::Reducible;
 
 use crate::examples::{DEFAULT, EXAMPLES};
@@ -11,6 +14,23 @@ use crate::view::{View, compute};
 pub enum Theme {
     Light,
     Dark,
+}
+
+/// What the trace panel asked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceRequest {
+    /// `pod:ns/name`, `node:name` or `external:IP`.
+    pub from: String,
+    /// `HOST:PORT`
+    pub to: String,
+    pub protocol: String,
+    pub proxy_mode: ProxyMode,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TraceOutcome {
+    Done(Rc<Trace>),
+    Invalid(String),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -25,6 +45,24 @@ pub struct State {
     pub theme: Theme,
     /// Bumped to ask the editor to move its caret to a line.
     pub goto: Option<(usize, u32)>,
+    /// Pods and nodes killed, pods unready, workloads scaled, policies flipped.
+    pub what_if: WhatIf,
+    /// Earlier `what_if`s, for undo.
+    pub undo: Vec<WhatIf>,
+    pub trace_request: Option<TraceRequest>,
+    pub trace: Option<TraceOutcome>,
+}
+
+/// One change to the snapshot.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    DeletePod(String),
+    ToggleReady(String),
+    DeleteNode(String),
+    /// Workload key `ns/Kind/name`, new replica count.
+    Scale(String, i64),
+    ExternalTrafficPolicy(String, String),
+    InternalTrafficPolicy(String, String),
 }
 
 pub enum Action {
@@ -40,20 +78,82 @@ pub enum Action {
         node: Option<String>,
     },
     ToggleTheme,
+    Change(Change),
+    Undo,
+    Reset,
+    Trace(TraceRequest),
 }
 
 impl State {
     pub fn initial() -> Self {
         let text: Rc<str> = EXAMPLES[DEFAULT].text.into();
         State {
-            view: Rc::new(compute(&text)),
+            view: Rc::new(compute(&text, &WhatIf::default())),
             analysed: text.clone(),
             text,
             example: DEFAULT,
             selected: None,
             theme: Theme::Light,
             goto: None,
+            what_if: WhatIf::default(),
+            undo: Vec::new(),
+            trace_request: None,
+            trace: None,
         }
+    }
+
+    fn recompute(&mut self) {
+        self.view = Rc::new(compute(&self.text, &self.what_if));
+        self.analysed = self.text.clone();
+        if self
+            .selected
+            .as_ref()
+            .is_some_and(|s| !self.view.details.contains_key(s))
+        {
+            self.selected = None;
+        }
+        self.retrace();
+    }
+
+    fn retrace(&mut self) {
+        let (Some(req), Some(a)) = (&self.trace_request, &self.view.analysis) else {
+            self.trace = None;
+            return;
+        };
+        let outcome = sim::From::parse(&req.from).and_then(|from| {
+            sim::trace(
+                &a.0,
+                &sim::Request {
+                    from,
+                    to: req.to.clone(),
+                    protocol: req.protocol.clone(),
+                    at_node: None,
+                    proxy_mode: req.proxy_mode,
+                },
+            )
+        });
+        self.trace = Some(match outcome {
+            Ok(t) => TraceOutcome::Done(Rc::new(t)),
+            Err(e) => TraceOutcome::Invalid(e),
+        });
+    }
+
+    fn apply(&mut self, change: Change) {
+        self.undo.push(self.what_if.clone());
+        let w = &mut self.what_if;
+        match change {
+            Change::DeletePod(k) => drop(w.deleted_pods.insert(k)),
+            Change::ToggleReady(k) => {
+                if !w.unready_pods.remove(&k) {
+                    w.unready_pods.insert(k);
+                }
+            }
+            Change::DeleteNode(n) => drop(w.deleted_nodes.insert(n)),
+            Change::Scale(k, n) => drop(w.replicas.insert(k, n.clamp(0, 200))),
+            Change::ExternalTrafficPolicy(s, p) => drop(w.external_traffic_policy.insert(s, p)),
+            Change::InternalTrafficPolicy(s, p) => drop(w.internal_traffic_policy.insert(s, p)),
+        }
+        self.recompute();
     }
 }
 
@@ -74,15 +174,7 @@ impl Reducible for State {
                 if next.analysed == next.text {
                     return self;
                 }
-                next.view = Rc::new(compute(&next.text));
-                next.analysed = next.text.clone();
-                if next
-                    .selected
-                    .as_ref()
-                    .is_some_and(|s| !next.view.details.contains_key(s))
-                {
-                    next.selected = None;
-                }
+                next.recompute();
             }
             Action::LoadExample(i) => {
                 let Some(ex) = EXAMPLES.get(i) else {
@@ -90,9 +182,11 @@ impl Reducible for State {
                 };
                 next.text = ex.text.into();
                 next.example = i;
-                next.view = Rc::new(compute(ex.text));
-                next.analysed = next.text.clone();
+                next.what_if = WhatIf::default();
+                next.undo.clear();
+                next.trace_request = None;
                 next.selected = None;
+                next.recompute();
             }
             Action::Select(id) => next.selected = id,
             Action::Goto { line, node } => {
@@ -108,6 +202,23 @@ impl Reducible for State {
                 } else {
                     Theme::Light
                 };
+            }
+            Action::Change(c) => next.apply(c),
+            Action::Undo => {
+                let Some(w) = next.undo.pop() else {
+                    return self;
+                };
+                next.what_if = w;
+                next.recompute();
+            }
+            Action::Reset => {
+                next.what_if = WhatIf::default();
+                next.undo.clear();
+                next.recompute();
+            }
+            Action::Trace(req) => {
+                next.trace_request = Some(req);
+                next.retrace();
             }
         }
         Rc::new(next)

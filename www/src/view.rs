@@ -3,7 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use portolan_core::analysis::{Analysis, analyze};
+use std::rc::Rc;
+
+use portolan_core::analysis::{Analysis, Options, analyze_with};
+use portolan_core::cluster::WhatIf;
 use portolan_core::diag::Severity;
 use portolan_core::graph::{self, GraphNode};
 use portolan_core::output::{diagnostic_location, locate};
@@ -36,8 +39,23 @@ pub struct Details {
     pub endpoints: Vec<[String; 4]>,
 }
 
+/// An analysis shared by the views; equal when it is the same analysis.
+#[derive(Clone, Debug)]
+pub struct Shared(pub Rc<Analysis>);
+
+impl PartialEq for Shared {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct View {
+    pub analysis: Option<Shared>,
+    /// Trace sources: `pod:ns/name`, `node:name`.
+    pub sources: Vec<String>,
+    /// Trace destinations: `name.namespace:port`.
+    pub destinations: Vec<String>,
     pub diagnostics: Vec<DiagView>,
     pub layout: Layout,
     pub details: BTreeMap<String, Details>,
@@ -51,8 +69,16 @@ pub struct View {
 pub const FILE_NAME: &str = "manifests.yaml";
 
 /// Analyse the editor text and build everything the page draws.
-pub fn compute(text: &str) -> View {
-    let Ok(analysis) = analyze(vec![Source::new(FILE_NAME, text)], &Profile::default()) else {
+pub fn compute(text: &str, what_if: &WhatIf) -> View {
+    let options = Options {
+        what_if: what_if.clone(),
+        ..Options::default()
+    };
+    let Ok(analysis) = analyze_with(
+        vec![Source::new(FILE_NAME, text)],
+        &Profile::default(),
+        &options,
+    ) else {
         return View::default();
     };
     let g = graph::build(&analysis);
@@ -87,7 +113,32 @@ pub fn compute(text: &str) -> View {
         .nodes()
         .map(|n| (n.id.clone(), details(&analysis, n)))
         .collect();
+    let mut sources: Vec<String> = analysis
+        .cluster
+        .pods
+        .iter()
+        .map(|p| format!("pod:{}", p.key()))
+        .collect();
+    sources.extend(
+        analysis
+            .cluster
+            .nodes
+            .iter()
+            .map(|n| format!("node:{}", n.name)),
+    );
+    let destinations = analysis
+        .cluster
+        .services
+        .iter()
+        .flat_map(|s| {
+            s.ports
+                .iter()
+                .map(move |p| format!("{}.{}:{}", s.name, s.namespace, p.port))
+        })
+        .collect();
     View {
+        sources,
+        destinations,
         errors: analysis.count(Severity::Error),
         warnings: analysis.count(Severity::Warning),
         objects: analysis.objects.len(),
@@ -96,6 +147,7 @@ pub fn compute(text: &str) -> View {
         diagnostics,
         layout,
         details,
+        analysis: Some(Shared(Rc::new(analysis))),
     }
 }
 

@@ -4,6 +4,7 @@
 
 #![cfg(target_arch = "wasm32")]
 
+use portolan_core::cluster::WhatIf;
 use portolan_www::examples::EXAMPLES;
 use portolan_www::view::compute;
 use wasm_bindgen::JsCast;
@@ -46,8 +47,8 @@ async fn the_app_renders_the_default_example_graph() {
 
 #[wasm_bindgen_test]
 fn the_layout_is_deterministic_and_on_integer_coordinates() {
-    let a = compute(EXAMPLES[1].text);
-    let b = compute(EXAMPLES[1].text);
+    let a = compute(EXAMPLES[1].text, &WhatIf::default());
+    let b = compute(EXAMPLES[1].text, &WhatIf::default());
     assert_eq!(a, b);
     assert!(
         a.layout
@@ -61,7 +62,7 @@ fn the_layout_is_deterministic_and_on_integer_coordinates() {
 
 #[wasm_bindgen_test]
 fn bookinfo_reviews_has_three_endpoints_in_the_details() {
-    let v = compute(EXAMPLES[1].text);
+    let v = compute(EXAMPLES[1].text, &WhatIf::default());
     let d = &v.details["service:default/reviews"];
     assert_eq!(d.endpoints.len(), 3);
     assert!(d.location.as_ref().is_some_and(|(line, _)| *line > 1));
@@ -71,6 +72,7 @@ fn bookinfo_reviews_has_three_endpoints_in_the_details() {
 fn findings_carry_their_lines() {
     let v = compute(
         "apiVersion: v1\nkind: Service\nmetadata:\n  name: Web\nspec:\n  ports:\n  - port: 80\n",
+        &WhatIf::default(),
     );
     assert_eq!(v.errors, 1);
     assert_eq!(v.diagnostics[0].line, 4);

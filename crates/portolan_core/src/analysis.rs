@@ -29,6 +29,8 @@ pub struct Options {
     /// Codes switched off, and severities overridden (from a config file).
     pub disabled: Vec<String>,
     pub severities: BTreeMap<String, Severity>,
+    /// Pods and nodes removed or unready, workloads scaled, policies flipped.
+    pub what_if: crate::cluster::WhatIf,
 }
 
 pub fn analyze(sources: Vec<Source>, profile: &Profile) -> Result<Analysis, String> {
@@ -70,7 +72,7 @@ pub fn analyze_with(
         }
     }
     crate::validate::validate_all(&objects, &profile, &mut diagnostics);
-    let cluster = complete(&objects, &profile);
+    let cluster = complete(&objects, &profile, &options.what_if);
     crate::rules::run(&objects, &cluster, &mut diagnostics);
     suppress(&objects, &mut diagnostics, options);
     diagnostics.sort_by(|a, b| {

@@ -7,7 +7,7 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use crate::model::{Body, IntOrString, Object, PodSpec, Workload};
+use crate::model::{Body, IntOrString, Object, Workload};
 use crate::profile::Resolved;
 use crate::selector::Selector;
 use crate::validate::{Defaulted, default_service, names};
@@ -184,14 +184,53 @@ fn suffix(seed: &str, len: usize) -> String {
         .collect()
 }
 
+/// Changes a user makes to the snapshot to watch routing react: pods and
+/// nodes die, pods turn unready, workloads scale, policies flip. Pods that a
+/// controller owns are replaced, as the controller would replace them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct WhatIf {
+    /// `ns/name`
+    pub deleted_pods: BTreeSet<String>,
+    pub unready_pods: BTreeSet<String>,
+    pub deleted_nodes: BTreeSet<String>,
+    /// `ns/Kind/name` → replicas
+    pub replicas: BTreeMap<String, i64>,
+    /// `ns/name` of a Service → Cluster | Local
+    pub external_traffic_policy: BTreeMap<String, String>,
+    pub internal_traffic_policy: BTreeMap<String, String>,
+}
+
+impl WhatIf {
+    pub fn is_empty(&self) -> bool {
+        *self == WhatIf::default()
+    }
+}
+
 /// Build the completed snapshot from the decoded objects.
-pub fn complete(objects: &[Object], profile: &Resolved) -> Cluster {
+pub fn complete(objects: &[Object], profile: &Resolved, what_if: &WhatIf) -> Cluster {
     let mut cluster = Cluster {
         nodes: nodes(objects, profile),
         ..Cluster::default()
     };
-    pods(objects, profile, &mut cluster);
+    cluster
+        .nodes
+        .retain(|n| !what_if.deleted_nodes.contains(&n.name));
+    pods(objects, profile, what_if, &mut cluster);
     services(objects, profile, &mut cluster);
+    for svc in &mut cluster.services {
+        let key = svc.key();
+        if let Some(p) = what_if.external_traffic_policy.get(&key)
+            && svc.external_traffic_policy.is_some()
+        {
+            svc.external_traffic_policy = Some(p.clone());
+        }
+        if let Some(p) = what_if.internal_traffic_policy.get(&key)
+            && svc.internal_traffic_policy.is_some()
+        {
+            svc.internal_traffic_policy = Some(p.clone());
+        }
+    }
     crate::endpoints::compute(objects, profile, &mut cluster);
     cluster
 }
@@ -319,7 +358,7 @@ fn owns_real_pods(objects: &[Object], o: &Object, w: &Workload) -> bool {
     })
 }
 
-fn pods(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
+fn pods(objects: &[Object], profile: &Resolved, what_if: &WhatIf, cluster: &mut Cluster) {
     let mut used: HashSet<IpAddr> = HashSet::new();
     for o in objects {
         if let Body::Pod(p) = &o.body {
@@ -380,7 +419,11 @@ fn pods(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
                     continue;
                 }
                 let kind = o.kind.value.as_str();
-                let names = pod_names(o, w, &t.spec, cluster.nodes.len());
+                let replicas = what_if
+                    .replicas
+                    .get(&format!("{}/{kind}/{}", o.namespace, o.name()))
+                    .copied();
+                let names = pod_names(o, w, replicas, cluster.nodes.len());
                 for (i, (name, hostname)) in names.into_iter().enumerate() {
                     let node = if kind == "DaemonSet" {
                         cluster.nodes.get(i).map(|n| n.name.clone())
@@ -415,17 +458,72 @@ fn pods(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
             _ => {}
         }
     }
+    apply_what_if(what_if, &mut pool, cluster);
+}
+
+/// Deleted pods and pods of deleted nodes disappear; a controller replaces
+/// the ones it owns (a StatefulSet under the same name, others under a new
+/// one, on a surviving node, with a new address). Unready pods lose Ready.
+fn apply_what_if(what_if: &WhatIf, pool: &mut IpPool, cluster: &mut Cluster) {
+    if what_if.is_empty() {
+        return;
+    }
+    let nodes: Vec<String> = cluster.nodes.iter().map(|n| n.name.clone()).collect();
+    let mut replacements = Vec::new();
+    cluster.pods.retain(|p| {
+        let node_gone = p
+            .node
+            .as_ref()
+            .is_some_and(|n| what_if.deleted_nodes.contains(n));
+        let gone = node_gone || what_if.deleted_pods.contains(&p.key());
+        if !gone {
+            return true;
+        }
+        let Some(owner) = &p.owner else { return false };
+        let daemon = owner.starts_with("DaemonSet/");
+        if daemon && node_gone {
+            return false; // a DaemonSet only runs on existing nodes
+        }
+        let mut r = p.clone();
+        if !owner.starts_with("StatefulSet/") {
+            let base = p.name.rsplit_once('-').map_or(p.name.as_str(), |(b, _)| b);
+            r.name = format!("{base}-{}", suffix(&format!("{}/replacement", p.name), 5));
+        }
+        if !daemon {
+            let others: Vec<&String> = nodes
+                .iter()
+                .filter(|n| Some(*n) != p.node.as_ref())
+                .collect();
+            let pick = suffix(&p.name, 1).bytes().next().map_or(0, usize::from);
+            r.node = others
+                .get(pick % others.len().max(1))
+                .map(|n| (*n).clone())
+                .or_else(|| nodes.first().cloned());
+        }
+        r.ips = vec![pool.take()];
+        r.ready = true;
+        replacements.push(r);
+        false
+    });
+    cluster.pods.extend(replacements);
+    for p in &mut cluster.pods {
+        if what_if.unready_pods.contains(&p.key()) {
+            p.ready = false;
+        }
+    }
 }
 
 /// Pod names (and `StatefulSet` hostnames) as the controllers would make them.
 fn pod_names(
     o: &Object,
     w: &Workload,
-    _spec: &PodSpec,
+    replicas: Option<i64>,
     node_count: usize,
 ) -> Vec<(String, Option<String>)> {
     let name = o.name();
-    let replicas = w.replicas.as_ref().map_or(1, |r| r.value).clamp(0, 10_000) as usize;
+    let replicas = replicas
+        .unwrap_or_else(|| w.replicas.as_ref().map_or(1, |r| r.value))
+        .clamp(0, 10_000) as usize;
     match o.kind.value.as_str() {
         "StatefulSet" => (0..replicas)
             .map(|i| (format!("{name}-{i}"), Some(format!("{name}-{i}"))))

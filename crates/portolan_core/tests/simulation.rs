@@ -376,3 +376,68 @@ fn d_8_3_external_name_answers_a_cname() {
         [Answer::Text("db.example.com".into())]
     );
 }
+
+fn with_what_if(text: &str, what_if: portolan_core::cluster::WhatIf) -> Analysis {
+    let options = portolan_core::analysis::Options {
+        what_if,
+        ..Default::default()
+    };
+    portolan_core::analysis::analyze_with(
+        vec![Source::new("w.yaml", text.to_owned())],
+        &Profile::default(),
+        &options,
+    )
+    .unwrap()
+}
+
+const DEPLOYMENT: &str = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 80}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx}]}\n";
+
+#[test]
+fn what_if_a_deleted_pod_is_replaced_and_the_service_stays_put() {
+    let before = with_what_if(DEPLOYMENT, portolan_core::cluster::WhatIf::default());
+    let victim = before.cluster.pods[0].key();
+    let mut w = portolan_core::cluster::WhatIf::default();
+    w.deleted_pods.insert(victim.clone());
+    let after = with_what_if(DEPLOYMENT, w);
+    let svc = |a: &Analysis| a.cluster.services[0].clone();
+    assert_eq!(
+        svc(&before).cluster_ips,
+        svc(&after).cluster_ips,
+        "the Service's address does not change"
+    );
+    let pods: Vec<String> = svc(&after)
+        .endpoints
+        .iter()
+        .filter_map(|e| e.pod.clone())
+        .collect();
+    assert_eq!(pods.len(), 2, "the ReplicaSet replaced the pod");
+    assert!(!pods.contains(&victim));
+}
+
+#[test]
+fn what_if_unready_scaled_and_node_loss() {
+    let mut w = portolan_core::cluster::WhatIf::default();
+    w.replicas.insert("default/Deployment/web".into(), 5);
+    let a = with_what_if(DEPLOYMENT, w.clone());
+    assert_eq!(a.cluster.services[0].endpoints.len(), 5);
+    let first = a.cluster.pods[0].key();
+    w.unready_pods.insert(first.clone());
+    let a = with_what_if(DEPLOYMENT, w.clone());
+    let e = a.cluster.services[0]
+        .endpoints
+        .iter()
+        .find(|e| e.pod.as_deref() == Some(first.as_str()))
+        .unwrap();
+    assert!(!e.ready && !e.serving);
+    w.deleted_nodes.insert("node-1".into());
+    let a = with_what_if(DEPLOYMENT, w);
+    assert_eq!(a.cluster.nodes.len(), 2);
+    assert!(
+        a.cluster
+            .pods
+            .iter()
+            .all(|p| p.node.as_deref() != Some("node-1")),
+        "pods were rescheduled"
+    );
+    assert_eq!(a.cluster.pods.len(), 5);
+}

@@ -9,6 +9,7 @@ use super::diagnostics::DiagnosticsList;
 use super::editor::Editor;
 use super::graph_view::GraphView;
 use super::toolbar::Toolbar;
+use super::trace_panel::TracePanel;
 use crate::state::{Action, State, Theme};
 
 /// Milliseconds of quiet typing before the text is analysed again.
@@ -41,7 +42,8 @@ pub fn App() -> Html {
                     <section class="pane center" aria-label="Routing graph">
                         <GraphView />
                     </section>
-                    <aside class="pane right" aria-label="Details">
+                    <aside class="pane right" aria-label="Trace and details">
+                        <TracePanel />
                         <DetailsPanel />
                     </aside>
                 </main>

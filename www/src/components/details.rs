@@ -1,25 +1,49 @@
-//! The details of the selected graph node: source location, fields, endpoints.
+//! The details of the selected graph node: source location, fields,
+//! endpoints, and the what-if actions (kill a pod, mark it unready, scale
+//! its workload, flip traffic policies). Without a selection: the nodes,
+//! which can be killed too.
 
 use yew::prelude::*;
 
 use super::AppContext;
-use crate::state::Action;
+use crate::state::{Action, Change};
+
+fn button(label: &str, title: &str, testid: &'static str, onclick: Callback<MouseEvent>) -> Html {
+    html! { <button class="button small" title={title.to_owned()} data-testid={testid} {onclick}>{ label }</button> }
+}
 
 #[component]
 pub fn DetailsPanel() -> Html {
     let state = use_context::<AppContext>().expect("AppContext is provided by App");
-    let Some(d) = state
-        .selected
-        .as_ref()
-        .and_then(|id| state.view.details.get(id))
-    else {
+    let change = |c: Change| {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::Change(c.clone())))
+    };
+    let cluster = state.view.analysis.as_ref().map(|a| a.0.clone());
+    let Some(id) = state.selected.clone() else {
+        let nodes = cluster
+            .as_ref()
+            .map(|c| c.cluster.nodes.clone())
+            .unwrap_or_default();
         return html! {
             <div class="details" data-testid="details">
                 <h2 class="pane-title">{ "Details" }</h2>
-                <p>{ "Click a Service, a port or a pod in the graph to see its fields, its endpoints and where it is defined." }</p>
+                <p>{ "Click a Service, a port or a pod in the graph to see its fields, its endpoints and where it is defined, and to kill the pod or flip the Service's traffic policies." }</p>
                 <p class="muted">{ "Pods that a Deployment, StatefulSet or DaemonSet would create are drawn with dashed borders: Portolan fills in what the cluster would, from the cluster profile." }</p>
+                <h3>{ format!("Nodes ({})", nodes.len()) }</h3>
+                <ul class="plain">
+                    { for nodes.iter().map(|n| html! {
+                        <li>
+                            <span class="mono">{ format!("{} {}", n.name, n.ip) }</span>
+                            { button("Kill node", "Delete this node: its pods are rescheduled by their controllers", "kill-node", change(Change::DeleteNode(n.name.clone()))) }
+                        </li>
+                    }) }
+                </ul>
             </div>
         };
+    };
+    let Some(d) = state.view.details.get(&id) else {
+        return html! { <div class="details" data-testid="details"><h2 class="pane-title">{ "Details" }</h2></div> };
     };
     let goto = d.location.as_ref().map(|(line, text)| {
         let state = state.clone();
@@ -27,17 +51,95 @@ pub fn DetailsPanel() -> Html {
         let onclick = Callback::from(move |_| state.dispatch(Action::Goto { line, node: None }));
         html! { <button class="link" {onclick}>{ text }</button> }
     });
+    let mut actions = Vec::new();
+    if let (Some(key), Some(a)) = (id.strip_prefix("pod:"), cluster.as_ref())
+        && let Some(pod) = a.cluster.pods.iter().find(|p| p.key() == key)
+    {
+        actions.push(button(
+            "Kill pod",
+            "Delete this pod; its controller, if any, replaces it",
+            "kill-pod",
+            change(Change::DeletePod(key.to_owned())),
+        ));
+        let label = if state.what_if.unready_pods.contains(key) {
+            "Mark ready"
+        } else {
+            "Mark not ready"
+        };
+        actions.push(button(
+            label,
+            "Flip the pod's Ready condition",
+            "toggle-ready",
+            change(Change::ToggleReady(key.to_owned())),
+        ));
+        if let Some(owner) = pod.owner.as_ref().filter(|o| {
+            !o.starts_with("DaemonSet/") && !o.starts_with("CronJob/") && !o.starts_with("Job/")
+        }) {
+            let wkey = format!("{}/{owner}", pod.namespace);
+            let now = a
+                .cluster
+                .pods
+                .iter()
+                .filter(|p| p.owner.as_ref() == Some(owner) && p.namespace == pod.namespace)
+                .count() as i64;
+            actions
+                .push(html! { <span class="muted">{ format!("{owner}: {now} replicas") }</span> });
+            actions.push(button(
+                "−",
+                "Scale down by one",
+                "scale-down",
+                change(Change::Scale(wkey.clone(), now - 1)),
+            ));
+            actions.push(button(
+                "+",
+                "Scale up by one",
+                "scale-up",
+                change(Change::Scale(wkey, now + 1)),
+            ));
+        }
+    }
+    if let (Some(key), Some(a)) = (id.strip_prefix("service:"), cluster.as_ref())
+        && let Some(svc) = a.cluster.services.iter().find(|s| s.key() == key)
+    {
+        if let Some(etp) = &svc.external_traffic_policy {
+            let other = if etp == "Local" { "Cluster" } else { "Local" };
+            actions.push(button(
+                &format!("externalTrafficPolicy → {other}"),
+                "Flip the external traffic policy",
+                "flip-etp",
+                change(Change::ExternalTrafficPolicy(
+                    key.to_owned(),
+                    other.to_owned(),
+                )),
+            ));
+        }
+        if let Some(itp) = &svc.internal_traffic_policy {
+            let other = if itp == "Local" { "Cluster" } else { "Local" };
+            actions.push(button(
+                &format!("internalTrafficPolicy → {other}"),
+                "Flip the internal traffic policy",
+                "flip-itp",
+                change(Change::InternalTrafficPolicy(
+                    key.to_owned(),
+                    other.to_owned(),
+                )),
+            ));
+        }
+    }
     html! {
         <div class="details" data-testid="details">
             <h2 class="pane-title">{ &d.title }</h2>
             <p class="muted">{ &d.kind }{ for goto.map(|g| html! { <>{ " · defined at " }{ g }</> }) }</p>
+            if !actions.is_empty() {
+                <div class="actions">{ for actions }</div>
+            }
             <dl class="fields">
                 { for d.rows.iter().map(|(k, v)| html! { <><dt>{ k }</dt><dd>{ v }</dd></> }) }
             </dl>
             if !d.endpoints.is_empty() {
                 <h3>{ format!("Endpoints ({})", d.endpoints.len()) }</h3>
                 <table class="endpoints" data-testid="endpoints">
-                    <thead><tr><th>{ "pod" }</th><th>{ "address" }</th><th>{ "node" }</th><th>{ "conditions" }</th></tr></thead>
+                    <thead><tr><th>{ "pod" }</th><th>{ "address" }</th><th>{ "node" }</th><th>{ "state" }</th></tr></thead>
                     <tbody>
                         { for d.endpoints.iter().map(|e| html! {
                             <tr><td>{ &e[0] }</td><td>{ &e[1] }</td><td>{ &e[2] }</td><td>{ &e[3] }</td></tr>

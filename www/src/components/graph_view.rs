@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use web_sys::{Element, MouseEvent, WheelEvent};
+use web_sys::{Element, KeyboardEvent, MouseEvent, WheelEvent};
 use yew::prelude::*;
 
 use super::AppContext;
@@ -148,6 +148,36 @@ pub fn GraphView() -> Html {
             .flat_map(|e| [e.from.as_str(), e.to.as_str()])
             .collect()
     });
+    // The path of the last trace: its Service, the ports leading to the
+    // destinations, the destinations with their probabilities.
+    let mut path: BTreeSet<String> = BTreeSet::new();
+    let mut probability: std::collections::BTreeMap<String, f64> =
+        std::collections::BTreeMap::new();
+    if let Some(crate::state::TraceOutcome::Done(t)) = &state.trace {
+        for d in &t.destinations {
+            let id = d
+                .pod
+                .as_ref()
+                .map_or_else(|| format!("address:{}", d.ip), |p| format!("pod:{p}"));
+            *probability.entry(id.clone()).or_default() += d.probability;
+            path.insert(id);
+        }
+        if let Some(s) = &t.service {
+            let sid = format!("service:{s}");
+            for e in &layout.edges {
+                if e.from == sid {
+                    let reaches = layout
+                        .edges
+                        .iter()
+                        .any(|x| x.from == e.to && path.contains(&x.to));
+                    if reaches || t.destinations.is_empty() {
+                        path.insert(e.to.clone());
+                    }
+                }
+            }
+            path.insert(sid);
+        }
+    }
     let v = *vb;
     html! {
         <div class="graph">
@@ -171,7 +201,8 @@ pub fn GraphView() -> Html {
                 <g class="edges">
                     { for layout.edges.iter().map(|e| {
                         let hot = selected.as_deref().is_some_and(|s| e.from == s || e.to == s);
-                        let cls = classes!("edge", hot.then_some("hot"), (e.ready == Some(false)).then_some("unready"));
+                        let traced = path.contains(&e.from) && path.contains(&e.to);
+                        let cls = classes!("edge", hot.then_some("hot"), traced.then_some("on-path"), (e.ready == Some(false)).then_some("unready"));
                         html! {
                             <g class={cls} data-from={e.from.clone()} data-to={e.to.clone()}>
                                 <path d={e.d.clone()} marker-end="url(#arrow)" />
@@ -187,6 +218,16 @@ pub fn GraphView() -> Html {
                             let id = n.id.clone();
                             Callback::from(move |e: MouseEvent| { e.stop_propagation(); state.dispatch(Action::Select(Some(id.clone()))); })
                         };
+                        let onkeydown = {
+                            let state = state.clone();
+                            let id = n.id.clone();
+                            Callback::from(move |e: KeyboardEvent| {
+                                if e.key() == "Enter" || e.key() == " " {
+                                    e.prevent_default();
+                                    state.dispatch(Action::Select(Some(id.clone())));
+                                }
+                            })
+                        };
                         let cls = classes!(
                             "node",
                             format!("kind-{}", n.kind),
@@ -194,16 +235,21 @@ pub fn GraphView() -> Html {
                             n.flagged.then_some("flagged"),
                             (selected.as_deref() == Some(n.id.as_str())).then_some("selected"),
                             linked.contains(n.id.as_str()).then_some("linked"),
+                            path.contains(&n.id).then_some("on-path"),
                         );
+                        let p = probability.get(&n.id).map(|p| format!("p = {p:.2}"));
                         let sub = n.namespace.clone().unwrap_or_else(|| n.kind.replace('-', " "));
                         html! {
                             <g class={cls} data-node-id={n.id.clone()} data-kind={n.kind.clone()}
-                                transform={format!("translate({},{})", n.x, n.y)} {onclick} tabindex="0" role="button"
+                                transform={format!("translate({},{})", n.x, n.y)} {onclick} {onkeydown} tabindex="0" role="button"
                                 aria-label={format!("{} {}", n.kind, n.label)}>
                                 <title>{ format!("{} ({})", n.label, n.kind) }</title>
                                 <rect width={NODE_W.to_string()} height={NODE_H.to_string()} rx="6" />
                                 <text x="10" y="15" class="node-label">{ truncate(&n.label, LABEL_CHARS) }</text>
                                 <text x="10" y="28" class="node-sub">{ truncate(&sub, LABEL_CHARS + 6) }</text>
+                                if let Some(p) = p {
+                                    <text x={(NODE_W - 6).to_string()} y="28" text-anchor="end" class="node-probability" data-testid="probability">{ p }</text>
+                                }
                             </g>
                         }
                     }) }

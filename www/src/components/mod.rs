@@ -6,6 +6,7 @@ pub mod diagnostics;
 pub mod editor;
 pub mod graph_view;
 pub mod toolbar;
+pub mod trace_panel;
 
 use yew::UseReducerHandle;
 

@@ -23,6 +23,18 @@ pub fn Toolbar() -> Html {
         let state = state.clone();
         Callback::from(move |_| state.dispatch(Action::ToggleTheme))
     };
+    let on_undo = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(Action::Undo))
+    };
+    let on_reset = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(Action::Reset))
+    };
+    let changes = state.undo.len();
+    let edited = EXAMPLES
+        .get(state.example)
+        .is_none_or(|e| *state.text != *e.text);
     let v = &state.view;
     let stale = state.text != state.analysed;
     html! {
@@ -38,8 +50,9 @@ pub fn Toolbar() -> Html {
                 <span>{ "Example" }</span>
                 <select data-testid="examples" onchange={on_example}>
                     { for EXAMPLES.iter().enumerate().map(|(i, ex)| html! {
-                        <option value={i.to_string()} title={ex.source} selected={i == state.example}>{ ex.title }</option>
+                        <option value={i.to_string()} title={ex.source} selected={i == state.example && !edited}>{ ex.title }</option>
                     }) }
+                    if edited { <option value="" selected=true disabled=true>{ "Your manifests" }</option> }
                 </select>
             </label>
             <div class="summary" data-testid="summary" aria-live="polite">
@@ -50,6 +63,11 @@ pub fn Toolbar() -> Html {
                 <span class={classes!("badge", (v.warnings > 0).then_some("warn"))}>{ format!("{} warnings", v.warnings) }</span>
                 if stale { <span class="badge muted">{ "analysing…" }</span> }
             </div>
+            if changes > 0 {
+                <span class="badge warn" data-testid="what-if">{ format!("{changes} change{} to the snapshot", if changes == 1 { "" } else { "s" }) }</span>
+                <button class="button" onclick={on_undo} data-testid="undo">{ "Undo" }</button>
+                <button class="button" onclick={on_reset} data-testid="reset">{ "Reset" }</button>
+            }
             <button class="button" onclick={on_theme} aria-label="Switch between light and dark theme">
                 { if state.theme == Theme::Dark { "Light theme" } else { "Dark theme" } }
             </button>

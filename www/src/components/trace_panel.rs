@@ -1,0 +1,131 @@
+//! Trace one packet: choose where it starts and where it goes; see the
+//! verdict, each hop explained, and every possible destination with its
+//! probability (also highlighted on the graph).
+
+use portolan_core::profile::ProxyMode;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::AppContext;
+use crate::state::{Action, TraceOutcome, TraceRequest};
+
+#[component]
+pub fn TracePanel() -> Html {
+    let state = use_context::<AppContext>().expect("AppContext is provided by App");
+    let from = use_state(String::new);
+    let external = use_node_ref();
+    let to = use_state(String::new);
+    let protocol = use_state(|| "TCP".to_owned());
+    let mode = use_state(|| "iptables".to_owned());
+    let view = &state.view;
+    let pick = |h: &UseStateHandle<String>| {
+        let h = h.clone();
+        Callback::from(move |e: Event| {
+            h.set(e.target_unchecked_into::<HtmlSelectElement>().value());
+        })
+    };
+    // The chosen source if it still exists, else the first one.
+    let current_from = if *from == "external" || view.sources.contains(&*from) {
+        (*from).clone()
+    } else {
+        view.sources.first().cloned().unwrap_or_default()
+    };
+    let current_to = if to.is_empty() {
+        view.destinations.first().cloned().unwrap_or_default()
+    } else {
+        (*to).clone()
+    };
+    let oninput = {
+        let to = to.clone();
+        Callback::from(move |e: InputEvent| {
+            to.set(e.target_unchecked_into::<HtmlInputElement>().value());
+        })
+    };
+    let onsubmit = {
+        let state = state.clone();
+        let (external, protocol, mode) = (external.clone(), protocol.clone(), mode.clone());
+        let (source, dest) = (current_from.clone(), current_to.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let mut source = source.clone();
+            if source == "external" {
+                let ip = external
+                    .cast::<HtmlInputElement>()
+                    .map(|i| i.value())
+                    .unwrap_or_default();
+                source = format!("external:{}", ip.trim());
+            }
+            let proxy_mode = if *mode == "nftables" {
+                ProxyMode::Nftables
+            } else {
+                ProxyMode::Iptables
+            };
+            state.dispatch(Action::Trace(TraceRequest {
+                from: source,
+                to: dest.trim().to_owned(),
+                protocol: (*protocol).clone(),
+                proxy_mode,
+            }));
+        })
+    };
+    let result = match &state.trace {
+        None => html! {},
+        Some(TraceOutcome::Invalid(e)) => html! {
+            <div class="trace-result invalid" data-testid="trace-result" data-verdict="invalid"><p>{ e }</p></div>
+        },
+        Some(TraceOutcome::Done(t)) => html! {
+            <div class={classes!("trace-result", format!("verdict-{}", t.verdict))} data-testid="trace-result" data-verdict={t.verdict}>
+                <p class="verdict">{ "Verdict: " }<strong>{ t.verdict }</strong>
+                    if let Some(c) = &t.cname { { format!(" → {c}") } }
+                </p>
+                <ol class="hops">
+                    { for t.hops.iter().map(|h| html! { <li><span class="hop-step">{ &h.step }</span>{ " " }{ &h.detail }</li> }) }
+                </ol>
+                if !t.destinations.is_empty() {
+                    <table class="endpoints">
+                        <thead><tr><th>{ "destination" }</th><th>{ "pod" }</th><th>{ "p" }</th></tr></thead>
+                        <tbody>
+                            { for t.destinations.iter().map(|d| html! {
+                                <tr><td>{ format!("{}:{}", d.ip, d.port) }</td><td>{ d.pod.clone().unwrap_or_else(|| "-".into()) }</td><td>{ format!("{:.2}", d.probability) }</td></tr>
+                            }) }
+                        </tbody>
+                    </table>
+                }
+            </div>
+        },
+    };
+    html! {
+        <section class="trace" aria-label="Trace a packet">
+            <h2 class="pane-title">{ "Trace a packet" }</h2>
+            <form class="trace-form" {onsubmit}>
+                <label>{ "From" }
+                    <select data-testid="trace-from" onchange={pick(&from)}>
+                        { for view.sources.iter().map(|s| html! { <option value={s.clone()} selected={*s == current_from}>{ s }</option> }) }
+                        <option value="external" selected={current_from == "external"}>{ "external client…" }</option>
+                    </select>
+                </label>
+                <label>{ "External address" }
+                    <input ref={external} data-testid="trace-external" value="198.51.100.7" aria-label="External client address" />
+                </label>
+                <label>{ "To" }
+                    <input data-testid="trace-to" list="trace-destinations" value={current_to.clone()} aria-label="Destination HOST:PORT" {oninput} />
+                    <datalist id="trace-destinations">
+                        { for view.destinations.iter().map(|d| html! { <option value={d.clone()} /> }) }
+                    </datalist>
+                </label>
+                <label>{ "Protocol" }
+                    <select data-testid="trace-protocol" onchange={pick(&protocol)}>
+                        { for ["TCP", "UDP", "SCTP"].iter().map(|p| html! { <option value={*p} selected={*protocol == *p}>{ p }</option> }) }
+                    </select>
+                </label>
+                <label>{ "kube-proxy" }
+                    <select data-testid="trace-mode" onchange={pick(&mode)}>
+                        { for ["iptables", "nftables"].iter().map(|m| html! { <option value={*m} selected={*mode == *m}>{ m }</option> }) }
+                    </select>
+                </label>
+                <button class="button" type="submit" data-testid="trace-run">{ "Trace" }</button>
+            </form>
+            { result }
+        </section>
+    }
+}
