@@ -49,7 +49,10 @@ async fn the_app_renders_the_default_example_graph() {
 fn the_layout_is_deterministic_and_on_integer_coordinates() {
     let a = compute(EXAMPLES[1].text, &WhatIf::default());
     let b = compute(EXAMPLES[1].text, &WhatIf::default());
-    assert_eq!(a, b);
+    assert!(
+        a.layout == b.layout && a.diagnostics == b.diagnostics && a.details == b.details,
+        "the same input gives the same view"
+    );
     assert!(
         a.layout
             .nodes

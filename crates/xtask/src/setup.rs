@@ -113,7 +113,21 @@ pub fn run() -> Result<(), String> {
         },
     )?;
     step(
-        "npm: binaryen (wasm-opt), playwright-core",
+        &format!("cargo-fuzz {CARGO_FUZZ}"),
+        || version_of("cargo-fuzz", "--version").is_some_and(|v| v.ends_with(CARGO_FUZZ)),
+        || {
+            exec(cmd("cargo").args([
+                "install",
+                "--locked",
+                "cargo-fuzz",
+                "--version",
+                CARGO_FUZZ,
+                "--force",
+            ]))
+        },
+    )?;
+    step(
+        "npm: binaryen (wasm-opt), playwright-core, ajv",
         npm_ready,
         || {
             exec(
