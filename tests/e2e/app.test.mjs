@@ -165,3 +165,37 @@ test('mortality: killing a pod changes the endpoints, the Service stays; undo an
   assert.equal(await page.locator(`[data-node-id="pod:${victim}"]`).count(), 1, 'reset brings the original pod back');
   await page.close();
 });
+
+/** 1000 Services, each over a Deployment of 10 replicas: 10,000 pods. */
+function bigCluster(services = 1000, replicas = 10) {
+  let s = '';
+  for (let i = 0; i < services; i++) {
+    s += `apiVersion: v1\nkind: Service\nmetadata:\n  name: app-${i}\n  namespace: team-${i % 10}\nspec:\n  selector:\n    app: app-${i}\n  ports:\n  - name: http\n    port: 80\n    targetPort: http\n---\n`;
+    s += `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-${i}\n  namespace: team-${i % 10}\nspec:\n  replicas: ${replicas}\n  selector:\n    matchLabels:\n      app: app-${i}\n  template:\n    metadata:\n      labels:\n        app: app-${i}\n    spec:\n      containers:\n      - name: app\n        image: example/app:${i}\n        ports:\n        - name: http\n          containerPort: 8080\n---\n`;
+  }
+  return s;
+}
+
+test('a generated cluster of 10,000 pods stays usable: pods collapse per workload', async () => {
+  const { page, errors } = await open(browser, url);
+  const text = bigCluster();
+  await page.evaluate(() => performance.clearMarks());
+  const start = Date.now();
+  await paste(page, text);
+  await page.waitForFunction(() => document.querySelectorAll('[data-kind=pod-group]').length === 1000, null, { timeout: 120_000 });
+  const drawn = Date.now() - start;
+  const analysis = await page.evaluate(() => {
+    const s = performance.getEntriesByName('portolan:analyse-start').at(-1);
+    const e = performance.getEntriesByName('portolan:analyse-end').at(-1);
+    return e.startTime - s.startTime;
+  });
+  console.log(`# 10,000 pods: analysis ${analysis.toFixed(0)} ms, paste to drawn graph ${drawn} ms`);
+  assert.match(await page.locator('[data-testid=summary]').textContent(), /10000 pods/);
+  // Far too small to click at fit-to-screen scale: dispatch the click.
+  await page.locator('[data-node-id="group:team-3/Deployment/app-3"]').dispatchEvent('click');
+  await page.locator('[data-testid=expand-group]').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-kind=pod]').length === 10, null, { timeout: 60_000 });
+  await screenshot(page, '08-ten-thousand-pods');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

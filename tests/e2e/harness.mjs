@@ -60,7 +60,10 @@ export async function screenshot(page, name) {
 
 /** Replace the editor's text as a paste would, then wait for the analysis. */
 export async function paste(page, text) {
-  const editor = page.locator('[data-testid=editor]');
-  await editor.fill(text);
+  // As a paste does: the whole text at once, one input event.
+  await page.locator('[data-testid=editor]').evaluate((el, t) => {
+    el.value = t;
+    el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+  }, text);
   await page.waitForFunction(() => !document.querySelector('[data-testid=summary]')?.textContent.includes('analysing'), null, { timeout: 60_000 });
 }

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use portolan_core::graph::RoutingGraph;
+use portolan_core::graph::{GraphEdge, GraphNode};
 
 pub const NODE_W: i32 = 190;
 pub const NODE_H: i32 = 34;
@@ -56,10 +56,10 @@ fn column(kind: &str) -> usize {
     }
 }
 
-pub fn layout(g: &RoutingGraph, flagged: &BTreeSet<String>) -> Layout {
+pub fn layout(nodes: &[GraphNode], edges: &[GraphEdge], flagged: &BTreeSet<String>) -> Layout {
     // Cluster nodes are not hops of their own: pods carry their node.
-    let nodes: Vec<_> = g.nodes().filter(|n| n.kind != "node").collect();
-    let edges: Vec<_> = g.edges().collect();
+    let nodes: Vec<&GraphNode> = nodes.iter().filter(|n| n.kind != "node").collect();
+    let edges: Vec<&GraphEdge> = edges.iter().collect();
     // Order: services by namespace/name; then each other column by the
     // smallest rank of a neighbour in the column feeding or fed by it.
     let mut rank: BTreeMap<&str, (usize, String)> = BTreeMap::new();

@@ -8,7 +8,7 @@ use portolan_core::sim::{self, Trace};
 use yew::Reducible;
 
 use crate::examples::{DEFAULT, EXAMPLES};
-use crate::view::{View, compute};
+use crate::view::{View, compute, compute_with};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Theme {
@@ -51,6 +51,8 @@ pub struct State {
     pub undo: Vec<WhatIf>,
     pub trace_request: Option<TraceRequest>,
     pub trace: Option<TraceOutcome>,
+    /// Pod groups (`group:ns/Kind/name`) drawn pod by pod.
+    pub expanded: std::collections::BTreeSet<String>,
 }
 
 /// One change to the snapshot.
@@ -82,6 +84,8 @@ pub enum Action {
     Undo,
     Reset,
     Trace(TraceRequest),
+    /// Draw the pods of a collapsed workload one by one.
+    Expand(String),
 }
 
 impl State {
@@ -99,11 +103,14 @@ impl State {
             undo: Vec::new(),
             trace_request: None,
             trace: None,
+            expanded: std::collections::BTreeSet::new(),
         }
     }
 
     fn recompute(&mut self) {
-        self.view = Rc::new(compute(&self.text, &self.what_if));
+        mark("portolan:analyse-start");
+        self.view = Rc::new(compute_with(&self.text, &self.what_if, &self.expanded));
+        mark("portolan:analyse-end");
         self.analysed = self.text.clone();
         if self
             .selected
@@ -157,6 +164,13 @@ impl State {
     }
 }
 
+/// A Performance API mark, read by the end-to-end tests.
+fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
 impl Default for State {
     fn default() -> Self {
         State::initial()
@@ -184,6 +198,7 @@ impl Reducible for State {
                 next.example = i;
                 next.what_if = WhatIf::default();
                 next.undo.clear();
+                next.expanded.clear();
                 next.trace_request = None;
                 next.selected = None;
                 next.recompute();
@@ -214,6 +229,10 @@ impl Reducible for State {
             Action::Reset => {
                 next.what_if = WhatIf::default();
                 next.undo.clear();
+                next.recompute();
+            }
+            Action::Expand(id) => {
+                next.expanded.insert(id);
                 next.recompute();
             }
             Action::Trace(req) => {

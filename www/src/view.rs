@@ -68,8 +68,72 @@ pub struct View {
 
 pub const FILE_NAME: &str = "manifests.yaml";
 
+/// Above this many pods, the pods of each workload are drawn as one node
+/// until the user expands it.
+pub const COLLAPSE_ABOVE: usize = 150;
+
+/// The drawn graph: the routing graph with the pods of each workload folded
+/// into one `pod-group` node, unless expanded or the input is small.
+fn display_graph(
+    analysis: &Analysis,
+    g: &graph::RoutingGraph,
+    expanded: &std::collections::BTreeSet<String>,
+) -> (Vec<GraphNode>, Vec<graph::GraphEdge>) {
+    let pods = &analysis.cluster.pods;
+    let mut group_of: BTreeMap<String, String> = BTreeMap::new();
+    let mut members: BTreeMap<String, usize> = BTreeMap::new();
+    if pods.len() > COLLAPSE_ABOVE {
+        for p in pods {
+            let Some(owner) = &p.owner else { continue };
+            let gid = format!("group:{}/{owner}", p.namespace);
+            if expanded.contains(&gid) {
+                continue;
+            }
+            *members.entry(gid.clone()).or_default() += 1;
+            group_of.insert(format!("pod:{}", p.key()), gid);
+        }
+    }
+    let mut nodes = Vec::new();
+    let mut seen_groups = std::collections::BTreeSet::new();
+    for n in g.nodes() {
+        match group_of.get(&n.id) {
+            Some(gid) => {
+                if seen_groups.insert(gid.clone()) {
+                    let owner = gid.splitn(2, '/').nth(1).unwrap_or_default();
+                    nodes.push(GraphNode {
+                        id: gid.clone(),
+                        kind: "pod-group",
+                        label: format!("{owner} ×{}", members[gid]),
+                        namespace: n.namespace.clone(),
+                        synthetic: n.synthetic,
+                    });
+                }
+            }
+            None => nodes.push(n.clone()),
+        }
+    }
+    let mut edges = Vec::new();
+    let mut seen_edges = std::collections::BTreeSet::new();
+    for e in g.edges() {
+        let to = group_of.get(&e.to).cloned().unwrap_or_else(|| e.to.clone());
+        if seen_edges.insert((e.from.clone(), to.clone())) {
+            edges.push(graph::GraphEdge { to, ..e.clone() });
+        }
+    }
+    (nodes, edges)
+}
+
 /// Analyse the editor text and build everything the page draws.
 pub fn compute(text: &str, what_if: &WhatIf) -> View {
+    compute_with(text, what_if, &std::collections::BTreeSet::new())
+}
+
+/// As [`compute`], with the pod groups the user expanded.
+pub fn compute_with(
+    text: &str,
+    what_if: &WhatIf,
+    expanded: &std::collections::BTreeSet<String>,
+) -> View {
     let options = Options {
         what_if: what_if.clone(),
         ..Options::default()
@@ -108,9 +172,10 @@ pub fn compute(text: &str, what_if: &WhatIf) -> View {
             }
         })
         .collect();
-    let layout = layout(&g, &warned);
-    let details = g
-        .nodes()
+    let (nodes, edges) = display_graph(&analysis, &g, expanded);
+    let layout = layout(&nodes, &edges, &warned);
+    let details = nodes
+        .iter()
         .map(|n| (n.id.clone(), details(&analysis, n)))
         .collect();
     let mut sources: Vec<String> = analysis
@@ -283,6 +348,31 @@ fn details(analysis: &Analysis, n: &GraphNode) -> Details {
             }
             for (k, v) in &pod.labels {
                 d.rows.push((format!("label {k}"), v.clone()));
+            }
+        }
+        "pod-group" => {
+            let key = n.id.trim_start_matches("group:");
+            let (ns, owner) = key.split_once('/').unwrap_or_default();
+            d.title = format!("{owner} in {ns}");
+            let pods: Vec<_> = cluster
+                .pods
+                .iter()
+                .filter(|p| p.namespace == ns && p.owner.as_deref() == Some(owner))
+                .collect();
+            d.rows.push(("pods".into(), pods.len().to_string()));
+            d.rows.push((
+                "ready".into(),
+                pods.iter().filter(|p| p.ready).count().to_string(),
+            ));
+            for p in pods.iter().take(50) {
+                d.rows.push((
+                    p.name.clone(),
+                    format!(
+                        "{} on {}",
+                        p.ips.join(", "),
+                        p.node.clone().unwrap_or_default()
+                    ),
+                ));
             }
         }
         _ => {

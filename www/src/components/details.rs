@@ -98,6 +98,18 @@ pub fn DetailsPanel() -> Html {
             ));
         }
     }
+    if id.starts_with("group:") {
+        let state = state.clone();
+        let gid = id.clone();
+        let onclick =
+            Callback::from(move |_: MouseEvent| state.dispatch(Action::Expand(gid.clone())));
+        actions.push(button(
+            "Expand",
+            "Draw each pod of this workload",
+            "expand-group",
+            onclick,
+        ));
+    }
     if let (Some(key), Some(a)) = (id.strip_prefix("service:"), cluster.as_ref())
         && let Some(svc) = a.cluster.services.iter().find(|s| s.key() == key)
     {

@@ -13,6 +13,9 @@ use crate::state::Action;
 /// Pixel height of one editor line (kept in step with `--line` in the CSS).
 pub const LINE_PX: f64 = 18.0;
 
+/// Up to this many lines the gutter marks the lines with findings.
+const GUTTER_ELEMENTS_UP_TO: usize = 5000;
+
 #[component]
 pub fn Editor() -> Html {
     let state = use_context::<AppContext>().expect("AppContext is provided by App");
@@ -68,15 +71,30 @@ pub fn Editor() -> Html {
         let _ = write!(e.1, "{}: {}", d.code, d.message);
     }
     let lines = state.text.lines().count().max(1);
-    html! {
-        <div class="editor">
-            <div class="gutter" ref={gutter} aria-hidden="true">
+    // Large inputs get a plain block of numbers: one text node instead of
+    // one element per line.
+    let gutter_lines = if lines > GUTTER_ELEMENTS_UP_TO {
+        let mut numbers = String::with_capacity(lines * 7);
+        for n in 1..=lines {
+            let _ = writeln!(numbers, "{n}");
+        }
+        html! { <pre class="gutter-plain">{ numbers }</pre> }
+    } else {
+        html! {
+            <>
                 { for (1..=lines).map(|n| match marks.get(&n) {
                     Some((error, title)) => html! {
                         <div class={classes!("ln", if *error { "ln-error" } else { "ln-warn" })} title={title.clone()}>{ n }</div>
                     },
                     None => html! { <div class="ln">{ n }</div> },
                 }) }
+            </>
+        }
+    };
+    html! {
+        <div class="editor">
+            <div class="gutter" ref={gutter} aria-hidden="true">
+                { gutter_lines }
             </div>
             <textarea
                 ref={area}

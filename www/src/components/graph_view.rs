@@ -39,12 +39,17 @@ pub fn GraphView() -> Html {
         w: f64::from(layout.width),
         h: f64::from(layout.height),
     };
-    let vb = use_state(|| fit);
+    // A tall graph opens on its top at a readable scale; "Fit" shows it all.
+    let start = ViewBox {
+        h: fit.h.min(fit.w * 0.75),
+        ..fit
+    };
+    let vb = use_state(|| start);
     let drag = use_mut_ref(|| None::<(f64, f64, ViewBox)>);
     let svg = use_node_ref();
     {
         let vb = vb.clone();
-        use_effect_with((layout.width, layout.height), move |_| vb.set(fit));
+        use_effect_with((layout.width, layout.height), move |_| vb.set(start));
     }
     let scale = {
         let svg = svg.clone();
