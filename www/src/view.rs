@@ -99,7 +99,7 @@ fn display_graph(
         match group_of.get(&n.id) {
             Some(gid) => {
                 if seen_groups.insert(gid.clone()) {
-                    let owner = gid.splitn(2, '/').nth(1).unwrap_or_default();
+                    let owner = gid.split_once('/').map_or("", |x| x.1);
                     nodes.push(GraphNode {
                         id: gid.clone(),
                         kind: "pod-group",
