@@ -199,3 +199,42 @@ test('a generated cluster of 10,000 pods stays usable: pods collapse per workloa
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('share links carry the state in the fragment, with Secret values redacted', async () => {
+  const { page, requests } = await open(browser, url);
+  const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  password: c3VwZXJzZWNyZXQ=\n---\n';
+  await paste(page, secret + readFileSync(join(corpus, 'guestbook-all-in-one.yaml'), 'utf8'));
+  await page.locator('[data-testid=share]').click();
+  await page.waitForSelector('[data-testid=shared]');
+  const link = page.url();
+  const fragment = new URL(link).hash;
+  assert.match(fragment, /^#s1=/);
+  const { inflateRawSync } = await import('node:zlib');
+  const state = JSON.parse(inflateRawSync(Buffer.from(fragment.slice(4), 'base64url')).toString('utf8'));
+  assert.ok(!state.text.includes('c3VwZXJzZWNyZXQ='), 'the Secret value is not in the link');
+  assert.match(state.text, /password: "<redacted by Portolan>"/);
+  const origin = new URL(url).origin;
+  assert.deepEqual(requests.filter((r) => !r.startsWith(origin) && !r.startsWith('data:')), []);
+  // Opening the link restores the manifests and their graph.
+  const second = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  await second.goto(link);
+  await second.waitForSelector('[data-node-id="service:default/frontend"]', { state: 'attached' });
+  assert.match(await second.locator('[data-testid=editor]').inputValue(), /guestbook/);
+  await second.close();
+  await page.close();
+});
+
+test('exports: SVG, PNG and JSON download from the page', async () => {
+  const { page } = await open(browser, url);
+  for (const [id, name, check] of [
+    ['export-svg', 'portolan-graph.svg', (b) => assert.match(b.toString('utf8'), /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/)],
+    ['export-png', 'portolan-graph.png', (b) => assert.equal(b.subarray(1, 4).toString('latin1'), 'PNG')],
+    ['export-json', 'portolan-graph.json', (b) => assert.equal(JSON.parse(b.toString('utf8')).version, 1)],
+  ]) {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`[data-testid=${id}]`).click()]);
+    assert.equal(download.suggestedFilename(), name);
+    const { readFile } = await import('node:fs/promises');
+    check(await readFile(await download.path()));
+  }
+  await page.close();
+});

@@ -5,6 +5,7 @@
 pub mod components;
 pub mod examples;
 pub mod layout;
+pub mod share;
 pub mod state;
 pub mod view;
 

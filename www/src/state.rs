@@ -53,6 +53,8 @@ pub struct State {
     pub trace: Option<TraceOutcome>,
     /// Pod groups (`group:ns/Kind/name`) drawn pod by pod.
     pub expanded: std::collections::BTreeSet<String>,
+    /// The share link last written to the address bar.
+    pub shared: Option<String>,
 }
 
 /// One change to the snapshot.
@@ -86,24 +88,31 @@ pub enum Action {
     Trace(TraceRequest),
     /// Draw the pods of a collapsed workload one by one.
     Expand(String),
+    /// Put the state into the address bar as a share link.
+    Share,
 }
 
 impl State {
     pub fn initial() -> Self {
-        let text: Rc<str> = EXAMPLES[DEFAULT].text.into();
+        // A share link's fragment wins over the default example.
+        let (text, what_if) = crate::share::from_location().map_or_else(
+            || (Rc::from(EXAMPLES[DEFAULT].text), WhatIf::default()),
+            |(t, w)| (Rc::from(t.as_str()), w),
+        );
         State {
-            view: Rc::new(compute(&text, &WhatIf::default())),
+            view: Rc::new(compute(&text, &what_if)),
             analysed: text.clone(),
             text,
             example: DEFAULT,
             selected: None,
             theme: Theme::Light,
             goto: None,
-            what_if: WhatIf::default(),
+            what_if,
             undo: Vec::new(),
             trace_request: None,
             trace: None,
             expanded: std::collections::BTreeSet::new(),
+            shared: None,
         }
     }
 
@@ -230,6 +239,9 @@ impl Reducible for State {
                 next.what_if = WhatIf::default();
                 next.undo.clear();
                 next.recompute();
+            }
+            Action::Share => {
+                next.shared = crate::share::to_location(&next.text, &next.what_if);
             }
             Action::Expand(id) => {
                 next.expanded.insert(id);

@@ -13,6 +13,7 @@ pub mod graph;
 pub mod model;
 pub mod output;
 pub mod profile;
+pub mod redact;
 pub mod rules;
 pub mod selector;
 pub mod sim;

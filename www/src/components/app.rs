@@ -48,7 +48,7 @@ pub fn App() -> Html {
                     </aside>
                 </main>
                 <footer class="footer">
-                    <span>{ "Everything runs in this page: nothing you paste leaves your browser." }</span>
+                    <span>{ "Everything runs in this page: nothing you paste leaves your browser. Share links keep it in the address bar's fragment, which browsers never send; Secret values are redacted." }</span>
                     <span>{ "Examples: real published manifests, see their licences in the example list." }</span>
                 </footer>
             </div>

@@ -31,6 +31,39 @@ pub fn Toolbar() -> Html {
         let state = state.clone();
         Callback::from(move |_| state.dispatch(Action::Reset))
     };
+    let on_share = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(Action::Share))
+    };
+    let export = |kind: &'static str| {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| {
+            let layout = &state.view.layout;
+            match kind {
+                "svg" => crate::share::download(
+                    "portolan-graph.svg",
+                    "image/svg+xml",
+                    &crate::share::svg(layout),
+                ),
+                "png" => crate::share::download_png(
+                    "portolan-graph.png",
+                    &crate::share::svg(layout),
+                    layout.width,
+                    layout.height,
+                ),
+                _ => {
+                    if let Some(a) = &state.view.analysis {
+                        let g = portolan_core::graph::build(&a.0);
+                        crate::share::download(
+                            "portolan-graph.json",
+                            "application/json",
+                            &portolan_core::graph::to_json(&a.0, &g),
+                        );
+                    }
+                }
+            }
+        })
+    };
     let changes = state.undo.len();
     let edited = EXAMPLES
         .get(state.example)
@@ -67,6 +100,15 @@ pub fn Toolbar() -> Html {
                 <span class="badge warn" data-testid="what-if">{ format!("{changes} change{} to the snapshot", if changes == 1 { "" } else { "s" }) }</span>
                 <button class="button" onclick={on_undo} data-testid="undo">{ "Undo" }</button>
                 <button class="button" onclick={on_reset} data-testid="reset">{ "Reset" }</button>
+            }
+            <div class="exports" role="group" aria-label="Share and export">
+                <button class="button" onclick={on_share} data-testid="share" title="Put manifests and changes into the address bar (Secret values are redacted; the fragment is never sent to a server)">{ "Share link" }</button>
+                <button class="button" onclick={export("svg")} data-testid="export-svg">{ "SVG" }</button>
+                <button class="button" onclick={export("png")} data-testid="export-png">{ "PNG" }</button>
+                <button class="button" onclick={export("json")} data-testid="export-json">{ "JSON" }</button>
+            </div>
+            if state.shared.is_some() {
+                <span class="badge" data-testid="shared">{ "link in the address bar" }</span>
             }
             <button class="button" onclick={on_theme} aria-label="Switch between light and dark theme">
                 { if state.theme == Theme::Dark { "Light theme" } else { "Dark theme" } }
