@@ -124,12 +124,12 @@ fn download_blob(document: &web_sys::Document, name: &str, blob: &web_sys::Blob)
     let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else {
         return;
     };
-    if let Ok(a) = document.create_element("a") {
-        if let Ok(a) = a.dyn_into::<web_sys::HtmlAnchorElement>() {
-            a.set_href(&url);
-            a.set_download(name);
-            a.click();
-        }
+    if let Ok(a) = document.create_element("a")
+        && let Ok(a) = a.dyn_into::<web_sys::HtmlAnchorElement>()
+    {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
     }
     let _ = web_sys::Url::revoke_object_url(&url);
 }
@@ -157,7 +157,7 @@ pub fn download_png(name: &str, svg_text: &str, width: i32, height: i32) {
     let onload = wasm_bindgen::closure::Closure::once_into_js(move || {
         let Ok(canvas) = document
             .create_element("canvas")
-            .map(|c| c.unchecked_into::<web_sys::HtmlCanvasElement>())
+            .map(wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlCanvasElement>)
         else {
             return;
         };
