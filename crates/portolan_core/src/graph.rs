@@ -192,22 +192,33 @@ pub fn build(analysis: &Analysis) -> RoutingGraph {
                 container_port: None,
                 ready: None,
             };
-            for lb in &svc.load_balancer_ips {
-                let id = format!("lb:{}", lb.ip);
-                let l = g.node(
-                    id.clone(),
-                    "loadbalancer",
-                    lb.ip.clone(),
-                    None,
-                    lb.synthetic,
+            // Load-balancer VIPs and externalIPs: external clients reach the
+            // Service port through each.
+            let entries = svc
+                .load_balancer_ips
+                .iter()
+                .map(|lb| {
+                    (
+                        format!("lb:{}", lb.ip),
+                        "loadbalancer",
+                        &lb.ip,
+                        lb.synthetic,
+                    )
+                })
+                .chain(
+                    svc.external_ips
+                        .iter()
+                        .map(|e| (format!("externalip:{e}"), "externalip", e, false)),
                 );
+            for (id, kind, ip, synthetic) in entries {
+                let n = g.node(id.clone(), kind, ip.clone(), None, synthetic);
                 g.edge(
                     external,
-                    l,
+                    n,
                     GraphEdge {
                         from: "external".into(),
                         to: id.clone(),
-                        label: format!("{}:{}", lb.ip, p.port),
+                        label: format!("{ip}:{}", p.port),
                         protocol: Some(p.protocol.clone()),
                         port: Some(p.port),
                         target_port: None,
@@ -216,32 +227,9 @@ pub fn build(analysis: &Analysis) -> RoutingGraph {
                     },
                 );
                 g.edge(
-                    l,
+                    n,
                     pn,
-                    entry_edge(&id, format!("{}:{} → {}", lb.ip, p.port, p.port)),
-                );
-            }
-            for eip in &svc.external_ips {
-                let id = format!("externalip:{eip}");
-                let e = g.node(id.clone(), "externalip", eip.clone(), None, false);
-                g.edge(
-                    external,
-                    e,
-                    GraphEdge {
-                        from: "external".into(),
-                        to: id.clone(),
-                        label: format!("{eip}:{}", p.port),
-                        protocol: Some(p.protocol.clone()),
-                        port: Some(p.port),
-                        target_port: None,
-                        container_port: None,
-                        ready: None,
-                    },
-                );
-                g.edge(
-                    e,
-                    pn,
-                    entry_edge(&id, format!("{eip}:{} → {}", p.port, p.port)),
+                    entry_edge(&id, format!("{ip}:{} → {}", p.port, p.port)),
                 );
             }
             if let Some(np) = p.node_port {

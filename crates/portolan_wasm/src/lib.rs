@@ -27,6 +27,15 @@ fn profile(json: Option<String>) -> Result<Profile, JsError> {
     }
 }
 
+fn analyze(
+    names: Vec<String>,
+    texts: Vec<String>,
+    profile_json: Option<String>,
+) -> Result<portolan_core::analysis::Analysis, JsError> {
+    portolan_core::analysis::analyze(sources(names, texts)?, &profile(profile_json)?)
+        .map_err(|e| JsError::new(&e))
+}
+
 /// The package version.
 #[wasm_bindgen]
 pub fn version() -> String {
@@ -40,10 +49,11 @@ pub fn check(
     texts: Vec<String>,
     profile_json: Option<String>,
 ) -> Result<String, JsError> {
-    let analysis =
-        portolan_core::analysis::analyze(sources(names, texts)?, &profile(profile_json)?)
-            .map_err(|e| JsError::new(&e))?;
-    Ok(portolan_core::output::json::check(&analysis))
+    Ok(portolan_core::output::json::check(&analyze(
+        names,
+        texts,
+        profile_json,
+    )?))
 }
 
 /// `portolan graph --format json`; returns the JSON text.
@@ -53,9 +63,7 @@ pub fn graph(
     texts: Vec<String>,
     profile_json: Option<String>,
 ) -> Result<String, JsError> {
-    let analysis =
-        portolan_core::analysis::analyze(sources(names, texts)?, &profile(profile_json)?)
-            .map_err(|e| JsError::new(&e))?;
+    let analysis = analyze(names, texts, profile_json)?;
     let g = portolan_core::graph::build(&analysis);
     Ok(portolan_core::graph::to_json(&analysis, &g))
 }

@@ -2,10 +2,12 @@
 //! pods do not expose (for the Service port's protocol).
 
 use super::{LintCx, Rule};
-use crate::cluster::{ClusterService, IntOrStringJson};
+use crate::cluster::{ClusterPort, ClusterService, IntOrStringJson};
 use crate::diag::{Diagnostic, Severity};
 use crate::endpoints::find_port;
+use crate::model::Object;
 use crate::model::{Body, PodSpec};
+use crate::source::Span;
 
 pub const RULE: Rule = Rule {
     code: "named-target-port-missing",
@@ -61,7 +63,18 @@ pub(super) fn resolve(
     out
 }
 
-pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
+/// A named targetPort of a Service with a selector that the API server accepts.
+pub(super) struct NamedTarget<'c> {
+    pub svc: &'c ClusterService,
+    pub object: &'c Object,
+    pub port: &'c ClusterPort,
+    pub name: &'c str,
+    /// The `targetPort` node.
+    pub span: Span,
+}
+
+pub(super) fn named_targets<'c>(cx: &'c LintCx<'_>) -> Vec<NamedTarget<'c>> {
+    let mut out = Vec::new();
     for svc in &cx.cluster.services {
         if svc.selector.is_none() || svc.type_ == "ExternalName" {
             continue;
@@ -73,46 +86,60 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             let IntOrStringJson::Str(name) = &port.target_port else {
                 continue;
             };
-            let all = resolve(cx, svc, name, &port.protocol);
-            let missing: Vec<&str> = all
-                .iter()
-                .filter(|(_, r)| matches!(r, Resolution::Missing))
-                .map(|(o, _)| o.as_str())
-                .collect();
-            if missing.is_empty() {
-                continue;
-            }
             let span = model
                 .ports
                 .get(i)
                 .and_then(|p| p.target_port.as_ref())
                 .map_or(object.anchor_span(), |t| t.span);
-            let how_many = if missing.len() == all.len() {
-                format!("any selected pod ({})", missing.join(", "))
-            } else {
-                format!(
-                    "{} ({} of {} selected workloads)",
-                    missing.join(", "),
-                    missing.len(),
-                    all.len()
-                )
-            };
-            let mut d = Diagnostic::new(
-                RULE.code,
-                RULE.severity,
-                object.source,
+            out.push(NamedTarget {
+                svc,
+                object,
+                port,
+                name,
                 span,
-                format!(
-                    "targetPort {name:?} ({}) is not exposed by {how_many}",
-                    port.protocol
-                ),
-            )
-            .with_object(Some(object.object_ref()));
-            d.help = Some(format!(
-                "name a containerPort {name:?} in those pods, or use a port number"
-            ));
-            out.push(d);
+            });
         }
+    }
+    out
+}
+
+pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
+    for t in named_targets(cx) {
+        let all = resolve(cx, t.svc, t.name, &t.port.protocol);
+        let missing: Vec<&str> = all
+            .iter()
+            .filter(|(_, r)| matches!(r, Resolution::Missing))
+            .map(|(o, _)| o.as_str())
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let how_many = if missing.len() == all.len() {
+            format!("any selected pod ({})", missing.join(", "))
+        } else {
+            format!(
+                "{} ({} of {} selected workloads)",
+                missing.join(", "),
+                missing.len(),
+                all.len()
+            )
+        };
+        let name = t.name;
+        let mut d = Diagnostic::new(
+            RULE.code,
+            RULE.severity,
+            t.object.source,
+            t.span,
+            format!(
+                "targetPort {name:?} ({}) is not exposed by {how_many}",
+                t.port.protocol
+            ),
+        )
+        .with_object(Some(t.object.object_ref()));
+        d.help = Some(format!(
+            "name a containerPort {name:?} in those pods, or use a port number"
+        ));
+        out.push(d);
     }
 }
 

@@ -1,9 +1,8 @@
 //! `named-target-port-protocol`: a named targetPort whose container port
 //! exists with another protocol.
 
-use super::named_target_port_missing::{Resolution, resolve};
+use super::named_target_port_missing::{Resolution, named_targets, resolve};
 use super::{LintCx, Rule};
-use crate::cluster::IntOrStringJson;
 use crate::diag::{Diagnostic, Severity};
 
 pub const RULE: Rule = Rule {
@@ -16,50 +15,33 @@ pub const RULE: Rule = Rule {
 };
 
 pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
-    for svc in &cx.cluster.services {
-        if svc.selector.is_none() || svc.type_ == "ExternalName" {
-            continue;
-        }
-        let Some((object, model)) = cx.service(svc.object) else {
+    for t in named_targets(cx) {
+        let wrong: Vec<(String, String)> = resolve(cx, t.svc, t.name, &t.port.protocol)
+            .into_iter()
+            .filter_map(|(owner, r)| match r {
+                Resolution::WrongProtocol(p) => Some((owner, p)),
+                _ => None,
+            })
+            .collect();
+        let Some((_, other)) = wrong.first() else {
             continue;
         };
-        for (i, port) in svc.ports.iter().enumerate() {
-            let IntOrStringJson::Str(name) = &port.target_port else {
-                continue;
-            };
-            let wrong: Vec<(String, String)> = resolve(cx, svc, name, &port.protocol)
-                .into_iter()
-                .filter_map(|(owner, r)| match r {
-                    Resolution::WrongProtocol(p) => Some((owner, p)),
-                    _ => None,
-                })
-                .collect();
-            let Some((_, other)) = wrong.first() else {
-                continue;
-            };
-            let span = model
-                .ports
-                .get(i)
-                .and_then(|p| p.target_port.as_ref())
-                .map_or(object.anchor_span(), |t| t.span);
-            let owners: Vec<&str> = wrong.iter().map(|(o, _)| o.as_str()).collect();
-            let mut d = Diagnostic::new(
-                RULE.code,
-                RULE.severity,
-                object.source,
-                span,
-                format!(
-                    "targetPort {name:?} is a {other} port in {}, but this Service port is {}",
-                    owners.join(", "),
-                    port.protocol
-                ),
-            )
-            .with_object(Some(object.object_ref()));
-            d.help = Some(format!(
-                "set the Service port's protocol to {other}, or add a {} container port named {name:?}",
-                port.protocol
-            ));
-            out.push(d);
-        }
+        let owners: Vec<&str> = wrong.iter().map(|(o, _)| o.as_str()).collect();
+        let (name, protocol) = (t.name, &t.port.protocol);
+        let mut d = Diagnostic::new(
+            RULE.code,
+            RULE.severity,
+            t.object.source,
+            t.span,
+            format!(
+                "targetPort {name:?} is a {other} port in {}, but this Service port is {protocol}",
+                owners.join(", ")
+            ),
+        )
+        .with_object(Some(t.object.object_ref()));
+        d.help = Some(format!(
+            "set the Service port's protocol to {other}, or add a {protocol} container port named {name:?}"
+        ));
+        out.push(d);
     }
 }
