@@ -340,25 +340,90 @@ impl IpPool {
     }
 }
 
-fn owns_real_pods(objects: &[Object], o: &Object, w: &Workload) -> bool {
-    let sel = Selector::from_label_selector(w.selector.as_ref());
-    let sel = match (&sel, &w.template) {
-        (Selector::All(r), Some(t)) if r.is_empty() => Selector::from_map(&t.meta.labels.map),
-        _ => sel,
-    };
-    objects.iter().any(|p| match &p.body {
-        Body::Pod(_) => p.namespace == o.namespace && sel.matches(&p.meta.labels.map),
-        Body::Workload(d) if o.kind.value == "ReplicaSet" && p.kind.value == "Deployment" => {
-            p.namespace == o.namespace
-                && w.template.as_ref().is_some_and(|t| {
-                    Selector::from_label_selector(d.selector.as_ref()).matches(&t.meta.labels.map)
-                })
+/// The Pod objects and Deployments of the input, indexed so that deciding
+/// whether a workload's pods are already present costs a lookup, not a scan.
+struct ObjectIndex<'o> {
+    /// (namespace, label key, label value) → Pod objects.
+    pods_by_label: HashMap<(&'o str, &'o str, &'o str), Vec<&'o Object>>,
+    pods_by_ns: HashMap<&'o str, Vec<&'o Object>>,
+    deployments_by_ns: HashMap<&'o str, Vec<&'o Workload>>,
+}
+
+impl<'o> ObjectIndex<'o> {
+    fn new(objects: &'o [Object]) -> Self {
+        let mut ix = ObjectIndex {
+            pods_by_label: HashMap::new(),
+            pods_by_ns: HashMap::new(),
+            deployments_by_ns: HashMap::new(),
+        };
+        for o in objects {
+            match &o.body {
+                Body::Pod(_) => {
+                    ix.pods_by_ns
+                        .entry(o.namespace.as_str())
+                        .or_default()
+                        .push(o);
+                    for (k, v) in &o.meta.labels.map {
+                        ix.pods_by_label
+                            .entry((o.namespace.as_str(), k.as_str(), v.as_str()))
+                            .or_default()
+                            .push(o);
+                    }
+                }
+                Body::Workload(w) if o.kind.value == "Deployment" => {
+                    ix.deployments_by_ns
+                        .entry(o.namespace.as_str())
+                        .or_default()
+                        .push(w);
+                }
+                _ => {}
+            }
         }
-        _ => false,
-    })
+        ix
+    }
+
+    /// Whether the input already holds the pods (or, for a ReplicaSet, the
+    /// Deployment) that own this workload's place: then it is not expanded.
+    fn owns_real_pods(&self, o: &Object, w: &Workload) -> bool {
+        let sel = Selector::from_label_selector(w.selector.as_ref());
+        let sel = match (&sel, &w.template) {
+            (Selector::All(r), Some(t)) if r.is_empty() => Selector::from_map(&t.meta.labels.map),
+            _ => sel,
+        };
+        let ns = o.namespace.as_str();
+        // The rarest single-value requirement narrows the candidates.
+        let narrowed = sel
+            .requirements()
+            .iter()
+            .filter(|r| {
+                matches!(r.op, crate::selector::Op::In | crate::selector::Op::Equals)
+                    && r.values.len() == 1
+            })
+            .map(|r| {
+                self.pods_by_label
+                    .get(&(ns, r.key.as_str(), r.values[0].as_str()))
+                    .map_or(&[][..], Vec::as_slice)
+            })
+            .min_by_key(|c| c.len());
+        let candidates =
+            narrowed.unwrap_or_else(|| self.pods_by_ns.get(ns).map_or(&[][..], Vec::as_slice));
+        if candidates.iter().any(|p| sel.matches(&p.meta.labels.map)) {
+            return true;
+        }
+        o.kind.value == "ReplicaSet"
+            && w.template.as_ref().is_some_and(|t| {
+                self.deployments_by_ns.get(ns).is_some_and(|ds| {
+                    ds.iter().any(|d| {
+                        Selector::from_label_selector(d.selector.as_ref())
+                            .matches(&t.meta.labels.map)
+                    })
+                })
+            })
+    }
 }
 
 fn pods(objects: &[Object], profile: &Resolved, what_if: &WhatIf, cluster: &mut Cluster) {
+    let index = ObjectIndex::new(objects);
     let mut used: HashSet<IpAddr> = HashSet::new();
     for o in objects {
         if let Body::Pod(p) = &o.body {
@@ -415,7 +480,7 @@ fn pods(objects: &[Object], profile: &Resolved, what_if: &WhatIf, cluster: &mut 
             }
             Body::Workload(w) => {
                 let Some(t) = &w.template else { continue };
-                if owns_real_pods(objects, o, w) {
+                if index.owns_real_pods(o, w) {
                     continue;
                 }
                 let kind = o.kind.value.as_str();
