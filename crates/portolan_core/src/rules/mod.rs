@@ -10,6 +10,7 @@ mod local_traffic_policy_drops;
 mod named_target_port_missing;
 mod named_target_port_protocol;
 mod selector_matches_nothing;
+mod selector_spans_unrelated_workloads;
 mod selectorless_service_without_endpoints;
 mod statefulset_service_missing;
 
@@ -59,6 +60,7 @@ macro_rules! lint {
 /// The lint rules; registering one is one line.
 const LINTS: &[(Rule, Check)] = &[
     lint!(selector_matches_nothing),
+    lint!(selector_spans_unrelated_workloads),
     lint!(named_target_port_missing),
     lint!(named_target_port_protocol),
     lint!(statefulset_service_missing),

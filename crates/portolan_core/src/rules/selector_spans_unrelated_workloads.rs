@@ -1,0 +1,78 @@
+//! `selector-spans-unrelated-workloads`: a Service selects the pods of
+//! workloads that identify as different applications.
+
+use std::collections::BTreeMap;
+
+use super::{LintCx, Rule};
+use crate::diag::{Diagnostic, Severity};
+
+pub const RULE: Rule = Rule {
+    code: "selector-spans-unrelated-workloads",
+    name: "selector-spans-unrelated-workloads",
+    severity: Severity::Warning,
+    summary: "A Service's selector matches pods of unrelated workloads.",
+    docs: "## What it does\nGroups the pods a Service selects by the workload that creates them and compares the workloads' identity label (`app.kubernetes.io/name`, else `app`, `k8s-app` or `name`). It reports Services whose selected workloads name different applications. Versions of one application (bookinfo's `reviews-v1`, `-v2`, `-v3`, all `app: reviews`) are related and not reported.\n\n## Why is this bad?\nA selector that is too broad (`tier: backend`) load-balances requests for one application across the pods of another: intermittent failures that depend on which pod a connection lands on.\n\n## Example\n```yaml\nkind: Service\nspec:\n  selector:\n    tier: backend     # matches app: api and app: postgres\n```\n\n## References\nSpec B.1.1; Kubernetes recommended labels (app.kubernetes.io/name).\n",
+    origin: "lint",
+};
+
+const IDENTITY: &[&str] = &["app.kubernetes.io/name", "app", "k8s-app", "name"];
+
+pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
+    for svc in &cx.cluster.services {
+        if svc.selector.is_none() || svc.external_name.is_some() {
+            continue;
+        }
+        let Some((object, model)) = cx.service(svc.object) else {
+            continue;
+        };
+        // identity value -> the workloads carrying it
+        let mut apps: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut pods: Vec<usize> = svc.endpoints.iter().filter_map(|e| e.pod_index).collect();
+        pods.sort_unstable();
+        pods.dedup();
+        for i in pods {
+            let pod = &cx.cluster.pods[i];
+            let Some((key, value)) = IDENTITY
+                .iter()
+                .find_map(|k| pod.labels.get(*k).map(|v| (*k, v)))
+            else {
+                continue;
+            };
+            let owner = pod
+                .owner
+                .clone()
+                .unwrap_or_else(|| format!("Pod/{}", pod.name));
+            let list = apps.entry(format!("{key}={value}")).or_default();
+            if !list.contains(&owner) {
+                list.push(owner);
+            }
+        }
+        if apps.len() < 2 {
+            continue;
+        }
+        let parts: Vec<String> = apps
+            .iter()
+            .map(|(id, owners)| format!("{} ({id})", owners.join(", ")))
+            .collect();
+        let span = model
+            .selector
+            .as_ref()
+            .map_or(object.anchor_span(), |s| s.span);
+        let mut d = Diagnostic::new(
+            RULE.code,
+            RULE.severity,
+            object.source,
+            span,
+            format!(
+                "Service {}/{} selects pods of {} different applications: {}",
+                svc.namespace,
+                svc.name,
+                apps.len(),
+                parts.join("; ")
+            ),
+        )
+        .with_object(Some(object.object_ref()));
+        d.help = Some("add the application's identity label to the selector".to_owned());
+        out.push(d);
+    }
+}
