@@ -334,6 +334,11 @@ fn fuzz() -> Outcome {
             let _ = std::fs::copy(s.path(), corpus.join(s.file_name()));
         }
     }
+    // Real manifests seed it too, read in place from the shared corpus.
+    for f in ["bookinfo.yaml", "guestbook-all-in-one.yaml", "edge-cases/k8s-website-nginx-secure-app-flowstyle.yaml"] {
+        let from = root().join("../shared/corpus").join(f);
+        let _ = std::fs::copy(&from, corpus.join(f.replace('/', "-")));
+    }
     let (ok, log) = capture(
         cmd("cargo")
             .args(["fuzz", "run", "-s", "none", "check"])
