@@ -335,7 +335,11 @@ fn fuzz() -> Outcome {
         }
     }
     // Real manifests seed it too, read in place from the shared corpus.
-    for f in ["bookinfo.yaml", "guestbook-all-in-one.yaml", "edge-cases/k8s-website-nginx-secure-app-flowstyle.yaml"] {
+    for f in [
+        "bookinfo.yaml",
+        "guestbook-all-in-one.yaml",
+        "edge-cases/k8s-website-nginx-secure-app-flowstyle.yaml",
+    ] {
         let from = root().join("../shared/corpus").join(f);
         let _ = std::fs::copy(&from, corpus.join(f.replace('/', "-")));
     }
