@@ -107,3 +107,24 @@ fn every_fixture_yields_exactly_its_expectations() {
         failures.join("\n")
     );
 }
+
+/// The human format of every fixture, as a reviewed snapshot (insta): the
+/// rustc-style rendering, carets under the exact node, notes and help.
+#[test]
+fn human_output_of_the_fixtures() {
+    let dir = common::repo().join("tests/fixtures");
+    let mut paths = Vec::new();
+    files(&dir, &mut paths);
+    paths.sort();
+    let sources: Vec<Source> = paths
+        .iter()
+        .map(|p| {
+            Source::new(
+                p.strip_prefix(&dir).unwrap().display().to_string(),
+                std::fs::read_to_string(p).unwrap(),
+            )
+        })
+        .collect();
+    let analysis = analyze(sources, &Profile::default()).unwrap();
+    insta::assert_snapshot!(portolan_core::output::human::check(&analysis, false));
+}
