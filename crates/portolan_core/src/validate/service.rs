@@ -120,6 +120,19 @@ pub fn default_service(svc: &Service) -> Defaulted {
     }
 }
 
+/// A `NotSupported` error listing the supported values, as the API server words it.
+pub(super) fn unsupported(
+    code: &'static str,
+    span: Span,
+    path: impl Into<String>,
+    value: &str,
+    allowed: &[&str],
+) -> FieldError {
+    FieldError::new(code, span, path, ErrorType::NotSupported)
+        .quoted(value)
+        .detail(supported(allowed))
+}
+
 fn supported(values: &[&str]) -> String {
     let quoted: Vec<String> = values.iter().map(|v| format!("{v:?}")).collect();
     format!("supported values: {}", quoted.join(", "))
@@ -135,11 +148,7 @@ pub fn validate(object: &Object, svc: &Service, d: &Defaulted, errs: &mut Vec<Fi
     // A.2 type
     if !TYPES.contains(&d.type_.as_str()) {
         let span = svc.type_.as_ref().map_or(spec, |t| t.span);
-        errs.push(
-            FieldError::new(CODE_TYPE, span, "spec.type", ErrorType::NotSupported)
-                .quoted(&d.type_)
-                .detail(supported(TYPES)),
-        );
+        errs.push(unsupported(CODE_TYPE, span, "spec.type", &d.type_, TYPES));
     }
     validate_cluster_ips(svc, d, spec, errs);
     validate_ports(svc, d, spec, errs);
@@ -298,11 +307,13 @@ pub(super) fn validate_cluster_ip_fields(
     for (i, f) in svc.ip_families.iter().enumerate() {
         let path = format!("spec.ipFamilies[{i}]");
         if f.value != "IPv4" && f.value != "IPv6" {
-            errs.push(
-                FieldError::new(CODE_CLUSTER_IP, f.span, path, ErrorType::NotSupported)
-                    .quoted(&f.value)
-                    .detail(supported(&["IPv4", "IPv6"])),
-            );
+            errs.push(unsupported(
+                CODE_CLUSTER_IP,
+                f.span,
+                path,
+                &f.value,
+                &["IPv4", "IPv6"],
+            ));
         } else if !seen.insert(f.value.clone()) {
             errs.push(
                 FieldError::new(CODE_CLUSTER_IP, f.span, path, ErrorType::Duplicate)
@@ -314,16 +325,13 @@ pub(super) fn validate_cluster_ip_fields(
     if let Some(p) = &svc.ip_family_policy {
         const POLICIES: &[&str] = &["PreferDualStack", "RequireDualStack", "SingleStack"];
         if !POLICIES.contains(&p.value.as_str()) {
-            errs.push(
-                FieldError::new(
-                    CODE_CLUSTER_IP,
-                    p.span,
-                    "spec.ipFamilyPolicy",
-                    ErrorType::NotSupported,
-                )
-                .quoted(&p.value)
-                .detail(supported(POLICIES)),
-            );
+            errs.push(unsupported(
+                CODE_CLUSTER_IP,
+                p.span,
+                "spec.ipFamilyPolicy",
+                &p.value,
+                POLICIES,
+            ));
         }
     }
     // A.5.8 each IP
@@ -486,16 +494,13 @@ fn validate_ports(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec<Field
         let protocol = d.protocols[i].as_str();
         if !matches!(protocol, "TCP" | "UDP" | "SCTP") {
             let span = p.protocol.as_ref().map_or(p.span, |x| x.span);
-            errs.push(
-                FieldError::new(
-                    CODE_PORTS,
-                    span,
-                    format!("{path}.protocol"),
-                    ErrorType::NotSupported,
-                )
-                .quoted(protocol)
-                .detail(supported(&["SCTP", "TCP", "UDP"])),
-            );
+            errs.push(unsupported(
+                CODE_PORTS,
+                span,
+                format!("{path}.protocol"),
+                protocol,
+                &["SCTP", "TCP", "UDP"],
+            ));
         }
         // A.4.6
         let tp_span = p.target_port.as_ref().map_or(port_span, |x| x.span);
@@ -634,16 +639,13 @@ fn validate_affinity(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec<Fi
                 );
             }
         }
-        other => errs.push(
-            FieldError::new(
-                CODE_AFFINITY,
-                span,
-                "spec.sessionAffinity",
-                ErrorType::NotSupported,
-            )
-            .quoted(other)
-            .detail(supported(&["ClientIP", "None"])),
-        ),
+        other => errs.push(unsupported(
+            CODE_AFFINITY,
+            span,
+            "spec.sessionAffinity",
+            other,
+            &["ClientIP", "None"],
+        )),
     }
 }
 
@@ -658,16 +660,13 @@ fn validate_traffic_policies(svc: &Service, d: &Defaulted, spec: Span, errs: &mu
             && etp != "Cluster"
             && etp != "Local"
         {
-            errs.push(
-                FieldError::new(
-                    CODE_TRAFFIC_POLICY,
-                    etp_span,
-                    "spec.externalTrafficPolicy",
-                    ErrorType::NotSupported,
-                )
-                .quoted(etp)
-                .detail(supported(&["Cluster", "Local"])),
-            );
+            errs.push(unsupported(
+                CODE_TRAFFIC_POLICY,
+                etp_span,
+                "spec.externalTrafficPolicy",
+                etp,
+                &["Cluster", "Local"],
+            ));
         }
     } else if let Some(etp) = &d.external_traffic_policy {
         errs.push(
@@ -708,31 +707,25 @@ fn validate_traffic_policies(svc: &Service, d: &Defaulted, spec: Span, errs: &mu
             .internal_traffic_policy
             .as_ref()
             .map_or(spec, |s| s.span);
-        errs.push(
-            FieldError::new(
-                CODE_TRAFFIC_POLICY,
-                span,
-                "spec.internalTrafficPolicy",
-                ErrorType::NotSupported,
-            )
-            .quoted(itp)
-            .detail(supported(&["Cluster", "Local"])),
-        );
+        errs.push(unsupported(
+            CODE_TRAFFIC_POLICY,
+            span,
+            "spec.internalTrafficPolicy",
+            itp,
+            &["Cluster", "Local"],
+        ));
     }
     // A.12.6
     if let Some(td) = &svc.traffic_distribution {
         const TD: &[&str] = &["PreferClose", "PreferSameNode", "PreferSameZone"];
         if !TD.contains(&td.value.as_str()) {
-            errs.push(
-                FieldError::new(
-                    CODE_TRAFFIC_POLICY,
-                    td.span,
-                    "spec.trafficDistribution",
-                    ErrorType::NotSupported,
-                )
-                .quoted(&td.value)
-                .detail(supported(TD)),
-            );
+            errs.push(unsupported(
+                CODE_TRAFFIC_POLICY,
+                td.span,
+                "spec.trafficDistribution",
+                &td.value,
+                TD,
+            ));
         }
     }
 }

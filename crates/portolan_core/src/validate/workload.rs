@@ -280,16 +280,13 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str, errs: &mut Vec<FieldError>)
                 let proto = p.protocol();
                 if !matches!(proto, "TCP" | "UDP" | "SCTP") {
                     let span = p.protocol.as_ref().map_or(p.span, |x| x.span);
-                    errs.push(
-                        FieldError::new(
-                            CODE_CONTAINERS,
-                            span,
-                            format!("{ppath}.protocol"),
-                            ErrorType::NotSupported,
-                        )
-                        .quoted(proto)
-                        .detail("supported values: \"SCTP\", \"TCP\", \"UDP\""),
-                    );
+                    errs.push(super::service::unsupported(
+                        CODE_CONTAINERS,
+                        span,
+                        format!("{ppath}.protocol"),
+                        proto,
+                        &["SCTP", "TCP", "UDP"],
+                    ));
                 }
             }
         }
