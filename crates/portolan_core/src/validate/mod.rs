@@ -94,6 +94,28 @@ impl FieldError {
     }
 }
 
+/// A name that must be a DNS-1123 label and unique in its list (Service
+/// port names, container names): `Invalid` per failed check, then
+/// `Duplicate` for a repeat.
+pub(crate) fn unique_dns1123_label(
+    code: &'static str,
+    name: &crate::model::Spanned<String>,
+    path: String,
+    seen: &mut std::collections::HashSet<String>,
+    errs: &mut Vec<FieldError>,
+) {
+    for m in names::dns1123_label(&name.value) {
+        errs.push(
+            FieldError::new(code, name.span, path.clone(), ErrorType::Invalid)
+                .quoted(&name.value)
+                .detail(m),
+        );
+    }
+    if !seen.insert(name.value.clone()) {
+        errs.push(FieldError::new(code, name.span, path, ErrorType::Duplicate).quoted(&name.value));
+    }
+}
+
 /// Validate every object, then the allocation checks across Services.
 pub fn validate_all(objects: &[Object], profile: &Resolved, diags: &mut Vec<Diagnostic>) {
     let mut allocator = alloc::Allocator::new(profile, objects);

@@ -443,29 +443,13 @@ fn validate_ports(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec<Field
         // A.4.1–A.4.3
         match &p.name {
             Some(n) if !n.value.is_empty() => {
-                for m in names::dns1123_label(&n.value) {
-                    errs.push(
-                        FieldError::new(
-                            CODE_PORTS,
-                            n.span,
-                            format!("{path}.name"),
-                            ErrorType::Invalid,
-                        )
-                        .quoted(&n.value)
-                        .detail(m),
-                    );
-                }
-                if !names_seen.insert(n.value.clone()) {
-                    errs.push(
-                        FieldError::new(
-                            CODE_PORTS,
-                            n.span,
-                            format!("{path}.name"),
-                            ErrorType::Duplicate,
-                        )
-                        .quoted(&n.value),
-                    );
-                }
+                super::unique_dns1123_label(
+                    CODE_PORTS,
+                    n,
+                    format!("{path}.name"),
+                    &mut names_seen,
+                    errs,
+                );
             }
             _ if require_name => errs.push(FieldError::new(
                 CODE_PORTS,

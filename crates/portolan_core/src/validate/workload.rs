@@ -188,29 +188,13 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str, errs: &mut Vec<FieldError>)
             let cpath = format!("{path}.{group}[{i}]");
             match &c.name {
                 Some(n) if !n.value.is_empty() => {
-                    for m in names::dns1123_label(&n.value) {
-                        errs.push(
-                            FieldError::new(
-                                CODE_CONTAINERS,
-                                n.span,
-                                format!("{cpath}.name"),
-                                ErrorType::Invalid,
-                            )
-                            .quoted(&n.value)
-                            .detail(m),
-                        );
-                    }
-                    if !names_seen.insert(n.value.clone()) {
-                        errs.push(
-                            FieldError::new(
-                                CODE_CONTAINERS,
-                                n.span,
-                                format!("{cpath}.name"),
-                                ErrorType::Duplicate,
-                            )
-                            .quoted(&n.value),
-                        );
-                    }
+                    super::unique_dns1123_label(
+                        CODE_CONTAINERS,
+                        n,
+                        format!("{cpath}.name"),
+                        &mut names_seen,
+                        errs,
+                    );
                 }
                 _ => errs.push(FieldError::new(
                     CODE_CONTAINERS,
