@@ -3,6 +3,7 @@
 //! and one `check` function; registering it is one line in `LINTS`.
 
 mod api;
+mod duplicate_allocation;
 mod endpointslice_orphaned;
 mod external_name_ignored_fields;
 mod ingress_backend_missing;
@@ -69,6 +70,7 @@ const LINTS: &[(Rule, Check)] = &[
     lint!(endpointslice_orphaned),
     lint!(external_name_ignored_fields),
     lint!(local_traffic_policy_drops),
+    lint!(duplicate_allocation),
 ];
 
 /// Every check, API-server families first, sorted by code within each.
