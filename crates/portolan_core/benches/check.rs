@@ -105,5 +105,33 @@ fn bench_trace(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench_corpus, bench_generated, bench_trace);
+/// The routing graph alone (petgraph build) and its JSON, after analysis:
+/// linear in services + endpoints.
+fn bench_graph(c: &mut Criterion) {
+    let mut g = c.benchmark_group("graph");
+    g.sample_size(10);
+    for (services, pods) in [(100, 1_000), (400, 4_000), (1_600, 16_000)] {
+        let text = portolan_core::generate::generate(services, pods);
+        let a = analyze(vec![Source::new("gen.yaml", text)], &Profile::default()).unwrap();
+        g.throughput(Throughput::Elements(pods as u64));
+        g.bench_with_input(BenchmarkId::new("build", pods), &a, |b, a| {
+            b.iter(|| portolan_core::graph::build(a).edges().count());
+        });
+        g.bench_with_input(BenchmarkId::new("build+json", pods), &a, |b, a| {
+            b.iter(|| {
+                let graph = portolan_core::graph::build(a);
+                portolan_core::graph::to_json(a, &graph).len()
+            });
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_corpus,
+    bench_generated,
+    bench_graph,
+    bench_trace
+);
 criterion_main!(benches);

@@ -20,6 +20,30 @@ pub struct ClusterNode {
     pub synthetic: bool,
     #[serde(skip)]
     pub object: Option<usize>,
+    /// Allocatable CPU in millicores, when known (topology-mode Auto, D.7.3).
+    #[serde(skip)]
+    pub cpu_milli: Option<i64>,
+    /// `false` only when the Node's `Ready` condition says so.
+    #[serde(skip)]
+    pub ready: bool,
+    /// Carries a control-plane role label: left out of topology capacity.
+    #[serde(skip)]
+    pub control_plane: bool,
+}
+
+impl ClusterNode {
+    fn synthesized(name: String, zone: Option<String>) -> Self {
+        ClusterNode {
+            name,
+            ip: String::new(),
+            zone,
+            synthetic: true,
+            object: None,
+            cpu_milli: None,
+            ready: true,
+            control_plane: false,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -103,6 +127,9 @@ pub struct Endpoint {
     pub zone: Option<String>,
     #[serde(skip)]
     pub pod_index: Option<usize>,
+    /// Topology hints as the EndpointSlice controller publishes them (D.7).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hints: Option<crate::model::Hints>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -114,6 +141,7 @@ pub struct LoadBalancerIp {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[allow(clippy::struct_excessive_bools)]
 pub struct ClusterService {
     pub namespace: String,
     pub name: String,
@@ -150,6 +178,13 @@ pub struct ClusterService {
     pub traffic_distribution: Option<String>,
     #[serde(skip)]
     pub health_check_node_port: Option<i64>,
+    /// `service.kubernetes.io/topology-mode: Auto` (or the deprecated
+    /// `topology-aware-hints`) is set (D.7.3).
+    #[serde(skip)]
+    pub topology_auto: bool,
+    /// What the EndpointSlice controller decided about topology hints.
+    #[serde(skip)]
+    pub topology_note: Option<String>,
 }
 
 impl ClusterService {
@@ -250,6 +285,17 @@ fn nodes(objects: &[Object], profile: &Resolved) -> Vec<ClusterNode> {
                     .map(str::to_owned),
                 synthetic: false,
                 object: Some(i),
+                cpu_milli: n.allocatable_cpu_milli,
+                ready: n.ready != Some(false),
+                control_plane: o
+                    .meta
+                    .labels
+                    .get("node-role.kubernetes.io/control-plane")
+                    .is_some()
+                    || o.meta
+                        .labels
+                        .get("node-role.kubernetes.io/master")
+                        .is_some(),
             }),
             _ => None,
         })
@@ -265,23 +311,16 @@ fn nodes(objects: &[Object], profile: &Resolved) -> Vec<ClusterNode> {
         }
         let mut nodes: Vec<ClusterNode> = names
             .into_iter()
-            .map(|name| ClusterNode {
-                name,
-                ip: String::new(),
-                zone: None,
-                synthetic: true,
-                object: None,
-            })
+            .map(|name| ClusterNode::synthesized(name, None))
             .collect();
         if nodes.is_empty() {
             nodes = if profile.profile.nodes.is_empty() {
                 (1..=3)
-                    .map(|i| ClusterNode {
-                        name: format!("node-{i}"),
-                        ip: String::new(),
-                        zone: Some(format!("zone-{}", (b'a' + (i as u8 - 1) % 2) as char)),
-                        synthetic: true,
-                        object: None,
+                    .map(|i| {
+                        ClusterNode::synthesized(
+                            format!("node-{i}"),
+                            Some(format!("zone-{}", (b'a' + (i as u8 - 1) % 2) as char)),
+                        )
                     })
                     .collect()
             } else {
@@ -295,6 +334,9 @@ fn nodes(objects: &[Object], profile: &Resolved) -> Vec<ClusterNode> {
                         zone: n.zone.clone(),
                         synthetic: false,
                         object: None,
+                        cpu_milli: n.cpu.as_deref().and_then(crate::model::cpu_millis),
+                        ready: true,
+                        control_plane: false,
                     })
                     .collect()
             };
@@ -644,6 +686,9 @@ fn services(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
                     used_node_ports.insert(np.value);
                 }
             }
+            if let Some(h) = &svc.health_check_node_port {
+                used_node_ports.insert(h.value);
+            }
             defaulted.push((i, d));
         }
     }
@@ -710,6 +755,13 @@ fn services(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
                 app_protocol: p.app_protocol.as_ref().map(|a| a.value.clone()),
             });
         }
+        // The registry allocates a health check node port for LoadBalancer
+        // Services with externalTrafficPolicy Local (D.4.8).
+        let health_check_node_port = match svc.health_check_node_port.as_ref().map(|h| h.value) {
+            Some(h) if h != 0 => Some(h),
+            _ if d.needs_health_check() => take_np(),
+            _ => None,
+        };
         let mut load_balancer_ips: Vec<LoadBalancerIp> = svc
             .lb_ingress
             .iter()
@@ -768,7 +820,9 @@ fn services(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
                 .map(|r| r.value.trim().to_owned())
                 .collect(),
             traffic_distribution: svc.traffic_distribution.as_ref().map(|t| t.value.clone()),
-            health_check_node_port: svc.health_check_node_port.as_ref().map(|h| h.value),
+            health_check_node_port,
+            topology_auto: crate::topology::auto_enabled(&o.meta.annotations),
+            topology_note: None,
         });
     }
 }

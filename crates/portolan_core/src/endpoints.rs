@@ -92,7 +92,16 @@ pub fn compute(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
         };
         all.push(eps);
     }
-    for (svc, eps) in cluster.services.iter_mut().zip(all) {
+    for (svc, mut eps) in cluster.services.iter_mut().zip(all) {
+        // Hints are the controller's: only for Services it manages (C.1).
+        if svc.selector.is_some() && svc.type_ != "ExternalName" {
+            svc.topology_note = crate::topology::assign(
+                svc.topology_auto,
+                svc.traffic_distribution.as_deref(),
+                &cluster.nodes,
+                &mut eps,
+            );
+        }
         svc.endpoints = eps;
     }
 }
@@ -208,6 +217,7 @@ fn pod_endpoints(
                 hostname: hostname.clone(),
                 zone: zone.clone(),
                 pod_index: Some(pod_index),
+                hints: None,
             });
         }
     }
@@ -340,5 +350,6 @@ fn manual(
         hostname: e.hostname.clone(),
         zone: e.zone.clone(),
         pod_index: None,
+        hints: e.hints.clone(),
     }
 }

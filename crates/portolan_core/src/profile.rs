@@ -38,6 +38,9 @@ pub struct ProfileNode {
     pub ip: Option<String>,
     #[serde(default)]
     pub zone: Option<String>,
+    /// Allocatable CPU (`4`, `3500m`), used by topology-mode Auto (D.7.3).
+    #[serde(default)]
+    pub cpu: Option<String>,
 }
 
 /// Every key optional; defaults as interfaces.md §3 fixes them.

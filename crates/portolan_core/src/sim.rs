@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::analysis::Analysis;
-use crate::cluster::{ClusterService, Endpoint};
+use crate::cluster::{ClusterNode, ClusterService, Endpoint};
 use crate::dns::{self, Answer, QType};
 use crate::profile::ProxyMode;
 use crate::validate::names::{parse_cidr, parse_ip};
@@ -400,6 +400,13 @@ fn forward(
                     .any(|p| p.node_port == Some(port) && p.protocol == protocol)
             }) {
                 entry = Some(Entry::NodePort(s, node.name.clone()));
+            } else if let Some(s) = services.iter().filter(programmed).find(|s| {
+                protocol == "TCP"
+                    && s.type_ == "LoadBalancer"
+                    && s.external_traffic_policy.as_deref() == Some("Local")
+                    && s.health_check_node_port == Some(port)
+            }) {
+                return Ok(health_check(t, s, node, port));
             } else {
                 t.hop(
                     "kube-proxy",
@@ -621,47 +628,21 @@ fn forward(
         );
         return Ok(t.done("drop", Vec::new(), false, false, Some(svc.key())));
     }
-    // Topology (D.7), cluster-scoped endpoints only.
-    if local_only.is_none()
-        && let Some(td) = svc.traffic_distribution.as_deref()
-    {
+    // Topology (D.7), cluster-scoped endpoints only: kube-proxy reads the
+    // hints the EndpointSlice controller published (`topologyModeFromHints`).
+    if local_only.is_none() {
         let client_node = receiving_node.as_deref().or(client.node.as_deref());
-        let zone = client_node
-            .and_then(|n| a.cluster.nodes.iter().find(|x| x.name == n))
-            .and_then(|n| n.zone.clone());
-        let same_node = td == "PreferSameNode";
-        let key = |e: &Endpoint| {
-            if same_node {
-                e.node.clone()
-            } else {
-                e.zone.clone()
-            }
-        };
-        let want = if same_node {
-            client_node.map(str::to_owned)
-        } else {
-            zone
-        };
-        if let Some(w) = want {
-            let all_hinted = chosen.iter().all(|e| key(e).is_some());
-            let near: Vec<&&Endpoint> = chosen
+        if let Some(note) = &svc.topology_note {
+            t.hop("topology", note.clone());
+        }
+        if let Some(node) = client_node {
+            let zone = a
+                .cluster
+                .nodes
                 .iter()
-                .copied()
-                .filter(|e| key(e).as_deref() == Some(w.as_str()))
-                .collect();
-            if all_hinted && !near.is_empty() {
-                t.hop(
-                    "topology",
-                    format!(
-                        "trafficDistribution {td}: {} of {} endpoints are hinted for {w} (D.7)",
-                        near.len(),
-                        chosen.len()
-                    ),
-                );
-                chosen = near;
-            } else {
-                t.hop("topology", format!("trafficDistribution {td}: no usable hint for {w}, all endpoints are used (D.7)"));
-            }
+                .find(|x| x.name == node)
+                .and_then(|n| n.zone.clone());
+            topology_filter(&mut t, &mut chosen, node, zone.as_deref());
         }
     }
     let n = chosen.len() as f64;
@@ -730,4 +711,102 @@ pub fn human(trace: &Trace) -> String {
         );
     }
     s
+}
+
+/// `topologyModeFromHints` + `availableForTopology` (`pkg/proxy/topology.go`):
+/// node hints first, then zone hints, each only when every ready endpoint
+/// carries one and at least one is for this node or zone.
+fn topology_filter(
+    t: &mut Tracer<'_>,
+    chosen: &mut Vec<&&Endpoint>,
+    node: &str,
+    zone: Option<&str>,
+) {
+    let hinted = |f: fn(&crate::model::Hints) -> &Vec<String>| {
+        chosen
+            .iter()
+            .all(|e| e.hints.as_ref().is_some_and(|h| !f(h).is_empty()))
+    };
+    let near = |f: fn(&crate::model::Hints) -> &Vec<String>, want: &str| -> Vec<&&Endpoint> {
+        chosen
+            .iter()
+            .copied()
+            .filter(|e| {
+                e.hints
+                    .as_ref()
+                    .is_some_and(|h| f(h).iter().any(|x| x == want))
+            })
+            .collect()
+    };
+    if chosen.iter().all(|e| e.hints.is_none()) {
+        return;
+    }
+    let for_nodes: fn(&crate::model::Hints) -> &Vec<String> = |h| &h.for_nodes;
+    let for_zones: fn(&crate::model::Hints) -> &Vec<String> = |h| &h.for_zones;
+    if hinted(for_nodes) {
+        let mine = near(for_nodes, node);
+        if !mine.is_empty() {
+            t.hop("topology", format!("every endpoint has a node hint; kube-proxy on {node} uses the {} of {} hinted for {node} (D.7.2)", mine.len(), chosen.len()));
+            *chosen = mine;
+            return;
+        }
+        t.hop(
+            "topology",
+            format!("no endpoint is hinted for node {node}; node hints are ignored (D.7.2)"),
+        );
+    }
+    if hinted(for_zones) {
+        match zone {
+            Some(z) => {
+                let mine = near(for_zones, z);
+                if mine.is_empty() {
+                    t.hop("topology", format!("no endpoint is hinted for zone {z}: all endpoints are used (D.7.1)"));
+                } else {
+                    t.hop("topology", format!("every endpoint has a zone hint; kube-proxy on {node} uses the {} of {} hinted for its zone {z} (D.7.1)", mine.len(), chosen.len()));
+                    *chosen = mine;
+                }
+            }
+            None => t.hop("topology", format!("node {node} has no topology.kubernetes.io/zone label: zone hints are ignored, all endpoints are used (D.7.1)")),
+        }
+    } else {
+        t.hop(
+            "topology",
+            "some endpoints carry no zone hint: all endpoints are used (D.7.1)",
+        );
+    }
+}
+
+/// D.4.8: `healthCheckNodePort` is answered by kube-proxy's health check
+/// server on the node (`pkg/proxy/healthcheck`), not forwarded: HTTP 200 when
+/// the node has a ready local endpoint (IPs counted once), else 503.
+fn health_check(mut t: Tracer<'_>, s: &ClusterService, node: &ClusterNode, port: i64) -> Trace {
+    let mut local: Vec<&str> = s
+        .endpoints
+        .iter()
+        .filter(|e| e.ready && e.node.as_deref() == Some(node.name.as_str()))
+        .map(|e| e.ip.as_str())
+        .collect();
+    local.sort_unstable();
+    local.dedup();
+    t.hop(
+        "kube-proxy",
+        format!(
+            "{}:{port}/TCP is the healthCheckNodePort of Service {} (LoadBalancer, externalTrafficPolicy Local): kube-proxy's health check server on node {} answers it itself; it is not forwarded (D.4.8)",
+            node.ip,
+            s.key(),
+            node.name
+        ),
+    );
+    if local.is_empty() {
+        t.hop("health-check", format!("HTTP 503 {{\"localEndpoints\": 0}}: node {} has no ready endpoint of {}, so load balancers that probe this port stop sending it traffic", node.name, s.key()));
+    } else {
+        t.hop("health-check", format!("HTTP 200 {{\"localEndpoints\": {}}}: node {} has ready endpoint(s) of {} ({}), so load balancers keep sending it traffic", local.len(), node.name, s.key(), local.join(", ")));
+    }
+    let dest = Destination {
+        pod: None,
+        ip: node.ip.clone(),
+        port,
+        probability: 1.0,
+    };
+    t.done("delivered", vec![dest], false, false, Some(s.key()))
 }

@@ -441,3 +441,118 @@ fn what_if_unready_scaled_and_node_loss() {
     );
     assert_eq!(a.cluster.pods.len(), 5);
 }
+
+/// The cluster with allocatable CPU on every node (n1, n2 in zone-a, n3 in
+/// zone-b, two cores each) and a Service with `topology-mode: Auto`.
+fn auto_cluster(cpu: bool) -> Analysis {
+    cluster_with(|t| {
+        let mut t = t;
+        if cpu {
+            t = t.replace(
+                "status:\n  addresses: [{type: InternalIP",
+                "status:\n  allocatable: {cpu: \"2\"}\n  addresses: [{type: InternalIP",
+            );
+        }
+        t + "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web-auto\n  annotations: {service.kubernetes.io/topology-mode: Auto}\nspec:\n  clusterIP: 10.96.0.56\n  selector: {app: web}\n  ports: [{name: http, port: 80, targetPort: 8080}]\n"
+    })
+}
+
+#[test]
+fn d_7_3_topology_mode_auto_allocates_endpoints_in_proportion_to_cpu() {
+    // topologycache.go: zone-a holds 4 of 6 cores, zone-b 2. Three ready
+    // endpoints, all in zone-a (web-1, web-2 on n1, web-3 on n2): desired
+    // 2 and 1, minimum ceil(desired / 1.2) = 2 and 1, so zone-a gives one
+    // endpoint to zone-b.
+    let a = auto_cluster(true);
+    let svc = a
+        .cluster
+        .services
+        .iter()
+        .find(|s| s.name == "web-auto")
+        .unwrap();
+    let hinted: Vec<(String, Vec<String>)> = svc
+        .endpoints
+        .iter()
+        .filter(|e| e.ready)
+        .map(|e| (e.pod.clone().unwrap(), e.hints.clone().unwrap().for_zones))
+        .collect();
+    assert_eq!(
+        hinted,
+        [
+            ("default/web-1".to_owned(), vec!["zone-b".to_owned()]),
+            ("default/web-2".to_owned(), vec!["zone-a".to_owned()]),
+            ("default/web-3".to_owned(), vec!["zone-a".to_owned()]),
+        ]
+    );
+    // kube-proxy in zone-b uses the endpoint hinted for zone-b only.
+    let t = run(&a, "node:n3", "10.96.0.56:80", ProxyMode::Iptables);
+    assert_eq!(pods(&t), ["default/web-1"]);
+    assert!(
+        t.hops
+            .iter()
+            .any(|h| h.detail.contains("topology-mode Auto"))
+    );
+    let t = run(&a, "node:n2", "10.96.0.56:80", ProxyMode::Iptables);
+    assert_eq!(pods(&t), ["default/web-2", "default/web-3"]);
+}
+
+#[test]
+fn d_7_3_topology_mode_auto_publishes_no_hints_without_node_cpu() {
+    let a = auto_cluster(false);
+    let svc = a
+        .cluster
+        .services
+        .iter()
+        .find(|s| s.name == "web-auto")
+        .unwrap();
+    assert!(svc.endpoints.iter().all(|e| e.hints.is_none()));
+    let t = run(&a, "node:n3", "10.96.0.56:80", ProxyMode::Iptables);
+    assert_eq!(t.destinations.len(), 3);
+    assert!(
+        t.hops
+            .iter()
+            .any(|h| h.detail.contains("no hints are published")
+                && h.detail.contains("allocatable CPU")),
+        "{:?}",
+        t.hops
+    );
+}
+
+#[test]
+fn d_4_8_health_check_node_port_is_answered_by_kube_proxy() {
+    // web-lb is a LoadBalancer with externalTrafficPolicy Local and no
+    // healthCheckNodePort: the registry allocates one (the first free port).
+    let a = cluster();
+    let svc = a
+        .cluster
+        .services
+        .iter()
+        .find(|s| s.name == "web-lb")
+        .unwrap();
+    let hc = svc.health_check_node_port.expect("allocated");
+    assert!((30000..=32767).contains(&hc));
+    // n1 runs two ready endpoints: 200; n3 none ready: 503.
+    let t = run(
+        &a,
+        "external:198.51.100.7",
+        &format!("192.168.0.1:{hc}"),
+        ProxyMode::Iptables,
+    );
+    assert_eq!(t.verdict, "delivered");
+    assert_eq!(t.destinations.len(), 1);
+    assert_eq!(t.destinations[0].pod, None);
+    assert!(t.hops.iter().any(|h| h.step == "health-check"
+        && h.detail.starts_with("HTTP 200")
+        && h.detail.contains("\"localEndpoints\": 2")));
+    let t = run(
+        &a,
+        "external:198.51.100.7",
+        &format!("192.168.0.3:{hc}"),
+        ProxyMode::Iptables,
+    );
+    assert!(
+        t.hops
+            .iter()
+            .any(|h| h.step == "health-check" && h.detail.starts_with("HTTP 503"))
+    );
+}

@@ -49,6 +49,17 @@ pub struct EpsEndpoint {
     pub hostname: Option<String>,
     pub zone: Option<String>,
     pub target_pod: Option<String>,
+    /// `hints.forZones[].name` and `hints.forNodes[].name`, as published.
+    pub hints: Option<Hints>,
+}
+
+/// Topology hints of an endpoint (`discovery/v1` `EndpointHints`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Hints {
+    #[serde(rename = "forZones", skip_serializing_if = "Vec::is_empty")]
+    pub for_zones: Vec<String>,
+    #[serde(rename = "forNodes", skip_serializing_if = "Vec::is_empty")]
+    pub for_nodes: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -75,6 +86,10 @@ pub struct Endpoints {
 #[derive(Clone, Debug, Default)]
 pub struct NodeObj {
     pub addresses: Vec<(String, String)>,
+    /// `status.allocatable.cpu` in millicores, when given and parsable.
+    pub allocatable_cpu_milli: Option<i64>,
+    /// The `Ready` condition's status, when the object carries conditions.
+    pub ready: Option<bool>,
 }
 
 impl NodeObj {
@@ -382,6 +397,20 @@ fn decode_slice(node: &Node<'_>) -> EndpointSlice {
             hostname: e.get("hostname").and_then(text),
             zone: e.get("zone").and_then(text),
             target_pod: target_pod(e),
+            hints: e.get("hints").map(|h| {
+                let names = |key: &str| -> Vec<String> {
+                    h.get(key)
+                        .and_then(Node::as_seq)
+                        .unwrap_or(&[])
+                        .iter()
+                        .filter_map(|z| z.get("name").and_then(text))
+                        .collect()
+                };
+                Hints {
+                    for_zones: names("forZones"),
+                    for_nodes: names("forNodes"),
+                }
+            }),
         });
     }
     eps
@@ -412,6 +441,7 @@ fn decode_endpoints(node: &Node<'_>) -> Endpoints {
                     hostname: a.get("hostname").and_then(text),
                     zone: None,
                     target_pod: target_pod(a),
+                    hints: None,
                 });
             }
         }
@@ -434,7 +464,66 @@ fn decode_node(node: &Node<'_>) -> NodeObj {
             n.addresses.push((t, ad));
         }
     }
+    let status = node.get("status");
+    n.allocatable_cpu_milli = status
+        .and_then(|s| s.get("allocatable"))
+        .and_then(|a| a.get("cpu"))
+        .and_then(|c| match c.resolve() {
+            Resolved::Int(i) => i.checked_mul(1000),
+            Resolved::Str(s) => cpu_millis(s),
+            #[allow(clippy::cast_possible_truncation)]
+            Resolved::Float(f) if (0.0..1e15).contains(&f) => Some((f * 1000.0).ceil() as i64),
+            _ => None,
+        });
+    n.ready = status
+        .and_then(|s| s.get("conditions"))
+        .and_then(Node::as_seq)
+        .unwrap_or(&[])
+        .iter()
+        .find(|c| c.get("type").and_then(text).as_deref() == Some("Ready"))
+        .map(|c| c.get("status").and_then(text).as_deref() == Some("True"));
     n
+}
+
+/// A CPU `resource.Quantity` in millicores, rounded up as `MilliValue` does:
+/// `4`, `3500m`, `2.5`, `0.1`, `1k`. `None` for anything else.
+pub fn cpu_millis(q: &str) -> Option<i64> {
+    let q = q.trim();
+    let (num, scale) = if let Some(n) = q.strip_suffix('m') {
+        (n, 1_i64)
+    } else if let Some(n) = q.strip_suffix('k') {
+        (n, 1_000_000)
+    } else {
+        (q, 1000)
+    };
+    let (int_part, frac) = num.split_once('.').unwrap_or((num, ""));
+    if int_part.is_empty() && frac.is_empty()
+        || !int_part.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let whole: i64 = if int_part.is_empty() {
+        0
+    } else {
+        int_part.parse().ok()?
+    };
+    let mut value = whole.checked_mul(scale)?;
+    // The fraction, in units of the scale, rounded up.
+    let mut unit = scale;
+    let mut rest = false;
+    for d in frac.bytes().map(|b| i64::from(b - b'0')) {
+        if unit >= 10 {
+            unit /= 10;
+            value = value.checked_add(d * unit)?;
+        } else if d != 0 {
+            rest = true;
+        }
+    }
+    if rest {
+        value = value.checked_add(1)?;
+    }
+    Some(value)
 }
 
 fn decode_ingress(node: &Node<'_>) -> Ingress {

@@ -11,8 +11,8 @@ use crate::source::{SourceId, Span};
 use crate::yaml::{Document, Node, Resolved};
 pub use decode::{Cx, IntOrString, Spanned, StringMap};
 pub use kinds::{
-    EndpointSlice, Endpoints, EpsEndpoint, EpsPort, Ingress, IngressBackend, LabelSelector,
-    NodeObj, SelectorExpr, Workload,
+    EndpointSlice, Endpoints, EpsEndpoint, EpsPort, Hints, Ingress, IngressBackend, LabelSelector,
+    NodeObj, SelectorExpr, Workload, cpu_millis,
 };
 pub use pod::{Container, ContainerPort, PodSpec, PodStatus, PodTemplate};
 pub use service::{LbIngress, Service, ServicePort};

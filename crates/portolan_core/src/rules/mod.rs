@@ -4,6 +4,7 @@
 
 mod api;
 mod duplicate_allocation;
+mod endpoints_over_capacity;
 mod endpointslice_orphaned;
 mod external_name_ignored_fields;
 mod ingress_backend_missing;
@@ -71,6 +72,7 @@ const LINTS: &[(Rule, Check)] = &[
     lint!(external_name_ignored_fields),
     lint!(local_traffic_policy_drops),
     lint!(duplicate_allocation),
+    lint!(endpoints_over_capacity),
 ];
 
 /// Every check, API-server families first, sorted by code within each.

@@ -1,0 +1,44 @@
+//! `endpoints-over-capacity`: a Service with more than 1000 endpoint
+//! addresses: its legacy `v1.Endpoints` object is truncated (spec C.7).
+
+use super::{LintCx, Rule};
+use crate::diag::{Diagnostic, Severity};
+use crate::legacy::{self, MAX_CAPACITY};
+
+pub const RULE: Rule = Rule {
+    code: "endpoints-over-capacity",
+    name: "endpoints-over-capacity",
+    severity: Severity::Info,
+    summary: "More than 1000 endpoint addresses: the legacy Endpoints object is truncated.",
+    docs: "## What it does\nComputes the legacy `v1.Endpoints` object the Endpoints controller writes for each selector Service and reports those with more than 1000 addresses.\n\n## Why is this bad?\nThe controller keeps at most 1000 addresses (ready ones first) and sets `endpoints.kubernetes.io/over-capacity: truncated`. kube-proxy and CoreDNS read EndpointSlices and see every endpoint, but anything still reading `v1.Endpoints` (older ingress controllers, service meshes, monitoring) sends traffic to only part of the backends.\n\n## Example\n```yaml\nkind: Deployment\nspec:\n  replicas: 1500   # selected by one Service\n```\n\n## References\nSpec C.7 (`truncateEndpoints` in `endpoints_controller.go`).\n",
+    origin: "lint",
+};
+
+pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
+    for svc in &cx.cluster.services {
+        if svc.endpoints.len() <= MAX_CAPACITY {
+            continue; // at most one address per endpoint entry
+        }
+        let Some(e) = legacy::endpoints(svc).filter(|e| e.truncated) else {
+            continue;
+        };
+        let Some((o, model)) = cx.service(svc.object) else {
+            continue;
+        };
+        let span = model.selector.as_ref().map_or(o.anchor_span(), |s| s.span);
+        let mut d = Diagnostic::new(
+            RULE.code,
+            RULE.severity,
+            o.source,
+            span,
+            format!(
+                "Service {} has {} endpoint addresses; its legacy Endpoints object keeps {MAX_CAPACITY} and is annotated endpoints.kubernetes.io/over-capacity: truncated",
+                svc.key(),
+                e.total
+            ),
+        )
+        .with_object(Some(o.object_ref()));
+        d.help = Some("make sure every consumer reads EndpointSlices (discovery.k8s.io/v1); kube-proxy and CoreDNS already do".to_owned());
+        out.push(d);
+    }
+}
