@@ -112,7 +112,7 @@ test('the JavaScript API is typed and throws Errors, not traps', () => {
   const portolan = require('portolan');
   const res = portolan.check([{ name: 'svc.yaml', text: BAD }]);
   assert.equal(res.summary.errors, 2);
-  assert.match(readFileSync(join(dir, 'node_modules/portolan/index.d.ts'), 'utf8'), /export function check\(files: File\[\], options\?: Options\): CheckResult;/);
+  assert.match(readFileSync(join(dir, 'node_modules/portolan/index.d.ts'), 'utf8'), /export function check\(files: File\[\], options\?: Options\): CheckJson;/);
   assert.throws(() => portolan.check([{ name: 'a', text: BAD }], { profile: { serviceCIDR: 'nope' } }), /serviceCIDR/);
   assert.throws(() => portolan.check('not an array'), TypeError);
   assert.equal(typeof portolan.version(), 'string');

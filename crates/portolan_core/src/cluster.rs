@@ -13,6 +13,7 @@ use crate::selector::Selector;
 use crate::validate::{Defaulted, default_service, names};
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClusterNode {
     pub name: String,
     pub ip: String,
@@ -47,6 +48,7 @@ impl ClusterNode {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClusterPod {
     pub namespace: String,
     pub name: String,
@@ -73,6 +75,7 @@ impl ClusterPod {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClusterPort {
     pub name: String,
     pub protocol: String,
@@ -89,6 +92,7 @@ pub struct ClusterPort {
 
 /// `IntOrString` as JSON: a number or a string.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(untagged)]
 pub enum IntOrStringJson {
     Int(i64),
@@ -108,6 +112,7 @@ impl From<&IntOrString> for IntOrStringJson {
 /// the EndpointSlice's own booleans (interfaces.md §4).
 #[allow(clippy::struct_excessive_bools)]
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Endpoint {
     pub pod: Option<String>,
     pub ip: String,
@@ -129,10 +134,12 @@ pub struct Endpoint {
     pub pod_index: Option<usize>,
     /// Topology hints as the EndpointSlice controller publishes them (D.7).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub hints: Option<crate::model::Hints>,
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LoadBalancerIp {
     pub ip: String,
     #[serde(rename = "ipMode")]
@@ -141,6 +148,7 @@ pub struct LoadBalancerIp {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[allow(clippy::struct_excessive_bools)]
 pub struct ClusterService {
     pub namespace: String,

@@ -5,6 +5,7 @@ use serde::Serialize;
 use crate::source::{SourceId, Span};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -63,6 +64,7 @@ impl ErrorType {
 
 /// The object a finding is about.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ObjectRef {
     #[serde(rename = "apiVersion")]
     pub api_version: String,

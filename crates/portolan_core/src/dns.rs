@@ -32,6 +32,7 @@ impl QType {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(untagged)]
 pub enum Answer {
     Text(String),
@@ -39,10 +40,13 @@ pub enum Answer {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DnsAnswer {
+    #[cfg_attr(feature = "ts", ts(type = "1"))]
     pub version: u32,
     /// The name that was answered (after the search list, for short names).
     pub name: String,
+    #[cfg_attr(feature = "ts", ts(type = "'NOERROR' | 'NXDOMAIN'"))]
     pub rcode: &'static str,
     pub answers: Vec<Answer>,
     /// Why, in a sentence.

@@ -13,8 +13,15 @@ use crate::cluster::{ClusterService, IntOrStringJson};
 use crate::model::Body;
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GraphNode {
     pub id: String,
+    #[cfg_attr(
+        feature = "ts",
+        ts(
+            type = "'external' | 'node' | 'pod' | 'service' | 'externalname' | 'service-port' | 'loadbalancer' | 'nodeport' | 'endpoint' | 'ingress'"
+        )
+    )]
     pub kind: &'static str,
     pub label: String,
     pub namespace: Option<String>,
@@ -22,6 +29,7 @@ pub struct GraphNode {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GraphEdge {
     pub from: String,
     pub to: String,
@@ -374,7 +382,9 @@ fn ingress_edges(analysis: &Analysis, g: &mut RoutingGraph) {
 
 /// `portolan graph --format json`.
 #[derive(Serialize)]
-struct GraphJson<'a> {
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct GraphJson<'a> {
+    #[cfg_attr(feature = "ts", ts(type = "1"))]
     version: u32,
     nodes: &'a [crate::cluster::ClusterNode],
     pods: &'a [crate::cluster::ClusterPod],

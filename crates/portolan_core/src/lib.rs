@@ -20,5 +20,7 @@ pub mod selector;
 pub mod sim;
 pub mod source;
 pub mod topology;
+#[cfg(feature = "ts")]
+pub mod ts;
 pub mod validate;
 pub mod yaml;

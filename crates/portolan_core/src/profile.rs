@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::validate::names::{Cidr, parse_cidr};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum ProxyMode {
     Iptables,
@@ -31,20 +32,25 @@ impl ProxyMode {
 
 /// A node declared in the profile.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct ProfileNode {
     pub name: String,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub ip: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub zone: Option<String>,
     /// Allocatable CPU (`4`, `3500m`), used by topology-mode Auto (D.7.3).
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub cpu: Option<String>,
 }
 
 /// Every key optional; defaults as interfaces.md §3 fixes them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct Profile {
     /// One CIDR, or two comma-separated (dual-stack).

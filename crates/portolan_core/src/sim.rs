@@ -54,6 +54,7 @@ pub struct Request {
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Destination {
     pub pod: Option<String>,
     pub ip: String,
@@ -62,17 +63,25 @@ pub struct Destination {
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Hop {
     pub step: String,
     pub detail: String,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Trace {
+    #[cfg_attr(feature = "ts", ts(type = "1"))]
     pub version: u32,
     /// delivered | reject | drop | not-intercepted | cname | nxdomain
+    #[cfg_attr(
+        feature = "ts",
+        ts(type = "'delivered' | 'reject' | 'drop' | 'not-intercepted' | 'cname' | 'nxdomain'")
+    )]
     pub verdict: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub cname: Option<String>,
     pub destinations: Vec<Destination>,
     pub masquerade: bool,
@@ -80,6 +89,7 @@ pub struct Trace {
     pub hops: Vec<Hop>,
     /// The Service the packet was sent to, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub service: Option<String>,
 }
 

@@ -68,6 +68,81 @@ pub fn graph(
     Ok(portolan_core::graph::to_json(&analysis, &g))
 }
 
+/// `portolan trace --format json`: one packet from `from` (`pod:NS/NAME`,
+/// `node:NAME`, `external:IP`) to `to` (`HOST:PORT`).
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
+pub fn trace(
+    names: Vec<String>,
+    texts: Vec<String>,
+    profile_json: Option<String>,
+    from: String,
+    to: String,
+    protocol: Option<String>,
+    at_node: Option<String>,
+    proxy_mode: Option<String>,
+) -> Result<String, JsError> {
+    let from = portolan_core::sim::From::parse(&from).map_err(|e| JsError::new(&e))?;
+    let analysis = analyze(names, texts, profile_json)?;
+    let proxy_mode = match proxy_mode.as_deref() {
+        None | Some("") => analysis.profile.profile.proxy_mode,
+        Some(m) => portolan_core::profile::ProxyMode::parse(m).ok_or_else(|| {
+            JsError::new(&format!(
+                "proxyMode must be iptables or nftables, not '{m}'"
+            ))
+        })?,
+    };
+    let protocol = protocol
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| "TCP".to_owned())
+        .to_uppercase();
+    if !matches!(protocol.as_str(), "TCP" | "UDP" | "SCTP") {
+        return Err(JsError::new(&format!(
+            "protocol must be TCP, UDP or SCTP, not '{protocol}'"
+        )));
+    }
+    let req = portolan_core::sim::Request {
+        from,
+        to,
+        protocol,
+        at_node: at_node.filter(|n| !n.is_empty()),
+        proxy_mode,
+    };
+    let t = portolan_core::sim::trace(&analysis, &req).map_err(|e| JsError::new(&e))?;
+    serde_json::to_string(&t).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// `portolan dns --format json`: what cluster DNS answers a pod in the
+/// profile's namespace for `name` (search list applied).
+#[wasm_bindgen]
+#[allow(clippy::needless_pass_by_value)]
+pub fn dns(
+    names: Vec<String>,
+    texts: Vec<String>,
+    profile_json: Option<String>,
+    name: String,
+    qtype: Option<String>,
+) -> Result<String, JsError> {
+    let qtype_text = qtype
+        .filter(|q| !q.is_empty())
+        .unwrap_or_else(|| "A".to_owned());
+    let qtype = portolan_core::dns::QType::parse(&qtype_text).ok_or_else(|| {
+        JsError::new(&format!(
+            "type must be A, AAAA, SRV, CNAME or PTR, not '{qtype_text}'"
+        ))
+    })?;
+    let analysis = analyze(names, texts, profile_json)?;
+    let p = &analysis.profile.profile;
+    let a = portolan_core::dns::resolve(
+        &analysis.cluster,
+        &p.cluster_domain,
+        &p.namespace,
+        &name,
+        qtype,
+    );
+    serde_json::to_string(&a).map_err(|e| JsError::new(&e.to_string()))
+}
+
 /// `portolan rules --format json`.
 #[wasm_bindgen]
 pub fn rules() -> String {

@@ -1,4 +1,4 @@
-//! `cargo xtask npm`: wasm-pack `--target nodejs` output plus the package's
+//! `cargo xtask npm`: wasm-pack `--target nodejs`, `web` and `bundler` output plus the package's
 //! own JavaScript, README and types, assembled in `target/npm/portolan` and
 //! packed into `target/npm/portolan-<version>.tgz`.
 
@@ -12,29 +12,45 @@ pub fn run() -> Result<PathBuf, String> {
     let pkg = out.join("portolan");
     let _ = std::fs::remove_dir_all(&pkg);
     std::fs::create_dir_all(&pkg).map_err(|e| e.to_string())?;
-    exec(
-        cmd("wasm-pack")
-            .args([
-                "build",
-                "--mode",
-                "no-install",
-                "--release",
-                "--target",
-                "nodejs",
-                "--no-pack",
-                "--out-name",
-                "portolan_wasm",
-                "--out-dir",
-            ])
-            .arg(pkg.join("wasm"))
-            .arg("crates/portolan_wasm"),
-    )?;
-    // wasm-pack writes its own package.json and .gitignore into the folder; ours wins.
-    for f in ["package.json", ".gitignore", "README.md", "LICENSE"] {
-        let _ = std::fs::remove_file(pkg.join("wasm").join(f));
+    // One wasm core, three loaders: Node.js (CommonJS), browsers without a
+    // bundler (`web`: ES module + fetch) and bundlers (`bundler`: the
+    // WebAssembly ES module integration).
+    for (target, dir) in [("nodejs", "wasm"), ("web", "web"), ("bundler", "bundler")] {
+        exec(
+            cmd("wasm-pack")
+                .args([
+                    "build",
+                    "--mode",
+                    "no-install",
+                    "--release",
+                    "--target",
+                    target,
+                    "--no-pack",
+                    "--out-name",
+                    "portolan_wasm",
+                    "--out-dir",
+                ])
+                .arg(pkg.join(dir))
+                .arg("crates/portolan_wasm"),
+        )?;
+        // wasm-pack writes its own package.json and .gitignore into the folder; ours win.
+        for f in ["package.json", ".gitignore", "README.md", "LICENSE"] {
+            let _ = std::fs::remove_file(pkg.join(dir).join(f));
+        }
     }
     let src = root().join("crates/portolan_wasm/npm");
     copy_dir(&src, &pkg)?;
+    // The document types come from the Rust types (ts-rs), so they cannot
+    // drift from what the core returns.
+    std::fs::write(pkg.join("types.d.ts"), portolan_core::ts::declarations())
+        .map_err(|e| e.to_string())?;
+    // One source for the API wrappers: the CommonJS twin of lib/api.mjs.
+    let api = std::fs::read_to_string(pkg.join("lib/api.mjs")).map_err(|e| e.to_string())?;
+    let cjs = format!(
+        "'use strict';\n// Generated from lib/api.mjs by `cargo xtask npm`.\n{}\nmodule.exports = {{ makeApi }};\n",
+        api.replace("export function makeApi", "function makeApi")
+    );
+    std::fs::write(pkg.join("lib/api.cjs"), cjs).map_err(|e| e.to_string())?;
     let version = crate::util::locked_version("portolan_wasm")?;
     let manifest = std::fs::read_to_string(pkg.join("package.json")).map_err(|e| e.to_string())?;
     std::fs::write(

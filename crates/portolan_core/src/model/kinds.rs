@@ -55,10 +55,13 @@ pub struct EpsEndpoint {
 
 /// Topology hints of an endpoint (`discovery/v1` `EndpointHints`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Hints {
     #[serde(rename = "forZones", skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Vec<String>>", optional))]
     pub for_zones: Vec<String>,
     #[serde(rename = "forNodes", skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Vec<String>>", optional))]
     pub for_nodes: Vec<String>,
 }
 

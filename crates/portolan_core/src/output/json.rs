@@ -9,6 +9,7 @@ use crate::analysis::Analysis;
 use crate::diag::{ObjectRef, Severity};
 
 #[derive(Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Summary {
     pub files: usize,
     pub documents: usize,
@@ -22,32 +23,47 @@ pub struct Summary {
 }
 
 #[derive(Serialize)]
-struct RelatedJson {
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RelatedJson {
     #[serde(flatten)]
     location: Location,
     message: String,
 }
 
 #[derive(Serialize)]
-struct DiagnosticJson<'a> {
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DiagnosticJson<'a> {
     code: &'a str,
+    #[cfg_attr(feature = "ts", ts(as = "Severity"))]
     severity: &'a str,
     message: &'a str,
     #[serde(flatten)]
     location: Location,
     object: Option<&'a ObjectRef>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     field: Option<&'a str>,
     #[serde(rename = "errorType", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "ts",
+        ts(
+            optional,
+            type = "'Required' | 'Invalid' | 'NotSupported' | 'Duplicate' | 'Forbidden' | 'TooLong' | 'InternalError'"
+        )
+    )]
     error_type: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     help: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Vec<RelatedJson>>", optional))]
     related: Vec<RelatedJson>,
 }
 
 #[derive(Serialize)]
-struct CheckJson<'a> {
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CheckJson<'a> {
+    #[cfg_attr(feature = "ts", ts(type = "1"))]
     version: u32,
     summary: Summary,
     diagnostics: Vec<DiagnosticJson<'a>>,

@@ -16,6 +16,7 @@ use crate::source::Span;
 /// A resolved location: file, 1-based start and end (end column exclusive
 /// of the last character, like LSP's end).
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Location {
     pub file: String,
     pub line: usize,

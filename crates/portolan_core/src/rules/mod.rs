@@ -24,6 +24,7 @@ use crate::model::{Body, Object, Service, StringMap};
 
 /// A check's metadata, as `portolan rules` lists it.
 #[derive(Clone, Copy, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Rule {
     pub code: &'static str,
     pub name: &'static str,
@@ -32,6 +33,7 @@ pub struct Rule {
     /// Markdown: What it does / Why is this bad? / Example / References.
     pub docs: &'static str,
     /// `kubernetes` (kubectl or the API server rejects the manifest) or `lint`.
+    #[cfg_attr(feature = "ts", ts(type = "'kubernetes' | 'lint'"))]
     pub origin: &'static str,
 }
 

@@ -57,6 +57,62 @@ fn graph_has_endpoints_for_each_replica() {
 }
 
 #[wasm_bindgen_test]
+fn trace_splits_traffic_between_the_replicas() {
+    let files = || (vec!["a.yaml".to_owned()], vec![BOOKINFO_LIKE.to_owned()]);
+    let (n, t) = files();
+    let json = portolan_wasm::trace(
+        n,
+        t,
+        None,
+        "node:node-1".into(),
+        "reviews.default.svc.cluster.local:9080".into(),
+        None,
+        None,
+        None,
+    )
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["verdict"], "delivered");
+    assert_eq!(v["destinations"].as_array().unwrap().len(), 2);
+    assert_eq!(v["destinations"][0]["probability"], 0.5);
+    // Bad requests are errors with messages, not traps.
+    let (n, t) = files();
+    assert!(
+        portolan_wasm::trace(n, t, None, "nowhere".into(), "x:1".into(), None, None, None).is_err()
+    );
+    let (n, t) = files();
+    assert!(
+        portolan_wasm::trace(
+            n,
+            t,
+            None,
+            "node:node-1".into(),
+            "x:1".into(),
+            None,
+            None,
+            Some("ipvs".into())
+        )
+        .is_err()
+    );
+}
+
+#[wasm_bindgen_test]
+fn dns_answers_srv_for_named_ports() {
+    let json = portolan_wasm::dns(
+        vec!["a.yaml".into()],
+        vec![BOOKINFO_LIKE.into()],
+        None,
+        "_http._tcp.reviews.default.svc.cluster.local".into(),
+        Some("SRV".into()),
+    )
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["rcode"], "NOERROR");
+    assert_eq!(v["answers"][0]["port"], 9080);
+    assert!(portolan_wasm::dns(vec![], vec![], None, "x".into(), Some("MX".into())).is_err());
+}
+
+#[wasm_bindgen_test]
 fn cli_matches_the_contract() {
     let out = portolan_wasm::run_cli(
         vec![

@@ -1,0 +1,73 @@
+// Portolan's JavaScript API over any build of the wasm core (Node.js,
+// browsers, bundlers): plain objects in, the parsed JSON documents of
+// interfaces.md §4 out. Types: ../index.d.ts. `cargo xtask npm` derives the
+// CommonJS twin lib/api.cjs from this file.
+
+function split(files) {
+  if (!Array.isArray(files)) throw new TypeError('files must be an array of {name, text}');
+  const names = [];
+  const texts = [];
+  for (const f of files) {
+    if (typeof f?.name !== 'string' || typeof f?.text !== 'string') {
+      throw new TypeError('each file must be {name: string, text: string}');
+    }
+    names.push(f.name);
+    texts.push(f.text);
+  }
+  return [names, texts];
+}
+
+function profileJson(options) {
+  const profile = options?.profile;
+  return profile === undefined || profile === null ? undefined : JSON.stringify(profile);
+}
+
+function optionalString(value, what) {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new TypeError(`${what} must be a string`);
+  return value;
+}
+
+export function makeApi(wasm) {
+  /** Validate and lint manifests: the `check --format json` document. */
+  function check(files, options = {}) {
+    const [names, texts] = split(files);
+    return JSON.parse(wasm.check(names, texts, profileJson(options)));
+  }
+
+  /** The routing graph: the `graph --format json` document. */
+  function graph(files, options = {}) {
+    const [names, texts] = split(files);
+    return JSON.parse(wasm.graph(names, texts, profileJson(options)));
+  }
+
+  /** Simulate one packet: the `trace --format json` document. */
+  function trace(files, request, options = {}) {
+    const [names, texts] = split(files);
+    if (typeof request?.from !== 'string' || typeof request?.to !== 'string') {
+      throw new TypeError('request must be {from: string, to: string, ...}');
+    }
+    return JSON.parse(wasm.trace(names, texts, profileJson(options), request.from, request.to,
+      optionalString(request.protocol, 'protocol'), optionalString(request.atNode, 'atNode'),
+      optionalString(request.proxyMode, 'proxyMode')));
+  }
+
+  /** What cluster DNS answers: the `dns --format json` document. */
+  function dns(files, query, options = {}) {
+    const [names, texts] = split(files);
+    if (typeof query?.name !== 'string') throw new TypeError('query must be {name: string, type?: string}');
+    return JSON.parse(wasm.dns(names, texts, profileJson(options), query.name,
+      optionalString(query.type, 'type')));
+  }
+
+  /** Every check with its documentation. */
+  function rules() {
+    return JSON.parse(wasm.rules()).rules;
+  }
+
+  function version() {
+    return wasm.version();
+  }
+
+  return { check, graph, trace, dns, rules, version };
+}
