@@ -18,6 +18,8 @@ const csp = [
   "style-src 'self'",
   "img-src 'self' data: blob:",
   "connect-src 'self'",
+  // The analysis Web Worker (its loader, its script and its wasm).
+  "worker-src 'self'",
   "font-src 'self'",
   "base-uri 'none'",
   "form-action 'none'",

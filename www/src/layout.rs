@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use portolan_core::graph::{GraphEdge, GraphNode};
+use serde::{Deserialize, Serialize};
 
 pub const NODE_W: i32 = 190;
 pub const NODE_H: i32 = 34;
@@ -13,7 +14,7 @@ const COL_GAP: i32 = 80;
 const ROW_GAP: i32 = 12;
 const MARGIN: i32 = 24;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LNode {
     pub id: String,
     pub kind: String,
@@ -26,7 +27,7 @@ pub struct LNode {
     pub flagged: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LEdge {
     pub from: String,
     pub to: String,
@@ -38,7 +39,7 @@ pub struct LEdge {
     pub ready: Option<bool>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Layout {
     pub width: i32,
     pub height: i32,

@@ -8,5 +8,6 @@ pub mod layout;
 pub mod share;
 pub mod state;
 pub mod view;
+pub mod worker;
 
-pub use components::app::App;
+pub use components::app::{App, AppProps, Engine};

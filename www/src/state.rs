@@ -1,14 +1,18 @@
-//! The app state and its reducer: every change is an [`Action`].
+//! The app state and its reducer: every change is an [`Action`]. The
+//! analysis itself runs in the [`Backend`] (a Web Worker on the page), which
+//! answers with [`Action::Response`]; the page shows the last answer until
+//! the next one arrives, and drops answers to superseded requests.
 
 use std::rc::Rc;
 
+use gloo::worker::WorkerBridge;
 use portolan_core::cluster::WhatIf;
-use portolan_core::profile::ProxyMode;
-use portolan_core::sim::{self, Trace};
-use yew::Reducible;
+use yew::{Callback, Reducible};
 
 use crate::examples::{DEFAULT, EXAMPLES};
-use crate::view::{View, compute, compute_with};
+use crate::view::View;
+use crate::worker::{AnalysisWorker, Request, Response};
+pub use crate::worker::{TraceOutcome, TraceRequest, TraceView};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Theme {
@@ -16,21 +20,37 @@ pub enum Theme {
     Dark,
 }
 
-/// What the trace panel asked.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TraceRequest {
-    /// `pod:ns/name`, `node:name` or `external:IP`.
-    pub from: String,
-    /// `HOST:PORT`
-    pub to: String,
-    pub protocol: String,
-    pub proxy_mode: ProxyMode,
+/// Where requests go.
+#[derive(Clone, Default)]
+pub enum Backend {
+    /// Not attached yet: requests wait.
+    #[default]
+    None,
+    /// The analysis Web Worker.
+    Worker(Rc<WorkerBridge<AnalysisWorker>>),
+    /// Answered in place (tests, and the fallback when no worker runs).
+    Local(Callback<Request, Option<Response>>),
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub enum TraceOutcome {
-    Done(Rc<Trace>),
-    Invalid(String),
+impl PartialEq for Backend {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Backend::None, Backend::None) => true,
+            (Backend::Worker(a), Backend::Worker(b)) => Rc::ptr_eq(a, b),
+            (Backend::Local(a), Backend::Local(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl std::fmt::Debug for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Backend::None => "None",
+            Backend::Worker(_) => "Worker",
+            Backend::Local(_) => "Local",
+        })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -41,6 +61,8 @@ pub struct State {
     pub view: Rc<View>,
     /// The text `view` was computed from (re-analysis is debounced).
     pub analysed: Rc<str>,
+    /// An analysis was asked for and has not come back yet.
+    pub busy: bool,
     pub selected: Option<String>,
     pub theme: Theme,
     /// Bumped to ask the editor to move its caret to a line.
@@ -55,6 +77,18 @@ pub struct State {
     pub expanded: std::collections::BTreeSet<String>,
     /// The share link last written to the address bar.
     pub shared: Option<String>,
+    pub backend: Backend,
+    /// The worker answered at least once.
+    pub backend_ready: bool,
+    /// Why the page cannot analyse anything, if it cannot.
+    pub failure: Option<String>,
+    /// Id of the latest analysis request, and the text it carried.
+    request: u64,
+    requested: Rc<str>,
+    /// Id of the latest trace request.
+    trace_id: u64,
+    /// What was last asked, so an unchanged state is not analysed twice.
+    asked: Option<(Rc<str>, WhatIf, std::collections::BTreeSet<String>)>,
 }
 
 /// One change to the snapshot.
@@ -90,6 +124,14 @@ pub enum Action {
     Expand(String),
     /// Put the state into the address bar as a share link.
     Share,
+    /// Download the routing graph as JSON.
+    ExportJson,
+    /// Where requests go from now on.
+    Attach(Backend),
+    /// The worker has not answered the first ping in time.
+    WorkerTimeout,
+    /// An answer from the backend.
+    Response(Response),
 }
 
 impl State {
@@ -100,8 +142,9 @@ impl State {
             |(t, w)| (Rc::from(t.as_str()), w),
         );
         State {
-            view: Rc::new(compute(&text, &what_if)),
-            analysed: text.clone(),
+            view: Rc::new(View::default()),
+            analysed: Rc::from(""),
+            busy: true,
             text,
             example: DEFAULT,
             selected: None,
@@ -113,45 +156,100 @@ impl State {
             trace: None,
             expanded: std::collections::BTreeSet::new(),
             shared: None,
+            backend: Backend::None,
+            backend_ready: false,
+            failure: None,
+            request: 0,
+            requested: Rc::from(""),
+            trace_id: 0,
+            asked: None,
         }
     }
 
-    fn recompute(&mut self) {
-        mark("portolan:analyse-start");
-        self.view = Rc::new(compute_with(&self.text, &self.what_if, &self.expanded));
-        mark("portolan:analyse-end");
-        self.analysed = self.text.clone();
-        if self
-            .selected
-            .as_ref()
-            .is_some_and(|s| !self.view.details.contains_key(s))
-        {
-            self.selected = None;
+    fn send(&mut self, request: Request) {
+        match &self.backend {
+            Backend::None => {}
+            Backend::Worker(bridge) => bridge.send(request),
+            Backend::Local(cb) => {
+                if let Some(r) = cb.emit(request) {
+                    self.receive(r);
+                }
+            }
         }
-        self.retrace();
+    }
+
+    /// Ask for an analysis of the current text, what-ifs and expansions.
+    fn recompute(&mut self) {
+        let key = (
+            self.text.clone(),
+            self.what_if.clone(),
+            self.expanded.clone(),
+        );
+        if self.asked.as_ref() == Some(&key) {
+            return;
+        }
+        self.asked = Some(key);
+        if matches!(self.backend, Backend::None) {
+            return; // sent when the backend attaches
+        }
+        mark("portolan:analyse-start");
+        self.request += 1;
+        self.requested = self.text.clone();
+        self.busy = true;
+        self.send(Request::Analyse {
+            id: self.request,
+            text: self.text.to_string(),
+            what_if: self.what_if.clone(),
+            expanded: self.expanded.clone(),
+            trace: self.trace_request.clone(),
+        });
     }
 
     fn retrace(&mut self) {
-        let (Some(req), Some(a)) = (&self.trace_request, &self.view.analysis) else {
+        let Some(req) = self.trace_request.clone() else {
             self.trace = None;
             return;
         };
-        let outcome = sim::From::parse(&req.from).and_then(|from| {
-            sim::trace(
-                &a.0,
-                &sim::Request {
-                    from,
-                    to: req.to.clone(),
-                    protocol: req.protocol.clone(),
-                    at_node: None,
-                    proxy_mode: req.proxy_mode,
-                },
-            )
+        self.trace_id += 1;
+        self.send(Request::Trace {
+            id: self.trace_id,
+            request: req,
         });
-        self.trace = Some(match outcome {
-            Ok(t) => TraceOutcome::Done(Rc::new(t)),
-            Err(e) => TraceOutcome::Invalid(e),
-        });
+    }
+
+    fn receive(&mut self, response: Response) {
+        self.backend_ready = true;
+        self.failure = None;
+        match response {
+            Response::Ready => {}
+            Response::Analysed { id, view, trace } => {
+                if id != self.request {
+                    return; // superseded
+                }
+                self.view = Rc::new(*view);
+                self.analysed = self.requested.clone();
+                self.busy = false;
+                if self.trace_request.is_some() {
+                    self.trace = trace;
+                }
+                if self
+                    .selected
+                    .as_ref()
+                    .is_some_and(|s| !self.view.details.contains_key(s))
+                {
+                    self.selected = None;
+                }
+                mark("portolan:analyse-end");
+            }
+            Response::Traced { id, trace } => {
+                if id == self.trace_id {
+                    self.trace = Some(trace);
+                }
+            }
+            Response::Exported(json) => {
+                crate::share::download("portolan-graph.json", "application/json", &json);
+            }
+        }
     }
 
     fn apply(&mut self, change: Change) {
@@ -194,7 +292,7 @@ impl Reducible for State {
         match action {
             Action::Edit(text) => next.text = text.into(),
             Action::Analyse => {
-                if next.analysed == next.text {
+                if next.analysed == next.text && !next.busy {
                     return self;
                 }
                 next.recompute();
@@ -209,6 +307,7 @@ impl Reducible for State {
                 next.undo.clear();
                 next.expanded.clear();
                 next.trace_request = None;
+                next.trace = None;
                 next.selected = None;
                 next.recompute();
             }
@@ -243,6 +342,7 @@ impl Reducible for State {
             Action::Share => {
                 next.shared = crate::share::to_location(&next.text, &next.what_if);
             }
+            Action::ExportJson => next.send(Request::ExportJson),
             Action::Expand(id) => {
                 next.expanded.insert(id);
                 next.recompute();
@@ -251,6 +351,22 @@ impl Reducible for State {
                 next.trace_request = Some(req);
                 next.retrace();
             }
+            Action::Attach(backend) => {
+                next.backend = backend;
+                next.backend_ready = false;
+                next.send(Request::Ping);
+                next.asked = None;
+                next.recompute();
+            }
+            Action::WorkerTimeout => {
+                if next.backend_ready || !matches!(next.backend, Backend::Worker(_)) {
+                    return self;
+                }
+                next.failure = Some(
+                    "The analysis worker did not start, so nothing can be analysed. Reload the page; if this persists, the browser blocks Web Workers or WebAssembly for this page.".to_owned(),
+                );
+            }
+            Action::Response(r) => next.receive(r),
         }
         Rc::new(next)
     }

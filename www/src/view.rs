@@ -3,8 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use std::rc::Rc;
-
 use portolan_core::analysis::{Analysis, Options, analyze_with};
 use portolan_core::cluster::WhatIf;
 use portolan_core::diag::Severity;
@@ -13,9 +11,11 @@ use portolan_core::output::{diagnostic_location, locate};
 use portolan_core::profile::Profile;
 use portolan_core::source::Source;
 
+use serde::{Deserialize, Serialize};
+
 use crate::layout::{Layout, layout};
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DiagView {
     pub code: String,
     pub severity: Severity,
@@ -29,7 +29,7 @@ pub struct DiagView {
     pub node: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 pub struct Details {
     pub title: String,
     pub kind: String,
@@ -37,21 +37,27 @@ pub struct Details {
     pub rows: Vec<(String, String)>,
     /// Endpoints: pod, ip:port, node, conditions.
     pub endpoints: Vec<[String; 4]>,
+    /// What the user can do to this object.
+    pub actions: Actions,
 }
 
-/// An analysis shared by the views; equal when it is the same analysis.
-#[derive(Clone, Debug)]
-pub struct Shared(pub Rc<Analysis>);
-
-impl PartialEq for Shared {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
+/// The what-if actions a graph node offers.
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Actions {
+    /// `ns/name` of a pod that can be killed or flipped unready.
+    pub pod: Option<String>,
+    /// A workload that can be scaled: `ns/Kind/name`, `Kind/name`, replicas now.
+    pub scale: Option<(String, String, i64)>,
+    /// `ns/name` of a Service, with its traffic policies if they apply.
+    pub service: Option<String>,
+    pub external_traffic_policy: Option<String>,
+    pub internal_traffic_policy: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 pub struct View {
-    pub analysis: Option<Shared>,
+    /// The nodes of the cluster: name and address.
+    pub nodes: Vec<(String, String)>,
     /// Trace sources: `pod:ns/name`, `node:name`.
     pub sources: Vec<String>,
     /// Trace destinations: `name.namespace:port`.
@@ -134,6 +140,15 @@ pub fn compute_with(
     what_if: &WhatIf,
     expanded: &std::collections::BTreeSet<String>,
 ) -> View {
+    compute_full(text, what_if, expanded).0
+}
+
+/// The view and the analysis behind it (kept for traces and exports).
+pub fn compute_full(
+    text: &str,
+    what_if: &WhatIf,
+    expanded: &std::collections::BTreeSet<String>,
+) -> (View, Option<Analysis>) {
     let options = Options {
         what_if: what_if.clone(),
         ..Options::default()
@@ -143,7 +158,7 @@ pub fn compute_with(
         &Profile::default(),
         &options,
     ) else {
-        return View::default();
+        return (View::default(), None);
     };
     let g = graph::build(&analysis);
     let mut warned = std::collections::BTreeSet::new();
@@ -201,7 +216,13 @@ pub fn compute_with(
                 .map(move |p| format!("{}.{}:{}", s.name, s.namespace, p.port))
         })
         .collect();
-    View {
+    let view = View {
+        nodes: analysis
+            .cluster
+            .nodes
+            .iter()
+            .map(|n| (n.name.clone(), n.ip.clone()))
+            .collect(),
         sources,
         destinations,
         errors: analysis.count(Severity::Error),
@@ -212,8 +233,8 @@ pub fn compute_with(
         diagnostics,
         layout,
         details,
-        analysis: Some(Shared(Rc::new(analysis))),
-    }
+    };
+    (view, Some(analysis))
 }
 
 fn node_for(kind: &str, namespace: &str, name: &str) -> Option<String> {
@@ -250,6 +271,13 @@ fn details(analysis: &Analysis, n: &GraphNode) -> Details {
                 return d;
             };
             d.title = format!("Service {}/{}", svc.namespace, svc.name);
+            d.actions.service = Some(svc.key());
+            d.actions
+                .external_traffic_policy
+                .clone_from(&svc.external_traffic_policy);
+            d.actions
+                .internal_traffic_policy
+                .clone_from(&svc.internal_traffic_policy);
             d.location = object_location(analysis, svc.object);
             d.rows.push(("type".into(), svc.type_.clone()));
             let ips = if svc.headless {
@@ -325,6 +353,21 @@ fn details(analysis: &Analysis, n: &GraphNode) -> Details {
                 return d;
             };
             d.title = format!("Pod {}", pod.key());
+            d.actions.pod = Some(pod.key());
+            if let Some(owner) = pod.owner.as_ref().filter(|o| {
+                !o.starts_with("DaemonSet/") && !o.starts_with("CronJob/") && !o.starts_with("Job/")
+            }) {
+                let now = cluster
+                    .pods
+                    .iter()
+                    .filter(|p| p.owner.as_ref() == Some(owner) && p.namespace == pod.namespace)
+                    .count();
+                d.actions.scale = Some((
+                    format!("{}/{owner}", pod.namespace),
+                    owner.clone(),
+                    i64::try_from(now).unwrap_or(i64::MAX),
+                ));
+            }
             d.location = object_location(analysis, pod.object);
             d.rows.push(("IPs".into(), pod.ips.join(", ")));
             d.rows

@@ -27,12 +27,31 @@ async fn the_app_renders_the_default_example_graph() {
     let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<portolan_www::App>::with_root(root.clone()).render();
-    tick(50).await;
-    let services = root
-        .query_selector_all("[data-kind=service]")
-        .unwrap()
-        .length();
+    // The analysis answers in place here: no worker script is served to
+    // wasm-bindgen-test (the end-to-end tests drive the real worker).
+    let engine = std::rc::Rc::new(std::cell::RefCell::new(
+        portolan_www::worker::Engine::default(),
+    ));
+    let local = yew::Callback::from(move |r| engine.borrow_mut().handle(r));
+    yew::Renderer::<portolan_www::App>::with_root_and_props(
+        root.clone(),
+        portolan_www::AppProps {
+            engine: portolan_www::Engine::Local(local),
+        },
+    )
+    .render();
+    // The first analysis is asked for once the app is mounted.
+    let mut services = 0;
+    for _ in 0..100 {
+        tick(50).await;
+        services = root
+            .query_selector_all("[data-kind=service]")
+            .unwrap()
+            .length();
+        if services > 0 {
+            break;
+        }
+    }
     assert_eq!(services, 12, "Online Boutique has 12 Services");
     let editor = root
         .query_selector("[data-testid=editor]")
@@ -83,4 +102,63 @@ fn findings_carry_their_lines() {
         v.diagnostics[0].node.as_deref(),
         Some("service:default/Web")
     );
+}
+
+#[wasm_bindgen_test]
+fn answers_to_superseded_requests_are_dropped() {
+    use portolan_www::state::{Action, Backend, State};
+    use portolan_www::worker::{Request, Response};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use yew::Reducible;
+
+    // A backend that only records what it is asked, like a busy worker.
+    let asked: Rc<RefCell<Vec<Request>>> = Rc::default();
+    let log = asked.clone();
+    let backend = Backend::Local(yew::Callback::from(move |r| {
+        log.borrow_mut().push(r);
+        None
+    }));
+    let mut s = Rc::new(State::initial());
+    s = s.reduce(Action::Attach(backend));
+    s = s.reduce(Action::Edit(
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n".into(),
+    ));
+    s = s.reduce(Action::Analyse);
+    s = s.reduce(Action::Edit(EXAMPLES[1].text.into()));
+    s = s.reduce(Action::Analyse);
+    let ids: Vec<u64> = asked
+        .borrow()
+        .iter()
+        .filter_map(|r| match r {
+            Request::Analyse { id, .. } => Some(*id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ids.len(), 3, "the initial text, then two edits");
+    assert!(s.busy);
+    // The answer to the first edit arrives late: dropped.
+    let old = compute(
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n",
+        &WhatIf::default(),
+    );
+    s = s.reduce(Action::Response(Response::Analysed {
+        id: ids[1],
+        view: Box::new(old),
+        trace: None,
+    }));
+    assert!(
+        s.busy && s.view.objects == 0,
+        "a superseded answer is not shown"
+    );
+    let new = compute(EXAMPLES[1].text, &WhatIf::default());
+    let objects = new.objects;
+    s = s.reduce(Action::Response(Response::Analysed {
+        id: ids[2],
+        view: Box::new(new),
+        trace: None,
+    }));
+    assert!(!s.busy);
+    assert_eq!(s.view.objects, objects);
+    assert_eq!(&*s.analysed, EXAMPLES[1].text);
 }

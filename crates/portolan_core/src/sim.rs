@@ -53,7 +53,7 @@ pub struct Request {
     pub proxy_mode: ProxyMode,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Destination {
     pub pod: Option<String>,
@@ -62,7 +62,7 @@ pub struct Destination {
     pub probability: f64,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq, Eq)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Hop {
     pub step: String,

@@ -19,12 +19,8 @@ pub fn DetailsPanel() -> Html {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.dispatch(Action::Change(c.clone())))
     };
-    let cluster = state.view.analysis.as_ref().map(|a| a.0.clone());
     let Some(id) = state.selected.clone() else {
-        let nodes = cluster
-            .as_ref()
-            .map(|c| c.cluster.nodes.clone())
-            .unwrap_or_default();
+        let nodes = &state.view.nodes;
         return html! {
             <div class="details" data-testid="details">
                 <h2 class="pane-title">{ "Details" }</h2>
@@ -32,10 +28,10 @@ pub fn DetailsPanel() -> Html {
                 <p class="muted">{ "Pods that a Deployment, StatefulSet or DaemonSet would create are drawn with dashed borders: Portolan fills in what the cluster would, from the cluster profile." }</p>
                 <h3>{ format!("Nodes ({})", nodes.len()) }</h3>
                 <ul class="plain">
-                    { for nodes.iter().map(|n| html! {
+                    { for nodes.iter().map(|(name, ip)| html! {
                         <li>
-                            <span class="mono">{ format!("{} {}", n.name, n.ip) }</span>
-                            { button("Kill node", "Delete this node: its pods are rescheduled by their controllers", "kill-node", change(Change::DeleteNode(n.name.clone()))) }
+                            <span class="mono">{ format!("{name} {ip}") }</span>
+                            { button("Kill node", "Delete this node: its pods are rescheduled by their controllers", "kill-node", change(Change::DeleteNode(name.clone()))) }
                         </li>
                     }) }
                 </ul>
@@ -52,14 +48,13 @@ pub fn DetailsPanel() -> Html {
         html! { <button class="link" {onclick}>{ text }</button> }
     });
     let mut actions = Vec::new();
-    if let (Some(key), Some(a)) = (id.strip_prefix("pod:"), cluster.as_ref())
-        && let Some(pod) = a.cluster.pods.iter().find(|p| p.key() == key)
-    {
+    let act = &d.actions;
+    if let Some(key) = &act.pod {
         actions.push(button(
             "Kill pod",
             "Delete this pod; its controller, if any, replaces it",
             "kill-pod",
-            change(Change::DeletePod(key.to_owned())),
+            change(Change::DeletePod(key.clone())),
         ));
         let label = if state.what_if.unready_pods.contains(key) {
             "Mark ready"
@@ -70,33 +65,23 @@ pub fn DetailsPanel() -> Html {
             label,
             "Flip the pod's Ready condition",
             "toggle-ready",
-            change(Change::ToggleReady(key.to_owned())),
+            change(Change::ToggleReady(key.clone())),
         ));
-        if let Some(owner) = pod.owner.as_ref().filter(|o| {
-            !o.starts_with("DaemonSet/") && !o.starts_with("CronJob/") && !o.starts_with("Job/")
-        }) {
-            let wkey = format!("{}/{owner}", pod.namespace);
-            let now = a
-                .cluster
-                .pods
-                .iter()
-                .filter(|p| p.owner.as_ref() == Some(owner) && p.namespace == pod.namespace)
-                .count() as i64;
-            actions
-                .push(html! { <span class="muted">{ format!("{owner}: {now} replicas") }</span> });
-            actions.push(button(
-                "−",
-                "Scale down by one",
-                "scale-down",
-                change(Change::Scale(wkey.clone(), now - 1)),
-            ));
-            actions.push(button(
-                "+",
-                "Scale up by one",
-                "scale-up",
-                change(Change::Scale(wkey, now + 1)),
-            ));
-        }
+    }
+    if let Some((wkey, owner, now)) = &act.scale {
+        actions.push(html! { <span class="muted">{ format!("{owner}: {now} replicas") }</span> });
+        actions.push(button(
+            "−",
+            "Scale down by one",
+            "scale-down",
+            change(Change::Scale(wkey.clone(), now - 1)),
+        ));
+        actions.push(button(
+            "+",
+            "Scale up by one",
+            "scale-up",
+            change(Change::Scale(wkey.clone(), now + 1)),
+        ));
     }
     if id.starts_with("group:") {
         let state = state.clone();
@@ -110,31 +95,23 @@ pub fn DetailsPanel() -> Html {
             onclick,
         ));
     }
-    if let (Some(key), Some(a)) = (id.strip_prefix("service:"), cluster.as_ref())
-        && let Some(svc) = a.cluster.services.iter().find(|s| s.key() == key)
-    {
-        if let Some(etp) = &svc.external_traffic_policy {
+    if let Some(key) = &act.service {
+        if let Some(etp) = &act.external_traffic_policy {
             let other = if etp == "Local" { "Cluster" } else { "Local" };
             actions.push(button(
                 &format!("externalTrafficPolicy → {other}"),
                 "Flip the external traffic policy",
                 "flip-etp",
-                change(Change::ExternalTrafficPolicy(
-                    key.to_owned(),
-                    other.to_owned(),
-                )),
+                change(Change::ExternalTrafficPolicy(key.clone(), other.to_owned())),
             ));
         }
-        if let Some(itp) = &svc.internal_traffic_policy {
+        if let Some(itp) = &act.internal_traffic_policy {
             let other = if itp == "Local" { "Cluster" } else { "Local" };
             actions.push(button(
                 &format!("internalTrafficPolicy → {other}"),
                 "Flip the internal traffic policy",
                 "flip-itp",
-                change(Change::InternalTrafficPolicy(
-                    key.to_owned(),
-                    other.to_owned(),
-                )),
+                change(Change::InternalTrafficPolicy(key.clone(), other.to_owned())),
             ));
         }
     }

@@ -51,16 +51,7 @@ pub fn Toolbar() -> Html {
                     layout.width,
                     layout.height,
                 ),
-                _ => {
-                    if let Some(a) = &state.view.analysis {
-                        let g = portolan_core::graph::build(&a.0);
-                        crate::share::download(
-                            "portolan-graph.json",
-                            "application/json",
-                            &portolan_core::graph::to_json(&a.0, &g),
-                        );
-                    }
-                }
+                _ => state.dispatch(Action::ExportJson),
             }
         })
     };

@@ -74,8 +74,8 @@ pub fn TracePanel() -> Html {
             <div class="trace-result invalid" data-testid="trace-result" data-verdict="invalid"><p>{ e }</p></div>
         },
         Some(TraceOutcome::Done(t)) => html! {
-            <div class={classes!("trace-result", format!("verdict-{}", t.verdict))} data-testid="trace-result" data-verdict={t.verdict}>
-                <p class="verdict">{ "Verdict: " }<strong>{ t.verdict }</strong>
+            <div class={classes!("trace-result", format!("verdict-{}", t.verdict))} data-testid="trace-result" data-verdict={t.verdict.clone()}>
+                <p class="verdict">{ "Verdict: " }<strong>{ &t.verdict }</strong>
                     if let Some(c) = &t.cname { { format!(" → {c}") } }
                 </p>
                 <ol class="hops">

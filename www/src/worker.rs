@@ -1,0 +1,199 @@
+//! The analysis runs off the main thread, in a Web Worker, so typing and
+//! panning never wait for it: the page sends a [`Request`], the worker
+//! answers with everything the page draws (a [`View`]) or a trace. The
+//! worker keeps the last analysis for traces and exports.
+//!
+//! [`Engine`] is the same work without a worker: the worker wraps it, and
+//! tests drive it directly.
+
+use std::collections::BTreeSet;
+
+use gloo::worker::{Codec, HandlerId, Worker, WorkerScope};
+use portolan_core::analysis::Analysis;
+use portolan_core::cluster::WhatIf;
+use portolan_core::sim::{self, Destination, Hop, Trace};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
+
+use crate::view::{View, compute_full};
+
+/// What the trace panel asked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TraceRequest {
+    /// `pod:ns/name`, `node:name` or `external:IP`.
+    pub from: String,
+    /// `HOST:PORT`
+    pub to: String,
+    pub protocol: String,
+    pub proxy_mode: portolan_core::profile::ProxyMode,
+}
+
+/// A trace as the page shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TraceView {
+    pub verdict: String,
+    pub cname: Option<String>,
+    pub destinations: Vec<Destination>,
+    pub masquerade: bool,
+    pub sticky: bool,
+    pub hops: Vec<Hop>,
+    pub service: Option<String>,
+}
+
+impl From<Trace> for TraceView {
+    fn from(t: Trace) -> Self {
+        TraceView {
+            verdict: t.verdict.to_owned(),
+            cname: t.cname,
+            destinations: t.destinations,
+            masquerade: t.masquerade,
+            sticky: t.sticky,
+            hops: t.hops,
+            service: t.service,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum TraceOutcome {
+    Done(TraceView),
+    Invalid(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    /// Answered with [`Response::Ready`] once the worker runs.
+    Ping,
+    Analyse {
+        id: u64,
+        text: String,
+        what_if: WhatIf,
+        expanded: BTreeSet<String>,
+        /// Traced again on the new analysis.
+        trace: Option<TraceRequest>,
+    },
+    Trace {
+        id: u64,
+        request: TraceRequest,
+    },
+    /// The routing graph of the last analysis as `graph --format json`.
+    ExportJson,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Response {
+    Ready,
+    Analysed {
+        id: u64,
+        view: Box<View>,
+        trace: Option<TraceOutcome>,
+    },
+    Traced {
+        id: u64,
+        trace: TraceOutcome,
+    },
+    Exported(String),
+}
+
+/// The analysis without the worker around it.
+#[derive(Default)]
+pub struct Engine {
+    analysis: Option<Analysis>,
+}
+
+impl Engine {
+    pub fn handle(&mut self, request: Request) -> Option<Response> {
+        Some(match request {
+            Request::Ping => Response::Ready,
+            Request::Analyse {
+                id,
+                text,
+                what_if,
+                expanded,
+                trace,
+            } => {
+                let (view, analysis) = compute_full(&text, &what_if, &expanded);
+                self.analysis = analysis;
+                let trace = trace.map(|t| self.trace(&t));
+                Response::Analysed {
+                    id,
+                    view: Box::new(view),
+                    trace,
+                }
+            }
+            Request::Trace { id, request } => Response::Traced {
+                id,
+                trace: self.trace(&request),
+            },
+            Request::ExportJson => {
+                let a = self.analysis.as_ref()?;
+                let g = portolan_core::graph::build(a);
+                Response::Exported(portolan_core::graph::to_json(a, &g))
+            }
+        })
+    }
+
+    fn trace(&self, req: &TraceRequest) -> TraceOutcome {
+        let Some(a) = &self.analysis else {
+            return TraceOutcome::Invalid("the manifests could not be analysed".to_owned());
+        };
+        let outcome = sim::From::parse(&req.from).and_then(|from| {
+            sim::trace(
+                a,
+                &sim::Request {
+                    from,
+                    to: req.to.clone(),
+                    protocol: req.protocol.clone(),
+                    at_node: None,
+                    proxy_mode: req.proxy_mode,
+                },
+            )
+        });
+        match outcome {
+            Ok(t) => TraceOutcome::Done(t.into()),
+            Err(e) => TraceOutcome::Invalid(e),
+        }
+    }
+}
+
+/// The Web Worker: one [`Engine`], answering whoever asked.
+pub struct AnalysisWorker {
+    engine: Engine,
+}
+
+impl Worker for AnalysisWorker {
+    type Message = ();
+    type Input = Request;
+    type Output = Response;
+
+    fn create(_scope: &WorkerScope<Self>) -> Self {
+        AnalysisWorker {
+            engine: Engine::default(),
+        }
+    }
+
+    fn update(&mut self, _scope: &WorkerScope<Self>, _msg: Self::Message) {}
+
+    fn received(&mut self, scope: &WorkerScope<Self>, msg: Self::Input, id: HandlerId) {
+        if let Some(r) = self.engine.handle(msg) {
+            scope.respond(id, r);
+        }
+    }
+}
+
+/// Messages as JSON text: every type here is serde-friendly in JSON
+/// (untagged and skipped fields included), which bincode is not.
+pub struct Json;
+
+impl Codec for Json {
+    fn encode<I: Serialize>(input: I) -> JsValue {
+        // Our own plain data (strings, integers, finite floats): serialising
+        // it cannot fail.
+        JsValue::from_str(&serde_json::to_string(&input).unwrap_or_default())
+    }
+
+    fn decode<O: for<'de> Deserialize<'de>>(input: JsValue) -> O {
+        let text = input.as_string().unwrap_or_default();
+        serde_json::from_str(&text).expect("the worker and the page exchange their own messages")
+    }
+}
