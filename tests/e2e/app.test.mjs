@@ -84,6 +84,28 @@ test('clicking a finding jumps to its line; clicking a Service shows its endpoin
   await page.close();
 });
 
+test('each finding is underlined at its exact columns, with its message on hover', async () => {
+  const { page } = await open(browser, url);
+  const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports:\n  - name: http\n    port: 80\n    protocol: HTTP\n  - name: Bad_Name\n    port: 81\n';
+  await paste(page, text);
+  const check = core(['check', '--format', 'json', '-'], text);
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=underlines] mark').length === n, check.diagnostics.length, { timeout: 30_000 });
+  const marks = await page.locator('[data-testid=underlines] mark').evaluateAll((els) => els.map((e) => [Number(e.dataset.line), e.textContent, e.className]));
+  const lines = text.split('\n');
+  const expected = check.diagnostics
+    .map((d) => [d.line, [...lines[d.line - 1]].slice(d.column - 1, d.endLine === d.line ? d.endColumn - 1 : undefined).join(''), d.severity === 'error' ? 'u-error' : d.severity === 'warning' ? 'u-warn' : 'u-info'])
+    .sort((a, b) => a[0] - b[0]);
+  assert.deepEqual(marks, expected, 'the underlined text is exactly each finding\'s node');
+  assert.ok(marks.some(([, t]) => t === 'HTTP'), 'the bad protocol value itself is underlined');
+  // Hovering the underline (under the textarea) shows the message.
+  const box = await page.locator('[data-testid=underlines] mark', { hasText: 'HTTP' }).boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  const title = await page.locator('[data-testid=editor]').getAttribute('title');
+  assert.match(title, /service-ports: spec\.ports\[0\]\.protocol: Unsupported value: "HTTP"/);
+  await screenshot(page, '04-underlined-findings');
+  await page.close();
+});
+
 test('markup in names, labels and annotations renders as text', async () => {
   const { page, errors } = await open(browser, url);
   const hostile = `apiVersion: v1

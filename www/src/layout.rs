@@ -39,13 +39,35 @@ pub struct LEdge {
     pub ready: Option<bool>,
 }
 
+/// A box drawn behind the nodes it groups: a namespace band (spanning the
+/// entry, Service, port and pod columns) or the pods of one cluster node.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LGroup {
+    /// `namespace` or `node`.
+    pub kind: String,
+    pub label: String,
+    pub x: i32,
+    pub y: i32,
+    pub width: i32,
+    pub height: i32,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Layout {
     pub width: i32,
     pub height: i32,
+    pub groups: Vec<LGroup>,
     pub nodes: Vec<LNode>,
     pub edges: Vec<LEdge>,
 }
+
+/// Room above a namespace band for its label, and between bands.
+const BAND_HEAD: i32 = 22;
+const BAND_GAP: i32 = 16;
+/// Padding of a group box around its nodes.
+const PAD: i32 = 6;
+/// Room right of the pods for the name of the node they run on.
+const NODE_LABEL_W: i32 = 70;
 
 fn column(kind: &str) -> usize {
     match kind {
@@ -57,13 +79,39 @@ fn column(kind: &str) -> usize {
     }
 }
 
-pub fn layout(nodes: &[GraphNode], edges: &[GraphEdge], flagged: &BTreeSet<String>) -> Layout {
+/// Lay out the graph: columns by hop, one band per namespace (ordered by
+/// name), pods grouped by the cluster node they run on (`node_of`: pod id →
+/// node name); within a band, rows follow their upstream neighbours so edges
+/// stay short and mostly parallel. Linear in nodes + edges (after sorting).
+#[allow(clippy::too_many_lines)]
+pub fn layout(
+    nodes: &[GraphNode],
+    edges: &[GraphEdge],
+    flagged: &BTreeSet<String>,
+    node_of: &BTreeMap<String, String>,
+) -> Layout {
     // Cluster nodes are not hops of their own: pods carry their node.
     let nodes: Vec<&GraphNode> = nodes.iter().filter(|n| n.kind != "node").collect();
-    let edges: Vec<&GraphEdge> = edges.iter().collect();
+    let known: BTreeSet<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
+    let edges: Vec<&GraphEdge> = edges
+        .iter()
+        .filter(|e| known.contains(e.from.as_str()) && known.contains(e.to.as_str()))
+        .collect();
+    let mut incoming: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut outgoing: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for e in &edges {
+        outgoing
+            .entry(e.from.as_str())
+            .or_default()
+            .push(e.to.as_str());
+        incoming
+            .entry(e.to.as_str())
+            .or_default()
+            .push(e.from.as_str());
+    }
     // Order: services by namespace/name; then each other column by the
     // smallest rank of a neighbour in the column feeding or fed by it.
-    let mut rank: BTreeMap<&str, (usize, String)> = BTreeMap::new();
+    let mut rank: BTreeMap<&str, usize> = BTreeMap::new();
     let mut services: Vec<&str> = nodes
         .iter()
         .filter(|n| n.kind == "service")
@@ -71,78 +119,161 @@ pub fn layout(nodes: &[GraphNode], edges: &[GraphEdge], flagged: &BTreeSet<Strin
         .collect();
     services.sort_unstable();
     for (i, s) in services.iter().enumerate() {
-        rank.insert(s, (i * 1000, (*s).to_owned()));
+        rank.insert(s, i * 1000);
     }
-    let neighbour_rank =
-        |id: &str, rank: &BTreeMap<&str, (usize, String)>, incoming: bool| -> Option<usize> {
-            edges
-                .iter()
-                .filter_map(|e| {
-                    if incoming && e.to == id {
-                        rank.get(e.from.as_str())
-                    } else if !incoming && e.from == id {
-                        rank.get(e.to.as_str())
-                    } else {
-                        None
-                    }
-                })
-                .map(|r| r.0)
-                .min()
-        };
     for col in [3usize, 4, 1, 0] {
-        let incoming = col > 2;
+        let feeding = if col > 2 { &incoming } else { &outgoing };
         let mut members: Vec<(usize, &str)> = nodes
             .iter()
             .filter(|n| column(n.kind) == col)
             .map(|n| {
-                (
-                    neighbour_rank(&n.id, &rank, incoming).unwrap_or(usize::MAX / 2),
-                    n.id.as_str(),
-                )
+                let r = feeding
+                    .get(n.id.as_str())
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|x| rank.get(x))
+                    .min()
+                    .copied()
+                    .unwrap_or(usize::MAX / 2);
+                (r, n.id.as_str())
             })
             .collect();
         members.sort_unstable();
         for (i, (r, id)) in members.iter().enumerate() {
-            rank.insert(id, (r.saturating_add(i), (*id).to_owned()));
+            rank.insert(id, r.saturating_add(i));
         }
     }
-    let mut by_col: Vec<Vec<&str>> = vec![Vec::new(); 5];
+    // The band of a node: its namespace; entry points and addresses without
+    // one take the band of what they lead to or come from.
+    let namespace_of: BTreeMap<&str, &str> = nodes
+        .iter()
+        .filter_map(|n| Some((n.id.as_str(), n.namespace.as_deref()?)))
+        .collect();
+    let band = |n: &GraphNode| -> Option<String> {
+        if column(n.kind) == 0 {
+            return None;
+        }
+        if let Some(ns) = &n.namespace {
+            return Some(ns.clone());
+        }
+        outgoing
+            .get(n.id.as_str())
+            .into_iter()
+            .chain(incoming.get(n.id.as_str()))
+            .flatten()
+            .find_map(|x| namespace_of.get(x).map(|s| (*s).to_owned()))
+    };
+    // band → column → members (ordered).
+    let mut bands: BTreeMap<Option<String>, Vec<Vec<&GraphNode>>> = BTreeMap::new();
     for n in &nodes {
-        by_col[column(n.kind)].push(n.id.as_str());
+        bands.entry(band(n)).or_insert_with(|| vec![Vec::new(); 5])[column(n.kind)].push(n);
     }
-    for col in &mut by_col {
-        col.sort_by_key(|id| {
-            rank.get(id)
-                .cloned()
-                .unwrap_or((usize::MAX, (*id).to_owned()))
-        });
+    let row = NODE_H + ROW_GAP;
+    for cols in bands.values_mut() {
+        for (c, col) in cols.iter_mut().enumerate() {
+            col.sort_by_key(|n| {
+                let node = if c == 4 {
+                    node_of.get(&n.id).cloned()
+                } else {
+                    None
+                };
+                (
+                    node,
+                    rank.get(n.id.as_str()).copied().unwrap_or(usize::MAX),
+                    n.id.clone(),
+                )
+            });
+        }
     }
     // Empty columns (no entry points, say) take no room.
     let mut slot = [0i32; 5];
     let mut used = 0;
-    for (c, col) in by_col.iter().enumerate() {
-        slot[c] = used;
-        if !col.is_empty() {
+    for (c, s) in slot.iter_mut().enumerate() {
+        *s = used;
+        if bands.values().any(|cols| !cols[c].is_empty()) {
             used += 1;
         }
     }
-    let tallest = by_col.iter().map(Vec::len).max().unwrap_or(0) as i32;
-    let height = MARGIN * 2 + tallest * (NODE_H + ROW_GAP);
+    let x_of = |c: usize| MARGIN + slot[c] * (NODE_W + COL_GAP);
+    let has_node_groups = nodes.iter().any(|n| node_of.contains_key(&n.id));
     let mut pos: BTreeMap<&str, (i32, i32)> = BTreeMap::new();
-    for (c, col) in by_col.iter().enumerate() {
-        let x = MARGIN + slot[c] * (NODE_W + COL_GAP);
-        // Short columns are centred on the tallest.
-        let offset = (tallest - col.len() as i32) * (NODE_H + ROW_GAP) / 2;
-        for (r, id) in col.iter().enumerate() {
-            pos.insert(
-                id,
-                (
-                    x,
-                    MARGIN + offset.max(0) * i32::from(c < 2) + r as i32 * (NODE_H + ROW_GAP),
-                ),
-            );
+    let mut groups = Vec::new();
+    let mut y = MARGIN;
+    // Namespaced bands first (by name), then the rest; column 0 last.
+    let mut order: Vec<&Option<String>> = bands.keys().filter(|k| k.is_some()).collect();
+    order.extend(bands.keys().filter(|k| k.is_none()));
+    for key in order {
+        let cols = &bands[key];
+        let tallest = cols[1..].iter().map(Vec::len).max().unwrap_or(0) as i32;
+        if tallest == 0 {
+            continue;
         }
+        let top = y + if key.is_some() { BAND_HEAD } else { 0 };
+        for (c, col) in cols.iter().enumerate().skip(1) {
+            for (r, n) in col.iter().enumerate() {
+                pos.insert(n.id.as_str(), (x_of(c), top + r as i32 * row));
+            }
+            // Pods of one node, boxed.
+            if c == 4 {
+                let mut r = 0;
+                while r < col.len() {
+                    let Some(node) = node_of.get(&col[r].id) else {
+                        r += 1;
+                        continue;
+                    };
+                    let mut end = r + 1;
+                    while end < col.len() && node_of.get(&col[end].id) == Some(node) {
+                        end += 1;
+                    }
+                    groups.push(LGroup {
+                        kind: "node".into(),
+                        label: node.clone(),
+                        x: x_of(c) - PAD,
+                        y: top + r as i32 * row - PAD / 2,
+                        width: NODE_W + 2 * PAD + NODE_LABEL_W,
+                        height: (end - r) as i32 * row - ROW_GAP + PAD,
+                    });
+                    r = end;
+                }
+            }
+        }
+        let bottom = top + tallest * row - ROW_GAP;
+        if let Some(ns) = key {
+            let first = (1..5).find(|&c| !cols[c].is_empty()).unwrap_or(1);
+            let last = (1..5).rev().find(|&c| !cols[c].is_empty()).unwrap_or(4);
+            groups.push(LGroup {
+                kind: "namespace".into(),
+                label: ns.clone(),
+                x: x_of(first) - 2 * PAD,
+                y,
+                width: x_of(last) - x_of(first)
+                    + NODE_W
+                    + 4 * PAD
+                    + if last == 4 && has_node_groups {
+                        NODE_LABEL_W
+                    } else {
+                        0
+                    },
+                height: bottom - y + 2 * PAD,
+            });
+        }
+        y = bottom + 2 * PAD + BAND_GAP;
     }
+    // External clients, centred on everything.
+    let externals: Vec<&GraphNode> = bands
+        .values()
+        .flat_map(|cols| cols[0].iter().copied())
+        .collect();
+    let span = externals.len() as i32 * row;
+    let height = (y - BAND_GAP + MARGIN).max(span + 2 * MARGIN).max(200);
+    for (r, n) in externals.iter().enumerate() {
+        pos.insert(
+            n.id.as_str(),
+            (x_of(0), ((height - span) / 2).max(MARGIN) + r as i32 * row),
+        );
+    }
+    // Namespace bands behind node boxes.
+    groups.sort_by_key(|g| g.kind != "namespace");
     let lnodes = nodes
         .iter()
         .map(|n| {
@@ -178,8 +309,16 @@ pub fn layout(nodes: &[GraphNode], edges: &[GraphEdge], flagged: &BTreeSet<Strin
         })
         .collect();
     Layout {
-        width: MARGIN * 2 + 5 * NODE_W + 4 * COL_GAP,
-        height: height.max(200),
+        width: MARGIN * 2
+            + used.max(1) * NODE_W
+            + (used - 1).max(0) * COL_GAP
+            + if has_node_groups {
+                NODE_LABEL_W + PAD
+            } else {
+                0
+            },
+        height,
+        groups,
         nodes: lnodes,
         edges: ledges,
     }

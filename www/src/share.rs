@@ -70,6 +70,26 @@ pub fn svg(layout: &Layout) -> String {
         w = layout.width,
         h = layout.height
     );
+    for g in &layout.groups {
+        let (fill, stroke) = if g.kind == "namespace" {
+            ("#f6f8fa", "#c9d1d9")
+        } else {
+            ("none", "#d8dee4")
+        };
+        s.push_str(&format!(
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"8\" fill=\"{fill}\" stroke=\"{stroke}\"/>\n",
+            g.x, g.y, g.width, g.height
+        ));
+        let (x, y, anchor, label) = if g.kind == "namespace" {
+            (g.x + 8, g.y + 15, "start", format!("namespace {}", g.label))
+        } else {
+            (g.x + g.width - 6, g.y + 14, "end", g.label.clone())
+        };
+        s.push_str(&format!(
+            "<text x=\"{x}\" y=\"{y}\" font-size=\"10\" text-anchor=\"{anchor}\" fill=\"#5b6570\">{}</text>\n",
+            escape(&label)
+        ));
+    }
     for e in &layout.edges {
         let dash = if e.ready == Some(false) {
             " stroke-dasharray=\"4 3\""

@@ -188,7 +188,13 @@ pub fn compute_full(
         })
         .collect();
     let (nodes, edges) = display_graph(&analysis, &g, expanded);
-    let layout = layout(&nodes, &edges, &warned);
+    let node_of: BTreeMap<String, String> = analysis
+        .cluster
+        .pods
+        .iter()
+        .filter_map(|p| Some((format!("pod:{}", p.key()), p.node.clone()?)))
+        .collect();
+    let layout = layout(&nodes, &edges, &warned, &node_of);
     let details = nodes
         .iter()
         .map(|n| (n.id.clone(), details(&analysis, n)))

@@ -162,3 +162,57 @@ fn answers_to_superseded_requests_are_dropped() {
     assert_eq!(s.view.objects, objects);
     assert_eq!(&*s.analysed, EXAMPLES[1].text);
 }
+
+#[wasm_bindgen_test]
+fn the_graph_is_grouped_by_namespace_and_by_node() {
+    let mut text = String::new();
+    for ns in ["shop", "billing"] {
+        text.push_str(&format!(
+            "apiVersion: v1\nkind: Service\nmetadata: {{name: api, namespace: {ns}}}\nspec:\n  selector: {{app: api}}\n  ports: [{{port: 80}}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: api, namespace: {ns}}}\nspec:\n  replicas: 4\n  selector: {{matchLabels: {{app: api}}}}\n  template:\n    metadata: {{labels: {{app: api}}}}\n    spec:\n      containers: [{{name: api, image: x}}]\n---\n"
+        ));
+    }
+    let v = compute(&text, &WhatIf::default());
+    let l = &v.layout;
+    let bands: Vec<&portolan_www::layout::LGroup> =
+        l.groups.iter().filter(|g| g.kind == "namespace").collect();
+    assert_eq!(
+        bands.iter().map(|g| g.label.as_str()).collect::<Vec<_>>(),
+        ["billing", "shop"],
+        "one band per namespace, by name"
+    );
+    let inside = |g: &portolan_www::layout::LGroup, n: &portolan_www::layout::LNode| {
+        n.x >= g.x && n.y >= g.y && n.x + 190 <= g.x + g.width && n.y + 34 <= g.y + g.height
+    };
+    for n in l.nodes.iter().filter(|n| n.kind != "external") {
+        let ns = n.namespace.as_deref().unwrap_or_default();
+        let band = bands.iter().find(|g| g.label == ns).expect("a band");
+        assert!(inside(band, n), "{} lies in the band of {ns}", n.id);
+        assert!(
+            bands.iter().filter(|g| inside(g, n)).count() == 1,
+            "bands do not overlap"
+        );
+    }
+    // Every pod sits in the box of the node it runs on.
+    let a = portolan_core::analysis::analyze(
+        vec![portolan_core::source::Source::new("m.yaml", text.clone())],
+        &portolan_core::profile::Profile::default(),
+    )
+    .unwrap();
+    for p in &a.cluster.pods {
+        let n = l
+            .nodes
+            .iter()
+            .find(|n| n.id == format!("pod:{}", p.key()))
+            .unwrap();
+        let node = p.node.as_deref().unwrap();
+        assert!(
+            l.groups.iter().any(|g| g.kind == "node"
+                && g.label == node
+                && n.x >= g.x
+                && n.y >= g.y
+                && n.y + 34 <= g.y + g.height),
+            "{} is boxed with {node}",
+            p.key()
+        );
+    }
+}

@@ -1,9 +1,11 @@
 //! The manifest editor: a textarea with a line-number gutter that marks the
-//! lines with findings (their messages on hover).
+//! lines with findings, over a backdrop that underlines each finding at its
+//! exact columns; hovering an underline shows its message and help.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
@@ -21,6 +23,7 @@ pub fn Editor() -> Html {
     let state = use_context::<AppContext>().expect("AppContext is provided by App");
     let area = use_node_ref();
     let gutter = use_node_ref();
+    let backdrop = use_node_ref();
     let oninput = {
         let state = state.clone();
         Callback::from(move |e: InputEvent| {
@@ -29,16 +32,37 @@ pub fn Editor() -> Html {
         })
     };
     let onscroll = {
-        let (area, gutter) = (area.clone(), gutter.clone());
+        let (area, gutter, backdrop) = (area.clone(), gutter.clone(), backdrop.clone());
         Callback::from(move |_: Event| {
-            if let (Some(a), Some(g)) = (
-                area.cast::<HtmlTextAreaElement>(),
-                gutter.cast::<web_sys::HtmlElement>(),
-            ) {
+            let Some(a) = area.cast::<HtmlTextAreaElement>() else {
+                return;
+            };
+            if let Some(g) = gutter.cast::<web_sys::HtmlElement>() {
                 g.set_scroll_top(a.scroll_top());
+            }
+            if let Some(b) = backdrop.cast::<web_sys::HtmlElement>() {
+                b.set_scroll_top(a.scroll_top());
+                b.set_scroll_left(a.scroll_left());
             }
         })
     };
+    // The underlines sit under the textarea: find the one under the pointer
+    // and show its message as the textarea's tooltip.
+    let onmousemove = Callback::from(move |e: MouseEvent| {
+        let t: HtmlTextAreaElement = e.target_unchecked_into();
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let hit = doc
+            .elements_from_point(e.client_x() as f32, e.client_y() as f32)
+            .iter()
+            .filter_map(|el| el.dyn_into::<web_sys::Element>().ok())
+            .find_map(|el| el.get_attribute("data-message"));
+        let title = hit.unwrap_or_default();
+        if t.title() != title {
+            t.set_title(&title);
+        }
+    });
     {
         let area = area.clone();
         let text = state.text.clone();
@@ -91,11 +115,18 @@ pub fn Editor() -> Html {
             </>
         }
     };
+    let underlines = if lines > GUTTER_ELEMENTS_UP_TO {
+        html! {}
+    } else {
+        underline(&state.text, &state.view.diagnostics)
+    };
     html! {
         <div class="editor">
             <div class="gutter" ref={gutter} aria-hidden="true">
                 { gutter_lines }
             </div>
+            <div class="code-wrap">
+            <pre class="code code-backdrop" ref={backdrop} aria-hidden="true" data-testid="underlines">{ underlines }</pre>
             <textarea
                 ref={area}
                 data-testid="editor"
@@ -106,7 +137,111 @@ pub fn Editor() -> Html {
                 value={state.text.to_string()}
                 {oninput}
                 {onscroll}
+                {onmousemove}
             />
+            </div>
         </div>
     }
+}
+
+/// One underlined range: char offsets into the text, severity rank
+/// (2 error, 1 warning, 0 info) and the tooltip.
+struct Range {
+    start: usize,
+    end: usize,
+    rank: u8,
+    message: String,
+    line: usize,
+}
+
+/// The text with every finding's range wrapped in a `mark`; invisible text
+/// under the textarea's own, so only the underlines show.
+fn underline(text: &str, diagnostics: &[crate::view::DiagView]) -> Html {
+    use portolan_core::diag::Severity;
+    // Char offset of the start of each line (columns are in chars).
+    let mut line_starts = vec![0usize];
+    let mut chars = 0usize;
+    for c in text.chars() {
+        chars += 1;
+        if c == '\n' {
+            line_starts.push(chars);
+        }
+    }
+    let offset = |line: usize, column: usize| -> Option<usize> {
+        let start = *line_starts.get(line.checked_sub(1)?)?;
+        let next = line_starts.get(line).copied().unwrap_or(chars + 1);
+        // Clamp into the line (before its newline).
+        Some(
+            (start + column.saturating_sub(1))
+                .min(next.saturating_sub(1))
+                .min(chars),
+        )
+    };
+    let mut ranges: Vec<Range> = diagnostics
+        .iter()
+        .filter_map(|d| {
+            let start = offset(d.line, d.column)?;
+            let mut end = offset(d.end_line, d.end_column).unwrap_or(start);
+            if end <= start {
+                // A point: underline one character (or the line's end).
+                end = (start + 1).min(chars);
+            }
+            let mut message = format!("{}: {}", d.code, d.message);
+            if let Some(h) = &d.help {
+                let _ = write!(message, "\nhelp: {h}");
+            }
+            Some(Range {
+                start,
+                end,
+                rank: match d.severity {
+                    Severity::Error => 2,
+                    Severity::Warning => 1,
+                    Severity::Info => 0,
+                },
+                message,
+                line: d.line,
+            })
+        })
+        .filter(|r| r.end > r.start)
+        .collect();
+    ranges.sort_by_key(|r| (r.start, std::cmp::Reverse(r.rank)));
+    // Overlaps: a later range starts where the earlier one ended.
+    let mut out: Vec<Html> = Vec::with_capacity(ranges.len() * 2 + 1);
+    let all: Vec<char> = text.chars().collect();
+    let mut at = 0usize;
+    let mut i = 0;
+    while i < ranges.len() {
+        let r = &ranges[i];
+        let start = r.start.max(at);
+        // Findings on the same range share one underline and one tooltip.
+        let mut message = r.message.clone();
+        let mut j = i + 1;
+        while j < ranges.len() && ranges[j].start == r.start && ranges[j].end == r.end {
+            message.push_str("\n\n");
+            message.push_str(&ranges[j].message);
+            j += 1;
+        }
+        if start < r.end {
+            if start > at {
+                out.push(html! { { all[at..start].iter().collect::<String>() } });
+            }
+            let class = match r.rank {
+                2 => "u-error",
+                1 => "u-warn",
+                _ => "u-info",
+            };
+            let chunk: String = all[start..r.end].iter().collect();
+            out.push(html! {
+                <mark class={class} data-message={message} data-line={r.line.to_string()}>{ chunk }</mark>
+            });
+            at = r.end;
+        }
+        i = j;
+    }
+    if at < all.len() {
+        out.push(html! { { all[at..].iter().collect::<String>() } });
+    }
+    // A trailing newline needs a character after it to take its height.
+    out.push(html! { { " " } });
+    html! { <>{ for out }</> }
 }

@@ -203,6 +203,18 @@ pub fn GraphView() -> Html {
                         <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
                     </marker>
                 </defs>
+                <g class="groups">
+                    { for layout.groups.iter().map(|g| html! {
+                        <g class={classes!("group", format!("group-{}", g.kind))} data-group={g.kind.clone()} data-label={g.label.clone()}>
+                            <rect x={g.x.to_string()} y={g.y.to_string()} width={g.width.to_string()} height={g.height.to_string()} rx="8" />
+                            if g.kind == "namespace" {
+                                <text x={(g.x + 8).to_string()} y={(g.y + 15).to_string()} class="group-label">{ format!("namespace {}", g.label) }</text>
+                            } else {
+                                <text x={(g.x + g.width - 6).to_string()} y={(g.y + 14).to_string()} text-anchor="end" class="group-label node-group-label">{ &g.label }</text>
+                            }
+                        </g>
+                    }) }
+                </g>
                 <g class="edges">
                     { for layout.edges.iter().map(|e| {
                         let hot = selected.as_deref().is_some_and(|s| e.from == s || e.to == s);
