@@ -700,12 +700,27 @@ fn services(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
             defaulted.push((i, d));
         }
     }
-    let base = profile.service_cidrs[0];
-    used_ips.insert(base.nth(1));
-    let mut ip_pool = IpPool {
-        cidr: base,
-        next: 10,
-        used: used_ips,
+    // One pool per service CIDR (IPv4, IPv6); the first address of each
+    // belongs to the API server's own Service.
+    for c in &profile.service_cidrs {
+        used_ips.insert(c.nth(1));
+    }
+    let mut pools: Vec<IpPool> = profile
+        .service_cidrs
+        .iter()
+        .map(|c| IpPool {
+            cidr: *c,
+            next: 10,
+            used: used_ips.clone(),
+        })
+        .collect();
+    let primary_v6 = profile.service_cidrs[0].is_ipv6();
+    let mut next_cluster_ip = |v6: bool| -> Option<String> {
+        pools
+            .iter_mut()
+            .find(|p| p.cidr.is_ipv6() == v6)
+            .map(IpPool::take)
+            .filter(|ip| !ip.is_empty())
     };
     let (lo, hi) = profile.node_ports;
     let mut next_np = lo;
@@ -731,7 +746,30 @@ fn services(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
             Vec::new()
         } else if d.cluster_ips.is_empty() {
             synthetic = true;
-            vec![ip_pool.take()]
+            // The families the registry would allocate (spec A.13):
+            // spec.ipFamilies, else the cluster's primary family, plus the
+            // secondary one for PreferDualStack/RequireDualStack.
+            let mut families: Vec<bool> =
+                svc.ip_families.iter().map(|f| f.value == "IPv6").collect();
+            if families.is_empty() {
+                families.push(primary_v6);
+            }
+            let dual = matches!(
+                svc.ip_family_policy.as_ref().map(|p| p.value.as_str()),
+                Some("PreferDualStack" | "RequireDualStack")
+            );
+            if dual && families.len() == 1 && profile.service_cidrs.len() > 1 {
+                families.push(!families[0]);
+            }
+            let ips: Vec<String> = families
+                .into_iter()
+                .filter_map(&mut next_cluster_ip)
+                .collect();
+            if ips.is_empty() {
+                next_cluster_ip(primary_v6).into_iter().collect()
+            } else {
+                ips
+            }
         } else {
             d.cluster_ips.iter().map(|c| c.value.clone()).collect()
         };

@@ -264,3 +264,130 @@ subsets:
     assert_eq!(legacy, [("10.0.1.1", true), ("10.0.1.2", false)]);
     assert!(svc(&a, "skipped").endpoints.is_empty());
 }
+
+#[test]
+fn c_1_2_c_1_3_selection_is_by_selector_within_the_namespace_only() {
+    let other_ns = pod("far", "{app: web}", READY, "").replace(
+        "metadata:\n  name: far",
+        "metadata:\n  namespace: other\n  name: far",
+    );
+    let text = format!(
+        "{NODE}{}{}{other_ns}apiVersion: v1\nkind: Service\nmetadata: {{name: web}}\nspec:\n  selector: {{app: web}}\n  ports: [{{name: http, port: 80, targetPort: http}}]\n---\napiVersion: v1\nkind: Service\nmetadata: {{name: manual}}\nspec:\n  ports: [{{name: http, port: 80}}]\n",
+        pod("near", "{app: web}", READY, ""),
+        pod("stranger", "{app: db}", READY, ""),
+    );
+    let a = analysis(&text);
+    let pods: Vec<_> = svc(&a, "web")
+        .endpoints
+        .iter()
+        .filter_map(|e| e.pod.clone())
+        .collect();
+    // C.1.3: only matching pods of the Service's own namespace.
+    assert_eq!(pods, ["default/near"]);
+    // C.1.2: no selector, no controller-managed endpoints (C.6 instead).
+    assert!(svc(&a, "manual").endpoints.is_empty());
+}
+
+#[test]
+fn c_1_4_a_selector_service_with_no_usable_pod_is_drawn_with_no_endpoints() {
+    let text = format!(
+        "{NODE}apiVersion: v1\nkind: Service\nmetadata: {{name: lonely}}\nspec:\n  selector: {{app: nobody}}\n  ports: [{{port: 80}}]\n"
+    );
+    let a = analysis(&text);
+    // The controller publishes an empty placeholder slice: no endpoints,
+    // and the Service is still there (kube-proxy REJECTs, D.3.3).
+    assert!(svc(&a, "lonely").endpoints.is_empty());
+    let g = portolan_core::graph::build(&a);
+    let json: serde_json::Value =
+        serde_json::from_str(&portolan_core::graph::to_json(&a, &g)).unwrap();
+    assert_eq!(json["services"][0]["endpoints"], serde_json::json!([]));
+}
+
+#[test]
+fn c_2_2_addresses_come_from_pod_ips_of_the_slice_family() {
+    let dual = "  phase: Running\n  podIP: 10.244.1.7\n  podIPs: [{ip: 10.244.1.7}, {ip: 'fd00::7'}]\n  conditions: [{type: Ready, status: \"True\"}]\n";
+    let text = format!(
+        "{NODE}{}apiVersion: v1\nkind: Service\nmetadata: {{name: v6}}\nspec:\n  ipFamilies: [IPv6]\n  ipFamilyPolicy: SingleStack\n  selector: {{app: web}}\n  ports: [{{name: http, port: 80, targetPort: http}}]\n---\napiVersion: v1\nkind: Service\nmetadata: {{name: v4}}\nspec:\n  selector: {{app: web}}\n  ports: [{{name: http, port: 80, targetPort: http}}]\n",
+        pod("dual", "{app: web}", dual, "")
+    );
+    // A dual-stack cluster, so the IPv6 Service is accepted.
+    let profile = Profile {
+        service_cidr: "10.96.0.0/12,fd00:10:96::/112".into(),
+        ip_families: vec!["IPv4".into(), "IPv6".into()],
+        ..Profile::default()
+    };
+    let a = analyze(vec![Source::new("t.yaml", text)], &profile).unwrap();
+    assert!(
+        a.diagnostics
+            .iter()
+            .all(|d| d.severity != portolan_core::diag::Severity::Error),
+        "{:?}",
+        a.diagnostics
+    );
+    let ips =
+        |s: &str| -> Vec<String> { svc(&a, s).endpoints.iter().map(|e| e.ip.clone()).collect() };
+    assert_eq!(ips("v4"), ["10.244.1.7"]);
+    assert_eq!(ips("v6"), ["fd00::7"]);
+}
+
+#[test]
+fn c_2_6_two_pods_with_one_ip_are_both_listed() {
+    let same = READY; // both pods report 10.244.1.1
+    let text = format!(
+        "{NODE}{}{}apiVersion: v1\nkind: Service\nmetadata: {{name: web}}\nspec:\n  selector: {{app: web}}\n  ports: [{{name: http, port: 80, targetPort: http}}]\n",
+        pod("a", "{app: web}", same, ""),
+        pod("b", "{app: web}", same, ""),
+    );
+    let a = analysis(&text);
+    let eps = &svc(&a, "web").endpoints;
+    assert_eq!(eps.len(), 2, "no dedup in the controller");
+    assert!(eps.iter().all(|e| e.ip == "10.244.1.1"));
+}
+
+#[test]
+fn c_3_2_endpoint_ports_carry_the_service_port_name_and_protocol() {
+    let text = format!(
+        "{NODE}{}apiVersion: v1\nkind: Service\nmetadata: {{name: web}}\nspec:\n  selector: {{app: web}}\n  ports:\n  - {{name: web, port: 80, targetPort: http}}\n  - {{name: resolver, port: 53, targetPort: dns, protocol: UDP}}\n",
+        pod("a", "{app: web}", READY, ""),
+    );
+    let a = analysis(&text);
+    let mut got: Vec<(Option<String>, Option<i64>, String)> = svc(&a, "web")
+        .endpoints
+        .iter()
+        .map(|e| (e.port_name.clone(), e.port, e.protocol.clone()))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            (Some("resolver".to_owned()), Some(5353), "UDP".to_owned()),
+            (Some("web".to_owned()), Some(8080), "TCP".to_owned()),
+        ]
+    );
+}
+
+#[test]
+fn c_5_controller_managed_slices_are_the_controllers_own() {
+    // A live dump carries the slices the controller wrote for a selector
+    // Service (labelled managed-by and service-name, C.5): the Service's
+    // endpoints still come from its pods, and the slice is no orphan.
+    let managed = "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: web-abc12\n  uid: s1\n  labels:\n    kubernetes.io/service-name: web\n    endpointslice.kubernetes.io/managed-by: endpointslice-controller.k8s.io\naddressType: IPv4\nports: [{name: http, port: 8080, protocol: TCP}]\nendpoints:\n- addresses: [10.244.9.9]\n  conditions: {ready: true}\n---\n";
+    let text = format!(
+        "{NODE}{}{managed}apiVersion: v1\nkind: Service\nmetadata: {{name: web, uid: w1}}\nspec:\n  clusterIP: 10.96.0.77\n  selector: {{app: web}}\n  ports: [{{name: http, port: 80, targetPort: http}}]\n",
+        pod("a", "{app: web}", READY, ""),
+    );
+    let a = analysis(&text);
+    let ips: Vec<_> = svc(&a, "web")
+        .endpoints
+        .iter()
+        .map(|e| e.ip.as_str())
+        .collect();
+    assert_eq!(ips, ["10.244.1.1"], "from the pods, not the stale slice");
+    assert!(
+        a.diagnostics
+            .iter()
+            .all(|d| d.code != "endpointslice-orphaned"),
+        "{:?}",
+        a.diagnostics
+    );
+}

@@ -556,3 +556,155 @@ fn d_4_8_health_check_node_port_is_answered_by_kube_proxy() {
             .any(|h| h.step == "health-check" && h.detail.starts_with("HTTP 503"))
     );
 }
+
+fn run_proto(a: &Analysis, from: &str, to: &str, protocol: &str, at_node: Option<&str>) -> Trace {
+    trace(
+        a,
+        &Request {
+            from: From::parse(from).unwrap(),
+            to: to.into(),
+            protocol: protocol.into(),
+            at_node: at_node.map(str::to_owned),
+            proxy_mode: ProxyMode::Iptables,
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn d_1_2_rules_are_per_service_port_and_protocol_and_proxy_mode_vips_are_skipped() {
+    let a = cluster_with(|t| {
+        t + "---\napiVersion: v1\nkind: Service\nmetadata: {name: dns, namespace: default}\nspec:\n  clusterIP: 10.96.0.60\n  selector: {app: web}\n  ports:\n  - {name: dns-tcp, port: 53, protocol: TCP, targetPort: 8053}\n  - {name: dns-udp, port: 53, protocol: UDP, targetPort: 5353}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web-proxied, namespace: default}\nspec:\n  type: LoadBalancer\n  clusterIP: 10.96.0.61\n  selector: {app: web}\n  ports: [{name: http, port: 80, targetPort: 8080, nodePort: 30090}]\nstatus:\n  loadBalancer: {ingress: [{ip: 203.0.113.30, ipMode: Proxy}]}\n"
+    });
+    let udp = run_proto(&a, "pod:default/client", "10.96.0.60:53", "UDP", None);
+    assert!(udp.destinations.iter().all(|d| d.port == 5353), "{udp:?}");
+    let tcp = run_proto(&a, "pod:default/client", "10.96.0.60:53", "TCP", None);
+    assert!(tcp.destinations.iter().all(|d| d.port == 8053));
+    // SCTP has no rule: under iptables the ClusterIP does not answer it.
+    assert_ne!(
+        run_proto(&a, "pod:default/client", "10.96.0.60:53", "SCTP", None).verdict,
+        "delivered"
+    );
+    // An ingress IP in Proxy mode gets no kube-proxy rule: the load
+    // balancer proxies to the nodes itself.
+    let t = run_proto(
+        &a,
+        "external:198.51.100.7",
+        "203.0.113.30:80",
+        "TCP",
+        Some("n1"),
+    );
+    assert_eq!(t.verdict, "not-intercepted", "{:?}", t.hops);
+}
+
+#[test]
+fn d_2_2_local_policy_falls_back_to_local_serving_terminating_endpoints() {
+    // web-3 (the only pod on n2) is terminating but still serving.
+    let a = cluster_with(|t| {
+        t.replace(
+            "metadata: {name: web-3, namespace: default, labels: {app: web}}",
+            "metadata: {name: web-3, namespace: default, labels: {app: web}, deletionTimestamp: \"2026-01-01T00:00:00Z\"}",
+        )
+    });
+    let svc = a
+        .cluster
+        .services
+        .iter()
+        .find(|s| s.name == "web-local")
+        .unwrap();
+    let e = svc
+        .endpoints
+        .iter()
+        .find(|e| e.pod.as_deref() == Some("default/web-3"))
+        .unwrap();
+    assert!(!e.ready && e.serving && e.terminating);
+    let t = run(&a, "node:n2", "10.96.0.51:80", ProxyMode::Iptables);
+    assert_eq!(pods(&t), ["default/web-3"], "{:?}", t.hops);
+}
+
+#[test]
+fn d_4_5_itp_is_for_cluster_ips_and_etp_for_external_traffic() {
+    // web-np is a NodePort with ITP Local: NodePort traffic ignores it.
+    let a = cluster_with(|t| {
+        t.replace(
+            "  sessionAffinity: ClientIP\n",
+            "  sessionAffinity: ClientIP\n  internalTrafficPolicy: Local\n",
+        )
+    });
+    let t = run(
+        &a,
+        "external:198.51.100.7",
+        "192.168.0.3:30081",
+        ProxyMode::Iptables,
+    );
+    assert_eq!(
+        t.destinations.len(),
+        3,
+        "all ready endpoints, not n3's none"
+    );
+    // web-lb has ETP Local: its ClusterIP ignores it.
+    let t = run(&cluster(), "node:n3", "10.96.0.52:80", ProxyMode::Iptables);
+    assert_eq!(t.verdict, "delivered");
+    assert_eq!(t.destinations.len(), 3);
+}
+
+#[test]
+fn d_4_7_external_ips_are_captured_on_every_node_as_external_traffic() {
+    let a = cluster_with(|t| {
+        t + "---\napiVersion: v1\nkind: Service\nmetadata: {name: web-xip, namespace: default}\nspec:\n  clusterIP: 10.96.0.62\n  externalIPs: [198.51.100.200]\n  externalTrafficPolicy: Local\n  selector: {app: web}\n  ports: [{name: http, port: 80, targetPort: 8080}]\n"
+    });
+    // Any node captures it; ETP Local keeps it on that node's endpoints.
+    let on_n1 = run_proto(
+        &a,
+        "external:203.0.113.99",
+        "198.51.100.200:80",
+        "TCP",
+        Some("n1"),
+    );
+    assert_eq!(pods(&on_n1), ["default/web-1", "default/web-2"]);
+    assert!(!on_n1.masquerade);
+    let on_n3 = run_proto(
+        &a,
+        "external:203.0.113.99",
+        "198.51.100.200:80",
+        "TCP",
+        Some("n3"),
+    );
+    assert_eq!(on_n3.verdict, "drop");
+}
+
+#[test]
+fn d_7_2_prefer_same_node_keeps_traffic_on_the_node_when_hinted() {
+    let a = cluster_with(|t| {
+        t.replace(
+            "  trafficDistribution: PreferClose\n",
+            "  trafficDistribution: PreferSameNode\n",
+        )
+    });
+    let svc = a
+        .cluster
+        .services
+        .iter()
+        .find(|s| s.name == "web-close")
+        .unwrap();
+    assert!(svc.endpoints.iter().filter(|e| e.ready).all(|e| {
+        e.hints
+            .as_ref()
+            .is_some_and(|h| h.for_nodes.len() == 1 && h.for_zones.len() == 1)
+    }));
+    // n2 runs web-3: node hints win.
+    let t = run(&a, "node:n2", "10.96.0.55:80", ProxyMode::Iptables);
+    assert_eq!(pods(&t), ["default/web-3"]);
+    // n3 runs no ready endpoint: falls back to zone hints (zone-b has
+    // none ready either), then to every endpoint.
+    let t = run(&a, "node:n3", "10.96.0.55:80", ProxyMode::Iptables);
+    assert_eq!(t.destinations.len(), 3, "{:?}", t.hops);
+}
+
+#[test]
+fn d_8_4_deprecated_pod_records() {
+    let a = cluster();
+    let answer = ask(&a, "10-244-1-11.default.pod.cluster.local", QType::A);
+    assert_eq!(answer.rcode, "NOERROR");
+    assert_eq!(answer.answers, [Answer::Text("10.244.1.11".into())]);
+}

@@ -220,6 +220,10 @@ impl Cidr {
         }
     }
 
+    pub fn is_ipv6(&self) -> bool {
+        self.addr.is_ipv6()
+    }
+
     /// The number of addresses, saturating.
     pub fn size(&self) -> u128 {
         let bits = if self.addr.is_ipv4() { 32 } else { 128 };
