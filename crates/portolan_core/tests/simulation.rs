@@ -708,3 +708,64 @@ fn d_8_4_deprecated_pod_records() {
     assert_eq!(answer.rcode, "NOERROR");
     assert_eq!(answer.answers, [Answer::Text("10.244.1.11".into())]);
 }
+
+fn live(file: &str) -> Analysis {
+    let path = common::repo().join("../shared/corpus/live").join(file);
+    let text = std::fs::read_to_string(path).unwrap();
+    analyze(vec![Source::new(file, text)], &Profile::default()).unwrap()
+}
+
+#[test]
+fn live_minikube_dump_node_port_and_cluster_dns() {
+    let a = live("np-guard-minikube-services-live.yaml");
+    // D.4.1 + D.4.2: the ingress controller's NodePort on the node's address
+    // reaches the controller pod at its live IP, on the named target port.
+    let t = run_proto(&a, "external:198.51.100.7", "172.18.0.2:30308", "TCP", None);
+    assert_eq!(t.verdict, "delivered", "{:?}", t.hops);
+    assert_eq!(t.destinations.len(), 1);
+    assert_eq!(t.destinations[0].ip, "172.17.0.3");
+    assert_eq!(t.destinations[0].port, 80);
+    assert!(t.masquerade);
+    // D.3.1 + D.8.1: a pod asks kube-dns over UDP 53.
+    let t = run_proto(
+        &a,
+        "pod:default/demo-764c97f6fd-452fq",
+        "kube-dns.kube-system:53",
+        "UDP",
+        None,
+    );
+    assert_eq!(t.verdict, "delivered");
+    assert_eq!(
+        t.destinations
+            .iter()
+            .map(|d| (d.pod.clone().unwrap(), d.port))
+            .collect::<Vec<_>>(),
+        [("kube-system/coredns-64897985d-ms7j4".to_owned(), 53)]
+    );
+}
+
+#[test]
+fn live_gke_dump_cluster_ip_splits_between_live_pods() {
+    let a = live("kalc-gke-cluster-dump.yaml");
+    let t = run_proto(
+        &a,
+        "pod:default/redis-master-57fc67768d-hl44k",
+        "redis-slave:6379",
+        "TCP",
+        None,
+    );
+    assert_eq!(t.verdict, "delivered");
+    let mut ips: Vec<(String, f64)> = t
+        .destinations
+        .iter()
+        .map(|d| (d.ip.clone(), d.probability))
+        .collect();
+    ips.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        ips,
+        [
+            ("10.8.2.106".to_owned(), 0.5),
+            ("10.8.4.150".to_owned(), 0.5)
+        ]
+    );
+}
