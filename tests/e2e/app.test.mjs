@@ -106,6 +106,31 @@ test('each finding is underlined at its exact columns, with its message on hover
   await page.close();
 });
 
+test('files dropped on the editor or opened are read in the page and analysed', async () => {
+  const { page, requests } = await open(browser, url);
+  const a = readFileSync(join(corpus, 'guestbook-all-in-one.yaml'), 'utf8');
+  const b = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: Bad\nspec:\n  ports:\n  - port: 80\n';
+  const dt = await page.evaluateHandle(([a, b]) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([a], 'guestbook.yaml', { type: 'text/yaml' }));
+    dt.items.add(new File([b], 'bad.yaml', { type: 'text/yaml' }));
+    return dt;
+  }, [a, b]);
+  await page.dispatchEvent('.editor', 'drop', { dataTransfer: dt });
+  await page.waitForFunction(() => document.querySelector('[data-testid=editor]').value.includes('# file: bad.yaml'));
+  const text = await page.locator('[data-testid=editor]').inputValue();
+  assert.ok(text.startsWith('# file: guestbook.yaml\n'), 'files in order, each named');
+  const check = core(['check', '--format', 'json', '-'], text);
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=diagnostic]').length === n && n > 0, check.diagnostics.length, { timeout: 30_000 });
+  const shown = await page.locator('[data-testid=diagnostic]').evaluateAll((els) => els.map((e) => [e.dataset.code, Number(e.dataset.line)]));
+  assert.deepEqual(shown, check.diagnostics.map((d) => [d.code, d.line]));
+  // The Open… button reads files the same way.
+  await page.locator('[data-testid=open-files]').setInputFiles([{ name: 'only.yaml', mimeType: 'text/yaml', buffer: Buffer.from(b) }]);
+  await page.waitForFunction(() => document.querySelector('[data-testid=editor]').value.startsWith('# file: only.yaml'));
+  assert.deepEqual(requests.filter((r) => !r.startsWith(url)), [], 'nothing was uploaded');
+  await page.close();
+});
+
 test('markup in names, labels and annotations renders as text', async () => {
   const { page, errors } = await open(browser, url);
   const hostile = `apiVersion: v1

@@ -4,6 +4,7 @@
 
 pub mod components;
 pub mod examples;
+pub mod files;
 pub mod layout;
 pub mod share;
 pub mod state;

@@ -120,8 +120,21 @@ pub fn Editor() -> Html {
     } else {
         underline(&state.text, &state.view.diagnostics)
     };
+    // Files dropped anywhere on the editor replace its text.
+    let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let ondrop = {
+        let state = state.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if let Some(files) = e.data_transfer().and_then(|d| d.files())
+                && files.length() > 0
+            {
+                crate::files::open(&files, &state);
+            }
+        })
+    };
     html! {
-        <div class="editor">
+        <div class="editor" {ondragover} {ondrop}>
             <div class="gutter" ref={gutter} aria-hidden="true">
                 { gutter_lines }
             </div>

@@ -55,6 +55,17 @@ pub fn Toolbar() -> Html {
             }
         })
     };
+    let on_open = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            if let Some(files) = input.files() {
+                crate::files::open(&files, &state);
+            }
+            // Picking the same files again still fires a change.
+            input.set_value("");
+        })
+    };
     let changes = state.undo.len();
     let edited = EXAMPLES
         .get(state.example)
@@ -78,6 +89,10 @@ pub fn Toolbar() -> Html {
                     }) }
                     if edited { <option value="" selected=true disabled=true>{ "Your manifests" }</option> }
                 </select>
+            </label>
+            <label class="button open-files" title="Open manifest files (or drop them on the editor); they are read in this page, never uploaded">
+                { "Open…" }
+                <input type="file" multiple=true accept=".yaml,.yml,.json,text/yaml,application/json" class="visually-hidden" data-testid="open-files" onchange={on_open} />
             </label>
             <div class="summary" data-testid="summary" aria-live="polite">
                 <span class="badge">{ format!("{} objects", v.objects) }</span>
