@@ -395,7 +395,7 @@ fn details(analysis: &Analysis, n: &GraphNode) -> Details {
                     "yes: the pod its controller would create".into(),
                 ));
             }
-            for (k, v) in &pod.labels {
+            for (k, v) in pod.labels.iter() {
                 d.rows.push((format!("label {k}"), v.clone()));
             }
         }

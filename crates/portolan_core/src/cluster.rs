@@ -52,7 +52,8 @@ impl ClusterNode {
 pub struct ClusterPod {
     pub namespace: String,
     pub name: String,
-    pub labels: BTreeMap<String, String>,
+    #[cfg_attr(feature = "ts", ts(as = "BTreeMap<String, String>"))]
+    pub labels: std::sync::Arc<BTreeMap<String, String>>,
     pub ips: Vec<String>,
     pub node: Option<String>,
     pub phase: String,
@@ -413,7 +414,7 @@ impl<'o> ObjectIndex<'o> {
                         .entry(o.namespace.as_str())
                         .or_default()
                         .push(o);
-                    for (k, v) in &o.meta.labels.map {
+                    for (k, v) in o.meta.labels.map.iter() {
                         ix.pods_by_label
                             .entry((o.namespace.as_str(), k.as_str(), v.as_str()))
                             .or_default()
@@ -849,7 +850,7 @@ fn services(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
                 None
             },
             ports,
-            selector: svc.selector.as_ref().map(|s| s.map.clone()),
+            selector: svc.selector.as_ref().map(|s| (*s.map).clone()),
             endpoints: Vec::new(),
             external_ips: svc.external_ips.iter().map(|e| e.value.clone()).collect(),
             load_balancer_ips,

@@ -18,7 +18,7 @@ impl<'c> LabelIndex<'c> {
     fn new(pods: &'c [ClusterPod]) -> Self {
         let mut by_label: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::new();
         for (i, p) in pods.iter().enumerate() {
-            for (k, v) in &p.labels {
+            for (k, v) in p.labels.iter() {
                 by_label
                     .entry((p.namespace.as_str(), k.as_str(), v.as_str()))
                     .or_default()

@@ -190,7 +190,7 @@ impl Selector {
             return Selector::Nothing;
         };
         let mut reqs: Vec<Requirement> = Vec::new();
-        for (k, v) in &sel.match_labels.map {
+        for (k, v) in sel.match_labels.map.iter() {
             reqs.push(Requirement {
                 key: k.clone(),
                 op: Op::In,

@@ -244,6 +244,7 @@ fn most<'a>(zones: &BTreeMap<&'a str, f64>) -> (Option<&'a str>, f64) {
 mod tests {
     //! The controller cases of KEP-2433's test plan and `topologycache_test.go`.
     use super::*;
+    use crate::source::Span;
 
     fn node(name: &str, zone: &str, cpu: i64) -> ClusterNode {
         ClusterNode {
@@ -349,17 +350,28 @@ mod tests {
 
     #[test]
     fn annotations_enable_auto() {
-        let mut m = StringMap::default();
-        assert!(!auto_enabled(&m));
-        m.map
-            .insert("service.kubernetes.io/topology-mode".into(), "Auto".into());
-        assert!(auto_enabled(&m));
+        let map = |pairs: &[(&str, &str)]| {
+            let entries = pairs
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        (*k).to_owned(),
+                        (*v).to_owned(),
+                        Span::default(),
+                        Span::default(),
+                    )
+                })
+                .collect();
+            StringMap::from_entries(entries, Span::default())
+        };
+        assert!(!auto_enabled(&map(&[])));
+        let mode = ("service.kubernetes.io/topology-mode", "Auto");
+        assert!(auto_enabled(&map(&[mode])));
         // The deprecated annotation takes precedence.
-        m.map.insert(
-            "service.kubernetes.io/topology-aware-hints".into(),
-            "disabled".into(),
-        );
-        assert!(!auto_enabled(&m));
+        assert!(!auto_enabled(&map(&[
+            mode,
+            ("service.kubernetes.io/topology-aware-hints", "disabled")
+        ])));
     }
 
     #[test]

@@ -50,9 +50,12 @@ impl std::fmt::Display for IntOrString {
 /// A string map (labels, annotations, selectors) with the spans of each entry.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StringMap {
-    pub map: BTreeMap<String, String>,
-    /// key → (key span, value span)
-    pub spans: BTreeMap<String, (Span, Span)>,
+    /// Shared, not copied, by the pods of the completed snapshot.
+    pub map: std::sync::Arc<BTreeMap<String, String>>,
+    /// (key span, value span) of each entry, in the map's (key) order: a
+    /// second map keyed by the same strings would double the memory of
+    /// every label set.
+    spans: Vec<(Span, Span)>,
     pub span: Span,
 }
 
@@ -66,7 +69,36 @@ impl StringMap {
     }
 
     pub fn key_span(&self, key: &str) -> Span {
-        self.spans.get(key).map_or(self.span, |s| s.0)
+        self.spans_of(key).map_or(self.span, |s| s.0)
+    }
+
+    /// The key and value spans of `key`.
+    pub fn spans_of(&self, key: &str) -> Option<(Span, Span)> {
+        let i = self.map.keys().position(|k| k == key)?;
+        self.spans.get(i).copied()
+    }
+
+    /// A map from entries in document order; a repeated key keeps its last
+    /// value, as the decoders do.
+    pub fn from_entries(entries: Vec<(String, String, Span, Span)>, span: Span) -> Self {
+        let mut entries = entries;
+        // Stable: among equal keys the last one stays last.
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut out = StringMap {
+            span,
+            ..StringMap::default()
+        };
+        let mut map = BTreeMap::new();
+        let mut iter = entries.into_iter().peekable();
+        while let Some((k, v, ks, vs)) = iter.next() {
+            if iter.peek().is_some_and(|next| next.0 == k) {
+                continue;
+            }
+            out.spans.push((ks, vs));
+            map.insert(k, v);
+        }
+        out.map = std::sync::Arc::new(map);
+        out
     }
 }
 
@@ -214,13 +246,14 @@ impl Cx<'_> {
     }
 
     pub fn string_map(&mut self, node: &Node<'_>, path: &str) -> StringMap {
-        let mut out = StringMap {
+        let out = StringMap {
             span: node.span,
             ..StringMap::default()
         };
         let Some(entries) = self.map(node, path, &[]) else {
             return out;
         };
+        let mut items = Vec::with_capacity(entries.len());
         for (k, v) in entries {
             let key = k.key_text().unwrap_or("").to_owned();
             let value = match v.resolve() {
@@ -231,10 +264,9 @@ impl Cx<'_> {
                     continue;
                 }
             };
-            out.spans.insert(key.clone(), (k.span, v.span));
-            out.map.insert(key, value);
+            items.push((key, value, k.span, v.span));
         }
-        out
+        StringMap::from_entries(items, out.span)
     }
 }
 

@@ -84,12 +84,8 @@ pub fn validate_labels_with(
     code: &'static str,
     errs: &mut Vec<FieldError>,
 ) {
-    for (k, v) in &labels.map {
-        let (kspan, vspan) = labels
-            .spans
-            .get(k)
-            .copied()
-            .unwrap_or((labels.span, labels.span));
+    for (k, v) in labels.map.iter() {
+        let (kspan, vspan) = labels.spans_of(k).unwrap_or((labels.span, labels.span));
         for m in names::qualified_name(k) {
             errs.push(
                 FieldError::new(code, kspan, path, ErrorType::Invalid)
@@ -109,7 +105,7 @@ pub fn validate_labels_with(
 
 fn validate_annotations(ann: &StringMap, errs: &mut Vec<FieldError>) {
     let mut total = 0;
-    for (k, v) in &ann.map {
+    for (k, v) in ann.map.iter() {
         total += k.len() + v.len();
         for m in names::qualified_name(&k.to_lowercase()) {
             let span = ann.key_span(k);

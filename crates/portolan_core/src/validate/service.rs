@@ -759,8 +759,7 @@ fn validate_load_balancer(
         let span = object
             .meta
             .annotations
-            .spans
-            .get(LB_RANGES_ANNOTATION)
+            .spans_of(LB_RANGES_ANNOTATION)
             .map_or(spec, |s| s.1);
         if !is_lb {
             errs.push(
