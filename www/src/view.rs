@@ -343,9 +343,9 @@ fn details(analysis: &Analysis, n: &GraphNode) -> Details {
                     e.ready, e.serving, e.terminating
                 );
                 d.endpoints.push([
-                    e.pod.clone().unwrap_or_else(|| "-".into()),
+                    e.pod.as_deref().unwrap_or("-").to_owned(),
                     format!("{}:{port}", e.ip),
-                    e.node.clone().unwrap_or_default(),
+                    e.node.as_deref().unwrap_or_default().to_owned(),
                     cond,
                 ]);
             }

@@ -115,22 +115,27 @@ impl From<&IntOrString> for IntOrStringJson {
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Endpoint {
-    pub pod: Option<String>,
+    /// `ns/name`. The strings an address repeats for each Service port (and
+    /// a node or zone for each of its pods) are shared, not copied.
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>"))]
+    pub pod: Option<Text>,
     pub ip: String,
     pub port: Option<i64>,
     #[serde(rename = "portName")]
-    pub port_name: Option<String>,
-    pub node: Option<String>,
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>"))]
+    pub port_name: Option<Text>,
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>"))]
+    pub node: Option<Text>,
     pub ready: bool,
     pub serving: bool,
     pub terminating: bool,
     pub synthetic: bool,
     #[serde(skip)]
-    pub protocol: String,
+    pub protocol: Text,
     #[serde(skip)]
     pub hostname: Option<String>,
     #[serde(skip)]
-    pub zone: Option<String>,
+    pub zone: Option<Text>,
     #[serde(skip)]
     pub pod_index: Option<usize>,
     /// Topology hints as the EndpointSlice controller publishes them (D.7).
@@ -138,6 +143,9 @@ pub struct Endpoint {
     #[cfg_attr(feature = "ts", ts(optional))]
     pub hints: Option<crate::model::Hints>,
 }
+
+/// Shared immutable text.
+pub type Text = std::sync::Arc<str>;
 
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

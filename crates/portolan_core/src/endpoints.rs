@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::cluster::{Cluster, ClusterPod, ClusterService, Endpoint, IntOrStringJson};
+use crate::cluster::{Cluster, ClusterPod, ClusterService, Endpoint, IntOrStringJson, Text};
 use crate::model::{Body, EpsEndpoint, EpsPort, Object, PodSpec};
 use crate::profile::Resolved;
 use crate::validate::names;
@@ -62,10 +62,16 @@ impl<'c> LabelIndex<'c> {
 pub fn compute(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
     let index = LabelIndex::new(&cluster.pods);
     let node_names: HashSet<&str> = cluster.nodes.iter().map(|n| n.name.as_str()).collect();
-    let zones: HashMap<&str, Option<String>> = cluster
+    // Each node's name and zone, allocated once and shared by its endpoints.
+    let zones: HashMap<&str, (Text, Option<Text>)> = cluster
         .nodes
         .iter()
-        .map(|n| (n.name.as_str(), n.zone.clone()))
+        .map(|n| {
+            (
+                n.name.as_str(),
+                (n.name.as_str().into(), n.zone.as_deref().map(Text::from)),
+            )
+        })
         .collect();
     let mut all = Vec::with_capacity(cluster.services.len());
     for svc in &cluster.services {
@@ -129,7 +135,7 @@ fn pod_endpoints(
     pod: &ClusterPod,
     pod_index: usize,
     node_names: &HashSet<&str>,
-    zones: &HashMap<&str, Option<String>>,
+    zones: &HashMap<&str, (Text, Option<Text>)>,
 ) -> Vec<Endpoint> {
     // C.2.1
     if matches!(pod.phase.as_str(), "Succeeded" | "Failed") || pod.ips.is_empty() {
@@ -150,10 +156,13 @@ fn pod_endpoints(
         (Some(h), Some(s)) if !h.is_empty() && *s == svc.name => Some(h.clone()),
         _ => None,
     };
-    let zone = pod
-        .node
-        .as_deref()
-        .and_then(|n| zones.get(n).cloned().flatten());
+    let (node, zone) = match pod.node.as_deref() {
+        Some(n) => zones.get(n).map_or_else(
+            || (Some(Text::from(n)), None),
+            |(t, z)| (Some(t.clone()), z.clone()),
+        ),
+        None => (None, None),
+    };
     // C.4: addresses of the Service's families.
     let want_v6 = svc
         .cluster_ips
@@ -191,24 +200,27 @@ fn pod_endpoints(
         if let Some(port) = port {
             resolved.push((
                 Some(port),
-                Some(p.name.clone()).filter(|n| !n.is_empty()),
-                p.protocol.clone(),
+                Some(p.name.as_str())
+                    .filter(|n| !n.is_empty())
+                    .map(Text::from),
+                Text::from(p.protocol.as_str()),
             ));
         }
     }
     if resolved.is_empty() {
         // C.3.3 / C.3.4: listed with `ports: []`, receives no traffic.
-        resolved.push((None, None, String::new()));
+        resolved.push((None, None, Text::from("")));
     }
+    let key: Text = pod.key().into();
     let mut out = Vec::new();
     for ip in addresses {
         for (port, port_name, protocol) in &resolved {
             out.push(Endpoint {
-                pod: Some(pod.key()),
+                pod: Some(key.clone()),
                 ip: ip.clone(),
                 port: *port,
                 port_name: port_name.clone(),
-                node: pod.node.clone(),
+                node: node.clone(),
                 ready,
                 serving,
                 terminating,
@@ -337,18 +349,18 @@ fn manual(
     terminating: bool,
 ) -> Endpoint {
     Endpoint {
-        pod,
+        pod: pod.map(Text::from),
         ip: ip.to_owned(),
         port,
-        port_name,
-        node: e.node_name.clone(),
+        port_name: port_name.map(Text::from),
+        node: e.node_name.as_deref().map(Text::from),
         ready,
         serving,
         terminating,
         synthetic: false,
-        protocol,
+        protocol: protocol.into(),
         hostname: e.hostname.clone(),
-        zone: e.zone.clone(),
+        zone: e.zone.as_deref().map(Text::from),
         pod_index: None,
         hints: e.hints.clone(),
     }

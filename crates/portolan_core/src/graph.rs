@@ -267,7 +267,7 @@ pub fn build(analysis: &Analysis) -> RoutingGraph {
             }
             for ep in svc.endpoints.iter().filter(|e| {
                 e.port_name.as_deref().unwrap_or("") == p.name
-                    && (e.protocol == p.protocol || e.protocol.is_empty())
+                    && (*e.protocol == *p.protocol || e.protocol.is_empty())
                     && e.port.is_some()
             }) {
                 let target = match &ep.pod {

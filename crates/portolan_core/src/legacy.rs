@@ -85,15 +85,15 @@ pub fn endpoints(svc: &ClusterService) -> Option<LegacyEndpoints> {
         }
         let address = Address {
             ip: e.ip.clone(),
-            pod: e.pod.clone(),
-            node_name: e.node.clone(),
+            pod: e.pod.as_deref().map(str::to_owned),
+            node_name: e.node.as_deref().map(str::to_owned),
         };
         let ports = pods.entry((address, pnra || e.ready)).or_default();
         if let Some(port) = e.port {
             ports.insert(Port {
-                name: e.port_name.clone().unwrap_or_default(),
+                name: e.port_name.as_deref().unwrap_or_default().to_owned(),
                 port,
-                protocol: e.protocol.clone(),
+                protocol: e.protocol.to_string(),
             });
         }
     }
@@ -177,16 +177,16 @@ mod tests {
 
     fn ep(pod: &str, ip: &str, port: Option<i64>, ready: bool, terminating: bool) -> Endpoint {
         Endpoint {
-            pod: Some(format!("default/{pod}")),
+            pod: Some(format!("default/{pod}").into()),
             ip: ip.to_owned(),
             port,
-            port_name: Some("http".to_owned()),
-            node: Some("n1".to_owned()),
+            port_name: Some("http".into()),
+            node: Some("n1".into()),
             ready,
             serving: ready || terminating,
             terminating,
             synthetic: false,
-            protocol: "TCP".to_owned(),
+            protocol: "TCP".into(),
             hostname: None,
             zone: None,
             pod_index: None,

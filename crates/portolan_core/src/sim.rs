@@ -551,7 +551,7 @@ fn forward(
         .filter(|e| {
             e.port.is_some()
                 && e.port_name.as_deref().unwrap_or("") == svc_port.name
-                && (e.protocol.is_empty() || e.protocol == svc_port.protocol)
+                && (e.protocol.is_empty() || *e.protocol == *svc_port.protocol)
         })
         .collect();
     if !eps.iter().any(|e| e.ready || (e.serving && e.terminating)) {
@@ -599,7 +599,7 @@ fn forward(
                 || client
                     .pod_key
                     .as_ref()
-                    .is_some_and(|k| eps.iter().any(|e| e.pod.as_ref() == Some(k)));
+                    .is_some_and(|k| eps.iter().any(|e| e.pod.as_deref() == Some(k.as_str())));
             (None, masq)
         }
     };
@@ -659,7 +659,7 @@ fn forward(
     let destinations: Vec<Destination> = chosen
         .iter()
         .map(|e| Destination {
-            pod: e.pod.clone(),
+            pod: e.pod.as_deref().map(str::to_owned),
             ip: e.ip.clone(),
             port: e.port.unwrap_or(0),
             probability: 1.0 / n,

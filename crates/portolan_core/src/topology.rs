@@ -50,9 +50,9 @@ pub fn assign(
     };
     for e in eps.iter_mut().filter(|e| e.ready) {
         let hints = Hints {
-            for_zones: e.zone.iter().cloned().collect(),
+            for_zones: e.zone.iter().map(ToString::to_string).collect(),
             for_nodes: if node_hints {
-                e.node.iter().cloned().collect()
+                e.node.iter().map(ToString::to_string).collect()
             } else {
                 Vec::new()
             },

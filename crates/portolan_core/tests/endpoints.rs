@@ -136,7 +136,7 @@ fn c_3_1_named_target_ports_resolve_per_pod_and_protocol_including_sidecars() {
     let a = analysis(&text);
     let ports: Vec<(Option<String>, Option<i64>)> = by_pod(svc(&a, "s"), "default/p")
         .iter()
-        .map(|e| (e.port_name.clone(), e.port))
+        .map(|e| (e.port_name.as_deref().map(str::to_owned), e.port))
         .collect();
     assert!(ports.contains(&(Some("web".into()), Some(8080))));
     assert!(ports.contains(&(Some("dns-udp".into()), Some(5353))));
@@ -280,7 +280,7 @@ fn c_1_2_c_1_3_selection_is_by_selector_within_the_namespace_only() {
     let pods: Vec<_> = svc(&a, "web")
         .endpoints
         .iter()
-        .filter_map(|e| e.pod.clone())
+        .filter_map(|e| e.pod.as_deref().map(str::to_owned))
         .collect();
     // C.1.3: only matching pods of the Service's own namespace.
     assert_eq!(pods, ["default/near"]);
@@ -354,7 +354,13 @@ fn c_3_2_endpoint_ports_carry_the_service_port_name_and_protocol() {
     let mut got: Vec<(Option<String>, Option<i64>, String)> = svc(&a, "web")
         .endpoints
         .iter()
-        .map(|e| (e.port_name.clone(), e.port, e.protocol.clone()))
+        .map(|e| {
+            (
+                e.port_name.as_deref().map(str::to_owned),
+                e.port,
+                e.protocol.to_string(),
+            )
+        })
         .collect();
     got.sort();
     assert_eq!(

@@ -324,7 +324,11 @@ fn d_7_1_prefer_close_keeps_traffic_in_the_zone_when_hinted() {
 fn c_2_3_pods_on_unknown_nodes_are_skipped() {
     let a = cluster_with(|t| t.replacen("  nodeName: n1\n", "  nodeName: gone\n", 2));
     let svc = a.cluster.services.iter().find(|s| s.name == "web").unwrap();
-    let names: Vec<_> = svc.endpoints.iter().filter_map(|e| e.pod.clone()).collect();
+    let names: Vec<String> = svc
+        .endpoints
+        .iter()
+        .filter_map(|e| e.pod.as_deref().map(str::to_owned))
+        .collect();
     assert!(!names.contains(&"default/web-1".to_owned()));
 }
 
@@ -408,7 +412,7 @@ fn what_if_a_deleted_pod_is_replaced_and_the_service_stays_put() {
     let pods: Vec<String> = svc(&after)
         .endpoints
         .iter()
-        .filter_map(|e| e.pod.clone())
+        .filter_map(|e| e.pod.as_deref().map(str::to_owned))
         .collect();
     assert_eq!(pods.len(), 2, "the ReplicaSet replaced the pod");
     assert!(!pods.contains(&victim));
@@ -474,7 +478,12 @@ fn d_7_3_topology_mode_auto_allocates_endpoints_in_proportion_to_cpu() {
         .endpoints
         .iter()
         .filter(|e| e.ready)
-        .map(|e| (e.pod.clone().unwrap(), e.hints.clone().unwrap().for_zones))
+        .map(|e| {
+            (
+                e.pod.as_deref().unwrap().to_owned(),
+                e.hints.clone().unwrap().for_zones,
+            )
+        })
         .collect();
     assert_eq!(
         hinted,
