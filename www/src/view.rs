@@ -192,7 +192,7 @@ pub fn compute_full(
         .cluster
         .pods
         .iter()
-        .filter_map(|p| Some((format!("pod:{}", p.key()), p.node.clone()?)))
+        .filter_map(|p| Some((format!("pod:{}", p.key()), p.node.as_deref()?.to_owned())))
         .collect();
     let layout = layout(&nodes, &edges, &warned, &node_of);
     let details = nodes
@@ -370,14 +370,16 @@ fn details(analysis: &Analysis, n: &GraphNode) -> Details {
                     .count();
                 d.actions.scale = Some((
                     format!("{}/{owner}", pod.namespace),
-                    owner.clone(),
+                    owner.to_string(),
                     i64::try_from(now).unwrap_or(i64::MAX),
                 ));
             }
             d.location = object_location(analysis, pod.object);
             d.rows.push(("IPs".into(), pod.ips.join(", ")));
-            d.rows
-                .push(("node".into(), pod.node.clone().unwrap_or_default()));
+            d.rows.push((
+                "node".into(),
+                pod.node.as_deref().unwrap_or_default().to_owned(),
+            ));
             d.rows.push((
                 "phase".into(),
                 format!(
@@ -387,7 +389,7 @@ fn details(analysis: &Analysis, n: &GraphNode) -> Details {
                 ),
             ));
             if let Some(o) = &pod.owner {
-                d.rows.push(("created by".into(), o.clone()));
+                d.rows.push(("created by".into(), o.to_string()));
             }
             if pod.synthetic {
                 d.rows.push((
@@ -406,7 +408,7 @@ fn details(analysis: &Analysis, n: &GraphNode) -> Details {
             let pods: Vec<_> = cluster
                 .pods
                 .iter()
-                .filter(|p| p.namespace == ns && p.owner.as_deref() == Some(owner))
+                .filter(|p| &*p.namespace == ns && p.owner.as_deref() == Some(owner))
                 .collect();
             d.rows.push(("pods".into(), pods.len().to_string()));
             d.rows.push((

@@ -92,7 +92,7 @@ fn bench_trace(c: &mut Criterion) {
     let pod = &a.cluster.pods[0];
     let req = Request {
         from: From::Pod {
-            namespace: pod.namespace.clone(),
+            namespace: pod.namespace.to_string(),
             name: pod.name.clone(),
         },
         to: "app-7.team-7:80".into(),

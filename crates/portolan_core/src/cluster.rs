@@ -50,19 +50,24 @@ impl ClusterNode {
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClusterPod {
-    pub namespace: String,
+    /// Namespaces, nodes, phases and owners repeat across pods: shared.
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
+    pub namespace: Text,
     pub name: String,
     #[cfg_attr(feature = "ts", ts(as = "BTreeMap<String, String>"))]
     pub labels: std::sync::Arc<BTreeMap<String, String>>,
     pub ips: Vec<String>,
-    pub node: Option<String>,
-    pub phase: String,
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>"))]
+    pub node: Option<Text>,
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
+    pub phase: Text,
     pub ready: bool,
     pub terminating: bool,
     pub hostname: Option<String>,
     pub subdomain: Option<String>,
     /// `Kind/name` of the workload that creates it, if any.
-    pub owner: Option<String>,
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>"))]
+    pub owner: Option<Text>,
     pub synthetic: bool,
     /// The object the pod comes from (a Pod, or the workload).
     #[serde(skip)]
@@ -494,7 +499,8 @@ fn pods(objects: &[Object], profile: &Resolved, what_if: &WhatIf, cluster: &mut 
         next: 2,
         used,
     };
-    let node_names: Vec<String> = cluster.nodes.iter().map(|n| n.name.clone()).collect();
+    let mut text = Interner::default();
+    let node_names: Vec<Text> = cluster.nodes.iter().map(|n| text.get(&n.name)).collect();
     let mut spread = 0usize;
     let next_node = |spread: &mut usize| {
         let n = node_names.get(*spread % node_names.len().max(1)).cloned();
@@ -513,7 +519,7 @@ fn pods(objects: &[Object], profile: &Resolved, what_if: &WhatIf, cluster: &mut 
                 let node = spec
                     .node_name
                     .as_ref()
-                    .map(|n| n.value.clone())
+                    .map(|n| text.get(&n.value))
                     .or_else(|| {
                         if status.present {
                             None
@@ -522,12 +528,12 @@ fn pods(objects: &[Object], profile: &Resolved, what_if: &WhatIf, cluster: &mut 
                         }
                     });
                 cluster.pods.push(ClusterPod {
-                    namespace: o.namespace.clone(),
+                    namespace: text.get(&o.namespace),
                     name: o.name().to_owned(),
                     labels: o.meta.labels.map.clone(),
                     ips,
                     node,
-                    phase: status.phase.clone().unwrap_or_else(|| "Running".to_owned()),
+                    phase: text.get(status.phase.as_deref().unwrap_or("Running")),
                     ready: status.ready.unwrap_or(!status.present),
                     terminating: o.meta.deletion_timestamp,
                     hostname: spec.hostname.clone(),
@@ -550,21 +556,21 @@ fn pods(objects: &[Object], profile: &Resolved, what_if: &WhatIf, cluster: &mut 
                 let names = pod_names(o, w, replicas, cluster.nodes.len());
                 for (i, (name, hostname)) in names.into_iter().enumerate() {
                     let node = if kind == "DaemonSet" {
-                        cluster.nodes.get(i).map(|n| n.name.clone())
+                        node_names.get(i).cloned()
                     } else {
                         t.spec
                             .node_name
                             .as_ref()
-                            .map(|n| n.value.clone())
+                            .map(|n| text.get(&n.value))
                             .or_else(|| next_node(&mut spread))
                     };
                     cluster.pods.push(ClusterPod {
-                        namespace: o.namespace.clone(),
+                        namespace: text.get(&o.namespace),
                         name,
                         labels: t.meta.labels.map.clone(),
                         ips: vec![pool.take()],
                         node,
-                        phase: "Running".to_owned(),
+                        phase: text.get("Running"),
                         ready: true,
                         terminating: false,
                         hostname: hostname.or_else(|| t.spec.hostname.clone()),
@@ -573,7 +579,7 @@ fn pods(objects: &[Object], profile: &Resolved, what_if: &WhatIf, cluster: &mut 
                         } else {
                             t.spec.subdomain.clone()
                         },
-                        owner: Some(format!("{kind}/{}", o.name())),
+                        owner: Some(text.get(&format!("{kind}/{}", o.name()))),
                         synthetic: true,
                         object: idx,
                     });
@@ -588,17 +594,36 @@ fn pods(objects: &[Object], profile: &Resolved, what_if: &WhatIf, cluster: &mut 
 /// Deleted pods and pods of deleted nodes disappear; a controller replaces
 /// the ones it owns (a StatefulSet under the same name, others under a new
 /// one, on a surviving node, with a new address). Unready pods lose Ready.
+/// One shared copy of each distinct string.
+#[derive(Default)]
+struct Interner(HashMap<String, Text>);
+
+impl Interner {
+    fn get(&mut self, s: &str) -> Text {
+        if let Some(t) = self.0.get(s) {
+            return t.clone();
+        }
+        let t: Text = s.into();
+        self.0.insert(s.to_owned(), t.clone());
+        t
+    }
+}
+
 fn apply_what_if(what_if: &WhatIf, pool: &mut IpPool, cluster: &mut Cluster) {
     if what_if.is_empty() {
         return;
     }
-    let nodes: Vec<String> = cluster.nodes.iter().map(|n| n.name.clone()).collect();
+    let nodes: Vec<Text> = cluster
+        .nodes
+        .iter()
+        .map(|n| Text::from(n.name.as_str()))
+        .collect();
     let mut replacements = Vec::new();
     cluster.pods.retain(|p| {
         let node_gone = p
             .node
             .as_ref()
-            .is_some_and(|n| what_if.deleted_nodes.contains(n));
+            .is_some_and(|n| what_if.deleted_nodes.contains(&**n));
         let gone = node_gone || what_if.deleted_pods.contains(&p.key());
         if !gone {
             return true;
@@ -614,7 +639,7 @@ fn apply_what_if(what_if: &WhatIf, pool: &mut IpPool, cluster: &mut Cluster) {
             r.name = format!("{base}-{}", suffix(&format!("{}/replacement", p.name), 5));
         }
         if !daemon {
-            let others: Vec<&String> = nodes
+            let others: Vec<&Text> = nodes
                 .iter()
                 .filter(|n| Some(*n) != p.node.as_ref())
                 .collect();

@@ -20,7 +20,7 @@ impl<'c> LabelIndex<'c> {
         for (i, p) in pods.iter().enumerate() {
             for (k, v) in p.labels.iter() {
                 by_label
-                    .entry((p.namespace.as_str(), k.as_str(), v.as_str()))
+                    .entry((&*p.namespace, k.as_str(), v.as_str()))
                     .or_default()
                     .push(i);
             }
@@ -138,12 +138,12 @@ fn pod_endpoints(
     zones: &HashMap<&str, (Text, Option<Text>)>,
 ) -> Vec<Endpoint> {
     // C.2.1
-    if matches!(pod.phase.as_str(), "Succeeded" | "Failed") || pod.ips.is_empty() {
+    if matches!(&*pod.phase, "Succeeded" | "Failed") || pod.ips.is_empty() {
         return Vec::new();
     }
     // C.2.3
     if let Some(node) = &pod.node
-        && !node_names.contains(node.as_str())
+        && !node_names.contains(&**node)
         && !svc.publish_not_ready_addresses
     {
         return Vec::new();

@@ -145,11 +145,11 @@ fn client(a: &Analysis, from: &From) -> Result<Client, String> {
             let p = cluster
                 .pods
                 .iter()
-                .find(|p| &p.namespace == namespace && &p.name == name)
+                .find(|p| *p.namespace == **namespace && &p.name == name)
                 .ok_or_else(|| format!("no pod {namespace}/{name} in the input (see `portolan graph` for pod names)"))?;
             Ok(Client {
                 ip: p.ips.first().cloned().unwrap_or_default(),
-                node: p.node.clone(),
+                node: p.node.as_deref().map(str::to_owned),
                 in_cluster: true,
                 is_pod: true,
                 namespace: namespace.clone(),

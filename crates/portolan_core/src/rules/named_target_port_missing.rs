@@ -40,8 +40,8 @@ pub(super) fn resolve(
         let pod = &cx.cluster.pods[pod_index];
         let owner = pod
             .owner
-            .clone()
-            .unwrap_or_else(|| format!("Pod/{}", pod.name));
+            .as_deref()
+            .map_or_else(|| format!("Pod/{}", pod.name), str::to_owned);
         if !seen.insert(owner.clone()) {
             continue;
         }

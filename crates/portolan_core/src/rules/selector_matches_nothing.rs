@@ -26,7 +26,8 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         // Endpoints come from selected pods; only a Service without any is
         // worth the scan (pods without an IP or in a terminal phase).
         let matches = |p: &ClusterPod| {
-            p.namespace == svc.namespace && selector.iter().all(|(k, v)| p.labels.get(k) == Some(v))
+            *p.namespace == *svc.namespace
+                && selector.iter().all(|(k, v)| p.labels.get(k) == Some(v))
         };
         if !svc.endpoints.is_empty() || cx.cluster.pods.iter().any(matches) {
             continue;
@@ -49,8 +50,8 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         if let Some((pod, diff)) = near_miss(cx, svc) {
             let owner = pod
                 .owner
-                .clone()
-                .unwrap_or_else(|| format!("Pod/{}", pod.name));
+                .as_deref()
+                .map_or_else(|| format!("Pod/{}", pod.name), str::to_owned);
             d.help = Some(format!(
                 "closest match: {owner} in namespace {}: {diff}",
                 pod.namespace
@@ -77,7 +78,7 @@ fn near_miss<'c>(cx: &'c LintCx<'_>, svc: &ClusterService) -> Option<(&'c Cluste
     let mut seen_owner = std::collections::HashSet::new();
     for pod in &cx.cluster.pods {
         if !seen_owner.insert((
-            pod.namespace.as_str(),
+            &*pod.namespace,
             pod.owner.as_deref().unwrap_or(pod.name.as_str()),
         )) {
             continue;
@@ -100,7 +101,7 @@ fn near_miss<'c>(cx: &'c LintCx<'_>, svc: &ClusterService) -> Option<(&'c Cluste
         if !selector.keys().any(|k| pod.labels.contains_key(k)) {
             continue;
         }
-        if pod.namespace != svc.namespace {
+        if *pod.namespace != *svc.namespace {
             diffs.push(format!(
                 "it is in namespace {:?}, the Service in {:?}",
                 pod.namespace, svc.namespace

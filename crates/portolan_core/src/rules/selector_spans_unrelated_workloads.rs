@@ -40,8 +40,8 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             };
             let owner = pod
                 .owner
-                .clone()
-                .unwrap_or_else(|| format!("Pod/{}", pod.name));
+                .as_deref()
+                .map_or_else(|| format!("Pod/{}", pod.name), str::to_owned);
             let list = apps.entry(format!("{key}={value}")).or_default();
             if !list.contains(&owner) {
                 list.push(owner);
