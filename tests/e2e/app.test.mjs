@@ -36,6 +36,18 @@ function drawnNodes(graph) {
   return graph.graphNodes.filter((n) => n.kind !== 'node');
 }
 
+test('the page\'s wasm (app and analysis worker) stays within 600 KB gzipped', async () => {
+  const { readdirSync } = await import('node:fs');
+  const { gzipSync } = await import('node:zlib');
+  const dist = process.env.PORTOLAN_DIST || join(root, 'dist');
+  const files = readdirSync(dist).filter((f) => f.endsWith('.wasm'));
+  assert.equal(files.length, 2, `the app and the worker: ${files}`);
+  const sizes = files.map((f) => [f, gzipSync(readFileSync(join(dist, f)), { level: 9 }).length]);
+  const total = sizes.reduce((n, [, s]) => n + s, 0);
+  console.log(`# wasm gzipped: ${sizes.map(([f, s]) => `${f} ${(s / 1024).toFixed(0)} KB`).join(', ')}; total ${(total / 1024).toFixed(0)} KB`);
+  assert.ok(total <= 600 * 1024, `${(total / 1024).toFixed(0)} KB`);
+});
+
 test('the page opens on the embedded example and draws its routing graph', async () => {
   const { page, requests, errors } = await open(browser, url);
   const expected = drawnNodes(core(['graph', '-'], readFileSync(join(root, 'www/examples/online-boutique.yaml'), 'utf8')));
@@ -128,6 +140,21 @@ test('files dropped on the editor or opened are read in the page and analysed', 
   await page.locator('[data-testid=open-files]').setInputFiles([{ name: 'only.yaml', mimeType: 'text/yaml', buffer: Buffer.from(b) }]);
   await page.waitForFunction(() => document.querySelector('[data-testid=editor]').value.startsWith('# file: only.yaml'));
   assert.deepEqual(requests.filter((r) => !r.startsWith(url)), [], 'nothing was uploaded');
+  await page.close();
+});
+
+test('a Service that selects nothing stands out, with its near miss in its details', async () => {
+  const { page } = await open(browser, url);
+  await paste(page, readFileSync(new URL('../fixtures/lint/selector-matches-nothing.yaml', import.meta.url), 'utf8'));
+  const check = core(['check', '--format', 'json', '-'], readFileSync(new URL('../fixtures/lint/selector-matches-nothing.yaml', import.meta.url), 'utf8'));
+  const miss = check.diagnostics.find((d) => d.code === 'selector-matches-nothing');
+  const id = `service:${miss.object.namespace}/${miss.object.name}`;
+  await page.waitForSelector(`[data-node-id="${id}"]`);
+  assert.match(await page.locator(`[data-node-id="${id}"]`).getAttribute('class'), /flagged/);
+  await page.locator(`[data-node-id="${id}"]`).dispatchEvent('click');
+  const findings = await page.locator('[data-testid=details-findings]').textContent();
+  assert.ok(findings.includes('selector-matches-nothing'), findings);
+  assert.ok(findings.includes(miss.help), `the near miss: ${miss.help}`);
   await page.close();
 });
 

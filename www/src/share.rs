@@ -13,10 +13,11 @@ use crate::layout::{Layout, NODE_H, NODE_W};
 
 const PREFIX: &str = "#s1=";
 
-/// The fragment for a state (Secret values redacted first).
+/// The fragment for a state. `text` must already have its Secret values
+/// redacted (`portolan_core::redact`, run by the analysis worker so the
+/// page itself needs no YAML parser).
 pub fn encode(text: &str, what_if: &WhatIf) -> String {
-    let payload = json!({ "text": portolan_core::redact::redact_secrets(text), "whatIf": what_if })
-        .to_string();
+    let payload = json!({ "text": text, "whatIf": what_if }).to_string();
     let deflated = miniz_oxide::deflate::compress_to_vec(payload.as_bytes(), 9);
     format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(deflated))
 }
@@ -42,7 +43,8 @@ pub fn from_location() -> Option<(String, WhatIf)> {
     decode(&hash)
 }
 
-/// Put the state into the address bar without reloading or adding history.
+/// Put the state into the address bar without reloading or adding history
+/// (`text` already redacted).
 pub fn to_location(text: &str, what_if: &WhatIf) -> Option<String> {
     let window = web_sys::window()?;
     let fragment = encode(text, what_if);

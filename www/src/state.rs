@@ -249,6 +249,9 @@ impl State {
             Response::Exported(json) => {
                 crate::share::download("portolan-graph.json", "application/json", &json);
             }
+            Response::Redacted(text) => {
+                self.shared = crate::share::to_location(&text, &self.what_if);
+            }
         }
     }
 
@@ -339,9 +342,8 @@ impl Reducible for State {
                 next.undo.clear();
                 next.recompute();
             }
-            Action::Share => {
-                next.shared = crate::share::to_location(&next.text, &next.what_if);
-            }
+            // Secret values are redacted by the worker first.
+            Action::Share => next.send(Request::Redact(next.text.to_string())),
             Action::ExportJson => next.send(Request::ExportJson),
             Action::Expand(id) => {
                 next.expanded.insert(id);

@@ -39,6 +39,8 @@ pub struct Details {
     pub endpoints: Vec<[String; 4]>,
     /// What the user can do to this object.
     pub actions: Actions,
+    /// Findings about the object: code and position, message, help.
+    pub findings: Vec<(String, String, Option<String>)>,
 }
 
 /// The what-if actions a graph node offers.
@@ -195,10 +197,21 @@ pub fn compute_full(
         .filter_map(|p| Some((format!("pod:{}", p.key()), p.node.as_deref()?.to_owned())))
         .collect();
     let layout = layout(&nodes, &edges, &warned, &node_of);
-    let details = nodes
+    let mut details: BTreeMap<String, Details> = nodes
         .iter()
         .map(|n| (n.id.clone(), details(&analysis, n)))
         .collect();
+    // The findings about an object, in its details (a selector that matches
+    // nothing shows its near miss there).
+    for d in &diagnostics {
+        if let Some(entry) = d.node.as_ref().and_then(|n| details.get_mut(n)) {
+            entry.findings.push((
+                format!("{} {}:{}", d.code, d.line, d.column),
+                d.message.clone(),
+                d.help.clone(),
+            ));
+        }
+    }
     let mut sources: Vec<String> = analysis
         .cluster
         .pods

@@ -78,6 +78,8 @@ pub enum Request {
     },
     /// The routing graph of the last analysis as `graph --format json`.
     ExportJson,
+    /// The text with Secret values redacted, for a share link.
+    Redact(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -93,6 +95,7 @@ pub enum Response {
         trace: TraceOutcome,
     },
     Exported(String),
+    Redacted(String),
 }
 
 /// The analysis without the worker around it.
@@ -125,6 +128,9 @@ impl Engine {
                 id,
                 trace: self.trace(&request),
             },
+            Request::Redact(text) => {
+                Response::Redacted(portolan_core::redact::redact_secrets(&text))
+            }
             Request::ExportJson => {
                 let a = self.analysis.as_ref()?;
                 let g = portolan_core::graph::build(a);

@@ -122,6 +122,16 @@ pub fn DetailsPanel() -> Html {
             if !actions.is_empty() {
                 <div class="actions">{ for actions }</div>
             }
+            if !d.findings.is_empty() {
+                <ul class="plain details-findings" data-testid="details-findings">
+                    { for d.findings.iter().map(|(code, message, help)| html! {
+                        <li>
+                            <span class="mono diag-code">{ code }</span>{ " " }{ message }
+                            if let Some(h) = help { <div class="muted">{ format!("help: {h}") }</div> }
+                        </li>
+                    }) }
+                </ul>
+            }
             <dl class="fields">
                 { for d.rows.iter().map(|(k, v)| html! { <><dt>{ k }</dt><dd>{ v }</dd></> }) }
             </dl>
