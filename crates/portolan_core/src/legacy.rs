@@ -268,20 +268,18 @@ mod tests {
         assert!(e.subsets[0].not_ready_addresses.is_empty());
     }
 
-    #[test]
-    fn c_7_over_capacity_truncates_to_1000_ready_first() {
-        let mut eps: Vec<Endpoint> = (0..1100)
-            .map(|i| {
-                ep(
-                    &format!("p{i}"),
-                    &format!("10.244.{}.{}", i / 250, i % 250),
-                    Some(8080),
-                    true,
-                    false,
-                )
-            })
-            .collect();
-        eps.extend((0..50).map(|i| {
+    /// `ready` ready pods then `not_ready` unready ones, on distinct IPs.
+    fn fleet(ready: usize, not_ready: usize) -> Vec<Endpoint> {
+        let ready = (0..ready).map(|i| {
+            ep(
+                &format!("p{i}"),
+                &format!("10.244.{}.{}", i / 250, i % 250),
+                Some(8080),
+                true,
+                false,
+            )
+        });
+        let unready = (0..not_ready).map(|i| {
             ep(
                 &format!("q{i}"),
                 &format!("10.245.0.{i}"),
@@ -289,34 +287,19 @@ mod tests {
                 false,
                 false,
             )
-        }));
-        let e = endpoints(&service(eps, false)).unwrap();
+        });
+        ready.chain(unready).collect()
+    }
+
+    #[test]
+    fn c_7_over_capacity_truncates_to_1000_ready_first() {
+        let e = endpoints(&service(fleet(1100, 50), false)).unwrap();
         assert!(e.truncated);
         assert_eq!(e.total, 1150);
         assert_eq!(e.subsets[0].addresses.len(), 1000);
         assert!(e.subsets[0].not_ready_addresses.is_empty());
         // Under capacity in ready ones: not-ready ones fill up to 1000.
-        let mut eps: Vec<Endpoint> = (0..990)
-            .map(|i| {
-                ep(
-                    &format!("p{i}"),
-                    &format!("10.244.{}.{}", i / 250, i % 250),
-                    Some(8080),
-                    true,
-                    false,
-                )
-            })
-            .collect();
-        eps.extend((0..50).map(|i| {
-            ep(
-                &format!("q{i}"),
-                &format!("10.245.0.{i}"),
-                Some(8080),
-                false,
-                false,
-            )
-        }));
-        let e = endpoints(&service(eps, false)).unwrap();
+        let e = endpoints(&service(fleet(990, 50), false)).unwrap();
         assert_eq!(e.subsets[0].addresses.len(), 990);
         assert_eq!(e.subsets[0].not_ready_addresses.len(), 10);
     }

@@ -33,6 +33,15 @@ fn run(a: &Analysis, from: &str, to: &str, mode: ProxyMode) -> Trace {
     trace(a, &req).unwrap()
 }
 
+/// The completed Service named `name`.
+fn service<'a>(a: &'a Analysis, name: &str) -> &'a portolan_core::cluster::ClusterService {
+    a.cluster
+        .services
+        .iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("no Service {name}"))
+}
+
 fn pods(t: &Trace) -> Vec<String> {
     let mut p: Vec<String> = t
         .destinations
@@ -323,7 +332,7 @@ fn d_7_1_prefer_close_keeps_traffic_in_the_zone_when_hinted() {
 #[test]
 fn c_2_3_pods_on_unknown_nodes_are_skipped() {
     let a = cluster_with(|t| t.replacen("  nodeName: n1\n", "  nodeName: gone\n", 2));
-    let svc = a.cluster.services.iter().find(|s| s.name == "web").unwrap();
+    let svc = service(&a, "web");
     let names: Vec<String> = svc
         .endpoints
         .iter()
@@ -468,12 +477,7 @@ fn d_7_3_topology_mode_auto_allocates_endpoints_in_proportion_to_cpu() {
     // 2 and 1, minimum ceil(desired / 1.2) = 2 and 1, so zone-a gives one
     // endpoint to zone-b.
     let a = auto_cluster(true);
-    let svc = a
-        .cluster
-        .services
-        .iter()
-        .find(|s| s.name == "web-auto")
-        .unwrap();
+    let svc = service(&a, "web-auto");
     let hinted: Vec<(String, Vec<String>)> = svc
         .endpoints
         .iter()
@@ -508,12 +512,7 @@ fn d_7_3_topology_mode_auto_allocates_endpoints_in_proportion_to_cpu() {
 #[test]
 fn d_7_3_topology_mode_auto_publishes_no_hints_without_node_cpu() {
     let a = auto_cluster(false);
-    let svc = a
-        .cluster
-        .services
-        .iter()
-        .find(|s| s.name == "web-auto")
-        .unwrap();
+    let svc = service(&a, "web-auto");
     assert!(svc.endpoints.iter().all(|e| e.hints.is_none()));
     let t = run(&a, "node:n3", "10.96.0.56:80", ProxyMode::Iptables);
     assert_eq!(t.destinations.len(), 3);
@@ -532,12 +531,7 @@ fn d_4_8_health_check_node_port_is_answered_by_kube_proxy() {
     // web-lb is a LoadBalancer with externalTrafficPolicy Local and no
     // healthCheckNodePort: the registry allocates one (the first free port).
     let a = cluster();
-    let svc = a
-        .cluster
-        .services
-        .iter()
-        .find(|s| s.name == "web-lb")
-        .unwrap();
+    let svc = service(&a, "web-lb");
     let hc = svc.health_check_node_port.expect("allocated");
     assert!((30000..=32767).contains(&hc));
     // n1 runs two ready endpoints: 200; n3 none ready: 503.
@@ -615,12 +609,7 @@ fn d_2_2_local_policy_falls_back_to_local_serving_terminating_endpoints() {
             "metadata: {name: web-3, namespace: default, labels: {app: web}, deletionTimestamp: \"2026-01-01T00:00:00Z\"}",
         )
     });
-    let svc = a
-        .cluster
-        .services
-        .iter()
-        .find(|s| s.name == "web-local")
-        .unwrap();
+    let svc = service(&a, "web-local");
     let e = svc
         .endpoints
         .iter()
@@ -690,12 +679,7 @@ fn d_7_2_prefer_same_node_keeps_traffic_on_the_node_when_hinted() {
             "  trafficDistribution: PreferSameNode\n",
         )
     });
-    let svc = a
-        .cluster
-        .services
-        .iter()
-        .find(|s| s.name == "web-close")
-        .unwrap();
+    let svc = service(&a, "web-close");
     assert!(svc.endpoints.iter().filter(|e| e.ready).all(|e| {
         e.hints
             .as_ref()
