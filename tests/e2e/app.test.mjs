@@ -287,6 +287,12 @@ test('a generated cluster of 10,000 pods stays usable: pods collapse per workloa
   await page.locator('[data-node-id="group:team-3/Deployment/app-3"]').dispatchEvent('click');
   await page.locator('[data-testid=expand-group]').click();
   await page.waitForFunction(() => document.querySelectorAll('[data-kind=pod]').length === 10, null, { timeout: 60_000 });
+  // Thousands of sources: *From* is a field with suggestions, not a list.
+  assert.equal(await page.locator('[data-testid=trace-from]').evaluate((e) => e.tagName), 'INPUT');
+  await page.locator('[data-testid=trace-from]').fill('node:node-1');
+  await page.locator('[data-testid=trace-to]').fill('app-3.team-3.svc.cluster.local:80');
+  await page.locator('[data-testid=trace-run]').click();
+  await page.waitForSelector('[data-testid=trace-result][data-verdict=delivered]', { timeout: 30_000 });
   await screenshot(page, '08-ten-thousand-pods');
   assert.deepEqual(errors, []);
   await page.close();

@@ -9,6 +9,11 @@ use yew::prelude::*;
 use super::AppContext;
 use crate::state::{Action, TraceOutcome, TraceRequest};
 
+/// Up to this many sources the *From* field is a list; above, a text field
+/// that suggests the nodes and the first pods (a list of thousands of pods
+/// would cost every redraw and help nobody).
+const LIST_UP_TO: usize = 500;
+
 #[component]
 pub fn TracePanel() -> Html {
     let state = use_context::<AppContext>().expect("AppContext is provided by App");
@@ -24,11 +29,53 @@ pub fn TracePanel() -> Html {
             h.set(e.target_unchecked_into::<HtmlSelectElement>().value());
         })
     };
-    // The chosen source if it still exists, else the first one.
-    let current_from = if *from == "external" || view.sources.contains(&*from) {
-        (*from).clone()
+    let typed = view.sources.len() > LIST_UP_TO;
+    // The chosen source if it still exists, else the first one; a typed
+    // source is taken as typed (the trace says if no such pod exists).
+    let current_from = if *from == "external"
+        || (typed && !from.trim().is_empty())
+        || view.sources.contains(&*from)
+    {
+        from.trim().to_owned()
     } else {
         view.sources.first().cloned().unwrap_or_default()
+    };
+    let on_from_input = {
+        let from = from.clone();
+        Callback::from(move |e: InputEvent| {
+            from.set(e.target_unchecked_into::<HtmlInputElement>().value());
+        })
+    };
+    let from_field = if typed {
+        // Nodes first, then as many pods as the list shows.
+        let mut suggestions: Vec<&String> = view
+            .sources
+            .iter()
+            .filter(|s| s.starts_with("node:"))
+            .collect();
+        suggestions.extend(
+            view.sources
+                .iter()
+                .filter(|s| !s.starts_with("node:"))
+                .take(LIST_UP_TO),
+        );
+        html! {
+            <>
+                <input data-testid="trace-from" list="trace-sources" value={current_from.clone()}
+                    placeholder="pod:namespace/name, node:name or external:IP"
+                    aria-label="Source: pod:namespace/name, node:name or external:IP" oninput={on_from_input} />
+                <datalist id="trace-sources">
+                    { for suggestions.iter().map(|s| html! { <option value={(*s).clone()} /> }) }
+                </datalist>
+            </>
+        }
+    } else {
+        html! {
+            <select data-testid="trace-from" onchange={pick(&from)}>
+                { for view.sources.iter().map(|s| html! { <option value={s.clone()} selected={*s == current_from}>{ s }</option> }) }
+                <option value="external" selected={current_from == "external"}>{ "external client…" }</option>
+            </select>
+        }
     };
     let current_to = if to.is_empty() {
         view.destinations.first().cloned().unwrap_or_default()
@@ -99,10 +146,7 @@ pub fn TracePanel() -> Html {
             <h2 class="pane-title">{ "Trace a packet" }</h2>
             <form class="trace-form" {onsubmit}>
                 <label>{ "From" }
-                    <select data-testid="trace-from" onchange={pick(&from)}>
-                        { for view.sources.iter().map(|s| html! { <option value={s.clone()} selected={*s == current_from}>{ s }</option> }) }
-                        <option value="external" selected={current_from == "external"}>{ "external client…" }</option>
-                    </select>
+                    { from_field }
                 </label>
                 <label>{ "External address" }
                     <input ref={external} data-testid="trace-external" value="198.51.100.7" aria-label="External client address" />
