@@ -62,16 +62,12 @@ impl<'c> LabelIndex<'c> {
 pub fn compute(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
     let index = LabelIndex::new(&cluster.pods);
     let node_names: HashSet<&str> = cluster.nodes.iter().map(|n| n.name.as_str()).collect();
-    // Each node's name and zone, allocated once and shared by its endpoints.
-    let zones: HashMap<&str, (Text, Option<Text>)> = cluster
+    // Each node's zone, allocated once and shared by its endpoints (the
+    // node name itself is the pod's, already shared).
+    let zones: HashMap<&str, Option<Text>> = cluster
         .nodes
         .iter()
-        .map(|n| {
-            (
-                n.name.as_str(),
-                (n.name.as_str().into(), n.zone.as_deref().map(Text::from)),
-            )
-        })
+        .map(|n| (n.name.as_str(), n.zone.as_deref().map(Text::from)))
         .collect();
     let mut all = Vec::with_capacity(cluster.services.len());
     for svc in &cluster.services {
@@ -135,7 +131,7 @@ fn pod_endpoints(
     pod: &ClusterPod,
     pod_index: usize,
     node_names: &HashSet<&str>,
-    zones: &HashMap<&str, (Text, Option<Text>)>,
+    zones: &HashMap<&str, Option<Text>>,
 ) -> Vec<Endpoint> {
     // C.2.1
     if matches!(&*pod.phase, "Succeeded" | "Failed") || pod.ips.is_empty() {
@@ -156,13 +152,11 @@ fn pod_endpoints(
         (Some(h), Some(s)) if !h.is_empty() && *s == svc.name => Some(h.clone()),
         _ => None,
     };
-    let (node, zone) = match pod.node.as_deref() {
-        Some(n) => zones.get(n).map_or_else(
-            || (Some(Text::from(n)), None),
-            |(t, z)| (Some(t.clone()), z.clone()),
-        ),
-        None => (None, None),
-    };
+    let node = pod.node.clone();
+    let zone = pod
+        .node
+        .as_deref()
+        .and_then(|n| zones.get(n).cloned().flatten());
     // C.4: addresses of the Service's families.
     let want_v6 = svc
         .cluster_ips

@@ -25,7 +25,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         let Some((o, model)) = cx.service(svc.object) else {
             continue;
         };
-        let span = model.selector.as_ref().map_or(o.anchor_span(), |s| s.span);
+        let span = LintCx::selector_span(o, model);
         let mut d = Diagnostic::new(
             RULE.code,
             RULE.severity,

@@ -138,6 +138,15 @@ impl LintCx<'_> {
         }
     }
 
+    /// Where a finding about a Service's selector points: the selector, or
+    /// the object when it has none.
+    pub fn selector_span(object: &Object, model: &Service) -> crate::source::Span {
+        model
+            .selector
+            .as_ref()
+            .map_or(object.anchor_span(), |s| s.span)
+    }
+
     /// The labels a pod got, with spans: the Pod's own or its template's.
     pub fn pod_labels(&self, pod: &ClusterPod) -> Option<(&Object, &StringMap)> {
         let o = self.objects.get(pod.object)?;

@@ -35,10 +35,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         let Some((object, model)) = cx.service(svc.object) else {
             continue;
         };
-        let span = model
-            .selector
-            .as_ref()
-            .map_or(object.anchor_span(), |s| s.span);
+        let span = LintCx::selector_span(object, model);
         let mut d = Diagnostic::new(
             RULE.code,
             RULE.severity,

@@ -54,10 +54,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             .iter()
             .map(|(id, owners)| format!("{} ({id})", owners.join(", ")))
             .collect();
-        let span = model
-            .selector
-            .as_ref()
-            .map_or(object.anchor_span(), |s| s.span);
+        let span = LintCx::selector_span(object, model);
         let mut d = Diagnostic::new(
             RULE.code,
             RULE.severity,
