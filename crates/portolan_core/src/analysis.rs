@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 
 use crate::cluster::{Cluster, complete};
 use crate::diag::{Diagnostic, Severity};
-use crate::model::{Body, Object, decode_document};
+use crate::model::{Body, Object};
 use crate::profile::{Profile, Resolved};
 use crate::source::Source;
-use crate::yaml::{Limits, parse_stream};
+use crate::yaml::Limits;
 
 #[derive(Debug)]
 pub struct Analysis {
@@ -31,6 +31,8 @@ pub struct Options {
     pub severities: BTreeMap<String, Severity>,
     /// Pods and nodes removed or unready, workloads scaled, policies flipped.
     pub what_if: crate::cluster::WhatIf,
+    /// Threads that may read a large input (0: one per core).
+    pub threads: usize,
 }
 
 pub fn analyze(sources: Vec<Source>, profile: &Profile) -> Result<Analysis, String> {
@@ -43,21 +45,16 @@ pub fn analyze_with(
     options: &Options,
 ) -> Result<Analysis, String> {
     let profile = profile.resolve()?;
-    let mut diagnostics = Vec::new();
-    let mut objects = Vec::new();
-    let mut documents = 0;
-    for (id, source) in sources.iter().enumerate() {
-        parse_stream(
-            id,
-            &source.text,
-            &options.limits,
-            &mut diagnostics,
-            |doc, diags| {
-                documents += 1;
-                decode_document(id, &doc, &profile.profile.namespace, diags, &mut objects);
-            },
-        );
-    }
+    let crate::read::Read {
+        mut objects,
+        mut diagnostics,
+        documents,
+    } = crate::read::read(
+        &sources,
+        &options.limits,
+        &profile.profile.namespace,
+        options.threads,
+    );
     // kubectl refuses a document with duplicate keys before the API server sees it.
     for d in diagnostics
         .iter()

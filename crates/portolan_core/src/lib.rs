@@ -14,6 +14,7 @@ pub mod legacy;
 pub mod model;
 pub mod output;
 pub mod profile;
+pub mod read;
 pub mod redact;
 pub mod rules;
 pub mod selector;

@@ -54,8 +54,6 @@ pub enum Body {
 #[derive(Clone, Debug)]
 pub struct Object {
     pub source: SourceId,
-    /// Index of the YAML document in its source.
-    pub doc: usize,
     pub span: Span,
     pub api_version: String,
     pub kind: Spanned<String>,
@@ -101,20 +99,11 @@ pub fn decode_document(
     diags: &mut Vec<Diagnostic>,
     out: &mut Vec<Object>,
 ) {
-    decode_item(
-        source,
-        doc.index,
-        &doc.root,
-        None,
-        default_namespace,
-        diags,
-        out,
-    );
+    decode_item(source, &doc.root, None, default_namespace, diags, out);
 }
 
 fn decode_item(
     source: SourceId,
-    doc: usize,
     node: &Node<'_>,
     item_kind: Option<&str>,
     default_namespace: &str,
@@ -186,7 +175,7 @@ fn decode_item(
         if let Some(items) = node.get("items") {
             let items = cx.seq(items, "items").to_vec();
             for item in &items {
-                decode_item(source, doc, item, typed, default_namespace, diags, out);
+                decode_item(source, item, typed, default_namespace, diags, out);
             }
         }
         return;
@@ -206,7 +195,6 @@ fn decode_item(
         .map_or_else(|| default_namespace.to_owned(), |n| n.value.clone());
     let mut object = Object {
         source,
-        doc,
         span: node.span,
         api_version,
         kind,

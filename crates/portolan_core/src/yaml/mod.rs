@@ -61,59 +61,392 @@ pub fn parse_stream<'a>(
     diags: &mut Vec<Diagnostic>,
     mut on_doc: impl FnMut(Document<'a>, &mut Vec<Diagnostic>),
 ) {
-    if text.len() > limits.max_bytes {
-        diags.push(
-            Diagnostic::new(
-                CODE_LIMIT,
-                Severity::Error,
-                source,
-                Span::point(0),
-                format!(
-                    "input is {} bytes, over the limit of {} bytes; it was not analysed",
-                    text.len(),
-                    limits.max_bytes
-                ),
-            )
-            .with_help("split the input into several files"),
-        );
+    if !within_size(source, text, limits, diags) {
         return;
     }
-    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let mut index = 0;
-    for (chunk_start, chunk_end) in document_chunks(text, start) {
+    for (chunk_start, chunk_end) in document_chunks(text, bom_len(text)) {
         if index >= limits.max_documents {
-            diags.push(Diagnostic::new(
-                CODE_LIMIT,
-                Severity::Error,
-                source,
-                Span::point(chunk_start),
-                format!(
-                    "more than {} documents in one input; the rest was not analysed",
-                    limits.max_documents
-                ),
-            ));
+            diags.push(too_many_documents(source, chunk_start, limits));
             return;
         }
-        let mut builder = Builder::new(source, text, chunk_start, chunk_end, limits);
-        // Items of a `List` stream out one by one, so a `kubectl get -o yaml`
-        // dump is never held as one tree.
-        builder.run(diags, &mut |item, diags| {
-            let span = item.span;
-            on_doc(
-                Document {
-                    index,
-                    span,
-                    root: item,
-                },
-                diags,
-            );
-        });
-        for root in builder.roots {
-            let span = root.span;
-            on_doc(Document { index, span, root }, diags);
-            index += 1;
+        index += parse_chunk(
+            source,
+            text,
+            (chunk_start, chunk_end),
+            index,
+            limits,
+            diags,
+            &mut on_doc,
+        );
+    }
+}
+
+fn bom_len(text: &str) -> usize {
+    if text.starts_with('\u{feff}') { 3 } else { 0 }
+}
+
+/// Whether `text` is within the size limit (else the diagnostic is pushed).
+pub fn within_size(
+    source: SourceId,
+    text: &str,
+    limits: &Limits,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    if text.len() <= limits.max_bytes {
+        return true;
+    }
+    diags.push(
+        Diagnostic::new(
+            CODE_LIMIT,
+            Severity::Error,
+            source,
+            Span::point(0),
+            format!(
+                "input is {} bytes, over the limit of {} bytes; it was not analysed",
+                text.len(),
+                limits.max_bytes
+            ),
+        )
+        .with_help("split the input into several files"),
+    );
+    false
+}
+
+fn too_many_documents(source: SourceId, at: usize, limits: &Limits) -> Diagnostic {
+    Diagnostic::new(
+        CODE_LIMIT,
+        Severity::Error,
+        source,
+        Span::point(at),
+        format!(
+            "more than {} documents in one input; the rest was not analysed",
+            limits.max_documents
+        ),
+    )
+}
+
+/// Parse one document chunk; returns how many non-empty documents it held.
+fn parse_chunk<'a>(
+    source: SourceId,
+    text: &'a str,
+    (start, end): (usize, usize),
+    index: usize,
+    limits: &Limits,
+    diags: &mut Vec<Diagnostic>,
+    on_doc: &mut impl FnMut(Document<'a>, &mut Vec<Diagnostic>),
+) -> usize {
+    let chunk = &text[start..end];
+    let mut builder = Builder::new(source, text, chunk, Offsets::new(chunk, start), limits);
+    // Items of a `List` stream out one by one, so a `kubectl get -o yaml`
+    // dump is never held as one tree.
+    builder.run(diags, &mut |item, diags| {
+        let span = item.span;
+        on_doc(
+            Document {
+                index,
+                span,
+                root: item,
+            },
+            diags,
+        );
+    });
+    let roots = builder.roots.len();
+    for (i, root) in builder.roots.into_iter().enumerate() {
+        let span = root.span;
+        on_doc(
+            Document {
+                index: index + i,
+                span,
+                root,
+            },
+            diags,
+        );
+    }
+    roots
+}
+
+/// A source cut into pieces that parse independently of each other, so
+/// that several threads can share a large input. Parsing the pieces gives
+/// exactly what [`parse_stream`] gives, or the piece says it cannot, and
+/// the caller parses that stretch with [`parse_chunks`] instead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Piece {
+    /// Whole document chunks in `start..end`: see [`parse_chunks`].
+    Chunks { start: usize, end: usize },
+    /// One large `List` document cut at its items (`kubectl get -o yaml`
+    /// output): see [`parse_items`] and [`parse_list_rest`].
+    List(ListCut),
+}
+
+/// A `List` document `start..end` whose `items:` key at column 0 (at byte
+/// `key`) holds the block sequence `region`, cut before the items at `parts`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListCut {
+    pub start: usize,
+    pub end: usize,
+    pub key: usize,
+    pub region: (usize, usize),
+    /// Consecutive ranges covering `region`, each a run of whole items.
+    pub parts: Vec<(usize, usize)>,
+}
+
+/// Cut `text` into pieces of about `piece_bytes` (None when the input is
+/// over the size limit: [`parse_stream`] reports that).
+pub fn cut(text: &str, limits: &Limits, piece_bytes: usize) -> Option<Vec<Piece>> {
+    if text.len() > limits.max_bytes {
+        return None;
+    }
+    let piece_bytes = piece_bytes.max(1);
+    let mut pieces = Vec::new();
+    let mut run: Option<(usize, usize)> = None;
+    for (start, end) in document_chunks(text, bom_len(text)) {
+        let list = if end - start >= 2 * piece_bytes {
+            list_cut(text, start, end, piece_bytes)
+        } else {
+            None
+        };
+        if let Some(list) = list {
+            if let Some((s, e)) = run.take() {
+                pieces.push(Piece::Chunks { start: s, end: e });
+            }
+            pieces.push(Piece::List(list));
+            continue;
+        }
+        let (s, _) = *run.get_or_insert((start, end));
+        run = Some((s, end));
+        if end - s >= piece_bytes {
+            pieces.push(Piece::Chunks { start: s, end });
+            run = None;
         }
     }
+    if let Some((s, e)) = run {
+        pieces.push(Piece::Chunks { start: s, end: e });
+    }
+    Some(pieces)
+}
+
+/// The lines of `text[start..end]`: (line start, content end), where the
+/// content excludes the line break.
+fn lines(text: &str, start: usize, end: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let bytes = &text.as_bytes()[..end];
+    let mut at = start;
+    std::iter::from_fn(move || {
+        if at >= end {
+            return None;
+        }
+        let line = at;
+        let Some(n) = memchr::memchr2(b'\n', b'\r', &bytes[at..]) else {
+            at = end;
+            return Some((line, end));
+        };
+        let brk = at + n;
+        at = brk + 1;
+        if bytes[brk] == b'\r' && bytes.get(at) == Some(&b'\n') {
+            at += 1;
+        }
+        Some((line, brk))
+    })
+}
+
+/// Find the item boundaries of a top-level `items:` block sequence written
+/// at column 0 (`items:` then lines `- ...`), as kubectl prints a List.
+/// Conservative: anything unusual (tabs, a `...` marker, indented items)
+/// gives None and the document is parsed whole.
+fn list_cut(text: &str, start: usize, end: usize, piece_bytes: usize) -> Option<ListCut> {
+    let bytes = text.as_bytes();
+    let mut key = None;
+    let mut region_start = None;
+    let mut region_end = end;
+    let mut part_starts = Vec::new();
+    let mut last_part = 0;
+    for (line, stop) in lines(text, start, end) {
+        let content = &bytes[line..stop];
+        let Some(&first) = content.first() else {
+            continue;
+        };
+        if region_start.is_none() {
+            if key.is_some() {
+                // Between `items:` and the first item: blank lines and comments only.
+                match first {
+                    b'-' if is_entry(content) => {
+                        region_start = Some(line);
+                        part_starts.push(line);
+                        last_part = line;
+                    }
+                    b'#' => {}
+                    b' ' if content.iter().all(|&c| c == b' ') => {}
+                    _ => return None,
+                }
+            } else if first == b'\t' {
+                return None;
+            } else if content.starts_with(b"items:") {
+                let after = &content[6..];
+                let after = after.trim_ascii_start();
+                if !(after.is_empty() || after.starts_with(b"#")) {
+                    return None;
+                }
+                key = Some(line);
+            }
+            continue;
+        }
+        match first {
+            b'-' if is_entry(content) => {
+                if line - last_part >= piece_bytes {
+                    part_starts.push(line);
+                    last_part = line;
+                }
+            }
+            b'-' | b'\t' => return None,
+            b' ' | b'#' => {}
+            _ => {
+                region_end = line;
+                break;
+            }
+        }
+    }
+    let key = key?;
+    let region_start = region_start?;
+    if part_starts.len() < 2 && region_end - region_start < 2 * piece_bytes {
+        return None;
+    }
+    let parts = part_starts
+        .iter()
+        .enumerate()
+        .map(|(i, &s)| (s, part_starts.get(i + 1).copied().unwrap_or(region_end)))
+        .collect();
+    Some(ListCut {
+        start,
+        end,
+        key,
+        region: (region_start, region_end),
+        parts,
+    })
+}
+
+/// `- ` or a lone `-`: a block sequence entry at column 0.
+fn is_entry(line: &[u8]) -> bool {
+    matches!(line, [b'-'] | [b'-', b' ', ..])
+}
+
+/// Parse the whole chunks in `start..end` (a [`Piece::Chunks`]); returns
+/// the number of documents of each chunk, for the caller to apply the
+/// document limit as [`parse_stream`] does.
+pub fn parse_chunks<'a>(
+    source: SourceId,
+    text: &'a str,
+    start: usize,
+    end: usize,
+    limits: &Limits,
+    diags: &mut Vec<Diagnostic>,
+    mut on_doc: impl FnMut(Document<'a>, &mut Vec<Diagnostic>),
+) -> Vec<usize> {
+    let from = if start == 0 { bom_len(text) } else { start };
+    let mut roots = Vec::new();
+    let mut index = 0;
+    for (cs, ce) in document_chunks(&text[..end], from) {
+        let n = parse_chunk(source, text, (cs, ce), index, limits, diags, &mut on_doc);
+        index += n;
+        roots.push(n);
+    }
+    roots
+}
+
+/// Parse one part of a [`ListCut`]: its items, as [`parse_stream`] streams
+/// the items of a List. Returns the nodes its aliases added, or None if
+/// the part does not parse on its own exactly as within the whole document
+/// (a syntax error, an alias to another part, an item without `kind`): the
+/// caller then parses the document whole.
+pub fn parse_items<'a>(
+    source: SourceId,
+    text: &'a str,
+    (start, end): (usize, usize),
+    limits: &Limits,
+    diags: &mut Vec<Diagnostic>,
+    mut on_doc: impl FnMut(Document<'a>, &mut Vec<Diagnostic>),
+) -> Option<usize> {
+    let chunk = &text[start..end];
+    let mut builder = Builder::new(source, text, chunk, Offsets::new(chunk, start), limits);
+    builder.items_part = true;
+    let ok = builder.run(diags, &mut |item, diags| {
+        let span = item.span;
+        on_doc(
+            Document {
+                index: 0,
+                span,
+                root: item,
+            },
+            diags,
+        );
+    });
+    (ok && !builder.unsplittable).then_some(builder.alias_nodes)
+}
+
+/// Parse the rest of a [`ListCut`]: the document without its items region.
+/// Returns the nodes its aliases added, or None if the rest does not read
+/// as a List whose `items` are exactly the region (the caller then parses
+/// the document whole).
+pub fn parse_list_rest<'a>(
+    source: SourceId,
+    text: &'a str,
+    cut: &ListCut,
+    limits: &Limits,
+    diags: &mut Vec<Diagnostic>,
+    mut on_doc: impl for<'r> FnMut(Document<'r>, &mut Vec<Diagnostic>),
+) -> Option<usize> {
+    let (gap_start, gap_end) = cut.region;
+    let mut rest = String::with_capacity(cut.end - cut.start - (gap_end - gap_start));
+    rest.push_str(&text[cut.start..gap_start]);
+    rest.push_str(&text[gap_end..cut.end]);
+    let offsets = Offsets::with_gap(&rest, cut.start, gap_start - cut.start, gap_end - gap_start);
+    let mut builder = Builder::new(source, text, &rest, offsets, limits);
+    let ok = builder.run(diags, &mut |item, diags| {
+        let span = item.span;
+        on_doc(
+            Document {
+                index: 0,
+                span,
+                root: item,
+            },
+            diags,
+        );
+    });
+    if !ok || builder.roots.len() != 1 {
+        return None;
+    }
+    let aliases = builder.alias_nodes;
+    let mut root = builder.roots.pop()?;
+    let is_list = root
+        .get("kind")
+        .is_some_and(|k| matches!(k.resolve(), Resolved::Str(s) if s.ends_with("List")));
+    let Kind::Map(entries) = &mut root.kind else {
+        return None;
+    };
+    let (k, v) = entries
+        .iter_mut()
+        .find(|(k, _)| k.span.start() == cut.key)?;
+    let gap_is_null = k.key_text() == Some("items")
+        && v.tag.is_none()
+        && matches!(&v.kind, Kind::Scalar(t, Style::Plain) if t.is_empty());
+    if !(is_list && gap_is_null) {
+        return None;
+    }
+    // Within the whole document the items were streamed out of this sequence.
+    *v = Node {
+        span: Span::new(gap_start, gap_end),
+        tag: None,
+        kind: Kind::Seq(Vec::new()),
+    };
+    let span = root.span;
+    on_doc(
+        Document {
+            index: 0,
+            span,
+            root,
+        },
+        diags,
+    );
+    Some(aliases)
 }
 
 /// Byte ranges of the document chunks: cut before every line that is a
@@ -121,20 +454,15 @@ pub fn parse_stream<'a>(
 fn document_chunks(text: &str, start: usize) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut cuts = vec![start];
-    let mut line = start;
-    while line < bytes.len() {
-        if bytes[line..].starts_with(b"---")
+    for (line, _) in lines(text, start, bytes.len()) {
+        if line != start
+            && bytes[line..].starts_with(b"---")
             && matches!(
                 bytes.get(line + 3),
                 None | Some(b' ' | b'\t' | b'\r' | b'\n')
             )
-            && line != start
         {
             cuts.push(line);
-        }
-        match memchr_newline(&bytes[line..]) {
-            Some(n) => line += n + 1,
-            None => break,
         }
     }
     let mut chunks = Vec::with_capacity(cuts.len());
@@ -159,15 +487,31 @@ struct Offsets {
 
 impl Offsets {
     fn new(chunk: &str, base: usize) -> Self {
+        Self::with_gap(chunk, base, usize::MAX, 0)
+    }
+
+    /// Offsets for a text that is the source with `gap` bytes left out
+    /// before its byte `gap_at`.
+    fn with_gap(chunk: &str, base: usize, gap_at: usize, gap: usize) -> Self {
         let mut wide = Vec::new();
-        if !chunk.is_ascii() {
+        if !chunk.is_ascii() || gap > 0 {
             let mut extra = 0u32;
-            for (ci, ch) in chunk.chars().enumerate() {
+            let mut chars = 0;
+            for (ci, (bi, ch)) in chunk.char_indices().enumerate() {
+                if bi == gap_at && ci > 0 {
+                    extra += gap as u32;
+                    wide.push((ci as u32 - 1, extra));
+                }
                 let w = ch.len_utf8() as u32;
                 if w > 1 {
                     extra += w - 1;
                     wide.push((ci as u32, extra));
                 }
+                chars = ci + 1;
+            }
+            if gap_at == chunk.len() && chars > 0 {
+                extra += gap as u32;
+                wide.push((chars as u32 - 1, extra));
             }
         }
         Offsets { base, wide }
@@ -218,30 +562,44 @@ struct Builder<'a, 'l> {
     roots: Vec<Node<'a>>,
     /// Completed items of a top-level `items:` list that carry their own `kind`.
     streamed: Vec<Node<'a>>,
+    /// The text is a run of List items cut from a larger document
+    /// ([`parse_items`]): the root sequence stands for the `items:` value.
+    items_part: bool,
+    /// An item of such a part would have stayed in the document's tree.
+    unsplittable: bool,
 }
 
 impl<'a, 'l> Builder<'a, 'l> {
-    fn new(source: SourceId, text: &'a str, start: usize, end: usize, limits: &'l Limits) -> Self {
-        let chunk = &text[start..end];
+    fn new(
+        source: SourceId,
+        text: &'a str,
+        chunk: &'a str,
+        offsets: Offsets,
+        limits: &'l Limits,
+    ) -> Self {
         Builder {
             source,
             text,
             chunk,
-            offsets: Offsets::new(chunk, start),
+            offsets,
             limits,
             stack: Vec::new(),
             anchors: HashMap::new(),
             alias_nodes: 0,
             roots: Vec::new(),
             streamed: Vec::new(),
+            items_part: false,
+            unsplittable: false,
         }
     }
 
+    /// Parse the chunk; false after a syntax error or an exceeded limit
+    /// (reported, and the document dropped).
     fn run(
         &mut self,
         diags: &mut Vec<Diagnostic>,
         on_item: &mut dyn FnMut(Node<'a>, &mut Vec<Diagnostic>),
-    ) {
+    ) -> bool {
         let mut parser = Parser::new_from_str(self.chunk);
         while let Some(next) = parser.next_event() {
             for item in self.streamed.drain(..) {
@@ -262,16 +620,17 @@ impl<'a, 'l> Builder<'a, 'l> {
                         .with_help("this document was skipped; the other documents were analysed"),
                     );
                     self.roots.clear();
-                    return;
+                    return false;
                 }
             };
             let span = self.offsets.span(&yspan);
             if let Err(diag) = self.event(event, span, diags) {
                 diags.push(*diag);
                 self.roots.clear();
-                return;
+                return false;
             }
         }
+        true
     }
 
     fn line_end(&self, at: usize) -> usize {
@@ -420,7 +779,7 @@ impl<'a, 'l> Builder<'a, 'l> {
     }
 
     fn push(&mut self, frame: Frame<'a>) -> Result<(), Box<Diagnostic>> {
-        if self.stack.len() >= self.limits.max_depth {
+        if self.stack.len() + usize::from(self.items_part) >= self.limits.max_depth {
             let span = match &frame {
                 Frame::Seq { start, .. } | Frame::Map { start, .. } => *start,
             };
@@ -443,9 +802,15 @@ impl<'a, 'l> Builder<'a, 'l> {
         if anchor != 0 {
             self.anchors.insert(anchor, node.clone());
         }
-        let list_item = self.stack.len() == 2
-            && matches!(&self.stack[0], Frame::Map { key: Some(k), .. } if k.key_text() == Some("items"))
-            && node.get("kind").is_some();
+        let list_item = if self.items_part {
+            let item = self.stack.len() == 1;
+            self.unsplittable |= item && node.get("kind").is_none();
+            item
+        } else {
+            self.stack.len() == 2
+                && matches!(&self.stack[0], Frame::Map { key: Some(k), .. } if k.key_text() == Some("items"))
+                && node.get("kind").is_some()
+        };
         match self.stack.last_mut() {
             None => {
                 if !(matches!(&node.kind, Kind::Scalar(t, Style::Plain) if t.is_empty())) {

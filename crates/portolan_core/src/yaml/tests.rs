@@ -183,3 +183,64 @@ fn empty_and_comment_only_documents_are_skipped() {
     assert!(docs.is_empty());
     assert!(diags.is_empty());
 }
+
+#[test]
+fn a_kubectl_list_is_cut_at_its_items() {
+    let item = "- apiVersion: v1\n  kind: Service\n  metadata:\n    name: web\n";
+    let text = format!(
+        "apiVersion: v1\nkind: List\nitems:\n{}metadata:\n  resourceVersion: \"\"\n",
+        item.repeat(10)
+    );
+    let pieces = cut(&text, &Limits::default(), item.len() * 3).unwrap();
+    let [Piece::List(list)] = pieces.as_slice() else {
+        panic!("{pieces:?}");
+    };
+    let first = text.find("- ").unwrap();
+    let tail = text.find("metadata:\n  resource").unwrap();
+    assert_eq!(
+        (list.key, list.region),
+        (text.find("items:").unwrap(), (first, tail))
+    );
+    assert_eq!(list.parts.len(), 4, "{list:?}");
+    assert!(list.parts.windows(2).all(|w| w[0].1 == w[1].0));
+    let mut items = 0;
+    let mut diags = Vec::new();
+    for &part in &list.parts {
+        let aliases = parse_items(0, &text, part, &Limits::default(), &mut diags, |d, _| {
+            assert_eq!(d.root.get("kind").and_then(Node::key_text), Some("Service"));
+            items += 1;
+        });
+        assert_eq!(aliases, Some(0));
+    }
+    assert_eq!(items, 10);
+    let mut rest = None;
+    parse_list_rest(0, &text, list, &Limits::default(), &mut diags, |d, _| {
+        let items = d.root.get("items").unwrap();
+        rest = Some((
+            items.as_seq().map(<[_]>::len),
+            items.span,
+            d.root.get("metadata").unwrap().span,
+        ));
+    })
+    .unwrap();
+    let (n, items_span, meta_span) = rest.unwrap();
+    assert_eq!(n, Some(0));
+    assert_eq!((items_span.start(), items_span.end()), (first, tail));
+    // The rest's spans are the source's, after the left-out items.
+    assert_eq!(meta_span.start(), tail + "metadata:\n  ".len());
+    assert!(diags.is_empty(), "{diags:?}");
+    // Another kind's `items` are data: the rest refuses the cut.
+    let other = text.replace("kind: List", "kind: ConfigMap");
+    let Piece::List(list) = &cut(&other, &Limits::default(), item.len() * 3).unwrap()[0] else {
+        panic!();
+    };
+    assert_eq!(
+        parse_list_rest(0, &other, list, &Limits::default(), &mut diags, |_, _| {}),
+        None
+    );
+    // Small documents are not cut.
+    assert!(matches!(
+        cut(&text, &Limits::default(), 1 << 20).unwrap()[..],
+        [Piece::Chunks { .. }]
+    ));
+}

@@ -1,0 +1,337 @@
+//! Reading the sources into objects: YAML parsing and typed decoding. A
+//! large input is cut into pieces that parse independently (whole
+//! documents, or the items of one big `List`) and read on every core;
+//! the result is exactly what reading it front to back gives (tested on
+//! the corpus). The WebAssembly builds read on one thread.
+
+use crate::diag::Diagnostic;
+use crate::model::{Object, decode_document};
+use crate::source::Source;
+use crate::yaml::{Limits, parse_stream};
+
+/// Objects and findings read from the sources.
+#[derive(Debug, Default)]
+pub struct Read {
+    pub objects: Vec<Object>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// YAML documents (and streamed List items) decoded.
+    pub documents: usize,
+}
+
+impl Read {
+    fn absorb(&mut self, other: Read) {
+        if self.objects.is_empty() {
+            self.objects = other.objects;
+        } else {
+            self.objects.extend(other.objects);
+        }
+        self.diagnostics.extend(other.diagnostics);
+        self.documents += other.documents;
+    }
+}
+
+/// Inputs smaller than this are read on one thread: the pieces would be
+/// too small to pay for the threads.
+pub const PARALLEL_MIN_BYTES: usize = 256 << 10;
+
+/// Read every source; `threads` is how many threads may share the work
+/// (0: as many as the machine has cores).
+pub fn read(sources: &[Source], limits: &Limits, namespace: &str, threads: usize) -> Read {
+    let threads = if threads == 0 {
+        available_threads()
+    } else {
+        threads
+    };
+    let bytes: usize = sources.iter().map(|s| s.text.len()).sum();
+    if threads > 1 && bytes >= PARALLEL_MIN_BYTES {
+        // Several pieces per thread, so that uneven pieces even out.
+        #[cfg(not(target_arch = "wasm32"))]
+        return parallel::read(
+            sources,
+            limits,
+            namespace,
+            threads,
+            (bytes / (threads * 8)).clamp(64 << 10, 1 << 20),
+        );
+    }
+    let mut out = Read::default();
+    for id in 0..sources.len() {
+        out.absorb(sequential(sources, id, limits, namespace));
+    }
+    out
+}
+
+/// [`read`] on `threads` threads with pieces of about `piece_bytes`, at
+/// any input size (for the tests that compare it with the sequential read).
+#[doc(hidden)]
+#[cfg(not(target_arch = "wasm32"))]
+pub fn read_in_pieces(
+    sources: &[Source],
+    limits: &Limits,
+    namespace: &str,
+    threads: usize,
+    piece_bytes: usize,
+) -> Read {
+    parallel::read(sources, limits, namespace, threads, piece_bytes)
+}
+
+fn available_threads() -> usize {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(16))
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        1
+    }
+}
+
+/// One source front to back.
+fn sequential(sources: &[Source], id: usize, limits: &Limits, namespace: &str) -> Read {
+    let mut out = Read::default();
+    let mut objects = Vec::new();
+    parse_stream(
+        id,
+        &sources[id].text,
+        limits,
+        &mut out.diagnostics,
+        |doc, diags| {
+            out.documents += 1;
+            decode_document(id, &doc, namespace, diags, &mut objects);
+        },
+    );
+    out.objects = objects;
+    out
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod parallel {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::{Read, sequential};
+    use crate::model::decode_document;
+    use crate::source::Source;
+    use crate::yaml::{self, Limits, ListCut, Piece};
+
+    enum Task<'p> {
+        Chunks {
+            source: usize,
+            start: usize,
+            end: usize,
+        },
+        Rest {
+            source: usize,
+            cut: &'p ListCut,
+        },
+        Items {
+            source: usize,
+            part: (usize, usize),
+        },
+    }
+
+    struct Out {
+        read: Read,
+        /// Documents per chunk ([`Task::Chunks`]).
+        roots: Vec<usize>,
+        /// Alias nodes, or None when the piece must be read within its
+        /// whole document ([`Task::Rest`], [`Task::Items`]).
+        aliases: Option<usize>,
+    }
+
+    pub(super) fn read(
+        sources: &[Source],
+        limits: &Limits,
+        namespace: &str,
+        threads: usize,
+        piece_bytes: usize,
+    ) -> Read {
+        let plans: Vec<Option<Vec<Piece>>> = sources
+            .iter()
+            .map(|s| yaml::cut(&s.text, limits, piece_bytes))
+            .collect();
+        let mut tasks = Vec::new();
+        for (source, plan) in plans.iter().enumerate() {
+            for piece in plan.iter().flatten() {
+                match piece {
+                    Piece::Chunks { start, end } => tasks.push(Task::Chunks {
+                        source,
+                        start: *start,
+                        end: *end,
+                    }),
+                    Piece::List(cut) => {
+                        tasks.push(Task::Rest { source, cut });
+                        tasks.extend(cut.parts.iter().map(|&part| Task::Items { source, part }));
+                    }
+                }
+            }
+        }
+        let outs = run_all(&tasks, threads, |task| {
+            execute(sources, limits, namespace, task)
+        });
+        let mut outs = outs.into_iter();
+        let mut read = Read::default();
+        for (id, plan) in plans.iter().enumerate() {
+            let Some(pieces) = plan else {
+                read.absorb(sequential(sources, id, limits, namespace));
+                continue;
+            };
+            let mut source = Read::default();
+            let mut documents = 0;
+            let mut over_limit = false;
+            let mut count = |roots: &[usize]| {
+                for &n in roots {
+                    over_limit |= documents >= limits.max_documents;
+                    documents += n;
+                }
+            };
+            for piece in pieces {
+                let Some(out) = outs.next() else { break };
+                match piece {
+                    Piece::Chunks { .. } => {
+                        count(&out.roots);
+                        source.absorb(out.read);
+                    }
+                    Piece::List(cut) => {
+                        let parts: Vec<Out> = outs.by_ref().take(cut.parts.len()).collect();
+                        let aliases = out.aliases.and_then(|a| {
+                            parts.iter().try_fold(a, |sum, p| Some(sum + p.aliases?))
+                        });
+                        if aliases.is_some_and(|a| a <= limits.max_alias_nodes) {
+                            count(&[1]);
+                            for part in parts {
+                                source.absorb(part.read);
+                            }
+                            source.absorb(out.read);
+                        } else {
+                            // Read as a whole, as `parse_stream` reads it.
+                            let whole = chunks(sources, limits, namespace, id, cut.start, cut.end);
+                            count(&whole.roots);
+                            source.absorb(whole.read);
+                        }
+                    }
+                }
+            }
+            if over_limit {
+                // The document limit cuts this source short: read it as
+                // `parse_stream` does, which says where.
+                source = sequential(sources, id, limits, namespace);
+            }
+            read.absorb(source);
+        }
+        read
+    }
+
+    fn chunks(
+        sources: &[Source],
+        limits: &Limits,
+        namespace: &str,
+        source: usize,
+        start: usize,
+        end: usize,
+    ) -> Out {
+        let mut read = Read::default();
+        let mut objects = Vec::new();
+        let roots = yaml::parse_chunks(
+            source,
+            &sources[source].text,
+            start,
+            end,
+            limits,
+            &mut read.diagnostics,
+            |doc, diags| {
+                read.documents += 1;
+                decode_document(source, &doc, namespace, diags, &mut objects);
+            },
+        );
+        read.objects = objects;
+        Out {
+            read,
+            roots,
+            aliases: Some(0),
+        }
+    }
+
+    fn execute(sources: &[Source], limits: &Limits, namespace: &str, task: &Task<'_>) -> Out {
+        let (source, text) = match task {
+            Task::Chunks { source, start, end } => {
+                return chunks(sources, limits, namespace, *source, *start, *end);
+            }
+            Task::Rest { source, .. } | Task::Items { source, .. } => {
+                (*source, sources[*source].text.as_str())
+            }
+        };
+        let mut read = Read::default();
+        let mut objects = Vec::new();
+        let mut documents = 0;
+        let aliases = match task {
+            Task::Rest { cut, .. } => yaml::parse_list_rest(
+                source,
+                text,
+                cut,
+                limits,
+                &mut read.diagnostics,
+                |doc, diags| {
+                    documents += 1;
+                    decode_document(source, &doc, namespace, diags, &mut objects);
+                },
+            ),
+            Task::Items { part, .. } => yaml::parse_items(
+                source,
+                text,
+                *part,
+                limits,
+                &mut read.diagnostics,
+                |doc, diags| {
+                    documents += 1;
+                    decode_document(source, &doc, namespace, diags, &mut objects);
+                },
+            ),
+            Task::Chunks { .. } => unreachable!("returned above"),
+        };
+        read.objects = objects;
+        read.documents = documents;
+        Out {
+            read,
+            roots: Vec::new(),
+            aliases,
+        }
+    }
+
+    /// `f` over every task on `threads` threads (this one included), the
+    /// results in task order.
+    fn run_all<T: Sync, R: Send>(
+        tasks: &[T],
+        threads: usize,
+        f: impl Fn(&T) -> R + Sync,
+    ) -> Vec<R> {
+        let next = AtomicUsize::new(0);
+        let work = || {
+            let mut done = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(task) = tasks.get(i) else {
+                    return done;
+                };
+                done.push((i, f(task)));
+            }
+        };
+        let mut results: Vec<Option<R>> =
+            std::iter::repeat_with(|| None).take(tasks.len()).collect();
+        std::thread::scope(|scope| {
+            let helpers: Vec<_> = (1..threads.min(tasks.len()))
+                .map(|_| scope.spawn(work))
+                .collect();
+            let mut done = work();
+            for h in helpers {
+                match h.join() {
+                    Ok(d) => done.extend(d),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            for (i, r) in done {
+                results[i] = Some(r);
+            }
+        });
+        results.into_iter().flatten().collect()
+    }
+}

@@ -1,0 +1,222 @@
+//! Reading a large input on several threads gives exactly what reading it
+//! front to back gives: the same objects, findings and document count, for
+//! every file of the corpus and of the fixtures, generated clusters, and
+//! Lists written to defeat the cutting (each must fall back to the whole
+//! document, or cut where the whole parse would).
+
+mod common;
+
+use std::path::Path;
+
+use portolan_core::read::{Read, read, read_in_pieces};
+use portolan_core::source::Source;
+use portolan_core::yaml::Limits;
+
+fn files(dir: &Path, out: &mut Vec<Source>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
+    entries.sort_by_key(std::fs::DirEntry::path);
+    for e in entries {
+        let p = e.path();
+        if p.is_dir() {
+            files(&p, out);
+        } else if matches!(
+            p.extension().and_then(|x| x.to_str()),
+            Some("yaml" | "yml" | "json")
+        ) && let Ok(text) = std::fs::read_to_string(&p)
+        {
+            out.push(Source::new(p.display().to_string(), text));
+        }
+    }
+}
+
+fn fingerprint(r: &Read) -> String {
+    format!(
+        "{} documents\n{:#?}\n{:#?}",
+        r.documents, r.objects, r.diagnostics
+    )
+}
+
+fn same(sources: &[Source], limits: &Limits, what: &str) {
+    let whole = fingerprint(&read(sources, limits, "default", 1));
+    for (threads, piece) in [(2, 1), (3, 700), (2, 4096), (4, 64 << 10)] {
+        let cut = fingerprint(&read_in_pieces(sources, limits, "default", threads, piece));
+        if cut != whole {
+            let at = whole
+                .lines()
+                .zip(cut.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
+            let around = |s: &str| {
+                s.lines()
+                    .skip(at.saturating_sub(5))
+                    .take(12)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            panic!(
+                "{what}: {threads} threads, pieces of {piece} bytes differ at line {at}:\n--- front to back\n{}\n--- in pieces\n{}",
+                around(&whole),
+                around(&cut)
+            );
+        }
+    }
+}
+
+#[test]
+fn the_corpus_reads_the_same_in_pieces() {
+    let mut sources = Vec::new();
+    files(&common::shared().join("corpus"), &mut sources);
+    assert!(sources.len() > 50);
+    for s in &sources {
+        same(std::slice::from_ref(s), &Limits::default(), &s.name);
+    }
+    // And all at once, as a directory is read.
+    same(&sources, &Limits::default(), "the whole corpus");
+}
+
+#[test]
+fn the_fixtures_read_the_same_in_pieces() {
+    let mut sources = Vec::new();
+    files(&common::repo().join("tests/fixtures"), &mut sources);
+    assert!(sources.len() > 20);
+    for s in &sources {
+        same(std::slice::from_ref(s), &Limits::default(), &s.name);
+    }
+}
+
+#[test]
+fn a_generated_cluster_reads_the_same_in_pieces() {
+    let text = portolan_core::generate::generate(30, 200);
+    // One List, as `kubectl get -o yaml` prints it, and the same objects
+    // as a stream of documents.
+    same(
+        &[Source::new("list.yaml", text.clone())],
+        &Limits::default(),
+        "generated List",
+    );
+    // Each item, unindented, as a document of its own.
+    let mut stream = String::new();
+    for line in text.lines().skip_while(|l| *l != "items:").skip(1) {
+        if let Some(first) = line.strip_prefix("- ") {
+            stream.push_str("---\n");
+            stream.push_str(first);
+        } else if let Some(rest) = line.strip_prefix("  ") {
+            stream.push_str(rest);
+        } else {
+            break;
+        }
+        stream.push('\n');
+    }
+    assert!(stream.matches("---").count() > 200);
+    same(
+        &[Source::new("stream.yaml", stream)],
+        &Limits::default(),
+        "generated stream",
+    );
+}
+
+const ITEM: &str = "- apiVersion: v1\n  kind: Service\n  metadata:\n    name: web\n  spec:\n    ports:\n    - port: 80\n";
+
+fn list(items: &str) -> String {
+    format!("apiVersion: v1\nkind: List\nitems:\n{items}metadata:\n  resourceVersion: \"\"\n")
+}
+
+#[test]
+fn lists_that_defeat_the_cut_read_the_same() {
+    let many = ITEM.repeat(12);
+    let cases = [
+        // Plain, then with comments, blank lines, CRLF and a null value at an item's end.
+        list(&many),
+        list(&format!("# first\n\n{many}# trailing\n\n")),
+        list(&many).replace('\n', "\r\n"),
+        list(&format!(
+            "{many}- apiVersion: v1\n  kind: Pod\n  metadata:\n    name:\n{many}"
+        )),
+        // Items at the end of the document, and a typed list.
+        format!("apiVersion: v1\nkind: ServiceList\nitems:\n{many}"),
+        // Items without `kind` stay in the List (typed list): no cut.
+        format!(
+            "apiVersion: v1\nkind: ServiceList\nitems:\n{}",
+            many.replace("  kind: Service\n", "")
+        ),
+        // An anchor in one item used by a later one, and one in the head.
+        list(&format!(
+            "- &svc\n  apiVersion: v1\n  kind: Service\n  metadata: {{name: a}}\n{many}- *svc\n"
+        )),
+        format!(
+            "x: &n web\napiVersion: v1\nkind: List\nitems:\n{}",
+            many.replace("name: web", "name: *n")
+        ),
+        // A syntax error in the middle item, and in the rest.
+        list(&format!("{many}- kind: [\n{many}")),
+        format!("{}\nkind: {{\n", list(&many)),
+        // Duplicate keys in an item and in the List.
+        list(&format!("{many}- kind: Service\n  kind: Pod\n{many}")),
+        format!("{}items:\n{ITEM}", list(&many)),
+        // Not a List: the items are data of another object.
+        format!("apiVersion: v1\nkind: ConfigMap\nitems:\n{many}"),
+        // Indented items, tabs, a quoted scalar running over the items,
+        // a block scalar, a document end marker, a stray dash.
+        format!(
+            "apiVersion: v1\nkind: List\nitems:\n  {}\n",
+            many.replace('\n', "\n  ").trim_end()
+        ),
+        list(&format!("{many}-\tkind: Pod\n{many}")),
+        format!("apiVersion: v1\nkind: List\nnote: \"open\nitems:\n{many}\"\n"),
+        format!("apiVersion: v1\nkind: List\nnote: |\n  text\nitems:\n{many}...\n"),
+        list(&format!("{many}-x\n{many}")),
+        // A seq of scalars, flow items, an empty item.
+        list(&format!("{many}- [a, b]\n-\n{many}")),
+        list(&format!(
+            "{many}- {{apiVersion: v1, kind: Service, metadata: {{name: flow}}}}\n{many}"
+        )),
+        // Non-ASCII text before, inside and after the cut.
+        format!(
+            "# ünïcödé\n{}",
+            list(&many.replace("name: web", "name: wéb"))
+        ),
+    ];
+    for (i, text) in cases.iter().enumerate() {
+        same(
+            &[Source::new(format!("case{i}.yaml"), text.clone())],
+            &Limits::default(),
+            &format!("case {i}"),
+        );
+    }
+}
+
+#[test]
+fn limits_apply_as_when_read_whole() {
+    let many = ITEM.repeat(40);
+    let docs = "---\nkind: Service\napiVersion: v1\n".repeat(50);
+    for limits in [
+        Limits {
+            max_documents: 10,
+            ..Limits::default()
+        },
+        Limits {
+            max_depth: 3,
+            ..Limits::default()
+        },
+        Limits {
+            max_alias_nodes: 50,
+            ..Limits::default()
+        },
+        Limits {
+            max_bytes: 1000,
+            ..Limits::default()
+        },
+    ] {
+        let aliased = list(&format!(
+            "- &a\n  apiVersion: v1\n  kind: Service\n  metadata: {{name: a}}\n{}",
+            "- *a\n".repeat(20)
+        ));
+        for text in [list(&many), docs.clone(), aliased] {
+            same(
+                &[Source::new("limits.yaml", text)],
+                &limits,
+                &format!("{limits:?}"),
+            );
+        }
+    }
+}
