@@ -45,6 +45,7 @@ pub fn analyze_with(
     options: &Options,
 ) -> Result<Analysis, String> {
     let profile = profile.resolve()?;
+    let threads = crate::par::threads(options.threads);
     let crate::read::Read {
         mut objects,
         mut diagnostics,
@@ -53,7 +54,7 @@ pub fn analyze_with(
         &sources,
         &options.limits,
         &profile.profile.namespace,
-        options.threads,
+        threads,
     );
     // kubectl refuses a document with duplicate keys before the API server sees it.
     for d in diagnostics
@@ -68,8 +69,17 @@ pub fn analyze_with(
             o.decode_failed = true;
         }
     }
-    crate::validate::validate_all(&objects, &profile, &mut diagnostics);
-    let cluster = complete(&objects, &profile, &options.what_if);
+    // Validation and the completed snapshot read the objects only: side by side.
+    let (found, cluster) = crate::par::join(
+        threads,
+        || {
+            let mut found = Vec::new();
+            crate::validate::validate_all(&objects, &profile, &mut found);
+            found
+        },
+        || complete(&objects, &profile, &options.what_if, threads),
+    );
+    diagnostics.extend(found);
     crate::rules::run(&objects, &cluster, &mut diagnostics);
     suppress(&objects, &mut diagnostics, options);
     diagnostics.sort_by(|a, b| {

@@ -265,7 +265,13 @@ impl WhatIf {
 }
 
 /// Build the completed snapshot from the decoded objects.
-pub fn complete(objects: &[Object], profile: &Resolved, what_if: &WhatIf) -> Cluster {
+/// The snapshot the input describes; `threads` may share the endpoints.
+pub fn complete(
+    objects: &[Object],
+    profile: &Resolved,
+    what_if: &WhatIf,
+    threads: usize,
+) -> Cluster {
     let mut cluster = Cluster {
         nodes: nodes(objects, profile),
         ..Cluster::default()
@@ -288,7 +294,7 @@ pub fn complete(objects: &[Object], profile: &Resolved, what_if: &WhatIf) -> Clu
             svc.internal_traffic_policy = Some(p.clone());
         }
     }
-    crate::endpoints::compute(objects, profile, &mut cluster);
+    crate::endpoints::compute(objects, profile, &mut cluster, threads);
     cluster
 }
 

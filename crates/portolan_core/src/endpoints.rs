@@ -59,7 +59,7 @@ impl<'c> LabelIndex<'c> {
     }
 }
 
-pub fn compute(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
+pub fn compute(objects: &[Object], profile: &Resolved, cluster: &mut Cluster, threads: usize) {
     let index = LabelIndex::new(&cluster.pods);
     let node_names: HashSet<&str> = cluster.nodes.iter().map(|n| n.name.as_str()).collect();
     // Each node's zone, allocated once and shared by its endpoints (the
@@ -69,9 +69,8 @@ pub fn compute(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
         .iter()
         .map(|n| (n.name.as_str(), n.zone.as_deref().map(Text::from)))
         .collect();
-    let mut all = Vec::with_capacity(cluster.services.len());
-    for svc in &cluster.services {
-        let eps = if svc.type_ == "ExternalName" {
+    let service_endpoints = |svc: &ClusterService| -> Vec<Endpoint> {
+        if svc.type_ == "ExternalName" {
             Vec::new() // C.1.1
         } else if let Some(selector) = &svc.selector {
             let selected = index.select(&cluster.pods, &svc.namespace, selector);
@@ -91,10 +90,15 @@ pub fn compute(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
                 .collect()
         } else {
             manual_endpoints(objects, svc)
-        };
-        all.push(eps);
-    }
-    for (svc, mut eps) in cluster.services.iter_mut().zip(all) {
+        }
+    };
+    // Services in batches, so that a thread's share is worth handing out.
+    let batches: Vec<&[ClusterService]> = cluster.services.chunks(64).collect();
+    let all = crate::par::map(&batches, threads, |batch| {
+        batch.iter().map(service_endpoints).collect::<Vec<_>>()
+    });
+    drop(index);
+    for (svc, mut eps) in cluster.services.iter_mut().zip(all.into_iter().flatten()) {
         // Hints are the controller's: only for Services it manages (C.1).
         if svc.selector.is_some() && svc.type_ != "ExternalName" {
             svc.topology_note = crate::topology::assign(

@@ -13,6 +13,7 @@ pub mod graph;
 pub mod legacy;
 pub mod model;
 pub mod output;
+pub mod par;
 pub mod profile;
 pub mod read;
 pub mod redact;

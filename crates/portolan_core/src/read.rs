@@ -37,11 +37,7 @@ pub const PARALLEL_MIN_BYTES: usize = 256 << 10;
 /// Read every source; `threads` is how many threads may share the work
 /// (0: as many as the machine has cores).
 pub fn read(sources: &[Source], limits: &Limits, namespace: &str, threads: usize) -> Read {
-    let threads = if threads == 0 {
-        available_threads()
-    } else {
-        threads
-    };
+    let threads = crate::par::threads(threads);
     let bytes: usize = sources.iter().map(|s| s.text.len()).sum();
     if threads > 1 && bytes >= PARALLEL_MIN_BYTES {
         // Several pieces per thread, so that uneven pieces even out.
@@ -75,17 +71,6 @@ pub fn read_in_pieces(
     parallel::read(sources, limits, namespace, threads, piece_bytes)
 }
 
-fn available_threads() -> usize {
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(16))
-    }
-    #[cfg(target_arch = "wasm32")]
-    {
-        1
-    }
-}
-
 /// One source front to back.
 fn sequential(sources: &[Source], id: usize, limits: &Limits, namespace: &str) -> Read {
     let mut out = Read::default();
@@ -106,8 +91,6 @@ fn sequential(sources: &[Source], id: usize, limits: &Limits, namespace: &str) -
 
 #[cfg(not(target_arch = "wasm32"))]
 mod parallel {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
     use super::{Read, sequential};
     use crate::model::decode_document;
     use crate::source::Source;
@@ -165,7 +148,7 @@ mod parallel {
                 }
             }
         }
-        let outs = run_all(&tasks, threads, |task| {
+        let outs = crate::par::map(&tasks, threads, |task| {
             execute(sources, limits, namespace, task)
         });
         let mut outs = outs.into_iter();
@@ -295,43 +278,5 @@ mod parallel {
             roots: Vec::new(),
             aliases,
         }
-    }
-
-    /// `f` over every task on `threads` threads (this one included), the
-    /// results in task order.
-    fn run_all<T: Sync, R: Send>(
-        tasks: &[T],
-        threads: usize,
-        f: impl Fn(&T) -> R + Sync,
-    ) -> Vec<R> {
-        let next = AtomicUsize::new(0);
-        let work = || {
-            let mut done = Vec::new();
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(task) = tasks.get(i) else {
-                    return done;
-                };
-                done.push((i, f(task)));
-            }
-        };
-        let mut results: Vec<Option<R>> =
-            std::iter::repeat_with(|| None).take(tasks.len()).collect();
-        std::thread::scope(|scope| {
-            let helpers: Vec<_> = (1..threads.min(tasks.len()))
-                .map(|_| scope.spawn(work))
-                .collect();
-            let mut done = work();
-            for h in helpers {
-                match h.join() {
-                    Ok(d) => done.extend(d),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            }
-            for (i, r) in done {
-                results[i] = Some(r);
-            }
-        });
-        results.into_iter().flatten().collect()
     }
 }

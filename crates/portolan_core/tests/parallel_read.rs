@@ -4,6 +4,8 @@
 //! Lists written to defeat the cutting (each must fall back to the whole
 //! document, or cut where the whole parse would).
 
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 
 use std::path::Path;

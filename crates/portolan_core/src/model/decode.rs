@@ -3,9 +3,9 @@
 //! and every decoded field keeps its span.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
+use std::fmt::{Display, Write as _};
 
-use crate::diag::{Diagnostic, ObjectRef, Severity};
+use crate::diag::{Diagnostic, Severity};
 use crate::source::{SourceId, Span};
 use crate::yaml::{Kind, Node, Resolved};
 
@@ -102,10 +102,31 @@ impl StringMap {
     }
 }
 
-/// Decoding context for one object.
+/// `parent.key`: a field path formatted only when a finding names it
+/// (decoding visits every field; findings are rare).
+#[derive(Clone, Copy)]
+pub struct Key<'p>(pub &'p dyn Display, pub &'p str);
+
+impl Display for Key<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.0, self.1)
+    }
+}
+
+/// `parent[index]`, formatted only when needed.
+#[derive(Clone, Copy)]
+pub struct Index<'p>(pub &'p dyn Display, pub usize);
+
+impl Display for Index<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}[{}]", self.0, self.1)
+    }
+}
+
+/// Decoding context for one object. Findings are pushed without their
+/// object, which the caller names once decoding is done.
 pub struct Cx<'d> {
     pub source: SourceId,
-    pub object: Option<ObjectRef>,
     pub diags: &'d mut Vec<Diagnostic>,
 }
 
@@ -113,13 +134,13 @@ pub type Entries<'n, 'a> = &'n [(Node<'a>, Node<'a>)];
 
 impl Cx<'_> {
     pub fn error(&mut self, code: &'static str, span: Span, field: &str, message: String) {
-        let mut d = Diagnostic::new(code, Severity::Error, self.source, span, message)
-            .with_object(self.object.clone());
+        let mut d = Diagnostic::new(code, Severity::Error, self.source, span, message);
         d.field = Some(field.to_owned());
         self.diags.push(d);
     }
 
-    fn type_error(&mut self, node: &Node<'_>, path: &str, expected: &str) {
+    fn type_error(&mut self, node: &Node<'_>, path: impl Display, expected: &str) {
+        let path = path.to_string();
         let got = node.type_name();
         let shown = match node.resolve() {
             Resolved::Collection => String::new(),
@@ -134,7 +155,7 @@ impl Cx<'_> {
         {
             message.push_str(" (YAML reads it unquoted as a non-string)");
         }
-        self.error(CODE_TYPE, node.span, path, message);
+        self.error(CODE_TYPE, node.span, &path, message);
         if expected == "string"
             && let Some(last) = self.diags.last_mut()
         {
@@ -147,7 +168,7 @@ impl Cx<'_> {
     pub fn map<'n, 'a>(
         &mut self,
         node: &'n Node<'a>,
-        path: &str,
+        path: impl Display,
         known: &[&str],
     ) -> Option<Entries<'n, 'a>> {
         match &node.kind {
@@ -156,7 +177,7 @@ impl Cx<'_> {
                     for (k, _) in entries {
                         let key = k.key_text().unwrap_or("");
                         if !known.contains(&key) {
-                            let field = join(path, key);
+                            let field = join(&path.to_string(), key);
                             let mut message = format!("unknown field \"{field}\"");
                             if let Some(close) = closest(key, known) {
                                 let _ = write!(message, " (did you mean \"{close}\"?)");
@@ -175,7 +196,7 @@ impl Cx<'_> {
         }
     }
 
-    pub fn seq<'n, 'a>(&mut self, node: &'n Node<'a>, path: &str) -> &'n [Node<'a>] {
+    pub fn seq<'n, 'a>(&mut self, node: &'n Node<'a>, path: impl Display) -> &'n [Node<'a>] {
         match &node.kind {
             Kind::Seq(items) => items,
             _ if node.is_null() => &[],
@@ -186,7 +207,7 @@ impl Cx<'_> {
         }
     }
 
-    pub fn string(&mut self, node: &Node<'_>, path: &str) -> Option<Spanned<String>> {
+    pub fn string(&mut self, node: &Node<'_>, path: impl Display) -> Option<Spanned<String>> {
         match node.resolve() {
             Resolved::Str(s) => Some(Spanned::new(s.to_owned(), node.span)),
             Resolved::Null => None,
@@ -197,7 +218,7 @@ impl Cx<'_> {
         }
     }
 
-    pub fn int(&mut self, node: &Node<'_>, path: &str) -> Option<Spanned<i64>> {
+    pub fn int(&mut self, node: &Node<'_>, path: impl Display) -> Option<Spanned<i64>> {
         match node.resolve() {
             Resolved::Int(i) => Some(Spanned::new(i, node.span)),
             Resolved::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
@@ -211,7 +232,7 @@ impl Cx<'_> {
         }
     }
 
-    pub fn bool(&mut self, node: &Node<'_>, path: &str) -> Option<Spanned<bool>> {
+    pub fn bool(&mut self, node: &Node<'_>, path: impl Display) -> Option<Spanned<bool>> {
         match node.resolve() {
             Resolved::Bool(b) => Some(Spanned::new(b, node.span)),
             Resolved::Null => None,
@@ -222,7 +243,11 @@ impl Cx<'_> {
         }
     }
 
-    pub fn int_or_string(&mut self, node: &Node<'_>, path: &str) -> Option<Spanned<IntOrString>> {
+    pub fn int_or_string(
+        &mut self,
+        node: &Node<'_>,
+        path: impl Display,
+    ) -> Option<Spanned<IntOrString>> {
         match node.resolve() {
             Resolved::Int(i) => Some(Spanned::new(IntOrString::Int(i), node.span)),
             Resolved::Str(s) => Some(Spanned::new(IntOrString::Str(s.to_owned()), node.span)),
@@ -234,23 +259,23 @@ impl Cx<'_> {
         }
     }
 
-    pub fn strings(&mut self, node: &Node<'_>, path: &str) -> Vec<Spanned<String>> {
-        let items = self.seq(node, path);
+    pub fn strings(&mut self, node: &Node<'_>, path: impl Display) -> Vec<Spanned<String>> {
+        let items = self.seq(node, &path);
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
-            if let Some(s) = self.string(item, &format!("{path}[{i}]")) {
+            if let Some(s) = self.string(item, Index(&path, i)) {
                 out.push(s);
             }
         }
         out
     }
 
-    pub fn string_map(&mut self, node: &Node<'_>, path: &str) -> StringMap {
+    pub fn string_map(&mut self, node: &Node<'_>, path: impl Display) -> StringMap {
         let out = StringMap {
             span: node.span,
             ..StringMap::default()
         };
-        let Some(entries) = self.map(node, path, &[]) else {
+        let Some(entries) = self.map(node, &path, &[]) else {
             return out;
         };
         let mut items = Vec::with_capacity(entries.len());
@@ -260,7 +285,7 @@ impl Cx<'_> {
                 Resolved::Str(s) => s.to_owned(),
                 Resolved::Null => String::new(),
                 _ => {
-                    self.type_error(v, &join(path, &key), "string");
+                    self.type_error(v, join(&path.to_string(), &key), "string");
                     continue;
                 }
             };

@@ -2,7 +2,7 @@
 //! Nodes and Ingresses. Only the built-in API groups are decoded: a CRD kind
 //! that happens to be called `Service` (Knative's) is not a core Service.
 
-use super::decode::{Cx, Spanned, StringMap};
+use super::decode::{Cx, Index, Key, Spanned, StringMap};
 use super::pod::{PodTemplate, decode_spec, decode_status, decode_template};
 use super::{Body, service};
 use crate::source::Span;
@@ -135,7 +135,7 @@ pub(super) fn decode_body(cx: &mut Cx<'_>, api_version: &str, kind: &str, node: 
             );
             let mut spec = node
                 .get("spec")
-                .map(|s| decode_spec(cx, s, "spec"))
+                .map(|s| decode_spec(cx, s, &"spec"))
                 .unwrap_or_default();
             if let Some(k) = node.key_span("spec") {
                 spec.span = k;
@@ -270,13 +270,13 @@ fn decode_workload(cx: &mut Cx<'_>, kind: &str, node: &Node<'_>) -> Workload {
     };
     for (k, v) in spec_entries {
         let key = k.key_text().unwrap_or("");
-        let path = format!("{prefix}.{key}");
+        let path = Key(&prefix, key);
         match key {
-            "replicas" => w.replicas = cx.int(v, &path),
-            "serviceName" => w.service_name = cx.string(v, &path),
+            "replicas" => w.replicas = cx.int(v, path),
+            "serviceName" => w.service_name = cx.string(v, path),
             "selector" if !v.is_null() => {
                 let mut sel = if kind == "ReplicationController" {
-                    let labels = cx.string_map(v, &path);
+                    let labels = cx.string_map(v, path);
                     LabelSelector {
                         span: v.span,
                         match_labels: labels,
@@ -295,7 +295,11 @@ fn decode_workload(cx: &mut Cx<'_>, kind: &str, node: &Node<'_>) -> Workload {
     w
 }
 
-pub(crate) fn decode_label_selector(cx: &mut Cx<'_>, node: &Node<'_>, path: &str) -> LabelSelector {
+pub(crate) fn decode_label_selector(
+    cx: &mut Cx<'_>,
+    node: &Node<'_>,
+    path: &dyn std::fmt::Display,
+) -> LabelSelector {
     let mut sel = LabelSelector {
         span: node.span,
         ..LabelSelector::default()
@@ -305,24 +309,24 @@ pub(crate) fn decode_label_selector(cx: &mut Cx<'_>, node: &Node<'_>, path: &str
     };
     for (k, v) in entries {
         match k.key_text().unwrap_or("") {
-            "matchLabels" => sel.match_labels = cx.string_map(v, &format!("{path}.matchLabels")),
+            "matchLabels" => sel.match_labels = cx.string_map(v, Key(path, "matchLabels")),
             "matchExpressions" => {
-                let base = format!("{path}.matchExpressions");
-                for (i, e) in cx.seq(v, &base).iter().enumerate() {
-                    let epath = format!("{base}[{i}]");
+                let base = Key(path, "matchExpressions");
+                for (i, e) in cx.seq(v, base).iter().enumerate() {
+                    let epath = Index(&base, i);
                     let mut expr = SelectorExpr {
                         span: e.span,
                         ..SelectorExpr::default()
                     };
-                    if let Some(fields) = cx.map(e, &epath, &["key", "operator", "values"]) {
+                    if let Some(fields) = cx.map(e, epath, &["key", "operator", "values"]) {
                         for (fk, fv) in fields {
                             let name = fk.key_text().unwrap_or("");
-                            let fpath = format!("{epath}.{name}");
+                            let fpath = Key(&epath, name);
                             match name {
-                                "key" => expr.key = cx.string(fv, &fpath),
-                                "operator" => expr.operator = cx.string(fv, &fpath),
+                                "key" => expr.key = cx.string(fv, fpath),
+                                "operator" => expr.operator = cx.string(fv, fpath),
                                 "values" => {
-                                    expr.values = cx.strings(fv, &fpath);
+                                    expr.values = cx.strings(fv, fpath);
                                     expr.values_span = Some(fv.span);
                                 }
                                 _ => {}

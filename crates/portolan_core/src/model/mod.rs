@@ -122,11 +122,7 @@ fn decode_item(
         }
         return;
     };
-    let mut cx = Cx {
-        source,
-        object: None,
-        diags,
-    };
+    let mut cx = Cx { source, diags };
     let kind = match node.get("kind") {
         Some(k) => cx.string(k, "kind"),
         None => item_kind.map(|k| Spanned::new(k.to_owned(), node.span)),
@@ -203,12 +199,17 @@ fn decode_item(
         decode_failed: false,
         body: Body::Other,
     };
-    cx.object = Some(object.object_ref());
     let before = cx.diags.len();
     object.body = kinds::decode_body(&mut cx, &object.api_version, &object.kind.value, node);
-    object.decode_failed = cx.diags[before..]
-        .iter()
-        .any(|d| d.severity == Severity::Error);
+    // Findings about the body name the object (built only when there are any).
+    let found = &mut cx.diags[before..];
+    if !found.is_empty() {
+        let object_ref = object.object_ref();
+        for d in found.iter_mut() {
+            d.object = Some(object_ref.clone());
+        }
+    }
+    object.decode_failed = found.iter().any(|d| d.severity == Severity::Error);
     out.push(object);
 }
 

@@ -1,6 +1,8 @@
 //! Pod specs (of Pods and of workload templates) and pod status.
 
-use super::decode::{Cx, Spanned};
+use std::fmt::Display;
+
+use super::decode::{Cx, Index, Key, Spanned};
 use super::{Meta, decode_meta};
 use crate::source::Span;
 use crate::yaml::{Node, Resolved};
@@ -142,7 +144,7 @@ const CONTAINER_FIELDS: &[&str] = &[
 
 const PORT_FIELDS: &[&str] = &["containerPort", "hostIP", "hostPort", "name", "protocol"];
 
-pub(super) fn decode_spec(cx: &mut Cx<'_>, node: &Node<'_>, path: &str) -> PodSpec {
+pub(super) fn decode_spec(cx: &mut Cx<'_>, node: &Node<'_>, path: &dyn Display) -> PodSpec {
     let mut spec = PodSpec {
         span: node.span,
         ..PodSpec::default()
@@ -152,39 +154,41 @@ pub(super) fn decode_spec(cx: &mut Cx<'_>, node: &Node<'_>, path: &str) -> PodSp
     };
     for (k, v) in entries {
         let key = k.key_text().unwrap_or("");
-        let field = format!("{path}.{key}");
+        let field = Key(path, key);
         match key {
             "containers" => spec.containers = decode_containers(cx, v, &field),
             "initContainers" => spec.init_containers = decode_containers(cx, v, &field),
-            "nodeName" => spec.node_name = cx.string(v, &field),
-            "hostname" => spec.hostname = cx.string(v, &field).map(|s| s.value),
-            "subdomain" => spec.subdomain = cx.string(v, &field).map(|s| s.value),
-            "hostNetwork" => spec.host_network = cx.bool(v, &field).is_some_and(|b| b.value),
+            "nodeName" => spec.node_name = cx.string(v, field),
+            "hostname" => spec.hostname = cx.string(v, field).map(|s| s.value),
+            "subdomain" => spec.subdomain = cx.string(v, field).map(|s| s.value),
+            "hostNetwork" => spec.host_network = cx.bool(v, field).is_some_and(|b| b.value),
             _ => {}
         }
     }
     spec
 }
 
-fn decode_containers(cx: &mut Cx<'_>, node: &Node<'_>, path: &str) -> Vec<Container> {
+fn decode_containers(cx: &mut Cx<'_>, node: &Node<'_>, path: &dyn Display) -> Vec<Container> {
     let items = cx.seq(node, path);
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let cpath = format!("{path}[{i}]");
+        let cpath = Index(path, i);
         let mut c = Container {
-            path: cpath.clone(),
+            path: cpath.to_string(),
             ..Container::default()
         };
-        if let Some(entries) = cx.map(item, &cpath, CONTAINER_FIELDS) {
+        if let Some(entries) = cx.map(item, cpath, CONTAINER_FIELDS) {
             for (k, v) in entries {
                 let key = k.key_text().unwrap_or("");
-                let field = format!("{cpath}.{key}");
+                let field = Key(&cpath, key);
                 match key {
-                    "name" => c.name = cx.string(v, &field),
-                    "restartPolicy" => c.restart_policy = cx.string(v, &field).map(|s| s.value),
+                    "name" => c.name = cx.string(v, field),
+                    "restartPolicy" => c.restart_policy = cx.string(v, field).map(|s| s.value),
                     "ports" => {
-                        for (j, p) in cx.seq(v, &field).iter().enumerate() {
-                            c.ports.push(decode_port(cx, p, &format!("{field}[{j}]")));
+                        let ports = cx.seq(v, field);
+                        c.ports.reserve_exact(ports.len());
+                        for (j, p) in ports.iter().enumerate() {
+                            c.ports.push(decode_port(cx, p, &Index(&field, j)));
                         }
                     }
                     _ => {}
@@ -196,7 +200,7 @@ fn decode_containers(cx: &mut Cx<'_>, node: &Node<'_>, path: &str) -> Vec<Contai
     out
 }
 
-fn decode_port(cx: &mut Cx<'_>, node: &Node<'_>, path: &str) -> ContainerPort {
+fn decode_port(cx: &mut Cx<'_>, node: &Node<'_>, path: &dyn Display) -> ContainerPort {
     let mut port = ContainerPort {
         span: node.span,
         ..ContainerPort::default()
@@ -206,16 +210,16 @@ fn decode_port(cx: &mut Cx<'_>, node: &Node<'_>, path: &str) -> ContainerPort {
     };
     for (k, v) in entries {
         let key = k.key_text().unwrap_or("");
-        let field = format!("{path}.{key}");
+        let field = Key(path, key);
         match key {
-            "name" => port.name = cx.string(v, &field),
-            "containerPort" => port.container_port = cx.int(v, &field),
-            "protocol" => port.protocol = cx.string(v, &field),
+            "name" => port.name = cx.string(v, field),
+            "containerPort" => port.container_port = cx.int(v, field),
+            "protocol" => port.protocol = cx.string(v, field),
             "hostPort" => {
-                cx.int(v, &field);
+                cx.int(v, field);
             }
             "hostIP" => {
-                cx.string(v, &field);
+                cx.string(v, field);
             }
             _ => {}
         }
@@ -223,7 +227,7 @@ fn decode_port(cx: &mut Cx<'_>, node: &Node<'_>, path: &str) -> ContainerPort {
     port
 }
 
-pub(super) fn decode_template(cx: &mut Cx<'_>, node: &Node<'_>, path: &str) -> PodTemplate {
+pub(super) fn decode_template(cx: &mut Cx<'_>, node: &Node<'_>, path: &dyn Display) -> PodTemplate {
     let mut t = PodTemplate {
         span: node.span,
         ..PodTemplate::default()
@@ -235,7 +239,7 @@ pub(super) fn decode_template(cx: &mut Cx<'_>, node: &Node<'_>, path: &str) -> P
         match k.key_text().unwrap_or("") {
             "metadata" => t.meta = decode_meta(cx, v),
             "spec" => {
-                t.spec = decode_spec(cx, v, &format!("{path}.spec"));
+                t.spec = decode_spec(cx, v, &Key(path, "spec"));
                 t.spec.span = k.span;
             }
             _ => {}
@@ -266,10 +270,13 @@ pub(super) fn decode_status(node: &Node<'_>) -> PodStatus {
     {
         st.pod_ips.push(ip);
     }
+    let is = |n: Option<&Node<'_>>, want: &str| {
+        n.is_some_and(|n| matches!(n.resolve(), Resolved::Str(s) if s == want))
+    };
     if let Some(conds) = node.get("conditions").and_then(Node::as_seq) {
         for c in conds {
-            if c.get("type").and_then(text).as_deref() == Some("Ready") {
-                st.ready = Some(c.get("status").and_then(text).as_deref() == Some("True"));
+            if is(c.get("type"), "Ready") {
+                st.ready = Some(is(c.get("status"), "True"));
             }
         }
     }

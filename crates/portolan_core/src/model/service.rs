@@ -1,6 +1,6 @@
 //! `v1.Service`, decoded strictly with spans.
 
-use super::decode::{Cx, IntOrString, Spanned, StringMap};
+use super::decode::{Cx, Index, IntOrString, Key, Spanned, StringMap};
 use crate::source::Span;
 use crate::yaml::Node;
 
@@ -100,55 +100,56 @@ pub(super) fn decode(cx: &mut Cx<'_>, node: &Node<'_>) -> Service {
     };
     for (k, v) in entries {
         let key = k.key_text().unwrap_or("");
-        let path = format!("spec.{key}");
+        let path = Key(&"spec", key);
         match key {
-            "type" => svc.type_ = cx.string(v, &path),
-            "clusterIP" => svc.cluster_ip = cx.string(v, &path),
+            "type" => svc.type_ = cx.string(v, path),
+            "clusterIP" => svc.cluster_ip = cx.string(v, path),
             "clusterIPs" if !v.is_null() => {
                 // List-level findings point at the `clusterIPs:` key.
-                svc.cluster_ips = Some(Spanned::new(cx.strings(v, &path), k.span));
+                svc.cluster_ips = Some(Spanned::new(cx.strings(v, path), k.span));
             }
             "ipFamilies" => {
-                svc.ip_families = cx.strings(v, &path);
+                svc.ip_families = cx.strings(v, path);
                 svc.ip_families_span = Some(k.span);
             }
-            "ipFamilyPolicy" => svc.ip_family_policy = cx.string(v, &path),
+            "ipFamilyPolicy" => svc.ip_family_policy = cx.string(v, path),
             "ports" => {
                 svc.ports_span = Some(k.span);
-                for (i, p) in cx.seq(v, &path).iter().enumerate() {
-                    svc.ports
-                        .push(decode_port(cx, p, &format!("spec.ports[{i}]")));
+                let ports = cx.seq(v, path);
+                svc.ports.reserve_exact(ports.len());
+                for (i, p) in ports.iter().enumerate() {
+                    svc.ports.push(decode_port(cx, p, &Index(&path, i)));
                 }
             }
             "selector" => {
-                let mut map = cx.string_map(v, &path);
+                let mut map = cx.string_map(v, path);
                 map.span = k.span;
                 if !map.is_empty() {
                     svc.selector = Some(map);
                 }
             }
-            "externalName" => svc.external_name = cx.string(v, &path),
-            "externalIPs" => svc.external_ips = cx.strings(v, &path),
-            "sessionAffinity" => svc.session_affinity = cx.string(v, &path),
+            "externalName" => svc.external_name = cx.string(v, path),
+            "externalIPs" => svc.external_ips = cx.strings(v, path),
+            "sessionAffinity" => svc.session_affinity = cx.string(v, path),
             "sessionAffinityConfig" => decode_affinity(cx, v, &mut svc),
-            "externalTrafficPolicy" => svc.external_traffic_policy = cx.string(v, &path),
-            "internalTrafficPolicy" => svc.internal_traffic_policy = cx.string(v, &path),
-            "healthCheckNodePort" => svc.health_check_node_port = cx.int(v, &path),
-            "loadBalancerSourceRanges" => svc.load_balancer_source_ranges = cx.strings(v, &path),
-            "loadBalancerClass" => svc.load_balancer_class = cx.string(v, &path),
-            "loadBalancerIP" => svc.load_balancer_ip = cx.string(v, &path),
-            "allocateLoadBalancerNodePorts" => svc.allocate_lb_node_ports = cx.bool(v, &path),
+            "externalTrafficPolicy" => svc.external_traffic_policy = cx.string(v, path),
+            "internalTrafficPolicy" => svc.internal_traffic_policy = cx.string(v, path),
+            "healthCheckNodePort" => svc.health_check_node_port = cx.int(v, path),
+            "loadBalancerSourceRanges" => svc.load_balancer_source_ranges = cx.strings(v, path),
+            "loadBalancerClass" => svc.load_balancer_class = cx.string(v, path),
+            "loadBalancerIP" => svc.load_balancer_ip = cx.string(v, path),
+            "allocateLoadBalancerNodePorts" => svc.allocate_lb_node_ports = cx.bool(v, path),
             "publishNotReadyAddresses" => {
-                svc.publish_not_ready_addresses = cx.bool(v, &path).is_some_and(|b| b.value);
+                svc.publish_not_ready_addresses = cx.bool(v, path).is_some_and(|b| b.value);
             }
-            "trafficDistribution" => svc.traffic_distribution = cx.string(v, &path),
+            "trafficDistribution" => svc.traffic_distribution = cx.string(v, path),
             _ => {}
         }
     }
     svc
 }
 
-fn decode_port(cx: &mut Cx<'_>, node: &Node<'_>, path: &str) -> ServicePort {
+fn decode_port(cx: &mut Cx<'_>, node: &Node<'_>, path: &dyn std::fmt::Display) -> ServicePort {
     let mut port = ServicePort {
         span: node.span,
         ..ServicePort::default()
@@ -158,14 +159,14 @@ fn decode_port(cx: &mut Cx<'_>, node: &Node<'_>, path: &str) -> ServicePort {
     };
     for (k, v) in entries {
         let key = k.key_text().unwrap_or("");
-        let field = format!("{path}.{key}");
+        let field = Key(path, key);
         match key {
-            "name" => port.name = cx.string(v, &field),
-            "protocol" => port.protocol = cx.string(v, &field),
-            "appProtocol" => port.app_protocol = cx.string(v, &field),
-            "port" => port.port = cx.int(v, &field),
-            "targetPort" => port.target_port = cx.int_or_string(v, &field),
-            "nodePort" => port.node_port = cx.int(v, &field),
+            "name" => port.name = cx.string(v, field),
+            "protocol" => port.protocol = cx.string(v, field),
+            "appProtocol" => port.app_protocol = cx.string(v, field),
+            "port" => port.port = cx.int(v, field),
+            "targetPort" => port.target_port = cx.int_or_string(v, field),
+            "nodePort" => port.node_port = cx.int(v, field),
             _ => {}
         }
     }
@@ -184,7 +185,7 @@ fn decode_affinity(cx: &mut Cx<'_>, node: &Node<'_>, svc: &mut Service) {
             if let Some(inner) = cx.map(v, path, &["timeoutSeconds"]) {
                 for (k2, v2) in inner {
                     if k2.key_text() == Some("timeoutSeconds") {
-                        svc.affinity_timeout = cx.int(v2, &format!("{path}.timeoutSeconds"));
+                        svc.affinity_timeout = cx.int(v2, format!("{path}.timeoutSeconds"));
                     }
                 }
             }

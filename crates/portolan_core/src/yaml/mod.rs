@@ -534,19 +534,21 @@ impl Offsets {
     }
 }
 
-enum Frame<'a> {
+/// An open collection. Its finished children wait in `Builder::children`
+/// from index `first` on (a map's as key, value, key, …), so that each
+/// collection is allocated once, at its exact size, when it ends.
+enum Frame {
     Seq {
         start: Span,
         anchor: usize,
         tag: Option<Box<str>>,
-        items: Vec<Node<'a>>,
+        first: usize,
     },
     Map {
         start: Span,
         anchor: usize,
         tag: Option<Box<str>>,
-        entries: Vec<(Node<'a>, Node<'a>)>,
-        key: Option<Node<'a>>,
+        first: usize,
     },
 }
 
@@ -556,7 +558,8 @@ struct Builder<'a, 'l> {
     chunk: &'a str,
     offsets: Offsets,
     limits: &'l Limits,
-    stack: Vec<Frame<'a>>,
+    stack: Vec<Frame>,
+    children: Vec<Node<'a>>,
     anchors: HashMap<usize, Node<'a>>,
     alias_nodes: usize,
     roots: Vec<Node<'a>>,
@@ -584,6 +587,7 @@ impl<'a, 'l> Builder<'a, 'l> {
             offsets,
             limits,
             stack: Vec::new(),
+            children: Vec::new(),
             anchors: HashMap::new(),
             alias_nodes: 0,
             roots: Vec::new(),
@@ -673,25 +677,25 @@ impl<'a, 'l> Builder<'a, 'l> {
                 start: span,
                 anchor,
                 tag: tag.map(|t| tag_string(&t)),
-                items: Vec::new(),
+                first: self.children.len(),
             }),
             Event::MappingStart(anchor, tag) => self.push(Frame::Map {
                 start: span,
                 anchor,
                 tag: tag.map(|t| tag_string(&t)),
-                entries: Vec::new(),
-                key: None,
+                first: self.children.len(),
             }),
             Event::SequenceEnd => {
                 let Some(Frame::Seq {
                     start,
                     anchor,
                     tag,
-                    items,
+                    first,
                 }) = self.stack.pop()
                 else {
                     return Ok(());
                 };
+                let items: Vec<Node<'a>> = self.children.drain(first..).collect();
                 let end = items.last().map_or(span.end, |n| n.span.end.max(start.end));
                 let span = Span {
                     start: start.start,
@@ -714,12 +718,17 @@ impl<'a, 'l> Builder<'a, 'l> {
                     start,
                     anchor,
                     tag,
-                    entries,
-                    ..
+                    first,
                 }) = self.stack.pop()
                 else {
                     return Ok(());
                 };
+                let mut entries = Vec::with_capacity((self.children.len() - first) / 2);
+                let mut children = self.children.drain(first..);
+                while let (Some(k), Some(v)) = (children.next(), children.next()) {
+                    entries.push((k, v));
+                }
+                drop(children);
                 let end = entries
                     .last()
                     .map_or(span.end, |(_, v)| v.span.end.max(start.end));
@@ -778,7 +787,7 @@ impl<'a, 'l> Builder<'a, 'l> {
         }
     }
 
-    fn push(&mut self, frame: Frame<'a>) -> Result<(), Box<Diagnostic>> {
+    fn push(&mut self, frame: Frame) -> Result<(), Box<Diagnostic>> {
         if self.stack.len() + usize::from(self.items_part) >= self.limits.max_depth {
             let span = match &frame {
                 Frame::Seq { start, .. } | Frame::Map { start, .. } => *start,
@@ -807,8 +816,11 @@ impl<'a, 'l> Builder<'a, 'l> {
             self.unsplittable |= item && node.get("kind").is_none();
             item
         } else {
+            // In the root map, the value of `items` (the root's key that
+            // waits, just before the sequence's children).
             self.stack.len() == 2
-                && matches!(&self.stack[0], Frame::Map { key: Some(k), .. } if k.key_text() == Some("items"))
+                && matches!(&self.stack[..], [Frame::Map { first: map, .. }, Frame::Seq { first: seq, .. }]
+                    if (seq - map) % 2 == 1 && self.children[seq - 1].key_text() == Some("items"))
                 && node.get("kind").is_some()
         };
         match self.stack.last_mut() {
@@ -818,11 +830,7 @@ impl<'a, 'l> Builder<'a, 'l> {
                 }
             }
             Some(Frame::Seq { .. }) if list_item => self.streamed.push(node),
-            Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, key, .. }) => match key.take() {
-                None => *key = Some(node),
-                Some(k) => entries.push((k, node)),
-            },
+            Some(_) => self.children.push(node),
         }
     }
 
