@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use portolan_core::cli::{
-    ColorChoice, Config, Invocation, Output, execute, parse_args, yaml_to_json,
+    ColorChoice, Config, Invocation, Output, execute, execute_keeping, parse_args, yaml_to_json,
 };
 use portolan_core::source::Source;
 
@@ -73,7 +73,12 @@ fn run(args: &[String]) -> Output {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    execute(&inv, sources, profile.as_deref(), config.as_ref(), color)
+    let (out, analysis) =
+        execute_keeping(&inv, sources, profile.as_deref(), config.as_ref(), color);
+    // The process ends once the output is written: freeing a large
+    // analysis block by block would only delay the exit.
+    std::mem::forget(analysis);
+    out
 }
 
 /// `--config FILE`, else `.portolan.yaml` (or `.yml`) found upward from `cwd`.

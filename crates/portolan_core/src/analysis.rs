@@ -56,6 +56,8 @@ pub fn analyze_with(
         &profile.profile.namespace,
         threads,
     );
+    // The objects stay for the whole analysis: no spare capacity.
+    objects.shrink_to_fit();
     // kubectl refuses a document with duplicate keys before the API server sees it.
     for d in diagnostics
         .iter()
@@ -80,7 +82,7 @@ pub fn analyze_with(
         || complete(&objects, &profile, &options.what_if, threads),
     );
     diagnostics.extend(found);
-    crate::rules::run(&objects, &cluster, &mut diagnostics);
+    crate::rules::run(&objects, &cluster, &mut diagnostics, threads);
     suppress(&objects, &mut diagnostics, options);
     diagnostics.sort_by(|a, b| {
         (a.source, a.span.start, a.span.end, a.code, &a.message).cmp(&(
@@ -143,6 +145,23 @@ pub fn enclosing<'o>(objects: &'o [Object], d: &Diagnostic) -> Option<&'o Object
     let i = objects.partition_point(|o| (o.source, o.span.start) <= (d.source, d.span.start));
     let o = objects.get(i.checked_sub(1)?)?;
     (o.source == d.source && d.span.end <= o.span.end).then_some(o)
+}
+
+impl Drop for Analysis {
+    /// A large analysis is hundreds of thousands of small blocks: the
+    /// objects and the snapshot are freed side by side.
+    fn drop(&mut self) {
+        if self.objects.len() < 2000 {
+            return;
+        }
+        let objects = std::mem::take(&mut self.objects);
+        let cluster = std::mem::take(&mut self.cluster);
+        crate::par::join(
+            crate::par::threads(0),
+            move || drop(objects),
+            move || drop(cluster),
+        );
+    }
 }
 
 impl Analysis {

@@ -274,29 +274,43 @@ pub fn execute(
     config: Option<&Config>,
     color: bool,
 ) -> Output {
+    execute_keeping(inv, sources, profile, config, color).0
+}
+
+/// [`execute`], handing back the analysis it made (if any) instead of
+/// freeing it: a process that exits right after need not free it.
+pub fn execute_keeping(
+    inv: &Invocation,
+    sources: Vec<Source>,
+    profile: Option<&str>,
+    config: Option<&Config>,
+    color: bool,
+) -> (Output, Option<crate::analysis::Analysis>) {
     match inv.cmd {
         Cmd::Help => {
-            return Output {
+            let out = Output {
                 stdout: USAGE.to_owned(),
                 stderr: String::new(),
                 code: 0,
             };
+            return (out, None);
         }
         Cmd::Version => {
-            return Output {
+            let out = Output {
                 stdout: format!("portolan {}\n", env!("CARGO_PKG_VERSION")),
                 stderr: String::new(),
                 code: 0,
             };
+            return (out, None);
         }
-        Cmd::Rules => return rules(&inv.format),
+        Cmd::Rules => return (rules(&inv.format), None),
         Cmd::Check | Cmd::Graph | Cmd::Trace | Cmd::Dns => {}
     }
     let mut prof = config.and_then(|c| c.profile.clone()).unwrap_or_default();
     if let Some(text) = profile {
         match Profile::from_json(text) {
             Ok(p) => prof = p,
-            Err(e) => return Output::usage_error(&format!("profile: {e}")),
+            Err(e) => return (Output::usage_error(&format!("profile: {e}")), None),
         }
     }
     if let Some(m) = inv.proxy_mode {
@@ -307,19 +321,17 @@ pub fn execute(
     }
     let options = match config.map(Config::options).transpose() {
         Ok(o) => o.unwrap_or_default(),
-        Err(e) => return Output::usage_error(&e),
+        Err(e) => return (Output::usage_error(&e), None),
     };
     let analysis = match analyze_with(sources, &prof, &options) {
         Ok(a) => a,
-        Err(e) => return Output::usage_error(&format!("profile: {e}")),
+        Err(e) => return (Output::usage_error(&format!("profile: {e}")), None),
     };
-    if inv.cmd == Cmd::Trace {
-        return trace(inv, &analysis, prof.proxy_mode);
-    }
-    if inv.cmd == Cmd::Dns {
-        return dns(inv, &analysis);
-    }
-    if inv.cmd == Cmd::Graph {
+    let out = if inv.cmd == Cmd::Trace {
+        trace(inv, &analysis, prof.proxy_mode)
+    } else if inv.cmd == Cmd::Dns {
+        dns(inv, &analysis)
+    } else if inv.cmd == Cmd::Graph {
         let g = crate::graph::build(&analysis);
         let stdout = match inv.format.as_str() {
             "dot" => crate::graph::to_dot(&g),
@@ -346,7 +358,8 @@ pub fn execute(
             stderr: String::new(),
             code: i32::from(failing),
         }
-    }
+    };
+    (out, Some(analysis))
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> String {

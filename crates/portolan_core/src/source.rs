@@ -53,32 +53,32 @@ pub type SourceId = usize;
 pub struct Source {
     pub name: String,
     pub text: String,
-    index: LineIndex,
+    /// Built the first time a position is asked for: a clean input of
+    /// millions of lines never pays for it.
+    index: std::sync::OnceLock<LineIndex>,
 }
 
 impl Source {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        let text = text.into();
-        let index = LineIndex::new(&text);
         Source {
             name: name.into(),
-            text,
-            index,
+            text: text.into(),
+            index: std::sync::OnceLock::new(),
         }
     }
 
     pub fn line_index(&self) -> &LineIndex {
-        &self.index
+        self.index.get_or_init(|| LineIndex::new(&self.text))
     }
 
     /// 1-based line and column of a byte offset.
     pub fn position(&self, offset: usize) -> Position {
-        self.index.position(&self.text, offset)
+        self.line_index().position(&self.text, offset)
     }
 
     /// The text of a 1-based line without its line terminator.
     pub fn line_text(&self, line: usize) -> &str {
-        self.index.line_text(&self.text, line)
+        self.line_index().line_text(&self.text, line)
     }
 }
 
@@ -101,14 +101,10 @@ impl LineIndex {
         let bytes = text.as_bytes();
         let bom = text.starts_with('\u{feff}');
         let mut starts = vec![if bom { 3 } else { 0 }];
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => starts.push((i + 1) as u32),
-                b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push((i + 1) as u32),
-                _ => {}
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
+                starts.push((i + 1) as u32);
             }
-            i += 1;
         }
         LineIndex { starts, bom }
     }

@@ -48,7 +48,7 @@ impl std::fmt::Display for IntOrString {
 }
 
 /// A string map (labels, annotations, selectors) with the spans of each entry.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StringMap {
     /// Shared, not copied, by the pods of the completed snapshot.
     pub map: std::sync::Arc<BTreeMap<String, String>>,
@@ -57,6 +57,20 @@ pub struct StringMap {
     /// every label set.
     spans: Vec<(Span, Span)>,
     pub span: Span,
+}
+
+impl Default for StringMap {
+    fn default() -> Self {
+        // Most objects have no annotations, many no labels: the empty map is
+        // shared rather than allocated for each of them.
+        static EMPTY: std::sync::OnceLock<std::sync::Arc<BTreeMap<String, String>>> =
+            std::sync::OnceLock::new();
+        StringMap {
+            map: EMPTY.get_or_init(std::sync::Arc::default).clone(),
+            spans: Vec::new(),
+            span: Span::default(),
+        }
+    }
 }
 
 impl StringMap {
@@ -97,7 +111,9 @@ impl StringMap {
             out.spans.push((ks, vs));
             map.insert(k, v);
         }
-        out.map = std::sync::Arc::new(map);
+        if !map.is_empty() {
+            out.map = std::sync::Arc::new(map);
+        }
         out
     }
 }

@@ -88,7 +88,8 @@ pub fn find(code: &str) -> Option<Rule> {
     all().into_iter().find(|r| r.code == code)
 }
 
-pub fn run(objects: &[Object], cluster: &Cluster, diags: &mut Vec<Diagnostic>) {
+/// Run every lint (on up to `threads` threads; the findings in lint order).
+pub fn run(objects: &[Object], cluster: &Cluster, diags: &mut Vec<Diagnostic>, threads: usize) {
     let rejected = diags
         .iter()
         .filter(|d| d.severity == Severity::Error)
@@ -111,8 +112,12 @@ pub fn run(objects: &[Object], cluster: &Cluster, diags: &mut Vec<Diagnostic>) {
         cluster,
         rejected,
     };
-    for (_, check) in LINTS {
-        check(&cx, diags);
+    for found in crate::par::map(LINTS, threads, |(_, check)| {
+        let mut found = Vec::new();
+        check(&cx, &mut found);
+        found
+    }) {
+        diags.extend(found);
     }
 }
 
