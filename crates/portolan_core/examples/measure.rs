@@ -22,13 +22,17 @@ fn vm(key: &str) -> u64 {
 }
 
 fn events(text: &str) -> usize {
-    // Document by document, as Portolan parses.
+    // Document by document, as Portolan parses: a syntax error stops only
+    // its own document (on the whole stream it would stop the parser, and
+    // the rest of the input would not be parsed at all).
     let mut n = 0;
-    for ev in saphyr_parser::Parser::new_from_str(text) {
-        if ev.is_err() {
-            break;
+    for (start, end) in portolan_core::yaml::document_ranges(text) {
+        for ev in saphyr_parser::Parser::new_from_str(&text[start..end]) {
+            if ev.is_err() {
+                break;
+            }
+            n += 1;
         }
-        n += 1;
     }
     n
 }

@@ -390,19 +390,34 @@ fn nodes(objects: &[Object], profile: &Resolved) -> Vec<ClusterNode> {
     nodes
 }
 
-struct IpPool {
+/// Addresses for pods the input does not give one, avoiding those it does
+/// (gathered on the first request: a live dump never makes one).
+struct IpPool<'o> {
     cidr: names::Cidr,
     next: u128,
-    used: HashSet<IpAddr>,
+    objects: &'o [Object],
+    used: Option<HashSet<IpAddr>>,
 }
 
-impl IpPool {
+impl IpPool<'_> {
     fn take(&mut self) -> String {
+        let objects = self.objects;
+        let used = self.used.get_or_insert_with(|| {
+            objects
+                .iter()
+                .filter_map(|o| match &o.body {
+                    Body::Pod(p) => Some(&p.1.pod_ips),
+                    _ => None,
+                })
+                .flatten()
+                .filter_map(|ip| names::parse_ip(ip))
+                .collect()
+        });
         let size = self.cidr.size();
         while self.next < size.saturating_sub(1) {
             let ip = self.cidr.nth(self.next);
             self.next += 1;
-            if self.used.insert(ip) {
+            if used.insert(ip) {
                 return ip.to_string();
             }
         }
@@ -494,16 +509,11 @@ impl<'o> ObjectIndex<'o> {
 
 fn pods(objects: &[Object], profile: &Resolved, what_if: &WhatIf, cluster: &mut Cluster) {
     let index = ObjectIndex::new(objects);
-    let mut used: HashSet<IpAddr> = HashSet::new();
-    for o in objects {
-        if let Body::Pod(p) = &o.body {
-            used.extend(p.1.pod_ips.iter().filter_map(|ip| names::parse_ip(ip)));
-        }
-    }
     let mut pool = IpPool {
         cidr: profile.pod_cidr,
         next: 2,
-        used,
+        objects,
+        used: None,
     };
     let mut text = Interner::default();
     let node_names: Vec<Text> = cluster.nodes.iter().map(|n| text.get(&n.name)).collect();
@@ -751,7 +761,8 @@ fn services(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
         .map(|c| IpPool {
             cidr: *c,
             next: 10,
-            used: used_ips.clone(),
+            objects: &[],
+            used: Some(used_ips.clone()),
         })
         .collect();
     let primary_v6 = profile.service_cidrs[0].is_ipv6();

@@ -74,6 +74,7 @@ pub fn compute(objects: &[Object], profile: &Resolved, cluster: &mut Cluster, th
             Vec::new() // C.1.1
         } else if let Some(selector) = &svc.selector {
             let selected = index.select(&cluster.pods, &svc.namespace, selector);
+            let ports = ServicePorts::new(svc);
             selected
                 .into_iter()
                 .flat_map(|i| {
@@ -81,6 +82,7 @@ pub fn compute(objects: &[Object], profile: &Resolved, cluster: &mut Cluster, th
                         objects,
                         profile,
                         svc,
+                        &ports,
                         &cluster.pods[i],
                         i,
                         &node_names,
@@ -128,10 +130,49 @@ pub fn find_port(spec: &PodSpec, name: &str, protocol: &str) -> Option<i64> {
         .and_then(|p| p.container_port.as_ref().map(|c| c.value))
 }
 
+/// What a Service contributes to each of its endpoints, worked out once
+/// per Service: its address families and, per port, the target, name and
+/// protocol (names and protocols shared by every endpoint).
+struct ServicePorts {
+    want_v6: Vec<bool>,
+    ports: Vec<(IntOrStringJson, Option<Text>, Text)>,
+}
+
+impl ServicePorts {
+    fn new(svc: &ClusterService) -> Self {
+        let mut want_v6: Vec<bool> = svc
+            .cluster_ips
+            .iter()
+            .filter_map(|ip| names::parse_ip(ip))
+            .map(|ip| ip.is_ipv6())
+            .collect();
+        want_v6.sort_unstable();
+        want_v6.dedup();
+        ServicePorts {
+            want_v6,
+            ports: svc
+                .ports
+                .iter()
+                .map(|p| {
+                    (
+                        p.target_port.clone(),
+                        Some(p.name.as_str())
+                            .filter(|n| !n.is_empty())
+                            .map(Text::from),
+                        Text::from(p.protocol.as_str()),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn pod_endpoints(
     objects: &[Object],
     profile: &Resolved,
     svc: &ClusterService,
+    ports: &ServicePorts,
     pod: &ClusterPod,
     pod_index: usize,
     node_names: &HashSet<&str>,
@@ -162,47 +203,32 @@ fn pod_endpoints(
         .as_deref()
         .and_then(|n| zones.get(n).cloned().flatten());
     // C.4: addresses of the Service's families.
-    let want_v6 = svc
-        .cluster_ips
-        .iter()
-        .filter_map(|ip| names::parse_ip(ip))
-        .map(|ip| ip.is_ipv6())
-        .collect::<HashSet<_>>();
     let default_v6 = profile
         .profile
         .ip_families
         .first()
         .is_some_and(|f| f == "IPv6");
-    let addresses: Vec<&String> = pod
-        .ips
-        .iter()
-        .filter(|ip| {
-            let v6 = names::parse_ip(ip).is_some_and(|a| a.is_ipv6());
-            if want_v6.is_empty() {
-                v6 == default_v6
-            } else {
-                want_v6.contains(&v6)
-            }
-        })
-        .collect();
+    let addresses = pod.ips.iter().filter(|ip| {
+        let v6 = names::parse_ip(ip).is_some_and(|a| a.is_ipv6());
+        if ports.want_v6.is_empty() {
+            v6 == default_v6
+        } else {
+            ports.want_v6.contains(&v6)
+        }
+    });
     let spec = pod_spec(objects, pod);
     // C.3: resolve each Service port for this pod.
-    let mut resolved = Vec::new();
-    for p in &svc.ports {
-        let port = match &p.target_port {
+    let mut resolved: Vec<(Option<i64>, Option<Text>, Text)> =
+        Vec::with_capacity(ports.ports.len());
+    for (target, name, protocol) in &ports.ports {
+        let port = match target {
             IntOrStringJson::Int(i) => Some(*i),
-            IntOrStringJson::Str(name) => {
-                spec.as_ref().and_then(|s| find_port(s, name, &p.protocol))
+            IntOrStringJson::Str(target) => {
+                spec.as_ref().and_then(|s| find_port(s, target, protocol))
             }
         };
         if let Some(port) = port {
-            resolved.push((
-                Some(port),
-                Some(p.name.as_str())
-                    .filter(|n| !n.is_empty())
-                    .map(Text::from),
-                Text::from(p.protocol.as_str()),
-            ));
+            resolved.push((Some(port), name.clone(), protocol.clone()));
         }
     }
     if resolved.is_empty() {
@@ -210,7 +236,7 @@ fn pod_endpoints(
         resolved.push((None, None, Text::from("")));
     }
     let key: Text = pod.key().into();
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(pod.ips.len() * resolved.len());
     for ip in addresses {
         for (port, port_name, protocol) in &resolved {
             out.push(Endpoint {

@@ -5,6 +5,7 @@
 //! the corpus). The WebAssembly builds read on one thread.
 
 use crate::diag::Diagnostic;
+use crate::model::decode::MapCache;
 use crate::model::{Object, decode_document};
 use crate::source::Source;
 use crate::yaml::{Limits, parse_stream};
@@ -75,6 +76,7 @@ pub fn read_in_pieces(
 fn sequential(sources: &[Source], id: usize, limits: &Limits, namespace: &str) -> Read {
     let mut out = Read::default();
     let mut objects = Vec::new();
+    let mut maps = MapCache::default();
     parse_stream(
         id,
         &sources[id].text,
@@ -82,7 +84,7 @@ fn sequential(sources: &[Source], id: usize, limits: &Limits, namespace: &str) -
         &mut out.diagnostics,
         |doc, diags| {
             out.documents += 1;
-            decode_document(id, &doc, namespace, diags, &mut objects);
+            decode_document(id, &doc, namespace, diags, &mut objects, &mut maps);
         },
     );
     out.objects = objects;
@@ -91,6 +93,7 @@ fn sequential(sources: &[Source], id: usize, limits: &Limits, namespace: &str) -
 
 #[cfg(not(target_arch = "wasm32"))]
 mod parallel {
+    use super::MapCache;
     use super::{Read, sequential};
     use crate::model::decode_document;
     use crate::source::Source;
@@ -214,6 +217,7 @@ mod parallel {
     ) -> Out {
         let mut read = Read::default();
         let mut objects = Vec::new();
+        let mut maps = MapCache::default();
         let roots = yaml::parse_chunks(
             source,
             &sources[source].text,
@@ -223,7 +227,7 @@ mod parallel {
             &mut read.diagnostics,
             |doc, diags| {
                 read.documents += 1;
-                decode_document(source, &doc, namespace, diags, &mut objects);
+                decode_document(source, &doc, namespace, diags, &mut objects, &mut maps);
             },
         );
         read.objects = objects;
@@ -245,6 +249,7 @@ mod parallel {
         };
         let mut read = Read::default();
         let mut objects = Vec::new();
+        let mut maps = MapCache::default();
         let mut documents = 0;
         let aliases = match task {
             Task::Rest { cut, .. } => yaml::parse_list_rest(
@@ -255,7 +260,7 @@ mod parallel {
                 &mut read.diagnostics,
                 |doc, diags| {
                     documents += 1;
-                    decode_document(source, &doc, namespace, diags, &mut objects);
+                    decode_document(source, &doc, namespace, diags, &mut objects, &mut maps);
                 },
             ),
             Task::Items { part, .. } => yaml::parse_items(
@@ -266,7 +271,7 @@ mod parallel {
                 &mut read.diagnostics,
                 |doc, diags| {
                     documents += 1;
-                    decode_document(source, &doc, namespace, diags, &mut objects);
+                    decode_document(source, &doc, namespace, diags, &mut objects, &mut maps);
                 },
             ),
             Task::Chunks { .. } => unreachable!("returned above"),

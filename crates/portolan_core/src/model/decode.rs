@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::{Display, Write as _};
+use std::sync::Arc;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::source::{SourceId, Span};
@@ -144,6 +145,56 @@ impl Display for Index<'_> {
 pub struct Cx<'d> {
     pub source: SourceId,
     pub diags: &'d mut Vec<Diagnostic>,
+    pub maps: &'d mut MapCache,
+}
+
+/// One shared copy of each label set: the pods of a ReplicaSet (and its
+/// template, and the selector that picks them) carry the same labels.
+#[derive(Debug)]
+pub struct MapCache {
+    by_hash: std::collections::HashMap<u64, Vec<Arc<BTreeMap<String, String>>>>,
+    hasher: std::collections::hash_map::RandomState,
+}
+
+impl Default for MapCache {
+    fn default() -> Self {
+        MapCache {
+            by_hash: std::collections::HashMap::new(),
+            hasher: std::collections::hash_map::RandomState::new(),
+        }
+    }
+}
+
+impl MapCache {
+    /// Distinct sets kept per hash: beyond it (never in practice, but a
+    /// hostile input could try) new sets are simply not shared.
+    const BUCKET: usize = 8;
+
+    /// The map of `pairs` (sorted by key, keys distinct).
+    pub fn get(&mut self, pairs: &[(&str, &str)]) -> Arc<BTreeMap<String, String>> {
+        use std::hash::{BuildHasher, Hash, Hasher};
+        let mut h = self.hasher.build_hasher();
+        for (k, v) in pairs {
+            k.hash(&mut h);
+            v.hash(&mut h);
+        }
+        let bucket = self.by_hash.entry(h.finish()).or_default();
+        if let Some(m) = bucket.iter().find(|m| {
+            m.len() == pairs.len() && m.iter().zip(pairs).all(|((a, b), (c, d))| a == c && b == d)
+        }) {
+            return m.clone();
+        }
+        let map: Arc<BTreeMap<String, String>> = Arc::new(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        );
+        if bucket.len() < Self::BUCKET {
+            bucket.push(map.clone());
+        }
+        map
+    }
 }
 
 pub type Entries<'n, 'a> = &'n [(Node<'a>, Node<'a>)];
@@ -287,27 +338,41 @@ impl Cx<'_> {
     }
 
     pub fn string_map(&mut self, node: &Node<'_>, path: impl Display) -> StringMap {
-        let out = StringMap {
+        let mut out = StringMap {
             span: node.span,
             ..StringMap::default()
         };
         let Some(entries) = self.map(node, &path, &[]) else {
             return out;
         };
-        let mut items = Vec::with_capacity(entries.len());
+        let mut items: Vec<(&str, &str, Span, Span)> = Vec::with_capacity(entries.len());
         for (k, v) in entries {
-            let key = k.key_text().unwrap_or("").to_owned();
+            let key = k.key_text().unwrap_or("");
             let value = match v.resolve() {
-                Resolved::Str(s) => s.to_owned(),
-                Resolved::Null => String::new(),
+                Resolved::Str(s) => s,
+                Resolved::Null => "",
                 _ => {
-                    self.type_error(v, join(&path.to_string(), &key), "string");
+                    self.type_error(v, join(&path.to_string(), key), "string");
                     continue;
                 }
             };
             items.push((key, value, k.span, v.span));
         }
-        StringMap::from_entries(items, out.span)
+        // Stable: among equal keys the last one stays last, and wins.
+        items.sort_by(|a, b| a.0.cmp(b.0));
+        let mut pairs = Vec::with_capacity(items.len());
+        let mut iter = items.into_iter().peekable();
+        while let Some((k, v, ks, vs)) = iter.next() {
+            if iter.peek().is_some_and(|next| next.0 == k) {
+                continue;
+            }
+            out.spans.push((ks, vs));
+            pairs.push((k, v));
+        }
+        if !pairs.is_empty() {
+            out.map = self.maps.get(&pairs);
+        }
+        out
     }
 }
 
@@ -349,4 +414,34 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_label_sets_share_one_map_and_a_full_bucket_still_answers() {
+        let mut maps = MapCache::default();
+        let a = maps.get(&[("app", "web"), ("tier", "front")]);
+        let b = maps.get(&[("app", "web"), ("tier", "front")]);
+        let c = maps.get(&[("app", "web"), ("tier", "back")]);
+        assert!(Arc::ptr_eq(&a, &b));
+        assert!(!Arc::ptr_eq(&a, &c));
+        assert_eq!(c.get("tier").map(String::as_str), Some("back"));
+        // A full bucket (colliding sets) still answers each set with its own map.
+        let mut full = MapCache::default();
+        let mut bucket = Vec::new();
+        for i in 0..MapCache::BUCKET {
+            bucket.push(Arc::new(BTreeMap::from([(
+                "n".to_owned(),
+                format!("other{i}"),
+            )])));
+        }
+        full.by_hash.insert(0, bucket);
+        for i in 0..(MapCache::BUCKET + 3) {
+            let v = i.to_string();
+            assert_eq!(full.get(&[("n", &v)]).get("n"), Some(&v));
+        }
+    }
 }

@@ -98,8 +98,9 @@ pub fn decode_document(
     default_namespace: &str,
     diags: &mut Vec<Diagnostic>,
     out: &mut Vec<Object>,
+    maps: &mut decode::MapCache,
 ) {
-    decode_item(source, &doc.root, None, default_namespace, diags, out);
+    decode_item(source, &doc.root, None, default_namespace, diags, out, maps);
 }
 
 fn decode_item(
@@ -109,6 +110,7 @@ fn decode_item(
     default_namespace: &str,
     diags: &mut Vec<Diagnostic>,
     out: &mut Vec<Object>,
+    maps: &mut decode::MapCache,
 ) {
     let Some(_) = node.as_map() else {
         if !node.is_null() {
@@ -122,7 +124,11 @@ fn decode_item(
         }
         return;
     };
-    let mut cx = Cx { source, diags };
+    let mut cx = Cx {
+        source,
+        diags,
+        maps,
+    };
     let kind = match node.get("kind") {
         Some(k) => cx.string(k, "kind"),
         None => item_kind.map(|k| Spanned::new(k.to_owned(), node.span)),
@@ -171,7 +177,15 @@ fn decode_item(
         if let Some(items) = node.get("items") {
             let items = cx.seq(items, "items").to_vec();
             for item in &items {
-                decode_item(source, item, typed, default_namespace, diags, out);
+                decode_item(
+                    source,
+                    item,
+                    typed,
+                    default_namespace,
+                    cx.diags,
+                    out,
+                    cx.maps,
+                );
             }
         }
         return;

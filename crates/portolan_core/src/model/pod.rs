@@ -26,8 +26,6 @@ pub struct Container {
     pub name: Option<Spanned<String>>,
     pub ports: Vec<ContainerPort>,
     pub restart_policy: Option<String>,
-    /// Path of the container in its object (`spec.containers[0]`).
-    pub path: String,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -173,10 +171,7 @@ fn decode_containers(cx: &mut Cx<'_>, node: &Node<'_>, path: &dyn Display) -> Ve
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let cpath = Index(path, i);
-        let mut c = Container {
-            path: cpath.to_string(),
-            ..Container::default()
-        };
+        let mut c = Container::default();
         if let Some(entries) = cx.map(item, cpath, CONTAINER_FIELDS) {
             for (k, v) in entries {
                 let key = k.key_text().unwrap_or("");

@@ -230,17 +230,18 @@ pub fn cut(text: &str, limits: &Limits, piece_bytes: usize) -> Option<Vec<Piece>
 /// content excludes the line break.
 fn lines(text: &str, start: usize, end: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
     let bytes = &text.as_bytes()[..end];
+    let mut breaks = memchr::memchr2_iter(b'\n', b'\r', &bytes[start..]).map(move |i| start + i);
     let mut at = start;
     std::iter::from_fn(move || {
         if at >= end {
             return None;
         }
         let line = at;
-        let Some(n) = memchr::memchr2(b'\n', b'\r', &bytes[at..]) else {
+        // A break inside a CRLF pair already passed (the LF of it) is skipped.
+        let Some(brk) = breaks.find(|&b| b >= at) else {
             at = end;
             return Some((line, end));
         };
-        let brk = at + n;
         at = brk + 1;
         if bytes[brk] == b'\r' && bytes.get(at) == Some(&b'\n') {
             at += 1;
@@ -449,20 +450,25 @@ pub fn parse_list_rest<'a>(
     Some(aliases)
 }
 
+/// The byte ranges of `text` that are parsed independently (each a run of
+/// YAML documents, cut at `---` markers), for benchmarks that run the bare
+/// parser on the same pieces.
+pub fn document_ranges(text: &str) -> Vec<(usize, usize)> {
+    document_chunks(text, bom_len(text))
+}
+
 /// Byte ranges of the document chunks: cut before every line that is a
 /// `---` marker (followed by a space, tab or line end).
 fn document_chunks(text: &str, start: usize) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut cuts = vec![start];
-    for (line, _) in lines(text, start, bytes.len()) {
-        if line != start
-            && bytes[line..].starts_with(b"---")
-            && matches!(
-                bytes.get(line + 3),
-                None | Some(b' ' | b'\t' | b'\r' | b'\n')
-            )
+    // Markers are rare: find each `---`, then check that it starts a line.
+    for at in memchr::memmem::find_iter(&bytes[start..], b"---").map(|i| start + i) {
+        if at != start
+            && matches!(bytes[at - 1], b'\n' | b'\r')
+            && matches!(bytes.get(at + 3), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
         {
-            cuts.push(line);
+            cuts.push(at);
         }
     }
     let mut chunks = Vec::with_capacity(cuts.len());
@@ -475,6 +481,28 @@ fn document_chunks(text: &str, start: usize) -> Vec<(usize, usize)> {
 
 fn memchr_newline(b: &[u8]) -> Option<usize> {
     b.iter().position(|&c| c == b'\n' || c == b'\r')
+}
+
+/// The first byte at or after `from` that is not ASCII.
+fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    while at < bytes.len() {
+        let block = &bytes[at..(at + 64).min(bytes.len())];
+        if !block.is_ascii() {
+            return block.iter().position(|&b| b >= 0x80).map(|i| at + i);
+        }
+        at += block.len();
+    }
+    None
+}
+
+/// The length of the UTF-8 sequence that starts with `lead`.
+fn utf8_width(lead: u8) -> usize {
+    match lead {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        _ => 2,
+    }
 }
 
 /// Converts saphyr's character indices (relative to a chunk) to byte offsets.
@@ -493,26 +521,28 @@ impl Offsets {
     /// Offsets for a text that is the source with `gap` bytes left out
     /// before its byte `gap_at`.
     fn with_gap(chunk: &str, base: usize, gap_at: usize, gap: usize) -> Self {
+        let bytes = chunk.as_bytes();
         let mut wide = Vec::new();
-        if !chunk.is_ascii() || gap > 0 {
-            let mut extra = 0u32;
-            let mut chars = 0;
-            for (ci, (bi, ch)) in chunk.char_indices().enumerate() {
-                if bi == gap_at && ci > 0 {
-                    extra += gap as u32;
-                    wide.push((ci as u32 - 1, extra));
+        // Bytes beyond one per character before the current position, and
+        // the gap once passed.
+        let mut extra = 0u32;
+        let mut gap_added = 0u32;
+        let mut at = 0;
+        loop {
+            let next = next_non_ascii(bytes, at);
+            if gap > 0 && gap_added == 0 && gap_at <= next.unwrap_or(bytes.len()) {
+                let ci = (gap_at as u32).saturating_sub(extra);
+                gap_added = gap as u32;
+                if ci > 0 {
+                    wide.push((ci - 1, extra + gap_added));
                 }
-                let w = ch.len_utf8() as u32;
-                if w > 1 {
-                    extra += w - 1;
-                    wide.push((ci as u32, extra));
-                }
-                chars = ci + 1;
             }
-            if gap_at == chunk.len() && chars > 0 {
-                extra += gap as u32;
-                wide.push((chars as u32 - 1, extra));
-            }
+            let Some(b) = next else { break };
+            let w = utf8_width(bytes[b]);
+            let ci = b as u32 - extra;
+            extra += w as u32 - 1;
+            wide.push((ci, extra + gap_added));
+            at = b + w;
         }
         Offsets { base, wide }
     }
