@@ -441,9 +441,17 @@ impl<'o> ObjectIndex<'o> {
             pods_by_ns: HashMap::new(),
             deployments_by_ns: HashMap::new(),
         };
+        // The questions asked are "does any pod match": one pod stands for
+        // all the pods of its namespace with the same (shared) label set.
+        let mut seen: HashSet<(&str, *const BTreeMap<String, String>)> = HashSet::new();
         for o in objects {
             match &o.body {
-                Body::Pod(_) => {
+                Body::Pod(_)
+                    if seen.insert((
+                        o.namespace.as_str(),
+                        std::sync::Arc::as_ptr(&o.meta.labels.map),
+                    )) =>
+                {
                     ix.pods_by_ns
                         .entry(o.namespace.as_str())
                         .or_default()

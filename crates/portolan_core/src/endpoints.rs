@@ -9,29 +9,46 @@ use crate::profile::Resolved;
 use crate::validate::names;
 
 /// Pods indexed by (namespace, label key, label value): selector matching
-/// looks up the rarest requirement instead of scanning every pod.
+/// looks up the rarest requirement instead of scanning every pod. Pods of
+/// one namespace that share a label set (a ReplicaSet's) form one group,
+/// indexed and matched once.
 struct LabelIndex<'c> {
     by_label: HashMap<(&'c str, &'c str, &'c str), Vec<usize>>,
+    /// Each group's labels and pods.
+    groups: Vec<(&'c std::collections::BTreeMap<String, String>, Vec<usize>)>,
 }
 
 impl<'c> LabelIndex<'c> {
     fn new(pods: &'c [ClusterPod]) -> Self {
+        let mut group_of: HashMap<
+            (&str, *const std::collections::BTreeMap<String, String>),
+            usize,
+        > = HashMap::new();
         let mut by_label: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::new();
+        let mut groups: Vec<(&std::collections::BTreeMap<String, String>, Vec<usize>)> = Vec::new();
         for (i, p) in pods.iter().enumerate() {
+            let key = (&*p.namespace, std::sync::Arc::as_ptr(&p.labels));
+            if let Some(&g) = group_of.get(&key) {
+                groups[g].1.push(i);
+                continue;
+            }
+            let g = groups.len();
+            group_of.insert(key, g);
+            groups.push((&p.labels, vec![i]));
             for (k, v) in p.labels.iter() {
                 by_label
                     .entry((&*p.namespace, k.as_str(), v.as_str()))
                     .or_default()
-                    .push(i);
+                    .push(g);
             }
         }
-        LabelIndex { by_label }
+        LabelIndex { by_label, groups }
     }
 
-    /// Pods of `namespace` whose labels contain every selector entry (B.1.1).
+    /// Pods of `namespace` whose labels contain every selector entry
+    /// (B.1.1), in pod order.
     fn select(
         &self,
-        pods: &[ClusterPod],
         namespace: &str,
         selector: &std::collections::BTreeMap<String, String>,
     ) -> Vec<usize> {
@@ -47,15 +64,14 @@ impl<'c> LabelIndex<'c> {
         let Some(candidates) = best else {
             return Vec::new();
         };
-        candidates
+        let mut pods: Vec<usize> = candidates
             .iter()
-            .copied()
-            .filter(|&i| {
-                selector
-                    .iter()
-                    .all(|(k, v)| pods[i].labels.get(k) == Some(v))
-            })
-            .collect()
+            .map(|&g| &self.groups[g])
+            .filter(|(labels, _)| selector.iter().all(|(k, v)| labels.get(k) == Some(v)))
+            .flat_map(|(_, pods)| pods.iter().copied())
+            .collect();
+        pods.sort_unstable();
+        pods
     }
 }
 
@@ -73,7 +89,7 @@ pub fn compute(objects: &[Object], profile: &Resolved, cluster: &mut Cluster, th
         if svc.type_ == "ExternalName" {
             Vec::new() // C.1.1
         } else if let Some(selector) = &svc.selector {
-            let selected = index.select(&cluster.pods, &svc.namespace, selector);
+            let selected = index.select(&svc.namespace, selector);
             let ports = ServicePorts::new(svc);
             selected
                 .into_iter()
