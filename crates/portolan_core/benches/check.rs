@@ -1,7 +1,7 @@
 //! Criterion benchmarks: `check` on the whole corpus and on generated
-//! clusters of growing size (linear cost), next to bare saphyr-parser event
-//! throughput on the same input; endpoints and graph for large clusters;
-//! one trace after analysis.
+//! clusters of growing size up to ~53 MB (linear cost), on every core and on
+//! one thread, next to bare saphyr-parser event throughput on the same input;
+//! endpoints and graph for large clusters; one trace after analysis.
 
 use std::path::{Path, PathBuf};
 
@@ -80,7 +80,7 @@ fn bench_corpus(c: &mut Criterion) {
 fn bench_generated(c: &mut Criterion) {
     let mut g = c.benchmark_group("generated");
     g.sample_size(10);
-    for (services, pods) in [(100, 1_000), (400, 4_000), (1_600, 16_000)] {
+    for (services, pods) in [(100, 1_000), (400, 4_000), (1_600, 16_000), (4_000, 40_000)] {
         let text = portolan_core::generate::generate(services, pods);
         g.throughput(Throughput::Bytes(text.len() as u64));
         g.bench_with_input(BenchmarkId::new("events", pods), &text, |b, t| {
