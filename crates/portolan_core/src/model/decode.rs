@@ -200,13 +200,59 @@ impl MapCache {
 pub type Entries<'n, 'a> = &'n [(Node<'a>, Node<'a>)];
 
 impl Cx<'_> {
+    // The decoders pass paths of several types; each wrapper hands its path
+    // on as `&dyn Display`, so that the bodies exist once in the binary.
+
+    /// The entries of a mapping, reporting fields outside `known` (when it is
+    /// not empty) as strict field validation does. Null yields `None` quietly.
+    pub fn map<'n, 'a>(
+        &mut self,
+        node: &'n Node<'a>,
+        path: impl Display,
+        known: &[&str],
+    ) -> Option<Entries<'n, 'a>> {
+        self.map_at(node, &path, known)
+    }
+
+    pub fn seq<'n, 'a>(&mut self, node: &'n Node<'a>, path: impl Display) -> &'n [Node<'a>] {
+        self.seq_at(node, &path)
+    }
+
+    pub fn string(&mut self, node: &Node<'_>, path: impl Display) -> Option<Spanned<String>> {
+        self.string_at(node, &path)
+    }
+
+    pub fn int(&mut self, node: &Node<'_>, path: impl Display) -> Option<Spanned<i64>> {
+        self.int_at(node, &path)
+    }
+
+    pub fn bool(&mut self, node: &Node<'_>, path: impl Display) -> Option<Spanned<bool>> {
+        self.bool_at(node, &path)
+    }
+
+    pub fn int_or_string(
+        &mut self,
+        node: &Node<'_>,
+        path: impl Display,
+    ) -> Option<Spanned<IntOrString>> {
+        self.int_or_string_at(node, &path)
+    }
+
+    pub fn strings(&mut self, node: &Node<'_>, path: impl Display) -> Vec<Spanned<String>> {
+        self.strings_at(node, &path)
+    }
+
+    pub fn string_map(&mut self, node: &Node<'_>, path: impl Display) -> StringMap {
+        self.string_map_at(node, &path)
+    }
+
     pub fn error(&mut self, code: &'static str, span: Span, field: &str, message: String) {
         let mut d = Diagnostic::new(code, Severity::Error, self.source, span, message);
         d.field = Some(field.to_owned());
         self.diags.push(d);
     }
 
-    fn type_error(&mut self, node: &Node<'_>, path: impl Display, expected: &str) {
+    fn type_error_at(&mut self, node: &Node<'_>, path: &dyn Display, expected: &str) {
         let path = path.to_string();
         let got = node.type_name();
         let shown = match node.resolve() {
@@ -232,10 +278,10 @@ impl Cx<'_> {
 
     /// The entries of a mapping, reporting fields outside `known` (when it is
     /// not empty) as strict field validation does. Null yields `None` quietly.
-    pub fn map<'n, 'a>(
+    fn map_at<'n, 'a>(
         &mut self,
         node: &'n Node<'a>,
-        path: impl Display,
+        path: &dyn Display,
         known: &[&str],
     ) -> Option<Entries<'n, 'a>> {
         match &node.kind {
@@ -257,35 +303,35 @@ impl Cx<'_> {
             }
             _ if node.is_null() => None,
             _ => {
-                self.type_error(node, path, "object");
+                self.type_error_at(node, path, "object");
                 None
             }
         }
     }
 
-    pub fn seq<'n, 'a>(&mut self, node: &'n Node<'a>, path: impl Display) -> &'n [Node<'a>] {
+    fn seq_at<'n, 'a>(&mut self, node: &'n Node<'a>, path: &dyn Display) -> &'n [Node<'a>] {
         match &node.kind {
             Kind::Seq(items) => items,
             _ if node.is_null() => &[],
             _ => {
-                self.type_error(node, path, "array");
+                self.type_error_at(node, path, "array");
                 &[]
             }
         }
     }
 
-    pub fn string(&mut self, node: &Node<'_>, path: impl Display) -> Option<Spanned<String>> {
+    fn string_at(&mut self, node: &Node<'_>, path: &dyn Display) -> Option<Spanned<String>> {
         match node.resolve() {
             Resolved::Str(s) => Some(Spanned::new(s.to_owned(), node.span)),
             Resolved::Null => None,
             _ => {
-                self.type_error(node, path, "string");
+                self.type_error_at(node, path, "string");
                 None
             }
         }
     }
 
-    pub fn int(&mut self, node: &Node<'_>, path: impl Display) -> Option<Spanned<i64>> {
+    fn int_at(&mut self, node: &Node<'_>, path: &dyn Display) -> Option<Spanned<i64>> {
         match node.resolve() {
             Resolved::Int(i) => Some(Spanned::new(i, node.span)),
             Resolved::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
@@ -293,41 +339,41 @@ impl Cx<'_> {
             }
             Resolved::Null => None,
             _ => {
-                self.type_error(node, path, "integer");
+                self.type_error_at(node, path, "integer");
                 None
             }
         }
     }
 
-    pub fn bool(&mut self, node: &Node<'_>, path: impl Display) -> Option<Spanned<bool>> {
+    fn bool_at(&mut self, node: &Node<'_>, path: &dyn Display) -> Option<Spanned<bool>> {
         match node.resolve() {
             Resolved::Bool(b) => Some(Spanned::new(b, node.span)),
             Resolved::Null => None,
             _ => {
-                self.type_error(node, path, "boolean");
+                self.type_error_at(node, path, "boolean");
                 None
             }
         }
     }
 
-    pub fn int_or_string(
+    fn int_or_string_at(
         &mut self,
         node: &Node<'_>,
-        path: impl Display,
+        path: &dyn Display,
     ) -> Option<Spanned<IntOrString>> {
         match node.resolve() {
             Resolved::Int(i) => Some(Spanned::new(IntOrString::Int(i), node.span)),
             Resolved::Str(s) => Some(Spanned::new(IntOrString::Str(s.to_owned()), node.span)),
             Resolved::Null => None,
             _ => {
-                self.type_error(node, path, "integer or string");
+                self.type_error_at(node, path, "integer or string");
                 None
             }
         }
     }
 
-    pub fn strings(&mut self, node: &Node<'_>, path: impl Display) -> Vec<Spanned<String>> {
-        let items = self.seq(node, &path);
+    fn strings_at(&mut self, node: &Node<'_>, path: &dyn Display) -> Vec<Spanned<String>> {
+        let items = self.seq_at(node, path);
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             if let Some(s) = self.string(item, Index(&path, i)) {
@@ -337,12 +383,12 @@ impl Cx<'_> {
         out
     }
 
-    pub fn string_map(&mut self, node: &Node<'_>, path: impl Display) -> StringMap {
+    fn string_map_at(&mut self, node: &Node<'_>, path: &dyn Display) -> StringMap {
         let mut out = StringMap {
             span: node.span,
             ..StringMap::default()
         };
-        let Some(entries) = self.map(node, &path, &[]) else {
+        let Some(entries) = self.map_at(node, path, &[]) else {
             return out;
         };
         let mut items: Vec<(&str, &str, Span, Span)> = Vec::with_capacity(entries.len());
@@ -352,7 +398,7 @@ impl Cx<'_> {
                 Resolved::Str(s) => s,
                 Resolved::Null => "",
                 _ => {
-                    self.type_error(v, join(&path.to_string(), key), "string");
+                    self.type_error_at(v, &join(&path.to_string(), key), "string");
                     continue;
                 }
             };

@@ -462,10 +462,9 @@ pub fn document_ranges(text: &str) -> Vec<(usize, usize)> {
 fn document_chunks(text: &str, start: usize) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut cuts = vec![start];
-    // Markers are rare: find each `---`, then check that it starts a line.
-    for at in memchr::memmem::find_iter(&bytes[start..], b"---").map(|i| start + i) {
-        if at != start
-            && matches!(bytes[at - 1], b'\n' | b'\r')
+    // A marker starts a line: look at the line starts only.
+    for at in memchr::memchr2_iter(b'\n', b'\r', &bytes[start..]).map(|i| start + i + 1) {
+        if bytes[at..].starts_with(b"---")
             && matches!(bytes.get(at + 3), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
         {
             cuts.push(at);
