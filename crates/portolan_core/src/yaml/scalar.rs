@@ -102,6 +102,23 @@ pub fn resolve_plain(text: &str) -> Resolved<'_> {
 /// `strconv.ParseInt(strings.Replace(s, "_", "", -1), 0, 64)`: sign, then
 /// `0x`/`0o`/`0b` prefixes or a leading `0` for octal.
 fn parse_go_int(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    // Addresses, names and the like are rejected without allocating, and
+    // plain decimals (ports, counts) are read directly.
+    if !b
+        .iter()
+        .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'+' | b'-'))
+    {
+        return None;
+    }
+    let sign = usize::from(matches!(b.first(), Some(b'+' | b'-')));
+    let digits = &b[sign..];
+    if !digits.is_empty()
+        && digits.iter().all(u8::is_ascii_digit)
+        && (digits.len() == 1 || digits[0] != b'0')
+    {
+        return text.parse::<i64>().ok();
+    }
     let plain: String = text.chars().filter(|&c| c != '_').collect();
     let (neg, digits) = match plain.as_bytes().first()? {
         b'-' => (true, &plain[1..]),
@@ -253,6 +270,24 @@ mod tests {
         assert_eq!(resolve_plain("0"), Resolved::Int(0));
         // `09` is not octal; go-yaml falls back to its float pattern, which accepts it.
         assert_eq!(resolve_plain("09"), Resolved::Float(9.0));
+        // The decimal fast path agrees with strconv.ParseInt at the edges.
+        assert_eq!(resolve_plain("-0"), Resolved::Int(0));
+        assert_eq!(resolve_plain("+0"), Resolved::Int(0));
+        assert_eq!(
+            resolve_plain("9223372036854775807"),
+            Resolved::Int(i64::MAX)
+        );
+        assert_eq!(
+            resolve_plain("-9223372036854775808"),
+            Resolved::Int(i64::MIN)
+        );
+        assert_eq!(
+            resolve_plain("9223372036854775808"),
+            Resolved::Float(9_223_372_036_854_775_808.0)
+        );
+        assert_eq!(resolve_plain("10.244.0.2"), Resolved::Str("10.244.0.2"));
+        assert_eq!(resolve_plain("100m"), Resolved::Str("100m"));
+        assert_eq!(resolve_plain("0X1F"), Resolved::Int(31));
     }
 
     #[test]
