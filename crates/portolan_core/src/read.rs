@@ -8,7 +8,7 @@ use crate::diag::Diagnostic;
 use crate::model::decode::MapCache;
 use crate::model::{Object, decode_document};
 use crate::source::Source;
-use crate::yaml::{Limits, parse_stream};
+use crate::yaml::{Document, Limits, parse_stream};
 
 /// Objects and findings read from the sources.
 #[derive(Debug, Default)]
@@ -28,6 +28,42 @@ impl Read {
         }
         self.diagnostics.extend(other.diagnostics);
         self.documents += other.documents;
+    }
+}
+
+/// What one reading task decodes into, with the label sets it shares.
+#[derive(Default)]
+struct Sink {
+    objects: Vec<Object>,
+    maps: MapCache,
+    documents: usize,
+}
+
+impl Sink {
+    fn decode(
+        &mut self,
+        source: usize,
+        doc: &Document<'_>,
+        namespace: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        self.documents += 1;
+        decode_document(
+            source,
+            doc,
+            namespace,
+            diags,
+            &mut self.objects,
+            &mut self.maps,
+        );
+    }
+
+    fn finish(self, diagnostics: Vec<Diagnostic>) -> Read {
+        Read {
+            objects: self.objects,
+            diagnostics,
+            documents: self.documents,
+        }
     }
 }
 
@@ -74,28 +110,17 @@ pub fn read_in_pieces(
 
 /// One source front to back.
 fn sequential(sources: &[Source], id: usize, limits: &Limits, namespace: &str) -> Read {
-    let mut out = Read::default();
-    let mut objects = Vec::new();
-    let mut maps = MapCache::default();
-    parse_stream(
-        id,
-        &sources[id].text,
-        limits,
-        &mut out.diagnostics,
-        |doc, diags| {
-            out.documents += 1;
-            decode_document(id, &doc, namespace, diags, &mut objects, &mut maps);
-        },
-    );
-    out.objects = objects;
-    out
+    let mut sink = Sink::default();
+    let mut diagnostics = Vec::new();
+    parse_stream(id, &sources[id].text, limits, &mut diagnostics, |doc, d| {
+        sink.decode(id, &doc, namespace, d);
+    });
+    sink.finish(diagnostics)
 }
 
 #[cfg(not(target_arch = "wasm32"))]
 mod parallel {
-    use super::MapCache;
-    use super::{Read, sequential};
-    use crate::model::decode_document;
+    use super::{Read, Sink, sequential};
     use crate::source::Source;
     use crate::yaml::{self, Limits, ListCut, Piece};
 
@@ -215,24 +240,22 @@ mod parallel {
         start: usize,
         end: usize,
     ) -> Out {
-        let mut read = Read::default();
-        let mut objects = Vec::new();
-        let mut maps = MapCache::default();
+        let mut sink = Sink::default();
+        let mut diagnostics = Vec::new();
+        let text = &sources[source].text;
         let roots = yaml::parse_chunks(
             source,
-            &sources[source].text,
+            text,
             start,
             end,
             limits,
-            &mut read.diagnostics,
-            |doc, diags| {
-                read.documents += 1;
-                decode_document(source, &doc, namespace, diags, &mut objects, &mut maps);
+            &mut diagnostics,
+            |doc, d| {
+                sink.decode(source, &doc, namespace, d);
             },
         );
-        read.objects = objects;
         Out {
-            read,
+            read: sink.finish(diagnostics),
             roots,
             aliases: Some(0),
         }
@@ -247,39 +270,23 @@ mod parallel {
                 (*source, sources[*source].text.as_str())
             }
         };
-        let mut read = Read::default();
-        let mut objects = Vec::new();
-        let mut maps = MapCache::default();
-        let mut documents = 0;
+        let mut sink = Sink::default();
+        let mut diagnostics = Vec::new();
         let aliases = match task {
-            Task::Rest { cut, .. } => yaml::parse_list_rest(
-                source,
-                text,
-                cut,
-                limits,
-                &mut read.diagnostics,
-                |doc, diags| {
-                    documents += 1;
-                    decode_document(source, &doc, namespace, diags, &mut objects, &mut maps);
-                },
-            ),
-            Task::Items { part, .. } => yaml::parse_items(
-                source,
-                text,
-                *part,
-                limits,
-                &mut read.diagnostics,
-                |doc, diags| {
-                    documents += 1;
-                    decode_document(source, &doc, namespace, diags, &mut objects, &mut maps);
-                },
-            ),
+            Task::Rest { cut, .. } => {
+                yaml::parse_list_rest(source, text, cut, limits, &mut diagnostics, |doc, d| {
+                    sink.decode(source, &doc, namespace, d);
+                })
+            }
+            Task::Items { part, .. } => {
+                yaml::parse_items(source, text, *part, limits, &mut diagnostics, |doc, d| {
+                    sink.decode(source, &doc, namespace, d);
+                })
+            }
             Task::Chunks { .. } => unreachable!("returned above"),
         };
-        read.objects = objects;
-        read.documents = documents;
         Out {
-            read,
+            read: sink.finish(diagnostics),
             roots: Vec::new(),
             aliases,
         }

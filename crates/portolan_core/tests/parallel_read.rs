@@ -64,26 +64,26 @@ fn same(sources: &[Source], limits: &Limits, what: &str) {
     }
 }
 
-#[test]
-fn the_corpus_reads_the_same_in_pieces() {
+/// Every file below `dir` (at least `min` of them) alone, then all at
+/// once as a directory is read.
+fn each_file_and_all(dir: &Path, min: usize) {
     let mut sources = Vec::new();
-    files(&common::shared().join("corpus"), &mut sources);
-    assert!(sources.len() > 50);
+    files(dir, &mut sources);
+    assert!(sources.len() >= min, "{}", dir.display());
     for s in &sources {
         same(std::slice::from_ref(s), &Limits::default(), &s.name);
     }
-    // And all at once, as a directory is read.
-    same(&sources, &Limits::default(), "the whole corpus");
+    same(&sources, &Limits::default(), &dir.display().to_string());
+}
+
+#[test]
+fn the_corpus_reads_the_same_in_pieces() {
+    each_file_and_all(&common::shared().join("corpus"), 50);
 }
 
 #[test]
 fn the_fixtures_read_the_same_in_pieces() {
-    let mut sources = Vec::new();
-    files(&common::repo().join("tests/fixtures"), &mut sources);
-    assert!(sources.len() > 20);
-    for s in &sources {
-        same(std::slice::from_ref(s), &Limits::default(), &s.name);
-    }
+    each_file_and_all(&common::repo().join("tests/fixtures"), 20);
 }
 
 #[test]

@@ -48,6 +48,16 @@ pub struct Document<'a> {
     pub root: Node<'a>,
 }
 
+impl<'a> Document<'a> {
+    fn new(index: usize, root: Node<'a>) -> Self {
+        Document {
+            index,
+            span: root.span,
+            root,
+        }
+    }
+}
+
 pub const CODE_SYNTAX: &str = "yaml-syntax";
 pub const CODE_DUPLICATE_KEY: &str = "yaml-duplicate-key";
 pub const CODE_YAML12: &str = "yaml-1.1-scalar";
@@ -141,27 +151,11 @@ fn parse_chunk<'a>(
     // Items of a `List` stream out one by one, so a `kubectl get -o yaml`
     // dump is never held as one tree.
     builder.run(diags, &mut |item, diags| {
-        let span = item.span;
-        on_doc(
-            Document {
-                index,
-                span,
-                root: item,
-            },
-            diags,
-        );
+        on_doc(Document::new(index, item), diags);
     });
     let roots = builder.roots.len();
     for (i, root) in builder.roots.into_iter().enumerate() {
-        let span = root.span;
-        on_doc(
-            Document {
-                index: index + i,
-                span,
-                root,
-            },
-            diags,
-        );
+        on_doc(Document::new(index + i, root), diags);
     }
     roots
 }
@@ -370,15 +364,7 @@ pub fn parse_items<'a>(
     let mut builder = Builder::new(source, text, chunk, Offsets::new(chunk, start), limits);
     builder.items_part = true;
     let ok = builder.run(diags, &mut |item, diags| {
-        let span = item.span;
-        on_doc(
-            Document {
-                index: 0,
-                span,
-                root: item,
-            },
-            diags,
-        );
+        on_doc(Document::new(0, item), diags);
     });
     (ok && !builder.unsplittable).then_some(builder.alias_nodes)
 }
@@ -402,15 +388,7 @@ pub fn parse_list_rest<'a>(
     let offsets = Offsets::with_gap(&rest, cut.start, gap_start - cut.start, gap_end - gap_start);
     let mut builder = Builder::new(source, text, &rest, offsets, limits);
     let ok = builder.run(diags, &mut |item, diags| {
-        let span = item.span;
-        on_doc(
-            Document {
-                index: 0,
-                span,
-                root: item,
-            },
-            diags,
-        );
+        on_doc(Document::new(0, item), diags);
     });
     if !ok || builder.roots.len() != 1 {
         return None;
@@ -438,15 +416,7 @@ pub fn parse_list_rest<'a>(
         tag: None,
         kind: Kind::Seq(Vec::new()),
     };
-    let span = root.span;
-    on_doc(
-        Document {
-            index: 0,
-            span,
-            root,
-        },
-        diags,
-    );
+    on_doc(Document::new(0, root), diags);
     Some(aliases)
 }
 
