@@ -20,6 +20,8 @@ pub struct Analysis {
     pub profile: Resolved,
     /// Documents read, per source.
     pub documents: usize,
+    /// The threads the analysis was allowed (for freeing it).
+    threads: usize,
 }
 
 /// Options beyond the profile.
@@ -101,6 +103,7 @@ pub fn analyze_with(
         cluster,
         profile,
         documents,
+        threads,
     })
 }
 
@@ -156,11 +159,7 @@ impl Drop for Analysis {
         }
         let objects = std::mem::take(&mut self.objects);
         let cluster = std::mem::take(&mut self.cluster);
-        crate::par::join(
-            crate::par::threads(0),
-            move || drop(objects),
-            move || drop(cluster),
-        );
+        crate::par::join(self.threads, move || drop(objects), move || drop(cluster));
     }
 }
 

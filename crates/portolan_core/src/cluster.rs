@@ -264,8 +264,8 @@ impl WhatIf {
     }
 }
 
-/// Build the completed snapshot from the decoded objects.
-/// The snapshot the input describes; `threads` may share the endpoints.
+/// Build the completed snapshot from the decoded objects (`threads` may
+/// share the endpoints).
 pub fn complete(
     objects: &[Object],
     profile: &Resolved,
