@@ -36,8 +36,10 @@ pub fn map<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&T) -> R + 
     };
     let mut results: Vec<Option<R>> = std::iter::repeat_with(|| None).take(items.len()).collect();
     std::thread::scope(|scope| {
+        // A thread the system refuses (a process or memory limit) is simply
+        // not there: the threads that are take its share.
         let helpers: Vec<_> = (1..threads.min(items.len()))
-            .map(|_| scope.spawn(work))
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, work).ok())
             .collect();
         let mut done = work();
         for h in helpers {
@@ -62,12 +64,23 @@ pub fn join<A: Send, B: Send>(
     if threads <= 1 || cfg!(target_arch = "wasm32") {
         return (a(), b());
     }
+    // `a` waits in a slot: a helper thread takes it, or, if the system
+    // refuses the thread, this one runs it after `b`.
+    let slot = std::sync::Mutex::new(Some(a));
+    let take = || slot.lock().ok().and_then(|mut a| a.take());
     std::thread::scope(|scope| {
-        let a = scope.spawn(a);
+        let helper = std::thread::Builder::new()
+            .spawn_scoped(scope, || take().map(|a| a()))
+            .ok();
         let b = b();
-        match a.join() {
-            Ok(a) => (a, b),
-            Err(panic) => std::panic::resume_unwind(panic),
+        let a = match helper.map(std::thread::ScopedJoinHandle::join) {
+            Some(Ok(a)) => a,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            None => None,
+        };
+        match a.or_else(|| take().map(|a| a())) {
+            Some(a) => (a, b),
+            None => unreachable!("`a` runs on one thread or the other"),
         }
     })
 }
