@@ -323,6 +323,14 @@ impl crate::cluster::ClusterPort {
 }
 
 fn ingress_edges(analysis: &Analysis, g: &mut RoutingGraph) {
+    let mut services: std::collections::HashMap<(&str, &str), &ClusterService> =
+        std::collections::HashMap::new();
+    for s in &analysis.cluster.services {
+        // The first of two Services with one name, as a scan would find it.
+        services
+            .entry((s.namespace.as_str(), s.name.as_str()))
+            .or_insert(s);
+    }
     for o in &analysis.objects {
         let Body::Ingress(ing) = &o.body else {
             continue;
@@ -336,12 +344,7 @@ fn ingress_edges(analysis: &Analysis, g: &mut RoutingGraph) {
             false,
         );
         for b in &ing.backends {
-            let Some(svc) = analysis
-                .cluster
-                .services
-                .iter()
-                .find(|s| s.namespace == o.namespace && s.name == b.service)
-            else {
+            let Some(&svc) = services.get(&(o.namespace.as_str(), b.service.as_str())) else {
                 continue;
             };
             let port = svc.ports.iter().find(|p| {

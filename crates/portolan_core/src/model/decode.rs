@@ -87,6 +87,16 @@ impl StringMap {
         self.spans_of(key).map_or(self.span, |s| s.0)
     }
 
+    /// Every entry in key order with its key and value spans (the map's own
+    /// span where an entry has none): one pass, for checks of every entry.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &str, Span, Span)> {
+        let whole = (self.span, self.span);
+        self.map.iter().enumerate().map(move |(i, (k, v))| {
+            let (ks, vs) = self.spans.get(i).copied().unwrap_or(whole);
+            (k.as_str(), v.as_str(), ks, vs)
+        })
+    }
+
     /// The key and value spans of `key`.
     pub fn spans_of(&self, key: &str) -> Option<(Span, Span)> {
         let i = self.map.keys().position(|k| k == key)?;
@@ -448,6 +458,12 @@ fn closest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
 
 /// Levenshtein distance (for "did you mean" and near misses).
 pub fn edit_distance(a: &str, b: &str) -> usize {
+    // Names and label values are at most 253 characters; beyond that the
+    // quadratic table is not worth it (hostile input), and the longer length
+    // bounds the distance.
+    if a.len() > 256 || b.len() > 256 {
+        return a.chars().count().max(b.chars().count());
+    }
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

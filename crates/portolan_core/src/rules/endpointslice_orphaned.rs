@@ -35,12 +35,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
                 o.name()
             ),
             Some(name) => {
-                let Some(svc) = cx
-                    .cluster
-                    .services
-                    .iter()
-                    .find(|s| s.namespace == o.namespace && s.name == name)
-                else {
+                let Some(svc) = cx.find_service(&o.namespace, name) else {
                     out.push(Diagnostic::new(RULE.code, RULE.severity, o.source, o.meta.labels.key_span("kubernetes.io/service-name"), format!("EndpointSlice {}/{} is for Service {name:?}, which is not in the input", o.namespace, o.name())).with_object(Some(o.object_ref())));
                     continue;
                 };

@@ -20,11 +20,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         for b in &ing.backends {
-            let svc = cx
-                .cluster
-                .services
-                .iter()
-                .find(|s| s.namespace == o.namespace && s.name == b.service);
+            let svc = cx.find_service(&o.namespace, &b.service);
             let message = match svc {
                 None => format!(
                     "Ingress {}/{} routes to Service {:?}, which is not in namespace {}",

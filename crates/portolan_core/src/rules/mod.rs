@@ -50,6 +50,8 @@ pub struct LintCx<'a> {
     /// Objects the API server rejects: lint rules leave them alone, their
     /// errors say enough.
     pub rejected: std::collections::HashSet<usize>,
+    /// The cluster's Services by (namespace, name).
+    services_by_name: std::collections::HashMap<(&'a str, &'a str), usize>,
 }
 
 type Check = fn(&LintCx<'_>, &mut Vec<Diagnostic>);
@@ -111,7 +113,15 @@ pub fn run(objects: &[Object], cluster: &Cluster, diags: &mut Vec<Diagnostic>, t
         objects,
         cluster,
         rejected,
+        services_by_name: std::collections::HashMap::new(),
     };
+    let mut cx = cx;
+    for (i, s) in cluster.services.iter().enumerate() {
+        // The first of two Services with one name, as a scan would find it.
+        cx.services_by_name
+            .entry((s.namespace.as_str(), s.name.as_str()))
+            .or_insert(i);
+    }
     for found in crate::par::map(LINTS, threads, |(_, check)| {
         let mut found = Vec::new();
         check(&cx, &mut found);
@@ -121,7 +131,18 @@ pub fn run(objects: &[Object], cluster: &Cluster, diags: &mut Vec<Diagnostic>, t
     }
 }
 
-impl LintCx<'_> {
+impl<'a> LintCx<'a> {
+    /// The Service `namespace/name` of the completed snapshot (a lookup, so
+    /// that rules asking it per object stay linear).
+    pub fn find_service(
+        &self,
+        namespace: &str,
+        name: &str,
+    ) -> Option<&'a crate::cluster::ClusterService> {
+        let i = *self.services_by_name.get(&(namespace, name))?;
+        self.cluster.services.get(i)
+    }
+
     /// The objects the API server accepts.
     pub fn accepted(&self) -> impl Iterator<Item = &Object> {
         self.objects

@@ -30,13 +30,13 @@ pub(super) enum Resolution {
 /// in it, as `FindPort` does (C.3.1).
 pub(super) fn resolve(
     cx: &LintCx<'_>,
-    svc: &ClusterService,
-    name: &str,
+    t: &NamedTarget<'_>,
     protocol: &str,
 ) -> Vec<(String, Resolution)> {
+    let name = t.name;
     let mut seen = std::collections::BTreeSet::new();
     let mut out = Vec::new();
-    for pod_index in selected_pods(svc) {
+    for &pod_index in t.selected.iter() {
         let pod = &cx.cluster.pods[pod_index];
         let owner = pod
             .owner
@@ -65,12 +65,13 @@ pub(super) fn resolve(
 
 /// A named targetPort of a Service with a selector that the API server accepts.
 pub(super) struct NamedTarget<'c> {
-    pub svc: &'c ClusterService,
     pub object: &'c Object,
     pub port: &'c ClusterPort,
     pub name: &'c str,
     /// The `targetPort` node.
     pub span: Span,
+    /// The pods behind the Service's endpoints, found once per Service.
+    pub selected: std::rc::Rc<[usize]>,
 }
 
 pub(super) fn named_targets<'c>(cx: &'c LintCx<'_>) -> Vec<NamedTarget<'c>> {
@@ -82,6 +83,7 @@ pub(super) fn named_targets<'c>(cx: &'c LintCx<'_>) -> Vec<NamedTarget<'c>> {
         let Some((object, model)) = cx.service(svc.object) else {
             continue;
         };
+        let mut selected: Option<std::rc::Rc<[usize]>> = None;
         for (i, port) in svc.ports.iter().enumerate() {
             let IntOrStringJson::Str(name) = &port.target_port else {
                 continue;
@@ -92,11 +94,13 @@ pub(super) fn named_targets<'c>(cx: &'c LintCx<'_>) -> Vec<NamedTarget<'c>> {
                 .and_then(|p| p.target_port.as_ref())
                 .map_or(object.anchor_span(), |t| t.span);
             out.push(NamedTarget {
-                svc,
                 object,
                 port,
                 name,
                 span,
+                selected: selected
+                    .get_or_insert_with(|| selected_pods(svc).into())
+                    .clone(),
             });
         }
     }
@@ -105,7 +109,7 @@ pub(super) fn named_targets<'c>(cx: &'c LintCx<'_>) -> Vec<NamedTarget<'c>> {
 
 pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
     for t in named_targets(cx) {
-        let all = resolve(cx, t.svc, t.name, &t.port.protocol);
+        let all = resolve(cx, &t, &t.port.protocol);
         let missing: Vec<&str> = all
             .iter()
             .filter(|(_, r)| matches!(r, Resolution::Missing))

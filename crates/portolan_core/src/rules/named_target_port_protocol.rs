@@ -16,7 +16,7 @@ pub const RULE: Rule = Rule {
 
 pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
     for t in named_targets(cx) {
-        let wrong: Vec<(String, String)> = resolve(cx, t.svc, t.name, &t.port.protocol)
+        let wrong: Vec<(String, String)> = resolve(cx, &t, &t.port.protocol)
             .into_iter()
             .filter_map(|(owner, r)| match r {
                 Resolution::WrongProtocol(p) => Some((owner, p)),

@@ -5,6 +5,7 @@ use super::{LintCx, Rule};
 use crate::cluster::{ClusterPod, ClusterService};
 use crate::diag::{Diagnostic, Severity};
 use crate::model::decode::edit_distance;
+use std::collections::{HashMap, HashSet};
 
 pub const RULE: Rule = Rule {
     code: "selector-matches-nothing",
@@ -16,6 +17,7 @@ pub const RULE: Rule = Rule {
 };
 
 pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
+    let index = PodGroups::new(&cx.cluster.pods);
     for svc in &cx.cluster.services {
         let Some(selector) = &svc.selector else {
             continue;
@@ -24,12 +26,8 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         // Endpoints come from selected pods; only a Service without any is
-        // worth the scan (pods without an IP or in a terminal phase).
-        let matches = |p: &ClusterPod| {
-            *p.namespace == *svc.namespace
-                && selector.iter().all(|(k, v)| p.labels.get(k) == Some(v))
-        };
-        if !svc.endpoints.is_empty() || cx.cluster.pods.iter().any(matches) {
+        // worth the lookup (pods without an IP or in a terminal phase).
+        if !svc.endpoints.is_empty() || index.any_selected(&svc.namespace, selector) {
             continue;
         }
         let Some((object, model)) = cx.service(svc.object) else {
@@ -44,7 +42,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             format!("Service {}/{} selects no pods", svc.namespace, svc.name),
         )
         .with_object(Some(object.object_ref()));
-        if let Some((pod, diff)) = near_miss(cx, svc) {
+        if let Some((pod, diff)) = index.near_miss(svc) {
             let owner = pod
                 .owner
                 .as_deref()
@@ -68,25 +66,113 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The pod with the fewest differences, and those differences in words.
-fn near_miss<'c>(cx: &'c LintCx<'_>, svc: &ClusterService) -> Option<(&'c ClusterPod, String)> {
-    let selector = svc.selector.as_ref()?;
-    let mut best: Option<((usize, usize), &ClusterPod, Vec<String>)> = None;
-    let mut seen_owner = std::collections::HashSet::new();
-    for pod in &cx.cluster.pods {
-        if !seen_owner.insert((
-            &*pod.namespace,
-            pod.owner.as_deref().unwrap_or(pod.name.as_str()),
-        )) {
-            continue;
+/// Candidates the near-miss search reads per posting list: a selector key
+/// that thousands of workloads carry (`app`, `tier`) costs a bounded amount
+/// per Service, so the search stays linear however the input is shaped.
+const NEAR_MISS_CANDIDATES: usize = 256;
+
+type Labels = std::collections::BTreeMap<String, String>;
+
+/// Pods grouped by (namespace, label set) — the pods of one workload are one
+/// group — and the groups indexed by label and by label key.
+struct PodGroups<'c> {
+    /// The first pod of each group, in pod order.
+    groups: Vec<&'c ClusterPod>,
+    by_label: HashMap<(&'c str, &'c str), Vec<usize>>,
+    by_key: HashMap<&'c str, Vec<usize>>,
+}
+
+impl<'c> PodGroups<'c> {
+    fn new(pods: &'c [ClusterPod]) -> Self {
+        let mut seen: HashSet<(&str, *const Labels)> = HashSet::new();
+        let mut index = PodGroups {
+            groups: Vec::new(),
+            by_label: HashMap::new(),
+            by_key: HashMap::new(),
+        };
+        for pod in pods {
+            if !seen.insert((&*pod.namespace, std::sync::Arc::as_ptr(&pod.labels))) {
+                continue;
+            }
+            let g = index.groups.len();
+            index.groups.push(pod);
+            for (k, v) in pod.labels.iter() {
+                index.by_label.entry((k, v)).or_default().push(g);
+                index.by_key.entry(k).or_default().push(g);
+            }
         }
+        index
+    }
+
+    /// Whether a pod of `namespace` carries every label of `selector`: the
+    /// groups of the selector's rarest label are the only candidates.
+    fn any_selected(&self, namespace: &str, selector: &Labels) -> bool {
+        let mut rarest: Option<&Vec<usize>> = None;
+        for (k, v) in selector {
+            let Some(list) = self.by_label.get(&(k.as_str(), v.as_str())) else {
+                return false;
+            };
+            if rarest.is_none_or(|r| list.len() < r.len()) {
+                rarest = Some(list);
+            }
+        }
+        rarest.is_some_and(|list| {
+            list.iter().any(|&g| {
+                let pod = self.groups[g];
+                *pod.namespace == *namespace
+                    && selector.iter().all(|(k, v)| pod.labels.get(k) == Some(v))
+            })
+        })
+    }
+
+    /// The pod with the fewest differences, and those differences in words.
+    /// Candidates share at least one label key with the selector; each
+    /// posting list is read up to `NEAR_MISS_CANDIDATES` groups.
+    fn near_miss(&self, svc: &ClusterService) -> Option<(&'c ClusterPod, String)> {
+        let selector = svc.selector.as_ref()?;
+        let mut candidates: Vec<usize> = Vec::new();
+        for (k, v) in selector {
+            let lists = [
+                self.by_label.get(&(k.as_str(), v.as_str())),
+                self.by_key.get(k.as_str()),
+            ];
+            for list in lists.into_iter().flatten() {
+                candidates.extend(list.iter().take(NEAR_MISS_CANDIDATES));
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        // Fewest differences first, then the most similar values; the
+        // differences are worded for the winner only.
+        let score = |pod: &ClusterPod| {
+            let mut count = usize::from(*pod.namespace != *svc.namespace);
+            let mut distance = 0;
+            for (k, v) in selector {
+                match pod.labels.get(k) {
+                    Some(have) if have == v => {}
+                    Some(have) => {
+                        count += 1;
+                        distance += edit_distance(have, v);
+                    }
+                    None => count += 1,
+                }
+            }
+            (count, distance)
+        };
+        let mut best: Option<((usize, usize), &ClusterPod)> = None;
+        for g in candidates {
+            let pod = self.groups[g];
+            let s = score(pod);
+            if best.is_none_or(|(b, _)| s < b) {
+                best = Some((s, pod));
+            }
+        }
+        let (_, pod) = best?;
         let mut diffs = Vec::new();
-        let mut distance = 0;
         for (k, v) in selector {
             match pod.labels.get(k) {
                 Some(have) if have == v => {}
                 Some(have) => {
-                    distance += edit_distance(have, v);
                     diffs.push(format!("label {k} is {have:?}, the selector wants {v:?}"));
                 }
                 None => diffs.push(format!(
@@ -94,21 +180,12 @@ fn near_miss<'c>(cx: &'c LintCx<'_>, svc: &ClusterService) -> Option<(&'c Cluste
                 )),
             }
         }
-        // A near miss shares at least one label key with the selector.
-        if !selector.keys().any(|k| pod.labels.contains_key(k)) {
-            continue;
-        }
         if *pod.namespace != *svc.namespace {
             diffs.push(format!(
                 "it is in namespace {:?}, the Service in {:?}",
                 pod.namespace, svc.namespace
             ));
         }
-        // Fewest differences first, then the most similar values.
-        let score = (diffs.len(), distance);
-        if best.as_ref().is_none_or(|(s, _, _)| score < *s) {
-            best = Some((score, pod, diffs));
-        }
+        Some((pod, diffs.join("; ")))
     }
-    best.map(|(_, pod, diffs)| (pod, diffs.join("; ")))
 }

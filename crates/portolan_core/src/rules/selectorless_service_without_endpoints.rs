@@ -15,21 +15,24 @@ pub const RULE: Rule = Rule {
 };
 
 pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
+    // (namespace, Service name) that an EndpointSlice or Endpoints object feeds.
+    let fed: std::collections::HashSet<(&str, &str)> = cx
+        .objects
+        .iter()
+        .filter_map(|o| {
+            let name = match &o.body {
+                Body::EndpointSlice(_) => o.meta.labels.get("kubernetes.io/service-name")?,
+                Body::Endpoints(_) => o.name(),
+                _ => return None,
+            };
+            Some((o.namespace.as_str(), name))
+        })
+        .collect();
     for svc in &cx.cluster.services {
         if svc.selector.is_some() || svc.external_name.is_some() || !svc.endpoints.is_empty() {
             continue;
         }
-        let fed = cx.objects.iter().any(|o| {
-            o.namespace == svc.namespace
-                && match &o.body {
-                    Body::EndpointSlice(_) => {
-                        o.meta.labels.get("kubernetes.io/service-name") == Some(svc.name.as_str())
-                    }
-                    Body::Endpoints(_) => o.name() == svc.name,
-                    _ => false,
-                }
-        });
-        if fed {
+        if fed.contains(&(svc.namespace.as_str(), svc.name.as_str())) {
             continue;
         }
         let Some((o, _)) = cx.service(svc.object) else {

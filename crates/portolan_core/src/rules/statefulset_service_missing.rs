@@ -23,11 +23,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         let Some(name) = w.service_name.as_ref().filter(|n| !n.value.is_empty()) else {
             continue;
         };
-        let svc = cx
-            .cluster
-            .services
-            .iter()
-            .find(|s| s.namespace == o.namespace && s.name == name.value);
+        let svc = cx.find_service(&o.namespace, &name.value);
         let problem = match svc {
             None => format!(
                 "StatefulSet {}/{} names Service {:?}, which is not in the input",

@@ -84,8 +84,7 @@ pub fn validate_labels_with(
     code: &'static str,
     errs: &mut Vec<FieldError>,
 ) {
-    for (k, v) in labels.map.iter() {
-        let (kspan, vspan) = labels.spans_of(k).unwrap_or((labels.span, labels.span));
+    for (k, v, kspan, vspan) in labels.entries() {
         for m in names::qualified_name(k) {
             errs.push(
                 FieldError::new(code, kspan, path, ErrorType::Invalid)
@@ -105,10 +104,9 @@ pub fn validate_labels_with(
 
 fn validate_annotations(ann: &StringMap, errs: &mut Vec<FieldError>) {
     let mut total = 0;
-    for (k, v) in ann.map.iter() {
+    for (k, v, span, _) in ann.entries() {
         total += k.len() + v.len();
         for m in names::qualified_name(&k.to_lowercase()) {
-            let span = ann.key_span(k);
             errs.push(
                 FieldError::new(CODE, span, "metadata.annotations", ErrorType::Invalid)
                     .quoted(k)

@@ -948,18 +948,26 @@ fn duplicate_keys(entries: &[(Node<'_>, Node<'_>)]) -> Vec<(usize, usize)> {
     out
 }
 
+/// `<<` merge keys (YAML 1.1, as kubectl's decoder applies them): explicit
+/// keys win over merged ones, and an earlier merged map over a later one.
+/// Key sets are hashed, so merging large maps stays linear.
 fn merge<'a>(entries: Vec<(Node<'a>, Node<'a>)>) -> Vec<(Node<'a>, Node<'a>)> {
     let mut explicit = Vec::with_capacity(entries.len());
     let mut merged: Vec<(Node<'a>, Node<'a>)> = Vec::new();
+    let mut merged_keys: std::collections::HashSet<Option<String>> =
+        std::collections::HashSet::new();
     for (k, v) in entries {
         if matches!(&k.kind, Kind::Scalar(t, Style::Plain) if t == "<<") {
             match v.kind {
-                Kind::Map(m) => merged.extend(m),
+                Kind::Map(m) => {
+                    merged_keys.extend(m.iter().map(|(mk, _)| mk.key_text().map(str::to_owned)));
+                    merged.extend(m);
+                }
                 Kind::Seq(items) => {
                     for item in items {
                         if let Kind::Map(m) = item.kind {
                             for (mk, mv) in m {
-                                if !merged.iter().any(|(x, _)| x.key_text() == mk.key_text()) {
+                                if merged_keys.insert(mk.key_text().map(str::to_owned)) {
                                     merged.push((mk, mv));
                                 }
                             }
@@ -979,8 +987,15 @@ fn merge<'a>(entries: Vec<(Node<'a>, Node<'a>)>) -> Vec<(Node<'a>, Node<'a>)> {
             explicit.push((k, v));
         }
     }
+    if merged.is_empty() {
+        return explicit;
+    }
+    let mut keys: std::collections::HashSet<Option<String>> = explicit
+        .iter()
+        .map(|(k, _)| k.key_text().map(str::to_owned))
+        .collect();
     for (k, v) in merged {
-        if !explicit.iter().any(|(x, _)| x.key_text() == k.key_text()) {
+        if keys.insert(k.key_text().map(str::to_owned)) {
             explicit.push((k, v));
         }
     }
