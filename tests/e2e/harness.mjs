@@ -11,7 +11,7 @@ import { chromium } from 'playwright-core';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const dist = process.env.PORTOLAN_DIST || join(root, 'dist');
 export const shots = join(root, 'target/e2e');
-export const corpus = resolve(root, '../shared/corpus');
+export const corpus = resolve(root, 'tests/corpus');
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml' };
 

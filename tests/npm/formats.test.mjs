@@ -8,7 +8,7 @@ import { npx, nativeCli, corpus, fixtures, root } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
 const Ajv = require('ajv-draft-04');
-const schema = JSON.parse(readFileSync(join(root, '../shared/schemas/sarif-2.1.0.json'), 'utf8'));
+const schema = JSON.parse(readFileSync(join(root, 'tests/schemas/sarif-2.1.0.json'), 'utf8'));
 const validate = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(schema);
 
 test('SARIF validates against the schema, with regions, rules and related locations', () => {

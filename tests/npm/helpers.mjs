@@ -6,7 +6,7 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const corpus = resolve(root, '../shared/corpus');
+export const corpus = resolve(root, 'tests/corpus');
 export const fixtures = join(root, 'tests/fixtures');
 export const native = process.env.PORTOLAN_NATIVE || join(root, 'target/fast/portolan');
 

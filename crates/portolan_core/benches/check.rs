@@ -12,7 +12,7 @@ use portolan_core::sim::{From, Request, trace};
 use portolan_core::source::Source;
 
 fn corpus() -> Vec<Source> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus");
     let mut files = Vec::new();
     walk(&root, &mut files);
     files.sort();

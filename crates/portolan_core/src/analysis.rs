@@ -35,6 +35,8 @@ pub struct Options {
     pub what_if: crate::cluster::WhatIf,
     /// Threads that may read a large input (0: one per core).
     pub threads: usize,
+    /// Custom kinds not to expand into pods (config `workloads.exclude`).
+    pub excluded_kinds: Vec<String>,
 }
 
 pub fn analyze(sources: Vec<Source>, profile: &Profile) -> Result<Analysis, String> {
@@ -81,7 +83,15 @@ pub fn analyze_with(
             crate::validate::validate_all(&objects, &profile, &mut found);
             found
         },
-        || complete(&objects, &profile, &options.what_if, threads),
+        || {
+            complete(
+                &objects,
+                &profile,
+                &options.what_if,
+                &options.excluded_kinds,
+                threads,
+            )
+        },
     );
     diagnostics.extend(found);
     crate::rules::run(&objects, &cluster, &mut diagnostics, threads);

@@ -238,11 +238,28 @@ pub struct Config {
     /// Paths (relative to the config file) left out of directory walks.
     #[serde(default)]
     pub ignore: Vec<String>,
+    /// Which custom resources count as workloads.
+    #[serde(default)]
+    pub workloads: WorkloadsConfig,
+}
+
+/// `workloads:` in the configuration. Custom kinds with a pod template
+/// (`spec.template` with labels and containers) and prometheus-operator's
+/// Prometheus and Alertmanager are expanded into pods unless excluded.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkloadsConfig {
+    /// Custom kinds never expanded into pods (`Rollout`, `CloneSet`, …).
+    #[serde(default)]
+    pub exclude: Vec<String>,
 }
 
 impl Config {
     pub fn options(&self) -> Result<Options, String> {
-        let mut o = Options::default();
+        let mut o = Options {
+            excluded_kinds: self.workloads.exclude.clone(),
+            ..Options::default()
+        };
         for (code, level) in &self.rules {
             if crate::rules::find(code).is_none() {
                 return Err(format!(

@@ -266,10 +266,12 @@ impl WhatIf {
 
 /// Build the completed snapshot from the decoded objects (`threads` may
 /// share the endpoints).
+/// Custom kinds in `excluded_kinds` are not expanded into pods.
 pub fn complete(
     objects: &[Object],
     profile: &Resolved,
     what_if: &WhatIf,
+    excluded_kinds: &[String],
     threads: usize,
 ) -> Cluster {
     let mut cluster = Cluster {
@@ -279,7 +281,7 @@ pub fn complete(
     cluster
         .nodes
         .retain(|n| !what_if.deleted_nodes.contains(&n.name));
-    pods(objects, profile, what_if, &mut cluster);
+    pods(objects, profile, what_if, excluded_kinds, &mut cluster);
     services(objects, profile, &mut cluster);
     for svc in &mut cluster.services {
         let key = svc.key();
@@ -393,14 +395,24 @@ fn nodes(objects: &[Object], profile: &Resolved) -> Vec<ClusterNode> {
 /// Addresses for pods the input does not give one, avoiding those it does
 /// (gathered on the first request: a live dump never makes one).
 struct IpPool<'o> {
-    cidr: names::Cidr,
-    next: u128,
+    /// Each pod CIDR (the primary family first) and its next offset.
+    cidrs: Vec<(names::Cidr, u128)>,
     objects: &'o [Object],
     used: Option<HashSet<IpAddr>>,
 }
 
-impl IpPool<'_> {
-    fn take(&mut self) -> String {
+impl<'o> IpPool<'o> {
+    fn new(profile: &Resolved, objects: &'o [Object]) -> Self {
+        IpPool {
+            cidrs: profile.pod_cidrs.iter().map(|c| (*c, 2)).collect(),
+            objects,
+            used: None,
+        }
+    }
+
+    /// A free address from each pod CIDR: one for a single-stack pod
+    /// network, an IPv4 and an IPv6 address (primary first) for dual-stack.
+    fn take(&mut self) -> Vec<String> {
         let objects = self.objects;
         let used = self.used.get_or_insert_with(|| {
             objects
@@ -413,15 +425,22 @@ impl IpPool<'_> {
                 .filter_map(|ip| names::parse_ip(ip))
                 .collect()
         });
-        let size = self.cidr.size();
-        while self.next < size.saturating_sub(1) {
-            let ip = self.cidr.nth(self.next);
-            self.next += 1;
-            if used.insert(ip) {
-                return ip.to_string();
+        let mut out = Vec::with_capacity(self.cidrs.len());
+        for (cidr, next) in &mut self.cidrs {
+            let size = cidr.size();
+            while *next < size.saturating_sub(1) {
+                let ip = cidr.nth(*next);
+                *next += 1;
+                if used.insert(ip) {
+                    out.push(ip.to_string());
+                    break;
+                }
             }
         }
-        String::new()
+        if out.is_empty() {
+            out.push(String::new());
+        }
+        out
     }
 }
 
@@ -515,14 +534,15 @@ impl<'o> ObjectIndex<'o> {
     }
 }
 
-fn pods(objects: &[Object], profile: &Resolved, what_if: &WhatIf, cluster: &mut Cluster) {
+fn pods(
+    objects: &[Object],
+    profile: &Resolved,
+    what_if: &WhatIf,
+    excluded_kinds: &[String],
+    cluster: &mut Cluster,
+) {
     let index = ObjectIndex::new(objects);
-    let mut pool = IpPool {
-        cidr: profile.pod_cidr,
-        next: 2,
-        objects,
-        used: None,
-    };
+    let mut pool = IpPool::new(profile, objects);
     let mut text = Interner::default();
     let node_names: Vec<Text> = cluster.nodes.iter().map(|n| text.get(&n.name)).collect();
     let mut spread = 0usize;
@@ -538,7 +558,7 @@ fn pods(objects: &[Object], profile: &Resolved, what_if: &WhatIf, cluster: &mut 
                 let mut ips = status.pod_ips.clone();
                 let synthetic = !status.present;
                 if ips.is_empty() && !status.present {
-                    ips.push(pool.take());
+                    ips = pool.take();
                 }
                 let node = spec
                     .node_name
@@ -569,6 +589,11 @@ fn pods(objects: &[Object], profile: &Resolved, what_if: &WhatIf, cluster: &mut 
             }
             Body::Workload(w) => {
                 let Some(t) = &w.template else { continue };
+                if w.origin != crate::model::WorkloadOrigin::BuiltIn
+                    && excluded_kinds.contains(&o.kind.value)
+                {
+                    continue;
+                }
                 if index.owns_real_pods(o, w) {
                     continue;
                 }
@@ -592,13 +617,15 @@ fn pods(objects: &[Object], profile: &Resolved, what_if: &WhatIf, cluster: &mut 
                         namespace: text.get(&o.namespace),
                         name,
                         labels: t.meta.labels.map.clone(),
-                        ips: vec![pool.take()],
+                        ips: pool.take(),
                         node,
                         phase: text.get("Running"),
                         ready: true,
                         terminating: false,
                         hostname: hostname.or_else(|| t.spec.hostname.clone()),
-                        subdomain: if kind == "StatefulSet" {
+                        subdomain: if kind == "StatefulSet"
+                            || matches!(w.origin, crate::model::WorkloadOrigin::Operator { .. })
+                        {
                             w.service_name.as_ref().map(|s| s.value.clone())
                         } else {
                             t.spec.subdomain.clone()
@@ -673,7 +700,7 @@ fn apply_what_if(what_if: &WhatIf, pool: &mut IpPool, cluster: &mut Cluster) {
                 .map(|n| (*n).clone())
                 .or_else(|| nodes.first().cloned());
         }
-        r.ips = vec![pool.take()];
+        r.ips = pool.take();
         r.ready = true;
         replacements.push(r);
         false
@@ -697,6 +724,16 @@ fn pod_names(
     let replicas = replicas
         .unwrap_or_else(|| w.replicas.as_ref().map_or(1, |r| r.value))
         .clamp(0, 10_000) as usize;
+    if let crate::model::WorkloadOrigin::Operator { statefulset } = &w.origin {
+        return (0..replicas)
+            .map(|i| {
+                (
+                    format!("{statefulset}-{i}"),
+                    Some(format!("{statefulset}-{i}")),
+                )
+            })
+            .collect();
+    }
     match o.kind.value.as_str() {
         "StatefulSet" => (0..replicas)
             .map(|i| (format!("{name}-{i}"), Some(format!("{name}-{i}"))))
@@ -767,8 +804,7 @@ fn services(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
         .service_cidrs
         .iter()
         .map(|c| IpPool {
-            cidr: *c,
-            next: 10,
+            cidrs: vec![(*c, 10)],
             objects: &[],
             used: Some(used_ips.clone()),
         })
@@ -777,8 +813,8 @@ fn services(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
     let mut next_cluster_ip = |v6: bool| -> Option<String> {
         pools
             .iter_mut()
-            .find(|p| p.cidr.is_ipv6() == v6)
-            .map(IpPool::take)
+            .find(|p| p.cidrs[0].0.is_ipv6() == v6)
+            .and_then(|p| p.take().pop())
             .filter(|ip| !ip.is_empty())
     };
     let (lo, hi) = profile.node_ports;

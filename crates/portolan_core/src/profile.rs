@@ -56,6 +56,7 @@ pub struct Profile {
     /// One CIDR, or two comma-separated (dual-stack).
     #[serde(rename = "serviceCIDR")]
     pub service_cidr: String,
+    /// One CIDR, or two comma-separated (dual-stack: one IPv4, one IPv6).
     #[serde(rename = "podCIDR")]
     pub pod_cidr: String,
     pub node_port_range: String,
@@ -86,21 +87,20 @@ impl Default for Profile {
 pub struct Resolved {
     pub profile: Profile,
     pub service_cidrs: Vec<Cidr>,
-    pub pod_cidr: Cidr,
+    /// The pod network's CIDRs, the first family of `ipFamilies` first.
+    pub pod_cidrs: Vec<Cidr>,
     pub node_ports: (i64, i64),
 }
 
 impl Profile {
     /// Parse the ranges; an error names the key at fault.
     pub fn resolve(&self) -> Result<Resolved, String> {
-        let mut service_cidrs = Vec::new();
-        for part in self.service_cidr.split(',') {
-            let c = parse_cidr(part.trim())
-                .ok_or_else(|| format!("serviceCIDR: {part:?} is not a valid CIDR"))?;
-            service_cidrs.push(c);
-        }
-        let pod_cidr = parse_cidr(self.pod_cidr.trim())
-            .ok_or_else(|| format!("podCIDR: {:?} is not a valid CIDR", self.pod_cidr))?;
+        let service_cidrs = cidrs("serviceCIDR", &self.service_cidr)?;
+        let mut pod_cidrs = cidrs("podCIDR", &self.pod_cidr)?;
+        // Pods get their primary family's address first, as the kubelet
+        // reports podIPs (the first is podIP).
+        let v6_first = self.ip_families.first().is_some_and(|f| f == "IPv6");
+        pod_cidrs.sort_by_key(|c| c.addr.is_ipv6() != v6_first);
         let (lo, hi) = self
             .node_port_range
             .split_once('-')
@@ -123,7 +123,7 @@ impl Profile {
         Ok(Resolved {
             profile: self.clone(),
             service_cidrs,
-            pod_cidr,
+            pod_cidrs,
             node_ports: (lo, hi),
         })
     }
@@ -131,6 +131,28 @@ impl Profile {
     /// Parse a profile from JSON text (the CLI converts YAML profiles to JSON first).
     pub fn from_json(text: &str) -> Result<Self, String> {
         serde_json::from_str(text).map_err(|e| e.to_string())
+    }
+}
+
+/// One CIDR, or two of different families separated by a comma, as
+/// kube-apiserver's `--service-cluster-ip-range` and kube-controller-manager's
+/// `--cluster-cidr` take them.
+fn cidrs(key: &str, text: &str) -> Result<Vec<Cidr>, String> {
+    let mut out = Vec::new();
+    for part in text.split(',') {
+        let c = parse_cidr(part.trim())
+            .ok_or_else(|| format!("{key}: {:?} is not a valid CIDR", part.trim()))?;
+        out.push(c);
+    }
+    match out.as_slice() {
+        [_] => Ok(out),
+        [a, b] if a.addr.is_ipv6() != b.addr.is_ipv6() => Ok(out),
+        [_, _] => Err(format!(
+            "{key}: {text:?} names two CIDRs of one family; dual-stack takes one IPv4 and one IPv6 CIDR"
+        )),
+        _ => Err(format!(
+            "{key}: {text:?} names more than two CIDRs; dual-stack takes one IPv4 and one IPv6 CIDR"
+        )),
     }
 }
 

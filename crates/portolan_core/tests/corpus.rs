@@ -1,4 +1,4 @@
-//! Every real manifest of `../shared/corpus` is analysed without a panic, and
+//! Every real manifest of `tests/corpus` is analysed without a panic, and
 //! the API server would accept it (no Kubernetes-origin error) — except the
 //! files listed here, each with the upstream rule it breaks.
 
@@ -175,7 +175,7 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 #[test]
 fn the_corpus_is_accepted_as_the_api_server_accepts_it() {
-    let corpus = common::shared().join("corpus");
+    let corpus = common::material().join("corpus");
     let mut paths = Vec::new();
     files(&corpus, &mut paths);
     paths.sort();
@@ -231,7 +231,8 @@ fn the_corpus_is_accepted_as_the_api_server_accepts_it() {
 
 #[test]
 fn the_syntax_error_spoils_one_document_only() {
-    let path = common::shared().join("corpus/edge-cases/np-guard-document-with-syntax-error.yaml");
+    let path =
+        common::material().join("corpus/edge-cases/np-guard-document-with-syntax-error.yaml");
     let analysis = analyze(
         vec![Source::new(
             "f.yaml",

@@ -10,7 +10,7 @@ use portolan_core::profile::Profile;
 use portolan_core::source::Source;
 
 fn graph_json(file: &str) -> String {
-    let text = std::fs::read_to_string(common::shared().join("corpus").join(file)).unwrap();
+    let text = std::fs::read_to_string(common::material().join("corpus").join(file)).unwrap();
     let a = analyze(vec![Source::new(file, text)], &Profile::default()).unwrap();
     graph::to_json(&a, &graph::build(&a))
 }

@@ -78,7 +78,7 @@ fn each_file_and_all(dir: &Path, min: usize) {
 
 #[test]
 fn the_corpus_reads_the_same_in_pieces() {
-    each_file_and_all(&common::shared().join("corpus"), 50);
+    each_file_and_all(&common::material().join("corpus"), 50);
 }
 
 #[test]

@@ -9,7 +9,7 @@ use portolan_core::selector::{Op, Requirement, Selector};
 use serde_json::Value;
 
 fn vectors() -> Value {
-    let path = common::shared().join("spec/selector-vectors.json");
+    let path = common::material().join("spec/selector-vectors.json");
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 

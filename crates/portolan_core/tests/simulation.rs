@@ -703,7 +703,7 @@ fn d_8_4_deprecated_pod_records() {
 }
 
 fn live(file: &str) -> Analysis {
-    let path = common::repo().join("../shared/corpus/live").join(file);
+    let path = common::material().join("corpus/live").join(file);
     let text = std::fs::read_to_string(path).unwrap();
     analyze(vec![Source::new(file, text)], &Profile::default()).unwrap()
 }

@@ -334,13 +334,13 @@ fn fuzz() -> Outcome {
             let _ = std::fs::copy(s.path(), corpus.join(s.file_name()));
         }
     }
-    // Real manifests seed it too, read in place from the shared corpus.
+    // Real manifests seed it too, read in place from the corpus.
     for f in [
         "bookinfo.yaml",
         "guestbook-all-in-one.yaml",
         "edge-cases/k8s-website-nginx-secure-app-flowstyle.yaml",
     ] {
-        let from = root().join("../shared/corpus").join(f);
+        let from = root().join("tests/corpus").join(f);
         let _ = std::fs::copy(&from, corpus.join(f.replace('/', "-")));
     }
     let (ok, log) = capture(

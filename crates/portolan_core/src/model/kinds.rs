@@ -36,6 +36,26 @@ pub struct Workload {
     pub template_path: &'static str,
     pub service_name: Option<Spanned<String>>,
     pub spec_span: Span,
+    /// Built-in, or a custom resource whose pods are read from its shape.
+    pub origin: WorkloadOrigin,
+}
+
+/// Where a workload's pods come from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum WorkloadOrigin {
+    /// A built-in controller (Deployment, StatefulSet, …): validated as the
+    /// API server validates it.
+    #[default]
+    BuiltIn,
+    /// A custom resource that carries a pod template (`spec.template` with
+    /// labels and containers, and `spec.replicas`) — Argo Rollouts'
+    /// `Rollout`, OpenKruise's `CloneSet`, OpenShift's `DeploymentConfig`:
+    /// its pods are made like a Deployment's. Its schema is its CRD's, so it
+    /// is neither validated nor read strictly.
+    PodTemplate,
+    /// The pods an operator creates from a custom resource, named as the
+    /// operator's StatefulSet names them (`prometheus-k8s-0`, …).
+    Operator { statefulset: String },
 }
 
 #[derive(Clone, Debug, Default)]
@@ -152,7 +172,8 @@ pub(super) fn decode_body(cx: &mut Cx<'_>, api_version: &str, kind: &str, node: 
         ("", "Namespace") => Body::Namespace,
         ("networking.k8s.io", "Ingress") => Body::Ingress(Box::new(decode_ingress(node))),
         ("networking.k8s.io", "NetworkPolicy") => Body::NetworkPolicy,
-        _ => Body::Other,
+        (group, _) => super::custom::workload(cx, group, kind, node)
+            .map_or(Body::Other, |w| Body::Workload(Box::new(w))),
     }
 }
 
@@ -226,7 +247,7 @@ fn workload_fields(kind: &str) -> &'static [&'static str] {
     }
 }
 
-fn decode_workload(cx: &mut Cx<'_>, kind: &str, node: &Node<'_>) -> Workload {
+pub(super) fn decode_workload(cx: &mut Cx<'_>, kind: &str, node: &Node<'_>) -> Workload {
     top_level(
         cx,
         node,

@@ -1,6 +1,7 @@
 //! The Kubernetes object model: the kinds that carry routing meaning, typed
 //! from the YAML tree with the span of every field kept.
 
+mod custom;
 pub mod decode;
 mod kinds;
 mod pod;
@@ -12,7 +13,7 @@ use crate::yaml::{Document, Node, Resolved};
 pub use decode::{Cx, IntOrString, Spanned, StringMap};
 pub use kinds::{
     EndpointSlice, Endpoints, EpsEndpoint, EpsPort, Hints, Ingress, IngressBackend, LabelSelector,
-    NodeObj, SelectorExpr, Workload, cpu_millis,
+    NodeObj, SelectorExpr, Workload, WorkloadOrigin, cpu_millis,
 };
 pub use pod::{Container, ContainerPort, PodSpec, PodStatus, PodTemplate};
 pub use service::{LbIngress, Service, ServicePort};

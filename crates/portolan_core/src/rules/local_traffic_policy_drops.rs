@@ -1,6 +1,12 @@
-//! `local-traffic-policy-drops`: externalTrafficPolicy Local on a Service
-//! with nodes that have no local endpoint: external traffic reaching them is
-//! dropped.
+//! `local-traffic-policy-drops`: externalTrafficPolicy Local on a NodePort
+//! Service with nodes that have no local endpoint: external traffic reaching
+//! them is dropped.
+//!
+//! A `type: LoadBalancer` Service is left alone: `Local` is the documented
+//! way to keep client source IPs there, and the cloud load balancer
+//! health-checks `healthCheckNodePort` (spec D.4.8), which answers 503 on
+//! nodes without a local endpoint, so it sends them nothing
+//! (<https://kubernetes.io/docs/tasks/access-application-cluster/create-external-load-balancer/#preserving-the-client-source-ip>).
 
 use std::collections::BTreeSet;
 
@@ -12,15 +18,13 @@ pub const RULE: Rule = Rule {
     name: "local-traffic-policy-drops",
     severity: Severity::Warning,
     summary: "externalTrafficPolicy Local, but some nodes have no local endpoint: traffic to them is dropped.",
-    docs: "## What it does\nFor NodePort and LoadBalancer Services with `externalTrafficPolicy: Local`, lists the nodes without a ready endpoint of the Service.\n\n## Why is this bad?\nExternal packets arriving at those nodes are dropped (the client sees a timeout). Load balancers that health-check `healthCheckNodePort` avoid such nodes, but NodePort clients and misconfigured balancers do not.\n\n## Example\n```yaml\nspec:\n  type: NodePort\n  externalTrafficPolicy: Local   # 1 replica, 3 nodes: 2 nodes drop\n```\n\n## References\nSpec D.4.3, D.4.8, F.10.\n",
+    docs: "## What it does\nFor `type: NodePort` Services with `externalTrafficPolicy: Local`, lists the nodes without a ready endpoint of the Service. `type: LoadBalancer` Services are not reported: their load balancer health-checks `healthCheckNodePort` and avoids those nodes, which is the documented way to preserve client source IPs.\n\n## Why is this bad?\nExternal packets arriving at those nodes are dropped (the client sees a timeout): NodePort clients pick a node themselves, and nothing steers them away from the nodes without a local endpoint.\n\n## Example\n```yaml\nspec:\n  type: NodePort\n  externalTrafficPolicy: Local   # 1 replica, 3 nodes: 2 nodes drop\n```\n\n## References\nSpec D.4.3, D.4.8, F.10; Kubernetes docs, *Create an External Load Balancer*, \"Preserving the client source IP\".\n",
     origin: "lint",
 };
 
 pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
     for svc in &cx.cluster.services {
-        if svc.external_traffic_policy.as_deref() != Some("Local")
-            || !matches!(svc.type_.as_str(), "NodePort" | "LoadBalancer")
-        {
+        if svc.external_traffic_policy.as_deref() != Some("Local") || svc.type_ != "NodePort" {
             continue;
         }
         let local: BTreeSet<&str> = svc
@@ -57,7 +61,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             format!("externalTrafficPolicy Local: {} of {} nodes have no ready endpoint of {}/{} and drop external traffic ({})", without.len(), cx.cluster.nodes.len(), svc.namespace, svc.name, without.join(", ")),
         )
         .with_object(Some(o.object_ref()));
-        d.help = Some("run a pod on every node (a DaemonSet), rely on a load balancer that health-checks healthCheckNodePort, or use externalTrafficPolicy: Cluster".to_owned());
+        d.help = Some("run a pod on every node (a DaemonSet), put a load balancer that health-checks healthCheckNodePort in front (type: LoadBalancer), or use externalTrafficPolicy: Cluster".to_owned());
         out.push(d);
     }
 }

@@ -14,6 +14,7 @@ mod named_target_port_protocol;
 mod selector_matches_nothing;
 mod selector_spans_unrelated_workloads;
 mod selectorless_service_without_endpoints;
+mod service_pods_unknown;
 mod statefulset_service_missing;
 
 use serde::Serialize;
@@ -66,6 +67,7 @@ macro_rules! lint {
 /// The lint rules; registering one is one line.
 const LINTS: &[(Rule, Check)] = &[
     lint!(selector_matches_nothing),
+    lint!(service_pods_unknown),
     lint!(selector_spans_unrelated_workloads),
     lint!(named_target_port_missing),
     lint!(named_target_port_protocol),

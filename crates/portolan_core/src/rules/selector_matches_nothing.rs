@@ -12,17 +12,20 @@ pub const RULE: Rule = Rule {
     name: "selector-matches-nothing",
     severity: Severity::Warning,
     summary: "A Service's selector matches no pod of its namespace.",
-    docs: "## What it does\nReports a Service with a selector that no pod (or pod template) in its namespace matches, and names the closest candidate with the exact label or namespace difference.\n\n## Why is this bad?\nThe Service gets a ClusterIP and a DNS name but no endpoints: every connection is rejected. A typo in one label value is the usual cause, and nothing else tells you.\n\n## Example\n```yaml\nkind: Service\nspec:\n  selector:\n    app: web-frontend   # the Deployment's pods are labelled app: frontend\n```\n\n## References\nSpec B.1.1 (selection within the namespace), C.1.3.\n",
+    docs: "## What it does\nReports a Service with a selector that no pod (or pod template) in its namespace matches, and names the closest candidate with the exact label or namespace difference. Pods come from Pods, built-in workloads, custom resources with a pod template (Argo Rollouts, OpenKruise, OpenShift DeploymentConfig) and prometheus-operator's Prometheus and Alertmanager. A Service in a namespace where the input holds no pod or workload at all is left to `service-pods-unknown`.\n\n## Why is this bad?\nThe Service gets a ClusterIP and a DNS name but no endpoints: every connection is rejected. A typo in one label value is the usual cause, and nothing else tells you.\n\n## Example\n```yaml\nkind: Service\nspec:\n  selector:\n    app: web-frontend   # the Deployment's pods are labelled app: frontend\n```\n\n## References\nSpec B.1.1 (selection within the namespace), C.1.3.\n",
     origin: "lint",
 };
 
 pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
     let index = PodGroups::new(&cx.cluster.pods);
+    let with_pods = super::service_pods_unknown::namespaces_with_pods(cx);
     for svc in &cx.cluster.services {
         let Some(selector) = &svc.selector else {
             continue;
         };
-        if svc.type_ == "ExternalName" {
+        // A namespace without pods or workloads in the input (a dump of
+        // Services alone): its pods are unknown, not missing.
+        if svc.type_ == "ExternalName" || !with_pods.contains(svc.namespace.as_str()) {
             continue;
         }
         // Endpoints come from selected pods; only a Service without any is

@@ -144,7 +144,8 @@ pub fn validate_all(objects: &[Object], profile: &Resolved, diags: &mut Vec<Diag
                     errs = alloc_errs;
                 }
             }
-            Body::Workload(w) => {
+            // A custom resource's schema is its CRD's: not validated here.
+            Body::Workload(w) if w.origin == crate::model::WorkloadOrigin::BuiltIn => {
                 meta::validate(object, meta::NameRule::Dns1123Subdomain, &mut errs);
                 workload::validate(object, w, &mut errs);
             }

@@ -4,16 +4,11 @@
 
 use std::path::PathBuf;
 
-/// `../shared` next to the checkout (read in place, never copied).
-pub fn shared() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let shared = root.join("../shared");
-    assert!(
-        shared.is_dir(),
-        "../shared is missing next to the checkout ({})",
-        shared.display()
-    );
-    shared
+/// The test material kept in the repository: `tests/corpus` (real
+/// published manifests, with their provenance and licences in
+/// `tests/corpus/PROVENANCE.md`) and `tests/spec` (the selector vectors).
+pub fn material() -> PathBuf {
+    repo().join("tests")
 }
 
 pub fn repo() -> PathBuf {

@@ -1,0 +1,59 @@
+//! `service-pods-unknown`: a Service with a selector in a namespace where the
+//! input holds no pod and no workload, so its endpoints cannot be known (a
+//! `kubectl get svc -o yaml` dump, a chart split into files).
+
+use std::collections::HashSet;
+
+use super::{LintCx, Rule};
+use crate::diag::{Diagnostic, Severity};
+use crate::model::Body;
+
+pub const RULE: Rule = Rule {
+    code: "service-pods-unknown",
+    name: "service-pods-unknown",
+    severity: Severity::Info,
+    summary: "A Service's namespace holds no pod or workload in the input: its endpoints are unknown.",
+    docs: "## What it does\nNotes each Service with a selector whose namespace holds no Pod, no workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob) and no custom resource that makes pods in the input. Such a Service is not reported by `selector-matches-nothing`: the input says nothing about its pods, so it may well select some in the cluster.\n\n## Why is this bad?\nIt is not: the note says why Portolan shows the Service without endpoints and traces to it end in `reject`. Add the workloads' manifests (or a `kubectl get pods -o yaml` dump) to the input to see its routing.\n\n## Example\n```yaml\n# services.yaml, from `kubectl get svc -o yaml`, alone\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {app: web}\n```\n\n## References\nSpec B.1.1 (selection within the namespace), C.1.\n",
+    origin: "lint",
+};
+
+/// Namespaces where the input holds pods or objects that make pods.
+pub(super) fn namespaces_with_pods<'a>(cx: &LintCx<'a>) -> HashSet<&'a str> {
+    cx.objects
+        .iter()
+        .filter(|o| match &o.body {
+            Body::Pod(_) => true,
+            Body::Workload(w) => w.template.is_some(),
+            _ => false,
+        })
+        .map(|o| o.namespace.as_str())
+        .collect()
+}
+
+pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
+    let with_pods = namespaces_with_pods(cx);
+    for svc in &cx.cluster.services {
+        if svc.selector.is_none()
+            || svc.type_ == "ExternalName"
+            || with_pods.contains(svc.namespace.as_str())
+        {
+            continue;
+        }
+        let Some((object, model)) = cx.service(svc.object) else {
+            continue;
+        };
+        let mut d = Diagnostic::new(
+            RULE.code,
+            RULE.severity,
+            object.source,
+            LintCx::selector_span(object, model),
+            format!(
+                "Service {}/{}: the input holds no pods or workloads in namespace {}, so its endpoints are unknown",
+                svc.namespace, svc.name, svc.namespace
+            ),
+        )
+        .with_object(Some(object.object_ref()));
+        d.help = Some("add the manifests of the workloads it selects (or a `kubectl get pods -o yaml` dump) to the input".to_owned());
+        out.push(d);
+    }
+}
