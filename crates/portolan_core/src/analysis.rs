@@ -94,7 +94,7 @@ pub fn analyze_with(
         },
     );
     diagnostics.extend(found);
-    crate::rules::run(&objects, &cluster, &mut diagnostics, threads);
+    crate::rules::run(&objects, &cluster, &profile, &mut diagnostics, threads);
     suppress(&objects, &mut diagnostics, options);
     diagnostics.sort_by(|a, b| {
         (a.source, a.span.start, a.span.end, a.code, &a.message).cmp(&(

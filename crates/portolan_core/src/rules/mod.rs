@@ -4,8 +4,10 @@
 
 mod api;
 mod duplicate_allocation;
+mod endpoints_hijack;
 mod endpoints_over_capacity;
 mod endpointslice_orphaned;
+mod external_ip_hijack;
 mod external_name_ignored_fields;
 mod ingress_backend_missing;
 mod local_traffic_policy_drops;
@@ -51,6 +53,8 @@ pub struct LintCx<'a> {
     /// Objects the API server rejects: lint rules leave them alone, their
     /// errors say enough.
     pub rejected: std::collections::HashSet<usize>,
+    /// The cluster profile (CIDRs, node ports) the input is checked against.
+    pub profile: &'a crate::profile::Resolved,
     /// The cluster's Services by (namespace, name).
     services_by_name: std::collections::HashMap<(&'a str, &'a str), usize>,
 }
@@ -63,6 +67,11 @@ macro_rules! lint {
         ($m::RULE, $m::check)
     };
 }
+
+/// Lints that are errors although Kubernetes accepts the manifest: they
+/// find a manifest that redirects traffic meant for others, and a check
+/// must fail on them without `--deny-warnings`.
+pub const SECURITY: &[&str] = &["endpoints-hijack", "external-ip-hijack"];
 
 /// The lint rules; registering one is one line.
 const LINTS: &[(Rule, Check)] = &[
@@ -79,6 +88,8 @@ const LINTS: &[(Rule, Check)] = &[
     lint!(local_traffic_policy_drops),
     lint!(duplicate_allocation),
     lint!(endpoints_over_capacity),
+    lint!(endpoints_hijack),
+    lint!(external_ip_hijack),
 ];
 
 /// Every check, API-server families first, sorted by code within each.
@@ -93,7 +104,13 @@ pub fn find(code: &str) -> Option<Rule> {
 }
 
 /// Run every lint (on up to `threads` threads; the findings in lint order).
-pub fn run(objects: &[Object], cluster: &Cluster, diags: &mut Vec<Diagnostic>, threads: usize) {
+pub fn run(
+    objects: &[Object],
+    cluster: &Cluster,
+    profile: &crate::profile::Resolved,
+    diags: &mut Vec<Diagnostic>,
+    threads: usize,
+) {
     let rejected = diags
         .iter()
         .filter(|d| d.severity == Severity::Error)
@@ -115,6 +132,7 @@ pub fn run(objects: &[Object], cluster: &Cluster, diags: &mut Vec<Diagnostic>, t
         objects,
         cluster,
         rejected,
+        profile,
         services_by_name: std::collections::HashMap::new(),
     };
     let mut cx = cx;
@@ -248,7 +266,7 @@ mod tests {
             assert!(r.origin == "kubernetes" || r.origin == "lint", "{}", r.code);
             assert_eq!(
                 r.severity == Severity::Error,
-                r.origin == "kubernetes",
+                r.origin == "kubernetes" || SECURITY.contains(&r.code),
                 "{}",
                 r.code
             );

@@ -1,0 +1,72 @@
+//! `endpoints-hijack`: an EndpointSlice or Endpoints object in the input
+//! that attaches endpoints to a Service it does not belong to.
+//!
+//! kube-proxy programs every EndpointSlice labelled
+//! `kubernetes.io/service-name: NAME`, whoever wrote it: it keys slices by
+//! that label alone and never looks at `endpointslice.kubernetes.io/managed-by`
+//! (`endpointSliceCacheKeys`, pkg/proxy/endpointslicecache.go). So a slice
+//! in a pull request can send a share of another team's traffic — or of the
+//! API server's — to an address of the author's choosing.
+
+use super::{LintCx, Rule};
+use crate::diag::{Diagnostic, Severity};
+use crate::model::{Body, Object};
+
+pub const RULE: Rule = Rule {
+    code: "endpoints-hijack",
+    name: "endpoints-hijack",
+    severity: Severity::Error,
+    summary: "An EndpointSlice or Endpoints object attaches endpoints to a Service it does not belong to.",
+    docs: "## What it does\nReports an EndpointSlice (by its `kubernetes.io/service-name` label) or an Endpoints object (by its name) written in the input that\n- names `default/kubernetes`, the API server's own Service, whose endpoints only the API server's reconciler writes;\n- claims the EndpointSlice controller's label `endpointslice.kubernetes.io/managed-by: endpointslice-controller.k8s.io`, which only the controller may set;\n- attaches endpoints to a Service that has a selector, whose endpoints the controllers derive from its pods.\n\nObjects read from a cluster (with `uid`, `resourceVersion` or `creationTimestamp`) are what the cluster already runs and are not reported.\n\n## Why is this bad?\nkube-proxy programs every EndpointSlice that carries a Service's name, whoever wrote it, and merges it with the controller's: a hand-made slice sends a share of the Service's connections to any address its author chose. For `default/kubernetes` that is every in-cluster client of the API server, service-account tokens included. A slice carrying the controller's label for a selector-less Service is never cleaned up (kubernetes#118376). Write access to Endpoints and EndpointSlices is exactly what CVE-2021-25740 is about.\n\n## Example\n```yaml\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: payments-extra\n  labels:\n    kubernetes.io/service-name: payments   # a Service with a selector\naddressType: IPv4\nendpoints:\n- addresses: [203.0.113.66]\n```\n\n## Use instead\nGive endpoints only to Services without a selector, with a `managed-by` value of your own; change a selector Service's endpoints by changing its pods.\n\n## References\nkubernetes/kubernetes pkg/proxy/endpointslicecache.go (`endpointSliceCacheKeys`); pkg/controller/endpointslice (`controllerQualifiedName`); pkg/controlplane/reconcilers (the `kubernetes` Service's endpoints); Kubernetes docs, *EndpointSlices*, \"Management\"; CVE-2021-25740 (kubernetes#103675); kubernetes#118376.\n",
+    origin: "lint",
+};
+
+const SERVICE_NAME: &str = "kubernetes.io/service-name";
+const MANAGED_BY: &str = "endpointslice.kubernetes.io/managed-by";
+const CONTROLLER: &str = "endpointslice-controller.k8s.io";
+
+pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
+    for o in cx.accepted() {
+        if o.meta.live {
+            continue;
+        }
+        let (what, service, span) = match &o.body {
+            Body::EndpointSlice(_) => match o.meta.labels.get(SERVICE_NAME) {
+                Some(name) => ("EndpointSlice", name, o.meta.labels.key_span(SERVICE_NAME)),
+                None => continue,
+            },
+            Body::Endpoints(_) => ("Endpoints", o.name(), o.anchor_span()),
+            _ => continue,
+        };
+        let Some(problem) = problem(cx, o, what, service) else {
+            continue;
+        };
+        let mut d = Diagnostic::new(
+            RULE.code,
+            RULE.severity,
+            o.source,
+            span,
+            format!("{what} {}/{} {problem}", o.namespace, o.name()),
+        )
+        .with_object(Some(o.object_ref()));
+        d.help = Some("remove it; give endpoints only to a Service without a selector, with a managed-by value of your own".to_owned());
+        out.push(d);
+    }
+}
+
+fn problem(cx: &LintCx<'_>, o: &Object, what: &str, service: &str) -> Option<String> {
+    if o.namespace == "default" && service == "kubernetes" {
+        return Some("gives endpoints to default/kubernetes, the API server's Service: in-cluster clients of the API server would connect to its addresses".to_owned());
+    }
+    if what == "EndpointSlice" && o.meta.labels.get(MANAGED_BY) == Some(CONTROLLER) {
+        return Some(format!(
+            "claims {MANAGED_BY}: {CONTROLLER}, a label only the EndpointSlice controller sets; kube-proxy sends Service {service:?} traffic to its addresses"
+        ));
+    }
+    let svc = cx.find_service(&o.namespace, service)?;
+    svc.selector.as_ref()?;
+    Some(format!(
+        "adds endpoints to Service {}/{service}, which has a selector: kube-proxy merges them with the endpoints of its pods and sends a share of its traffic there",
+        o.namespace
+    ))
+}
