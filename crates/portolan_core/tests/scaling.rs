@@ -196,6 +196,15 @@ fn service(out: &mut String, ns: &str, name: &str, selector: &[(String, String)]
     out.push_str("  ports:\n  - name: http\n    port: 80\n    targetPort: http\n");
 }
 
+/// The text of `n` pieces, piece `i` written by `piece`.
+fn repeat(n: usize, piece: impl Fn(&mut String, usize)) -> String {
+    let mut s = String::new();
+    for i in 0..n {
+        piece(&mut s, i);
+    }
+    s
+}
+
 fn kv(k: impl std::fmt::Display, v: impl std::fmt::Display) -> (String, String) {
     (k.to_string(), v.to_string())
 }
@@ -274,20 +283,18 @@ fn duplicate_keys() {
 #[test]
 fn services_by_pods_matching() {
     linear("Services × pods, matching", 50, |n| {
-        let mut s = String::new();
-        for i in 0..n {
+        repeat(n, |s, i| {
             service(
-                &mut s,
+                s,
                 "default",
                 &format!("s{i}"),
                 &[kv("app", format!("a{i}"))],
             );
             for r in 0..4 {
                 let labels = [kv("app", format!("a{i}")), kv("tier", "web")];
-                pod(&mut s, "default", &format!("p{i}-{r}"), &labels, HTTP);
+                pod(s, "default", &format!("p{i}-{r}"), &labels, HTTP);
             }
-        }
-        s
+        })
     });
 }
 
@@ -296,30 +303,27 @@ fn services_by_pods_matching_nothing() {
     // Scaled-to-zero Deployments: every Service selects nothing, and every
     // pod shares a label key with every selector (the near-miss search).
     linear_within("Services × pods, matching nothing", 50, 14.0, |n| {
-        let mut s = String::new();
-        for i in 0..n {
+        repeat(n, |s, i| {
             service(
-                &mut s,
+                s,
                 "default",
                 &format!("s{i}"),
                 &[kv("app", format!("gone{i}")), kv("tier", "web")],
             );
             for r in 0..4 {
                 let labels = [kv("app", format!("a{i}-{r}")), kv("tier", "web")];
-                pod(&mut s, "default", &format!("p{i}-{r}"), &labels, HTTP);
+                pod(s, "default", &format!("p{i}-{r}"), &labels, HTTP);
             }
-        }
-        s
+        })
     });
 }
 
 #[test]
 fn services_sharing_one_selector() {
     linear_within("Services sharing one selector", 50, 32.0, |n| {
-        let mut s = String::new();
-        for i in 0..n {
-            service(&mut s, "default", &format!("s{i}"), &[kv("app", "web")]);
-        }
+        let mut s = repeat(n, |s, i| {
+            service(s, "default", &format!("s{i}"), &[kv("app", "web")]);
+        });
         for i in 0..4 {
             pod(
                 &mut s,
@@ -372,17 +376,15 @@ fn values_per_match_expressions() {
 #[test]
 fn namespaces() {
     linear_within("namespaces", 50, 16.0, |n| {
-        let mut s = String::new();
-        for i in 0..n {
+        repeat(n, |s, i| {
             let ns = format!("ns-{i}");
             let _ = write!(
                 s,
                 "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: {ns}\n"
             );
-            service(&mut s, &ns, "web", &[kv("app", "web")]);
-            pod(&mut s, &ns, "web-0", &[kv("app", "web")], HTTP);
-        }
-        s
+            service(s, &ns, "web", &[kv("app", "web")]);
+            pod(s, &ns, "web-0", &[kv("app", "web")], HTTP);
+        })
     });
 }
 
@@ -407,14 +409,12 @@ fn endpointslices_per_service() {
 #[test]
 fn many_small_documents() {
     linear("small documents", 500, |n| {
-        let mut s = String::new();
-        for i in 0..n {
+        repeat(n, |s, i| {
             let _ = write!(
                 s,
                 "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\ndata:\n  k: v\n"
             );
-        }
-        s
+        })
     });
 }
 
@@ -422,28 +422,24 @@ fn many_small_documents() {
 fn invalid_objects() {
     // Thousands of similar findings must not each copy their object.
     linear_within("invalid Services", 100, 90.0, |n| {
-        let mut s = String::new();
-        for i in 0..n {
+        repeat(n, |s, i| {
             let _ = write!(
                 s,
                 "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: Bad_{i}\nspec:\n  type: Weird\n  ports:\n  - port: 0\n  - port: 99999\n"
             );
-        }
-        s
+        })
     });
 }
 
 #[test]
 fn workloads() {
     linear_within("Deployments and their pods", 50, 20.0, |n| {
-        let mut s = String::new();
-        for i in 0..n {
+        repeat(n, |s, i| {
             let _ = write!(
                 s,
                 "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d{i}\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: web{i}\n  template:\n    metadata:\n      labels:\n        app: web{i}\n    spec:\n      containers:\n      - name: c\n        image: nginx\n        ports:\n        - name: http\n          containerPort: 80\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web{i}\nspec:\n  selector:\n    app: web{i}\n  ports:\n  - port: 80\n    targetPort: http\n"
             );
-        }
-        s
+        })
     });
 }
 
@@ -463,14 +459,12 @@ fn long_flow_sequences() {
 fn syntax_errors() {
     // Every document broken: each error stops its own document only.
     linear("syntax errors", 200, |n| {
-        let mut s = String::new();
-        for i in 0..n {
+        repeat(n, |s, i| {
             let _ = write!(
                 s,
                 "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\ndata: [unclosed\n"
             );
-        }
-        s
+        })
     });
 }
 
@@ -478,26 +472,23 @@ fn syntax_errors() {
 fn selectorless_services_with_slices() {
     // Every Service fed by its own EndpointSlice, one lookup each.
     linear_within("selectorless Services × EndpointSlices", 50, 21.0, |n| {
-        let mut s = String::new();
-        for i in 0..n {
+        repeat(n, |s, i| {
             let _ = write!(
                 s,
                 "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: ext-{i}\nspec:\n  ports:\n  - name: http\n    port: 80\n---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: ext-{i}-x\n  labels:\n    kubernetes.io/service-name: ext-{i}\naddressType: IPv4\nports:\n- name: http\n  port: 8080\nendpoints:\n- addresses:\n  - 10.1.{}.{}\n",
                 i / 250 % 250,
                 i % 250 + 1
             );
-        }
-        s
+        })
     });
 }
 
 #[test]
 fn ingresses_by_services() {
     linear_within("Ingress backends × Services", 50, 14.0, |n| {
-        let mut s = String::new();
-        for i in 0..n {
+        repeat(n, |s, i| {
             service(
-                &mut s,
+                s,
                 "default",
                 &format!("s{i}"),
                 &[kv("app", format!("a{i}"))],
@@ -506,16 +497,14 @@ fn ingresses_by_services() {
                 s,
                 "---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: i{i}\nspec:\n  rules:\n  - host: h{i}.example.com\n    http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service:\n            name: s{i}\n            port:\n              number: 80\n"
             );
-        }
-        s
+        })
     });
 }
 
 #[test]
 fn statefulsets_by_services() {
     linear_within("StatefulSets × Services", 50, 18.0, |n| {
-        let mut s = String::new();
-        for i in 0..n {
+        repeat(n, |s, i| {
             let _ = write!(
                 s,
                 "---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db{i}\nspec:\n  serviceName: db{i}\n  replicas: 1\n  selector:\n    matchLabels:\n      app: db{i}\n  template:\n    metadata:\n      labels:\n        app: db{i}\n    spec:\n      containers:\n      - name: c\n        image: db\n"
@@ -524,7 +513,6 @@ fn statefulsets_by_services() {
                 s,
                 "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: db{i}\nspec:\n  clusterIP: None\n  selector:\n    app: db{i}\n  ports:\n  - port: 5432\n"
             );
-        }
-        s
+        })
     });
 }

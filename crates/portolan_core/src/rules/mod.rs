@@ -57,6 +57,9 @@ pub struct LintCx<'a> {
     pub profile: &'a crate::profile::Resolved,
     /// The cluster's Services by (namespace, name).
     services_by_name: std::collections::HashMap<(&'a str, &'a str), usize>,
+    /// Namespaces where the input holds pods or objects that make pods,
+    /// found once for the rules that ask.
+    with_pods: std::sync::OnceLock<std::collections::HashSet<&'a str>>,
 }
 
 type Check = fn(&LintCx<'_>, &mut Vec<Diagnostic>);
@@ -134,6 +137,7 @@ pub fn run(
         rejected,
         profile,
         services_by_name: std::collections::HashMap::new(),
+        with_pods: std::sync::OnceLock::new(),
     };
     let mut cx = cx;
     for (i, s) in cluster.services.iter().enumerate() {
@@ -152,6 +156,22 @@ pub fn run(
 }
 
 impl<'a> LintCx<'a> {
+    /// Namespaces where the input holds a Pod or an object that makes pods
+    /// (a workload with a pod template, built-in or custom).
+    pub fn namespaces_with_pods(&self) -> &std::collections::HashSet<&'a str> {
+        self.with_pods.get_or_init(|| {
+            self.objects
+                .iter()
+                .filter(|o| match &o.body {
+                    Body::Pod(_) => true,
+                    Body::Workload(w) => w.template.is_some(),
+                    _ => false,
+                })
+                .map(|o| o.namespace.as_str())
+                .collect()
+        })
+    }
+
     /// The Service `namespace/name` of the completed snapshot (a lookup, so
     /// that rules asking it per object stay linear).
     pub fn find_service(

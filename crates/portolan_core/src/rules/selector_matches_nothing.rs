@@ -18,7 +18,7 @@ pub const RULE: Rule = Rule {
 
 pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
     let index = PodGroups::new(&cx.cluster.pods);
-    let with_pods = super::service_pods_unknown::namespaces_with_pods(cx);
+    let with_pods = cx.namespaces_with_pods();
     for svc in &cx.cluster.services {
         let Some(selector) = &svc.selector else {
             continue;

@@ -2,11 +2,8 @@
 //! input holds no pod and no workload, so its endpoints cannot be known (a
 //! `kubectl get svc -o yaml` dump, a chart split into files).
 
-use std::collections::HashSet;
-
 use super::{LintCx, Rule};
 use crate::diag::{Diagnostic, Severity};
-use crate::model::Body;
 
 pub const RULE: Rule = Rule {
     code: "service-pods-unknown",
@@ -17,21 +14,8 @@ pub const RULE: Rule = Rule {
     origin: "lint",
 };
 
-/// Namespaces where the input holds pods or objects that make pods.
-pub(super) fn namespaces_with_pods<'a>(cx: &LintCx<'a>) -> HashSet<&'a str> {
-    cx.objects
-        .iter()
-        .filter(|o| match &o.body {
-            Body::Pod(_) => true,
-            Body::Workload(w) => w.template.is_some(),
-            _ => false,
-        })
-        .map(|o| o.namespace.as_str())
-        .collect()
-}
-
 pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
-    let with_pods = namespaces_with_pods(cx);
+    let with_pods = cx.namespaces_with_pods();
     for svc in &cx.cluster.services {
         if svc.selector.is_none()
             || svc.type_ == "ExternalName"
