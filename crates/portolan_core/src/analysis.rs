@@ -83,17 +83,26 @@ pub fn analyze_with(
             crate::validate::validate_all(&objects, &profile, &mut found);
             found
         },
-        || {
-            complete(
-                &objects,
-                &profile,
-                &options.what_if,
-                &options.excluded_kinds,
-                threads,
-            )
-        },
+        || complete(&objects, &profile, options, threads),
     );
     diagnostics.extend(found);
+    if let Some((left, index)) = cluster.pods_left_out {
+        let o = &objects[index];
+        diagnostics.push(
+            Diagnostic::new(
+                CODE_SNAPSHOT_LIMIT,
+                Severity::Info,
+                o.source,
+                o.anchor_span(),
+                format!(
+                    "{left} pods that the workloads would run are left out of the snapshot: it holds at most {} synthesized pods",
+                    options.limits.max_synthesized_pods
+                ),
+            )
+            .with_object(Some(o.object_ref()))
+            .with_help("Services, traces and the graph see the pods made before the limit; check fewer or smaller workloads at a time"),
+        );
+    }
     crate::rules::run(&objects, &cluster, &profile, &mut diagnostics, threads);
     suppress(&objects, &mut diagnostics, options);
     diagnostics.sort_by(|a, b| {
@@ -116,6 +125,9 @@ pub fn analyze_with(
         threads,
     })
 }
+
+/// The completed snapshot stopped making pods at its limit.
+pub const CODE_SNAPSHOT_LIMIT: &str = "snapshot-limit";
 
 pub const IGNORE_ANNOTATION: &str = "portolan.dev/ignore";
 

@@ -7,6 +7,7 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
+use crate::analysis::Options;
 use crate::model::{Body, IntOrString, Object, Workload};
 use crate::profile::Resolved;
 use crate::selector::Selector;
@@ -221,6 +222,10 @@ pub struct Cluster {
     pub nodes: Vec<ClusterNode>,
     pub pods: Vec<ClusterPod>,
     pub services: Vec<ClusterService>,
+    /// Pods the workloads would make beyond the limit, and the first
+    /// workload cut short (an object index).
+    #[serde(skip)]
+    pub pods_left_out: Option<(usize, usize)>,
 }
 
 const SAFE: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
@@ -266,14 +271,15 @@ impl WhatIf {
 
 /// Build the completed snapshot from the decoded objects (`threads` may
 /// share the endpoints).
-/// Custom kinds in `excluded_kinds` are not expanded into pods.
+/// Custom kinds in `options.excluded_kinds` are not expanded into pods, and
+/// at most `options.limits.max_synthesized_pods` pods are made.
 pub fn complete(
     objects: &[Object],
     profile: &Resolved,
-    what_if: &WhatIf,
-    excluded_kinds: &[String],
+    options: &Options,
     threads: usize,
 ) -> Cluster {
+    let what_if = &options.what_if;
     let mut cluster = Cluster {
         nodes: nodes(objects, profile),
         ..Cluster::default()
@@ -281,7 +287,7 @@ pub fn complete(
     cluster
         .nodes
         .retain(|n| !what_if.deleted_nodes.contains(&n.name));
-    pods(objects, profile, what_if, excluded_kinds, &mut cluster);
+    pods(objects, profile, options, &mut cluster);
     services(objects, profile, &mut cluster);
     for svc in &mut cluster.services {
         let key = svc.key();
@@ -534,13 +540,10 @@ impl<'o> ObjectIndex<'o> {
     }
 }
 
-fn pods(
-    objects: &[Object],
-    profile: &Resolved,
-    what_if: &WhatIf,
-    excluded_kinds: &[String],
-    cluster: &mut Cluster,
-) {
+fn pods(objects: &[Object], profile: &Resolved, options: &Options, cluster: &mut Cluster) {
+    let (what_if, excluded_kinds, limits) =
+        (&options.what_if, &options.excluded_kinds, &options.limits);
+    let mut synthesized = 0usize;
     let index = ObjectIndex::new(objects);
     let mut pool = IpPool::new(profile, objects);
     let mut text = Interner::default();
@@ -602,7 +605,13 @@ fn pods(
                     .replicas
                     .get(&format!("{}/{kind}/{}", o.namespace, o.name()))
                     .copied();
-                let names = pod_names(o, w, replicas, cluster.nodes.len());
+                let budget = limits.max_synthesized_pods.saturating_sub(synthesized);
+                let (names, wanted) = pod_names(o, w, replicas, cluster.nodes.len(), budget);
+                synthesized += names.len();
+                if wanted > names.len() {
+                    let (left, _) = cluster.pods_left_out.get_or_insert((0, idx));
+                    *left += wanted - names.len();
+                }
                 for (i, (name, hostname)) in names.into_iter().enumerate() {
                     let node = if kind == "DaemonSet" {
                         node_names.get(i).cloned()
@@ -713,63 +722,73 @@ fn apply_what_if(what_if: &WhatIf, pool: &mut IpPool, cluster: &mut Cluster) {
     }
 }
 
-/// Pod names (and `StatefulSet` hostnames) as the controllers would make them.
+/// Pod names (and `StatefulSet` hostnames) as the controllers would make
+/// them, at most `budget` of them; and how many the controller would make.
 fn pod_names(
     o: &Object,
     w: &Workload,
     replicas: Option<i64>,
     node_count: usize,
-) -> Vec<(String, Option<String>)> {
+    budget: usize,
+) -> (Vec<(String, Option<String>)>, usize) {
     let name = o.name();
     let replicas = replicas
         .unwrap_or_else(|| w.replicas.as_ref().map_or(1, |r| r.value))
         .clamp(0, 10_000) as usize;
-    if let crate::model::WorkloadOrigin::Operator { statefulset } = &w.origin {
-        return (0..replicas)
+    let kind = o.kind.value.as_str();
+    let wanted = match kind {
+        "DaemonSet" => node_count,
+        "CronJob" | "Job" if w.origin == crate::model::WorkloadOrigin::BuiltIn => 1,
+        _ => replicas,
+    };
+    let n = wanted.min(budget);
+    let names = if let crate::model::WorkloadOrigin::Operator { statefulset } = &w.origin {
+        (0..n)
             .map(|i| {
                 (
                     format!("{statefulset}-{i}"),
                     Some(format!("{statefulset}-{i}")),
                 )
             })
-            .collect();
-    }
-    match o.kind.value.as_str() {
-        "StatefulSet" => (0..replicas)
-            .map(|i| (format!("{name}-{i}"), Some(format!("{name}-{i}"))))
-            .collect(),
-        "DaemonSet" => (0..node_count)
-            .map(|i| {
-                (
-                    format!("{name}-{}", suffix(&format!("{name}/{i}"), 5)),
-                    None,
-                )
-            })
-            .collect(),
-        "Deployment" => {
-            let hash = suffix(&format!("{}/{name}/template", o.namespace), 10);
-            (0..replicas)
-                .map(|i| {
-                    (
-                        format!("{name}-{hash}-{}", suffix(&format!("{name}/{i}"), 5)),
-                        None,
-                    )
-                })
-                .collect()
-        }
-        "CronJob" => vec![(format!("{name}-{}-{}", 29_000_000, suffix(name, 5)), None)],
-        _ => {
-            let n = if o.kind.value == "Job" { 1 } else { replicas };
-            (0..n)
+            .collect()
+    } else {
+        match kind {
+            "StatefulSet" => (0..n)
+                .map(|i| (format!("{name}-{i}"), Some(format!("{name}-{i}"))))
+                .collect(),
+            "DaemonSet" => (0..n)
                 .map(|i| {
                     (
                         format!("{name}-{}", suffix(&format!("{name}/{i}"), 5)),
                         None,
                     )
                 })
-                .collect()
+                .collect(),
+            "Deployment" => {
+                let hash = suffix(&format!("{}/{name}/template", o.namespace), 10);
+                (0..n)
+                    .map(|i| {
+                        (
+                            format!("{name}-{hash}-{}", suffix(&format!("{name}/{i}"), 5)),
+                            None,
+                        )
+                    })
+                    .collect()
+            }
+            "CronJob" => (0..n)
+                .map(|_| (format!("{name}-{}-{}", 29_000_000, suffix(name, 5)), None))
+                .collect(),
+            _ => (0..n)
+                .map(|i| {
+                    (
+                        format!("{name}-{}", suffix(&format!("{name}/{i}"), 5)),
+                        None,
+                    )
+                })
+                .collect(),
         }
-    }
+    };
+    (names, wanted)
 }
 
 fn services(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {

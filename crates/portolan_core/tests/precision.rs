@@ -150,3 +150,46 @@ fn a_service_in_front_of_an_argo_rollout_selects_its_pods() {
     .unwrap();
     assert!(a.cluster.services[0].endpoints.is_empty());
 }
+
+#[test]
+fn hostile_replica_counts_are_bounded_by_the_snapshot_limit() {
+    // Three Deployments of 5 replicas against a limit of 12 pods: the third
+    // is cut short, and an info says how many pods were left out.
+    let text = (0..3)
+        .map(|i| {
+            DEPLOYMENT
+                .replace("name: web", &format!("name: web{i}"))
+                .replace("replicas: 2", "replicas: 5")
+        })
+        .collect::<Vec<_>>()
+        .join("---\n");
+    let options = portolan_core::analysis::Options {
+        limits: portolan_core::yaml::Limits {
+            max_synthesized_pods: 12,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let a = portolan_core::analysis::analyze_with(
+        vec![Source::new("t.yaml", text)],
+        &Profile::default(),
+        &options,
+    )
+    .unwrap();
+    assert_eq!(a.cluster.pods.len(), 12);
+    let info: Vec<_> = a
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "snapshot-limit")
+        .collect();
+    assert_eq!(info.len(), 1, "{:?}", a.diagnostics);
+    assert!(
+        info[0].message.starts_with("3 pods "),
+        "{}",
+        info[0].message
+    );
+    assert_eq!(
+        info[0].object.as_ref().map(|o| o.name.as_str()),
+        Some("web2")
+    );
+}

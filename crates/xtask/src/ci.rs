@@ -63,7 +63,7 @@ const LAYERS: &[Layer] = &[
     },
     Layer {
         name: "fuzz",
-        what: "cargo fuzz: bytes → parse → validate → outputs, time-bounded",
+        what: "cargo fuzz: yaml, selector, cut, check, trace — time-bounded, one thread each",
         run: fuzz,
     },
 ];
@@ -319,55 +319,40 @@ fn e2e() -> Outcome {
     )
 }
 
-/// Seconds of fuzzing in CI (`PORTOLAN_FUZZ_SECONDS` overrides).
-fn fuzz_seconds() -> String {
-    std::env::var("PORTOLAN_FUZZ_SECONDS").unwrap_or_else(|_| "60".to_owned())
+/// Seconds of fuzzing per target in CI (`PORTOLAN_FUZZ_SECONDS` overrides).
+fn fuzz_seconds() -> u64 {
+    std::env::var("PORTOLAN_FUZZ_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20)
 }
 
+/// Every fuzz target for a bounded time; each one is a test.
 fn fuzz() -> Outcome {
-    // A scratch corpus seeded from the committed seeds, so CI never writes
-    // into the repository.
-    let corpus = root().join("target/fuzz-corpus");
-    let _ = std::fs::create_dir_all(&corpus);
-    if let Ok(seeds) = std::fs::read_dir(root().join("fuzz/seeds")) {
-        for s in seeds.flatten() {
-            let _ = std::fs::copy(s.path(), corpus.join(s.file_name()));
-        }
+    let runs: Vec<crate::fuzz::Run> = crate::fuzz::TARGETS
+        .iter()
+        .map(|t| crate::fuzz::run(t, fuzz_seconds()))
+        .collect();
+    let mut log = String::new();
+    for r in &runs {
+        log.push_str(&r.log);
     }
-    // Real manifests seed it too, read in place from the corpus.
-    for f in [
-        "bookinfo.yaml",
-        "guestbook-all-in-one.yaml",
-        "edge-cases/k8s-website-nginx-secure-app-flowstyle.yaml",
-    ] {
-        let from = root().join("tests/corpus").join(f);
-        let _ = std::fs::copy(&from, corpus.join(f.replace('/', "-")));
+    for r in &runs {
+        let _ = writeln!(
+            log,
+            "fuzz: {:<9} {} inputs in {} s ({}/s){}",
+            r.target,
+            r.runs,
+            r.seconds,
+            r.per_second(),
+            if r.ok { "" } else { "  FAILED" }
+        );
     }
-    let (ok, log) = capture(
-        cmd("cargo")
-            .args(["fuzz", "run", "-s", "none", "check"])
-            .arg(&corpus)
-            .arg("--")
-            .arg(format!("-max_total_time={}", fuzz_seconds()))
-            .args(["-max_len=65536", "-timeout=10", "-rss_limit_mb=2048"])
-            .env("RUSTC_BOOTSTRAP", "1")
-            .current_dir(root().join("fuzz")),
-    );
-    let runs = log
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("Done ")
-                .and_then(|r| r.split_whitespace().next())
-                .and_then(|n| n.parse::<usize>().ok())
-        })
-        .unwrap_or(0);
-    let ok = ok && runs > 0;
-    let mut log = log;
-    let _ = writeln!(log, "\nfuzz: {runs} inputs executed");
+    let failed = runs.iter().filter(|r| !r.ok).count();
     Outcome {
-        ok,
-        passed: usize::from(ok),
-        failed: usize::from(!ok),
+        ok: failed == 0,
+        passed: runs.len() - failed,
+        failed,
         log,
     }
 }

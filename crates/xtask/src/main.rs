@@ -6,8 +6,10 @@
 //! - `ci`     every test layer, one summary line each
 //! - `npm`    assemble and pack the npm package
 //! - `gen`    write a generated cluster snapshot of any size
+//! - `fuzz`   run every fuzz target longer, from a kept corpus
 
 mod ci;
+mod fuzz;
 mod generate;
 mod npm;
 mod serve;
@@ -26,6 +28,9 @@ Tasks:
   ci [--skip LAYER]   run every test layer (fmt, clippy, native, wasm-node, wasm-chrome,
                       npm, trunk, e2e, fuzz) and print one summary line per layer
   npm                 build the npm package into target/npm and pack it
+  fuzz [--minutes N] [--target T]
+                      fuzz each target (yaml, selector, cut, check, trace) N minutes
+                      (default 1) from the kept corpus in target/fuzz-corpus
   gen --services N --pods M [--out FILE]
                       write a realistic cluster snapshot (kubectl get -o yaml shape)
 ";
@@ -38,6 +43,7 @@ fn main() -> ExitCode {
         Some("ci") => ci::run(&args[1..]),
         Some("npm") => npm::run().map(|_| ()),
         Some("gen") => generate::run(&args[1..]),
+        Some("fuzz") => fuzz::main(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");
             Ok(())

@@ -38,6 +38,14 @@ pub const RULES: &[Rule] = &[
         origin: "kubernetes",
     },
     Rule {
+        code: "snapshot-limit",
+        name: "snapshot-limit",
+        severity: Severity::Info,
+        summary: "The workloads would run more pods than the snapshot makes.",
+        docs: "## What it does\nNotes that the completed snapshot stopped making pods for workloads at its limit (200,000 synthesized pods in all; 10,000 replicas per workload), and how many it left out.\n\n## Why is this bad?\nIt is not a problem of the manifests: the routing of the pods left out is not simulated. A replica count in the millions is also how an input that tries to exhaust memory looks.\n\n## Example\n```yaml\nkind: Deployment\nspec:\n  replicas: 10000   # and twenty more like it\n```\n\n## References\nInterfaces §2 (snapshot completion).\n",
+        origin: "lint",
+    },
+    Rule {
         code: "missing-kind",
         name: "missing-kind",
         severity: Severity::Error,

@@ -274,6 +274,7 @@ mod tests {
             crate::model::decode::CODE_UNKNOWN_FIELD,
             crate::model::decode::CODE_TYPE,
             crate::model::CODE_MISSING_KIND,
+            crate::analysis::CODE_SNAPSHOT_LIMIT,
         ];
         for code in emitted {
             assert!(find(code).is_some(), "{code} is not in the registry");

@@ -26,6 +26,10 @@ pub struct Limits {
     pub max_alias_nodes: usize,
     pub max_documents: usize,
     pub max_bytes: usize,
+    /// Pods the snapshot makes for workloads, in all (replicas are also
+    /// bounded at 10,000 per workload): hostile replica counts cannot
+    /// exhaust memory.
+    pub max_synthesized_pods: usize,
 }
 
 impl Default for Limits {
@@ -35,6 +39,7 @@ impl Default for Limits {
             max_alias_nodes: 100_000,
             max_documents: 100_000,
             max_bytes: 256 << 20,
+            max_synthesized_pods: 200_000,
         }
     }
 }
