@@ -139,6 +139,21 @@ test('files dropped on the editor or opened are read in the page and analysed', 
   // The Open… button reads files the same way.
   await page.locator('[data-testid=open-files]').setInputFiles([{ name: 'only.yaml', mimeType: 'text/yaml', buffer: Buffer.from(b) }]);
   await page.waitForFunction(() => document.querySelector('[data-testid=editor]').value.startsWith('# file: only.yaml'));
+  // A file with a byte that is not UTF-8 (a Latin-1 é) reads as it does in
+  // the CLIs: the same findings, the bad byte an error at its line, every
+  // document kept.
+  const latin1 = Buffer.concat([
+    Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  annotations: {owner: Jos'),
+    Buffer.from([0xe9]),
+    Buffer.from('}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: c}\nspec:\n  ports: [{port: 80}]\n'),
+  ]);
+  await page.locator('[data-testid=open-files]').setInputFiles([{ name: 'latin1.yaml', mimeType: 'text/yaml', buffer: latin1 }]);
+  await page.waitForFunction(() => document.querySelector('[data-testid=editor]').value.startsWith('# file: latin1.yaml'));
+  const expected = core(['check', '--format', 'json', '-'], Buffer.concat([Buffer.from('# file: latin1.yaml\n'), latin1]));
+  assert.ok(expected.diagnostics.some((d) => d.code === 'invalid-utf8' && d.line === 6), JSON.stringify(expected.diagnostics));
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=diagnostic]').length === n, expected.diagnostics.length, { timeout: 30_000 });
+  const seen = await page.locator('[data-testid=diagnostic]').evaluateAll((els) => els.map((e) => [e.dataset.code, Number(e.dataset.line)]));
+  assert.deepEqual(seen, expected.diagnostics.map((d) => [d.code, d.line]));
   assert.deepEqual(requests.filter((r) => !r.startsWith(url)), [], 'nothing was uploaded');
   await page.close();
 });

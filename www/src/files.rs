@@ -6,13 +6,17 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo::file::File;
-use gloo::file::callbacks::{FileReader, read_as_text};
+use gloo::file::callbacks::{FileReader, read_as_bytes};
+use portolan_core::source::{Span, decode};
 
 use crate::components::AppContext;
 use crate::state::Action;
 
-/// Each file's name and text, once read, in the order picked.
-type Slots = Vec<Option<(String, String)>>;
+/// A file's name, its text, and where its bytes were not UTF-8.
+pub type Read = (String, String, Vec<(Span, u8)>);
+
+/// Each file, once read, in the order picked.
+type Slots = Vec<Option<Read>>;
 
 /// Read every file of `list` and replace the editor's text with them.
 pub fn open(list: &web_sys::FileList, state: &AppContext) {
@@ -30,12 +34,17 @@ pub fn open(list: &web_sys::FileList, state: &AppContext) {
     for (i, file) in files.into_iter().enumerate() {
         let name = file.name();
         let (texts, readers_done, state) = (texts.clone(), readers.clone(), state.clone());
-        let reader = read_as_text(&file, move |result| {
-            let text = result.unwrap_or_else(|e| format!("# {name} could not be read: {e}\n"));
-            texts.borrow_mut()[i] = Some((name, text));
+        // Bytes, decoded as the CLIs decode files: bytes that are not UTF-8
+        // are findings at their line and column (`invalid-utf8`).
+        let reader = read_as_bytes(&file, move |result| {
+            let (text, invalid) = match result {
+                Ok(bytes) => decode(bytes),
+                Err(e) => (format!("# {name} could not be read: {e}\n"), Vec::new()),
+            };
+            texts.borrow_mut()[i] = Some((name, text, invalid));
             if texts.borrow().iter().all(Option::is_some) {
-                let joined = join(texts.borrow().iter().flatten());
-                state.dispatch(Action::Edit(joined));
+                let (joined, invalid) = join(texts.borrow().iter().flatten());
+                state.dispatch(Action::Load(joined, invalid));
                 state.dispatch(Action::Analyse);
                 // Drop the finished readers (not from inside this callback's
                 // own reader: clear on the next turn of the event loop).
@@ -48,20 +57,28 @@ pub fn open(list: &web_sys::FileList, state: &AppContext) {
     }
 }
 
-/// The files as one multi-document stream, each after a comment naming it.
-pub fn join<'a>(files: impl Iterator<Item = &'a (String, String)>) -> String {
+/// The files as one multi-document stream, each after a comment naming it,
+/// with their invalid UTF-8 moved to where they stand in it.
+pub fn join<'a>(files: impl Iterator<Item = &'a Read>) -> (String, Vec<(Span, u8)>) {
     let mut out = String::new();
-    for (i, (name, text)) in files.enumerate() {
+    let mut moved = Vec::new();
+    for (i, (name, text, invalid)) in files.enumerate() {
         if i > 0 {
             out.push_str("---\n");
         }
         out.push_str("# file: ");
         out.push_str(&name.replace(['\n', '\r'], " "));
         out.push('\n');
+        let at = out.len();
+        moved.extend(
+            invalid
+                .iter()
+                .map(|(s, b)| (Span::new(s.start() + at, s.end() + at), *b)),
+        );
         out.push_str(text);
         if !text.ends_with('\n') {
             out.push('\n');
         }
     }
-    out
+    (out, moved)
 }

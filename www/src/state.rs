@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use gloo::worker::WorkerBridge;
 use portolan_core::cluster::WhatIf;
+use portolan_core::source::Span;
 use yew::{Callback, Reducible};
 
 use crate::examples::{DEFAULT, EXAMPLES};
@@ -82,6 +83,9 @@ pub struct State {
     pub backend_ready: bool,
     /// Why the page cannot analyse anything, if it cannot.
     pub failure: Option<String>,
+    /// Where the bytes of the files last opened were not UTF-8, and the
+    /// text that holds them: reported while the text is unchanged.
+    pub invalid_utf8: Option<InvalidUtf8>,
     /// Id of the latest analysis request, and the text it carried.
     request: u64,
     requested: Rc<str>,
@@ -103,9 +107,14 @@ pub enum Change {
     InternalTrafficPolicy(String, String),
 }
 
+/// A text and where the bytes it was decoded from were not UTF-8.
+pub type InvalidUtf8 = (Rc<str>, Rc<[(Span, u8)]>);
+
 pub enum Action {
     /// The editor's text changed (analysis follows after a pause).
     Edit(String),
+    /// Files were opened: their text, and where their bytes were not UTF-8.
+    Load(String, Vec<(Span, u8)>),
     /// Analyse the current text now.
     Analyse,
     LoadExample(usize),
@@ -163,6 +172,7 @@ impl State {
             requested: Rc::from(""),
             trace_id: 0,
             asked: None,
+            invalid_utf8: None,
         }
     }
 
@@ -196,9 +206,14 @@ impl State {
         self.request += 1;
         self.requested = self.text.clone();
         self.busy = true;
+        let invalid_utf8 = match &self.invalid_utf8 {
+            Some((text, at)) if *text == self.text => at.to_vec(),
+            _ => Vec::new(),
+        };
         self.send(Request::Analyse {
             id: self.request,
             text: self.text.to_string(),
+            invalid_utf8,
             what_if: self.what_if.clone(),
             expanded: self.expanded.clone(),
             trace: self.trace_request.clone(),
@@ -294,6 +309,11 @@ impl Reducible for State {
         let mut next = (*self).clone();
         match action {
             Action::Edit(text) => next.text = text.into(),
+            Action::Load(text, invalid) => {
+                next.text = text.into();
+                next.invalid_utf8 =
+                    (!invalid.is_empty()).then(|| (next.text.clone(), invalid.into()));
+            }
             Action::Analyse => {
                 if next.analysed == next.text && !next.busy {
                     return self;

@@ -142,12 +142,13 @@ pub fn compute_with(
     what_if: &WhatIf,
     expanded: &std::collections::BTreeSet<String>,
 ) -> View {
-    compute_full(text, what_if, expanded).0
+    compute_full(text, &[], what_if, expanded).0
 }
 
 /// The view and the analysis behind it (kept for traces and exports).
 pub fn compute_full(
     text: &str,
+    invalid_utf8: &[(portolan_core::source::Span, u8)],
     what_if: &WhatIf,
     expanded: &std::collections::BTreeSet<String>,
 ) -> (View, Option<Analysis>) {
@@ -155,11 +156,9 @@ pub fn compute_full(
         what_if: what_if.clone(),
         ..Options::default()
     };
-    let Ok(analysis) = analyze_with(
-        vec![Source::new(FILE_NAME, text)],
-        &Profile::default(),
-        &options,
-    ) else {
+    let mut source = Source::new(FILE_NAME, text);
+    source.invalid_utf8 = invalid_utf8.to_vec();
+    let Ok(analysis) = analyze_with(vec![source], &Profile::default(), &options) else {
         return (View::default(), None);
     };
     let g = graph::build(&analysis);

@@ -67,6 +67,9 @@ pub enum Request {
     Analyse {
         id: u64,
         text: String,
+        /// Where the bytes of opened files were not UTF-8 (`invalid-utf8`).
+        #[serde(default)]
+        invalid_utf8: Vec<(portolan_core::source::Span, u8)>,
         what_if: WhatIf,
         expanded: BTreeSet<String>,
         /// Traced again on the new analysis.
@@ -111,11 +114,12 @@ impl Engine {
             Request::Analyse {
                 id,
                 text,
+                invalid_utf8,
                 what_if,
                 expanded,
                 trace,
             } => {
-                let (view, analysis) = compute_full(&text, &what_if, &expanded);
+                let (view, analysis) = compute_full(&text, &invalid_utf8, &what_if, &expanded);
                 self.analysis = analysis;
                 let trace = trace.map(|t| self.trace(&t));
                 Response::Analysed {

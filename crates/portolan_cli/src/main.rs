@@ -108,11 +108,11 @@ fn read_sources(paths: &[String], ignore: &[PathBuf]) -> Result<Vec<Source>, Str
     let mut sources = Vec::new();
     for p in paths {
         if p == "-" {
-            let mut text = String::new();
+            let mut bytes = Vec::new();
             std::io::stdin()
-                .read_to_string(&mut text)
+                .read_to_end(&mut bytes)
                 .map_err(|e| format!("<stdin>: {e}"))?;
-            sources.push(Source::new("<stdin>", text));
+            sources.push(Source::from_bytes("<stdin>", bytes));
             continue;
         }
         let path = Path::new(p);
@@ -135,13 +135,9 @@ fn read_sources(paths: &[String], ignore: &[PathBuf]) -> Result<Vec<Source>, Str
 fn read_file(path: &Path) -> Result<Source, String> {
     let shown = path.to_string_lossy().replace('\\', "/");
     let bytes = std::fs::read(path).map_err(|e| format!("{shown}: {e}"))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "{shown}: not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
-    })?;
-    Ok(Source::new(shown, text))
+    // Bytes that are not UTF-8 are findings at their line and column, not
+    // a reason to lose the file (`invalid-utf8`).
+    Ok(Source::from_bytes(shown, bytes))
 }
 
 fn walk(dir: &Path, ignore: &[PathBuf], out: &mut Vec<PathBuf>) -> std::io::Result<()> {

@@ -62,11 +62,12 @@ pub fn analyze_with(
     );
     // The objects stay for the whole analysis: no spare capacity.
     objects.shrink_to_fit();
-    // kubectl refuses a document with duplicate keys before the API server sees it.
-    for d in diagnostics
-        .iter()
-        .filter(|d| d.code == crate::yaml::CODE_DUPLICATE_KEY)
-    {
+    invalid_utf8(&sources, &mut diagnostics);
+    // kubectl refuses a document with duplicate keys or bytes that are not
+    // UTF-8 before the API server sees it.
+    for d in diagnostics.iter().filter(|d| {
+        d.code == crate::yaml::CODE_DUPLICATE_KEY || d.code == crate::source::CODE_INVALID_UTF8
+    }) {
         let i = objects.partition_point(|o| (o.source, o.span.start) <= (d.source, d.span.start));
         if let Some(o) = i.checked_sub(1).and_then(|i| objects.get_mut(i))
             && o.source == d.source
@@ -128,6 +129,40 @@ pub fn analyze_with(
 
 /// The completed snapshot stopped making pods at its limit.
 pub const CODE_SNAPSHOT_LIMIT: &str = "snapshot-limit";
+
+/// Invalid UTF-8 sequences reported per source; the rest are counted.
+const INVALID_UTF8_REPORTED: usize = 100;
+
+/// Each byte sequence that is not UTF-8, at its line and column.
+fn invalid_utf8(sources: &[Source], diagnostics: &mut Vec<Diagnostic>) {
+    for (id, source) in sources.iter().enumerate() {
+        for &(span, byte) in source.invalid_utf8.iter().take(INVALID_UTF8_REPORTED) {
+            diagnostics.push(
+                Diagnostic::new(
+                    crate::source::CODE_INVALID_UTF8,
+                    Severity::Error,
+                    id,
+                    span,
+                    format!("invalid UTF-8: the byte 0x{byte:02x} here is not part of a UTF-8 character"),
+                )
+                .with_help("kubectl rejects the document (\"invalid leading UTF-8 octet\"); save the file as UTF-8. Portolan reads the rest of the file with U+FFFD in its place"),
+            );
+        }
+        let more = source
+            .invalid_utf8
+            .len()
+            .saturating_sub(INVALID_UTF8_REPORTED);
+        if let Some(&(span, _)) = source.invalid_utf8.get(INVALID_UTF8_REPORTED) {
+            diagnostics.push(Diagnostic::new(
+                crate::source::CODE_INVALID_UTF8,
+                Severity::Error,
+                id,
+                span,
+                format!("{more} more invalid UTF-8 sequences in this file from here on"),
+            ));
+        }
+    }
+}
 
 pub const IGNORE_ANNOTATION: &str = "portolan.dev/ignore";
 

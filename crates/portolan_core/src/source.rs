@@ -8,7 +8,9 @@
 use serde::Serialize;
 
 /// A half-open byte range `[start, end)` into one source's text.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 pub struct Span {
     pub start: u32,
     pub end: u32,
@@ -48,11 +50,17 @@ impl Span {
 /// Identifies one input source within an analysis.
 pub type SourceId = usize;
 
+/// Findings about bytes that are not UTF-8 text.
+pub const CODE_INVALID_UTF8: &str = "invalid-utf8";
+
 /// One input file (or standard input) and its text.
 #[derive(Clone, Debug)]
 pub struct Source {
     pub name: String,
     pub text: String,
+    /// Where the file's bytes were not UTF-8: each invalid sequence is a
+    /// U+FFFD in `text` (this span) and its first byte was this one.
+    pub invalid_utf8: Vec<(Span, u8)>,
     /// Built the first time a position is asked for: a clean input of
     /// millions of lines never pays for it.
     index: std::sync::OnceLock<LineIndex>,
@@ -63,10 +71,45 @@ impl Source {
         Source {
             name: name.into(),
             text: text.into(),
+            invalid_utf8: Vec::new(),
             index: std::sync::OnceLock::new(),
         }
     }
 
+    /// A file's bytes. Bytes that are not UTF-8 do not lose the file: each
+    /// invalid sequence is read as U+FFFD (as `String::from_utf8_lossy`
+    /// and a browser's `TextDecoder` replace it) and remembered, so that the
+    /// analysis reports it at its line and column and reads everything else.
+    pub fn from_bytes(name: impl Into<String>, bytes: Vec<u8>) -> Self {
+        let (text, invalid) = decode(bytes);
+        Source {
+            invalid_utf8: invalid,
+            ..Source::new(name, text)
+        }
+    }
+}
+
+/// Bytes as text: each sequence that is not UTF-8 becomes U+FFFD, and its
+/// span in the text and first byte are returned beside it (the page decodes
+/// dropped files with this too, so that it reports what the CLIs report).
+pub fn decode(bytes: Vec<u8>) -> (String, Vec<(Span, u8)>) {
+    let bytes = match String::from_utf8(bytes) {
+        Ok(text) => return (text, Vec::new()),
+        Err(e) => e.into_bytes(),
+    };
+    let mut text = String::with_capacity(bytes.len() + 8);
+    let mut invalid = Vec::new();
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        if let Some(&first) = chunk.invalid().first() {
+            invalid.push((Span::new(text.len(), text.len() + 3), first));
+            text.push('\u{fffd}');
+        }
+    }
+    (text, invalid)
+}
+
+impl Source {
     pub fn line_index(&self) -> &LineIndex {
         self.index.get_or_init(|| LineIndex::new(&self.text))
     }
@@ -153,6 +196,29 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invalid_utf8_is_read_as_replacement_characters_and_remembered() {
+        let src = Source::from_bytes("t", b"a: \xff\nb: ok\nc: \xe2\x82\n".to_vec());
+        assert_eq!(src.text, "a: \u{fffd}\nb: ok\nc: \u{fffd}\n");
+        let at: Vec<_> = src
+            .invalid_utf8
+            .iter()
+            .map(|(s, b)| (src.position(s.start()), *b))
+            .collect();
+        assert_eq!(
+            at,
+            [
+                (Position { line: 1, column: 4 }, 0xff),
+                (Position { line: 3, column: 4 }, 0xe2)
+            ]
+        );
+        assert!(
+            Source::from_bytes("t", b"ok".to_vec())
+                .invalid_utf8
+                .is_empty()
+        );
+    }
 
     #[test]
     fn lf_crlf_cr_and_mixed_endings() {

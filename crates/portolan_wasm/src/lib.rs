@@ -18,6 +18,25 @@ fn sources(names: Vec<String>, texts: Vec<String>) -> Result<Vec<Source>, JsErro
         .collect())
 }
 
+fn byte_sources(
+    names: Vec<String>,
+    data: Vec<u8>,
+    lengths: &[u32],
+) -> Result<Vec<Source>, JsError> {
+    let total: usize = lengths.iter().map(|&l| l as usize).sum();
+    if names.len() != lengths.len() || total != data.len() {
+        return Err(JsError::new("names, lengths and data do not agree"));
+    }
+    let mut rest = data.as_slice();
+    let mut out = Vec::with_capacity(names.len());
+    for (name, &len) in names.into_iter().zip(lengths) {
+        let (bytes, tail) = rest.split_at(len as usize);
+        rest = tail;
+        out.push(Source::from_bytes(name, bytes.to_vec()));
+    }
+    Ok(out)
+}
+
 fn profile(json: Option<String>) -> Result<Profile, JsError> {
     match json {
         Some(j) if !j.trim().is_empty() => {
@@ -207,12 +226,15 @@ pub struct CliOutput {
 }
 
 /// Run a command line over files the host has read (in order), with the
-/// profile and configuration already converted to JSON.
+/// profile and configuration already converted to JSON. The files' bytes
+/// come concatenated in `data`, `lengths[i]` of them for `names[i]`: bytes
+/// that are not UTF-8 are findings (`invalid-utf8`), as in the native CLI.
 #[wasm_bindgen(js_name = runCli)]
 pub fn run_cli(
     args: Vec<String>,
     names: Vec<String>,
-    texts: Vec<String>,
+    data: Vec<u8>,
+    lengths: Vec<u32>,
     profile_json: Option<String>,
     config_json: Option<String>,
     color: bool,
@@ -245,7 +267,7 @@ pub fn run_cli(
     let srcs = if inv.cmd == Cmd::Help {
         Vec::new()
     } else {
-        sources(names, texts)?
+        byte_sources(names, data, &lengths)?
     };
     let o = cli::execute(&inv, srcs, profile_json.as_deref(), config.as_ref(), color);
     Ok(CliOutput {

@@ -38,6 +38,14 @@ pub const RULES: &[Rule] = &[
         origin: "kubernetes",
     },
     Rule {
+        code: "invalid-utf8",
+        name: "invalid-utf8",
+        severity: Severity::Error,
+        summary: "A file holds bytes that are not UTF-8 text.",
+        docs: "## What it does\nReports each byte sequence that is not UTF-8 at its line and column (the first 100 of a file, then how many more). The file is still read, with U+FFFD in place of each such sequence, so its other documents are analysed; the objects of the document that holds one are taken as rejected.\n\n## Why is this bad?\nKubernetes manifests are UTF-8 (JSON and YAML both require it for kubectl): kubectl stops at the first invalid byte (\"yaml: invalid leading UTF-8 octet\") and applies nothing of the document. Latin-1 or Windows-1252 text pasted into a value is the usual cause.\n\n## Example\n```yaml\nmetadata:\n  annotations:\n    owner: Jos\\xe9   # a Latin-1 é: one byte, not UTF-8\n```\n\n## References\ngo-yaml (sigs.k8s.io/yaml) reader: `invalid leading UTF-8 octet`; YAML 1.2 §5.2 (character encodings).\n",
+        origin: "kubernetes",
+    },
+    Rule {
         code: "snapshot-limit",
         name: "snapshot-limit",
         severity: Severity::Info,

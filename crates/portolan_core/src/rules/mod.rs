@@ -275,6 +275,7 @@ mod tests {
             crate::model::decode::CODE_TYPE,
             crate::model::CODE_MISSING_KIND,
             crate::analysis::CODE_SNAPSHOT_LIMIT,
+            crate::source::CODE_INVALID_UTF8,
         ];
         for code in emitted {
             assert!(find(code).is_some(), "{code} is not in the registry");

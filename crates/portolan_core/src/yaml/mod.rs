@@ -485,6 +485,10 @@ struct Offsets {
     /// (char index, extra bytes before and including that char) for each
     /// non-ASCII character; empty for ASCII chunks.
     wide: Vec<(u32, u32)>,
+    /// The chunk's end in the source: saphyr-parser places some errors
+    /// after a non-ASCII character beyond the last character (found by
+    /// fuzzing: `%mp\u{e9}`), and a span never leaves its text.
+    end: usize,
 }
 
 impl Offsets {
@@ -518,7 +522,11 @@ impl Offsets {
             wide.push((ci, extra + gap_added));
             at = b + w;
         }
-        Offsets { base, wide }
+        Offsets {
+            base,
+            wide,
+            end: base + bytes.len() + gap,
+        }
     }
 
     fn byte(&self, char_index: usize) -> usize {
@@ -530,7 +538,7 @@ impl Offsets {
         } else {
             self.wide[i - 1].1 as usize
         };
-        self.base + char_index + extra
+        (self.base + char_index + extra).min(self.end)
     }
 
     fn span(&self, s: &YSpan) -> Span {

@@ -244,3 +244,16 @@ fn a_kubectl_list_is_cut_at_its_items() {
         [Piece::Chunks { .. }]
     ));
 }
+
+#[test]
+fn an_error_after_non_ascii_text_stays_inside_the_text() {
+    // Found by the `yaml` fuzz target: saphyr-parser places this error past
+    // the last character once a non-ASCII one precedes it.
+    for text in ["%mp\u{e9}", "%mp\u{fffd}S", "%YAML 1.\u{e9}"] {
+        let (_, diags) = parse_all(text);
+        assert!(!diags.is_empty(), "{text:?}");
+        for d in &diags {
+            assert!(d.span.end() <= text.len(), "{text:?}: {:?}", d.span);
+        }
+    }
+}

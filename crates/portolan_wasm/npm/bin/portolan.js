@@ -10,7 +10,7 @@ const path = require('node:path');
 function main(argv) {
   const plan = wasm.planCli(argv);
   if (plan.error) return { stdout: '', stderr: plan.error, code: 2 };
-  if (!plan.readsInput) return wasm.runCli(argv, [], [], undefined, undefined, false);
+  if (!plan.readsInput) return wasm.runCli(argv, [], new Uint8Array(0), new Uint32Array(0), undefined, undefined, false);
   const usage = (msg) => ({ stdout: '', stderr: `error: ${msg}\n\nRun 'portolan --help' for usage.\n`, code: 2 });
   try {
     let paths = plan.paths;
@@ -42,7 +42,9 @@ function main(argv) {
     }
     const sources = readSources(paths, ignore);
     const color = plan.color === 'always' || (plan.color === 'auto' && process.stdout.isTTY === true && !process.env.NO_COLOR);
-    return wasm.runCli(argv, sources.map((s) => s.name), sources.map((s) => s.text), profileJson, configJson, color);
+    const data = Buffer.concat(sources.map((s) => s.bytes));
+    const lengths = Uint32Array.from(sources, (s) => s.bytes.length);
+    return wasm.runCli(argv, sources.map((s) => s.name), data, lengths, profileJson, configJson, color);
   } catch (e) {
     return usage(e.message);
   }

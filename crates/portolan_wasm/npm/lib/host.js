@@ -58,12 +58,24 @@ function readText(shown, file) {
   }
 }
 
-/** Read every PATH into {name, text} sources, in the native CLI's order. */
+function readBytes(shown, file) {
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    throw ioError(shown, err);
+  }
+}
+
+/**
+ * Read every PATH into {name, bytes} sources, in the native CLI's order.
+ * Bytes, not text: the analysis reports bytes that are not UTF-8 at their
+ * line and column and reads the rest, as the native CLI does.
+ */
 function readSources(paths, ignore) {
   const sources = [];
   for (const p of paths) {
     if (p === '-') {
-      sources.push({ name: '<stdin>', text: readText('<stdin>', 0) });
+      sources.push({ name: '<stdin>', bytes: readBytes('<stdin>', 0) });
       continue;
     }
     let st;
@@ -76,9 +88,9 @@ function readSources(paths, ignore) {
       const files = [];
       walk(p, ignore, files);
       files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      for (const f of files) sources.push({ name: f, text: readText(f, f) });
+      for (const f of files) sources.push({ name: f, bytes: readBytes(f, f) });
     } else {
-      sources.push({ name: p, text: readText(p, p) });
+      sources.push({ name: p, bytes: readBytes(p, p) });
     }
   }
   return sources;

@@ -122,7 +122,8 @@ fn cli_matches_the_contract() {
             "a.yaml".into(),
         ],
         vec!["a.yaml".into()],
-        vec![BOOKINFO_LIKE.into()],
+        BOOKINFO_LIKE.as_bytes().to_vec(),
+        vec![BOOKINFO_LIKE.len() as u32],
         None,
         None,
         false,
@@ -130,9 +131,50 @@ fn cli_matches_the_contract() {
     .unwrap();
     assert_eq!(out.code, 0, "{}", out.stdout);
     assert!(out.stdout.starts_with("{\n  \"version\": 1"));
-    let usage =
-        portolan_wasm::run_cli(vec!["bogus".into()], vec![], vec![], None, None, false).unwrap();
+    let usage = portolan_wasm::run_cli(
+        vec!["bogus".into()],
+        vec![],
+        vec![],
+        vec![],
+        None,
+        None,
+        false,
+    )
+    .unwrap();
     assert_eq!(usage.code, 2);
+}
+
+#[wasm_bindgen_test]
+fn a_file_that_is_not_utf8_is_read_with_findings_at_the_bad_bytes() {
+    // Two files, the second with a Latin-1 byte: both are analysed, the bad
+    // byte is an error at its line and column, and the exit code is 1.
+    let good =
+        b"apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n  ports: [{port: 80}]\n"
+            .to_vec();
+    let bad = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  annotations: {owner: Jos\xe9}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: c}\nspec:\n  ports: [{port: 80}]\n".to_vec();
+    let lengths = vec![good.len() as u32, bad.len() as u32];
+    let out = portolan_wasm::run_cli(
+        vec!["check".into(), "--format".into(), "json".into()],
+        vec!["good.yaml".into(), "bad.yaml".into()],
+        [good, bad].concat(),
+        lengths,
+        None,
+        None,
+        false,
+    )
+    .unwrap();
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["objects"], 4, "{}", out.stdout);
+    let d = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "invalid-utf8")
+        .expect("an invalid-utf8 finding");
+    assert_eq!(d["file"], "bad.yaml");
+    assert_eq!(d["line"], 5);
+    assert_eq!(d["column"], 27);
 }
 
 #[wasm_bindgen_test]
