@@ -61,6 +61,13 @@ pub enum TraceOutcome {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    not(target_arch = "wasm32"),
+    expect(
+        clippy::large_enum_variant,
+        reason = "a request lives only until it is serialised into a worker message"
+    )
+)]
 pub enum Request {
     /// Answered with [`Response::Ready`] once the worker runs.
     Ping,

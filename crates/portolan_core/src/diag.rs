@@ -90,7 +90,9 @@ pub struct Diagnostic {
     pub message: String,
     pub source: SourceId,
     pub span: Span,
-    pub object: Option<ObjectRef>,
+    /// Shared by all the findings about one object: thousands of findings
+    /// do not each copy it.
+    pub object: Option<std::sync::Arc<ObjectRef>>,
     pub field: Option<String>,
     pub error_type: Option<ErrorType>,
     pub help: Option<String>,
@@ -126,7 +128,7 @@ impl Diagnostic {
     }
 
     #[must_use]
-    pub fn with_object(mut self, object: Option<ObjectRef>) -> Self {
+    pub fn with_object(mut self, object: Option<std::sync::Arc<ObjectRef>>) -> Self {
         self.object = object;
         self
     }
@@ -144,5 +146,102 @@ impl Diagnostic {
             message: message.into(),
         });
         self
+    }
+}
+
+/// Findings of one code kept about one object (or one YAML document); the
+/// rest are counted in one more finding. A manifest with thousands of
+/// invalid labels or duplicate keys says all it has to say in the first
+/// hundred, and memory stays proportional to the input.
+pub const MAX_PER_CODE: usize = 100;
+
+/// Keep at most [`MAX_PER_CODE`] findings of each code among `diags[from..]`
+/// (findings about one object or document), in order, and add after them,
+/// for each code cut short, a finding at the first one left out that says
+/// how many were.
+pub fn cap_per_code(diags: &mut Vec<Diagnostic>, from: usize) {
+    if diags.len() - from <= MAX_PER_CODE {
+        return;
+    }
+    let mut seen: Vec<(&'static str, usize)> = Vec::new();
+    let mut cut: Vec<Diagnostic> = Vec::new();
+    let mut i = from;
+    diags.retain(|d| {
+        let keep_index = i;
+        i += 1;
+        if keep_index < from {
+            return true;
+        }
+        let n = if let Some((_, n)) = seen.iter_mut().find(|(c, _)| *c == d.code) {
+            *n += 1;
+            *n
+        } else {
+            seen.push((d.code, 1));
+            1
+        };
+        if n == MAX_PER_CODE + 1 {
+            cut.push(
+                Diagnostic::new(d.code, d.severity, d.source, d.span, String::new())
+                    .with_object(d.object.clone()),
+            );
+        }
+        n <= MAX_PER_CODE
+    });
+    for mut d in cut {
+        let n = seen
+            .iter()
+            .find(|(c, _)| *c == d.code)
+            .map_or(0, |(_, n)| *n);
+        d.message = format!(
+            "{} more {} findings here and after (only the first {MAX_PER_CODE} are listed)",
+            n - MAX_PER_CODE,
+            d.code
+        );
+        diags.push(d);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn findings_beyond_the_cap_are_counted_in_one() {
+        let mut diags = vec![Diagnostic::new(
+            "other",
+            Severity::Error,
+            0,
+            Span::point(0),
+            "before",
+        )];
+        for i in 0..250 {
+            diags.push(Diagnostic::new(
+                "a",
+                Severity::Error,
+                0,
+                Span::point(i),
+                format!("a{i}"),
+            ));
+            if i < 3 {
+                diags.push(Diagnostic::new(
+                    "b",
+                    Severity::Warning,
+                    0,
+                    Span::point(i),
+                    "b",
+                ));
+            }
+        }
+        cap_per_code(&mut diags, 1);
+        assert_eq!(diags.len(), 1 + MAX_PER_CODE + 3 + 1);
+        let last = diags.last().unwrap();
+        assert_eq!(last.code, "a");
+        assert_eq!(last.span, Span::point(MAX_PER_CODE));
+        assert!(
+            last.message.starts_with("150 more a findings"),
+            "{}",
+            last.message
+        );
+        assert_eq!(diags.iter().filter(|d| d.code == "b").count(), 3);
     }
 }

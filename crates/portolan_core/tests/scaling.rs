@@ -224,7 +224,7 @@ fn labels_per_object() {
 #[test]
 fn invalid_labels_per_object() {
     // Every key invalid: a finding per key.
-    linear_within("invalid labels per object", 500, 70.0, |n| {
+    linear_within("invalid labels per object", 500, 50.0, |n| {
         let labels: Vec<_> = (0..n).map(|i| kv(format!("bad_{i}_"), "x")).collect();
         let mut s = String::new();
         pod(&mut s, "default", "p", &labels, HTTP);
@@ -271,7 +271,7 @@ fn merge_keys() {
 
 #[test]
 fn duplicate_keys() {
-    linear_within("duplicate keys", 200, 180.0, |n| {
+    linear_within("duplicate keys", 200, 90.0, |n| {
         let mut s = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n");
         for i in 0..n {
             let _ = writeln!(s, "  k{}: v", i % 7);
@@ -421,7 +421,7 @@ fn many_small_documents() {
 #[test]
 fn invalid_objects() {
     // Thousands of similar findings must not each copy their object.
-    linear_within("invalid Services", 100, 90.0, |n| {
+    linear_within("invalid Services", 100, 70.0, |n| {
         repeat(n, |s, i| {
             let _ = write!(
                 s,

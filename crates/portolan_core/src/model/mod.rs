@@ -72,13 +72,15 @@ impl Object {
         self.meta.name.as_ref().map_or("", |n| n.value.as_str())
     }
 
-    pub fn object_ref(&self) -> ObjectRef {
-        ObjectRef {
+    /// The object's reference for findings (shared: clone the `Arc` for
+    /// each finding about the same object).
+    pub fn object_ref(&self) -> std::sync::Arc<ObjectRef> {
+        std::sync::Arc::new(ObjectRef {
             api_version: self.api_version.clone(),
             kind: self.kind.value.clone(),
             namespace: self.namespace.clone(),
             name: self.name().to_owned(),
-        }
+        })
     }
 
     /// The span to point at for the object as a whole: its name, else its kind.
@@ -225,6 +227,7 @@ fn decode_item(
         }
     }
     object.decode_failed = found.iter().any(|d| d.severity == Severity::Error);
+    crate::diag::cap_per_code(cx.diags, before);
     out.push(object);
 }
 

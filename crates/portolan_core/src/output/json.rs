@@ -91,7 +91,7 @@ pub fn check(analysis: &Analysis) -> String {
             severity: d.severity.as_str(),
             message: &d.message,
             location: diagnostic_location(analysis, d),
-            object: d.object.as_ref(),
+            object: d.object.as_deref(),
             field: d.field.as_deref(),
             error_type: d.error_type.map(super::super::diag::ErrorType::as_str),
             help: d.help.as_deref(),

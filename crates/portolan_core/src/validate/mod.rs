@@ -8,6 +8,8 @@ pub mod names;
 mod service;
 mod workload;
 
+use std::sync::Arc;
+
 use crate::diag::{Diagnostic, ErrorType, ObjectRef, Severity};
 use crate::model::{Body, Object};
 use crate::profile::Resolved;
@@ -77,7 +79,7 @@ impl FieldError {
         m
     }
 
-    pub fn into_diagnostic(self, object: &Object) -> Diagnostic {
+    pub fn into_diagnostic(self, object: &Object, reference: &Arc<ObjectRef>) -> Diagnostic {
         let message = self.message();
         let mut d = Diagnostic::new(
             self.code,
@@ -86,7 +88,7 @@ impl FieldError {
             self.span,
             message,
         )
-        .with_object(Some(object.object_ref()));
+        .with_object(Some(reference.clone()));
         d.field = Some(self.path);
         d.error_type = Some(self.error_type);
         d.help = self.help;
@@ -155,11 +157,20 @@ pub fn validate_all(objects: &[Object], profile: &Resolved, diags: &mut Vec<Diag
             }
             _ => {}
         }
-        diags.extend(errs.into_iter().map(|e| e.into_diagnostic(object)));
+        if errs.is_empty() {
+            continue;
+        }
+        let reference = object.object_ref();
+        let from = diags.len();
+        diags.extend(
+            errs.into_iter()
+                .map(|e| e.into_diagnostic(object, &reference)),
+        );
+        crate::diag::cap_per_code(diags, from);
     }
 }
 
 /// The object reference of a diagnostic about `object`.
-pub fn object_ref(object: &Object) -> ObjectRef {
+pub fn object_ref(object: &Object) -> Arc<ObjectRef> {
     object.object_ref()
 }

@@ -865,7 +865,21 @@ impl<'a, 'l> Builder<'a, 'l> {
         if dups.is_empty() {
             return entries;
         }
-        for &(first, second) in &dups {
+        // The first hundred, then how many more (`diag::cap_per_code`).
+        if let Some(&(_, second)) = dups.get(crate::diag::MAX_PER_CODE) {
+            diags.push(Diagnostic::new(
+                CODE_DUPLICATE_KEY,
+                Severity::Error,
+                self.source,
+                entries[second].0.span,
+                format!(
+                    "{} more {CODE_DUPLICATE_KEY} findings here and after (only the first {} are listed)",
+                    dups.len() - crate::diag::MAX_PER_CODE,
+                    crate::diag::MAX_PER_CODE
+                ),
+            ));
+        }
+        for &(first, second) in dups.iter().take(crate::diag::MAX_PER_CODE) {
             let key = entries[second].0.key_text().unwrap_or_default();
             diags.push(
                 Diagnostic::new(

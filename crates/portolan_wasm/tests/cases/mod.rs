@@ -165,7 +165,7 @@ fn a_file_that_is_not_utf8_is_read_with_findings_at_the_bad_bytes() {
     .unwrap();
     assert_eq!(out.code, 1, "{}", out.stdout);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(v["summary"]["objects"], 4, "{}", out.stdout);
+    assert_eq!(v["summary"]["objects"], 3, "{}", out.stdout);
     let d = v["diagnostics"]
         .as_array()
         .unwrap()
