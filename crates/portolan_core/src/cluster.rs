@@ -794,7 +794,14 @@ fn pod_names(
 fn services(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
     let mut used_ips: HashSet<IpAddr> = HashSet::new();
     let mut used_node_ports: HashSet<i64> = HashSet::new();
-    let mut defaulted: Vec<(usize, Defaulted)> = Vec::new();
+    // Both lists at their exact size: a dump of 100,000 Services would
+    // otherwise hold up to twice the room it needs.
+    let count = objects
+        .iter()
+        .filter(|o| matches!(o.body, Body::Service(_)))
+        .count();
+    let mut defaulted: Vec<(usize, Defaulted)> = Vec::with_capacity(count);
+    cluster.services.reserve_exact(count);
     for (i, o) in objects.iter().enumerate() {
         if let Body::Service(svc) = &o.body {
             let d = default_service(svc);

@@ -77,6 +77,7 @@ impl<'c> LabelIndex<'c> {
 
 pub fn compute(objects: &[Object], profile: &Resolved, cluster: &mut Cluster, threads: usize) {
     let index = LabelIndex::new(&cluster.pods);
+    let manual = Manual::new(objects);
     let node_names: HashSet<&str> = cluster.nodes.iter().map(|n| n.name.as_str()).collect();
     // Each node's zone, allocated once and shared by its endpoints (the
     // node name itself is the pod's, already shared).
@@ -107,7 +108,7 @@ pub fn compute(objects: &[Object], profile: &Resolved, cluster: &mut Cluster, th
                 })
                 .collect()
         } else {
-            manual_endpoints(objects, svc)
+            manual_endpoints(&manual, svc)
         }
     };
     // Services in batches, so that a thread's share is worth handing out.
@@ -278,25 +279,47 @@ fn pod_endpoints(
 
 /// C.6: user-created `EndpointSlices` (by the `kubernetes.io/service-name`
 /// label) and legacy Endpoints mirrored into slices.
-fn manual_endpoints(objects: &[Object], svc: &ClusterService) -> Vec<Endpoint> {
-    let mut out = Vec::new();
-    for o in objects {
-        if o.namespace != svc.namespace {
-            continue;
-        }
-        match &o.body {
-            Body::EndpointSlice(eps)
-                if o.meta.labels.get("kubernetes.io/service-name") == Some(svc.name.as_str()) =>
-            {
-                push_manual(svc, &eps.endpoints, &eps.ports, &mut out);
+/// The EndpointSlices and Endpoints objects of the input by the Service
+/// they name, in input order: a selector-less Service finds its own with a
+/// lookup, not a scan of every object.
+#[derive(Default)]
+struct Manual<'o> {
+    slices: HashMap<(&'o str, &'o str), Vec<&'o Object>>,
+    endpoints: HashMap<(&'o str, &'o str), Vec<&'o Object>>,
+}
+
+impl<'o> Manual<'o> {
+    fn new(objects: &'o [Object]) -> Self {
+        let mut m = Manual::default();
+        for o in objects {
+            match &o.body {
+                Body::EndpointSlice(_) => {
+                    if let Some(name) = o.meta.labels.get("kubernetes.io/service-name") {
+                        m.slices.entry((&o.namespace, name)).or_default().push(o);
+                    }
+                }
+                Body::Endpoints(_) => {
+                    m.endpoints
+                        .entry((&o.namespace, o.name()))
+                        .or_default()
+                        .push(o);
+                }
+                _ => {}
             }
-            _ => {}
+        }
+        m
+    }
+}
+
+fn manual_endpoints(manual: &Manual<'_>, svc: &ClusterService) -> Vec<Endpoint> {
+    let mut out = Vec::new();
+    let key = (svc.namespace.as_str(), svc.name.as_str());
+    for o in manual.slices.get(&key).into_iter().flatten() {
+        if let Body::EndpointSlice(eps) = &o.body {
+            push_manual(svc, &eps.endpoints, &eps.ports, &mut out);
         }
     }
-    for o in objects {
-        if o.namespace != svc.namespace || o.name() != svc.name {
-            continue;
-        }
+    for o in manual.endpoints.get(&key).into_iter().flatten() {
         let Body::Endpoints(ep) = &o.body else {
             continue;
         };

@@ -162,6 +162,16 @@ pub fn build(analysis: &Analysis) -> RoutingGraph {
             );
             continue;
         }
+        // The Service's endpoints by port name, once: a Service with
+        // thousands of ports does not scan every endpoint for each port.
+        let mut by_port: std::collections::HashMap<&str, Vec<&crate::cluster::Endpoint>> =
+            std::collections::HashMap::new();
+        for e in &svc.endpoints {
+            by_port
+                .entry(e.port_name.as_deref().unwrap_or(""))
+                .or_default()
+                .push(e);
+        }
         for p in &svc.ports {
             let pid = port_id(svc, p.port, &p.protocol);
             let name = if p.name.is_empty() {
@@ -265,10 +275,9 @@ pub fn build(analysis: &Analysis) -> RoutingGraph {
                 );
                 g.edge(n, pn, entry_edge(&id, format!("{np} → {}", p.port)));
             }
-            for ep in svc.endpoints.iter().filter(|e| {
-                e.port_name.as_deref().unwrap_or("") == p.name
-                    && (*e.protocol == *p.protocol || e.protocol.is_empty())
-                    && e.port.is_some()
+            let same_name = by_port.get(p.name.as_str()).map_or(&[][..], Vec::as_slice);
+            for ep in same_name.iter().copied().filter(|e| {
+                (*e.protocol == *p.protocol || e.protocol.is_empty()) && e.port.is_some()
             }) {
                 let target = match &ep.pod {
                     Some(pod) if g.ids.contains_key(&format!("pod:{pod}")) => format!("pod:{pod}"),

@@ -75,7 +75,7 @@ const MAX_RATIO: f64 = 24.0;
 /// The bound on peak memory ÷ input size.
 const MAX_MEMORY: f64 = 10.0;
 /// A check of size n takes at least this long before it is timed against 8n.
-const MIN_TIME: Duration = Duration::from_millis(15);
+const MIN_TIME: Duration = Duration::from_millis(40);
 
 struct Run {
     time: Duration,
@@ -413,6 +413,20 @@ fn many_small_documents() {
             let _ = write!(
                 s,
                 "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\ndata:\n  k: v\n"
+            );
+        })
+    });
+}
+
+#[test]
+fn small_services() {
+    // A dump of selector-less Services (issue 11 measured 150,000 of them):
+    // each looks up its own EndpointSlices instead of scanning every object.
+    linear_within("small selector-less Services", 500, 80.0, |n| {
+        repeat(n, |s, i| {
+            let _ = write!(
+                s,
+                "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s{i}\nspec:\n  ports:\n  - port: 80\n"
             );
         })
     });
