@@ -147,6 +147,8 @@ mod parallel {
         /// Alias nodes, or None when the piece must be read within its
         /// whole document ([`Task::Rest`], [`Task::Items`]).
         aliases: Option<usize>,
+        /// [`Task::Rest`]: its findings that precede the items.
+        before_items: usize,
     }
 
     pub(super) fn read(
@@ -209,10 +211,18 @@ mod parallel {
                         });
                         if aliases.is_some_and(|a| a <= limits.max_alias_nodes) {
                             count(&[1]);
+                            // Front to back: the findings of the head that
+                            // close before `items:`, the items, the rest.
+                            let mut rest = out.read;
+                            let after = rest.diagnostics.split_off(out.before_items);
+                            source.absorb(Read {
+                                diagnostics: std::mem::replace(&mut rest.diagnostics, after),
+                                ..Read::default()
+                            });
                             for part in parts {
                                 source.absorb(part.read);
                             }
-                            source.absorb(out.read);
+                            source.absorb(rest);
                         } else {
                             // Read as a whole, as `parse_stream` reads it.
                             let whole = chunks(sources, limits, namespace, id, cut.start, cut.end);
@@ -258,6 +268,7 @@ mod parallel {
             read: sink.finish(diagnostics),
             roots,
             aliases: Some(0),
+            before_items: 0,
         }
     }
 
@@ -272,23 +283,26 @@ mod parallel {
         };
         let mut sink = Sink::default();
         let mut diagnostics = Vec::new();
-        let aliases = match task {
+        let (aliases, before_items) = match task {
             Task::Rest { cut, .. } => {
                 yaml::parse_list_rest(source, text, cut, limits, &mut diagnostics, |doc, d| {
                     sink.decode(source, &doc, namespace, d);
                 })
+                .map_or((None, 0), |(a, b)| (Some(a), b))
             }
-            Task::Items { part, .. } => {
+            Task::Items { part, .. } => (
                 yaml::parse_items(source, text, *part, limits, &mut diagnostics, |doc, d| {
                     sink.decode(source, &doc, namespace, d);
-                })
-            }
+                }),
+                0,
+            ),
             Task::Chunks { .. } => unreachable!("returned above"),
         };
         Out {
             read: sink.finish(diagnostics),
             roots: Vec::new(),
             aliases,
+            before_items,
         }
     }
 }

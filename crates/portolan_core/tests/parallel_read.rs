@@ -222,3 +222,20 @@ fn limits_apply_as_when_read_whole() {
         }
     }
 }
+
+#[test]
+fn findings_before_the_items_stay_before_them() {
+    // Found by the `cut` fuzz target: a List whose head holds a nested
+    // mapping with a duplicate key (reported when that mapping closes,
+    // before the items are read) and an outer duplicate (reported at the
+    // end); the item's own finding stands between them, front to back.
+    let many = ITEM.repeat(3);
+    let text = format!(
+        "apiVersion: v1\nkind: StatefulSet\nspec:\n  template: 1\n  template: 2\nkind: List\nitems:\n{many}- apiVersion: v1\n  kind:\n  metadata: {{name: x}}\n"
+    );
+    same(
+        &[Source::new("list.yaml", text)],
+        &Limits::default(),
+        "head findings",
+    );
+}

@@ -375,9 +375,10 @@ pub fn parse_items<'a>(
 }
 
 /// Parse the rest of a [`ListCut`]: the document without its items region.
-/// Returns the nodes its aliases added, or None if the rest does not read
-/// as a List whose `items` are exactly the region (the caller then parses
-/// the document whole).
+/// Returns the nodes its aliases added and how many of the findings it
+/// pushed precede the items in a front-to-back read, or None if the rest
+/// does not read as a List whose `items` are exactly the region (the
+/// caller then parses the document whole).
 pub fn parse_list_rest<'a>(
     source: SourceId,
     text: &'a str,
@@ -385,13 +386,15 @@ pub fn parse_list_rest<'a>(
     limits: &Limits,
     diags: &mut Vec<Diagnostic>,
     mut on_doc: impl for<'r> FnMut(Document<'r>, &mut Vec<Diagnostic>),
-) -> Option<usize> {
+) -> Option<(usize, usize)> {
     let (gap_start, gap_end) = cut.region;
     let mut rest = String::with_capacity(cut.end - cut.start - (gap_end - gap_start));
     rest.push_str(&text[cut.start..gap_start]);
     rest.push_str(&text[gap_end..cut.end]);
     let offsets = Offsets::with_gap(&rest, cut.start, gap_start - cut.start, gap_end - gap_start);
     let mut builder = Builder::new(source, text, &rest, offsets, limits);
+    builder.gap_end = Some(gap_end);
+    let initial = diags.len();
     let ok = builder.run(diags, &mut |item, diags| {
         on_doc(Document::new(0, item), diags);
     });
@@ -399,6 +402,7 @@ pub fn parse_list_rest<'a>(
         return None;
     }
     let aliases = builder.alias_nodes;
+    let before_items = builder.before_gap.unwrap_or(diags.len() - initial);
     let mut root = builder.roots.pop()?;
     let is_list = root
         .get("kind")
@@ -422,7 +426,7 @@ pub fn parse_list_rest<'a>(
         kind: Kind::Seq(Vec::new()),
     };
     on_doc(Document::new(0, root), diags);
-    Some(aliases)
+    Some((aliases, before_items))
 }
 
 /// The byte ranges of `text` that are parsed independently (each a run of
@@ -582,6 +586,11 @@ struct Builder<'a, 'l> {
     items_part: bool,
     /// An item of such a part would have stayed in the document's tree.
     unsplittable: bool,
+    /// The rest of a [`ListCut`] ([`parse_list_rest`]): where its items
+    /// were, and how many findings came before the parser passed them
+    /// (findings of mappings closed before `items:` precede the items').
+    gap_end: Option<usize>,
+    before_gap: Option<usize>,
 }
 
 impl<'a, 'l> Builder<'a, 'l> {
@@ -606,6 +615,8 @@ impl<'a, 'l> Builder<'a, 'l> {
             streamed: Vec::new(),
             items_part: false,
             unsplittable: false,
+            gap_end: None,
+            before_gap: None,
         }
     }
 
@@ -617,6 +628,7 @@ impl<'a, 'l> Builder<'a, 'l> {
         on_item: &mut dyn FnMut(Node<'a>, &mut Vec<Diagnostic>),
     ) -> bool {
         let mut parser = Parser::new_from_str(self.chunk);
+        let initial = diags.len();
         while let Some(next) = parser.next_event() {
             for item in self.streamed.drain(..) {
                 on_item(item, diags);
@@ -640,6 +652,9 @@ impl<'a, 'l> Builder<'a, 'l> {
                 }
             };
             let span = self.offsets.span(&yspan);
+            if self.before_gap.is_none() && self.gap_end.is_some_and(|g| span.start() >= g) {
+                self.before_gap = Some(diags.len() - initial);
+            }
             if let Err(diag) = self.event(event, span, diags) {
                 diags.push(*diag);
                 self.roots.clear();
