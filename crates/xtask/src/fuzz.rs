@@ -94,21 +94,26 @@ pub fn run(target: &'static str, seconds: u64) -> Run {
             .env("RUSTC_BOOTSTRAP", "1")
             .current_dir(root().join("fuzz")),
     );
-    // libFuzzer's last line: `Done 123456 runs in 61 second(s)`.
-    let (runs, took) = log
-        .lines()
-        .find_map(|l| {
-            let rest = l.strip_prefix("Done ")?;
-            let mut words = rest.split_whitespace();
-            let runs = words.next()?.parse::<u64>().ok()?;
-            let secs = words.nth(2)?.parse::<u64>().ok()?;
-            Some((runs, secs))
-        })
-        .unwrap_or((0, seconds));
+    // libFuzzer's last line: `Done 123456 runs in 61 second(s)`; a run
+    // that found a crash stops without it, at its last `#123456` status.
+    let done = log.lines().find_map(|l| {
+        let rest = l.strip_prefix("Done ")?;
+        let mut words = rest.split_whitespace();
+        let runs = words.next()?.parse::<u64>().ok()?;
+        let secs = words.nth(2)?.parse::<u64>().ok()?;
+        Some((runs, secs))
+    });
+    let last_status = || {
+        log.lines()
+            .filter_map(|l| l.strip_prefix('#')?.split_whitespace().next()?.parse::<u64>().ok())
+            .max()
+            .unwrap_or(0)
+    };
+    let (runs, took) = done.unwrap_or_else(|| (last_status(), seconds));
     let _ = writeln!(log, "\nfuzz {target}: {runs} inputs executed in {took} s");
     Run {
         target,
-        ok: ok && runs > 0,
+        ok: ok && done.is_some() && runs > 0,
         runs,
         seconds: took,
         log,
