@@ -105,7 +105,13 @@ pub fn run(target: &'static str, seconds: u64) -> Run {
     });
     let last_status = || {
         log.lines()
-            .filter_map(|l| l.strip_prefix('#')?.split_whitespace().next()?.parse::<u64>().ok())
+            .filter_map(|l| {
+                l.strip_prefix('#')?
+                    .split_whitespace()
+                    .next()?
+                    .parse::<u64>()
+                    .ok()
+            })
             .max()
             .unwrap_or(0)
     };

@@ -69,6 +69,14 @@ impl<'p> Allocator<'p> {
         errs
     }
 
+    /// The profile's IP families, in words for a help text.
+    fn families_now(&self) -> String {
+        format!(
+            "the cluster's IP families are {}",
+            self.profile.profile.ip_families.join(", ")
+        )
+    }
+
     fn families(&self, svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec<FieldError>) {
         let policy = svc.ip_family_policy.as_ref();
         let count = d.cluster_ips.len().max(svc.ip_families.len());
@@ -80,7 +88,8 @@ impl<'p> Allocator<'p> {
                 errs.push(
                     FieldError::new(CODE, p.span, "spec.ipFamilyPolicy", ErrorType::Invalid)
                         .quoted(&p.value)
-                        .detail("this cluster is not configured for dual-stack services"),
+                        .detail("this cluster is not configured for dual-stack services")
+                        .profile_help("ipFamilies", &self.families_now()),
                 );
             }
         }
@@ -94,7 +103,8 @@ impl<'p> Allocator<'p> {
                         ErrorType::Invalid,
                     )
                     .quoted(&f.value)
-                    .detail(format!("{} is not configured on this cluster", f.value)),
+                    .detail(format!("{} is not configured on this cluster", f.value))
+                    .profile_help("ipFamilies", &self.families_now()),
                 );
             }
         }
@@ -115,7 +125,8 @@ impl<'p> Allocator<'p> {
                         ErrorType::Invalid,
                     )
                     .quoted(&ip.value)
-                    .detail(format!("{family} is not configured on this cluster")),
+                    .detail(format!("{family} is not configured on this cluster"))
+                    .profile_help("ipFamilies", &self.families_now()),
                 );
             }
         }
@@ -143,7 +154,7 @@ impl<'p> Allocator<'p> {
             if !cidr.contains(addr) {
                 errs.push(FieldError::new(CODE, span, "spec.clusterIPs", ErrorType::Invalid).value(value.clone()).detail(format!(
                     "failed to allocate IP {addr}: the provided IP ({addr}) is not in the valid range. The range of valid IPs is {cidr}"
-                )));
+                )).profile_help("serviceCIDR", &format!("the service CIDR is {}", self.profile.profile.service_cidr)));
             } else if let Some(owner) = self.ips.get(&addr)
                 && *owner != key(object)
             {
@@ -177,7 +188,7 @@ impl<'p> Allocator<'p> {
             if np.value < lo || np.value > hi {
                 errs.push(FieldError::new(CODE, np.span, path, ErrorType::Invalid).value(np.value.to_string()).detail(format!(
                     "provided port is not in the valid range. The range of valid ports is {lo}-{hi}"
-                )));
+                )).profile_help("nodePortRange", &format!("the NodePort range is {lo}-{hi}")));
                 continue;
             }
             let taken_elsewhere = self

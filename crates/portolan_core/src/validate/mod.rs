@@ -59,6 +59,16 @@ impl FieldError {
         self.value(format!("{v:?}"))
     }
 
+    /// Help for a finding that depends on the cluster profile: which key
+    /// to change when the profile, not the manifest, is what is wrong.
+    #[must_use]
+    pub fn profile_help(mut self, key: &str, what: &str) -> Self {
+        self.help = Some(format!(
+            "this depends on the cluster profile: {what}; if your cluster differs, set `{key}` in the profile (--profile FILE, or `profile:` in .portolan.yaml)"
+        ));
+        self
+    }
+
     #[must_use]
     pub fn detail(mut self, d: impl Into<String>) -> Self {
         self.detail = d.into();
