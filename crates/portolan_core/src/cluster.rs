@@ -455,6 +455,8 @@ impl<'o> IpPool<'o> {
 struct ObjectIndex<'o> {
     /// (namespace, label key, label value) → Pod objects.
     pods_by_label: HashMap<(&'o str, &'o str, &'o str), Vec<&'o Object>>,
+    /// (namespace, label key) → Pod objects.
+    pods_by_key: HashMap<(&'o str, &'o str), Vec<&'o Object>>,
     pods_by_ns: HashMap<&'o str, Vec<&'o Object>>,
     deployments_by_ns: HashMap<&'o str, Vec<&'o Workload>>,
 }
@@ -463,6 +465,7 @@ impl<'o> ObjectIndex<'o> {
     fn new(objects: &'o [Object]) -> Self {
         let mut ix = ObjectIndex {
             pods_by_label: HashMap::new(),
+            pods_by_key: HashMap::new(),
             pods_by_ns: HashMap::new(),
             deployments_by_ns: HashMap::new(),
         };
@@ -484,6 +487,10 @@ impl<'o> ObjectIndex<'o> {
                     for (k, v) in o.meta.labels.map.iter() {
                         ix.pods_by_label
                             .entry((o.namespace.as_str(), k.as_str(), v.as_str()))
+                            .or_default()
+                            .push(o);
+                        ix.pods_by_key
+                            .entry((o.namespace.as_str(), k.as_str()))
                             .or_default()
                             .push(o);
                     }
@@ -509,23 +516,43 @@ impl<'o> ObjectIndex<'o> {
             _ => sel,
         };
         let ns = o.namespace.as_str();
-        // The rarest single-value requirement narrows the candidates.
+        // The rarest requirement that names its pods narrows the candidates:
+        // `key=value` and `key in (a, b)` by label, `key` (Exists) by key.
+        // Only a selector of negations alone reads the namespace's pods.
         let narrowed = sel
             .requirements()
             .iter()
-            .filter(|r| {
-                matches!(r.op, crate::selector::Op::In | crate::selector::Op::Equals)
-                    && r.values.len() == 1
+            .filter_map(|r| {
+                use crate::selector::Op;
+                match r.op {
+                    Op::In | Op::Equals | Op::DoubleEquals => Some(
+                        r.values
+                            .iter()
+                            .map(|v| {
+                                self.pods_by_label
+                                    .get(&(ns, r.key.as_str(), v.as_str()))
+                                    .map_or(&[][..], Vec::as_slice)
+                            })
+                            .filter(|c| !c.is_empty())
+                            .collect::<Vec<_>>(),
+                    ),
+                    Op::Exists => Some(vec![
+                        self.pods_by_key
+                            .get(&(ns, r.key.as_str()))
+                            .map_or(&[][..], Vec::as_slice),
+                    ]),
+                    _ => None,
+                }
             })
-            .map(|r| {
-                self.pods_by_label
-                    .get(&(ns, r.key.as_str(), r.values[0].as_str()))
-                    .map_or(&[][..], Vec::as_slice)
-            })
-            .min_by_key(|c| c.len());
-        let candidates =
-            narrowed.unwrap_or_else(|| self.pods_by_ns.get(ns).map_or(&[][..], Vec::as_slice));
-        if candidates.iter().any(|p| sel.matches(&p.meta.labels.map)) {
+            .min_by_key(|lists| lists.iter().map(|c| c.len()).sum::<usize>());
+        let all = || self.pods_by_ns.get(ns).map_or(&[][..], Vec::as_slice);
+        let found = match narrowed {
+            Some(lists) => lists
+                .iter()
+                .any(|c| c.iter().any(|p| sel.matches(&p.meta.labels.map))),
+            None => all().iter().any(|p| sel.matches(&p.meta.labels.map)),
+        };
+        if found {
             return true;
         }
         o.kind.value == "ReplicaSet"

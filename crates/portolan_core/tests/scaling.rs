@@ -419,6 +419,27 @@ fn many_small_documents() {
 }
 
 #[test]
+fn set_based_workloads_among_pods() {
+    // Workloads whose selector is `key in (a, b)` or `key` (Exists), in a
+    // namespace full of pods: whether their pods are already in the input
+    // is a lookup by label or key, not a scan of the namespace.
+    linear_within("set-based workloads × pods", 50, 22.0, |n| {
+        repeat(n, |s, i| {
+            for r in 0..4 {
+                let _ = write!(
+                    s,
+                    "---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}-{r}, labels: {{app: p{i}-{r}}}}}\n"
+                );
+            }
+            let _ = write!(
+                s,
+                "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d{i}\nspec:\n  replicas: 1\n  selector:\n    matchExpressions:\n    - {{key: app, operator: In, values: [d{i}, e{i}]}}\n    - {{key: tier{i}, operator: Exists}}\n  template:\n    metadata:\n      labels: {{app: d{i}, tier{i}: x}}\n    spec:\n      containers:\n      - name: c\n        image: nginx\n"
+            );
+        })
+    });
+}
+
+#[test]
 fn small_services() {
     // A dump of selector-less Services (issue 11 measured 150,000 of them):
     // each looks up its own EndpointSlices instead of scanning every object.
