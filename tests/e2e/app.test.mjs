@@ -154,6 +154,7 @@ test('files dropped on the editor or opened are read in the page and analysed', 
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid=diagnostic]').length === n, expected.diagnostics.length, { timeout: 30_000 });
   const seen = await page.locator('[data-testid=diagnostic]').evaluateAll((els) => els.map((e) => [e.dataset.code, Number(e.dataset.line)]));
   assert.deepEqual(seen, expected.diagnostics.map((d) => [d.code, d.line]));
+  await screenshot(page, '04b-invalid-utf8');
   assert.deepEqual(requests.filter((r) => !r.startsWith(url)), [], 'nothing was uploaded');
   await page.close();
 });
