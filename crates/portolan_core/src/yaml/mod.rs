@@ -37,7 +37,7 @@ impl Default for Limits {
         Limits {
             max_depth: 128,
             max_alias_nodes: 100_000,
-            max_documents: 100_000,
+            max_documents: 500_000,
             max_bytes: 256 << 20,
             max_synthesized_pods: 200_000,
         }
