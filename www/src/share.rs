@@ -5,7 +5,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use portolan_core::cluster::WhatIf;
+use portolan_core::snapshot::WhatIf;
 use serde_json::json;
 use wasm_bindgen::JsCast;
 

@@ -6,7 +6,7 @@
 use std::rc::Rc;
 
 use gloo::worker::WorkerBridge;
-use portolan_core::cluster::WhatIf;
+use portolan_core::snapshot::WhatIf;
 use portolan_core::source::Span;
 use yew::{Callback, Reducible};
 

@@ -3,12 +3,13 @@
 
 use std::collections::BTreeMap;
 
-use portolan_core::analysis::{Analysis, Options, analyze_with};
-use portolan_core::cluster::WhatIf;
+use portolan_core::analysis::{Analysis, analyze_with};
 use portolan_core::diag::Severity;
 use portolan_core::graph::{self, GraphNode};
+use portolan_core::options::Options;
 use portolan_core::output::{diagnostic_location, locate};
 use portolan_core::profile::Profile;
+use portolan_core::snapshot::WhatIf;
 use portolan_core::source::Source;
 
 use serde::{Deserialize, Serialize};

@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 
 use gloo::worker::{Codec, HandlerId, Worker, WorkerScope};
 use portolan_core::analysis::Analysis;
-use portolan_core::cluster::WhatIf;
 use portolan_core::sim::{self, Destination, Hop, Trace};
+use portolan_core::snapshot::WhatIf;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 

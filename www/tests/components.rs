@@ -4,7 +4,7 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use portolan_core::cluster::WhatIf;
+use portolan_core::snapshot::WhatIf;
 use portolan_www::examples::EXAMPLES;
 use portolan_www::view::compute;
 use wasm_bindgen::JsCast;

@@ -6,7 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use portolan_core::analysis::{Options, analyze, analyze_with};
+use portolan_core::analysis::{analyze, analyze_with};
+use portolan_core::options::Options;
 use portolan_core::profile::{Profile, ProxyMode};
 use portolan_core::sim::{From, Request, trace};
 use portolan_core::source::Source;

@@ -5,7 +5,8 @@
 
 use std::time::Instant;
 
-use portolan_core::analysis::{Options, analyze_with};
+use portolan_core::analysis::analyze_with;
+use portolan_core::options::Options;
 use portolan_core::profile::Profile;
 use portolan_core::source::Source;
 

@@ -4,12 +4,14 @@
 
 use std::collections::BTreeMap;
 
-use crate::cluster::{Cluster, complete};
+use crate::cluster::complete;
+use crate::codes;
 use crate::diag::{Diagnostic, Severity};
 use crate::model::{Body, Object};
+use crate::options::Options;
 use crate::profile::{Profile, Resolved};
+use crate::snapshot::Cluster;
 use crate::source::Source;
-use crate::yaml::Limits;
 
 #[derive(Debug)]
 pub struct Analysis {
@@ -22,21 +24,6 @@ pub struct Analysis {
     pub documents: usize,
     /// The threads the analysis was allowed (for freeing it).
     threads: usize,
-}
-
-/// Options beyond the profile.
-#[derive(Clone, Debug, Default)]
-pub struct Options {
-    pub limits: Limits,
-    /// Codes switched off, and severities overridden (from a config file).
-    pub disabled: Vec<String>,
-    pub severities: BTreeMap<String, Severity>,
-    /// Pods and nodes removed or unready, workloads scaled, policies flipped.
-    pub what_if: crate::cluster::WhatIf,
-    /// Threads that may read a large input (0: one per core).
-    pub threads: usize,
-    /// Custom kinds not to expand into pods (config `workloads.exclude`).
-    pub excluded_kinds: Vec<String>,
 }
 
 pub fn analyze(sources: Vec<Source>, profile: &Profile) -> Result<Analysis, String> {
@@ -66,7 +53,7 @@ pub fn analyze_with(
     // kubectl refuses a document with duplicate keys or bytes that are not
     // UTF-8 before the API server sees it.
     for d in diagnostics.iter().filter(|d| {
-        d.code == crate::yaml::CODE_DUPLICATE_KEY || d.code == crate::source::CODE_INVALID_UTF8
+        d.code == crate::codes::YAML_DUPLICATE_KEY.code || d.code == crate::codes::INVALID_UTF8.code
     }) {
         let i = objects.partition_point(|o| (o.source, o.span.start) <= (d.source, d.span.start));
         if let Some(o) = i.checked_sub(1).and_then(|i| objects.get_mut(i))
@@ -91,7 +78,7 @@ pub fn analyze_with(
         let o = &objects[index];
         diagnostics.push(
             Diagnostic::new(
-                CODE_SNAPSHOT_LIMIT,
+                codes::SNAPSHOT_LIMIT.code,
                 Severity::Info,
                 o.source,
                 o.anchor_span(),
@@ -127,9 +114,6 @@ pub fn analyze_with(
     })
 }
 
-/// The completed snapshot stopped making pods at its limit.
-pub const CODE_SNAPSHOT_LIMIT: &str = "snapshot-limit";
-
 /// Invalid UTF-8 sequences reported per source; the rest are counted.
 const INVALID_UTF8_REPORTED: usize = 100;
 
@@ -139,7 +123,7 @@ fn invalid_utf8(sources: &[Source], diagnostics: &mut Vec<Diagnostic>) {
         for &(span, byte) in source.invalid_utf8.iter().take(INVALID_UTF8_REPORTED) {
             diagnostics.push(
                 Diagnostic::new(
-                    crate::source::CODE_INVALID_UTF8,
+                    crate::codes::INVALID_UTF8.code,
                     Severity::Error,
                     id,
                     span,
@@ -154,7 +138,7 @@ fn invalid_utf8(sources: &[Source], diagnostics: &mut Vec<Diagnostic>) {
             .saturating_sub(INVALID_UTF8_REPORTED);
         if let Some(&(span, _)) = source.invalid_utf8.get(INVALID_UTF8_REPORTED) {
             diagnostics.push(Diagnostic::new(
-                crate::source::CODE_INVALID_UTF8,
+                crate::codes::INVALID_UTF8.code,
                 Severity::Error,
                 id,
                 span,

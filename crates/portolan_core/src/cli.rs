@@ -5,8 +5,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::analysis::{Options, analyze_with};
+use crate::analysis::analyze_with;
 use crate::diag::Severity;
+use crate::options::Options;
 use crate::profile::{Profile, ProxyMode};
 use crate::source::Source;
 
@@ -456,7 +457,7 @@ pub fn rules(format: &str) -> Output {
         #[derive(serde::Serialize)]
         struct RulesJson {
             version: u32,
-            rules: Vec<crate::rules::Rule>,
+            rules: Vec<crate::codes::Rule>,
         }
         let mut s =
             serde_json::to_string_pretty(&RulesJson { version: 1, rules }).unwrap_or_default();
@@ -470,7 +471,7 @@ pub fn rules(format: &str) -> Output {
                 "{:<28} {:<8} {:<10} {}",
                 r.code,
                 r.severity.as_str(),
-                r.origin,
+                r.origin.as_str(),
                 r.summary
             );
         }

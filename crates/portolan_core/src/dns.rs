@@ -6,8 +6,8 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use crate::cluster::{Cluster, ClusterService};
-use crate::validate::names::parse_ip;
+use crate::names::parse_ip;
+use crate::snapshot::{Cluster, ClusterService};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum QType {

@@ -3,10 +3,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::cluster::{Cluster, ClusterPod, ClusterService, Endpoint, IntOrStringJson, Text};
 use crate::model::{Body, EpsEndpoint, EpsPort, Object, PodSpec};
+use crate::names;
 use crate::profile::Resolved;
-use crate::validate::names;
+use crate::snapshot::{Cluster, ClusterPod, ClusterService, Endpoint, IntOrStringJson, Text};
 
 /// Pods indexed by (namespace, label key, label value): selector matching
 /// looks up the rarest requirement instead of scanning every pod. Pods of

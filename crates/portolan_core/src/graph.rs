@@ -9,8 +9,8 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
 
 use crate::analysis::Analysis;
-use crate::cluster::{ClusterService, IntOrStringJson};
 use crate::model::Body;
+use crate::snapshot::{ClusterService, IntOrStringJson};
 
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -164,7 +164,7 @@ pub fn build(analysis: &Analysis) -> RoutingGraph {
         }
         // The Service's endpoints by port name, once: a Service with
         // thousands of ports does not scan every endpoint for each port.
-        let mut by_port: std::collections::HashMap<&str, Vec<&crate::cluster::Endpoint>> =
+        let mut by_port: std::collections::HashMap<&str, Vec<&crate::snapshot::Endpoint>> =
             std::collections::HashMap::new();
         for e in &svc.endpoints {
             by_port
@@ -322,15 +322,6 @@ pub fn build(analysis: &Analysis) -> RoutingGraph {
     g
 }
 
-impl crate::cluster::ClusterPort {
-    pub fn target_port_text(&self) -> String {
-        match &self.target_port {
-            IntOrStringJson::Int(i) => i.to_string(),
-            IntOrStringJson::Str(s) => s.clone(),
-        }
-    }
-}
-
 fn ingress_edges(analysis: &Analysis, g: &mut RoutingGraph) {
     let mut services: std::collections::HashMap<(&str, &str), &ClusterService> =
         std::collections::HashMap::new();
@@ -398,8 +389,8 @@ fn ingress_edges(analysis: &Analysis, g: &mut RoutingGraph) {
 pub struct GraphJson<'a> {
     #[cfg_attr(feature = "ts", ts(type = "1"))]
     version: u32,
-    nodes: &'a [crate::cluster::ClusterNode],
-    pods: &'a [crate::cluster::ClusterPod],
+    nodes: &'a [crate::snapshot::ClusterNode],
+    pods: &'a [crate::snapshot::ClusterPod],
     services: &'a [ClusterService],
     #[serde(rename = "graphNodes")]
     graph_nodes: Vec<&'a GraphNode>,

@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::cluster::ClusterService;
+use crate::snapshot::ClusterService;
 
 /// `maxCapacity` of the Endpoints controller.
 pub const MAX_CAPACITY: usize = 1000;
@@ -173,7 +173,7 @@ fn truncate(subsets: &mut [Subset]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::Endpoint;
+    use crate::snapshot::Endpoint;
 
     fn ep(pod: &str, ip: &str, port: Option<i64>, ready: bool, terminating: bool) -> Endpoint {
         Endpoint {

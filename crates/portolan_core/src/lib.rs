@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod cluster;
+pub mod codes;
 pub mod diag;
 pub mod dns;
 pub mod endpoints;
@@ -12,6 +13,8 @@ pub mod generate;
 pub mod graph;
 pub mod legacy;
 pub mod model;
+pub mod names;
+pub mod options;
 pub mod output;
 pub mod par;
 pub mod profile;
@@ -20,6 +23,7 @@ pub mod redact;
 pub mod rules;
 pub mod selector;
 pub mod sim;
+pub mod snapshot;
 pub mod source;
 pub mod topology;
 #[cfg(feature = "ts")]

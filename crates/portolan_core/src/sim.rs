@@ -4,10 +4,10 @@
 use serde::Serialize;
 
 use crate::analysis::Analysis;
-use crate::cluster::{ClusterNode, ClusterService, Endpoint};
 use crate::dns::{self, Answer, QType};
+use crate::names::{parse_cidr, parse_ip};
 use crate::profile::ProxyMode;
-use crate::validate::names::{parse_cidr, parse_ip};
+use crate::snapshot::{ClusterNode, ClusterService, Endpoint};
 
 /// Where the packet starts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -320,7 +320,7 @@ fn pod_by_ip(a: &Analysis, ip: &str) -> Option<String> {
         .pods
         .iter()
         .find(|p| p.ips.iter().any(|x| x == ip))
-        .map(crate::cluster::ClusterPod::key)
+        .map(crate::snapshot::ClusterPod::key)
 }
 
 enum Entry<'s> {

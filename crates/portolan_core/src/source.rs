@@ -50,9 +50,6 @@ impl Span {
 /// Identifies one input source within an analysis.
 pub type SourceId = usize;
 
-/// Findings about bytes that are not UTF-8 text.
-pub const CODE_INVALID_UTF8: &str = "invalid-utf8";
-
 /// One input file (or standard input) and its text.
 #[derive(Clone, Debug)]
 pub struct Source {

@@ -11,8 +11,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::cluster::{ClusterNode, Endpoint};
 use crate::model::{Hints, StringMap};
+use crate::snapshot::{ClusterNode, Endpoint};
 
 /// `overloadThreshold` of `topologycache.go`.
 const OVERLOAD_THRESHOLD: f64 = 0.2;

@@ -7,6 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use portolan_core::analysis::analyze;
+use portolan_core::codes::Origin;
 use portolan_core::output::diagnostic_location;
 use portolan_core::profile::Profile;
 use portolan_core::rules;
@@ -196,7 +197,9 @@ fn the_corpus_is_accepted_as_the_api_server_accepts_it() {
         };
         let analysis = analyze(vec![Source::new(rel.clone(), text)], &profile).unwrap();
         for d in &analysis.diagnostics {
-            if rules::find(d.code).is_none_or(|r| r.origin != "kubernetes") {
+            let rule = rules::find(d.code)
+                .unwrap_or_else(|| panic!("{rel}: {} is not a registered code", d.code));
+            if rule.origin != Origin::Kubernetes {
                 continue;
             }
             let line = diagnostic_location(&analysis, d).line;

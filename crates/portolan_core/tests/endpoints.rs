@@ -2,8 +2,8 @@
 //! rule of spec C (and B.1 for Service selectors).
 
 use portolan_core::analysis::{Analysis, analyze};
-use portolan_core::cluster::{ClusterService, Endpoint};
 use portolan_core::profile::Profile;
+use portolan_core::snapshot::{ClusterService, Endpoint};
 use portolan_core::source::Source;
 
 fn analysis(text: &str) -> Analysis {

@@ -138,7 +138,7 @@ fn a_service_in_front_of_an_argo_rollout_selects_its_pods() {
             .all(|p| p.owner.as_deref() == Some("Rollout/checkout"))
     );
     // The configuration can exclude a kind.
-    let options = portolan_core::analysis::Options {
+    let options = portolan_core::options::Options {
         excluded_kinds: vec!["Rollout".to_owned()],
         ..Default::default()
     };
@@ -163,7 +163,7 @@ fn hostile_replica_counts_are_bounded_by_the_snapshot_limit() {
         })
         .collect::<Vec<_>>()
         .join("---\n");
-    let options = portolan_core::analysis::Options {
+    let options = portolan_core::options::Options {
         limits: portolan_core::yaml::Limits {
             max_synthesized_pods: 12,
             ..Default::default()

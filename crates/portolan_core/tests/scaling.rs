@@ -23,7 +23,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use portolan_core::analysis::{Options, analyze_with};
+use portolan_core::analysis::analyze_with;
+use portolan_core::options::Options;
 use portolan_core::profile::Profile;
 use portolan_core::source::Source;
 

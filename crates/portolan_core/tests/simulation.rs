@@ -34,7 +34,7 @@ fn run(a: &Analysis, from: &str, to: &str, mode: ProxyMode) -> Trace {
 }
 
 /// The completed Service named `name`.
-fn service<'a>(a: &'a Analysis, name: &str) -> &'a portolan_core::cluster::ClusterService {
+fn service<'a>(a: &'a Analysis, name: &str) -> &'a portolan_core::snapshot::ClusterService {
     a.cluster
         .services
         .iter()
@@ -390,8 +390,8 @@ fn d_8_3_external_name_answers_a_cname() {
     );
 }
 
-fn with_what_if(text: &str, what_if: portolan_core::cluster::WhatIf) -> Analysis {
-    let options = portolan_core::analysis::Options {
+fn with_what_if(text: &str, what_if: portolan_core::snapshot::WhatIf) -> Analysis {
+    let options = portolan_core::options::Options {
         what_if,
         ..Default::default()
     };
@@ -407,9 +407,9 @@ const DEPLOYMENT: &str = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\n
 
 #[test]
 fn what_if_a_deleted_pod_is_replaced_and_the_service_stays_put() {
-    let before = with_what_if(DEPLOYMENT, portolan_core::cluster::WhatIf::default());
+    let before = with_what_if(DEPLOYMENT, portolan_core::snapshot::WhatIf::default());
     let victim = before.cluster.pods[0].key();
-    let mut w = portolan_core::cluster::WhatIf::default();
+    let mut w = portolan_core::snapshot::WhatIf::default();
     w.deleted_pods.insert(victim.clone());
     let after = with_what_if(DEPLOYMENT, w);
     let svc = |a: &Analysis| a.cluster.services[0].clone();
@@ -429,7 +429,7 @@ fn what_if_a_deleted_pod_is_replaced_and_the_service_stays_put() {
 
 #[test]
 fn what_if_unready_scaled_and_node_loss() {
-    let mut w = portolan_core::cluster::WhatIf::default();
+    let mut w = portolan_core::snapshot::WhatIf::default();
     w.replicas.insert("default/Deployment/web".into(), 5);
     let a = with_what_if(DEPLOYMENT, w.clone());
     assert_eq!(a.cluster.services[0].endpoints.len(), 5);

@@ -6,12 +6,10 @@ use std::collections::BTreeMap;
 use std::fmt::{Display, Write as _};
 use std::sync::Arc;
 
+use crate::codes;
 use crate::diag::{Diagnostic, Severity};
 use crate::source::{SourceId, Span};
 use crate::yaml::{Kind, Node, Resolved};
-
-pub const CODE_UNKNOWN_FIELD: &str = "unknown-field";
-pub const CODE_TYPE: &str = "wrong-type";
 
 /// A value with the span of the node it was read from.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -278,7 +276,7 @@ impl Cx<'_> {
         {
             message.push_str(" (YAML reads it unquoted as a non-string)");
         }
-        self.error(CODE_TYPE, node.span, &path, message);
+        self.error(codes::WRONG_TYPE.code, node.span, &path, message);
         if expected == "string"
             && let Some(last) = self.diags.last_mut()
         {
@@ -305,7 +303,7 @@ impl Cx<'_> {
                             if let Some(close) = closest(key, known) {
                                 let _ = write!(message, " (did you mean \"{close}\"?)");
                             }
-                            self.error(CODE_UNKNOWN_FIELD, k.span, &field, message);
+                            self.error(codes::UNKNOWN_FIELD.code, k.span, &field, message);
                         }
                     }
                 }

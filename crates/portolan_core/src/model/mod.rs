@@ -7,6 +7,7 @@ mod kinds;
 mod pod;
 mod service;
 
+use crate::codes;
 use crate::diag::{Diagnostic, ObjectRef, Severity};
 use crate::source::{SourceId, Span};
 use crate::yaml::{Document, Node, Resolved};
@@ -17,8 +18,6 @@ pub use kinds::{
 };
 pub use pod::{Container, ContainerPort, PodSpec, PodStatus, PodTemplate};
 pub use service::{LbIngress, Service, ServicePort};
-
-pub const CODE_MISSING_KIND: &str = "missing-kind";
 
 /// Object metadata.
 #[derive(Clone, Debug, Default)]
@@ -118,7 +117,7 @@ fn decode_item(
     let Some(_) = node.as_map() else {
         if !node.is_null() {
             diags.push(Diagnostic::new(
-                CODE_MISSING_KIND,
+                codes::MISSING_KIND.code,
                 Severity::Error,
                 source,
                 node.span,
@@ -152,7 +151,7 @@ fn decode_item(
     let Some(kind) = kind.filter(|k| !k.value.is_empty()) else {
         cx.diags.push(
             Diagnostic::new(
-                CODE_MISSING_KIND,
+                codes::MISSING_KIND.code,
                 Severity::Error,
                 source,
                 node.span,
@@ -165,7 +164,7 @@ fn decode_item(
     if node.get("apiVersion").is_none() && item_kind.is_none() {
         cx.diags.push(
             Diagnostic::new(
-                CODE_MISSING_KIND,
+                codes::MISSING_KIND.code,
                 Severity::Error,
                 source,
                 kind.span,

@@ -55,7 +55,7 @@ pub fn check(analysis: &Analysis) -> String {
                 "name": r.name,
                 "shortDescription": { "text": r.summary },
                 "fullDescription": { "text": r.summary },
-                "help": { "text": r.docs, "markdown": r.docs },
+                "help": { "text": r.markdown(), "markdown": r.markdown() },
                 "helpUri": r.help_uri(),
                 "defaultConfiguration": { "level": level(r.severity) },
                 "properties": { "origin": r.origin },

@@ -11,20 +11,40 @@
 
 use std::collections::HashMap;
 
-use super::{LintCx, Rule};
-use crate::diag::{Diagnostic, Severity};
+use super::LintCx;
+use crate::codes::rule;
+use crate::diag::Diagnostic;
 use crate::model::{Body, Object};
 use crate::source::Span;
 use crate::validate::default_service;
 
-pub const RULE: Rule = Rule {
-    code: "duplicate-allocation",
-    name: "duplicate-allocation",
-    severity: Severity::Warning,
-    summary: "Two Services hold the same ClusterIP or node port.",
-    docs: "## What it does\nFinds Services that hold the same `ClusterIP` or the same node port (`nodePort` or `healthCheckNodePort`) where the allocation check cannot: objects read from a cluster (with `uid`, `resourceVersion` or `creationTimestamp`), which that cluster allocated.\n\n## Why is this bad?\nOne cluster never hands out an address twice, so the input mixes objects from different clusters or from snapshots taken at different times. kube-proxy keys its rules by address: only one of the Services can receive the traffic, and the routing Portolan shows for the other is not what any cluster does.\n\n## Example\n```yaml\n# two Services exported from different clusters\nmetadata: {name: web, uid: 1a2b…}\nspec: {clusterIP: 10.96.0.20}\n---\nmetadata: {name: api, uid: 9f8e…}\nspec: {clusterIP: 10.96.0.20}\n```\n\n## References\nSpec A.13 (the allocator refuses duplicates for new objects), D.2.\n",
-    origin: "lint",
-};
+rule! {
+    /// ## What it does
+    /// Finds Services that hold the same `ClusterIP` or the same node port (`nodePort` or `healthCheckNodePort`) where the allocation check cannot: objects read from a cluster (with `uid`, `resourceVersion` or `creationTimestamp`), which that cluster allocated.
+    ///
+    /// ## Why it matters
+    /// One cluster never hands out an address twice, so the input mixes objects from different clusters or from snapshots taken at different times. kube-proxy keys its rules by address: only one of the Services can receive the traffic, and the routing Portolan shows for the other is not what any cluster does.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// # two Services exported from different clusters
+    /// metadata: {name: web, uid: 1a2b…}
+    /// spec: {clusterIP: 10.96.0.20}
+    /// ---
+    /// metadata: {name: api, uid: 9f8e…}
+    /// spec: {clusterIP: 10.96.0.20}
+    /// ```
+    ///
+    /// ## References
+    /// Spec A.13 (the allocator refuses duplicates for new objects), D.2.
+    pub const RULE {
+        code: "duplicate-allocation",
+        name: "duplicate-allocation",
+        severity: Warning,
+        origin: Lint,
+        summary: "Two Services hold the same ClusterIP or node port.",
+    }
+}
 
 /// The first holder of an address: object index and the field's span.
 type Holder = (usize, Span);
@@ -45,7 +65,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         }
         if !d.headless {
             for ip in &d.cluster_ips {
-                let Some(addr) = crate::validate::names::parse_ip(&ip.value) else {
+                let Some(addr) = crate::names::parse_ip(&ip.value) else {
                     continue;
                 };
                 let span = ip.span;

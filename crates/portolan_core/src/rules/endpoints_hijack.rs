@@ -8,18 +8,49 @@
 //! in a pull request can send a share of another team's traffic — or of the
 //! API server's — to an address of the author's choosing.
 
-use super::{LintCx, Rule};
-use crate::diag::{Diagnostic, Severity};
+use super::LintCx;
+use crate::codes::rule;
+use crate::diag::Diagnostic;
 use crate::model::{Body, Object};
 
-pub const RULE: Rule = Rule {
-    code: "endpoints-hijack",
-    name: "endpoints-hijack",
-    severity: Severity::Error,
-    summary: "An EndpointSlice or Endpoints object attaches endpoints to a Service it does not belong to.",
-    docs: "## What it does\nReports an EndpointSlice (by its `kubernetes.io/service-name` label) or an Endpoints object (by its name) written in the input that\n- names `default/kubernetes`, the API server's own Service, whose endpoints only the API server's reconciler writes;\n- claims the EndpointSlice controller's label `endpointslice.kubernetes.io/managed-by: endpointslice-controller.k8s.io`, which only the controller may set;\n- attaches endpoints to a Service that has a selector, whose endpoints the controllers derive from its pods.\n\nObjects read from a cluster (with `uid`, `resourceVersion` or `creationTimestamp`) are what the cluster already runs and are not reported.\n\n## Why is this bad?\nkube-proxy programs every EndpointSlice that carries a Service's name, whoever wrote it, and merges it with the controller's: a hand-made slice sends a share of the Service's connections to any address its author chose. For `default/kubernetes` that is every in-cluster client of the API server, service-account tokens included. A slice carrying the controller's label for a selector-less Service is never cleaned up (kubernetes#118376). Write access to Endpoints and EndpointSlices is exactly what CVE-2021-25740 is about.\n\n## Example\n```yaml\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: payments-extra\n  labels:\n    kubernetes.io/service-name: payments   # a Service with a selector\naddressType: IPv4\nendpoints:\n- addresses: [203.0.113.66]\n```\n\n## Use instead\nGive endpoints only to Services without a selector, with a `managed-by` value of your own; change a selector Service's endpoints by changing its pods.\n\n## References\nkubernetes/kubernetes pkg/proxy/endpointslicecache.go (`endpointSliceCacheKeys`); pkg/controller/endpointslice (`controllerQualifiedName`); pkg/controlplane/reconcilers (the `kubernetes` Service's endpoints); Kubernetes docs, *EndpointSlices*, \"Management\"; CVE-2021-25740 (kubernetes#103675); kubernetes#118376.\n",
-    origin: "lint",
-};
+rule! {
+    /// ## What it does
+    /// Reports an EndpointSlice (by its `kubernetes.io/service-name` label) or an Endpoints object (by its name) written in the input that
+    /// - names `default/kubernetes`, the API server's own Service, whose endpoints only the API server's reconciler writes;
+    /// - claims the EndpointSlice controller's label `endpointslice.kubernetes.io/managed-by: endpointslice-controller.k8s.io`, which only the controller may set;
+    /// - attaches endpoints to a Service that has a selector, whose endpoints the controllers derive from its pods.
+    ///
+    /// Objects read from a cluster (with `uid`, `resourceVersion` or `creationTimestamp`) are what the cluster already runs and are not reported.
+    ///
+    /// ## Why it matters
+    /// kube-proxy programs every EndpointSlice that carries a Service's name, whoever wrote it, and merges it with the controller's: a hand-made slice sends a share of the Service's connections to any address its author chose. For `default/kubernetes` that is every in-cluster client of the API server, service-account tokens included. A slice carrying the controller's label for a selector-less Service is never cleaned up (kubernetes#118376). Write access to Endpoints and EndpointSlices is exactly what CVE-2021-25740 is about.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: discovery.k8s.io/v1
+    /// kind: EndpointSlice
+    /// metadata:
+    ///   name: payments-extra
+    ///   labels:
+    ///     kubernetes.io/service-name: payments   # a Service with a selector
+    /// addressType: IPv4
+    /// endpoints:
+    /// - addresses: [203.0.113.66]
+    /// ```
+    ///
+    /// ## Use instead
+    /// Give endpoints only to Services without a selector, with a `managed-by` value of your own; change a selector Service's endpoints by changing its pods.
+    ///
+    /// ## References
+    /// kubernetes/kubernetes pkg/proxy/endpointslicecache.go (`endpointSliceCacheKeys`); pkg/controller/endpointslice (`controllerQualifiedName`); pkg/controlplane/reconcilers (the `kubernetes` Service's endpoints); Kubernetes docs, *EndpointSlices*, "Management"; CVE-2021-25740 (kubernetes#103675); kubernetes#118376.
+    pub const RULE {
+        code: "endpoints-hijack",
+        name: "endpoints-hijack",
+        severity: Error,
+        origin: Lint,
+        summary: "An EndpointSlice or Endpoints object attaches endpoints to a Service it does not belong to.",
+    }
+}
 
 const SERVICE_NAME: &str = "kubernetes.io/service-name";
 const MANAGED_BY: &str = "endpointslice.kubernetes.io/managed-by";

@@ -1,18 +1,35 @@
 //! `endpoints-over-capacity`: a Service with more than 1000 endpoint
 //! addresses: its legacy `v1.Endpoints` object is truncated (spec C.7).
 
-use super::{LintCx, Rule};
-use crate::diag::{Diagnostic, Severity};
+use super::LintCx;
+use crate::codes::rule;
+use crate::diag::Diagnostic;
 use crate::legacy::{self, MAX_CAPACITY};
 
-pub const RULE: Rule = Rule {
-    code: "endpoints-over-capacity",
-    name: "endpoints-over-capacity",
-    severity: Severity::Info,
-    summary: "More than 1000 endpoint addresses: the legacy Endpoints object is truncated.",
-    docs: "## What it does\nComputes the legacy `v1.Endpoints` object the Endpoints controller writes for each selector Service and reports those with more than 1000 addresses.\n\n## Why is this bad?\nThe controller keeps at most 1000 addresses (ready ones first) and sets `endpoints.kubernetes.io/over-capacity: truncated`. kube-proxy and CoreDNS read EndpointSlices and see every endpoint, but anything still reading `v1.Endpoints` (older ingress controllers, service meshes, monitoring) sends traffic to only part of the backends.\n\n## Example\n```yaml\nkind: Deployment\nspec:\n  replicas: 1500   # selected by one Service\n```\n\n## References\nSpec C.7 (`truncateEndpoints` in `endpoints_controller.go`).\n",
-    origin: "lint",
-};
+rule! {
+    /// ## What it does
+    /// Computes the legacy `v1.Endpoints` object the Endpoints controller writes for each selector Service and reports those with more than 1000 addresses.
+    ///
+    /// ## Why it matters
+    /// The controller keeps at most 1000 addresses (ready ones first) and sets `endpoints.kubernetes.io/over-capacity: truncated`. kube-proxy and CoreDNS read EndpointSlices and see every endpoint, but anything still reading `v1.Endpoints` (older ingress controllers, service meshes, monitoring) sends traffic to only part of the backends.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// kind: Deployment
+    /// spec:
+    ///   replicas: 1500   # selected by one Service
+    /// ```
+    ///
+    /// ## References
+    /// Spec C.7 (`truncateEndpoints` in `endpoints_controller.go`).
+    pub const RULE {
+        code: "endpoints-over-capacity",
+        name: "endpoints-over-capacity",
+        severity: Info,
+        origin: Lint,
+        summary: "More than 1000 endpoint addresses: the legacy Endpoints object is truncated.",
+    }
+}
 
 pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
     for svc in &cx.cluster.services {

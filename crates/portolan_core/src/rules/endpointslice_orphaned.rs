@@ -1,18 +1,38 @@
 //! `endpointslice-orphaned`: a user EndpointSlice that kube-proxy will not
 //! associate with any Service port.
 
-use super::{LintCx, Rule};
-use crate::diag::{Diagnostic, Severity};
+use super::LintCx;
+use crate::codes::rule;
+use crate::diag::Diagnostic;
 use crate::model::Body;
 
-pub const RULE: Rule = Rule {
-    code: "endpointslice-orphaned",
-    name: "endpointslice-orphaned",
-    severity: Severity::Warning,
-    summary: "An EndpointSlice lacks the service-name label, names a missing Service, or matches none of its ports.",
-    docs: "## What it does\nChecks each EndpointSlice not managed by the controller: it must carry `kubernetes.io/service-name`, name a Service of its namespace, and have port names (and protocols) that match the Service's port names.\n\n## Why is this bad?\nkube-proxy associates slices with Services only through that label, and slice ports with Service ports only by name: an unlabelled slice, or a port named `http` for a Service port named `web`, carries no traffic.\n\n## Example\n```yaml\nkind: EndpointSlice\nmetadata:\n  labels: {kubernetes.io/service-name: db}\nports:\n- name: postgres   # the Service port is unnamed\n  port: 5432\n```\n\n## References\nSpec C.6.1, C.6.2.\n",
-    origin: "lint",
-};
+rule! {
+    /// ## What it does
+    /// Checks each EndpointSlice not managed by the controller: it must carry `kubernetes.io/service-name`, name a Service of its namespace, and have port names (and protocols) that match the Service's port names.
+    ///
+    /// ## Why it matters
+    /// kube-proxy associates slices with Services only through that label, and slice ports with Service ports only by name: an unlabelled slice, or a port named `http` for a Service port named `web`, carries no traffic.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// kind: EndpointSlice
+    /// metadata:
+    ///   labels: {kubernetes.io/service-name: db}
+    /// ports:
+    /// - name: postgres   # the Service port is unnamed
+    ///   port: 5432
+    /// ```
+    ///
+    /// ## References
+    /// Spec C.6.1, C.6.2.
+    pub const RULE {
+        code: "endpointslice-orphaned",
+        name: "endpointslice-orphaned",
+        severity: Warning,
+        origin: Lint,
+        summary: "An EndpointSlice lacks the service-name label, names a missing Service, or matches none of its ports.",
+    }
+}
 
 pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
     for o in cx.accepted() {

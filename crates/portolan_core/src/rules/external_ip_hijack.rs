@@ -13,20 +13,46 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use super::{LintCx, Rule};
-use crate::cluster::ClusterService;
-use crate::diag::{Diagnostic, Severity};
+use super::LintCx;
+use crate::codes::rule;
+use crate::diag::Diagnostic;
+use crate::names::parse_ip;
+use crate::snapshot::ClusterService;
 use crate::source::Span;
-use crate::validate::names::parse_ip;
 
-pub const RULE: Rule = Rule {
-    code: "external-ip-hijack",
-    name: "external-ip-hijack",
-    severity: Severity::Error,
-    summary: "An externalIP or load-balancer IP takes over an address of another Service, a node, or a pod.",
-    docs: "## What it does\nReports a `spec.externalIPs` entry, or a `status.loadBalancer.ingress[].ip` written in the input, that equals\n- another Service's ClusterIP, external IP or load-balancer IP on a port and protocol that Service also serves;\n- the address of a node;\n- an address inside the cluster profile's `serviceCIDR` or `podCIDR`.\n\n## Why is this bad?\nkube-proxy intercepts every packet to an external IP and port, from pods, nodes and the outside alike, and sends it to the Service's endpoints. Anyone who can create a Service can so read and answer traffic meant for any address: another tenant's Service, a node's SSH or kubelet port, a pod (CVE-2020-8554). Setting `status.loadBalancer.ingress` by hand does the same.\n\n## Example\n```yaml\nkind: Service\nmetadata: {name: innocent}\nspec:\n  selector: {app: mine}\n  externalIPs: [10.96.0.10]   # kube-dns's ClusterIP\n  ports: [{port: 53, protocol: UDP}]\n```\n\n## Use instead\nA `type: LoadBalancer` Service whose address the cloud or MetalLB assigns, or an Ingress/Gateway. Clusters should enable the `DenyServiceExternalIPs` admission plugin or an externalIP policy (externalip-webhook, Gatekeeper) and keep `services/status` writes privileged.\n\n## References\nCVE-2020-8554 (kubernetes#97076); Kubernetes docs, *Service*, \"External IPs\" (\"Kubernetes does not manage allocation of externalIPs\"); *Admission controllers*, DenyServiceExternalIPs; pkg/proxy/iptables/proxier.go, pkg/proxy/nftables/proxier.go.\n",
-    origin: "lint",
-};
+rule! {
+    /// ## What it does
+    /// Reports a `spec.externalIPs` entry, or a `status.loadBalancer.ingress[].ip` written in the input, that equals
+    /// - another Service's ClusterIP, external IP or load-balancer IP on a port and protocol that Service also serves;
+    /// - the address of a node;
+    /// - an address inside the cluster profile's `serviceCIDR` or `podCIDR`.
+    ///
+    /// ## Why it matters
+    /// kube-proxy intercepts every packet to an external IP and port, from pods, nodes and the outside alike, and sends it to the Service's endpoints. Anyone who can create a Service can so read and answer traffic meant for any address: another tenant's Service, a node's SSH or kubelet port, a pod (CVE-2020-8554). Setting `status.loadBalancer.ingress` by hand does the same.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// kind: Service
+    /// metadata: {name: innocent}
+    /// spec:
+    ///   selector: {app: mine}
+    ///   externalIPs: [10.96.0.10]   # kube-dns's ClusterIP
+    ///   ports: [{port: 53, protocol: UDP}]
+    /// ```
+    ///
+    /// ## Use instead
+    /// A `type: LoadBalancer` Service whose address the cloud or MetalLB assigns, or an Ingress/Gateway. Clusters should enable the `DenyServiceExternalIPs` admission plugin or an externalIP policy (externalip-webhook, Gatekeeper) and keep `services/status` writes privileged.
+    ///
+    /// ## References
+    /// CVE-2020-8554 (kubernetes#97076); Kubernetes docs, *Service*, "External IPs" ("Kubernetes does not manage allocation of externalIPs"); *Admission controllers*, DenyServiceExternalIPs; pkg/proxy/iptables/proxier.go, pkg/proxy/nftables/proxier.go.
+    pub const RULE {
+        code: "external-ip-hijack",
+        name: "external-ip-hijack",
+        severity: Error,
+        origin: Lint,
+        summary: "An externalIP or load-balancer IP takes over an address of another Service, a node, or a pod.",
+    }
+}
 
 /// Who uses an address, on which ports.
 struct Use<'c> {

@@ -1,17 +1,35 @@
 //! `external-name-ignored-fields`: ports or a selector on an ExternalName
 //! Service, which Kubernetes accepts and ignores.
 
-use super::{LintCx, Rule};
-use crate::diag::{Diagnostic, Severity};
+use super::LintCx;
+use crate::codes::rule;
+use crate::diag::Diagnostic;
 
-pub const RULE: Rule = Rule {
-    code: "external-name-ignored-fields",
-    name: "external-name-ignored-fields",
-    severity: Severity::Warning,
-    summary: "An ExternalName Service has ports or a selector, which are ignored.",
-    docs: "## What it does\nReports `spec.selector` and `spec.ports` on Services of type ExternalName.\n\n## Why is this bad?\nAn ExternalName Service is only a DNS CNAME: no endpoints are created from the selector and no port is translated or even checked. Such fields suggest the author expected proxying that never happens.\n\n## Example\n```yaml\nspec:\n  type: ExternalName\n  externalName: db.example.com\n  ports: [{port: 5432, targetPort: 6432}]   # no translation happens\n```\n\n## References\nSpec A.7.2, C.1.1, D.6.1.\n",
-    origin: "lint",
-};
+rule! {
+    /// ## What it does
+    /// Reports `spec.selector` and `spec.ports` on Services of type ExternalName.
+    ///
+    /// ## Why it matters
+    /// An ExternalName Service is only a DNS CNAME: no endpoints are created from the selector and no port is translated or even checked. Such fields suggest the author expected proxying that never happens.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// spec:
+    ///   type: ExternalName
+    ///   externalName: db.example.com
+    ///   ports: [{port: 5432, targetPort: 6432}]   # no translation happens
+    /// ```
+    ///
+    /// ## References
+    /// Spec A.7.2, C.1.1, D.6.1.
+    pub const RULE {
+        code: "external-name-ignored-fields",
+        name: "external-name-ignored-fields",
+        severity: Warning,
+        origin: Lint,
+        summary: "An ExternalName Service has ports or a selector, which are ignored.",
+    }
+}
 
 pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
     for svc in &cx.cluster.services {

@@ -1,18 +1,37 @@
 //! `ingress-backend-missing`: an Ingress backend names a Service or a
 //! Service port that does not exist.
 
-use super::{LintCx, Rule};
-use crate::diag::{Diagnostic, Severity};
+use super::LintCx;
+use crate::codes::rule;
+use crate::diag::Diagnostic;
 use crate::model::Body;
 
-pub const RULE: Rule = Rule {
-    code: "ingress-backend-missing",
-    name: "ingress-backend-missing",
-    severity: Severity::Warning,
-    summary: "An Ingress backend names a missing Service or Service port.",
-    docs: "## What it does\nResolves every Ingress backend (`defaultBackend` and each rule path) to a Service in the Ingress's namespace and to one of its ports, by number or by name.\n\n## Why is this bad?\nThe ingress controller answers such paths with 503 or 404; nothing in Kubernetes validates the reference.\n\n## Example\n```yaml\nbackend:\n  service:\n    name: web\n    port:\n      number: 8080   # the Service exposes port 80\n```\n\n## References\nnetworking.k8s.io/v1 IngressServiceBackend.\n",
-    origin: "lint",
-};
+rule! {
+    /// ## What it does
+    /// Resolves every Ingress backend (`defaultBackend` and each rule path) to a Service in the Ingress's namespace and to one of its ports, by number or by name.
+    ///
+    /// ## Why it matters
+    /// The ingress controller answers such paths with 503 or 404; nothing in Kubernetes validates the reference.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// backend:
+    ///   service:
+    ///     name: web
+    ///     port:
+    ///       number: 8080   # the Service exposes port 80
+    /// ```
+    ///
+    /// ## References
+    /// networking.k8s.io/v1 IngressServiceBackend.
+    pub const RULE {
+        code: "ingress-backend-missing",
+        name: "ingress-backend-missing",
+        severity: Warning,
+        origin: Lint,
+        summary: "An Ingress backend names a missing Service or Service port.",
+    }
+}
 
 pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
     for o in cx.accepted() {

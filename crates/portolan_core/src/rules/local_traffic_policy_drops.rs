@@ -10,17 +10,34 @@
 
 use std::collections::BTreeSet;
 
-use super::{LintCx, Rule};
-use crate::diag::{Diagnostic, Severity};
+use super::LintCx;
+use crate::codes::rule;
+use crate::diag::Diagnostic;
 
-pub const RULE: Rule = Rule {
-    code: "local-traffic-policy-drops",
-    name: "local-traffic-policy-drops",
-    severity: Severity::Warning,
-    summary: "externalTrafficPolicy Local, but some nodes have no local endpoint: traffic to them is dropped.",
-    docs: "## What it does\nFor `type: NodePort` Services with `externalTrafficPolicy: Local`, lists the nodes without a ready endpoint of the Service. `type: LoadBalancer` Services are not reported: their load balancer health-checks `healthCheckNodePort` and avoids those nodes, which is the documented way to preserve client source IPs.\n\n## Why is this bad?\nExternal packets arriving at those nodes are dropped (the client sees a timeout): NodePort clients pick a node themselves, and nothing steers them away from the nodes without a local endpoint.\n\n## Example\n```yaml\nspec:\n  type: NodePort\n  externalTrafficPolicy: Local   # 1 replica, 3 nodes: 2 nodes drop\n```\n\n## References\nSpec D.4.3, D.4.8, F.10; Kubernetes docs, *Create an External Load Balancer*, \"Preserving the client source IP\".\n",
-    origin: "lint",
-};
+rule! {
+    /// ## What it does
+    /// For `type: NodePort` Services with `externalTrafficPolicy: Local`, lists the nodes without a ready endpoint of the Service. `type: LoadBalancer` Services are not reported: their load balancer health-checks `healthCheckNodePort` and avoids those nodes, which is the documented way to preserve client source IPs.
+    ///
+    /// ## Why it matters
+    /// External packets arriving at those nodes are dropped (the client sees a timeout): NodePort clients pick a node themselves, and nothing steers them away from the nodes without a local endpoint.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// spec:
+    ///   type: NodePort
+    ///   externalTrafficPolicy: Local   # 1 replica, 3 nodes: 2 nodes drop
+    /// ```
+    ///
+    /// ## References
+    /// Spec D.4.3, D.4.8, F.10; Kubernetes docs, *Create an External Load Balancer*, "Preserving the client source IP".
+    pub const RULE {
+        code: "local-traffic-policy-drops",
+        name: "local-traffic-policy-drops",
+        severity: Warning,
+        origin: Lint,
+        summary: "externalTrafficPolicy Local, but some nodes have no local endpoint: traffic to them is dropped.",
+    }
+}
 
 pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
     for svc in &cx.cluster.services {

@@ -1,22 +1,39 @@
 //! `named-target-port-missing`: a named targetPort that some or all selected
 //! pods do not expose (for the Service port's protocol).
 
-use super::{LintCx, Rule};
-use crate::cluster::{ClusterPort, ClusterService, IntOrStringJson};
-use crate::diag::{Diagnostic, Severity};
+use super::LintCx;
+use crate::codes::rule;
+use crate::diag::Diagnostic;
 use crate::endpoints::find_port;
 use crate::model::Object;
 use crate::model::{Body, PodSpec};
+use crate::snapshot::{ClusterPort, ClusterService, IntOrStringJson};
 use crate::source::Span;
 
-pub const RULE: Rule = Rule {
-    code: "named-target-port-missing",
-    name: "named-target-port-missing",
-    severity: Severity::Warning,
-    summary: "A named targetPort is not exposed by some or all of the selected pods.",
-    docs: "## What it does\nResolves every named `targetPort` against the containers (and sidecar init containers) of each selected pod, as the EndpointSlice controller does, and reports pods that do not declare a port of that name and protocol. A numeric targetPort is never reported: Kubernetes does not require containers to declare it.\n\n## Why is this bad?\nA pod that lacks the name is published without that port and receives no traffic for it, although it is selected; with all pods lacking it, the Service port rejects every connection.\n\n## Example\n```yaml\nports:\n  - port: 80\n    targetPort: http     # the container's port is named web\n```\n\n## References\nSpec C.3.1 (`FindPort`), C.3.3, F.7.\n",
-    origin: "lint",
-};
+rule! {
+    /// ## What it does
+    /// Resolves every named `targetPort` against the containers (and sidecar init containers) of each selected pod, as the EndpointSlice controller does, and reports pods that do not declare a port of that name and protocol. A numeric targetPort is never reported: Kubernetes does not require containers to declare it.
+    ///
+    /// ## Why it matters
+    /// A pod that lacks the name is published without that port and receives no traffic for it, although it is selected; with all pods lacking it, the Service port rejects every connection.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// ports:
+    ///   - port: 80
+    ///     targetPort: http     # the container's port is named web
+    /// ```
+    ///
+    /// ## References
+    /// Spec C.3.1 (`FindPort`), C.3.3, F.7.
+    pub const RULE {
+        code: "named-target-port-missing",
+        name: "named-target-port-missing",
+        severity: Warning,
+        origin: Lint,
+        summary: "A named targetPort is not exposed by some or all of the selected pods.",
+    }
+}
 
 /// How a named targetPort resolves in one selected workload.
 pub(super) enum Resolution {

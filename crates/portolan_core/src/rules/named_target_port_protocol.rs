@@ -1,18 +1,37 @@
 //! `named-target-port-protocol`: a named targetPort whose container port
 //! exists with another protocol.
 
+use super::LintCx;
 use super::named_target_port_missing::{Resolution, named_targets, resolve};
-use super::{LintCx, Rule};
-use crate::diag::{Diagnostic, Severity};
+use crate::codes::rule;
+use crate::diag::Diagnostic;
 
-pub const RULE: Rule = Rule {
-    code: "named-target-port-protocol",
-    name: "named-target-port-protocol",
-    severity: Severity::Warning,
-    summary: "A named targetPort matches a container port of another protocol.",
-    docs: "## What it does\nReports a Service port whose named `targetPort` matches a container port by name but not by protocol (a UDP Service port naming a TCP container port).\n\n## Why is this bad?\n`FindPort` matches name and protocol together: the name does not resolve, the pod is published without that port and gets no traffic on it. The shared name hides the mistake.\n\n## Example\n```yaml\nports:\n- name: dns\n  port: 53\n  protocol: UDP\n  targetPort: dns      # the container's port dns is TCP\n```\n\n## References\nSpec C.3.1 (`FindPort`).\n",
-    origin: "lint",
-};
+rule! {
+    /// ## What it does
+    /// Reports a Service port whose named `targetPort` matches a container port by name but not by protocol (a UDP Service port naming a TCP container port).
+    ///
+    /// ## Why it matters
+    /// `FindPort` matches name and protocol together: the name does not resolve, the pod is published without that port and gets no traffic on it. The shared name hides the mistake.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// ports:
+    /// - name: dns
+    ///   port: 53
+    ///   protocol: UDP
+    ///   targetPort: dns      # the container's port dns is TCP
+    /// ```
+    ///
+    /// ## References
+    /// Spec C.3.1 (`FindPort`).
+    pub const RULE {
+        code: "named-target-port-protocol",
+        name: "named-target-port-protocol",
+        severity: Warning,
+        origin: Lint,
+        summary: "A named targetPort matches a container port of another protocol.",
+    }
+}
 
 pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
     for t in named_targets(cx) {

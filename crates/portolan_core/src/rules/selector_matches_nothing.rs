@@ -1,20 +1,38 @@
 //! `selector-matches-nothing`: a Service whose selector selects no pod, with
 //! the near miss (the closest workload and the exact difference).
 
-use super::{LintCx, Rule};
-use crate::cluster::{ClusterPod, ClusterService};
-use crate::diag::{Diagnostic, Severity};
+use super::LintCx;
+use crate::codes::rule;
+use crate::diag::Diagnostic;
 use crate::model::decode::edit_distance;
+use crate::snapshot::{ClusterPod, ClusterService};
 use std::collections::{HashMap, HashSet};
 
-pub const RULE: Rule = Rule {
-    code: "selector-matches-nothing",
-    name: "selector-matches-nothing",
-    severity: Severity::Warning,
-    summary: "A Service's selector matches no pod of its namespace.",
-    docs: "## What it does\nReports a Service with a selector that no pod (or pod template) in its namespace matches, and names the closest candidate with the exact label or namespace difference. Pods come from Pods, built-in workloads, custom resources with a pod template (Argo Rollouts, OpenKruise, OpenShift DeploymentConfig) and prometheus-operator's Prometheus and Alertmanager. A Service in a namespace where the input holds no pod or workload at all is left to `service-pods-unknown`.\n\n## Why is this bad?\nThe Service gets a ClusterIP and a DNS name but no endpoints: every connection is rejected. A typo in one label value is the usual cause, and nothing else tells you.\n\n## Example\n```yaml\nkind: Service\nspec:\n  selector:\n    app: web-frontend   # the Deployment's pods are labelled app: frontend\n```\n\n## References\nSpec B.1.1 (selection within the namespace), C.1.3.\n",
-    origin: "lint",
-};
+rule! {
+    /// ## What it does
+    /// Reports a Service with a selector that no pod (or pod template) in its namespace matches, and names the closest candidate with the exact label or namespace difference. Pods come from Pods, built-in workloads, custom resources with a pod template (Argo Rollouts, OpenKruise, OpenShift DeploymentConfig) and prometheus-operator's Prometheus and Alertmanager. A Service in a namespace where the input holds no pod or workload at all is left to `service-pods-unknown`.
+    ///
+    /// ## Why it matters
+    /// The Service gets a ClusterIP and a DNS name but no endpoints: every connection is rejected. A typo in one label value is the usual cause, and nothing else tells you.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// kind: Service
+    /// spec:
+    ///   selector:
+    ///     app: web-frontend   # the Deployment's pods are labelled app: frontend
+    /// ```
+    ///
+    /// ## References
+    /// Spec B.1.1 (selection within the namespace), C.1.3.
+    pub const RULE {
+        code: "selector-matches-nothing",
+        name: "selector-matches-nothing",
+        severity: Warning,
+        origin: Lint,
+        summary: "A Service's selector matches no pod of its namespace.",
+    }
+}
 
 pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
     let index = PodGroups::new(&cx.cluster.pods);

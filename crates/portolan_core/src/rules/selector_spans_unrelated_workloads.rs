@@ -3,17 +3,35 @@
 
 use std::collections::BTreeMap;
 
-use super::{LintCx, Rule};
-use crate::diag::{Diagnostic, Severity};
+use super::LintCx;
+use crate::codes::rule;
+use crate::diag::Diagnostic;
 
-pub const RULE: Rule = Rule {
-    code: "selector-spans-unrelated-workloads",
-    name: "selector-spans-unrelated-workloads",
-    severity: Severity::Warning,
-    summary: "A Service's selector matches pods of unrelated workloads.",
-    docs: "## What it does\nGroups the pods a Service selects by the workload that creates them and compares the workloads' identity label (`app.kubernetes.io/name`, else `app`, `k8s-app` or `name`). It reports Services whose selected workloads name different applications. Versions of one application (bookinfo's `reviews-v1`, `-v2`, `-v3`, all `app: reviews`) are related and not reported.\n\n## Why is this bad?\nA selector that is too broad (`tier: backend`) load-balances requests for one application across the pods of another: intermittent failures that depend on which pod a connection lands on.\n\n## Example\n```yaml\nkind: Service\nspec:\n  selector:\n    tier: backend     # matches app: api and app: postgres\n```\n\n## References\nSpec B.1.1; Kubernetes recommended labels (app.kubernetes.io/name).\n",
-    origin: "lint",
-};
+rule! {
+    /// ## What it does
+    /// Groups the pods a Service selects by the workload that creates them and compares the workloads' identity label (`app.kubernetes.io/name`, else `app`, `k8s-app` or `name`). It reports Services whose selected workloads name different applications. Versions of one application (bookinfo's `reviews-v1`, `-v2`, `-v3`, all `app: reviews`) are related and not reported.
+    ///
+    /// ## Why it matters
+    /// A selector that is too broad (`tier: backend`) load-balances requests for one application across the pods of another: intermittent failures that depend on which pod a connection lands on.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// kind: Service
+    /// spec:
+    ///   selector:
+    ///     tier: backend     # matches app: api and app: postgres
+    /// ```
+    ///
+    /// ## References
+    /// Spec B.1.1; Kubernetes recommended labels (app.kubernetes.io/name).
+    pub const RULE {
+        code: "selector-spans-unrelated-workloads",
+        name: "selector-spans-unrelated-workloads",
+        severity: Warning,
+        origin: Lint,
+        summary: "A Service's selector matches pods of unrelated workloads.",
+    }
+}
 
 const IDENTITY: &[&str] = &["app.kubernetes.io/name", "app", "k8s-app", "name"];
 

@@ -1,18 +1,36 @@
 //! `selectorless-service-without-endpoints`: a Service without a selector
 //! and without any EndpointSlice or Endpoints feeding it.
 
-use super::{LintCx, Rule};
-use crate::diag::{Diagnostic, Severity};
+use super::LintCx;
+use crate::codes::rule;
+use crate::diag::Diagnostic;
 use crate::model::Body;
 
-pub const RULE: Rule = Rule {
-    code: "selectorless-service-without-endpoints",
-    name: "selectorless-service-without-endpoints",
-    severity: Severity::Info,
-    summary: "A Service without a selector has no EndpointSlice or Endpoints in the input.",
-    docs: "## What it does\nReports a non-ExternalName Service without a selector when the input has no EndpointSlice labelled `kubernetes.io/service-name` with its name, and no Endpoints object of its name, in its namespace.\n\n## Why is this bad?\nNo controller creates endpoints for such a Service: unless something outside these manifests does, every connection is rejected. (It is reported as information because operators often manage these endpoints elsewhere.)\n\n## Example\n```yaml\nkind: Service\nmetadata: {name: legacy-db}\nspec:\n  ports: [{port: 5432}]   # no selector, no EndpointSlice\n```\n\n## References\nSpec B.1.2, C.6.\n",
-    origin: "lint",
-};
+rule! {
+    /// ## What it does
+    /// Reports a non-ExternalName Service without a selector when the input has no EndpointSlice labelled `kubernetes.io/service-name` with its name, and no Endpoints object of its name, in its namespace.
+    ///
+    /// ## Why it matters
+    /// No controller creates endpoints for such a Service: unless something outside these manifests does, every connection is rejected. (It is reported as information because operators often manage these endpoints elsewhere.)
+    ///
+    /// ## Example
+    /// ```yaml
+    /// kind: Service
+    /// metadata: {name: legacy-db}
+    /// spec:
+    ///   ports: [{port: 5432}]   # no selector, no EndpointSlice
+    /// ```
+    ///
+    /// ## References
+    /// Spec B.1.2, C.6.
+    pub const RULE {
+        code: "selectorless-service-without-endpoints",
+        name: "selectorless-service-without-endpoints",
+        severity: Info,
+        origin: Lint,
+        summary: "A Service without a selector has no EndpointSlice or Endpoints in the input.",
+    }
+}
 
 pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
     // (namespace, Service name) that an EndpointSlice or Endpoints object feeds.

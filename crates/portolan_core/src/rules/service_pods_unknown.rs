@@ -2,17 +2,36 @@
 //! input holds no pod and no workload, so its endpoints cannot be known (a
 //! `kubectl get svc -o yaml` dump, a chart split into files).
 
-use super::{LintCx, Rule};
-use crate::diag::{Diagnostic, Severity};
+use super::LintCx;
+use crate::codes::rule;
+use crate::diag::Diagnostic;
 
-pub const RULE: Rule = Rule {
-    code: "service-pods-unknown",
-    name: "service-pods-unknown",
-    severity: Severity::Info,
-    summary: "A Service's namespace holds no pod or workload in the input: its endpoints are unknown.",
-    docs: "## What it does\nNotes each Service with a selector whose namespace holds no Pod, no workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob) and no custom resource that makes pods in the input. Such a Service is not reported by `selector-matches-nothing`: the input says nothing about its pods, so it may well select some in the cluster.\n\n## Why is this bad?\nIt is not: the note says why Portolan shows the Service without endpoints and traces to it end in `reject`. Add the workloads' manifests (or a `kubectl get pods -o yaml` dump) to the input to see its routing.\n\n## Example\n```yaml\n# services.yaml, from `kubectl get svc -o yaml`, alone\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {app: web}\n```\n\n## References\nSpec B.1.1 (selection within the namespace), C.1.\n",
-    origin: "lint",
-};
+rule! {
+    /// ## What it does
+    /// Notes each Service with a selector whose namespace holds no Pod, no workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob) and no custom resource that makes pods in the input. Such a Service is not reported by `selector-matches-nothing`: the input says nothing about its pods, so it may well select some in the cluster.
+    ///
+    /// ## Why it matters
+    /// It is not: the note says why Portolan shows the Service without endpoints and traces to it end in `reject`. Add the workloads' manifests (or a `kubectl get pods -o yaml` dump) to the input to see its routing.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// # services.yaml, from `kubectl get svc -o yaml`, alone
+    /// kind: Service
+    /// metadata: {name: web, namespace: shop}
+    /// spec:
+    ///   selector: {app: web}
+    /// ```
+    ///
+    /// ## References
+    /// Spec B.1.1 (selection within the namespace), C.1.
+    pub const RULE {
+        code: "service-pods-unknown",
+        name: "service-pods-unknown",
+        severity: Info,
+        origin: Lint,
+        summary: "A Service's namespace holds no pod or workload in the input: its endpoints are unknown.",
+    }
+}
 
 pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
     let with_pods = cx.namespaces_with_pods();

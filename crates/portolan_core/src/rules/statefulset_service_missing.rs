@@ -1,18 +1,35 @@
 //! `statefulset-service-missing`: a StatefulSet's `serviceName` names no
 //! Service, or a Service that is not headless.
 
-use super::{LintCx, Rule};
-use crate::diag::{Diagnostic, Severity};
+use super::LintCx;
+use crate::codes::rule;
+use crate::diag::Diagnostic;
 use crate::model::Body;
 
-pub const RULE: Rule = Rule {
-    code: "statefulset-service-missing",
-    name: "statefulset-service-missing",
-    severity: Severity::Warning,
-    summary: "A StatefulSet's serviceName names a missing or non-headless Service.",
-    docs: "## What it does\nChecks that `spec.serviceName` of each StatefulSet names a headless Service (`clusterIP: None`) in the same namespace.\n\n## Why is this bad?\nThe governing Service gives each pod its stable DNS name (`web-0.web.ns.svc.cluster.local`). Without it, or with a Service that has a ClusterIP, those per-pod names do not exist and peers cannot find each other.\n\n## Example\n```yaml\nkind: StatefulSet\nspec:\n  serviceName: web     # no headless Service named web\n```\n\n## References\nSpec C.2.4 (hostnames), D.8.2 (headless records).\n",
-    origin: "lint",
-};
+rule! {
+    /// ## What it does
+    /// Checks that `spec.serviceName` of each StatefulSet names a headless Service (`clusterIP: None`) in the same namespace.
+    ///
+    /// ## Why it matters
+    /// The governing Service gives each pod its stable DNS name (`web-0.web.ns.svc.cluster.local`). Without it, or with a Service that has a ClusterIP, those per-pod names do not exist and peers cannot find each other.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// kind: StatefulSet
+    /// spec:
+    ///   serviceName: web     # no headless Service named web
+    /// ```
+    ///
+    /// ## References
+    /// Spec C.2.4 (hostnames), D.8.2 (headless records).
+    pub const RULE {
+        code: "statefulset-service-missing",
+        name: "statefulset-service-missing",
+        severity: Warning,
+        origin: Lint,
+        summary: "A StatefulSet's serviceName names a missing or non-headless Service.",
+    }
+}
 
 pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
     for o in cx.accepted() {

@@ -4,14 +4,14 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
+use super::FieldError;
 use super::service::{Defaulted, validate_cluster_ip_fields};
-use super::{FieldError, names};
+use crate::codes;
 use crate::diag::ErrorType;
 use crate::model::{Body, Object, Service};
+use crate::names;
 use crate::profile::Resolved;
 use crate::source::Span;
-
-pub const CODE: &str = "service-allocation";
 
 pub struct Allocator<'p> {
     profile: &'p Resolved,
@@ -82,14 +82,19 @@ impl<'p> Allocator<'p> {
         let count = d.cluster_ips.len().max(svc.ip_families.len());
         if let Some(p) = policy {
             if p.value == "SingleStack" && count > 1 {
-                errs.push(FieldError::new(CODE, p.span, "spec.ipFamilyPolicy", ErrorType::Invalid).quoted(&p.value).detail("must be 'RequireDualStack' or 'PreferDualStack' when multiple IP families are specified"));
+                errs.push(FieldError::new(codes::SERVICE_ALLOCATION.code, p.span, "spec.ipFamilyPolicy", ErrorType::Invalid).quoted(&p.value).detail("must be 'RequireDualStack' or 'PreferDualStack' when multiple IP families are specified"));
             }
             if p.value == "RequireDualStack" && !self.profile.dual_stack() {
                 errs.push(
-                    FieldError::new(CODE, p.span, "spec.ipFamilyPolicy", ErrorType::Invalid)
-                        .quoted(&p.value)
-                        .detail("this cluster is not configured for dual-stack services")
-                        .profile_help("ipFamilies", &self.families_now()),
+                    FieldError::new(
+                        codes::SERVICE_ALLOCATION.code,
+                        p.span,
+                        "spec.ipFamilyPolicy",
+                        ErrorType::Invalid,
+                    )
+                    .quoted(&p.value)
+                    .detail("this cluster is not configured for dual-stack services")
+                    .profile_help("ipFamilies", &self.families_now()),
                 );
             }
         }
@@ -97,7 +102,7 @@ impl<'p> Allocator<'p> {
             if !self.profile.family_configured(&f.value) {
                 errs.push(
                     FieldError::new(
-                        CODE,
+                        codes::SERVICE_ALLOCATION.code,
                         f.span,
                         format!("spec.ipFamilies[{i}]"),
                         ErrorType::Invalid,
@@ -119,7 +124,7 @@ impl<'p> Allocator<'p> {
             if !self.profile.family_configured(family) {
                 errs.push(
                     FieldError::new(
-                        CODE,
+                        codes::SERVICE_ALLOCATION.code,
                         ip.span,
                         format!("spec.clusterIPs[{i}]"),
                         ErrorType::Invalid,
@@ -152,14 +157,14 @@ impl<'p> Allocator<'p> {
                 continue;
             };
             if !cidr.contains(addr) {
-                errs.push(FieldError::new(CODE, span, "spec.clusterIPs", ErrorType::Invalid).value(value.clone()).detail(format!(
+                errs.push(FieldError::new(codes::SERVICE_ALLOCATION.code, span, "spec.clusterIPs", ErrorType::Invalid).value(value.clone()).detail(format!(
                     "failed to allocate IP {addr}: the provided IP ({addr}) is not in the valid range. The range of valid IPs is {cidr}"
                 )).profile_help("serviceCIDR", &format!("the service CIDR is {}", self.profile.profile.service_cidr)));
             } else if let Some(owner) = self.ips.get(&addr)
                 && *owner != key(object)
             {
                 errs.push(
-                        FieldError::new(CODE, span, "spec.clusterIPs", ErrorType::Invalid)
+                        FieldError::new(codes::SERVICE_ALLOCATION.code, span, "spec.clusterIPs", ErrorType::Invalid)
                             .value(value.clone())
                             .detail(format!("failed to allocate IP {addr}: provided IP is already allocated (to Service {owner})")),
                     );
@@ -186,7 +191,7 @@ impl<'p> Allocator<'p> {
             let port = p.port.as_ref().map_or(0, |x| x.value);
             let path = format!("spec.ports[{i}].nodePort");
             if np.value < lo || np.value > hi {
-                errs.push(FieldError::new(CODE, np.span, path, ErrorType::Invalid).value(np.value.to_string()).detail(format!(
+                errs.push(FieldError::new(codes::SERVICE_ALLOCATION.code, np.span, path, ErrorType::Invalid).value(np.value.to_string()).detail(format!(
                     "provided port is not in the valid range. The range of valid ports is {lo}-{hi}"
                 )).profile_help("nodePortRange", &format!("the NodePort range is {lo}-{hi}")));
                 continue;
@@ -198,17 +203,27 @@ impl<'p> Allocator<'p> {
             let taken_here = mine.get(&np.value).is_some_and(|&other| other != port);
             if let Some((owner, _)) = taken_elsewhere {
                 errs.push(
-                    FieldError::new(CODE, np.span, path, ErrorType::Invalid)
-                        .value(np.value.to_string())
-                        .detail(format!(
-                            "provided port is already allocated (to Service {owner})"
-                        )),
+                    FieldError::new(
+                        codes::SERVICE_ALLOCATION.code,
+                        np.span,
+                        path,
+                        ErrorType::Invalid,
+                    )
+                    .value(np.value.to_string())
+                    .detail(format!(
+                        "provided port is already allocated (to Service {owner})"
+                    )),
                 );
             } else if taken_here {
                 errs.push(
-                    FieldError::new(CODE, np.span, path, ErrorType::Invalid)
-                        .value(np.value.to_string())
-                        .detail("provided port is already allocated"),
+                    FieldError::new(
+                        codes::SERVICE_ALLOCATION.code,
+                        np.span,
+                        path,
+                        ErrorType::Invalid,
+                    )
+                    .value(np.value.to_string())
+                    .detail("provided port is already allocated"),
                 );
             } else {
                 mine.insert(np.value, port);
@@ -221,7 +236,7 @@ impl<'p> Allocator<'p> {
             if clash || hc.value < lo || hc.value > hi {
                 errs.push(
                     FieldError::new(
-                        CODE,
+                        codes::SERVICE_ALLOCATION.code,
                         hc.span,
                         "spec.healthCheckNodePort",
                         ErrorType::InternalError,

@@ -1,10 +1,10 @@
 //! `ValidateObjectMeta` (spec A.1): name, generateName, namespace, labels, annotations.
 
-use super::{FieldError, names};
+use super::FieldError;
+use crate::codes;
 use crate::diag::ErrorType;
 use crate::model::{Object, StringMap};
-
-pub const CODE: &str = "object-metadata";
+use crate::names;
 
 #[derive(Clone, Copy)]
 pub enum NameRule {
@@ -24,9 +24,14 @@ pub fn validate(object: &Object, rule: NameRule, errs: &mut Vec<FieldError>) {
         (Some(n), _) if !n.value.is_empty() => {
             for m in check(&n.value) {
                 errs.push(
-                    FieldError::new(CODE, n.span, "metadata.name", ErrorType::Invalid)
-                        .quoted(&n.value)
-                        .detail(m),
+                    FieldError::new(
+                        codes::OBJECT_METADATA.code,
+                        n.span,
+                        "metadata.name",
+                        ErrorType::Invalid,
+                    )
+                    .quoted(&n.value)
+                    .detail(m),
                 );
             }
         }
@@ -37,15 +42,20 @@ pub fn validate(object: &Object, rule: NameRule, errs: &mut Vec<FieldError>) {
                 .map_or(g.value.clone(), |s| format!("{s}a"));
             for m in check(&masked) {
                 errs.push(
-                    FieldError::new(CODE, g.span, "metadata.generateName", ErrorType::Invalid)
-                        .quoted(&g.value)
-                        .detail(m),
+                    FieldError::new(
+                        codes::OBJECT_METADATA.code,
+                        g.span,
+                        "metadata.generateName",
+                        ErrorType::Invalid,
+                    )
+                    .quoted(&g.value)
+                    .detail(m),
                 );
             }
         }
         _ => errs.push(
             FieldError::new(
-                CODE,
+                codes::OBJECT_METADATA.code,
                 if meta.span == crate::source::Span::default() {
                     object.kind.span
                 } else {
@@ -62,9 +72,14 @@ pub fn validate(object: &Object, rule: NameRule, errs: &mut Vec<FieldError>) {
     {
         for m in names::dns1123_label(&ns.value) {
             errs.push(
-                FieldError::new(CODE, ns.span, "metadata.namespace", ErrorType::Invalid)
-                    .quoted(&ns.value)
-                    .detail(m),
+                FieldError::new(
+                    codes::OBJECT_METADATA.code,
+                    ns.span,
+                    "metadata.namespace",
+                    ErrorType::Invalid,
+                )
+                .quoted(&ns.value)
+                .detail(m),
             );
         }
     }
@@ -75,7 +90,7 @@ pub fn validate(object: &Object, rule: NameRule, errs: &mut Vec<FieldError>) {
 /// `ValidateLabels`: keys are qualified names, values label values; errors
 /// at `path` itself (spec A.6.1).
 pub fn validate_labels(labels: &StringMap, path: &str, errs: &mut Vec<FieldError>) {
-    validate_labels_with(labels, path, CODE, errs);
+    validate_labels_with(labels, path, codes::OBJECT_METADATA.code, errs);
 }
 
 pub fn validate_labels_with(
@@ -108,17 +123,28 @@ fn validate_annotations(ann: &StringMap, errs: &mut Vec<FieldError>) {
         total += k.len() + v.len();
         for m in names::qualified_name(&k.to_lowercase()) {
             errs.push(
-                FieldError::new(CODE, span, "metadata.annotations", ErrorType::Invalid)
-                    .quoted(k)
-                    .detail(m),
+                FieldError::new(
+                    codes::OBJECT_METADATA.code,
+                    span,
+                    "metadata.annotations",
+                    ErrorType::Invalid,
+                )
+                .quoted(k)
+                .detail(m),
             );
         }
     }
     if total > TOTAL_ANNOTATION_SIZE {
         errs.push(
-            FieldError::new(CODE, ann.span, "metadata.annotations", ErrorType::TooLong).detail(
-                format!("may not be more than {TOTAL_ANNOTATION_SIZE} bytes"),
-            ),
+            FieldError::new(
+                codes::OBJECT_METADATA.code,
+                ann.span,
+                "metadata.annotations",
+                ErrorType::TooLong,
+            )
+            .detail(format!(
+                "may not be more than {TOTAL_ANNOTATION_SIZE} bytes"
+            )),
         );
     }
     let hints = ann.get("service.kubernetes.io/topology-aware-hints");
@@ -128,7 +154,7 @@ fn validate_annotations(ann: &StringMap, errs: &mut Vec<FieldError>) {
     {
         errs.push(
                 FieldError::new(
-                    CODE,
+                    codes::OBJECT_METADATA.code,
                     ann.key_span("service.kubernetes.io/topology-mode"),
                     "metadata.annotations[service.kubernetes.io/topology-mode]",
                     ErrorType::Invalid,

@@ -4,7 +4,6 @@
 
 mod alloc;
 mod meta;
-pub mod names;
 mod service;
 mod workload;
 
@@ -12,6 +11,7 @@ use std::sync::Arc;
 
 use crate::diag::{Diagnostic, ErrorType, ObjectRef, Severity};
 use crate::model::{Body, Object};
+use crate::names;
 use crate::profile::Resolved;
 use crate::source::Span;
 pub use service::{Defaulted, default_service};

@@ -3,21 +3,13 @@
 
 use std::collections::HashSet;
 
+use super::FieldError;
 use super::meta::validate_labels_with;
-use super::{FieldError, names};
+use crate::codes;
 use crate::diag::ErrorType;
 use crate::model::{IntOrString, Object, Service, Spanned};
+use crate::names;
 use crate::source::Span;
-
-pub const CODE_TYPE: &str = "service-type";
-pub const CODE_PORTS: &str = "service-ports";
-pub const CODE_CLUSTER_IP: &str = "service-cluster-ips";
-pub const CODE_SELECTOR: &str = "service-selector";
-pub const CODE_EXTERNAL_NAME: &str = "service-external-name";
-pub const CODE_EXTERNAL_IPS: &str = "service-external-ips";
-pub const CODE_AFFINITY: &str = "service-session-affinity";
-pub const CODE_TRAFFIC_POLICY: &str = "service-traffic-policy";
-pub const CODE_LOAD_BALANCER: &str = "service-load-balancer";
 
 /// The defaulted view of a Service (R-D1…R-D9 and normalization).
 #[derive(Clone, Debug)]
@@ -148,12 +140,18 @@ pub fn validate(object: &Object, svc: &Service, d: &Defaulted, errs: &mut Vec<Fi
     // A.2 type
     if !TYPES.contains(&d.type_.as_str()) {
         let span = svc.type_.as_ref().map_or(spec, |t| t.span);
-        errs.push(unsupported(CODE_TYPE, span, "spec.type", &d.type_, TYPES));
+        errs.push(unsupported(
+            codes::SERVICE_TYPE.code,
+            span,
+            "spec.type",
+            &d.type_,
+            TYPES,
+        ));
     }
     validate_cluster_ips(svc, d, spec, errs);
     validate_ports(svc, d, spec, errs);
     if let Some(sel) = &svc.selector {
-        validate_labels_with(sel, "spec.selector", CODE_SELECTOR, errs);
+        validate_labels_with(sel, "spec.selector", codes::SERVICE_SELECTOR.code, errs);
     }
     if d.type_ == "ExternalName" {
         validate_external_name(svc, spec, errs);
@@ -165,16 +163,26 @@ pub fn validate(object: &Object, svc: &Service, d: &Defaulted, errs: &mut Vec<Fi
             && let Some(why) = special_ip(&ip.value)
         {
             errs.push(
-                FieldError::new(CODE_EXTERNAL_IPS, ip.span, path.clone(), ErrorType::Invalid)
-                    .quoted(&ip.value)
-                    .detail(why),
+                FieldError::new(
+                    codes::SERVICE_EXTERNAL_IPS.code,
+                    ip.span,
+                    path.clone(),
+                    ErrorType::Invalid,
+                )
+                .quoted(&ip.value)
+                .detail(why),
             );
         }
         for m in msgs {
             errs.push(
-                FieldError::new(CODE_EXTERNAL_IPS, ip.span, path.clone(), ErrorType::Invalid)
-                    .quoted(&ip.value)
-                    .detail(m),
+                FieldError::new(
+                    codes::SERVICE_EXTERNAL_IPS.code,
+                    ip.span,
+                    path.clone(),
+                    ErrorType::Invalid,
+                )
+                .quoted(&ip.value)
+                .detail(m),
             );
         }
     }
@@ -216,7 +224,7 @@ fn validate_cluster_ips(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec
         if !d.cluster_ips.is_empty() {
             errs.push(
                 FieldError::new(
-                    CODE_CLUSTER_IP,
+                    codes::SERVICE_CLUSTER_IPS.code,
                     ips_span,
                     "spec.clusterIPs",
                     ErrorType::Forbidden,
@@ -228,7 +236,7 @@ fn validate_cluster_ips(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec
             let span = svc.ip_families_span.unwrap_or(spec);
             errs.push(
                 FieldError::new(
-                    CODE_CLUSTER_IP,
+                    codes::SERVICE_CLUSTER_IPS.code,
                     span,
                     "spec.ipFamilies",
                     ErrorType::Forbidden,
@@ -239,7 +247,7 @@ fn validate_cluster_ips(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec
         if let Some(p) = &svc.ip_family_policy {
             errs.push(
                 FieldError::new(
-                    CODE_CLUSTER_IP,
+                    codes::SERVICE_CLUSTER_IPS.code,
                     p.span,
                     "spec.ipFamilyPolicy",
                     ErrorType::Forbidden,
@@ -254,7 +262,7 @@ fn validate_cluster_ips(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec
     if d.headless && matches!(d.type_.as_str(), "LoadBalancer" | "NodePort") {
         errs.push(
             FieldError::new(
-                CODE_CLUSTER_IP,
+                codes::SERVICE_CLUSTER_IPS.code,
                 d.cluster_ips[0].span,
                 "spec.clusterIPs[0]",
                 ErrorType::Invalid,
@@ -279,7 +287,7 @@ pub(super) fn validate_cluster_ip_fields(
         Some(ip) if !d.cluster_ips.is_empty() && d.cluster_ips[0].value != ip.value => {
             errs.push(
                 FieldError::new(
-                    CODE_CLUSTER_IP,
+                    codes::SERVICE_CLUSTER_IPS.code,
                     ips_span,
                     "spec.clusterIPs",
                     ErrorType::Invalid,
@@ -291,7 +299,7 @@ pub(super) fn validate_cluster_ip_fields(
         None if !d.cluster_ips.is_empty() => {
             errs.push(
                 FieldError::new(
-                    CODE_CLUSTER_IP,
+                    codes::SERVICE_CLUSTER_IPS.code,
                     ips_span,
                     "spec.clusterIPs",
                     ErrorType::Invalid,
@@ -308,7 +316,7 @@ pub(super) fn validate_cluster_ip_fields(
         let path = format!("spec.ipFamilies[{i}]");
         if f.value != "IPv4" && f.value != "IPv6" {
             errs.push(unsupported(
-                CODE_CLUSTER_IP,
+                codes::SERVICE_CLUSTER_IPS.code,
                 f.span,
                 path,
                 &f.value,
@@ -316,8 +324,13 @@ pub(super) fn validate_cluster_ip_fields(
             ));
         } else if !seen.insert(f.value.clone()) {
             errs.push(
-                FieldError::new(CODE_CLUSTER_IP, f.span, path, ErrorType::Duplicate)
-                    .quoted(&f.value),
+                FieldError::new(
+                    codes::SERVICE_CLUSTER_IPS.code,
+                    f.span,
+                    path,
+                    ErrorType::Duplicate,
+                )
+                .quoted(&f.value),
             );
         }
     }
@@ -326,7 +339,7 @@ pub(super) fn validate_cluster_ip_fields(
         const POLICIES: &[&str] = &["PreferDualStack", "RequireDualStack", "SingleStack"];
         if !POLICIES.contains(&p.value.as_str()) {
             errs.push(unsupported(
-                CODE_CLUSTER_IP,
+                codes::SERVICE_CLUSTER_IPS.code,
                 p.span,
                 "spec.ipFamilyPolicy",
                 &p.value,
@@ -342,9 +355,14 @@ pub(super) fn validate_cluster_ip_fields(
             if i != 0 || d.cluster_ips.len() > 1 {
                 any_invalid = true;
                 errs.push(
-                    FieldError::new(CODE_CLUSTER_IP, ip.span, path, ErrorType::Invalid)
-                        .quoted("None")
-                        .detail("'None' must be the first and only value"),
+                    FieldError::new(
+                        codes::SERVICE_CLUSTER_IPS.code,
+                        ip.span,
+                        path,
+                        ErrorType::Invalid,
+                    )
+                    .quoted("None")
+                    .detail("'None' must be the first and only value"),
                 );
             }
             continue;
@@ -355,16 +373,21 @@ pub(super) fn validate_cluster_ip_fields(
         }
         for m in msgs {
             errs.push(
-                FieldError::new(CODE_CLUSTER_IP, ip.span, path.clone(), ErrorType::Invalid)
-                    .quoted(&ip.value)
-                    .detail(m),
+                FieldError::new(
+                    codes::SERVICE_CLUSTER_IPS.code,
+                    ip.span,
+                    path.clone(),
+                    ErrorType::Invalid,
+                )
+                .quoted(&ip.value)
+                .detail(m),
             );
         }
     }
     if d.cluster_ips.len() > 2 {
         errs.push(
             FieldError::new(
-                CODE_CLUSTER_IP,
+                codes::SERVICE_CLUSTER_IPS.code,
                 ips_span,
                 "spec.clusterIPs",
                 ErrorType::Invalid,
@@ -387,7 +410,7 @@ pub(super) fn validate_cluster_ip_fields(
     if v6.len() == 2 && v6[0] == v6[1] {
         errs.push(
             FieldError::new(
-                CODE_CLUSTER_IP,
+                codes::SERVICE_CLUSTER_IPS.code,
                 ips_span,
                 "spec.clusterIPs",
                 ErrorType::Invalid,
@@ -403,7 +426,7 @@ pub(super) fn validate_cluster_ip_fields(
             let ip = &d.cluster_ips[i];
             errs.push(
                 FieldError::new(
-                    CODE_CLUSTER_IP,
+                    codes::SERVICE_CLUSTER_IPS.code,
                     ip.span,
                     format!("spec.clusterIPs[{i}]"),
                     ErrorType::Invalid,
@@ -428,7 +451,7 @@ fn validate_ports(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec<Field
     if svc.ports.is_empty() && !d.headless && d.type_ != "ExternalName" {
         let span = svc.ports_span.unwrap_or(spec);
         errs.push(FieldError::new(
-            CODE_PORTS,
+            codes::SERVICE_PORTS.code,
             span,
             "spec.ports",
             ErrorType::Required,
@@ -444,7 +467,7 @@ fn validate_ports(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec<Field
         match &p.name {
             Some(n) if !n.value.is_empty() => {
                 super::unique_dns1123_label(
-                    CODE_PORTS,
+                    codes::SERVICE_PORTS.code,
                     n,
                     format!("{path}.name"),
                     &mut names_seen,
@@ -452,7 +475,7 @@ fn validate_ports(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec<Field
                 );
             }
             _ if require_name => errs.push(FieldError::new(
-                CODE_PORTS,
+                codes::SERVICE_PORTS.code,
                 p.span,
                 format!("{path}.name"),
                 ErrorType::Required,
@@ -465,7 +488,7 @@ fn validate_ports(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec<Field
         for m in names::port_num(port) {
             errs.push(
                 FieldError::new(
-                    CODE_PORTS,
+                    codes::SERVICE_PORTS.code,
                     port_span,
                     format!("{path}.port"),
                     ErrorType::Invalid,
@@ -479,7 +502,7 @@ fn validate_ports(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec<Field
         if !matches!(protocol, "TCP" | "UDP" | "SCTP") {
             let span = p.protocol.as_ref().map_or(p.span, |x| x.span);
             errs.push(unsupported(
-                CODE_PORTS,
+                codes::SERVICE_PORTS.code,
                 span,
                 format!("{path}.protocol"),
                 protocol,
@@ -493,7 +516,7 @@ fn validate_ports(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec<Field
                 for m in names::port_num(*t) {
                     errs.push(
                         FieldError::new(
-                            CODE_PORTS,
+                            codes::SERVICE_PORTS.code,
                             tp_span,
                             format!("{path}.targetPort"),
                             ErrorType::Invalid,
@@ -507,7 +530,7 @@ fn validate_ports(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec<Field
                 for m in names::port_name(s) {
                     errs.push(
                         FieldError::new(
-                            CODE_PORTS,
+                            codes::SERVICE_PORTS.code,
                             tp_span,
                             format!("{path}.targetPort"),
                             ErrorType::Invalid,
@@ -523,7 +546,7 @@ fn validate_ports(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec<Field
             for m in names::qualified_name(&ap.value) {
                 errs.push(
                     FieldError::new(
-                        CODE_PORTS,
+                        codes::SERVICE_PORTS.code,
                         ap.span,
                         format!("{path}.appProtocol"),
                         ErrorType::Invalid,
@@ -536,12 +559,16 @@ fn validate_ports(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec<Field
         // A.3.2 duplicate (protocol, port)
         if !pairs.insert((protocol.to_owned(), port)) {
             errs.push(
-                FieldError::new(CODE_PORTS, p.span, path.clone(), ErrorType::Duplicate).value(
-                    format!(
-                        "core.ServicePort{{Name:{:?}, Protocol:{protocol:?}, Port:{port}}}",
-                        p.name.as_ref().map_or("", |n| n.value.as_str())
-                    ),
-                ),
+                FieldError::new(
+                    codes::SERVICE_PORTS.code,
+                    p.span,
+                    path.clone(),
+                    ErrorType::Duplicate,
+                )
+                .value(format!(
+                    "core.ServicePort{{Name:{:?}, Protocol:{protocol:?}, Port:{port}}}",
+                    p.name.as_ref().map_or("", |n| n.value.as_str())
+                )),
             );
         }
         let node_port = p.node_port.as_ref().map_or(0, |x| x.value);
@@ -551,7 +578,7 @@ fn validate_ports(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec<Field
             if !node_ports.insert((protocol.to_owned(), node_port)) {
                 errs.push(
                     FieldError::new(
-                        CODE_PORTS,
+                        codes::SERVICE_PORTS.code,
                         np_span,
                         format!("{path}.nodePort"),
                         ErrorType::Duplicate,
@@ -563,7 +590,7 @@ fn validate_ports(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec<Field
             if d.type_ == "ClusterIP" {
                 errs.push(
                     FieldError::new(
-                        CODE_PORTS,
+                        codes::SERVICE_PORTS.code,
                         np_span,
                         format!("{path}.nodePort"),
                         ErrorType::Forbidden,
@@ -582,7 +609,7 @@ fn validate_external_name(svc: &Service, spec: Span, errs: &mut Vec<FieldError>)
     let trimmed = raw.strip_suffix('.').unwrap_or(raw);
     if trimmed.is_empty() {
         errs.push(FieldError::new(
-            CODE_EXTERNAL_NAME,
+            codes::SERVICE_EXTERNAL_NAME.code,
             span,
             "spec.externalName",
             ErrorType::Required,
@@ -592,7 +619,7 @@ fn validate_external_name(svc: &Service, spec: Span, errs: &mut Vec<FieldError>)
     for m in names::dns1123_subdomain(trimmed) {
         errs.push(
             FieldError::new(
-                CODE_EXTERNAL_NAME,
+                codes::SERVICE_EXTERNAL_NAME.code,
                 span,
                 "spec.externalName",
                 ErrorType::Invalid,
@@ -613,7 +640,7 @@ fn validate_affinity(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec<Fi
                 let span = svc.affinity_timeout.as_ref().map_or(span, |x| x.span);
                 errs.push(
                     FieldError::new(
-                        CODE_AFFINITY,
+                        codes::SERVICE_SESSION_AFFINITY.code,
                         span,
                         "spec.sessionAffinityConfig.clientIP.timeoutSeconds",
                         ErrorType::Invalid,
@@ -624,7 +651,7 @@ fn validate_affinity(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec<Fi
             }
         }
         other => errs.push(unsupported(
-            CODE_AFFINITY,
+            codes::SERVICE_SESSION_AFFINITY.code,
             span,
             "spec.sessionAffinity",
             other,
@@ -645,7 +672,7 @@ fn validate_traffic_policies(svc: &Service, d: &Defaulted, spec: Span, errs: &mu
             && etp != "Local"
         {
             errs.push(unsupported(
-                CODE_TRAFFIC_POLICY,
+                codes::SERVICE_TRAFFIC_POLICY.code,
                 etp_span,
                 "spec.externalTrafficPolicy",
                 etp,
@@ -655,7 +682,7 @@ fn validate_traffic_policies(svc: &Service, d: &Defaulted, spec: Span, errs: &mu
     } else if let Some(etp) = &d.external_traffic_policy {
         errs.push(
             FieldError::new(
-                CODE_TRAFFIC_POLICY,
+                codes::SERVICE_TRAFFIC_POLICY.code,
                 etp_span,
                 "spec.externalTrafficPolicy",
                 ErrorType::Invalid,
@@ -670,7 +697,7 @@ fn validate_traffic_policies(svc: &Service, d: &Defaulted, spec: Span, errs: &mu
         if hc != 0 && !(1..=65535).contains(&hc) {
             errs.push(
                 FieldError::new(
-                    CODE_TRAFFIC_POLICY,
+                    codes::SERVICE_TRAFFIC_POLICY.code,
                     hc_span,
                     "spec.healthCheckNodePort",
                     ErrorType::Invalid,
@@ -680,7 +707,7 @@ fn validate_traffic_policies(svc: &Service, d: &Defaulted, spec: Span, errs: &mu
             );
         }
     } else if hc != 0 {
-        errs.push(FieldError::new(CODE_TRAFFIC_POLICY, hc_span, "spec.healthCheckNodePort", ErrorType::Invalid).value(hc.to_string()).detail("may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'"));
+        errs.push(FieldError::new(codes::SERVICE_TRAFFIC_POLICY.code, hc_span, "spec.healthCheckNodePort", ErrorType::Invalid).value(hc.to_string()).detail("may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'"));
     }
     // A.11
     if let Some(itp) = &d.internal_traffic_policy
@@ -692,7 +719,7 @@ fn validate_traffic_policies(svc: &Service, d: &Defaulted, spec: Span, errs: &mu
             .as_ref()
             .map_or(spec, |s| s.span);
         errs.push(unsupported(
-            CODE_TRAFFIC_POLICY,
+            codes::SERVICE_TRAFFIC_POLICY.code,
             span,
             "spec.internalTrafficPolicy",
             itp,
@@ -704,7 +731,7 @@ fn validate_traffic_policies(svc: &Service, d: &Defaulted, spec: Span, errs: &mu
         const TD: &[&str] = &["PreferClose", "PreferSameNode", "PreferSameZone"];
         if !TD.contains(&td.value.as_str()) {
             errs.push(unsupported(
-                CODE_TRAFFIC_POLICY,
+                codes::SERVICE_TRAFFIC_POLICY.code,
                 td.span,
                 "spec.trafficDistribution",
                 &td.value,
@@ -730,7 +757,7 @@ fn validate_load_balancer(
             let span = svc.load_balancer_source_ranges[0].span;
             errs.push(
                 FieldError::new(
-                    CODE_LOAD_BALANCER,
+                    codes::SERVICE_LOAD_BALANCER.code,
                     span,
                     "spec.LoadBalancerSourceRanges",
                     ErrorType::Forbidden,
@@ -743,7 +770,7 @@ fn validate_load_balancer(
             for m in names::cidr(v) {
                 errs.push(
                     FieldError::new(
-                        CODE_LOAD_BALANCER,
+                        codes::SERVICE_LOAD_BALANCER.code,
                         r.span,
                         format!("spec.LoadBalancerSourceRanges[{i}]"),
                         ErrorType::Invalid,
@@ -763,15 +790,20 @@ fn validate_load_balancer(
             .map_or(spec, |s| s.1);
         if !is_lb {
             errs.push(
-                FieldError::new(CODE_LOAD_BALANCER, span, path.clone(), ErrorType::Forbidden)
-                    .detail("may only be used when `type` is 'LoadBalancer'"),
+                FieldError::new(
+                    codes::SERVICE_LOAD_BALANCER.code,
+                    span,
+                    path.clone(),
+                    ErrorType::Forbidden,
+                )
+                .detail("may only be used when `type` is 'LoadBalancer'"),
             );
         }
         let v = value.trim();
         if !v.is_empty() {
             for part in v.split(',') {
                 if !names::cidr(part.trim()).is_empty() {
-                    errs.push(FieldError::new(CODE_LOAD_BALANCER, span, path.clone(), ErrorType::Invalid).quoted(value).detail("must be a list of IP ranges. For example, 10.240.0.0/24,10.250.0.0/24 "));
+                    errs.push(FieldError::new(codes::SERVICE_LOAD_BALANCER.code, span, path.clone(), ErrorType::Invalid).quoted(value).detail("must be a list of IP ranges. For example, 10.240.0.0/24,10.250.0.0/24 "));
                     break;
                 }
             }
@@ -783,7 +815,7 @@ fn validate_load_balancer(
     {
         errs.push(
             FieldError::new(
-                CODE_LOAD_BALANCER,
+                codes::SERVICE_LOAD_BALANCER.code,
                 a.span,
                 "spec.allocateLoadBalancerNodePorts",
                 ErrorType::Forbidden,
@@ -797,7 +829,7 @@ fn validate_load_balancer(
             for m in names::qualified_name(&c.value) {
                 errs.push(
                     FieldError::new(
-                        CODE_LOAD_BALANCER,
+                        codes::SERVICE_LOAD_BALANCER.code,
                         c.span,
                         "spec.loadBalancerClass",
                         ErrorType::Invalid,
@@ -809,7 +841,7 @@ fn validate_load_balancer(
         } else {
             errs.push(
                 FieldError::new(
-                    CODE_LOAD_BALANCER,
+                    codes::SERVICE_LOAD_BALANCER.code,
                     c.span,
                     "spec.loadBalancerClass",
                     ErrorType::Forbidden,

@@ -3,14 +3,13 @@
 
 use std::collections::HashSet;
 
+use super::FieldError;
 use super::meta::{validate_labels, validate_labels_with};
-use super::{FieldError, names};
+use crate::codes;
 use crate::diag::ErrorType;
 use crate::model::{LabelSelector, Object, PodSpec, Workload};
+use crate::names;
 use crate::selector::Selector;
-
-pub const CODE_SELECTOR: &str = "workload-selector";
-pub const CODE_CONTAINERS: &str = "pod-containers";
 
 pub fn validate(object: &Object, w: &Workload, errs: &mut Vec<FieldError>) {
     let kind = object.kind.value.as_str();
@@ -23,18 +22,28 @@ pub fn validate(object: &Object, w: &Workload, errs: &mut Vec<FieldError>) {
     if let Some(sel) = &w.selector {
         let path = format!("{spec_prefix}.selector");
         if kind == "ReplicationController" {
-            validate_labels_with(&sel.match_labels, &path, CODE_SELECTOR, errs);
+            validate_labels_with(
+                &sel.match_labels,
+                &path,
+                codes::WORKLOAD_SELECTOR.code,
+                errs,
+            );
         } else {
             validate_label_selector(sel, &path, errs);
         }
         if selector_required && sel.match_labels.is_empty() && sel.match_expressions.is_empty() {
             errs.push(
-                FieldError::new(CODE_SELECTOR, sel.span, path.clone(), ErrorType::Invalid)
-                    .value("{}")
-                    .detail(format!(
-                        "empty selector is invalid for {}",
-                        kind.to_lowercase()
-                    )),
+                FieldError::new(
+                    codes::WORKLOAD_SELECTOR.code,
+                    sel.span,
+                    path.clone(),
+                    ErrorType::Invalid,
+                )
+                .value("{}")
+                .detail(format!(
+                    "empty selector is invalid for {}",
+                    kind.to_lowercase()
+                )),
             );
         }
         let selector = Selector::from_label_selector(Some(sel));
@@ -45,9 +54,14 @@ pub fn validate(object: &Object, w: &Workload, errs: &mut Vec<FieldError>) {
         if kind != "ReplicationController" && !converts {
             // `LabelSelectorAsSelector` failed.
             errs.push(
-                FieldError::new(CODE_SELECTOR, sel.span, path.clone(), ErrorType::Invalid)
-                    .value("{…}")
-                    .detail("invalid label selector"),
+                FieldError::new(
+                    codes::WORKLOAD_SELECTOR.code,
+                    sel.span,
+                    path.clone(),
+                    ErrorType::Invalid,
+                )
+                .value("{…}")
+                .detail("invalid label selector"),
             );
         } else if let Some(t) = &w.template {
             let empty = sel.match_labels.is_empty() && sel.match_expressions.is_empty();
@@ -58,7 +72,7 @@ pub fn validate(object: &Object, w: &Workload, errs: &mut Vec<FieldError>) {
                     t.meta.labels.span
                 };
                 let mut e = FieldError::new(
-                    CODE_SELECTOR,
+                    codes::WORKLOAD_SELECTOR.code,
                     span,
                     format!("{tpath}.metadata.labels"),
                     ErrorType::Invalid,
@@ -71,7 +85,7 @@ pub fn validate(object: &Object, w: &Workload, errs: &mut Vec<FieldError>) {
         }
     } else if selector_required {
         errs.push(FieldError::new(
-            CODE_SELECTOR,
+            codes::WORKLOAD_SELECTOR.code,
             w.spec_span,
             format!("{spec_prefix}.selector"),
             ErrorType::Required,
@@ -82,7 +96,7 @@ pub fn validate(object: &Object, w: &Workload, errs: &mut Vec<FieldError>) {
         validate_pod_spec(&t.spec, &format!("{tpath}.spec"), errs);
     } else if kind != "CronJob" || w.spec_span != crate::source::Span::default() {
         errs.push(FieldError::new(
-            CODE_SELECTOR,
+            codes::WORKLOAD_SELECTOR.code,
             w.spec_span,
             tpath.to_owned(),
             ErrorType::Required,
@@ -95,7 +109,7 @@ pub fn validate_label_selector(sel: &LabelSelector, path: &str, errs: &mut Vec<F
     validate_labels_with(
         &sel.match_labels,
         &format!("{path}.matchLabels"),
-        CODE_SELECTOR,
+        codes::WORKLOAD_SELECTOR.code,
         errs,
     );
     for (i, e) in sel.match_expressions.iter().enumerate() {
@@ -107,7 +121,7 @@ pub fn validate_label_selector(sel: &LabelSelector, path: &str, errs: &mut Vec<F
             "In" | "NotIn" if e.values.is_empty() => {
                 errs.push(
                     FieldError::new(
-                        CODE_SELECTOR,
+                        codes::WORKLOAD_SELECTOR.code,
                         values_span,
                         format!("{epath}.values"),
                         ErrorType::Required,
@@ -118,7 +132,7 @@ pub fn validate_label_selector(sel: &LabelSelector, path: &str, errs: &mut Vec<F
             "Exists" | "DoesNotExist" if !e.values.is_empty() => {
                 errs.push(
                     FieldError::new(
-                        CODE_SELECTOR,
+                        codes::WORKLOAD_SELECTOR.code,
                         values_span,
                         format!("{epath}.values"),
                         ErrorType::Forbidden,
@@ -129,7 +143,7 @@ pub fn validate_label_selector(sel: &LabelSelector, path: &str, errs: &mut Vec<F
             "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
             other => errs.push(
                 FieldError::new(
-                    CODE_SELECTOR,
+                    codes::WORKLOAD_SELECTOR.code,
                     op_span,
                     format!("{epath}.operator"),
                     ErrorType::Invalid,
@@ -143,7 +157,7 @@ pub fn validate_label_selector(sel: &LabelSelector, path: &str, errs: &mut Vec<F
         for m in names::qualified_name(key) {
             errs.push(
                 FieldError::new(
-                    CODE_SELECTOR,
+                    codes::WORKLOAD_SELECTOR.code,
                     key_span,
                     format!("{epath}.key"),
                     ErrorType::Invalid,
@@ -156,7 +170,7 @@ pub fn validate_label_selector(sel: &LabelSelector, path: &str, errs: &mut Vec<F
             for m in names::label_value(&v.value) {
                 errs.push(
                     FieldError::new(
-                        CODE_SELECTOR,
+                        codes::WORKLOAD_SELECTOR.code,
                         v.span,
                         format!("{epath}.values[{j}]"),
                         ErrorType::Invalid,
@@ -173,7 +187,7 @@ pub fn validate_label_selector(sel: &LabelSelector, path: &str, errs: &mut Vec<F
 pub fn validate_pod_spec(spec: &PodSpec, path: &str, errs: &mut Vec<FieldError>) {
     if spec.containers.is_empty() {
         errs.push(FieldError::new(
-            CODE_CONTAINERS,
+            codes::POD_CONTAINERS.code,
             spec.span,
             format!("{path}.containers"),
             ErrorType::Required,
@@ -189,7 +203,7 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str, errs: &mut Vec<FieldError>)
             match &c.name {
                 Some(n) if !n.value.is_empty() => {
                     super::unique_dns1123_label(
-                        CODE_CONTAINERS,
+                        codes::POD_CONTAINERS.code,
                         n,
                         format!("{cpath}.name"),
                         &mut names_seen,
@@ -197,7 +211,7 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str, errs: &mut Vec<FieldError>)
                     );
                 }
                 _ => errs.push(FieldError::new(
-                    CODE_CONTAINERS,
+                    codes::POD_CONTAINERS.code,
                     spec.span,
                     format!("{cpath}.name"),
                     ErrorType::Required,
@@ -212,7 +226,7 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str, errs: &mut Vec<FieldError>)
                         for m in msgs {
                             errs.push(
                                 FieldError::new(
-                                    CODE_CONTAINERS,
+                                    codes::POD_CONTAINERS.code,
                                     n.span,
                                     format!("{ppath}.name"),
                                     ErrorType::Invalid,
@@ -224,7 +238,7 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str, errs: &mut Vec<FieldError>)
                     } else if !port_names.insert(n.value.clone()) {
                         errs.push(
                             FieldError::new(
-                                CODE_CONTAINERS,
+                                codes::POD_CONTAINERS.code,
                                 n.span,
                                 format!("{ppath}.name"),
                                 ErrorType::Duplicate,
@@ -235,13 +249,13 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str, errs: &mut Vec<FieldError>)
                 }
                 match &p.container_port {
                     None => errs.push(FieldError::new(
-                        CODE_CONTAINERS,
+                        codes::POD_CONTAINERS.code,
                         p.span,
                         format!("{ppath}.containerPort"),
                         ErrorType::Required,
                     )),
                     Some(cp) if cp.value == 0 => errs.push(FieldError::new(
-                        CODE_CONTAINERS,
+                        codes::POD_CONTAINERS.code,
                         cp.span,
                         format!("{ppath}.containerPort"),
                         ErrorType::Required,
@@ -250,7 +264,7 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str, errs: &mut Vec<FieldError>)
                         for m in names::port_num(cp.value) {
                             errs.push(
                                 FieldError::new(
-                                    CODE_CONTAINERS,
+                                    codes::POD_CONTAINERS.code,
                                     cp.span,
                                     format!("{ppath}.containerPort"),
                                     ErrorType::Invalid,
@@ -265,7 +279,7 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str, errs: &mut Vec<FieldError>)
                 if !matches!(proto, "TCP" | "UDP" | "SCTP") {
                     let span = p.protocol.as_ref().map_or(p.span, |x| x.span);
                     errs.push(super::service::unsupported(
-                        CODE_CONTAINERS,
+                        codes::POD_CONTAINERS.code,
                         span,
                         format!("{ppath}.protocol"),
                         proto,

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as YSpan};
 
+use crate::codes;
 use crate::diag::{Diagnostic, Severity};
 use crate::source::{SourceId, Span};
 pub use scalar::Resolved;
@@ -63,11 +64,6 @@ impl<'a> Document<'a> {
     }
 }
 
-pub const CODE_SYNTAX: &str = "yaml-syntax";
-pub const CODE_DUPLICATE_KEY: &str = "yaml-duplicate-key";
-pub const CODE_YAML12: &str = "yaml-1.1-scalar";
-pub const CODE_LIMIT: &str = "yaml-limit";
-
 /// Parse every document of `text`, calling `on_doc` for each non-empty one.
 pub fn parse_stream<'a>(
     source: SourceId,
@@ -113,7 +109,7 @@ pub fn within_size(
     }
     diags.push(
         Diagnostic::new(
-            CODE_LIMIT,
+            codes::YAML_LIMIT.code,
             Severity::Error,
             source,
             Span::point(0),
@@ -130,7 +126,7 @@ pub fn within_size(
 
 fn too_many_documents(source: SourceId, at: usize, limits: &Limits) -> Diagnostic {
     Diagnostic::new(
-        CODE_LIMIT,
+        codes::YAML_LIMIT.code,
         Severity::Error,
         source,
         Span::point(at),
@@ -639,7 +635,7 @@ impl<'a, 'l> Builder<'a, 'l> {
                     let at = self.offsets.byte(err.marker().index());
                     diags.push(
                         Diagnostic::new(
-                            CODE_SYNTAX,
+                            codes::YAML_SYNTAX.code,
                             Severity::Error,
                             self.source,
                             Span::new(at, self.line_end(at)),
@@ -787,7 +783,7 @@ impl<'a, 'l> Builder<'a, 'l> {
                 if self.alias_nodes > self.limits.max_alias_nodes {
                     return Err(Box::new(
                         Diagnostic::new(
-                            CODE_LIMIT,
+                            codes::YAML_LIMIT.code,
                             Severity::Error,
                             self.source,
                             span,
@@ -820,7 +816,7 @@ impl<'a, 'l> Builder<'a, 'l> {
                 Frame::Seq { start, .. } | Frame::Map { start, .. } => *start,
             };
             return Err(Box::new(Diagnostic::new(
-                CODE_LIMIT,
+                codes::YAML_LIMIT.code,
                 Severity::Error,
                 self.source,
                 span,
@@ -862,7 +858,13 @@ impl<'a, 'l> Builder<'a, 'l> {
     }
 
     fn error(&self, span: Span, message: &str) -> Diagnostic {
-        Diagnostic::new(CODE_SYNTAX, Severity::Error, self.source, span, message)
+        Diagnostic::new(
+            codes::YAML_SYNTAX.code,
+            Severity::Error,
+            self.source,
+            span,
+            message,
+        )
     }
 
     /// Apply `<<` merge keys (YAML 1.1, as go-yaml v2 does) and report
@@ -883,13 +885,14 @@ impl<'a, 'l> Builder<'a, 'l> {
         // The first hundred, then how many more (`diag::cap_per_code`).
         if let Some(&(_, second)) = dups.get(crate::diag::MAX_PER_CODE) {
             diags.push(Diagnostic::new(
-                CODE_DUPLICATE_KEY,
+                codes::YAML_DUPLICATE_KEY.code,
                 Severity::Error,
                 self.source,
                 entries[second].0.span,
                 format!(
-                    "{} more {CODE_DUPLICATE_KEY} findings here and after (only the first {} are listed)",
+                    "{} more {} findings here and after (only the first {} are listed)",
                     dups.len() - crate::diag::MAX_PER_CODE,
+                    codes::YAML_DUPLICATE_KEY.code,
                     crate::diag::MAX_PER_CODE
                 ),
             ));
@@ -898,7 +901,7 @@ impl<'a, 'l> Builder<'a, 'l> {
             let key = entries[second].0.key_text().unwrap_or_default();
             diags.push(
                 Diagnostic::new(
-                    CODE_DUPLICATE_KEY,
+                    codes::YAML_DUPLICATE_KEY.code,
                     Severity::Error,
                     self.source,
                     entries[second].0.span,
@@ -950,7 +953,7 @@ impl<'a, 'l> Builder<'a, 'l> {
         };
         diags.push(
             Diagnostic::new(
-                CODE_YAML12,
+                codes::YAML_11_SCALAR.code,
                 Severity::Warning,
                 self.source,
                 span,

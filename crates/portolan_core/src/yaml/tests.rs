@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use super::*;
+use crate::codes;
 use crate::source::Source;
 
 fn slice<'a>(text: &'a str, node: &Node<'_>) -> &'a str {
@@ -47,7 +48,7 @@ fn a_syntax_error_spoils_only_its_document() {
     let (docs, diags) = parse_all(text);
     assert_eq!(docs.len(), 2, "{docs:?}");
     assert_eq!(diags.len(), 1);
-    assert_eq!(diags[0].code, CODE_SYNTAX);
+    assert_eq!(diags[0].code, codes::YAML_SYNTAX.code);
     let src = Source::new("t", text);
     assert_eq!(src.position(diags[0].span.start()).line, 4);
     assert_eq!(docs[1].index, 1);
@@ -96,7 +97,7 @@ fn duplicate_keys_are_reported_at_the_second() {
     let text = "metadata:\n  name: a\n  name: b\n";
     let (docs, diags) = parse_all(text);
     assert_eq!(diags.len(), 1);
-    assert_eq!(diags[0].code, CODE_DUPLICATE_KEY);
+    assert_eq!(diags[0].code, codes::YAML_DUPLICATE_KEY.code);
     assert_eq!(&text[diags[0].span.start()..diags[0].span.end()], "name");
     assert_eq!(
         Source::new("t", text).position(diags[0].span.start()).line,
@@ -134,7 +135,10 @@ fn billion_laughs_is_bounded() {
     let text = text.replace("*a,", "*a ,").replace("*a]", "*a ]");
     let (docs, diags) = parse_all(&text);
     assert!(docs.is_empty());
-    assert!(diags.iter().any(|d| d.code == CODE_LIMIT), "{diags:?}");
+    assert!(
+        diags.iter().any(|d| d.code == codes::YAML_LIMIT.code),
+        "{diags:?}"
+    );
 }
 
 #[test]
@@ -152,7 +156,7 @@ fn deep_nesting_is_bounded() {
     }
     let (docs, diags) = parse_all(&text);
     assert!(docs.is_empty());
-    assert_eq!(diags[0].code, CODE_LIMIT);
+    assert_eq!(diags[0].code, codes::YAML_LIMIT.code);
 }
 
 #[test]
@@ -163,7 +167,13 @@ fn yaml11_scalars_warn() {
         .iter()
         .map(|d| (d.code, Source::new("t", text).position(d.span.start()).line))
         .collect();
-    assert_eq!(lines, vec![(CODE_YAML12, 1), (CODE_YAML12, 3)]);
+    assert_eq!(
+        lines,
+        vec![
+            (codes::YAML_11_SCALAR.code, 1),
+            (codes::YAML_11_SCALAR.code, 3)
+        ]
+    );
 }
 
 #[test]
