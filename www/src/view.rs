@@ -291,14 +291,12 @@ fn details(analysis: &Analysis, n: &GraphNode) -> Details {
             };
             d.title = format!("Service {}/{}", svc.namespace, svc.name);
             d.actions.service = Some(svc.key());
-            d.actions
-                .external_traffic_policy
-                .clone_from(&svc.external_traffic_policy);
-            d.actions
-                .internal_traffic_policy
-                .clone_from(&svc.internal_traffic_policy);
+            d.actions.external_traffic_policy =
+                svc.external_traffic_policy.map(|p| p.as_str().to_owned());
+            d.actions.internal_traffic_policy =
+                svc.internal_traffic_policy.map(|p| p.as_str().to_owned());
             d.location = object_location(analysis, svc.object);
-            d.rows.push(("type".into(), svc.type_.clone()));
+            d.rows.push(("type".into(), svc.type_.as_str().to_owned()));
             let ips = if svc.headless {
                 "None (headless)".to_owned()
             } else {
@@ -343,10 +341,13 @@ fn details(analysis: &Analysis, n: &GraphNode) -> Details {
                 ));
             }
             if let Some(etp) = &svc.external_traffic_policy {
-                d.rows.push(("externalTrafficPolicy".into(), etp.clone()));
+                d.rows
+                    .push(("externalTrafficPolicy".into(), etp.as_str().to_owned()));
             }
-            d.rows
-                .push(("sessionAffinity".into(), svc.session_affinity.clone()));
+            d.rows.push((
+                "sessionAffinity".into(),
+                svc.session_affinity.as_str().to_owned(),
+            ));
             for e in &svc.endpoints {
                 let port = e
                     .port

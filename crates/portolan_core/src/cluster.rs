@@ -13,6 +13,7 @@ use crate::selector::Selector;
 use crate::snapshot::{
     Cluster, ClusterNode, ClusterPod, ClusterPort, ClusterService, LoadBalancerIp, Text, WhatIf,
 };
+use crate::types::{Protocol, ServiceType, SessionAffinity, TrafficPolicy};
 use crate::validate::{Defaulted, default_service};
 
 const SAFE: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
@@ -58,12 +59,12 @@ pub fn complete(
         if let Some(p) = what_if.external_traffic_policy.get(&key)
             && svc.external_traffic_policy.is_some()
         {
-            svc.external_traffic_policy = Some(p.clone());
+            svc.external_traffic_policy = TrafficPolicy::parse(p).or(svc.external_traffic_policy);
         }
         if let Some(p) = what_if.internal_traffic_policy.get(&key)
             && svc.internal_traffic_policy.is_some()
         {
-            svc.internal_traffic_policy = Some(p.clone());
+            svc.internal_traffic_policy = TrafficPolicy::parse(p).or(svc.internal_traffic_policy);
         }
     }
     crate::endpoints::compute(objects, profile, &mut cluster, threads);
@@ -652,7 +653,8 @@ fn services(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
         let Body::Service(svc) = &o.body else {
             continue;
         };
-        let external_name = d.type_ == "ExternalName";
+        let type_ = ServiceType::or_default(&d.type_);
+        let external_name = type_ == ServiceType::ExternalName;
         let mut synthetic = false;
         let cluster_ips: Vec<String> = if external_name {
             Vec::new()
@@ -685,8 +687,8 @@ fn services(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
         } else {
             d.cluster_ips.iter().map(|c| c.value.clone()).collect()
         };
-        let wants_node_ports = d.type_ == "NodePort"
-            || (d.type_ == "LoadBalancer" && d.allocate_lb_node_ports != Some(false));
+        let wants_node_ports = type_ == ServiceType::NodePort
+            || (type_ == ServiceType::LoadBalancer && d.allocate_lb_node_ports != Some(false));
         let mut by_port: HashMap<i64, i64> = HashMap::new();
         let mut ports = Vec::new();
         for (i, p) in svc.ports.iter().enumerate() {
@@ -705,7 +707,7 @@ fn services(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
             }
             ports.push(ClusterPort {
                 name: p.name.as_ref().map_or(String::new(), |n| n.value.clone()),
-                protocol: d.protocols[i].clone(),
+                protocol: Protocol::or_default(&d.protocols[i]),
                 port,
                 target_port: (&d.target_ports[i]).into(),
                 node_port: if external_name { None } else { node_port },
@@ -731,7 +733,7 @@ fn services(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
                 })
             })
             .collect();
-        if d.type_ == "LoadBalancer" && svc.lb_ingress.is_empty() {
+        if type_ == ServiceType::LoadBalancer && svc.lb_ingress.is_empty() {
             let ip = svc
                 .load_balancer_ip
                 .as_ref()
@@ -750,7 +752,7 @@ fn services(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
         cluster.services.push(ClusterService {
             namespace: o.namespace.clone(),
             name: o.name().to_owned(),
-            type_: d.type_.clone(),
+            type_,
             cluster_ips,
             headless: d.headless,
             external_name: if external_name {
@@ -765,9 +767,15 @@ fn services(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
             endpoints: Vec::new(),
             external_ips: svc.external_ips.iter().map(|e| e.value.clone()).collect(),
             load_balancer_ips,
-            external_traffic_policy: d.external_traffic_policy.clone(),
-            internal_traffic_policy: d.internal_traffic_policy.clone(),
-            session_affinity: d.session_affinity.clone(),
+            external_traffic_policy: d
+                .external_traffic_policy
+                .as_deref()
+                .map(TrafficPolicy::or_default),
+            internal_traffic_policy: d
+                .internal_traffic_policy
+                .as_deref()
+                .map(TrafficPolicy::or_default),
+            session_affinity: SessionAffinity::or_default(&d.session_affinity),
             publish_not_ready_addresses: svc.publish_not_ready_addresses,
             synthetic,
             object: idx,

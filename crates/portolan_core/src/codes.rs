@@ -138,8 +138,26 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
     /// metadata:
-    ///   name: [web
+    ///   name: [web      # the flow sequence is never closed
+    /// spec:
+    ///   containers:
+    ///   - name: web
+    ///     image: nginx:1.27
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   containers:
+    ///   - name: web
+    ///     image: nginx:1.27
     /// ```
     ///
     /// ## References
@@ -162,9 +180,27 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
     /// metadata:
     ///   name: web
-    ///   name: api   # duplicate
+    ///   name: api       # duplicate: kubectl refuses it, lenient tools keep "api"
+    /// spec:
+    ///   containers:
+    ///   - name: web
+    ///     image: nginx:1.27
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   containers:
+    ///   - name: web
+    ///     image: nginx:1.27
     /// ```
     ///
     /// ## References
@@ -187,9 +223,32 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// labels:
-    ///   enabled: on      # kubectl: true (boolean)
-    ///   enabled: "on"    # a string everywhere
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    ///   labels:
+    ///     app: web
+    ///     metrics: on     # kubectl (YAML 1.1): the boolean true; YAML 1.2: the string "on"
+    /// spec:
+    ///   containers:
+    ///   - name: web
+    ///     image: nginx:1.27
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    ///   labels:
+    ///     app: web
+    ///     metrics: "on"   # quoted: the string "on" everywhere
+    /// spec:
+    ///   containers:
+    ///   - name: web
+    ///     image: nginx:1.27
     /// ```
     ///
     /// ## References
@@ -212,9 +271,28 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// a: &a [x, x]
-    /// b: &b [*a, *a]
-    /// # … repeated until it expands to billions of nodes
+    /// a: &a [x, x, x, x, x, x, x, x, x, x]
+    /// b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+    /// c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+    /// # … six levels more expand to billions of nodes
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// # ordinary nesting; each alias expands to a few nodes
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   containers:
+    ///   - name: web
+    ///     image: nginx:1.27
+    ///     env: &env
+    ///     - {name: LOG_LEVEL, value: info}
+    ///   - name: sidecar
+    ///     image: busybox:1.36
+    ///     env: *env
     /// ```
     ///
     /// ## References
@@ -237,9 +315,30 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
     /// metadata:
+    ///   name: web
     ///   annotations:
-    ///     owner: Jos\xe9   # a Latin-1 é: one byte, not UTF-8
+    ///     owner: Jos\xe9   # a Latin-1 é: the one byte E9, not UTF-8
+    /// spec:
+    ///   containers:
+    ///   - name: web
+    ///     image: nginx:1.27
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    ///   annotations:
+    ///     owner: José      # saved as UTF-8: é is the two bytes C3 A9
+    /// spec:
+    ///   containers:
+    ///   - name: web
+    ///     image: nginx:1.27
     /// ```
     ///
     /// ## References
@@ -262,9 +361,40 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// # twenty-one Deployments like this one: 210,000 pods; the snapshot makes 200,000
+    /// apiVersion: apps/v1
     /// kind: Deployment
+    /// metadata:
+    ///   name: load-0
     /// spec:
-    ///   replicas: 10000   # and twenty more like it
+    ///   replicas: 10000
+    ///   selector:
+    ///     matchLabels: {app: load-0}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: load-0}
+    ///     spec:
+    ///       containers: [{name: load, image: example/load:1.0}]
+    /// ---
+    /// # … load-1 to load-20, the same
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// # realistic replica counts, or fewer workloads checked at a time
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: load-0
+    /// spec:
+    ///   replicas: 50
+    ///   selector:
+    ///     matchLabels: {app: load-0}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: load-0}
+    ///     spec:
+    ///       containers: [{name: load, image: example/load:1.0}]
     /// ```
     ///
     /// ## References
@@ -287,9 +417,26 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
+    /// # no kind: kubectl cannot tell which resource this is
     /// metadata:
     ///   name: web
-    /// spec: {}
+    /// spec:
+    ///   containers:
+    ///   - name: web
+    ///     image: nginx:1.27
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   containers:
+    ///   - name: web
+    ///     image: nginx:1.27
     /// ```
     ///
     /// ## References
@@ -312,9 +459,30 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// ports:
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     app: web
+    ///   ports:
     ///   - port: 80
     ///     targetport: 8080   # unknown field; did you mean targetPort?
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     app: web
+    ///   ports:
+    ///   - port: 80
+    ///     targetPort: 8080
     /// ```
     ///
     /// ## References
@@ -337,8 +505,32 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// labels:
-    ///   canary: true      # must be "true"
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    ///   labels:
+    ///     app: web
+    ///     canary: true      # a boolean; label values are strings
+    /// spec:
+    ///   containers:
+    ///   - name: web
+    ///     image: nginx:1.27
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    ///   labels:
+    ///     app: web
+    ///     canary: "true"    # quoted: a string
+    /// spec:
+    ///   containers:
+    ///   - name: web
+    ///     image: nginx:1.27
     /// ```
     ///
     /// ## References
@@ -361,9 +553,28 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
     /// kind: Service
     /// metadata:
-    ///   name: 1web   # must start with a letter
+    ///   name: 2048-game   # a Service name must start with a letter
+    /// spec:
+    ///   selector:
+    ///     app: game
+    ///   ports:
+    ///   - port: 80
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: game-2048
+    /// spec:
+    ///   selector:
+    ///     app: game
+    ///   ports:
+    ///   - port: 80
     /// ```
     ///
     /// ## References
@@ -386,8 +597,30 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
     /// spec:
-    ///   type: Nodeport   # NodePort
+    ///   type: Nodeport    # case matters: NodePort
+    ///   selector:
+    ///     app: web
+    ///   ports:
+    ///   - port: 80
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   type: NodePort
+    ///   selector:
+    ///     app: web
+    ///   ports:
+    ///   - port: 80
     /// ```
     ///
     /// ## References
@@ -410,9 +643,32 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// ports:
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     app: web
+    ///   ports:
     ///   - port: 80
-    ///   - port: 443      # a second port needs a name
+    ///   - port: 443       # a Service with two ports must name each of them
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     app: web
+    ///   ports:
+    ///   - name: http
+    ///     port: 80
+    ///   - name: https
+    ///     port: 443
     /// ```
     ///
     /// ## References
@@ -435,9 +691,31 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
     /// spec:
     ///   type: NodePort
     ///   clusterIP: None   # NodePort Services cannot be headless
+    ///   selector:
+    ///     app: web
+    ///   ports:
+    ///   - port: 80
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   type: NodePort    # no clusterIP: one is allocated
+    ///   selector:
+    ///     app: web
+    ///   ports:
+    ///   - port: 80
     /// ```
     ///
     /// ## References
@@ -460,8 +738,28 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// selector:
-    ///   app: -web   # must start with an alphanumeric character
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     app: -web       # must start with an alphanumeric character
+    ///   ports:
+    ///   - port: 80
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     app: web
+    ///   ports:
+    ///   - port: 80
     /// ```
     ///
     /// ## References
@@ -484,9 +782,24 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: db
     /// spec:
     ///   type: ExternalName
-    ///   externalName: My_DB.example.com
+    ///   externalName: My_DB.example.com   # no '_', no capitals
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: db
+    /// spec:
+    ///   type: ExternalName
+    ///   externalName: my-db.example.com
     /// ```
     ///
     /// ## References
@@ -509,8 +822,32 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// externalIPs:
-    ///   - 127.0.0.1
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     app: web
+    ///   externalIPs:
+    ///   - 127.0.0.1       # loopback: never an external IP
+    ///   ports:
+    ///   - port: 80
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     app: web
+    ///   externalIPs:
+    ///   - 203.0.113.10    # an address routed to the nodes
+    ///   ports:
+    ///   - port: 80
     /// ```
     ///
     /// ## References
@@ -533,10 +870,36 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// sessionAffinity: ClientIP
-    /// sessionAffinityConfig:
-    ///   clientIP:
-    ///     timeoutSeconds: 0
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     app: web
+    ///   sessionAffinity: ClientIP
+    ///   sessionAffinityConfig:
+    ///     clientIP:
+    ///       timeoutSeconds: 0     # must be 1 to 86400
+    ///   ports:
+    ///   - port: 80
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     app: web
+    ///   sessionAffinity: ClientIP
+    ///   sessionAffinityConfig:
+    ///     clientIP:
+    ///       timeoutSeconds: 10800
+    ///   ports:
+    ///   - port: 80
     /// ```
     ///
     /// ## References
@@ -559,9 +922,32 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
     /// spec:
     ///   type: ClusterIP
-    ///   externalTrafficPolicy: Local   # only for NodePort/LoadBalancer/externalIPs
+    ///   externalTrafficPolicy: Local   # only for NodePort, LoadBalancer or externalIPs
+    ///   selector:
+    ///     app: web
+    ///   ports:
+    ///   - port: 80
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   type: LoadBalancer             # reachable from outside: the policy applies
+    ///   externalTrafficPolicy: Local
+    ///   selector:
+    ///     app: web
+    ///   ports:
+    ///   - port: 80
     /// ```
     ///
     /// ## References
@@ -584,9 +970,32 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
     /// spec:
     ///   type: ClusterIP
-    ///   loadBalancerSourceRanges: [10.0.0.0/8]
+    ///   loadBalancerSourceRanges: [10.0.0.0/8]   # only for type: LoadBalancer
+    ///   selector:
+    ///     app: web
+    ///   ports:
+    ///   - port: 80
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   type: LoadBalancer
+    ///   loadBalancerSourceRanges: [10.0.0.0/8]   # the clients the load balancer admits
+    ///   selector:
+    ///     app: web
+    ///   ports:
+    ///   - port: 80
     /// ```
     ///
     /// ## References
@@ -609,9 +1018,32 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// ports:
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   type: NodePort
+    ///   selector:
+    ///     app: web
+    ///   ports:
     ///   - port: 80
-    ///     nodePort: 8080   # outside 30000-32767
+    ///     nodePort: 8080    # outside 30000-32767
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   type: NodePort
+    ///   selector:
+    ///     app: web
+    ///   ports:
+    ///   - port: 80
+    ///     nodePort: 30080   # inside the range (or leave it out to get one)
     /// ```
     ///
     /// ## References
@@ -634,11 +1066,42 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// selector:
-    ///   matchLabels: {app: web}
-    /// template:
-    ///   metadata:
-    ///     labels: {app: website}
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     matchLabels:
+    ///       app: web
+    ///   template:
+    ///     metadata:
+    ///       labels:
+    ///         app: website   # the selector wants app: web
+    ///     spec:
+    ///       containers:
+    ///       - name: web
+    ///         image: nginx:1.27
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     matchLabels:
+    ///       app: web
+    ///   template:
+    ///     metadata:
+    ///       labels:
+    ///         app: web
+    ///     spec:
+    ///       containers:
+    ///       - name: web
+    ///         image: nginx:1.27
     /// ```
     ///
     /// ## References
@@ -661,9 +1124,32 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// ports:
-    ///   - name: http_port    # '_' is not allowed in a port name
-    ///     containerPort: 8080
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   containers:
+    ///   - name: web
+    ///     image: nginx:1.27
+    ///     ports:
+    ///     - name: http_port    # '_' is not allowed in a port name
+    ///       containerPort: 8080
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   containers:
+    ///   - name: web
+    ///     image: nginx:1.27
+    ///     ports:
+    ///     - name: http
+    ///       containerPort: 8080
     /// ```
     ///
     /// ## References

@@ -231,11 +231,9 @@ fn srv(
     let Some(s) = find(cluster, svc, ns) else {
         return nx(name, format!("there is no Service {ns}/{svc}"));
     };
-    let Some(p) = s
-        .ports
-        .iter()
-        .find(|p| !p.name.is_empty() && p.name == port && p.protocol.eq_ignore_ascii_case(proto))
-    else {
+    let Some(p) = s.ports.iter().find(|p| {
+        !p.name.is_empty() && p.name == port && p.protocol.as_str().eq_ignore_ascii_case(proto)
+    }) else {
         return nx(
             name,
             format!(

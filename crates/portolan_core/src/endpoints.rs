@@ -7,6 +7,7 @@ use crate::model::{Body, EpsEndpoint, EpsPort, Object, PodSpec};
 use crate::names;
 use crate::profile::Resolved;
 use crate::snapshot::{Cluster, ClusterPod, ClusterService, Endpoint, IntOrStringJson, Text};
+use crate::types::{Protocol, ServiceType};
 
 /// Pods indexed by (namespace, label key, label value): selector matching
 /// looks up the rarest requirement instead of scanning every pod. Pods of
@@ -87,7 +88,7 @@ pub fn compute(objects: &[Object], profile: &Resolved, cluster: &mut Cluster, th
         .map(|n| (n.name.as_str(), n.zone.as_deref().map(Text::from)))
         .collect();
     let service_endpoints = |svc: &ClusterService| -> Vec<Endpoint> {
-        if svc.type_ == "ExternalName" {
+        if svc.type_ == ServiceType::ExternalName {
             Vec::new() // C.1.1
         } else if let Some(selector) = &svc.selector {
             let selected = index.select(&svc.namespace, selector);
@@ -119,7 +120,7 @@ pub fn compute(objects: &[Object], profile: &Resolved, cluster: &mut Cluster, th
     drop(index);
     for (svc, mut eps) in cluster.services.iter_mut().zip(all.into_iter().flatten()) {
         // Hints are the controller's: only for Services it manages (C.1).
-        if svc.selector.is_some() && svc.type_ != "ExternalName" {
+        if svc.selector.is_some() && svc.type_ != ServiceType::ExternalName {
             svc.topology_note = crate::topology::assign(
                 svc.topology_auto,
                 svc.traffic_distribution.as_deref(),
@@ -140,10 +141,12 @@ fn pod_spec<'o>(objects: &'o [Object], pod: &ClusterPod) -> Option<&'o PodSpec> 
 }
 
 /// `FindPort` (C.3.1): containers, then sidecar init containers, by name and protocol.
-pub fn find_port(spec: &PodSpec, name: &str, protocol: &str) -> Option<i64> {
+pub fn find_port(spec: &PodSpec, name: &str, protocol: Protocol) -> Option<i64> {
     spec.port_search_order()
         .flat_map(|c| c.ports.iter())
-        .find(|p| p.name.as_ref().is_some_and(|n| n.value == name) && p.protocol() == protocol)
+        .find(|p| {
+            p.name.as_ref().is_some_and(|n| n.value == name) && p.protocol() == protocol.as_str()
+        })
         .and_then(|p| p.container_port.as_ref().map(|c| c.value))
 }
 
@@ -152,7 +155,7 @@ pub fn find_port(spec: &PodSpec, name: &str, protocol: &str) -> Option<i64> {
 /// protocol (names and protocols shared by every endpoint).
 struct ServicePorts {
     want_v6: Vec<bool>,
-    ports: Vec<(IntOrStringJson, Option<Text>, Text)>,
+    ports: Vec<(IntOrStringJson, Option<Text>, Protocol)>,
 }
 
 impl ServicePorts {
@@ -176,7 +179,7 @@ impl ServicePorts {
                         Some(p.name.as_str())
                             .filter(|n| !n.is_empty())
                             .map(Text::from),
-                        Text::from(p.protocol.as_str()),
+                        p.protocol,
                     )
                 })
                 .collect(),
@@ -235,22 +238,22 @@ fn pod_endpoints(
     });
     let spec = pod_spec(objects, pod);
     // C.3: resolve each Service port for this pod.
-    let mut resolved: Vec<(Option<i64>, Option<Text>, Text)> =
+    let mut resolved: Vec<(Option<i64>, Option<Text>, Option<Protocol>)> =
         Vec::with_capacity(ports.ports.len());
     for (target, name, protocol) in &ports.ports {
         let port = match target {
             IntOrStringJson::Int(i) => Some(*i),
             IntOrStringJson::Str(target) => {
-                spec.as_ref().and_then(|s| find_port(s, target, protocol))
+                spec.as_ref().and_then(|s| find_port(s, target, *protocol))
             }
         };
         if let Some(port) = port {
-            resolved.push((Some(port), name.clone(), protocol.clone()));
+            resolved.push((Some(port), name.clone(), Some(*protocol)));
         }
     }
     if resolved.is_empty() {
         // C.3.3 / C.3.4: listed with `ports: []`, receives no traffic.
-        resolved.push((None, None, Text::from("")));
+        resolved.push((None, None, None));
     }
     let key: Text = pod.key().into();
     let mut out = Vec::with_capacity(pod.ips.len() * resolved.len());
@@ -266,7 +269,7 @@ fn pod_endpoints(
                 serving,
                 terminating,
                 synthetic: pod.synthetic,
-                protocol: protocol.clone(),
+                protocol: *protocol,
                 hostname: hostname.clone(),
                 zone: zone.clone(),
                 pod_index: Some(pod_index),
@@ -342,19 +345,19 @@ fn push_manual(
     out: &mut Vec<Endpoint>,
 ) {
     // C.6.2: slice ports match Service ports by name and protocol.
-    let matched: Vec<(i64, Option<String>, String)> = ports
+    let matched: Vec<(i64, Option<String>, Protocol)> = ports
         .iter()
         .filter_map(|sp| {
             let port = sp.port.filter(|p| *p != 0)?;
             let name = sp.name.clone().unwrap_or_default();
             svc.ports
                 .iter()
-                .any(|p| p.name == name && p.protocol == sp.protocol)
+                .any(|p| p.name == name && p.protocol.as_str() == sp.protocol)
                 .then(|| {
                     (
                         port,
                         Some(name).filter(|n| !n.is_empty()),
-                        sp.protocol.clone(),
+                        Protocol::or_default(&sp.protocol),
                     )
                 })
         })
@@ -375,7 +378,7 @@ fn push_manual(
                     ip,
                     None,
                     None,
-                    String::new(),
+                    None,
                     e,
                     ready,
                     serving,
@@ -388,7 +391,7 @@ fn push_manual(
                     ip,
                     Some(*port),
                     name.clone(),
-                    protocol.clone(),
+                    Some(*protocol),
                     e,
                     ready,
                     serving,
@@ -405,7 +408,7 @@ fn manual(
     ip: &str,
     port: Option<i64>,
     port_name: Option<String>,
-    protocol: String,
+    protocol: Option<Protocol>,
     e: &EpsEndpoint,
     ready: bool,
     serving: bool,
@@ -421,7 +424,7 @@ fn manual(
         serving,
         terminating,
         synthetic: false,
-        protocol: protocol.into(),
+        protocol,
         hostname: e.hostname.clone(),
         zone: e.zone.as_deref().map(Text::from),
         pod_index: None,

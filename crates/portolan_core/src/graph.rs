@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::analysis::Analysis;
 use crate::model::Body;
 use crate::snapshot::{ClusterService, IntOrStringJson};
+use crate::types::Protocol;
 
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -35,7 +36,7 @@ pub struct GraphEdge {
     pub to: String,
     /// `port → targetPort → containerPort/protocol` as a person reads it.
     pub label: String,
-    pub protocol: Option<String>,
+    pub protocol: Option<Protocol>,
     pub port: Option<i64>,
     #[serde(rename = "targetPort")]
     pub target_port: Option<IntOrStringJson>,
@@ -90,7 +91,7 @@ pub fn service_id(svc: &ClusterService) -> String {
     format!("service:{}/{}", svc.namespace, svc.name)
 }
 
-fn port_id(svc: &ClusterService, port: i64, protocol: &str) -> String {
+fn port_id(svc: &ClusterService, port: i64, protocol: Protocol) -> String {
     format!("port:{}/{}:{port}/{protocol}", svc.namespace, svc.name)
 }
 
@@ -173,7 +174,7 @@ pub fn build(analysis: &Analysis) -> RoutingGraph {
                 .push(e);
         }
         for p in &svc.ports {
-            let pid = port_id(svc, p.port, &p.protocol);
+            let pid = port_id(svc, p.port, p.protocol);
             let name = if p.name.is_empty() {
                 String::new()
             } else {
@@ -193,7 +194,7 @@ pub fn build(analysis: &Analysis) -> RoutingGraph {
                     from: sid.clone(),
                     to: pid.clone(),
                     label: format!("{}/{}", p.port, p.protocol),
-                    protocol: Some(p.protocol.clone()),
+                    protocol: Some(p.protocol),
                     port: Some(p.port),
                     target_port: Some(p.target_port.clone()),
                     container_port: None,
@@ -204,7 +205,7 @@ pub fn build(analysis: &Analysis) -> RoutingGraph {
                 from: from.to_owned(),
                 to: pid.clone(),
                 label: via,
-                protocol: Some(p.protocol.clone()),
+                protocol: Some(p.protocol),
                 port: Some(p.port),
                 target_port: Some(p.target_port.clone()),
                 container_port: None,
@@ -237,7 +238,7 @@ pub fn build(analysis: &Analysis) -> RoutingGraph {
                         from: "external".into(),
                         to: id.clone(),
                         label: format!("{ip}:{}", p.port),
-                        protocol: Some(p.protocol.clone()),
+                        protocol: Some(p.protocol),
                         port: Some(p.port),
                         target_port: None,
                         container_port: None,
@@ -266,7 +267,7 @@ pub fn build(analysis: &Analysis) -> RoutingGraph {
                         from: "external".into(),
                         to: id.clone(),
                         label: format!("<any node>:{np}"),
-                        protocol: Some(p.protocol.clone()),
+                        protocol: Some(p.protocol),
                         port: Some(np),
                         target_port: None,
                         container_port: None,
@@ -276,9 +277,11 @@ pub fn build(analysis: &Analysis) -> RoutingGraph {
                 g.edge(n, pn, entry_edge(&id, format!("{np} → {}", p.port)));
             }
             let same_name = by_port.get(p.name.as_str()).map_or(&[][..], Vec::as_slice);
-            for ep in same_name.iter().copied().filter(|e| {
-                (*e.protocol == *p.protocol || e.protocol.is_empty()) && e.port.is_some()
-            }) {
+            for ep in same_name
+                .iter()
+                .copied()
+                .filter(|e| e.protocol.is_none_or(|proto| proto == p.protocol) && e.port.is_some())
+            {
                 let target = match &ep.pod {
                     Some(pod) if g.ids.contains_key(&format!("pod:{pod}")) => format!("pod:{pod}"),
                     _ => {
@@ -308,7 +311,7 @@ pub fn build(analysis: &Analysis) -> RoutingGraph {
                         from: pid.clone(),
                         to: target,
                         label,
-                        protocol: Some(p.protocol.clone()),
+                        protocol: Some(p.protocol),
                         port: Some(p.port),
                         target_port: Some(p.target_port.clone()),
                         container_port: ep.port,
@@ -353,9 +356,9 @@ fn ingress_edges(analysis: &Analysis, g: &mut RoutingGraph) {
             });
             let (to, port_no, proto) = match port {
                 Some(p) => (
-                    port_id(svc, p.port, &p.protocol),
+                    port_id(svc, p.port, p.protocol),
                     Some(p.port),
-                    Some(p.protocol.clone()),
+                    Some(p.protocol),
                 ),
                 None => (service_id(svc), None, None),
             };

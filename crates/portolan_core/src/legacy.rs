@@ -17,6 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::snapshot::ClusterService;
+use crate::types::ServiceType;
 
 /// `maxCapacity` of the Endpoints controller.
 pub const MAX_CAPACITY: usize = 1000;
@@ -56,7 +57,7 @@ pub struct Port {
 /// The Endpoints object of a selector Service; `None` for Services the
 /// controller leaves alone (no selector, ExternalName).
 pub fn endpoints(svc: &ClusterService) -> Option<LegacyEndpoints> {
-    if svc.selector.is_none() || svc.type_ == "ExternalName" {
+    if svc.selector.is_none() || svc.type_ == ServiceType::ExternalName {
         return None;
     }
     let pnra = svc.publish_not_ready_addresses;
@@ -93,7 +94,9 @@ pub fn endpoints(svc: &ClusterService) -> Option<LegacyEndpoints> {
             ports.insert(Port {
                 name: e.port_name.as_deref().unwrap_or_default().to_owned(),
                 port,
-                protocol: e.protocol.to_string(),
+                protocol: e
+                    .protocol
+                    .map_or_else(String::new, |p| p.as_str().to_owned()),
             });
         }
     }
@@ -186,7 +189,7 @@ mod tests {
             serving: ready || terminating,
             terminating,
             synthetic: false,
-            protocol: "TCP".into(),
+            protocol: Some(crate::types::Protocol::Tcp),
             hostname: None,
             zone: None,
             pod_index: None,
@@ -198,7 +201,7 @@ mod tests {
         ClusterService {
             namespace: "default".into(),
             name: "web".into(),
-            type_: "ClusterIP".into(),
+            type_: crate::types::ServiceType::ClusterIP,
             cluster_ips: vec!["10.96.0.10".into()],
             headless: false,
             external_name: None,
@@ -209,7 +212,7 @@ mod tests {
             load_balancer_ips: Vec::new(),
             external_traffic_policy: None,
             internal_traffic_policy: None,
-            session_affinity: "None".into(),
+            session_affinity: crate::types::SessionAffinity::None,
             publish_not_ready_addresses: pnra,
             synthetic: false,
             object: 0,

@@ -28,5 +28,6 @@ pub mod source;
 pub mod topology;
 #[cfg(feature = "ts")]
 pub mod ts;
+pub mod types;
 pub mod validate;
 pub mod yaml;

@@ -8,6 +8,7 @@ use crate::dns::{self, Answer, QType};
 use crate::names::{parse_cidr, parse_ip};
 use crate::profile::ProxyMode;
 use crate::snapshot::{ClusterNode, ClusterService, Endpoint};
+use crate::types::{Protocol, ServiceType, SessionAffinity, TrafficPolicy};
 
 /// Where the packet starts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -208,13 +209,12 @@ fn split_host_port(to: &str) -> Result<(String, i64), String> {
 pub fn trace(a: &Analysis, req: &Request) -> Result<Trace, String> {
     let c = client(a, &req.from)?;
     let (host, port) = split_host_port(&req.to)?;
-    let protocol = req.protocol.to_ascii_uppercase();
-    if !matches!(protocol.as_str(), "TCP" | "UDP" | "SCTP") {
+    let Some(protocol) = Protocol::parse(&req.protocol.to_ascii_uppercase()) else {
         return Err(format!(
             "--protocol must be TCP, UDP or SCTP, not '{}'",
             req.protocol
         ));
-    }
+    };
     if let Some(n) = &req.at_node
         && !a.cluster.nodes.iter().any(|x| &x.name == n)
     {
@@ -305,7 +305,7 @@ pub fn trace(a: &Analysis, req: &Request) -> Result<Trace, String> {
             }
         }
     };
-    forward(t, &c, &ip, port, &protocol, req)
+    forward(t, &c, &ip, port, protocol, req)
 }
 
 fn headless_name(a: &Analysis, fqdn: &str) -> bool {
@@ -335,7 +335,7 @@ fn forward(
     client: &Client,
     ip: &str,
     port: i64,
-    protocol: &str,
+    protocol: Protocol,
     req: &Request,
 ) -> Result<Trace, String> {
     let a = t.a;
@@ -411,9 +411,9 @@ fn forward(
             }) {
                 entry = Some(Entry::NodePort(s, node.name.clone()));
             } else if let Some(s) = services.iter().filter(programmed).find(|s| {
-                protocol == "TCP"
-                    && s.type_ == "LoadBalancer"
-                    && s.external_traffic_policy.as_deref() == Some("Local")
+                protocol == Protocol::Tcp
+                    && s.type_ == ServiceType::LoadBalancer
+                    && s.external_traffic_policy == Some(TrafficPolicy::Local)
                     && s.health_check_node_port == Some(port)
             }) {
                 return Ok(health_check(t, s, node, port));
@@ -551,7 +551,7 @@ fn forward(
         .filter(|e| {
             e.port.is_some()
                 && e.port_name.as_deref().unwrap_or("") == svc_port.name
-                && (e.protocol.is_empty() || *e.protocol == *svc_port.protocol)
+                && e.protocol.is_none_or(|p| p == svc_port.protocol)
         })
         .collect();
     if !eps.iter().any(|e| e.ready || (e.serving && e.terminating)) {
@@ -569,11 +569,11 @@ fn forward(
     }
     // Policy scope (D.2, D.3.2, D.4).
     let (local_only, masquerade) = if external {
-        let etp = svc.external_traffic_policy.as_deref().unwrap_or("Cluster");
-        if etp == "Local" && client.in_cluster {
+        let etp = svc.external_traffic_policy.unwrap_or_default();
+        if etp == TrafficPolicy::Local && client.in_cluster {
             t.hop("policy", format!("externalTrafficPolicy Local, but the source is inside the cluster: short-circuited to all endpoints{} (D.4.4)", if client.is_pod { ", no SNAT" } else { ", with SNAT" }));
             (None, !client.is_pod)
-        } else if etp == "Local" {
+        } else if etp == TrafficPolicy::Local {
             t.hop("policy", format!("externalTrafficPolicy Local: only endpoints on node {}, client address preserved (D.4.3)", receiving_node.as_deref().unwrap_or("?")));
             (receiving_node.clone(), false)
         } else {
@@ -581,8 +581,8 @@ fn forward(
             (None, true)
         }
     } else {
-        let itp = svc.internal_traffic_policy.as_deref().unwrap_or("Cluster");
-        if itp == "Local" {
+        let itp = svc.internal_traffic_policy.unwrap_or_default();
+        if itp == TrafficPolicy::Local {
             t.hop(
                 "policy",
                 format!(
@@ -678,7 +678,7 @@ fn forward(
             list.join(", ")
         ),
     );
-    let sticky = svc.session_affinity == "ClientIP";
+    let sticky = svc.session_affinity == SessionAffinity::ClientIP;
     if sticky {
         t.hop("affinity", format!("sessionAffinity ClientIP: later connections from {} go to the same endpoint for {} s (D.5.1)", client.ip, svc.affinity_timeout.unwrap_or(10800)));
     }

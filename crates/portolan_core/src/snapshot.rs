@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::model::IntOrString;
+use crate::types::{Protocol, ServiceType, SessionAffinity, TrafficPolicy};
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClusterNode {
@@ -80,7 +81,7 @@ impl ClusterPod {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClusterPort {
     pub name: String,
-    pub protocol: String,
+    pub protocol: Protocol,
     pub port: i64,
     #[serde(rename = "targetPort")]
     pub target_port: IntOrStringJson,
@@ -140,8 +141,9 @@ pub struct Endpoint {
     pub serving: bool,
     pub terminating: bool,
     pub synthetic: bool,
+    /// `None` for an address listed without ports (C.3.3).
     #[serde(skip)]
-    pub protocol: Text,
+    pub protocol: Option<Protocol>,
     #[serde(skip)]
     pub hostname: Option<String>,
     #[serde(skip)]
@@ -173,7 +175,7 @@ pub struct ClusterService {
     pub namespace: String,
     pub name: String,
     #[serde(rename = "type")]
-    pub type_: String,
+    pub type_: ServiceType,
     #[serde(rename = "clusterIPs")]
     pub cluster_ips: Vec<String>,
     pub headless: bool,
@@ -187,11 +189,11 @@ pub struct ClusterService {
     #[serde(rename = "loadBalancerIPs")]
     pub load_balancer_ips: Vec<LoadBalancerIp>,
     #[serde(rename = "externalTrafficPolicy")]
-    pub external_traffic_policy: Option<String>,
+    pub external_traffic_policy: Option<TrafficPolicy>,
     #[serde(rename = "internalTrafficPolicy")]
-    pub internal_traffic_policy: Option<String>,
+    pub internal_traffic_policy: Option<TrafficPolicy>,
     #[serde(rename = "sessionAffinity")]
-    pub session_affinity: String,
+    pub session_affinity: SessionAffinity,
     #[serde(rename = "publishNotReadyAddresses")]
     pub publish_not_ready_addresses: bool,
     pub synthetic: bool,

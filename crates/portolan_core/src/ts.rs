@@ -31,6 +31,10 @@ pub fn declarations() -> String {
     export::<crate::output::json::DiagnosticJson<'static>>(&cfg, &mut out);
     export::<crate::output::json::CheckJson<'static>>(&cfg, &mut out);
     export::<crate::model::Hints>(&cfg, &mut out);
+    export::<crate::types::ServiceType>(&cfg, &mut out);
+    export::<crate::types::Protocol>(&cfg, &mut out);
+    export::<crate::types::TrafficPolicy>(&cfg, &mut out);
+    export::<crate::types::SessionAffinity>(&cfg, &mut out);
     export::<crate::snapshot::IntOrStringJson>(&cfg, &mut out);
     export::<crate::snapshot::Endpoint>(&cfg, &mut out);
     export::<crate::snapshot::ClusterPort>(&cfg, &mut out);
@@ -46,6 +50,7 @@ pub fn declarations() -> String {
     export::<crate::sim::Trace>(&cfg, &mut out);
     export::<crate::dns::Answer>(&cfg, &mut out);
     export::<crate::dns::DnsAnswer>(&cfg, &mut out);
+    export::<crate::codes::Origin>(&cfg, &mut out);
     export::<crate::codes::Rule>(&cfg, &mut out);
     export::<crate::profile::ProxyMode>(&cfg, &mut out);
     export::<crate::profile::ProfileNode>(&cfg, &mut out);

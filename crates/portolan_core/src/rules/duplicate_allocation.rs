@@ -28,11 +28,49 @@ rule! {
     /// ## Example
     /// ```yaml
     /// # two Services exported from different clusters
-    /// metadata: {name: web, uid: 1a2b…}
-    /// spec: {clusterIP: 10.96.0.20}
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    ///   uid: 5f1c2a7e-8d4b-4c1e-9a3f-2b7d6e0c4a11
+    /// spec:
+    ///   selector: {app: web}
+    ///   clusterIP: 10.96.0.20
+    ///   ports: [{port: 80}]
     /// ---
-    /// metadata: {name: api, uid: 9f8e…}
-    /// spec: {clusterIP: 10.96.0.20}
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: api
+    ///   uid: 9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b
+    /// spec:
+    ///   selector: {app: api}
+    ///   clusterIP: 10.96.0.20   # the same address as web
+    ///   ports: [{port: 80}]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// # both Services exported from one cluster at one time
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    ///   uid: 5f1c2a7e-8d4b-4c1e-9a3f-2b7d6e0c4a11
+    /// spec:
+    ///   selector: {app: web}
+    ///   clusterIP: 10.96.0.20
+    ///   ports: [{port: 80}]
+    /// ---
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: api
+    ///   uid: 9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b
+    /// spec:
+    ///   selector: {app: api}
+    ///   clusterIP: 10.96.0.21   # the cluster gave each Service its own address
+    ///   ports: [{port: 80}]
     /// ```
     ///
     /// ## References

@@ -27,6 +27,16 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: payments
+    /// spec:
+    ///   selector:
+    ///     app: payments     # the controllers derive its endpoints from its pods
+    ///   ports:
+    ///   - port: 443
+    /// ---
     /// apiVersion: discovery.k8s.io/v1
     /// kind: EndpointSlice
     /// metadata:
@@ -35,11 +45,36 @@ rule! {
     ///     kubernetes.io/service-name: payments   # a Service with a selector
     /// addressType: IPv4
     /// endpoints:
-    /// - addresses: [203.0.113.66]
+    /// - addresses: [203.0.113.66]   # receives a share of payments' connections
+    /// ports:
+    /// - port: 443
     /// ```
     ///
     /// ## Use instead
     /// Give endpoints only to Services without a selector, with a `managed-by` value of your own; change a selector Service's endpoints by changing its pods.
+    ///
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: payments-gateway
+    /// spec:                 # no selector: the slice below is its only source of endpoints
+    ///   ports:
+    ///   - port: 443
+    /// ---
+    /// apiVersion: discovery.k8s.io/v1
+    /// kind: EndpointSlice
+    /// metadata:
+    ///   name: payments-gateway-1
+    ///   labels:
+    ///     kubernetes.io/service-name: payments-gateway
+    ///     endpointslice.kubernetes.io/managed-by: platform.example.com
+    /// addressType: IPv4
+    /// endpoints:
+    /// - addresses: [203.0.113.66]
+    /// ports:
+    /// - port: 443
+    /// ```
     ///
     /// ## References
     /// kubernetes/kubernetes pkg/proxy/endpointslicecache.go (`endpointSliceCacheKeys`); pkg/controller/endpointslice (`controllerQualifiedName`); pkg/controlplane/reconcilers (the `kubernetes` Service's endpoints); Kubernetes docs, *EndpointSlices*, "Management"; CVE-2021-25740 (kubernetes#103675); kubernetes#118376.

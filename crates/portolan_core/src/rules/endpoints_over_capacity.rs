@@ -15,9 +15,56 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// kind: Deployment
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
     /// spec:
-    ///   replicas: 1500   # selected by one Service
+    ///   selector:
+    ///     app: web
+    ///   ports:
+    ///   - port: 80
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   replicas: 1500    # 1500 addresses; v1.Endpoints keeps 1000
+    ///   selector:
+    ///     matchLabels: {app: web}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: web}
+    ///     spec:
+    ///       containers: [{name: web, image: nginx:1.27}]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     app: web
+    ///   ports:
+    ///   - port: 80
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   replicas: 1000    # at most 1000 per Service while a consumer still reads v1.Endpoints
+    ///   selector:
+    ///     matchLabels: {app: web}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: web}
+    ///     spec:
+    ///       containers: [{name: web, image: nginx:1.27}]
     /// ```
     ///
     /// ## References

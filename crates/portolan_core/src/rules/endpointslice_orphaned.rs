@@ -15,11 +15,50 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: db
+    /// spec:
+    ///   ports:
+    ///   - port: 5432         # unnamed
+    /// ---
+    /// apiVersion: discovery.k8s.io/v1
     /// kind: EndpointSlice
     /// metadata:
-    ///   labels: {kubernetes.io/service-name: db}
+    ///   name: db-1
+    ///   labels:
+    ///     kubernetes.io/service-name: db
+    /// addressType: IPv4
+    /// endpoints:
+    /// - addresses: [10.20.0.15]
     /// ports:
-    /// - name: postgres   # the Service port is unnamed
+    /// - name: postgres       # the Service port is unnamed
+    ///   port: 5432
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: db
+    /// spec:
+    ///   ports:
+    ///   - name: postgres     # the name the slice's port carries
+    ///     port: 5432
+    /// ---
+    /// apiVersion: discovery.k8s.io/v1
+    /// kind: EndpointSlice
+    /// metadata:
+    ///   name: db-1
+    ///   labels:
+    ///     kubernetes.io/service-name: db
+    /// addressType: IPv4
+    /// endpoints:
+    /// - addresses: [10.20.0.15]
+    /// ports:
+    /// - name: postgres
     ///   port: 5432
     /// ```
     ///
@@ -63,7 +102,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
                     p.port.is_some()
                         && svc.ports.iter().any(|sp| {
                             sp.name == p.name.clone().unwrap_or_default()
-                                && sp.protocol == p.protocol
+                                && sp.protocol.as_str() == p.protocol
                         })
                 });
                 if matched || eps.ports.is_empty() {

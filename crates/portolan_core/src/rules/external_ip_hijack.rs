@@ -32,16 +32,35 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
     /// kind: Service
-    /// metadata: {name: innocent}
+    /// metadata:
+    ///   name: innocent
     /// spec:
-    ///   selector: {app: mine}
-    ///   externalIPs: [10.96.0.10]   # kube-dns's ClusterIP
-    ///   ports: [{port: 53, protocol: UDP}]
+    ///   selector:
+    ///     app: mine
+    ///   externalIPs: [10.96.0.10]   # kube-dns's ClusterIP, inside the service network
+    ///   ports:
+    ///   - port: 53
+    ///     protocol: UDP
     /// ```
     ///
     /// ## Use instead
     /// A `type: LoadBalancer` Service whose address the cloud or MetalLB assigns, or an Ingress/Gateway. Clusters should enable the `DenyServiceExternalIPs` admission plugin or an externalIP policy (externalip-webhook, Gatekeeper) and keep `services/status` writes privileged.
+    ///
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: innocent
+    /// spec:
+    ///   type: LoadBalancer          # the cloud or MetalLB assigns the address
+    ///   selector:
+    ///     app: mine
+    ///   ports:
+    ///   - port: 53
+    ///     protocol: UDP
+    /// ```
     ///
     /// ## References
     /// CVE-2020-8554 (kubernetes#97076); Kubernetes docs, *Service*, "External IPs" ("Kubernetes does not manage allocation of externalIPs"); *Admission controllers*, DenyServiceExternalIPs; pkg/proxy/iptables/proxier.go, pkg/proxy/nftables/proxier.go.

@@ -7,17 +7,34 @@ use crate::diag::Diagnostic;
 
 rule! {
     /// ## What it does
-    /// Reports `spec.selector` and `spec.ports` on Services of type ExternalName.
+    /// Reports `spec.selector` on Services of type ExternalName, and their `spec.ports` when a port has a `targetPort` other than its `port` (ports without a translation are left alone).
     ///
     /// ## Why it matters
     /// An ExternalName Service is only a DNS CNAME: no endpoints are created from the selector and no port is translated or even checked. Such fields suggest the author expected proxying that never happens.
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: db
     /// spec:
     ///   type: ExternalName
     ///   externalName: db.example.com
-    ///   ports: [{port: 5432, targetPort: 6432}]   # no translation happens
+    ///   ports:
+    ///   - port: 5432
+    ///     targetPort: 6432   # no translation happens: clients connect to port 5432
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: db
+    /// spec:
+    ///   type: ExternalName
+    ///   externalName: db.example.com   # a CNAME: clients connect to db.example.com:6432
     /// ```
     ///
     /// ## References

@@ -15,11 +15,64 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// backend:
-    ///   service:
-    ///     name: web
-    ///     port:
-    ///       number: 8080   # the Service exposes port 80
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: Ingress
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   rules:
+    ///   - host: shop.example.com
+    ///     http:
+    ///       paths:
+    ///       - path: /
+    ///         pathType: Prefix
+    ///         backend:
+    ///           service:
+    ///             name: web
+    ///             port:
+    ///               number: 8080   # the Service exposes port 80
+    /// ---
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     app: web
+    ///   ports:
+    ///   - port: 80
+    ///     targetPort: 8080
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: Ingress
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   rules:
+    ///   - host: shop.example.com
+    ///     http:
+    ///       paths:
+    ///       - path: /
+    ///         pathType: Prefix
+    ///         backend:
+    ///           service:
+    ///             name: web
+    ///             port:
+    ///               number: 80     # the Service port, not its targetPort
+    /// ---
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     app: web
+    ///   ports:
+    ///   - port: 80
+    ///     targetPort: 8080
     /// ```
     ///
     /// ## References

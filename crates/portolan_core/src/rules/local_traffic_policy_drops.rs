@@ -13,6 +13,7 @@ use std::collections::BTreeSet;
 use super::LintCx;
 use crate::codes::rule;
 use crate::diag::Diagnostic;
+use crate::types::{ServiceType, TrafficPolicy};
 
 rule! {
     /// ## What it does
@@ -23,9 +24,59 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
     /// spec:
     ///   type: NodePort
     ///   externalTrafficPolicy: Local   # 1 replica, 3 nodes: 2 nodes drop
+    ///   selector:
+    ///     app: web
+    ///   ports:
+    ///   - port: 80
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   replicas: 1
+    ///   selector:
+    ///     matchLabels: {app: web}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: web}
+    ///     spec:
+    ///       containers: [{name: web, image: nginx:1.27}]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   type: NodePort
+    ///   externalTrafficPolicy: Local
+    ///   selector:
+    ///     app: web
+    ///   ports:
+    ///   - port: 80
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: DaemonSet      # a pod on every node: no node drops
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: web}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: web}
+    ///     spec:
+    ///       containers: [{name: web, image: nginx:1.27}]
     /// ```
     ///
     /// ## References
@@ -41,7 +92,9 @@ rule! {
 
 pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
     for svc in &cx.cluster.services {
-        if svc.external_traffic_policy.as_deref() != Some("Local") || svc.type_ != "NodePort" {
+        if svc.external_traffic_policy != Some(TrafficPolicy::Local)
+            || svc.type_ != ServiceType::NodePort
+        {
             continue;
         }
         let local: BTreeSet<&str> = svc

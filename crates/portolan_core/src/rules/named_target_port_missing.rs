@@ -9,6 +9,7 @@ use crate::model::Object;
 use crate::model::{Body, PodSpec};
 use crate::snapshot::{ClusterPort, ClusterService, IntOrStringJson};
 use crate::source::Span;
+use crate::types::{Protocol, ServiceType};
 
 rule! {
     /// ## What it does
@@ -19,9 +20,66 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// ports:
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     app: web
+    ///   ports:
     ///   - port: 80
-    ///     targetPort: http     # the container's port is named web
+    ///     targetPort: http   # the container's port is named web
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: web}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: web}
+    ///     spec:
+    ///       containers:
+    ///       - name: web
+    ///         image: nginx:1.27
+    ///         ports:
+    ///         - name: web
+    ///           containerPort: 8080
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     app: web
+    ///   ports:
+    ///   - port: 80
+    ///     targetPort: web    # the name the container gives its port
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: web}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: web}
+    ///     spec:
+    ///       containers:
+    ///       - name: web
+    ///         image: nginx:1.27
+    ///         ports:
+    ///         - name: web
+    ///           containerPort: 8080
     /// ```
     ///
     /// ## References
@@ -48,7 +106,7 @@ pub(super) enum Resolution {
 pub(super) fn resolve(
     cx: &LintCx<'_>,
     t: &NamedTarget<'_>,
-    protocol: &str,
+    protocol: Protocol,
 ) -> Vec<(String, Resolution)> {
     let name = t.name;
     let mut seen = std::collections::BTreeSet::new();
@@ -94,7 +152,7 @@ pub(super) struct NamedTarget<'c> {
 pub(super) fn named_targets<'c>(cx: &'c LintCx<'_>) -> Vec<NamedTarget<'c>> {
     let mut out = Vec::new();
     for svc in &cx.cluster.services {
-        if svc.selector.is_none() || svc.type_ == "ExternalName" {
+        if svc.selector.is_none() || svc.type_ == ServiceType::ExternalName {
             continue;
         }
         let Some((object, model)) = cx.service(svc.object) else {
@@ -126,7 +184,7 @@ pub(super) fn named_targets<'c>(cx: &'c LintCx<'_>) -> Vec<NamedTarget<'c>> {
 
 pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
     for t in named_targets(cx) {
-        let all = resolve(cx, &t, &t.port.protocol);
+        let all = resolve(cx, &t, t.port.protocol);
         let missing: Vec<&str> = all
             .iter()
             .filter(|(_, r)| matches!(r, Resolution::Missing))

@@ -15,11 +15,71 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// ports:
-    /// - name: dns
-    ///   port: 53
-    ///   protocol: UDP
-    ///   targetPort: dns      # the container's port dns is TCP
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: dns
+    /// spec:
+    ///   selector:
+    ///     app: dns
+    ///   ports:
+    ///   - name: dns
+    ///     port: 53
+    ///     protocol: UDP
+    ///     targetPort: dns    # the container's port dns is TCP
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: dns
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: dns}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: dns}
+    ///     spec:
+    ///       containers:
+    ///       - name: dns
+    ///         image: coredns/coredns:1.11.1
+    ///         ports:
+    ///         - name: dns
+    ///           containerPort: 53   # protocol defaults to TCP
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: dns
+    /// spec:
+    ///   selector:
+    ///     app: dns
+    ///   ports:
+    ///   - name: dns
+    ///     port: 53
+    ///     protocol: UDP
+    ///     targetPort: dns
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: dns
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: dns}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: dns}
+    ///     spec:
+    ///       containers:
+    ///       - name: dns
+    ///         image: coredns/coredns:1.11.1
+    ///         ports:
+    ///         - name: dns
+    ///           containerPort: 53
+    ///           protocol: UDP       # the Service port's protocol
     /// ```
     ///
     /// ## References
@@ -35,7 +95,7 @@ rule! {
 
 pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
     for t in named_targets(cx) {
-        let wrong: Vec<(String, String)> = resolve(cx, &t, &t.port.protocol)
+        let wrong: Vec<(String, String)> = resolve(cx, &t, t.port.protocol)
             .into_iter()
             .filter_map(|(owner, r)| match r {
                 Resolution::WrongProtocol(p) => Some((owner, p)),

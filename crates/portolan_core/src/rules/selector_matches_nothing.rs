@@ -6,6 +6,7 @@ use crate::codes::rule;
 use crate::diag::Diagnostic;
 use crate::model::decode::edit_distance;
 use crate::snapshot::{ClusterPod, ClusterService};
+use crate::types::ServiceType;
 use std::collections::{HashMap, HashSet};
 
 rule! {
@@ -17,10 +18,56 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
     /// kind: Service
+    /// metadata:
+    ///   name: frontend
     /// spec:
     ///   selector:
     ///     app: web-frontend   # the Deployment's pods are labelled app: frontend
+    ///   ports:
+    ///   - port: 80
+    ///     targetPort: 8080
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: frontend
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: frontend}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: frontend}
+    ///     spec:
+    ///       containers: [{name: frontend, image: example/frontend:1.4}]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: frontend
+    /// spec:
+    ///   selector:
+    ///     app: frontend       # the label the pods carry
+    ///   ports:
+    ///   - port: 80
+    ///     targetPort: 8080
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: frontend
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: frontend}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: frontend}
+    ///     spec:
+    ///       containers: [{name: frontend, image: example/frontend:1.4}]
     /// ```
     ///
     /// ## References
@@ -43,7 +90,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         };
         // A namespace without pods or workloads in the input (a dump of
         // Services alone): its pods are unknown, not missing.
-        if svc.type_ == "ExternalName" || !with_pods.contains(svc.namespace.as_str()) {
+        if svc.type_ == ServiceType::ExternalName || !with_pods.contains(svc.namespace.as_str()) {
             continue;
         }
         // Endpoints come from selected pods; only a Service without any is

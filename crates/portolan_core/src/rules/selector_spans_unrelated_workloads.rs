@@ -16,10 +16,83 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
     /// kind: Service
+    /// metadata:
+    ///   name: api
     /// spec:
     ///   selector:
     ///     tier: backend     # matches app: api and app: postgres
+    ///   ports:
+    ///   - port: 80
+    ///     targetPort: 8080
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: api
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: api}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: api, tier: backend}
+    ///     spec:
+    ///       containers: [{name: api, image: example/api:1.4}]
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: postgres
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: postgres}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: postgres, tier: backend}
+    ///     spec:
+    ///       containers: [{name: postgres, image: postgres:16}]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: api
+    /// spec:
+    ///   selector:
+    ///     app: api          # the application's identity label
+    ///     tier: backend
+    ///   ports:
+    ///   - port: 80
+    ///     targetPort: 8080
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: api
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: api}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: api, tier: backend}
+    ///     spec:
+    ///       containers: [{name: api, image: example/api:1.4}]
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: postgres
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: postgres}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: postgres, tier: backend}
+    ///     spec:
+    ///       containers: [{name: postgres, image: postgres:16}]
     /// ```
     ///
     /// ## References

@@ -15,10 +15,36 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
     /// kind: Service
-    /// metadata: {name: legacy-db}
+    /// metadata:
+    ///   name: legacy-db
     /// spec:
-    ///   ports: [{port: 5432}]   # no selector, no EndpointSlice
+    ///   ports:
+    ///   - port: 5432        # no selector, and no EndpointSlice for legacy-db
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: legacy-db
+    /// spec:
+    ///   ports:
+    ///   - port: 5432
+    /// ---
+    /// apiVersion: discovery.k8s.io/v1
+    /// kind: EndpointSlice
+    /// metadata:
+    ///   name: legacy-db-1
+    ///   labels:
+    ///     kubernetes.io/service-name: legacy-db   # feeds the Service
+    /// addressType: IPv4
+    /// endpoints:
+    /// - addresses: [10.20.0.15]    # the database, outside the cluster
+    /// ports:
+    /// - port: 5432
     /// ```
     ///
     /// ## References

@@ -5,6 +5,7 @@
 use super::LintCx;
 use crate::codes::rule;
 use crate::diag::Diagnostic;
+use crate::types::ServiceType;
 
 rule! {
     /// ## What it does
@@ -15,11 +16,46 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// # services.yaml, from `kubectl get svc -o yaml`, alone
+    /// # services.yaml, from `kubectl get svc -o yaml`, checked alone
+    /// apiVersion: v1
     /// kind: Service
-    /// metadata: {name: web, namespace: shop}
+    /// metadata:
+    ///   name: web
+    ///   namespace: shop
     /// spec:
-    ///   selector: {app: web}
+    ///   selector:
+    ///     app: web        # nothing in the input says which pods carry app: web
+    ///   ports:
+    ///   - port: 80
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// # the Service checked together with the workloads of its namespace
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    ///   namespace: shop
+    /// spec:
+    ///   selector:
+    ///     app: web
+    ///   ports:
+    ///   - port: 80
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: web
+    ///   namespace: shop
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: web}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: web}
+    ///     spec:
+    ///       containers: [{name: web, image: nginx:1.27}]
     /// ```
     ///
     /// ## References
@@ -37,7 +73,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
     let with_pods = cx.namespaces_with_pods();
     for svc in &cx.cluster.services {
         if svc.selector.is_none()
-            || svc.type_ == "ExternalName"
+            || svc.type_ == ServiceType::ExternalName
             || with_pods.contains(svc.namespace.as_str())
         {
             continue;

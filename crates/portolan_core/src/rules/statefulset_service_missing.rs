@@ -15,9 +15,57 @@ rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: db
+    /// spec:               # no clusterIP: None, so not headless
+    ///   selector:
+    ///     app: db
+    ///   ports:
+    ///   - port: 5432
+    /// ---
+    /// apiVersion: apps/v1
     /// kind: StatefulSet
+    /// metadata:
+    ///   name: db
     /// spec:
-    ///   serviceName: web     # no headless Service named web
+    ///   serviceName: db     # needs a headless Service
+    ///   selector:
+    ///     matchLabels: {app: db}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: db}
+    ///     spec:
+    ///       containers: [{name: postgres, image: postgres:16}]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: db
+    /// spec:
+    ///   clusterIP: None     # headless: db-0.db, db-1.db, … resolve
+    ///   selector:
+    ///     app: db
+    ///   ports:
+    ///   - port: 5432
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: StatefulSet
+    /// metadata:
+    ///   name: db
+    /// spec:
+    ///   serviceName: db
+    ///   selector:
+    ///     matchLabels: {app: db}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: db}
+    ///     spec:
+    ///       containers: [{name: postgres, image: postgres:16}]
     /// ```
     ///
     /// ## References
