@@ -83,7 +83,7 @@ pub fn analyze_with(
                 o.source,
                 o.anchor_span(),
                 format!(
-                    "{left} pods that the workloads would run are left out of the snapshot: it holds at most {} synthesized pods",
+                    "{left} pods that the workloads would run are left out of the snapshot: it makes at most 10,000 pods per workload and {} in all",
                     options.limits.max_synthesized_pods
                 ),
             )

@@ -402,7 +402,7 @@ fn pods(objects: &[Object], profile: &Resolved, options: &Options, cluster: &mut
                 synthesized += names.len();
                 if wanted > names.len() {
                     let (left, _) = cluster.pods_left_out.get_or_insert((0, idx));
-                    *left += wanted - names.len();
+                    *left = left.saturating_add(wanted - names.len());
                 }
                 for (i, (name, hostname)) in names.into_iter().enumerate() {
                     let node = if kind == "DaemonSet" {
@@ -514,6 +514,10 @@ fn apply_what_if(what_if: &WhatIf, pool: &mut IpPool, cluster: &mut Cluster) {
     }
 }
 
+/// The pods the snapshot makes for one workload at most: the rest are
+/// counted in `Cluster::pods_left_out` (a `snapshot-limit` note).
+const MAX_PODS_PER_WORKLOAD: usize = 10_000;
+
 /// Pod names (and `StatefulSet` hostnames) as the controllers would make
 /// them, at most `budget` of them; and how many the controller would make.
 fn pod_names(
@@ -526,14 +530,14 @@ fn pod_names(
     let name = o.name();
     let replicas = replicas
         .unwrap_or_else(|| w.replicas.as_ref().map_or(1, |r| r.value))
-        .clamp(0, 10_000) as usize;
+        .clamp(0, i64::from(i32::MAX)) as usize;
     let kind = o.kind.value.as_str();
     let wanted = match kind {
         "DaemonSet" => node_count,
         "CronJob" | "Job" if w.origin == crate::model::WorkloadOrigin::BuiltIn => 1,
         _ => replicas,
     };
-    let n = wanted.min(budget);
+    let n = wanted.min(budget).min(MAX_PODS_PER_WORKLOAD);
     let names = if let crate::model::WorkloadOrigin::Operator { statefulset } = &w.origin {
         (0..n)
             .map(|i| {

@@ -354,20 +354,19 @@ rule! {
 
 rule! {
     /// ## What it does
-    /// Notes that the completed snapshot stopped making pods for workloads at its limit (200,000 synthesized pods in all; 10,000 replicas per workload), and how many it left out.
+    /// Notes that the completed snapshot stopped making pods for workloads at its limits (10,000 pods per workload, 200,000 synthesized pods in all), and how many it left out.
     ///
     /// ## Why it matters
     /// It is not a problem of the manifests: the routing of the pods left out is not simulated. A replica count in the millions is also how an input that tries to exhaust memory looks.
     ///
     /// ## Example
     /// ```yaml
-    /// # twenty-one Deployments like this one: 210,000 pods; the snapshot makes 200,000
     /// apiVersion: apps/v1
     /// kind: Deployment
     /// metadata:
     ///   name: load-0
     /// spec:
-    ///   replicas: 10000
+    ///   replicas: 50000   # the snapshot makes 10,000 of them
     ///   selector:
     ///     matchLabels: {app: load-0}
     ///   template:
@@ -375,8 +374,6 @@ rule! {
     ///       labels: {app: load-0}
     ///     spec:
     ///       containers: [{name: load, image: example/load:1.0}]
-    /// ---
-    /// # … load-1 to load-20, the same
     /// ```
     ///
     /// ## Use instead

@@ -358,7 +358,8 @@ fn c_3_2_endpoint_ports_carry_the_service_port_name_and_protocol() {
             (
                 e.port_name.as_deref().map(str::to_owned),
                 e.port,
-                e.protocol.map_or_else(String::new, |p| p.as_str().to_owned()),
+                e.protocol
+                    .map_or_else(String::new, |p| p.as_str().to_owned()),
             )
         })
         .collect();

@@ -193,3 +193,23 @@ fn hostile_replica_counts_are_bounded_by_the_snapshot_limit() {
         Some("web2")
     );
 }
+
+#[test]
+fn one_workload_beyond_its_own_cap_is_noted_too() {
+    // 10,000 pods per workload, whatever the total budget: the rest of a
+    // Deployment of 2^31-1 replicas is counted, not silently dropped.
+    let text = DEPLOYMENT.replace("replicas: 2", "replicas: 2147483647");
+    let a = analyze(vec![Source::new("t.yaml", text)], &Profile::default()).unwrap();
+    assert_eq!(a.cluster.pods.len(), 10_000);
+    let info: Vec<_> = a
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "snapshot-limit")
+        .collect();
+    assert_eq!(info.len(), 1, "{:?}", a.diagnostics);
+    assert!(
+        info[0].message.starts_with("2147473647 pods "),
+        "{}",
+        info[0].message
+    );
+}

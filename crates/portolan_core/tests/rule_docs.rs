@@ -26,10 +26,6 @@ const EXAMPLES_NOT_RUN: &[(&str, &str)] = &[
         "yaml-limit",
         "the limits take thousands of levels or aliases: `yaml::tests::deep_nesting_is_bounded` and the alias-expansion tests beside it",
     ),
-    (
-        "snapshot-limit",
-        "200,000 pods: `tests/precision.rs` `hostile_replica_counts_are_bounded_by_the_snapshot_limit`",
-    ),
 ];
 
 /// The sections of a rule's Markdown: (heading, body).
