@@ -223,10 +223,31 @@ fn clippy() -> Outcome {
 }
 
 fn native() -> Outcome {
-    tests(
+    let tests = tests(
         cmd("cargo").args(["test", "--workspace", "--exclude", "portolan_www"]),
         count_rust,
-    )
+    );
+    let docs = match crate::docs::expected() {
+        Ok((readme, fresh)) if readme == fresh => Outcome {
+            ok: true,
+            passed: 1,
+            failed: 0,
+            log: "README.md: the rule table is current".into(),
+        },
+        Ok(_) => Outcome {
+            ok: false,
+            passed: 0,
+            failed: 1,
+            log: "README.md: the rule table is stale; run `cargo xtask docs`".into(),
+        },
+        Err(e) => Outcome {
+            ok: false,
+            passed: 0,
+            failed: 1,
+            log: e,
+        },
+    };
+    chain(vec![tests, docs])
 }
 
 fn wasm_pack_test(browser: &[&str], krate: &str) -> Outcome {

@@ -7,10 +7,14 @@
 //! - `npm`    assemble and pack the npm package
 //! - `gen`    write a generated cluster snapshot of any size
 //! - `fuzz`   run every fuzz target longer, from a kept corpus
+//! - `new-rule` scaffold a lint rule: one file and one registry line
+//! - `docs`   regenerate (or `--check`) the README's rule table
 
 mod ci;
+mod docs;
 mod fuzz;
 mod generate;
+mod new_rule;
 mod npm;
 mod serve;
 mod setup;
@@ -31,6 +35,10 @@ Tasks:
   fuzz [--minutes N] [--target T]
                       fuzz each target (yaml, selector, cut, check, trace) N minutes
                       (default 1) from the kept corpus in target/fuzz-corpus
+  new-rule NAME       write crates/portolan_core/src/rules/NAME.rs from the template and
+                      register it in rules/mod.rs (one line)
+  docs [--check]      regenerate the README's rule table from `portolan rules`
+                      (--check: fail if it is stale; the native CI layer runs it)
   gen --services N --pods M [--out FILE]
                       write a realistic cluster snapshot (kubectl get -o yaml shape)
 ";
@@ -44,6 +52,8 @@ fn main() -> ExitCode {
         Some("npm") => npm::run().map(|_| ()),
         Some("gen") => generate::run(&args[1..]),
         Some("fuzz") => fuzz::main(&args[1..]),
+        Some("new-rule") => new_rule::run(&args[1..]),
+        Some("docs") => docs::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");
             Ok(())

@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 
-use super::LintCx;
+use super::{LintCx, finding};
 use crate::codes::rule;
 use crate::diag::Diagnostic;
 use crate::model::{Body, Object};
@@ -170,18 +170,11 @@ fn report(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>, this: Holder, first: Holde
         // The same Service twice (two exports of one object): not a clash.
         return;
     }
-    let mut d = Diagnostic::new(
-        RULE.code,
-        RULE.severity,
-        o.source,
-        this.1,
-        format!(
+    let mut d = finding(&RULE, o, this.1, format!(
             "{what} of Service {} is already held by Service {}",
             key(o),
             key(other)
-        ),
-    )
-    .with_object(Some(o.object_ref()))
+        ))
     .with_related(
         other.source,
         first.1,

@@ -8,7 +8,7 @@
 //! in a pull request can send a share of another team's traffic — or of the
 //! API server's — to an address of the author's choosing.
 
-use super::LintCx;
+use super::{LintCx, finding};
 use crate::codes::rule;
 use crate::diag::Diagnostic;
 use crate::model::{Body, Object};
@@ -107,14 +107,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         let Some(problem) = problem(cx, o, what, service) else {
             continue;
         };
-        let mut d = Diagnostic::new(
-            RULE.code,
-            RULE.severity,
-            o.source,
-            span,
-            format!("{what} {}/{} {problem}", o.namespace, o.name()),
-        )
-        .with_object(Some(o.object_ref()));
+        let mut d = finding(&RULE, o, span, format!("{what} {}/{} {problem}", o.namespace, o.name()));
         d.help = Some("remove it; give endpoints only to a Service without a selector, with a managed-by value of your own".to_owned());
         out.push(d);
     }

@@ -1,7 +1,7 @@
 //! `endpoints-over-capacity`: a Service with more than 1000 endpoint
 //! addresses: its legacy `v1.Endpoints` object is truncated (spec C.7).
 
-use super::LintCx;
+use super::{LintCx, finding};
 use crate::codes::rule;
 use crate::diag::Diagnostic;
 use crate::legacy::{self, MAX_CAPACITY};
@@ -90,18 +90,11 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let span = LintCx::selector_span(o, model);
-        let mut d = Diagnostic::new(
-            RULE.code,
-            RULE.severity,
-            o.source,
-            span,
-            format!(
+        let mut d = finding(&RULE, o, span, format!(
                 "Service {} has {} endpoint addresses; its legacy Endpoints object keeps {MAX_CAPACITY} and is annotated endpoints.kubernetes.io/over-capacity: truncated",
                 svc.key(),
                 e.total
-            ),
-        )
-        .with_object(Some(o.object_ref()));
+            ));
         d.help = Some("make sure every consumer reads EndpointSlices (discovery.k8s.io/v1); kube-proxy and CoreDNS already do".to_owned());
         out.push(d);
     }

@@ -1,7 +1,7 @@
 //! `endpointslice-orphaned`: a user EndpointSlice that kube-proxy will not
 //! associate with any Service port.
 
-use super::LintCx;
+use super::{LintCx, finding};
 use crate::codes::rule;
 use crate::diag::Diagnostic;
 use crate::model::Body;
@@ -95,7 +95,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             ),
             Some(name) => {
                 let Some(svc) = cx.find_service(&o.namespace, name) else {
-                    out.push(Diagnostic::new(RULE.code, RULE.severity, o.source, o.meta.labels.key_span("kubernetes.io/service-name"), format!("EndpointSlice {}/{} is for Service {name:?}, which is not in the input", o.namespace, o.name())).with_object(Some(o.object_ref())));
+                    out.push(finding(&RULE, o, o.meta.labels.key_span("kubernetes.io/service-name"), format!("EndpointSlice {}/{} is for Service {name:?}, which is not in the input", o.namespace, o.name())));
                     continue;
                 };
                 let matched = eps.ports.iter().any(|p| {
@@ -115,7 +115,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
                     .map(|p| format!("{:?}", p.name.clone().unwrap_or_default()))
                     .collect();
                 if numberless.len() == eps.ports.len() {
-                    out.push(Diagnostic::new(RULE.code, RULE.severity, o.source, o.anchor_span(), format!("EndpointSlice {}/{} has ports without a port number ({}): kube-proxy ignores them", o.namespace, o.name(), numberless.join(", "))).with_object(Some(o.object_ref())));
+                    out.push(finding(&RULE, o, o.anchor_span(), format!("EndpointSlice {}/{} has ports without a port number ({}): kube-proxy ignores them", o.namespace, o.name(), numberless.join(", "))));
                     continue;
                 }
                 let names: Vec<String> = eps
@@ -135,8 +135,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             }
         };
         out.push(
-            Diagnostic::new(RULE.code, RULE.severity, o.source, o.anchor_span(), message)
-                .with_object(Some(o.object_ref())),
+            finding(&RULE, o, o.anchor_span(), message),
         );
     }
 }

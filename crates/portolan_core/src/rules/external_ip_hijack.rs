@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use super::LintCx;
+use super::{LintCx, finding};
 use crate::codes::rule;
 use crate::diag::Diagnostic;
 use crate::names::parse_ip;
@@ -132,17 +132,10 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             let Some(why) = taken(cx, &users, &nodes, i, svc, ip) else {
                 continue;
             };
-            let mut d = Diagnostic::new(
-                RULE.code,
-                RULE.severity,
-                object.source,
-                span,
-                format!(
+            let mut d = finding(&RULE, object, span, format!(
                     "Service {}/{} claims {field} {text}, {why}: kube-proxy would capture that traffic (CVE-2020-8554)",
                     svc.namespace, svc.name
-                ),
-            )
-            .with_object(Some(object.object_ref()));
+                ));
             d.help = Some(
                 "use an address of your own (a LoadBalancer Service, an Ingress or a Gateway); the cluster profile's serviceCIDR, podCIDR and nodes say which addresses are the cluster's"
                     .to_owned(),

@@ -1,7 +1,7 @@
 //! `external-name-ignored-fields`: ports or a selector on an ExternalName
 //! Service, which Kubernetes accepts and ignores.
 
-use super::LintCx;
+use super::{LintCx, finding};
 use crate::codes::rule;
 use crate::diag::Diagnostic;
 
@@ -57,14 +57,14 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         if let Some(sel) = &model.selector {
-            out.push(Diagnostic::new(RULE.code, RULE.severity, o.source, sel.span, format!("the selector of ExternalName Service {}/{} is ignored: it gets no endpoints", svc.namespace, svc.name)).with_object(Some(o.object_ref())));
+            out.push(finding(&RULE, o, sel.span, format!("the selector of ExternalName Service {}/{} is ignored: it gets no endpoints", svc.namespace, svc.name)));
         }
         let translated = svc
             .ports
             .iter()
             .any(|p| p.target_port_text() != p.port.to_string());
         if translated && let Some(span) = model.ports_span {
-            let mut d = Diagnostic::new(RULE.code, RULE.severity, o.source, span, format!("the ports of ExternalName Service {}/{} are ignored: clients connect to the external name on the port they chose, no targetPort applies", svc.namespace, svc.name)).with_object(Some(o.object_ref()));
+            let mut d = finding(&RULE, o, span, format!("the ports of ExternalName Service {}/{} are ignored: clients connect to the external name on the port they chose, no targetPort applies", svc.namespace, svc.name));
             d.help = Some("connect to the external service's real port, or use a Service with endpoints to translate ports".to_owned());
             out.push(d);
         }

@@ -1,7 +1,7 @@
 //! `ingress-backend-missing`: an Ingress backend names a Service or a
 //! Service port that does not exist.
 
-use super::LintCx;
+use super::{LintCx, finding};
 use crate::codes::rule;
 use crate::diag::Diagnostic;
 use crate::model::Body;
@@ -134,8 +134,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
                     )
                 }
             };
-            let mut d = Diagnostic::new(RULE.code, RULE.severity, o.source, b.span, message)
-                .with_object(Some(o.object_ref()));
+            let mut d = finding(&RULE, o, b.span, message);
             if let Some(so) = svc.and_then(|s| cx.objects.get(s.object)) {
                 d = d.with_related(so.source, so.anchor_span(), "the Service");
             }

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeSet;
 
-use super::LintCx;
+use super::{LintCx, finding};
 use crate::codes::rule;
 use crate::diag::Diagnostic;
 use crate::types::{ServiceType, TrafficPolicy};
@@ -123,14 +123,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             .external_traffic_policy
             .as_ref()
             .map_or(o.anchor_span(), |e| e.span);
-        let mut d = Diagnostic::new(
-            RULE.code,
-            RULE.severity,
-            o.source,
-            span,
-            format!("externalTrafficPolicy Local: {} of {} nodes have no ready endpoint of {}/{} and drop external traffic ({})", without.len(), cx.cluster.nodes.len(), svc.namespace, svc.name, without.join(", ")),
-        )
-        .with_object(Some(o.object_ref()));
+        let mut d = finding(&RULE, o, span, format!("externalTrafficPolicy Local: {} of {} nodes have no ready endpoint of {}/{} and drop external traffic ({})", without.len(), cx.cluster.nodes.len(), svc.namespace, svc.name, without.join(", ")));
         d.help = Some("run a pod on every node (a DaemonSet), put a load balancer that health-checks healthCheckNodePort in front (type: LoadBalancer), or use externalTrafficPolicy: Cluster".to_owned());
         out.push(d);
     }

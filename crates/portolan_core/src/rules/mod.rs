@@ -1,22 +1,8 @@
-//! The registry of every check: API-server validation families and the lint
-//! rules beyond it. A lint rule is one file: its documentation, its `RULE`
-//! and one `check` function; registering it is one line in `LINTS`.
-
-mod duplicate_allocation;
-mod endpoints_hijack;
-mod endpoints_over_capacity;
-mod endpointslice_orphaned;
-mod external_ip_hijack;
-mod external_name_ignored_fields;
-mod ingress_backend_missing;
-mod local_traffic_policy_drops;
-mod named_target_port_missing;
-mod named_target_port_protocol;
-mod selector_matches_nothing;
-mod selector_spans_unrelated_workloads;
-mod selectorless_service_without_endpoints;
-mod service_pods_unknown;
-mod statefulset_service_missing;
+//! The registry of every check: the API-server checks declared in
+//! [`crate::codes`] and the lint rules. A lint rule is one file: its
+//! documented `RULE` (see [`crate::codes::rule`]) and one `check` function;
+//! registering it is one line in `lints!`. `cargo xtask new-rule NAME`
+//! writes both.
 
 #[cfg(test)]
 use crate::codes::Origin;
@@ -24,6 +10,17 @@ use crate::codes::{self, Rule};
 use crate::diag::{Diagnostic, Severity};
 use crate::model::{Body, Object, Service, StringMap};
 use crate::snapshot::{Cluster, ClusterPod};
+
+/// A finding of `rule` about `object`, pointing at `span`.
+pub(crate) fn finding(
+    rule: &Rule,
+    object: &Object,
+    span: crate::source::Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    Diagnostic::new(rule.code, rule.severity, object.source, span, message)
+        .with_object(Some(object.object_ref()))
+}
 
 /// Inputs a lint rule reads.
 pub struct LintCx<'a> {
@@ -43,36 +40,37 @@ pub struct LintCx<'a> {
 
 type Check = fn(&LintCx<'_>, &mut Vec<Diagnostic>);
 
-/// `lint!(module)` is the registry entry of the rule defined in `module`.
-macro_rules! lint {
-    ($m:ident) => {
-        ($m::RULE, $m::check)
-    };
-}
-
 /// Lints that are errors although Kubernetes accepts the manifest: they
 /// find a manifest that redirects traffic meant for others, and a check
 /// must fail on them without `--deny-warnings`.
 pub const SECURITY: &[&str] = &["endpoints-hijack", "external-ip-hijack"];
 
-/// The lint rules; registering one is one line.
-const LINTS: &[(Rule, Check)] = &[
-    lint!(selector_matches_nothing),
-    lint!(service_pods_unknown),
-    lint!(selector_spans_unrelated_workloads),
-    lint!(named_target_port_missing),
-    lint!(named_target_port_protocol),
-    lint!(statefulset_service_missing),
-    lint!(ingress_backend_missing),
-    lint!(selectorless_service_without_endpoints),
-    lint!(endpointslice_orphaned),
-    lint!(external_name_ignored_fields),
-    lint!(local_traffic_policy_drops),
-    lint!(duplicate_allocation),
-    lint!(endpoints_over_capacity),
-    lint!(endpoints_hijack),
-    lint!(external_ip_hijack),
-];
+/// The lint rules in the order they run: each is the file `rules/NAME.rs`
+/// (its `RULE` and `check`), and registering one is one line here.
+macro_rules! lints {
+    ($($rule:ident),+ $(,)?) => {
+        $(mod $rule;)+
+        const LINTS: &[(Rule, Check)] = &[$(($rule::RULE, $rule::check)),+];
+    };
+}
+
+lints! {
+    selector_matches_nothing,
+    service_pods_unknown,
+    selector_spans_unrelated_workloads,
+    named_target_port_missing,
+    named_target_port_protocol,
+    statefulset_service_missing,
+    ingress_backend_missing,
+    selectorless_service_without_endpoints,
+    endpointslice_orphaned,
+    external_name_ignored_fields,
+    local_traffic_policy_drops,
+    duplicate_allocation,
+    endpoints_over_capacity,
+    endpoints_hijack,
+    external_ip_hijack,
+}
 
 /// Every check, API-server families first, sorted by code within each.
 pub fn all() -> Vec<Rule> {
@@ -203,9 +201,46 @@ impl<'a> LintCx<'a> {
     }
 }
 
+/// The template `cargo xtask new-rule` copies, compiled with the tests so
+/// that a scaffolded rule always builds against today's `LintCx`.
+#[cfg(test)]
+#[path = "../../../xtask/templates/rule.rs"]
+mod scaffold;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_new_rule_scaffold_builds_and_runs() {
+        let objects = Vec::new();
+        let cluster = Cluster::default();
+        let profile = crate::profile::Profile::default()
+            .resolve()
+            .expect("the default profile resolves");
+        let cx = LintCx {
+            objects: &objects,
+            cluster: &cluster,
+            rejected: std::collections::HashSet::new(),
+            profile: &profile,
+            services_by_name: std::collections::HashMap::new(),
+            with_pods: std::sync::OnceLock::new(),
+        };
+        let mut out = Vec::new();
+        scaffold::check(&cx, &mut out);
+        assert!(out.is_empty());
+        let docs = scaffold::RULE.markdown();
+        for heading in [
+            "## What it does",
+            "## Why it matters",
+            "## Example",
+            "## Use instead",
+            "## References",
+        ] {
+            assert!(docs.contains(heading), "the template lacks {heading}");
+        }
+        assert_eq!(scaffold::RULE.code, "new-rule");
+    }
 
     #[test]
     fn every_rule_file_is_registered() {

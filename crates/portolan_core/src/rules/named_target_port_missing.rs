@@ -1,7 +1,7 @@
 //! `named-target-port-missing`: a named targetPort that some or all selected
 //! pods do not expose (for the Service port's protocol).
 
-use super::LintCx;
+use super::{LintCx, finding};
 use crate::codes::rule;
 use crate::diag::Diagnostic;
 use crate::endpoints::find_port;
@@ -204,17 +204,10 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             )
         };
         let name = t.name;
-        let mut d = Diagnostic::new(
-            RULE.code,
-            RULE.severity,
-            t.object.source,
-            t.span,
-            format!(
+        let mut d = finding(&RULE, t.object, t.span, format!(
                 "targetPort {name:?} ({}) is not exposed by {how_many}",
                 t.port.protocol
-            ),
-        )
-        .with_object(Some(t.object.object_ref()));
+            ));
         d.help = Some(format!(
             "name a containerPort {name:?} in those pods, or use a port number"
         ));

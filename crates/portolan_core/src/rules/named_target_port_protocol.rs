@@ -1,7 +1,7 @@
 //! `named-target-port-protocol`: a named targetPort whose container port
 //! exists with another protocol.
 
-use super::LintCx;
+use super::{LintCx, finding};
 use super::named_target_port_missing::{Resolution, named_targets, resolve};
 use crate::codes::rule;
 use crate::diag::Diagnostic;
@@ -107,17 +107,10 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         };
         let owners: Vec<&str> = wrong.iter().map(|(o, _)| o.as_str()).collect();
         let (name, protocol) = (t.name, &t.port.protocol);
-        let mut d = Diagnostic::new(
-            RULE.code,
-            RULE.severity,
-            t.object.source,
-            t.span,
-            format!(
+        let mut d = finding(&RULE, t.object, t.span, format!(
                 "targetPort {name:?} is a {other} port in {}, but this Service port is {protocol}",
                 owners.join(", ")
-            ),
-        )
-        .with_object(Some(t.object.object_ref()));
+            ));
         d.help = Some(format!(
             "set the Service port's protocol to {other}, or add a {protocol} container port named {name:?}"
         ));

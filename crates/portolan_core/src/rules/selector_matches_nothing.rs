@@ -1,7 +1,7 @@
 //! `selector-matches-nothing`: a Service whose selector selects no pod, with
 //! the near miss (the closest workload and the exact difference).
 
-use super::LintCx;
+use super::{LintCx, finding};
 use crate::codes::rule;
 use crate::diag::Diagnostic;
 use crate::model::decode::edit_distance;
@@ -102,14 +102,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let span = LintCx::selector_span(object, model);
-        let mut d = Diagnostic::new(
-            RULE.code,
-            RULE.severity,
-            object.source,
-            span,
-            format!("Service {}/{} selects no pods", svc.namespace, svc.name),
-        )
-        .with_object(Some(object.object_ref()));
+        let mut d = finding(&RULE, object, span, format!("Service {}/{} selects no pods", svc.namespace, svc.name));
         if let Some((pod, diff)) = index.near_miss(svc) {
             let owner = pod
                 .owner

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::LintCx;
+use super::{LintCx, finding};
 use crate::codes::rule;
 use crate::diag::Diagnostic;
 
@@ -146,20 +146,13 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             .map(|(id, owners)| format!("{} ({id})", owners.join(", ")))
             .collect();
         let span = LintCx::selector_span(object, model);
-        let mut d = Diagnostic::new(
-            RULE.code,
-            RULE.severity,
-            object.source,
-            span,
-            format!(
+        let mut d = finding(&RULE, object, span, format!(
                 "Service {}/{} selects pods of {} different applications: {}",
                 svc.namespace,
                 svc.name,
                 apps.len(),
                 parts.join("; ")
-            ),
-        )
-        .with_object(Some(object.object_ref()));
+            ));
         d.help = Some("add the application's identity label to the selector".to_owned());
         out.push(d);
     }

@@ -1,7 +1,7 @@
 //! `selectorless-service-without-endpoints`: a Service without a selector
 //! and without any EndpointSlice or Endpoints feeding it.
 
-use super::LintCx;
+use super::{LintCx, finding};
 use crate::codes::rule;
 use crate::diag::Diagnostic;
 use crate::model::Body;
@@ -82,17 +82,10 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         let Some((o, _)) = cx.service(svc.object) else {
             continue;
         };
-        let mut d = Diagnostic::new(
-            RULE.code,
-            RULE.severity,
-            o.source,
-            o.anchor_span(),
-            format!(
+        let mut d = finding(&RULE, o, o.anchor_span(), format!(
                 "Service {}/{} has no selector and nothing in the input gives it endpoints",
                 svc.namespace, svc.name
-            ),
-        )
-        .with_object(Some(o.object_ref()));
+            ));
         d.help = Some("add a selector, or an EndpointSlice labelled kubernetes.io/service-name with the Service's name".to_owned());
         out.push(d);
     }

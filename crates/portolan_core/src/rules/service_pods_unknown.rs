@@ -2,7 +2,7 @@
 //! input holds no pod and no workload, so its endpoints cannot be known (a
 //! `kubectl get svc -o yaml` dump, a chart split into files).
 
-use super::LintCx;
+use super::{LintCx, finding};
 use crate::codes::rule;
 use crate::diag::Diagnostic;
 use crate::types::ServiceType;
@@ -81,17 +81,10 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         let Some((object, model)) = cx.service(svc.object) else {
             continue;
         };
-        let mut d = Diagnostic::new(
-            RULE.code,
-            RULE.severity,
-            object.source,
-            LintCx::selector_span(object, model),
-            format!(
+        let mut d = finding(&RULE, object, LintCx::selector_span(object, model), format!(
                 "Service {}/{}: the input holds no pods or workloads in namespace {}, so its endpoints are unknown",
                 svc.namespace, svc.name, svc.namespace
-            ),
-        )
-        .with_object(Some(object.object_ref()));
+            ));
         d.help = Some("add the manifests of the workloads it selects (or a `kubectl get pods -o yaml` dump) to the input".to_owned());
         out.push(d);
     }

@@ -1,7 +1,7 @@
 //! `statefulset-service-missing`: a StatefulSet's `serviceName` names no
 //! Service, or a Service that is not headless.
 
-use super::LintCx;
+use super::{LintCx, finding};
 use crate::codes::rule;
 use crate::diag::Diagnostic;
 use crate::model::Body;
@@ -104,8 +104,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             ),
             Some(_) => continue,
         };
-        let mut d = Diagnostic::new(RULE.code, RULE.severity, o.source, name.span, problem)
-            .with_object(Some(o.object_ref()));
+        let mut d = finding(&RULE, o, name.span, problem);
         d.help = Some(format!(
             "create a Service {:?} with clusterIP: None selecting the StatefulSet's pods",
             name.value
