@@ -48,6 +48,13 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// The profile a fixture asks for (`# profile: JSON`), or the default.
+fn profile_of(text: &str) -> Profile {
+    text.lines()
+        .find_map(|l| l.strip_prefix("# profile: "))
+        .map_or_else(Profile::default, |j| Profile::from_json(j).unwrap())
+}
+
 #[test]
 fn every_fixture_yields_exactly_its_expectations() {
     let dir = common::repo().join("tests/fixtures");
@@ -62,10 +69,7 @@ fn every_fixture_yields_exactly_its_expectations() {
     let mut failures = Vec::new();
     for path in &paths {
         let text = std::fs::read_to_string(path).unwrap();
-        let profile = text
-            .lines()
-            .find_map(|l| l.strip_prefix("# profile: "))
-            .map_or_else(Profile::default, |j| Profile::from_json(j).unwrap());
+        let profile = profile_of(&text);
         let name = path.strip_prefix(&dir).unwrap().display().to_string();
         let analysis = analyze(vec![Source::new(name.clone(), text.clone())], &profile).unwrap();
         let mut expected = expectations(&text);
@@ -108,23 +112,31 @@ fn every_fixture_yields_exactly_its_expectations() {
     );
 }
 
-/// The human format of every fixture, as a reviewed snapshot (insta): the
+/// The human format of each fixture, checked alone with its profile, as a
+/// reviewed snapshot of its own (insta, `snapshots/fixtures/`): the
 /// rustc-style rendering, carets under the exact node, notes and help.
 #[test]
-fn human_output_of_the_fixtures() {
+fn human_output_of_each_fixture() {
     let dir = common::repo().join("tests/fixtures");
     let mut paths = Vec::new();
     files(&dir, &mut paths);
     paths.sort();
-    let sources: Vec<Source> = paths
-        .iter()
-        .map(|p| {
-            Source::new(
-                p.strip_prefix(&dir).unwrap().display().to_string(),
-                std::fs::read_to_string(p).unwrap(),
-            )
-        })
-        .collect();
-    let analysis = analyze(sources, &Profile::default()).unwrap();
-    insta::assert_snapshot!(portolan_core::output::human::check(&analysis, false));
+    for path in &paths {
+        let text = std::fs::read_to_string(path).unwrap();
+        let name = path.strip_prefix(&dir).unwrap().display().to_string();
+        let analysis = analyze(
+            vec![Source::new(name.clone(), text.clone())],
+            &profile_of(&text),
+        )
+        .unwrap();
+        let snapshot = name.trim_end_matches(".yaml").replace('/', "__");
+        insta::with_settings!({
+            snapshot_path => "snapshots/fixtures",
+            prepend_module_to_snapshot => false,
+            description => name.as_str(),
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(snapshot, portolan_core::output::human::check(&analysis, false));
+        });
+    }
 }
