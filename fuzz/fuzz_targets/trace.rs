@@ -55,7 +55,7 @@ fuzz_target!(|data: &[u8]| {
                 let sum: f64 = t.destinations.iter().map(|d| d.probability).sum();
                 assert!((sum - 1.0).abs() < 1e-9, "probabilities sum to {sum}");
             }
-            let _ = portolan_core::sim::human(&t);
+            let _ = portolan_core::output::trace::human(&t);
         }
     }
     let qtype = QType::parse(qtype).unwrap_or(QType::A);

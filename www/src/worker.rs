@@ -145,7 +145,7 @@ impl Engine {
             Request::ExportJson => {
                 let a = self.analysis.as_ref()?;
                 let g = portolan_core::graph::build(a);
-                Response::Exported(portolan_core::graph::to_json(a, &g))
+                Response::Exported(portolan_core::output::graph_json::render(a, &g))
             }
         })
     }

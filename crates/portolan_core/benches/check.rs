@@ -131,7 +131,7 @@ fn bench_graph(c: &mut Criterion) {
         g.bench_with_input(BenchmarkId::new("build+json", pods), &a, |b, a| {
             b.iter(|| {
                 let graph = portolan_core::graph::build(a);
-                portolan_core::graph::to_json(a, &graph).len()
+                portolan_core::output::graph_json::render(a, &graph).len()
             });
         });
     }

@@ -3,7 +3,6 @@
 //! bytes. Hosts only read files and write the outputs.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use crate::analysis::analyze_with;
 use crate::diag::Severity;
@@ -352,9 +351,9 @@ pub fn execute_keeping(
     } else if inv.cmd == Cmd::Graph {
         let g = crate::graph::build(&analysis);
         let stdout = match inv.format.as_str() {
-            "dot" => crate::graph::to_dot(&g),
-            "mermaid" => crate::graph::to_mermaid(&g),
-            _ => crate::graph::to_json(&analysis, &g),
+            "dot" => crate::output::dot::render(&g),
+            "mermaid" => crate::output::mermaid::render(&g),
+            _ => crate::output::graph_json::render(&analysis, &g),
         };
         Output {
             stdout,
@@ -380,12 +379,6 @@ pub fn execute_keeping(
     (out, Some(analysis))
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> String {
-    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
-    s.push('\n');
-    s
-}
-
 fn trace(inv: &Invocation, analysis: &crate::analysis::Analysis, mode: ProxyMode) -> Output {
     let from = match crate::sim::From::parse(inv.from.as_deref().unwrap_or_default()) {
         Ok(f) => f,
@@ -401,9 +394,9 @@ fn trace(inv: &Invocation, analysis: &crate::analysis::Analysis, mode: ProxyMode
     match crate::sim::trace(analysis, &req) {
         Ok(t) => {
             let stdout = if inv.format == "json" {
-                to_json(&t)
+                crate::output::json_text(&t)
             } else {
-                crate::sim::human(&t)
+                crate::output::trace::human(&t)
             };
             Output {
                 stdout,
@@ -427,21 +420,9 @@ fn dns(inv: &Invocation, analysis: &crate::analysis::Analysis) -> Output {
         qtype,
     );
     let stdout = if inv.format == "json" {
-        to_json(&a)
+        crate::output::json_text(&a)
     } else {
-        let mut s = format!("{} {} {}\n", a.name, inv.qtype.to_uppercase(), a.rcode);
-        for ans in &a.answers {
-            match ans {
-                crate::dns::Answer::Text(t) => {
-                    let _ = writeln!(s, "  {t}");
-                }
-                crate::dns::Answer::Srv { port, target } => {
-                    let _ = writeln!(s, "  {port} {target}");
-                }
-            }
-        }
-        let _ = writeln!(s, "; {}", a.explanation);
-        s
+        crate::output::dns::human(&a, &inv.qtype.to_uppercase())
     };
     Output {
         stdout,
@@ -452,33 +433,8 @@ fn dns(inv: &Invocation, analysis: &crate::analysis::Analysis) -> Output {
 
 /// `portolan rules` in `human` or `json`.
 pub fn rules(format: &str) -> Output {
-    let rules = crate::rules::all();
-    let stdout = if format == "json" {
-        #[derive(serde::Serialize)]
-        struct RulesJson {
-            version: u32,
-            rules: Vec<crate::codes::Rule>,
-        }
-        let mut s =
-            serde_json::to_string_pretty(&RulesJson { version: 1, rules }).unwrap_or_default();
-        s.push('\n');
-        s
-    } else {
-        let mut s = String::new();
-        for r in &rules {
-            let _ = writeln!(
-                s,
-                "{:<28} {:<8} {:<10} {}",
-                r.code,
-                r.severity.as_str(),
-                r.origin.as_str(),
-                r.summary
-            );
-        }
-        s
-    };
     Output {
-        stdout,
+        stdout: crate::output::rules::render(format),
         stderr: String::new(),
         code: 0,
     }

@@ -3,7 +3,6 @@
 //! `ExternalName` targets and Ingress backends; every edge carries its ports.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
@@ -384,97 +383,4 @@ fn ingress_edges(analysis: &Analysis, g: &mut RoutingGraph) {
             );
         }
     }
-}
-
-/// `portolan graph --format json`.
-#[derive(Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct GraphJson<'a> {
-    #[cfg_attr(feature = "ts", ts(type = "1"))]
-    version: u32,
-    nodes: &'a [crate::snapshot::ClusterNode],
-    pods: &'a [crate::snapshot::ClusterPod],
-    services: &'a [ClusterService],
-    #[serde(rename = "graphNodes")]
-    graph_nodes: Vec<&'a GraphNode>,
-    edges: Vec<&'a GraphEdge>,
-}
-
-pub fn to_json(analysis: &Analysis, g: &RoutingGraph) -> String {
-    let json = GraphJson {
-        version: 1,
-        nodes: &analysis.cluster.nodes,
-        pods: &analysis.cluster.pods,
-        services: &analysis.cluster.services,
-        graph_nodes: g.nodes().collect(),
-        edges: g.edges().collect(),
-    };
-    let mut s = serde_json::to_string_pretty(&json).unwrap_or_default();
-    s.push('\n');
-    s
-}
-
-fn dot_escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"")
-}
-
-pub fn to_dot(g: &RoutingGraph) -> String {
-    let mut s = String::from(
-        "digraph portolan {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n",
-    );
-    for n in g.nodes() {
-        let shape = match n.kind {
-            "service" => "box",
-            "service-port" => "ellipse",
-            "pod" => "box3d",
-            "external" => "doublecircle",
-            _ => "oval",
-        };
-        let _ = writeln!(
-            s,
-            "  \"{}\" [label=\"{}\", shape={shape}{}];",
-            dot_escape(&n.id),
-            dot_escape(&n.label),
-            if n.synthetic { ", style=dashed" } else { "" }
-        );
-    }
-    for e in g.edges() {
-        let _ = writeln!(
-            s,
-            "  \"{}\" -> \"{}\" [label=\"{}\"];",
-            dot_escape(&e.from),
-            dot_escape(&e.to),
-            dot_escape(&e.label)
-        );
-    }
-    s.push_str("}\n");
-    s
-}
-
-fn mermaid_text(s: &str) -> String {
-    s.replace('"', "#quot;")
-        .replace('<', "#lt;")
-        .replace('>', "#gt;")
-}
-
-pub fn to_mermaid(g: &RoutingGraph) -> String {
-    let mut s = String::from("flowchart LR\n");
-    let ids: BTreeMap<&str, usize> = g
-        .nodes()
-        .enumerate()
-        .map(|(i, n)| (n.id.as_str(), i))
-        .collect();
-    for (i, n) in g.nodes().enumerate() {
-        let _ = writeln!(s, "  n{i}[\"{}\"]", mermaid_text(&n.label));
-    }
-    for e in g.edges() {
-        let _ = writeln!(
-            s,
-            "  n{} -->|\"{}\"| n{}",
-            ids[e.from.as_str()],
-            mermaid_text(&e.label),
-            ids[e.to.as_str()]
-        );
-    }
-    s
 }

@@ -699,30 +699,6 @@ fn forward(
     ))
 }
 
-/// The human rendering of a trace.
-pub fn human(trace: &Trace) -> String {
-    use std::fmt::Write as _;
-    let mut s = String::new();
-    for (i, h) in trace.hops.iter().enumerate() {
-        let _ = writeln!(s, "{:>2}. {:<11} {}", i + 1, h.step, h.detail);
-    }
-    let _ = writeln!(s, "verdict: {}", trace.verdict);
-    if let Some(c) = &trace.cname {
-        let _ = writeln!(s, "cname: {c}");
-    }
-    for d in &trace.destinations {
-        let _ = writeln!(
-            s,
-            "  → {}:{} {} (p = {:.3})",
-            d.ip,
-            d.port,
-            d.pod.as_deref().unwrap_or("(no pod)"),
-            d.probability
-        );
-    }
-    s
-}
-
 /// `topologyModeFromHints` + `availableForTopology` (`pkg/proxy/topology.go`):
 /// node hints first, then zone hints, each only when every ready endpoint
 /// carries one and at least one is for this node or zone.

@@ -44,7 +44,7 @@ pub fn declarations() -> String {
     export::<crate::snapshot::ClusterPod>(&cfg, &mut out);
     export::<crate::graph::GraphNode>(&cfg, &mut out);
     export::<crate::graph::GraphEdge>(&cfg, &mut out);
-    export::<crate::graph::GraphJson<'static>>(&cfg, &mut out);
+    export::<crate::output::graph_json::GraphJson<'static>>(&cfg, &mut out);
     export::<crate::sim::Destination>(&cfg, &mut out);
     export::<crate::sim::Hop>(&cfg, &mut out);
     export::<crate::sim::Trace>(&cfg, &mut out);

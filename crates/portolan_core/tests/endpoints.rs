@@ -299,7 +299,7 @@ fn c_1_4_a_selector_service_with_no_usable_pod_is_drawn_with_no_endpoints() {
     assert!(svc(&a, "lonely").endpoints.is_empty());
     let g = portolan_core::graph::build(&a);
     let json: serde_json::Value =
-        serde_json::from_str(&portolan_core::graph::to_json(&a, &g)).unwrap();
+        serde_json::from_str(&portolan_core::output::graph_json::render(&a, &g)).unwrap();
     assert_eq!(json["services"][0]["endpoints"], serde_json::json!([]));
 }
 

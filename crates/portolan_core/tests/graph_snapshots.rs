@@ -12,7 +12,7 @@ use portolan_core::source::Source;
 fn graph_json(file: &str) -> String {
     let text = std::fs::read_to_string(common::material().join("corpus").join(file)).unwrap();
     let a = analyze(vec![Source::new(file, text)], &Profile::default()).unwrap();
-    graph::to_json(&a, &graph::build(&a))
+    portolan_core::output::graph_json::render(&a, &graph::build(&a))
 }
 
 #[test]

@@ -84,7 +84,7 @@ pub fn graph(
 ) -> Result<String, JsError> {
     let analysis = analyze(names, texts, profile_json)?;
     let g = portolan_core::graph::build(&analysis);
-    Ok(portolan_core::graph::to_json(&analysis, &g))
+    Ok(portolan_core::output::graph_json::render(&analysis, &g))
 }
 
 /// `portolan trace --format json`: one packet from `from` (`pod:NS/NAME`,

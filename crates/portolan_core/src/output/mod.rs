@@ -1,17 +1,38 @@
-//! Output formats, written here so the native CLI and the npm CLI print the
-//! same bytes. Diagnostics are rendered only at this edge.
+//! Every rendering, one format per file, written here so the native CLI,
+//! the npm CLI and the page print the same bytes. Diagnostics, graphs,
+//! traces, DNS answers and the rule list are turned into text only at this
+//! edge.
+//!
+//! - `check`: [`human`], [`json`], [`sarif`], [`github`], [`junit`]
+//! - `graph`: [`graph_json`], [`dot`], [`mermaid`]
+//! - `trace`: [`trace`] (human; JSON is the `Trace`)
+//! - `dns`: [`dns`] (human; JSON is the `DnsAnswer`)
+//! - `rules`: [`rules`]
 
+pub mod dns;
+pub mod dot;
 pub mod github;
+pub mod graph_json;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod mermaid;
+pub mod rules;
 pub mod sarif;
+pub mod trace;
 
 use serde::Serialize;
 
 use crate::analysis::Analysis;
 use crate::diag::Diagnostic;
 use crate::source::Span;
+
+/// `value` as pretty JSON with a final newline (every `--format json`).
+pub fn json_text<T: Serialize>(value: &T) -> String {
+    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
+    s.push('\n');
+    s
+}
 
 /// A resolved location: file, 1-based start and end (end column exclusive
 /// of the last character, like LSP's end).

@@ -1,0 +1,42 @@
+//! `portolan graph --format dot`: Graphviz.
+
+use std::fmt::Write as _;
+
+use crate::graph::RoutingGraph;
+
+fn dot_escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+pub fn render(g: &RoutingGraph) -> String {
+    let mut s = String::from(
+        "digraph portolan {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n",
+    );
+    for n in g.nodes() {
+        let shape = match n.kind {
+            "service" => "box",
+            "service-port" => "ellipse",
+            "pod" => "box3d",
+            "external" => "doublecircle",
+            _ => "oval",
+        };
+        let _ = writeln!(
+            s,
+            "  \"{}\" [label=\"{}\", shape={shape}{}];",
+            dot_escape(&n.id),
+            dot_escape(&n.label),
+            if n.synthetic { ", style=dashed" } else { "" }
+        );
+    }
+    for e in g.edges() {
+        let _ = writeln!(
+            s,
+            "  \"{}\" -> \"{}\" [label=\"{}\"];",
+            dot_escape(&e.from),
+            dot_escape(&e.to),
+            dot_escape(&e.label)
+        );
+    }
+    s.push_str("}\n");
+    s
+}

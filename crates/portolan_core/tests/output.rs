@@ -1,0 +1,130 @@
+//! Every rendering of `output/`, one snapshot per format, produced through
+//! the command line exactly as a user runs it (`portolan check`, `graph`,
+//! `trace`, `dns`, `rules`), on one small manifest with a finding of each
+//! severity.
+
+use portolan_core::cli::{execute, parse_args};
+use portolan_core::source::Source;
+
+const MANIFEST: &str = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+        ports:
+        - {name: http, containerPort: 8080}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+spec:
+  type: NodePort
+  selector: {app: web}
+  ports:
+  - {name: http, port: 80, targetPort: http, nodePort: 30080}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+  namespace: shop
+spec:
+  selector: {app: api}
+  ports:
+  - {port: 80, targetPort: 9090}
+  - {port: 443}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: cart
+  namespace: shop
+spec:
+  selector: {app: cart}
+  ports:
+  - {port: 80}
+";
+
+fn run(args: &[&str]) -> String {
+    let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+    let inv = parse_args(&args).expect("the arguments parse");
+    let out = execute(
+        &inv,
+        vec![Source::new("shop.yaml", MANIFEST)],
+        None,
+        None,
+        false,
+    );
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+    format!("exit {}\n{}", out.code, out.stdout)
+}
+
+macro_rules! snapshot {
+    ($name:ident, $($arg:literal),+) => {
+        #[test]
+        fn $name() {
+            insta::with_settings!({
+                snapshot_path => "snapshots/output",
+                prepend_module_to_snapshot => false,
+                description => concat!("portolan" $(, " ", $arg)+),
+                omit_expression => true,
+            }, {
+                insta::assert_snapshot!(stringify!($name), run(&[$($arg),+]));
+            });
+        }
+    };
+}
+
+snapshot!(check_human, "check", "shop.yaml");
+snapshot!(check_json, "check", "--format", "json", "shop.yaml");
+snapshot!(check_sarif, "check", "--format", "sarif", "shop.yaml");
+snapshot!(check_github, "check", "--format", "github", "shop.yaml");
+snapshot!(check_junit, "check", "--format", "junit", "shop.yaml");
+snapshot!(graph_json, "graph", "--format", "json", "shop.yaml");
+snapshot!(graph_dot, "graph", "--format", "dot", "shop.yaml");
+snapshot!(graph_mermaid, "graph", "--format", "mermaid", "shop.yaml");
+snapshot!(
+    trace_human,
+    "trace",
+    "--from",
+    "pod:shop/web-xxvnq5fjdl-pc87z",
+    "--to",
+    "web.shop:80",
+    "shop.yaml"
+);
+snapshot!(
+    trace_json,
+    "trace",
+    "--from",
+    "external:203.0.113.9",
+    "--to",
+    "172.18.0.2:30080",
+    "--format",
+    "json",
+    "shop.yaml"
+);
+snapshot!(
+    dns_human,
+    "dns",
+    "--name",
+    "_http._tcp.web.shop.svc.cluster.local",
+    "--type",
+    "srv",
+    "shop.yaml"
+);
+snapshot!(dns_json, "dns", "--name", "web.shop", "--format", "json", "shop.yaml");
+snapshot!(rules_human, "rules");
