@@ -6,7 +6,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use portolan_core::analysis::{Options, analyze_with};
+use portolan_core::analysis::analyze_with;
+use portolan_core::options::Options;
 use portolan_core::profile::Profile;
 use portolan_core::source::Source;
 use portolan_core::yaml::Limits;
@@ -23,8 +24,11 @@ fuzz_target!(|data: &[u8]| {
         },
         ..Options::default()
     };
-    let Ok(a) = analyze_with(vec![Source::new("fuzz.yaml", text)], &Profile::default(), &options)
-    else {
+    let Ok(a) = analyze_with(
+        vec![Source::new("fuzz.yaml", text)],
+        &Profile::default(),
+        &options,
+    ) else {
         return;
     };
     // The human format reads every finding's span (line, column, caret);

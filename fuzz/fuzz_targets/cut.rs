@@ -13,7 +13,10 @@ fuzz_target!(|data: &[u8]| {
     let sources = [Source::new("fuzz.yaml", text)];
     let limits = Limits::default();
     let whole = read(&sources, &limits, "default", 1);
-    let whole = format!("{} {:?} {:?}", whole.documents, whole.objects, whole.diagnostics);
+    let whole = format!(
+        "{} {:?} {:?}",
+        whole.documents, whole.objects, whole.diagnostics
+    );
     for piece in [1, 64] {
         let cut = read_in_pieces(&sources, &limits, "default", 1, piece);
         assert_eq!(

@@ -11,7 +11,9 @@ use portolan_core::selector::Selector;
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let (expr, labels) = text.split_once('\n').unwrap_or((&text, ""));
-    let Ok(sel) = Selector::parse(expr) else { return };
+    let Ok(sel) = Selector::parse(expr) else {
+        return;
+    };
     let labels: BTreeMap<String, String> = labels
         .split(',')
         .filter_map(|kv| kv.split_once('='))

@@ -7,8 +7,9 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use portolan_core::analysis::{Analysis, Options, analyze_with};
+use portolan_core::analysis::{Analysis, analyze_with};
 use portolan_core::dns::{QType, resolve};
+use portolan_core::options::Options;
 use portolan_core::profile::{Profile, ProxyMode};
 use portolan_core::sim::{From, Request, trace};
 use portolan_core::source::Source;
@@ -26,8 +27,12 @@ fn cluster() -> &'static Analysis {
             threads: 1,
             ..Options::default()
         };
-        analyze_with(vec![Source::new("cluster.yaml", text)], &Profile::default(), &options)
-            .expect("default profile")
+        analyze_with(
+            vec![Source::new("cluster.yaml", text)],
+            &Profile::default(),
+            &options,
+        )
+        .expect("default profile")
     })
 }
 
@@ -42,7 +47,7 @@ fuzz_target!(|data: &[u8]| {
         let req = Request {
             from,
             to: to.to_owned(),
-            protocol: if protocol.is_empty() { "TCP".to_owned() } else { protocol.to_owned() },
+            protocol: portolan_core::types::Protocol::parse(protocol).unwrap_or_default(),
             at_node: (!at_node.is_empty()).then(|| at_node.to_owned()),
             proxy_mode: if data.first().is_some_and(|b| b & 1 == 1) {
                 ProxyMode::Nftables

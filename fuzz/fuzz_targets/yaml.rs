@@ -9,7 +9,11 @@ use portolan_core::yaml::{Node, parse_all, to_json};
 
 fn walk(node: &Node<'_>, text: &str) {
     let (s, e) = (node.span.start(), node.span.end());
-    assert!(s <= e && e <= text.len(), "span {s}..{e} outside {}", text.len());
+    assert!(
+        s <= e && e <= text.len(),
+        "span {s}..{e} outside {}",
+        text.len()
+    );
     assert!(text.is_char_boundary(s) && text.is_char_boundary(e));
     let _ = node.resolve();
     if let Some(m) = node.as_map() {

@@ -160,7 +160,8 @@ impl Engine {
                 &sim::Request {
                     from,
                     to: req.to.clone(),
-                    protocol: req.protocol.clone(),
+                    protocol: portolan_core::types::Protocol::parse(&req.protocol)
+                        .unwrap_or_default(),
                     at_node: None,
                     proxy_mode: req.proxy_mode,
                 },

@@ -107,7 +107,7 @@ fn bench_trace(c: &mut Criterion) {
             name: pod.name.clone(),
         },
         to: "app-7.team-7:80".into(),
-        protocol: "TCP".into(),
+        protocol: portolan_core::types::Protocol::Tcp,
         at_node: None,
         proxy_mode: ProxyMode::Iptables,
     };

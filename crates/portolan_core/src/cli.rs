@@ -9,6 +9,7 @@ use crate::diag::Severity;
 use crate::options::Options;
 use crate::profile::{Profile, ProxyMode};
 use crate::source::Source;
+use crate::types::Protocol;
 
 pub const USAGE: &str = "\
 Portolan: where will this Service send my packets?
@@ -75,7 +76,7 @@ pub struct Invocation {
     pub color: ColorChoice,
     pub from: Option<String>,
     pub to: Option<String>,
-    pub protocol: String,
+    pub protocol: Protocol,
     pub at_node: Option<String>,
     pub name: Option<String>,
     pub qtype: String,
@@ -120,7 +121,7 @@ pub fn parse_args(args: &[String]) -> Result<Invocation, String> {
         color: ColorChoice::Auto,
         from: None,
         to: None,
-        protocol: "TCP".to_owned(),
+        protocol: Protocol::Tcp,
         at_node: None,
         name: None,
         qtype: "A".to_owned(),
@@ -166,7 +167,11 @@ pub fn parse_args(args: &[String]) -> Result<Invocation, String> {
             "--deny-warnings" => inv.deny_warnings = true,
             "--from" => inv.from = Some(take("--from")?),
             "--to" => inv.to = Some(take("--to")?),
-            "--protocol" => inv.protocol = take("--protocol")?,
+            "--protocol" => {
+                let v = take("--protocol")?;
+                inv.protocol = Protocol::parse(&v.to_ascii_uppercase())
+                    .ok_or_else(|| format!("--protocol must be TCP, UDP or SCTP, not '{v}'"))?;
+            }
             "--at-node" => inv.at_node = Some(take("--at-node")?),
             "--name" => inv.name = Some(take("--name")?),
             "--type" => inv.qtype = take("--type")?,
@@ -387,7 +392,7 @@ fn trace(inv: &Invocation, analysis: &crate::analysis::Analysis, mode: ProxyMode
     let req = crate::sim::Request {
         from,
         to: inv.to.clone().unwrap_or_default(),
-        protocol: inv.protocol.clone(),
+        protocol: inv.protocol,
         at_node: inv.at_node.clone(),
         proxy_mode: mode,
     };

@@ -49,7 +49,7 @@ pub struct Request {
     pub from: From,
     /// `HOST:PORT`; HOST an IP or a DNS name.
     pub to: String,
-    pub protocol: String,
+    pub protocol: Protocol,
     pub at_node: Option<String>,
     pub proxy_mode: ProxyMode,
 }
@@ -209,12 +209,7 @@ fn split_host_port(to: &str) -> Result<(String, i64), String> {
 pub fn trace(a: &Analysis, req: &Request) -> Result<Trace, String> {
     let c = client(a, &req.from)?;
     let (host, port) = split_host_port(&req.to)?;
-    let Some(protocol) = Protocol::parse(&req.protocol.to_ascii_uppercase()) else {
-        return Err(format!(
-            "--protocol must be TCP, UDP or SCTP, not '{}'",
-            req.protocol
-        ));
-    };
+    let protocol = req.protocol;
     if let Some(n) = &req.at_node
         && !a.cluster.nodes.iter().any(|x| &x.name == n)
     {

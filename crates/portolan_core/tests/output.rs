@@ -126,5 +126,33 @@ snapshot!(
     "srv",
     "shop.yaml"
 );
-snapshot!(dns_json, "dns", "--name", "web.shop", "--format", "json", "shop.yaml");
+snapshot!(
+    dns_json,
+    "dns",
+    "--name",
+    "web.shop",
+    "--format",
+    "json",
+    "shop.yaml"
+);
 snapshot!(rules_human, "rules");
+
+#[test]
+fn a_protocol_kube_proxy_does_not_program_is_a_usage_error() {
+    let args: Vec<String> = [
+        "trace",
+        "--from",
+        "external:1.2.3.4",
+        "--to",
+        "web:80",
+        "--protocol",
+        "icmp",
+    ]
+    .iter()
+    .map(|a| (*a).to_owned())
+    .collect();
+    assert_eq!(
+        parse_args(&args).err().as_deref(),
+        Some("--protocol must be TCP, UDP or SCTP, not 'icmp'")
+    );
+}

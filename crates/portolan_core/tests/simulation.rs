@@ -26,7 +26,7 @@ fn run(a: &Analysis, from: &str, to: &str, mode: ProxyMode) -> Trace {
     let req = Request {
         from: From::parse(from).unwrap(),
         to: to.into(),
-        protocol: "TCP".into(),
+        protocol: portolan_core::types::Protocol::Tcp,
         at_node: None,
         proxy_mode: mode,
     };
@@ -155,7 +155,7 @@ fn d_4_3_external_traffic_policy_local_keeps_the_client_address_and_local_endpoi
     let req = |node: &str| Request {
         from: From::parse("external:198.51.100.7").unwrap(),
         to: "203.0.113.10:80".into(),
-        protocol: "TCP".into(),
+        protocol: portolan_core::types::Protocol::Tcp,
         at_node: Some(node.into()),
         proxy_mode: ProxyMode::Iptables,
     };
@@ -566,7 +566,7 @@ fn run_proto(a: &Analysis, from: &str, to: &str, protocol: &str, at_node: Option
         &Request {
             from: From::parse(from).unwrap(),
             to: to.into(),
-            protocol: protocol.into(),
+            protocol: portolan_core::types::Protocol::parse(protocol).expect("a protocol"),
             at_node: at_node.map(str::to_owned),
             proxy_mode: ProxyMode::Iptables,
         },

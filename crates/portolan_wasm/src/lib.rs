@@ -5,6 +5,7 @@
 use portolan_core::cli::{self, Cmd, ColorChoice};
 use portolan_core::profile::Profile;
 use portolan_core::source::Source;
+use portolan_core::types::Protocol;
 use wasm_bindgen::prelude::*;
 
 fn sources(names: Vec<String>, texts: Vec<String>) -> Result<Vec<Source>, JsError> {
@@ -111,15 +112,15 @@ pub fn trace(
             ))
         })?,
     };
-    let protocol = protocol
-        .filter(|p| !p.is_empty())
-        .unwrap_or_else(|| "TCP".to_owned())
-        .to_uppercase();
-    if !matches!(protocol.as_str(), "TCP" | "UDP" | "SCTP") {
-        return Err(JsError::new(&format!(
-            "protocol must be TCP, UDP or SCTP, not '{protocol}'"
-        )));
-    }
+    let protocol = match protocol.as_deref() {
+        None | Some("") => Protocol::Tcp,
+        Some(p) => Protocol::parse(&p.to_uppercase()).ok_or_else(|| {
+            JsError::new(&format!(
+                "protocol must be TCP, UDP or SCTP, not '{}'",
+                p.to_uppercase()
+            ))
+        })?,
+    };
     let req = portolan_core::sim::Request {
         from,
         to,
