@@ -7,7 +7,7 @@ use crate::analysis::Analysis;
 use crate::dns::{self, Answer, QType};
 use crate::names::{parse_cidr, parse_ip};
 use crate::profile::ProxyMode;
-use crate::snapshot::{ClusterNode, ClusterService, Endpoint};
+use crate::snapshot::{ClusterNode, ClusterPort, ClusterService, Endpoint};
 use crate::types::{Protocol, ServiceType, SessionAffinity, TrafficPolicy};
 
 /// Where the packet starts.
@@ -108,7 +108,7 @@ impl Tracer<'_> {
     }
 
     fn done(
-        self,
+        &mut self,
         verdict: &'static str,
         destinations: Vec<Destination>,
         masquerade: bool,
@@ -122,7 +122,7 @@ impl Tracer<'_> {
             destinations,
             masquerade,
             sticky,
-            hops: self.hops,
+            hops: std::mem::take(&mut self.hops),
             service,
         }
     }
@@ -205,11 +205,16 @@ fn split_host_port(to: &str) -> Result<(String, i64), String> {
     Ok((host.to_owned(), port))
 }
 
-/// Simulate one packet.
+/// A phase's outcome: go on with `T`, or the packet's fate is decided.
+type Phase<T> = Result<T, Trace>;
+
+/// Simulate one packet, phase by phase in the order the cluster applies
+/// them: the client's DNS lookup, kube-proxy's rule match (D.1.2), the
+/// entry (firewall, node), the Service port's endpoints, the traffic
+/// policy's scope, readiness, topology, DNAT, affinity and SNAT.
 pub fn trace(a: &Analysis, req: &Request) -> Result<Trace, String> {
     let c = client(a, &req.from)?;
     let (host, port) = split_host_port(&req.to)?;
-    let protocol = req.protocol;
     if let Some(n) = &req.at_node
         && !a.cluster.nodes.iter().any(|x| &x.name == n)
     {
@@ -230,77 +235,102 @@ pub fn trace(a: &Analysis, req: &Request) -> Result<Trace, String> {
     };
     t.hop(
         "source",
-        format!("{protocol} packet from {who} to {host}:{port}"),
+        format!("{} packet from {who} to {host}:{port}", req.protocol),
     );
-    let zone = a.profile.profile.cluster_domain.clone();
-    let ip = if parse_ip(&host).is_some() {
-        host.clone()
-    } else {
-        // DNS as the client sees it: pods use cluster DNS with their search list.
-        let answer = if c.is_pod {
-            dns::resolve(&a.cluster, &zone, &c.namespace, &host, QType::A)
-        } else {
-            t.hop("dns", "nodes and external clients do not use the cluster's search list; the name is asked of cluster DNS as written");
-            let fq = if host.ends_with(&zone) {
-                host.clone()
-            } else {
-                format!("{host}.{zone}")
-            };
-            dns::query(&a.cluster, &zone, &fq, QType::A)
-        };
-        match answer.answers.first() {
-            None => {
-                t.hop("dns", format!("{} → {}", answer.name, answer.explanation));
-                return Ok(t.done("nxdomain", Vec::new(), false, false, None));
-            }
-            Some(Answer::Text(first)) if parse_ip(first).is_none() => {
-                t.hop(
-                    "dns",
-                    format!("{} → CNAME {first}: {}", answer.name, answer.explanation),
-                );
-                t.hop("forwarding", "an ExternalName Service is only a DNS alias: kube-proxy does not intercept the connection, which goes wherever the external name resolves");
-                let mut tr = t.done("cname", Vec::new(), false, false, None);
-                tr.cname = Some(first.clone());
-                return Ok(tr);
-            }
-            Some(_) => {
-                let ips: Vec<String> = answer
-                    .answers
-                    .iter()
-                    .filter_map(|x| match x {
-                        Answer::Text(s) => Some(s.clone()),
-                        Answer::Srv { .. } => None,
-                    })
-                    .collect();
-                t.hop(
-                    "dns",
-                    format!(
-                        "{} → A {} ({})",
-                        answer.name,
-                        ips.join(", "),
-                        answer.explanation
-                    ),
-                );
-                if ips.len() > 1 || headless_name(a, &answer.name) {
-                    // Headless: the client picks one of the pod addresses itself, no NAT (F.13).
-                    let n = ips.len() as f64;
-                    let destinations = ips
-                        .iter()
-                        .map(|ip| Destination {
-                            pod: pod_by_ip(a, ip),
-                            ip: ip.clone(),
-                            port,
-                            probability: 1.0 / n,
-                        })
-                        .collect();
-                    t.hop("forwarding", format!("headless Service: no virtual IP, no translation; the client connects to a pod address directly on port {port} (the port it chose; targetPort is not applied)"));
-                    return Ok(t.done("delivered", destinations, false, false, None));
-                }
-                ips[0].clone()
-            }
-        }
+    let packet = Packet {
+        client: &c,
+        port,
+        protocol: req.protocol,
+        req,
     };
-    forward(t, &c, &ip, port, protocol, req)
+    Ok(resolve(&mut t, &c, &host, port)
+        .and_then(|ip| forward(&mut t, &packet, &ip))
+        .unwrap_or_else(|done| done))
+}
+
+/// The packet as kube-proxy matches it: who sends it, to which port, how.
+struct Packet<'p> {
+    client: &'p Client,
+    port: i64,
+    protocol: Protocol,
+    req: &'p Request,
+}
+
+/// The destination address: `host` itself, or what cluster DNS answers the
+/// client (pods with their search list; nodes and external clients as
+/// written). A headless name or an ExternalName ends the trace here.
+fn resolve(t: &mut Tracer<'_>, c: &Client, host: &str, port: i64) -> Phase<String> {
+    if parse_ip(host).is_some() {
+        return Ok(host.to_owned());
+    }
+    let a = t.a;
+    let zone = &a.profile.profile.cluster_domain;
+    let answer = if c.is_pod {
+        dns::resolve(&a.cluster, zone, &c.namespace, host, QType::A)
+    } else {
+        t.hop("dns", "nodes and external clients do not use the cluster's search list; the name is asked of cluster DNS as written");
+        let fq = if host.ends_with(zone.as_str()) {
+            host.to_owned()
+        } else {
+            format!("{host}.{zone}")
+        };
+        dns::query(&a.cluster, zone, &fq, QType::A)
+    };
+    match answer.answers.first() {
+        None => {
+            t.hop("dns", format!("{} → {}", answer.name, answer.explanation));
+            Err(t.done("nxdomain", Vec::new(), false, false, None))
+        }
+        Some(Answer::Text(first)) if parse_ip(first).is_none() => {
+            t.hop(
+                "dns",
+                format!("{} → CNAME {first}: {}", answer.name, answer.explanation),
+            );
+            t.hop("forwarding", "an ExternalName Service is only a DNS alias: kube-proxy does not intercept the connection, which goes wherever the external name resolves");
+            let mut tr = t.done("cname", Vec::new(), false, false, None);
+            tr.cname = Some(first.clone());
+            Err(tr)
+        }
+        Some(_) => {
+            let ips: Vec<String> = answer
+                .answers
+                .iter()
+                .filter_map(|x| match x {
+                    Answer::Text(s) => Some(s.clone()),
+                    Answer::Srv { .. } => None,
+                })
+                .collect();
+            t.hop(
+                "dns",
+                format!(
+                    "{} → A {} ({})",
+                    answer.name,
+                    ips.join(", "),
+                    answer.explanation
+                ),
+            );
+            if ips.len() > 1 || headless_name(a, &answer.name) {
+                return Err(headless(t, &ips, port));
+            }
+            Ok(ips[0].clone())
+        }
+    }
+}
+
+/// Headless: the client picks one of the pod addresses itself, no NAT (F.13).
+fn headless(t: &mut Tracer<'_>, ips: &[String], port: i64) -> Trace {
+    let n = ips.len() as f64;
+    let destinations = ips
+        .iter()
+        .map(|ip| Destination {
+            pod: pod_by_ip(t.a, ip),
+            ip: ip.clone(),
+            port,
+            probability: 1.0 / n,
+        })
+        .collect();
+    t.hop("forwarding", format!("headless Service: no virtual IP, no translation; the client connects to a pod address directly on port {port} (the port it chose; targetPort is not applied)"));
+    t.done("delivered", destinations, false, false, None)
 }
 
 fn headless_name(a: &Analysis, fqdn: &str) -> bool {
@@ -325,150 +355,243 @@ enum Entry<'s> {
     NodePort(&'s ClusterService, String),
 }
 
-fn forward(
-    mut t: Tracer<'_>,
-    client: &Client,
-    ip: &str,
-    port: i64,
-    protocol: Protocol,
-    req: &Request,
-) -> Result<Trace, String> {
-    let a = t.a;
-    let mode = req.proxy_mode;
-    let services = &a.cluster.services;
-    let programmed = |s: &&ClusterService| !s.headless && s.external_name.is_none();
-    let port_of = |s: &ClusterService| {
-        s.ports
+/// Where a matched packet entered and what it is subject to.
+struct Entered<'s> {
+    svc: &'s ClusterService,
+    /// Through a node port, load-balancer or external IP (D.4).
+    external: bool,
+    /// The node whose rules process it.
+    node: Option<String>,
+}
+
+/// The packet path once the destination address is known (spec D).
+fn forward(t: &mut Tracer<'_>, p: &Packet<'_>, ip: &str) -> Phase<Trace> {
+    let entry = match_rule(t, p, ip)?;
+    let entered = enter(t, p, ip, &entry)?;
+    let svc = entered.svc;
+    let svc_port = match &entry {
+        Entry::NodePort(s, _) => s
+            .ports
             .iter()
-            .position(|p| p.port == port && p.protocol == protocol)
+            .find(|sp| sp.node_port == Some(p.port) && sp.protocol == p.protocol),
+        _ => svc
+            .ports
+            .iter()
+            .find(|sp| sp.port == p.port && sp.protocol == p.protocol),
     };
-    // Which rule matches (D.1.2).
-    let mut entry = None;
+    // The matched rule named this port; were it ever missing, the packet
+    // would be unmatched.
+    let Some(svc_port) = svc_port else {
+        return Err(unmatched(t, p, ip));
+    };
+    let eps = port_endpoints(t, svc, svc_port)?;
+    let (local_only, masquerade) = scope(t, p.client, &entered, &eps);
+    let mut chosen = usable(t, svc, &eps, local_only.as_deref())?;
+    // Topology (D.7), cluster-scoped endpoints only: kube-proxy reads the
+    // hints the EndpointSlice controller published (`topologyModeFromHints`).
+    if local_only.is_none() {
+        let client_node = entered.node.as_deref().or(p.client.node.as_deref());
+        if let Some(note) = &svc.topology_note {
+            t.hop("topology", note.clone());
+        }
+        if let Some(node) = client_node {
+            let zone =
+                t.a.cluster
+                    .nodes
+                    .iter()
+                    .find(|x| x.name == node)
+                    .and_then(|n| n.zone.clone());
+            topology_filter(t, &mut chosen, node, zone.as_deref());
+        }
+    }
+    Ok(translate(t, p.client, svc, &chosen, masquerade))
+}
+
+/// Which kube-proxy rule matches (D.1.2): a ClusterIP, a load-balancer or
+/// external IP, a node port (or the health-check port), or none.
+fn match_rule<'a>(t: &mut Tracer<'a>, p: &Packet<'_>, ip: &str) -> Phase<Entry<'a>> {
+    let services = &t.a.cluster.services;
     if let Some(s) = services
         .iter()
-        .filter(programmed)
+        .filter(|s| programmed(s))
         .find(|s| s.cluster_ips.iter().any(|x| x == ip))
     {
-        if port_of(s).is_some() {
-            entry = Some(Entry::ClusterIp(s));
-        } else {
-            t.hop(
-                "kube-proxy",
-                format!(
-                    "{ip} is the ClusterIP of Service {}, which has no {protocol} port {port}",
-                    s.key()
-                ),
-            );
-            return Ok(match mode {
-                ProxyMode::Nftables => {
-                    t.hop("verdict", "nftables mode rejects traffic to a ClusterIP on a port the Service does not define (D.3.5)");
-                    t.done("reject", Vec::new(), false, false, Some(s.key()))
-                }
-                ProxyMode::Iptables => {
-                    t.hop("verdict", "iptables mode leaves the packet unmatched: it is routed as ordinary traffic to an address nobody owns (D.3.5)");
-                    t.done("not-intercepted", Vec::new(), false, false, Some(s.key()))
-                }
-            });
+        return cluster_ip_rule(t, p, ip, s);
+    }
+    for s in services.iter().filter(|s| programmed(s)) {
+        if port_index(s, p).is_none() {
+            continue;
+        }
+        if let Some(lb) = s.load_balancer_ips.iter().find(|l| l.ip == ip) {
+            if lb.ip_mode == "Proxy" {
+                t.hop("kube-proxy", format!("{ip} is a load-balancer address of Service {} with ipMode Proxy: kube-proxy does not capture it; the load balancer forwards to the nodes itself (D.1.2)", s.key()));
+                return Err(t.done("not-intercepted", Vec::new(), false, false, Some(s.key())));
+            }
+            return Ok(Entry::LoadBalancer(s, ip.to_owned()));
+        }
+        if s.external_ips.iter().any(|e| e == ip) {
+            return Ok(Entry::ExternalIp(s));
         }
     }
-    if entry.is_none() {
-        for s in services.iter().filter(programmed) {
-            if port_of(s).is_none() {
-                continue;
-            }
-            if let Some(lb) = s.load_balancer_ips.iter().find(|l| l.ip == ip) {
-                if lb.ip_mode == "Proxy" {
-                    t.hop("kube-proxy", format!("{ip} is a load-balancer address of Service {} with ipMode Proxy: kube-proxy does not capture it; the load balancer forwards to the nodes itself (D.1.2)", s.key()));
-                    return Ok(t.done("not-intercepted", Vec::new(), false, false, Some(s.key())));
-                }
-                entry = Some(Entry::LoadBalancer(s, ip.to_owned()));
-                break;
-            }
-            if s.external_ips.iter().any(|e| e == ip) {
-                entry = Some(Entry::ExternalIp(s));
-                break;
-            }
-        }
+    let mode = p.req.proxy_mode;
+    let node = t.a.cluster.nodes.iter().find(|n| {
+        n.ip == ip
+            || (mode == ProxyMode::Iptables
+                && ip.starts_with("127.")
+                && p.client.node.as_deref() == Some(n.name.as_str())
+                && !p.client.is_pod)
+    });
+    match node {
+        Some(node) => node_rule(t, p, ip, node),
+        None => Err(unmatched(t, p, ip)),
     }
-    if entry.is_none() {
-        let node = a.cluster.nodes.iter().find(|n| {
-            n.ip == ip
-                || (mode == ProxyMode::Iptables
-                    && ip.starts_with("127.")
-                    && client.node.as_deref() == Some(n.name.as_str())
-                    && !client.is_pod)
-        });
-        if let Some(node) = node {
-            if let Some(s) = services.iter().filter(programmed).find(|s| {
-                s.ports
-                    .iter()
-                    .any(|p| p.node_port == Some(port) && p.protocol == protocol)
-            }) {
-                entry = Some(Entry::NodePort(s, node.name.clone()));
-            } else if let Some(s) = services.iter().filter(programmed).find(|s| {
-                protocol == Protocol::Tcp
-                    && s.type_ == ServiceType::LoadBalancer
-                    && s.external_traffic_policy == Some(TrafficPolicy::Local)
-                    && s.health_check_node_port == Some(port)
-            }) {
-                return Ok(health_check(t, s, node, port));
-            } else {
-                t.hop(
-                    "kube-proxy",
-                    format!(
-                        "{ip} is node {}; no Service has {protocol} nodePort {port}",
-                        node.name
-                    ),
-                );
-                t.hop(
-                    "verdict",
-                    "the packet reaches the node itself: kube-proxy does not intercept it",
-                );
-                return Ok(t.done("not-intercepted", Vec::new(), false, false, None));
-            }
-        }
+}
+
+/// kube-proxy programs rules for Services with a virtual IP.
+fn programmed(s: &ClusterService) -> bool {
+    !s.headless && s.external_name.is_none()
+}
+
+fn port_index(s: &ClusterService, p: &Packet<'_>) -> Option<usize> {
+    s.ports
+        .iter()
+        .position(|sp| sp.port == p.port && sp.protocol == p.protocol)
+}
+
+/// A ClusterIP: matched when the Service has the port (D.3.1); otherwise
+/// rejected (nftables) or left alone (iptables), D.3.5.
+fn cluster_ip_rule<'a>(
+    t: &mut Tracer<'a>,
+    p: &Packet<'_>,
+    ip: &str,
+    s: &'a ClusterService,
+) -> Phase<Entry<'a>> {
+    if port_index(s, p).is_some() {
+        return Ok(Entry::ClusterIp(s));
     }
-    let Some(entry) = entry else {
-        if let Some(p) = a
-            .cluster
-            .pods
+    let (port, protocol) = (p.port, p.protocol);
+    t.hop(
+        "kube-proxy",
+        format!(
+            "{ip} is the ClusterIP of Service {}, which has no {protocol} port {port}",
+            s.key()
+        ),
+    );
+    Err(match p.req.proxy_mode {
+        ProxyMode::Nftables => {
+            t.hop("verdict", "nftables mode rejects traffic to a ClusterIP on a port the Service does not define (D.3.5)");
+            t.done("reject", Vec::new(), false, false, Some(s.key()))
+        }
+        ProxyMode::Iptables => {
+            t.hop("verdict", "iptables mode leaves the packet unmatched: it is routed as ordinary traffic to an address nobody owns (D.3.5)");
+            t.done("not-intercepted", Vec::new(), false, false, Some(s.key()))
+        }
+    })
+}
+
+/// A node's address: a node port (D.4.1), the health-check port of a
+/// LoadBalancer with policy Local (D.4.8), or the node itself.
+fn node_rule<'a>(
+    t: &mut Tracer<'a>,
+    p: &Packet<'_>,
+    ip: &str,
+    node: &'a ClusterNode,
+) -> Phase<Entry<'a>> {
+    let (port, protocol) = (p.port, p.protocol);
+    let services = &t.a.cluster.services;
+    if let Some(s) = services.iter().filter(|s| programmed(s)).find(|s| {
+        s.ports
             .iter()
-            .find(|p| p.ips.iter().any(|x| x == ip))
-        {
-            t.hop("routing", format!("{ip} is the address of pod {}: routed directly over the pod network, no kube-proxy rule applies", p.key()));
-            return Ok(t.done(
-                "delivered",
-                vec![Destination {
-                    pod: Some(p.key()),
-                    ip: ip.to_owned(),
-                    port,
-                    probability: 1.0,
-                }],
-                false,
-                false,
-                None,
-            ));
-        }
-        let in_range = a
-            .profile
-            .service_cidrs
-            .iter()
-            .any(|cidr| parse_ip(ip).is_some_and(|x| cidr.contains(x)));
-        if in_range && mode == ProxyMode::Nftables {
-            t.hop(
-                "kube-proxy",
-                format!("{ip} is inside the service range but no Service holds it"),
-            );
-            t.hop(
-                "verdict",
-                "nftables mode drops traffic to unallocated service addresses (D.3.5)",
-            );
-            return Ok(t.done("drop", Vec::new(), false, false, None));
-        }
-        t.hop("kube-proxy", format!("no kube-proxy rule matches {ip}:{port}/{protocol}: the packet is routed as ordinary traffic"));
-        return Ok(t.done("not-intercepted", Vec::new(), false, false, None));
+            .any(|sp| sp.node_port == Some(port) && sp.protocol == protocol)
+    }) {
+        return Ok(Entry::NodePort(s, node.name.clone()));
+    }
+    if let Some(s) = services.iter().filter(|s| programmed(s)).find(|s| {
+        protocol == Protocol::Tcp
+            && s.type_ == ServiceType::LoadBalancer
+            && s.external_traffic_policy == Some(TrafficPolicy::Local)
+            && s.health_check_node_port == Some(port)
+    }) {
+        return Err(health_check(t, s, node, port));
+    }
+    t.hop(
+        "kube-proxy",
+        format!(
+            "{ip} is node {}; no Service has {protocol} nodePort {port}",
+            node.name
+        ),
+    );
+    t.hop(
+        "verdict",
+        "the packet reaches the node itself: kube-proxy does not intercept it",
+    );
+    Err(t.done("not-intercepted", Vec::new(), false, false, None))
+}
+
+/// No rule matches: a pod address is routed over the pod network; an
+/// unallocated service address is dropped by nftables (D.3.5); anything
+/// else is ordinary traffic.
+fn unmatched(t: &mut Tracer<'_>, p: &Packet<'_>, ip: &str) -> Trace {
+    let a = t.a;
+    let (port, protocol) = (p.port, p.protocol);
+    if let Some(pod) = a
+        .cluster
+        .pods
+        .iter()
+        .find(|x| x.ips.iter().any(|x| x == ip))
+    {
+        t.hop("routing", format!("{ip} is the address of pod {}: routed directly over the pod network, no kube-proxy rule applies", pod.key()));
+        return t.done(
+            "delivered",
+            vec![Destination {
+                pod: Some(pod.key()),
+                ip: ip.to_owned(),
+                port,
+                probability: 1.0,
+            }],
+            false,
+            false,
+            None,
+        );
+    }
+    let in_range = a
+        .profile
+        .service_cidrs
+        .iter()
+        .any(|cidr| parse_ip(ip).is_some_and(|x| cidr.contains(x)));
+    if in_range && p.req.proxy_mode == ProxyMode::Nftables {
+        t.hop(
+            "kube-proxy",
+            format!("{ip} is inside the service range but no Service holds it"),
+        );
+        t.hop(
+            "verdict",
+            "nftables mode drops traffic to unallocated service addresses (D.3.5)",
+        );
+        return t.done("drop", Vec::new(), false, false, None);
+    }
+    t.hop("kube-proxy", format!("no kube-proxy rule matches {ip}:{port}/{protocol}: the packet is routed as ordinary traffic"));
+    t.done("not-intercepted", Vec::new(), false, false, None)
+}
+
+/// The matched rule as a hop; the node that processes the packet; the
+/// load balancer's source ranges (D.4.6).
+fn enter<'a>(
+    t: &mut Tracer<'_>,
+    p: &Packet<'_>,
+    ip: &str,
+    entry: &Entry<'a>,
+) -> Phase<Entered<'a>> {
+    let (port, protocol) = (p.port, p.protocol);
+    let a = t.a;
+    let arriving = || {
+        p.req
+            .at_node
+            .clone()
+            .or_else(|| p.client.node.clone())
+            .or_else(|| a.cluster.nodes.first().map(|n| n.name.clone()))
     };
-    let (svc, external, receiving_node) = match &entry {
+    Ok(match entry {
         Entry::ClusterIp(s) => {
             t.hop(
                 "kube-proxy",
@@ -477,69 +600,80 @@ fn forward(
                     s.key()
                 ),
             );
-            (*s, false, client.node.clone())
+            Entered {
+                svc: s,
+                external: false,
+                node: p.client.node.clone(),
+            }
         }
         Entry::LoadBalancer(s, lb) => {
-            let at = req
-                .at_node
-                .clone()
-                .or_else(|| client.node.clone())
-                .or_else(|| a.cluster.nodes.first().map(|n| n.name.clone()));
+            let at = arriving();
             t.hop("kube-proxy", format!("{lb}:{port}/{protocol} is a load-balancer address of Service {}; the packet enters at node {} (D.4)", s.key(), at.as_deref().unwrap_or("?")));
-            if !s.source_ranges.is_empty() {
-                let src = parse_ip(&client.ip);
-                let allowed = s
-                    .source_ranges
-                    .iter()
-                    .filter_map(|r| parse_cidr(r))
-                    .any(|r| src.is_some_and(|x| r.contains(x)));
-                if !allowed {
-                    t.hop("firewall", format!("source {} is outside loadBalancerSourceRanges [{}]: dropped (D.4.6; pods are not exempt)", client.ip, s.source_ranges.join(", ")));
-                    return Ok(t.done("drop", Vec::new(), false, false, Some(s.key())));
-                }
-                t.hop(
-                    "firewall",
-                    format!("source {} is inside loadBalancerSourceRanges", client.ip),
-                );
+            source_ranges(t, p.client, s)?;
+            Entered {
+                svc: s,
+                external: true,
+                node: at,
             }
-            (*s, true, at)
         }
         Entry::ExternalIp(s) => {
-            let at = req
-                .at_node
-                .clone()
-                .or_else(|| client.node.clone())
-                .or_else(|| a.cluster.nodes.first().map(|n| n.name.clone()));
+            let at = arriving();
             t.hop("kube-proxy", format!("{ip}:{port}/{protocol} is an externalIP of Service {}; captured on node {} (D.4.7)", s.key(), at.as_deref().unwrap_or("?")));
-            (*s, true, at)
+            Entered {
+                svc: s,
+                external: true,
+                node: at,
+            }
         }
         Entry::NodePort(s, node) => {
-            let p = s
+            let service_port = s
                 .ports
                 .iter()
-                .find(|p| p.node_port == Some(port))
-                .map_or(0, |p| p.port);
-            let rule = match mode {
+                .find(|sp| sp.node_port == Some(port))
+                .map_or(0, |sp| sp.port);
+            let rule = match p.req.proxy_mode {
                 ProxyMode::Iptables => "iptables matches any local address of the node",
                 ProxyMode::Nftables => "nftables matches the node's primary address",
             };
-            t.hop("kube-proxy", format!("{ip}:{port}/{protocol} is nodePort {port} of Service {} on node {node} ({rule}, D.4.1), for service port {p}", s.key()));
-            (*s, true, Some(node.clone()))
+            t.hop("kube-proxy", format!("{ip}:{port}/{protocol} is nodePort {port} of Service {} on node {node} ({rule}, D.4.1), for service port {service_port}", s.key()));
+            Entered {
+                svc: s,
+                external: true,
+                node: Some(node.clone()),
+            }
         }
-    };
-    let svc_port = match &entry {
-        Entry::NodePort(s, _) => s
-            .ports
-            .iter()
-            .find(|p| p.node_port == Some(port) && p.protocol == protocol),
-        _ => svc
-            .ports
-            .iter()
-            .find(|p| p.port == port && p.protocol == protocol),
-    };
-    let Some(svc_port) = svc_port else {
-        return Err("internal: matched port vanished".into());
-    };
+    })
+}
+
+/// `loadBalancerSourceRanges` (D.4.6; pods are not exempt).
+fn source_ranges(t: &mut Tracer<'_>, client: &Client, s: &ClusterService) -> Phase<()> {
+    if s.source_ranges.is_empty() {
+        return Ok(());
+    }
+    let src = parse_ip(&client.ip);
+    let allowed = s
+        .source_ranges
+        .iter()
+        .filter_map(|r| parse_cidr(r))
+        .any(|r| src.is_some_and(|x| r.contains(x)));
+    if !allowed {
+        t.hop("firewall", format!("source {} is outside loadBalancerSourceRanges [{}]: dropped (D.4.6; pods are not exempt)", client.ip, s.source_ranges.join(", ")));
+        return Err(t.done("drop", Vec::new(), false, false, Some(s.key())));
+    }
+    t.hop(
+        "firewall",
+        format!("source {} is inside loadBalancerSourceRanges", client.ip),
+    );
+    Ok(())
+}
+
+/// The endpoints published for the Service port; none ready or serving is a
+/// REJECT (D.3.3).
+fn port_endpoints<'s>(
+    t: &mut Tracer<'_>,
+    svc: &'s ClusterService,
+    svc_port: &ClusterPort,
+) -> Phase<Vec<&'s Endpoint>> {
     let eps: Vec<&Endpoint> = svc
         .endpoints
         .iter()
@@ -549,64 +683,85 @@ fn forward(
                 && e.protocol.is_none_or(|p| p == svc_port.protocol)
         })
         .collect();
-    if !eps.iter().any(|e| e.ready || (e.serving && e.terminating)) {
-        let why = if eps.is_empty() {
-            "it has no endpoints for this port".to_owned()
-        } else {
-            format!("none of its {} endpoints is ready or serving", eps.len())
-        };
-        t.hop(
-            "endpoints",
-            format!("Service {} port {}: {why}", svc.key(), svc_port.port),
-        );
-        t.hop("verdict", "REJECT: kube-proxy answers with ICMP port-unreachable, the client fails at once (D.3.3)");
-        return Ok(t.done("reject", Vec::new(), false, false, Some(svc.key())));
+    if eps.iter().any(|e| e.ready || (e.serving && e.terminating)) {
+        return Ok(eps);
     }
-    // Policy scope (D.2, D.3.2, D.4).
-    let (local_only, masquerade) = if external {
+    let why = if eps.is_empty() {
+        "it has no endpoints for this port".to_owned()
+    } else {
+        format!("none of its {} endpoints is ready or serving", eps.len())
+    };
+    t.hop(
+        "endpoints",
+        format!("Service {} port {}: {why}", svc.key(), svc_port.port),
+    );
+    t.hop(
+        "verdict",
+        "REJECT: kube-proxy answers with ICMP port-unreachable, the client fails at once (D.3.3)",
+    );
+    Err(t.done("reject", Vec::new(), false, false, Some(svc.key())))
+}
+
+/// The traffic policy's scope (D.2, D.3.2, D.4): the node whose endpoints
+/// alone may be used (if any), and whether the source is masqueraded.
+fn scope(
+    t: &mut Tracer<'_>,
+    client: &Client,
+    entered: &Entered<'_>,
+    eps: &[&Endpoint],
+) -> (Option<String>, bool) {
+    let svc = entered.svc;
+    if entered.external {
         let etp = svc.external_traffic_policy.unwrap_or_default();
         if etp == TrafficPolicy::Local && client.in_cluster {
             t.hop("policy", format!("externalTrafficPolicy Local, but the source is inside the cluster: short-circuited to all endpoints{} (D.4.4)", if client.is_pod { ", no SNAT" } else { ", with SNAT" }));
             (None, !client.is_pod)
         } else if etp == TrafficPolicy::Local {
-            t.hop("policy", format!("externalTrafficPolicy Local: only endpoints on node {}, client address preserved (D.4.3)", receiving_node.as_deref().unwrap_or("?")));
-            (receiving_node.clone(), false)
+            t.hop("policy", format!("externalTrafficPolicy Local: only endpoints on node {}, client address preserved (D.4.3)", entered.node.as_deref().unwrap_or("?")));
+            (entered.node.clone(), false)
         } else {
             t.hop("policy", "externalTrafficPolicy Cluster: any endpoint; the source is masqueraded to the node's address (D.4.2)");
             (None, true)
         }
+    } else if svc.internal_traffic_policy.unwrap_or_default() == TrafficPolicy::Local {
+        t.hop(
+            "policy",
+            format!(
+                "internalTrafficPolicy Local: only endpoints on the client's node {} (D.3.2)",
+                client.node.as_deref().unwrap_or("?")
+            ),
+        );
+        (
+            client.node.clone().or_else(|| Some(String::new())),
+            !client.is_pod,
+        )
     } else {
-        let itp = svc.internal_traffic_policy.unwrap_or_default();
-        if itp == TrafficPolicy::Local {
-            t.hop(
-                "policy",
-                format!(
-                    "internalTrafficPolicy Local: only endpoints on the client's node {} (D.3.2)",
-                    client.node.as_deref().unwrap_or("?")
-                ),
-            );
-            (
-                client.node.clone().or_else(|| Some(String::new())),
-                !client.is_pod,
-            )
-        } else {
-            let masq = !client.is_pod
-                || client
-                    .pod_key
-                    .as_ref()
-                    .is_some_and(|k| eps.iter().any(|e| e.pod.as_deref() == Some(k.as_str())));
-            (None, masq)
-        }
-    };
-    let scoped: Vec<&&Endpoint> = match &local_only {
+        let masq = !client.is_pod
+            || client
+                .pod_key
+                .as_ref()
+                .is_some_and(|k| eps.iter().any(|e| e.pod.as_deref() == Some(k.as_str())));
+        (None, masq)
+    }
+}
+
+/// The endpoints in scope that may take the packet: the ready ones, else
+/// the serving and terminating ones (D.2.1); none is a DROP (D.3.2, D.4.3).
+fn usable<'e, 's>(
+    t: &mut Tracer<'_>,
+    svc: &ClusterService,
+    eps: &'e [&'s Endpoint],
+    local_only: Option<&str>,
+) -> Phase<Vec<&'e &'s Endpoint>> {
+    let scoped: Vec<&&Endpoint> = match local_only {
         Some(node) => eps
             .iter()
-            .filter(|e| e.node.as_deref() == Some(node.as_str()))
+            .filter(|e| e.node.as_deref() == Some(node))
             .collect(),
         None => eps.iter().collect(),
     };
     let ready: Vec<&&Endpoint> = scoped.iter().copied().filter(|e| e.ready).collect();
-    let mut chosen: Vec<&&Endpoint> = if ready.is_empty() {
+    let chosen: Vec<&&Endpoint> = if ready.is_empty() {
         let fallback: Vec<&&Endpoint> = scoped
             .iter()
             .copied()
@@ -619,37 +774,32 @@ fn forward(
     } else {
         ready
     };
-    if chosen.is_empty() {
-        t.hop(
-            "endpoints",
-            format!(
-                "no usable endpoint on node {} although the Service has endpoints elsewhere",
-                local_only.as_deref().unwrap_or("?")
-            ),
-        );
-        t.hop(
-            "verdict",
-            "DROP: the packet is discarded silently; the client sees a timeout (D.3.2, D.4.3)",
-        );
-        return Ok(t.done("drop", Vec::new(), false, false, Some(svc.key())));
+    if !chosen.is_empty() {
+        return Ok(chosen);
     }
-    // Topology (D.7), cluster-scoped endpoints only: kube-proxy reads the
-    // hints the EndpointSlice controller published (`topologyModeFromHints`).
-    if local_only.is_none() {
-        let client_node = receiving_node.as_deref().or(client.node.as_deref());
-        if let Some(note) = &svc.topology_note {
-            t.hop("topology", note.clone());
-        }
-        if let Some(node) = client_node {
-            let zone = a
-                .cluster
-                .nodes
-                .iter()
-                .find(|x| x.name == node)
-                .and_then(|n| n.zone.clone());
-            topology_filter(&mut t, &mut chosen, node, zone.as_deref());
-        }
-    }
+    t.hop(
+        "endpoints",
+        format!(
+            "no usable endpoint on node {} although the Service has endpoints elsewhere",
+            local_only.unwrap_or("?")
+        ),
+    );
+    t.hop(
+        "verdict",
+        "DROP: the packet is discarded silently; the client sees a timeout (D.3.2, D.4.3)",
+    );
+    Err(t.done("drop", Vec::new(), false, false, Some(svc.key())))
+}
+
+/// DNAT to one endpoint, each equally likely (D.2.4); session affinity
+/// (D.5.1); SNAT.
+fn translate(
+    t: &mut Tracer<'_>,
+    client: &Client,
+    svc: &ClusterService,
+    chosen: &[&&Endpoint],
+    masquerade: bool,
+) -> Trace {
     let n = chosen.len() as f64;
     let destinations: Vec<Destination> = chosen
         .iter()
@@ -685,13 +835,13 @@ fn forward(
             "the source address is preserved (no SNAT)"
         },
     );
-    Ok(t.done(
+    t.done(
         "delivered",
         destinations,
         masquerade,
         sticky,
         Some(svc.key()),
-    ))
+    )
 }
 
 /// `topologyModeFromHints` + `availableForTopology` (`pkg/proxy/topology.go`):
@@ -760,7 +910,7 @@ fn topology_filter(
 /// D.4.8: `healthCheckNodePort` is answered by kube-proxy's health check
 /// server on the node (`pkg/proxy/healthcheck`), not forwarded: HTTP 200 when
 /// the node has a ready local endpoint (IPs counted once), else 503.
-fn health_check(mut t: Tracer<'_>, s: &ClusterService, node: &ClusterNode, port: i64) -> Trace {
+fn health_check(t: &mut Tracer<'_>, s: &ClusterService, node: &ClusterNode, port: i64) -> Trace {
     let mut local: Vec<&str> = s
         .endpoints
         .iter()
