@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use portolan_core::graph::{GraphEdge, GraphNode};
+use portolan_core::graph::{GraphEdge, GraphNode, NodeKind};
 use serde::{Deserialize, Serialize};
 
 pub const NODE_W: i32 = 190;
@@ -91,7 +91,7 @@ pub fn layout(
     node_of: &BTreeMap<String, String>,
 ) -> Layout {
     // Cluster nodes are not hops of their own: pods carry their node.
-    let nodes: Vec<&GraphNode> = nodes.iter().filter(|n| n.kind != "node").collect();
+    let nodes: Vec<&GraphNode> = nodes.iter().filter(|n| n.kind != NodeKind::Node).collect();
     let known: BTreeSet<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
     let edges: Vec<&GraphEdge> = edges
         .iter()
@@ -114,7 +114,7 @@ pub fn layout(
     let mut rank: BTreeMap<&str, usize> = BTreeMap::new();
     let mut services: Vec<&str> = nodes
         .iter()
-        .filter(|n| n.kind == "service")
+        .filter(|n| n.kind == NodeKind::Service)
         .map(|n| n.id.as_str())
         .collect();
     services.sort_unstable();
@@ -125,7 +125,7 @@ pub fn layout(
         let feeding = if col > 2 { &incoming } else { &outgoing };
         let mut members: Vec<(usize, &str)> = nodes
             .iter()
-            .filter(|n| column(n.kind) == col)
+            .filter(|n| column(n.kind.as_str()) == col)
             .map(|n| {
                 let r = feeding
                     .get(n.id.as_str())
@@ -150,7 +150,7 @@ pub fn layout(
         .filter_map(|n| Some((n.id.as_str(), n.namespace.as_deref()?)))
         .collect();
     let band = |n: &GraphNode| -> Option<String> {
-        if column(n.kind) == 0 {
+        if column(n.kind.as_str()) == 0 {
             return None;
         }
         if let Some(ns) = &n.namespace {
@@ -166,7 +166,8 @@ pub fn layout(
     // band → column → members (ordered).
     let mut bands: BTreeMap<Option<String>, Vec<Vec<&GraphNode>>> = BTreeMap::new();
     for n in &nodes {
-        bands.entry(band(n)).or_insert_with(|| vec![Vec::new(); 5])[column(n.kind)].push(n);
+        bands.entry(band(n)).or_insert_with(|| vec![Vec::new(); 5])[column(n.kind.as_str())]
+            .push(n);
     }
     let row = NODE_H + ROW_GAP;
     for cols in bands.values_mut() {
@@ -280,7 +281,7 @@ pub fn layout(
             let (x, y) = pos[n.id.as_str()];
             LNode {
                 id: n.id.clone(),
-                kind: n.kind.to_owned(),
+                kind: n.kind.as_str().to_owned(),
                 label: n.label.clone(),
                 namespace: n.namespace.clone(),
                 x,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use portolan_core::analysis::{Analysis, analyze_with};
 use portolan_core::diag::Severity;
-use portolan_core::graph::{self, GraphNode};
+use portolan_core::graph::{self, GraphNode, NodeKind};
 use portolan_core::options::Options;
 use portolan_core::output::{diagnostic_location, locate};
 use portolan_core::profile::Profile;
@@ -111,7 +111,7 @@ fn display_graph(
                     let owner = gid.split_once('/').map_or("", |x| x.1);
                     nodes.push(GraphNode {
                         id: gid.clone(),
-                        kind: "pod-group",
+                        kind: NodeKind::PodGroup,
                         label: format!("{owner} ×{}", members[gid]),
                         namespace: n.namespace.clone(),
                         synthetic: n.synthetic,
@@ -276,12 +276,12 @@ fn object_location(analysis: &Analysis, index: usize) -> Option<(usize, String)>
 fn details(analysis: &Analysis, n: &GraphNode) -> Details {
     let mut d = Details {
         title: n.label.clone(),
-        kind: n.kind.to_owned(),
+        kind: n.kind.as_str().to_owned(),
         ..Details::default()
     };
     let cluster = &analysis.cluster;
     match n.kind {
-        "service" => {
+        NodeKind::Service => {
             let Some(svc) = cluster
                 .services
                 .iter()
@@ -364,7 +364,7 @@ fn details(analysis: &Analysis, n: &GraphNode) -> Details {
                 ]);
             }
         }
-        "pod" => {
+        NodeKind::Pod => {
             let Some(pod) = cluster
                 .pods
                 .iter()
@@ -415,7 +415,7 @@ fn details(analysis: &Analysis, n: &GraphNode) -> Details {
                 d.rows.push((format!("label {k}"), v.clone()));
             }
         }
-        "pod-group" => {
+        NodeKind::PodGroup => {
             let key = n.id.trim_start_matches("group:");
             let (ns, owner) = key.split_once('/').unwrap_or_default();
             d.title = format!("{owner} in {ns}");

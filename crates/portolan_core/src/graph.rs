@@ -12,17 +12,68 @@ use crate::model::Body;
 use crate::snapshot::{ClusterService, IntOrStringJson};
 use crate::types::Protocol;
 
+/// What a graph node stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "kebab-case")]
+pub enum NodeKind {
+    /// Clients outside the cluster.
+    External,
+    Node,
+    Pod,
+    Service,
+    /// The DNS name an ExternalName Service aliases.
+    #[serde(rename = "externalname")]
+    ExternalName,
+    ServicePort,
+    /// A load-balancer address of a Service.
+    #[serde(rename = "loadbalancer")]
+    LoadBalancer,
+    /// An `externalIPs` entry of a Service.
+    #[serde(rename = "externalip")]
+    ExternalIp,
+    /// A node port, open on every node.
+    #[serde(rename = "nodeport")]
+    NodePort,
+    /// An endpoint address that is not a pod of the input.
+    Endpoint,
+    Ingress,
+    /// Drawn by the page only: a workload's pods folded into one node
+    /// (never in `graph` output).
+    #[cfg_attr(feature = "ts", ts(skip))]
+    PodGroup,
+}
+
+impl NodeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeKind::External => "external",
+            NodeKind::Node => "node",
+            NodeKind::Pod => "pod",
+            NodeKind::Service => "service",
+            NodeKind::ExternalName => "externalname",
+            NodeKind::ServicePort => "service-port",
+            NodeKind::LoadBalancer => "loadbalancer",
+            NodeKind::ExternalIp => "externalip",
+            NodeKind::NodePort => "nodeport",
+            NodeKind::Endpoint => "endpoint",
+            NodeKind::Ingress => "ingress",
+            NodeKind::PodGroup => "pod-group",
+        }
+    }
+}
+
+impl std::fmt::Display for NodeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GraphNode {
     pub id: String,
-    #[cfg_attr(
-        feature = "ts",
-        ts(
-            type = "'external' | 'node' | 'pod' | 'service' | 'externalname' | 'service-port' | 'loadbalancer' | 'nodeport' | 'endpoint' | 'ingress'"
-        )
-    )]
-    pub kind: &'static str,
+    pub kind: NodeKind,
     pub label: String,
     pub namespace: Option<String>,
     pub synthetic: bool,
@@ -54,7 +105,7 @@ impl RoutingGraph {
     fn node(
         &mut self,
         id: String,
-        kind: &'static str,
+        kind: NodeKind,
         label: String,
         namespace: Option<&str>,
         synthetic: bool,
@@ -100,7 +151,7 @@ pub fn build(analysis: &Analysis) -> RoutingGraph {
     let cluster = &analysis.cluster;
     let external = g.node(
         "external".into(),
-        "external",
+        NodeKind::External,
         "external clients".into(),
         None,
         false,
@@ -108,7 +159,7 @@ pub fn build(analysis: &Analysis) -> RoutingGraph {
     for n in &cluster.nodes {
         g.node(
             format!("node:{}", n.name),
-            "node",
+            NodeKind::Node,
             format!("{} ({})", n.name, n.ip),
             None,
             n.synthetic,
@@ -118,7 +169,7 @@ pub fn build(analysis: &Analysis) -> RoutingGraph {
         let label = format!("{} {}", p.name, p.ips.join(","));
         g.node(
             format!("pod:{}", p.key()),
-            "pod",
+            NodeKind::Pod,
             label,
             Some(&p.namespace),
             p.synthetic,
@@ -133,7 +184,7 @@ pub fn build(analysis: &Analysis) -> RoutingGraph {
         };
         let s = g.node(
             sid.clone(),
-            "service",
+            NodeKind::Service,
             format!("{} ({}, {ip})", svc.name, svc.type_),
             Some(&svc.namespace),
             svc.synthetic,
@@ -141,7 +192,7 @@ pub fn build(analysis: &Analysis) -> RoutingGraph {
         if let Some(target) = &svc.external_name {
             let t = g.node(
                 format!("externalname:{target}"),
-                "externalname",
+                NodeKind::ExternalName,
                 target.clone(),
                 None,
                 false,
@@ -181,7 +232,7 @@ pub fn build(analysis: &Analysis) -> RoutingGraph {
             };
             let pn = g.node(
                 pid.clone(),
-                "service-port",
+                NodeKind::ServicePort,
                 format!("{name}{}/{}", p.port, p.protocol),
                 Some(&svc.namespace),
                 false,
@@ -218,7 +269,7 @@ pub fn build(analysis: &Analysis) -> RoutingGraph {
                 .map(|lb| {
                     (
                         format!("lb:{}", lb.ip),
-                        "loadbalancer",
+                        NodeKind::LoadBalancer,
                         &lb.ip,
                         lb.synthetic,
                     )
@@ -226,7 +277,7 @@ pub fn build(analysis: &Analysis) -> RoutingGraph {
                 .chain(
                     svc.external_ips
                         .iter()
-                        .map(|e| (format!("externalip:{e}"), "externalip", e, false)),
+                        .map(|e| (format!("externalip:{e}"), NodeKind::ExternalIp, e, false)),
                 );
             for (id, kind, ip, synthetic) in entries {
                 let n = g.node(id.clone(), kind, ip.clone(), None, synthetic);
@@ -254,7 +305,7 @@ pub fn build(analysis: &Analysis) -> RoutingGraph {
                 let id = format!("nodeport:{np}/{}", p.protocol);
                 let n = g.node(
                     id.clone(),
-                    "nodeport",
+                    NodeKind::NodePort,
                     format!("NodePort {np}/{}", p.protocol),
                     None,
                     p.node_port_synthetic,
@@ -287,7 +338,7 @@ pub fn build(analysis: &Analysis) -> RoutingGraph {
                         let id = format!("address:{}", ep.ip);
                         g.node(
                             id.clone(),
-                            "endpoint",
+                            NodeKind::Endpoint,
                             ep.ip.clone(),
                             Some(&svc.namespace),
                             ep.synthetic,
@@ -340,7 +391,7 @@ fn ingress_edges(analysis: &Analysis, g: &mut RoutingGraph) {
         let iid = format!("ingress:{}/{}", o.namespace, o.name());
         let i = g.node(
             iid.clone(),
-            "ingress",
+            NodeKind::Ingress,
             o.name().to_owned(),
             Some(&o.namespace),
             false,

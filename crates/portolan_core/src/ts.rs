@@ -42,6 +42,7 @@ pub fn declarations() -> String {
     export::<crate::snapshot::ClusterService>(&cfg, &mut out);
     export::<crate::snapshot::ClusterNode>(&cfg, &mut out);
     export::<crate::snapshot::ClusterPod>(&cfg, &mut out);
+    export::<crate::graph::NodeKind>(&cfg, &mut out);
     export::<crate::graph::GraphNode>(&cfg, &mut out);
     export::<crate::graph::GraphEdge>(&cfg, &mut out);
     export::<crate::output::graph_json::GraphJson<'static>>(&cfg, &mut out);
@@ -77,5 +78,9 @@ mod tests {
             );
         }
         assert!(!d.contains("bigint"), "integers must be numbers");
+        // Every node kind `graph` emits, and not the page's own.
+        assert!(d.contains("\"externalip\""), "{d}");
+        assert!(d.contains("\"service-port\""), "{d}");
+        assert!(!d.contains("pod-group"), "{d}");
     }
 }

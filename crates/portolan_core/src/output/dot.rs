@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use crate::graph::RoutingGraph;
+use crate::graph::{NodeKind, RoutingGraph};
 
 fn dot_escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('"', "\\\"")
@@ -14,10 +14,10 @@ pub fn render(g: &RoutingGraph) -> String {
     );
     for n in g.nodes() {
         let shape = match n.kind {
-            "service" => "box",
-            "service-port" => "ellipse",
-            "pod" => "box3d",
-            "external" => "doublecircle",
+            NodeKind::Service => "box",
+            NodeKind::ServicePort => "ellipse",
+            NodeKind::Pod => "box3d",
+            NodeKind::External => "doublecircle",
             _ => "oval",
         };
         let _ = writeln!(
