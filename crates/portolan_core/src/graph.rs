@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::analysis::Analysis;
 use crate::model::Body;
-use crate::snapshot::{ClusterService, IntOrStringJson};
+use crate::snapshot::{ClusterPort, ClusterService, Endpoint, IntOrStringJson};
 use crate::types::Protocol;
 
 /// What a graph node stands for.
@@ -145,7 +145,10 @@ fn port_id(svc: &ClusterService, port: i64, protocol: Protocol) -> String {
     format!("port:{}/{}:{port}/{protocol}", svc.namespace, svc.name)
 }
 
-/// Build the routing graph of an analysis.
+/// Build the routing graph of an analysis: the cluster's nodes and pods,
+/// then each Service with its ports, the ways in (load-balancer and
+/// external IPs, node ports) and the endpoints behind each port, then the
+/// Ingress rules.
 pub fn build(analysis: &Analysis) -> RoutingGraph {
     let mut g = RoutingGraph::default();
     let cluster = &analysis.cluster;
@@ -176,203 +179,229 @@ pub fn build(analysis: &Analysis) -> RoutingGraph {
         );
     }
     for svc in &cluster.services {
-        let sid = service_id(svc);
-        let ip = if svc.headless {
-            "headless".to_owned()
-        } else {
-            svc.cluster_ips.join(",")
-        };
-        let s = g.node(
-            sid.clone(),
-            NodeKind::Service,
-            format!("{} ({}, {ip})", svc.name, svc.type_),
-            Some(&svc.namespace),
-            svc.synthetic,
-        );
-        if let Some(target) = &svc.external_name {
-            let t = g.node(
-                format!("externalname:{target}"),
-                NodeKind::ExternalName,
-                target.clone(),
-                None,
-                false,
-            );
-            g.edge(
-                s,
-                t,
-                GraphEdge {
-                    from: sid.clone(),
-                    to: format!("externalname:{target}"),
-                    label: "CNAME".into(),
-                    protocol: None,
-                    port: None,
-                    target_port: None,
-                    container_port: None,
-                    ready: None,
-                },
-            );
-            continue;
-        }
-        // The Service's endpoints by port name, once: a Service with
-        // thousands of ports does not scan every endpoint for each port.
-        let mut by_port: std::collections::HashMap<&str, Vec<&crate::snapshot::Endpoint>> =
-            std::collections::HashMap::new();
-        for e in &svc.endpoints {
-            by_port
-                .entry(e.port_name.as_deref().unwrap_or(""))
-                .or_default()
-                .push(e);
-        }
-        for p in &svc.ports {
-            let pid = port_id(svc, p.port, p.protocol);
-            let name = if p.name.is_empty() {
-                String::new()
-            } else {
-                format!("{} ", p.name)
-            };
-            let pn = g.node(
-                pid.clone(),
-                NodeKind::ServicePort,
-                format!("{name}{}/{}", p.port, p.protocol),
-                Some(&svc.namespace),
-                false,
-            );
-            g.edge(
-                s,
-                pn,
-                GraphEdge {
-                    from: sid.clone(),
-                    to: pid.clone(),
-                    label: format!("{}/{}", p.port, p.protocol),
-                    protocol: Some(p.protocol),
-                    port: Some(p.port),
-                    target_port: Some(p.target_port.clone()),
-                    container_port: None,
-                    ready: None,
-                },
-            );
-            let entry_edge = |from: &str, via: String| GraphEdge {
-                from: from.to_owned(),
-                to: pid.clone(),
-                label: via,
-                protocol: Some(p.protocol),
-                port: Some(p.port),
-                target_port: Some(p.target_port.clone()),
-                container_port: None,
-                ready: None,
-            };
-            // Load-balancer VIPs and externalIPs: external clients reach the
-            // Service port through each.
-            let entries = svc
-                .load_balancer_ips
-                .iter()
-                .map(|lb| {
-                    (
-                        format!("lb:{}", lb.ip),
-                        NodeKind::LoadBalancer,
-                        &lb.ip,
-                        lb.synthetic,
-                    )
-                })
-                .chain(
-                    svc.external_ips
-                        .iter()
-                        .map(|e| (format!("externalip:{e}"), NodeKind::ExternalIp, e, false)),
-                );
-            for (id, kind, ip, synthetic) in entries {
-                let n = g.node(id.clone(), kind, ip.clone(), None, synthetic);
-                g.edge(
-                    external,
-                    n,
-                    GraphEdge {
-                        from: "external".into(),
-                        to: id.clone(),
-                        label: format!("{ip}:{}", p.port),
-                        protocol: Some(p.protocol),
-                        port: Some(p.port),
-                        target_port: None,
-                        container_port: None,
-                        ready: None,
-                    },
-                );
-                g.edge(
-                    n,
-                    pn,
-                    entry_edge(&id, format!("{ip}:{} → {}", p.port, p.port)),
-                );
-            }
-            if let Some(np) = p.node_port {
-                let id = format!("nodeport:{np}/{}", p.protocol);
-                let n = g.node(
-                    id.clone(),
-                    NodeKind::NodePort,
-                    format!("NodePort {np}/{}", p.protocol),
-                    None,
-                    p.node_port_synthetic,
-                );
-                g.edge(
-                    external,
-                    n,
-                    GraphEdge {
-                        from: "external".into(),
-                        to: id.clone(),
-                        label: format!("<any node>:{np}"),
-                        protocol: Some(p.protocol),
-                        port: Some(np),
-                        target_port: None,
-                        container_port: None,
-                        ready: None,
-                    },
-                );
-                g.edge(n, pn, entry_edge(&id, format!("{np} → {}", p.port)));
-            }
-            let same_name = by_port.get(p.name.as_str()).map_or(&[][..], Vec::as_slice);
-            for ep in same_name
-                .iter()
-                .copied()
-                .filter(|e| e.protocol.is_none_or(|proto| proto == p.protocol) && e.port.is_some())
-            {
-                let target = match &ep.pod {
-                    Some(pod) if g.ids.contains_key(&format!("pod:{pod}")) => format!("pod:{pod}"),
-                    _ => {
-                        let id = format!("address:{}", ep.ip);
-                        g.node(
-                            id.clone(),
-                            NodeKind::Endpoint,
-                            ep.ip.clone(),
-                            Some(&svc.namespace),
-                            ep.synthetic,
-                        );
-                        id
-                    }
-                };
-                let t = g.ids[&target];
-                let label = format!(
-                    "{} → {} → {}/{}",
-                    p.port,
-                    p.target_port_text(),
-                    ep.port.unwrap_or_default(),
-                    p.protocol
-                );
-                g.edge(
-                    pn,
-                    t,
-                    GraphEdge {
-                        from: pid.clone(),
-                        to: target,
-                        label,
-                        protocol: Some(p.protocol),
-                        port: Some(p.port),
-                        target_port: Some(p.target_port.clone()),
-                        container_port: ep.port,
-                        ready: Some(ep.ready),
-                    },
-                );
-            }
-        }
+        service(&mut g, external, svc);
     }
     ingress_edges(analysis, &mut g);
     g
+}
+
+/// An edge with no port information (CNAME, ingress rules).
+fn plain_edge(from: String, to: String, label: String) -> GraphEdge {
+    GraphEdge {
+        from,
+        to,
+        label,
+        protocol: None,
+        port: None,
+        target_port: None,
+        container_port: None,
+        ready: None,
+    }
+}
+
+/// A Service: an ExternalName's alias, or its ports.
+fn service(g: &mut RoutingGraph, external: NodeIndex, svc: &ClusterService) {
+    let sid = service_id(svc);
+    let ip = if svc.headless {
+        "headless".to_owned()
+    } else {
+        svc.cluster_ips.join(",")
+    };
+    let s = g.node(
+        sid.clone(),
+        NodeKind::Service,
+        format!("{} ({}, {ip})", svc.name, svc.type_),
+        Some(&svc.namespace),
+        svc.synthetic,
+    );
+    if let Some(target) = &svc.external_name {
+        let to = format!("externalname:{target}");
+        let t = g.node(
+            to.clone(),
+            NodeKind::ExternalName,
+            target.clone(),
+            None,
+            false,
+        );
+        g.edge(s, t, plain_edge(sid, to, "CNAME".into()));
+        return;
+    }
+    // The Service's endpoints by port name, once: a Service with
+    // thousands of ports does not scan every endpoint for each port.
+    let mut by_port: std::collections::HashMap<&str, Vec<&Endpoint>> =
+        std::collections::HashMap::new();
+    for e in &svc.endpoints {
+        by_port
+            .entry(e.port_name.as_deref().unwrap_or(""))
+            .or_default()
+            .push(e);
+    }
+    for p in &svc.ports {
+        let pn = service_port(g, s, svc, p);
+        ways_in(g, external, pn, svc, p);
+        let same_name = by_port.get(p.name.as_str()).map_or(&[][..], Vec::as_slice);
+        endpoints(g, pn, svc, p, same_name);
+    }
+}
+
+/// A Service port node, and the Service's edge to it.
+fn service_port(
+    g: &mut RoutingGraph,
+    s: NodeIndex,
+    svc: &ClusterService,
+    p: &ClusterPort,
+) -> NodeIndex {
+    let pid = port_id(svc, p.port, p.protocol);
+    let name = if p.name.is_empty() {
+        String::new()
+    } else {
+        format!("{} ", p.name)
+    };
+    let pn = g.node(
+        pid.clone(),
+        NodeKind::ServicePort,
+        format!("{name}{}/{}", p.port, p.protocol),
+        Some(&svc.namespace),
+        false,
+    );
+    g.edge(
+        s,
+        pn,
+        GraphEdge {
+            from: service_id(svc),
+            to: pid,
+            label: format!("{}/{}", p.port, p.protocol),
+            protocol: Some(p.protocol),
+            port: Some(p.port),
+            target_port: Some(p.target_port.clone()),
+            container_port: None,
+            ready: None,
+        },
+    );
+    pn
+}
+
+/// How external clients reach a Service port: through each load-balancer
+/// VIP and externalIP, and through its node port.
+fn ways_in(
+    g: &mut RoutingGraph,
+    external: NodeIndex,
+    pn: NodeIndex,
+    svc: &ClusterService,
+    p: &ClusterPort,
+) {
+    let pid = port_id(svc, p.port, p.protocol);
+    let entry_edge = |from: &str, via: String| GraphEdge {
+        from: from.to_owned(),
+        to: pid.clone(),
+        label: via,
+        protocol: Some(p.protocol),
+        port: Some(p.port),
+        target_port: Some(p.target_port.clone()),
+        container_port: None,
+        ready: None,
+    };
+    let from_outside = |to: &str, label: String, port: i64| GraphEdge {
+        from: "external".into(),
+        to: to.to_owned(),
+        label,
+        protocol: Some(p.protocol),
+        port: Some(port),
+        target_port: None,
+        container_port: None,
+        ready: None,
+    };
+    let entries = svc
+        .load_balancer_ips
+        .iter()
+        .map(|lb| {
+            (
+                format!("lb:{}", lb.ip),
+                NodeKind::LoadBalancer,
+                &lb.ip,
+                lb.synthetic,
+            )
+        })
+        .chain(
+            svc.external_ips
+                .iter()
+                .map(|e| (format!("externalip:{e}"), NodeKind::ExternalIp, e, false)),
+        );
+    for (id, kind, ip, synthetic) in entries {
+        let n = g.node(id.clone(), kind, ip.clone(), None, synthetic);
+        g.edge(external, n, from_outside(&id, format!("{ip}:{}", p.port), p.port));
+        g.edge(
+            n,
+            pn,
+            entry_edge(&id, format!("{ip}:{} → {}", p.port, p.port)),
+        );
+    }
+    if let Some(np) = p.node_port {
+        let id = format!("nodeport:{np}/{}", p.protocol);
+        let n = g.node(
+            id.clone(),
+            NodeKind::NodePort,
+            format!("NodePort {np}/{}", p.protocol),
+            None,
+            p.node_port_synthetic,
+        );
+        g.edge(external, n, from_outside(&id, format!("<any node>:{np}"), np));
+        g.edge(n, pn, entry_edge(&id, format!("{np} → {}", p.port)));
+    }
+}
+
+/// A Service port's edges to its endpoints: the pod when the input has it,
+/// else an address node.
+fn endpoints(
+    g: &mut RoutingGraph,
+    pn: NodeIndex,
+    svc: &ClusterService,
+    p: &ClusterPort,
+    same_name: &[&Endpoint],
+) {
+    let pid = port_id(svc, p.port, p.protocol);
+    for ep in same_name
+        .iter()
+        .copied()
+        .filter(|e| e.protocol.is_none_or(|proto| proto == p.protocol) && e.port.is_some())
+    {
+        let target = match &ep.pod {
+            Some(pod) if g.ids.contains_key(&format!("pod:{pod}")) => format!("pod:{pod}"),
+            _ => {
+                let id = format!("address:{}", ep.ip);
+                g.node(
+                    id.clone(),
+                    NodeKind::Endpoint,
+                    ep.ip.clone(),
+                    Some(&svc.namespace),
+                    ep.synthetic,
+                );
+                id
+            }
+        };
+        let t = g.ids[&target];
+        let label = format!(
+            "{} → {} → {}/{}",
+            p.port,
+            p.target_port_text(),
+            ep.port.unwrap_or_default(),
+            p.protocol
+        );
+        g.edge(
+            pn,
+            t,
+            GraphEdge {
+                from: pid.clone(),
+                to: target,
+                label,
+                protocol: Some(p.protocol),
+                port: Some(p.port),
+                target_port: Some(p.target_port.clone()),
+                container_port: ep.port,
+                ready: Some(ep.ready),
+            },
+        );
+    }
 }
 
 fn ingress_edges(analysis: &Analysis, g: &mut RoutingGraph) {
