@@ -1,5 +1,6 @@
-//! `cargo xtask`: Portolan's developer tasks, with no dependency beyond std
-//! so that it runs on a fresh machine before anything is installed.
+//! `cargo xtask`: Portolan's developer tasks. Beyond std it uses only the
+//! core (generated TypeScript types, the rule table), so it runs on a fresh
+//! machine before anything is installed.
 //!
 //! - `setup`  install what the other tasks need, idempotently, from the registries only
 //! - `serve`  build the web app (release) and serve it on loopback
