@@ -127,6 +127,10 @@ pub const API: &[Rule] = &[
     SERVICE_ALLOCATION,
     WORKLOAD_SELECTOR,
     POD_CONTAINERS,
+    NETWORK_POLICY_SELECTOR,
+    NETWORK_POLICY_PORTS,
+    NETWORK_POLICY_PEERS,
+    NETWORK_POLICY_TYPES,
 ];
 
 rule! {
@@ -1157,5 +1161,200 @@ rule! {
         severity: Error,
         origin: Kubernetes,
         summary: "Containers or container ports are missing, duplicated or invalid.",
+    }
+}
+
+rule! {
+    /// ## What it does
+    /// Validates the label selectors of a NetworkPolicy — `spec.podSelector`
+    /// and each peer's `podSelector` and `namespaceSelector` — as
+    /// `ValidateLabelSelector` does (spec E.1.2): label keys and values, and
+    /// `matchExpressions` operators (`In`, `NotIn`, `Exists`, `DoesNotExist`,
+    /// case-sensitive) with values exactly where the operator needs them.
+    ///
+    /// ## Why it matters
+    /// The API server rejects the policy, so it protects nothing: the pods
+    /// you meant to isolate stay open, and a `kubectl apply` of the whole
+    /// directory fails on it.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: NetworkPolicy
+    /// metadata:
+    ///   name: api-ingress
+    /// spec:
+    ///   podSelector:
+    ///     matchExpressions:
+    ///     - {key: app, operator: in, values: [api]}   # operators are case-sensitive
+    ///   policyTypes: [Ingress]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: NetworkPolicy
+    /// metadata:
+    ///   name: api-ingress
+    /// spec:
+    ///   podSelector:
+    ///     matchExpressions:
+    ///     - {key: app, operator: In, values: [api]}
+    ///   policyTypes: [Ingress]
+    /// ```
+    ///
+    /// ## References
+    /// `ValidateNetworkPolicySpec`, `ValidateLabelSelector`; spec E.1.2.
+    pub const NETWORK_POLICY_SELECTOR {
+        code: "network-policy-selector",
+        name: "invalid-network-policy-selector",
+        severity: Error,
+        origin: Kubernetes,
+        summary: "A NetworkPolicy pod or namespace selector is invalid.",
+    }
+}
+
+rule! {
+    /// ## What it does
+    /// Checks each `ports[j]` of a NetworkPolicy rule (spec E.1.3): protocol
+    /// `TCP`, `UDP` or `SCTP`; a numeric `port` in 1–65535; a named `port` a
+    /// valid port name (a quoted `"80"` is a name, and not a valid one);
+    /// `endPort` only with a numeric `port`, not below it, in range.
+    ///
+    /// ## Why it matters
+    /// The API server rejects the policy. Policies match the container port
+    /// after kube-proxy's translation, never a Service port, and ICMP cannot
+    /// be written at all.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: NetworkPolicy
+    /// metadata:
+    ///   name: web-ingress
+    /// spec:
+    ///   podSelector:
+    ///     matchLabels: {app: web}
+    ///   ingress:
+    ///   - ports:
+    ///     - {port: 8000, endPort: 7000}   # endPort below port
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: NetworkPolicy
+    /// metadata:
+    ///   name: web-ingress
+    /// spec:
+    ///   podSelector:
+    ///     matchLabels: {app: web}
+    ///   ingress:
+    ///   - ports:
+    ///     - {port: 7000, endPort: 8000}
+    /// ```
+    ///
+    /// ## References
+    /// `ValidateNetworkPolicyPort`; spec E.1.3.
+    pub const NETWORK_POLICY_PORTS {
+        code: "network-policy-ports",
+        name: "invalid-network-policy-ports",
+        severity: Error,
+        origin: Kubernetes,
+        summary: "A NetworkPolicy port, endPort or protocol is invalid.",
+    }
+}
+
+rule! {
+    /// ## What it does
+    /// Checks each `from[j]` / `to[j]` peer of a NetworkPolicy rule (spec
+    /// E.1.4, E.1.5): at least one of `podSelector`, `namespaceSelector`,
+    /// `ipBlock`; `ipBlock` alone; its `cidr` a valid CIDR and each `except`
+    /// a strict subset of it.
+    ///
+    /// ## Why it matters
+    /// The API server rejects the policy. An empty peer `- {}` looks like
+    /// "everyone" but is an error; to allow every peer, leave `from` out.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: NetworkPolicy
+    /// metadata:
+    ///   name: db-ingress
+    /// spec:
+    ///   podSelector:
+    ///     matchLabels: {app: db}
+    ///   ingress:
+    ///   - from:
+    ///     - ipBlock: {cidr: 10.0.0.0/8}
+    ///       podSelector: {matchLabels: {app: api}}   # not with ipBlock
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: NetworkPolicy
+    /// metadata:
+    ///   name: db-ingress
+    /// spec:
+    ///   podSelector:
+    ///     matchLabels: {app: db}
+    ///   ingress:
+    ///   - from:
+    ///     - ipBlock: {cidr: 10.0.0.0/8}
+    ///     - podSelector: {matchLabels: {app: api}}   # two peers: either admits
+    /// ```
+    ///
+    /// ## References
+    /// `ValidateNetworkPolicyPeer`, `ValidateIPBlock`; spec E.1.4, E.1.5.
+    pub const NETWORK_POLICY_PEERS {
+        code: "network-policy-peers",
+        name: "invalid-network-policy-peers",
+        severity: Error,
+        origin: Kubernetes,
+        summary: "A NetworkPolicy peer is empty, mixes ipBlock with selectors, or has an invalid CIDR.",
+    }
+}
+
+rule! {
+    /// ## What it does
+    /// Checks `spec.policyTypes` (spec E.1.6): at most two entries, each
+    /// exactly `Ingress` or `Egress` (duplicates are allowed).
+    ///
+    /// ## Why it matters
+    /// The API server rejects the policy. Written in lower case, the type
+    /// looks right in review and the policy never exists.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: NetworkPolicy
+    /// metadata:
+    ///   name: default-deny-egress
+    /// spec:
+    ///   podSelector: {}
+    ///   policyTypes: [egress]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: NetworkPolicy
+    /// metadata:
+    ///   name: default-deny-egress
+    /// spec:
+    ///   podSelector: {}
+    ///   policyTypes: [Egress]
+    /// ```
+    ///
+    /// ## References
+    /// `ValidateNetworkPolicySpec`; spec E.1.6.
+    pub const NETWORK_POLICY_TYPES {
+        code: "network-policy-types",
+        name: "invalid-policy-types",
+        severity: Error,
+        origin: Kubernetes,
+        summary: "`spec.policyTypes` has more than two entries or one that is not Ingress or Egress.",
     }
 }

@@ -329,7 +329,11 @@ fn ways_in(
         );
     for (id, kind, ip, synthetic) in entries {
         let n = g.node(id.clone(), kind, ip.clone(), None, synthetic);
-        g.edge(external, n, from_outside(&id, format!("{ip}:{}", p.port), p.port));
+        g.edge(
+            external,
+            n,
+            from_outside(&id, format!("{ip}:{}", p.port), p.port),
+        );
         g.edge(
             n,
             pn,
@@ -345,7 +349,11 @@ fn ways_in(
             None,
             p.node_port_synthetic,
         );
-        g.edge(external, n, from_outside(&id, format!("<any node>:{np}"), np));
+        g.edge(
+            external,
+            n,
+            from_outside(&id, format!("<any node>:{np}"), np),
+        );
         g.edge(n, pn, entry_edge(&id, format!("{np} → {}", p.port)));
     }
 }

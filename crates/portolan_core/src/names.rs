@@ -277,6 +277,36 @@ pub fn parse_cidr(s: &str) -> Option<Cidr> {
     (network == addr).then_some(Cidr { addr, prefix })
 }
 
+/// Parse a CIDR as the legacy fields (NetworkPolicy `ipBlock`) still do
+/// (`IsValidCIDRForLegacyField` without the strict gate, spec E.1.5.3):
+/// host bits may be set and are masked, so `10.0.0.1/8` is `10.0.0.0/8`.
+pub fn parse_cidr_legacy(s: &str) -> Option<Cidr> {
+    let (a, p) = s.split_once('/')?;
+    let addr = parse_ip(a)?;
+    if p.is_empty() || p.len() > 3 || !p.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let prefix: u8 = p.parse().ok()?;
+    let max = if addr.is_ipv4() { 32 } else { 128 };
+    if prefix > max {
+        return None;
+    }
+    let network = match addr {
+        IpAddr::V4(v) => {
+            let mask = u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0);
+            IpAddr::V4((u32::from(v) & mask).into())
+        }
+        IpAddr::V6(v) => {
+            let mask = u128::MAX.checked_shl(128 - u32::from(prefix)).unwrap_or(0);
+            IpAddr::V6((u128::from(v) & mask).into())
+        }
+    };
+    Some(Cidr {
+        addr: network,
+        prefix,
+    })
+}
+
 pub fn cidr(s: &str) -> Vec<String> {
     if parse_cidr(s).is_some() {
         Vec::new()

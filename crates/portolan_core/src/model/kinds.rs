@@ -171,7 +171,9 @@ pub(super) fn decode_body(cx: &mut Cx<'_>, api_version: &str, kind: &str, node: 
         ("", "Node") => Body::Node(Box::new(decode_node(node))),
         ("", "Namespace") => Body::Namespace,
         ("networking.k8s.io", "Ingress") => Body::Ingress(Box::new(decode_ingress(node))),
-        ("networking.k8s.io", "NetworkPolicy") => Body::NetworkPolicy,
+        ("networking.k8s.io", "NetworkPolicy") => {
+            Body::NetworkPolicy(Box::new(super::netpol::decode(cx, node)))
+        }
         (group, _) => super::custom::workload(cx, group, kind, node)
             .map_or(Body::Other, |w| Body::Workload(Box::new(w))),
     }

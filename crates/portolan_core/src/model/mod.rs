@@ -4,6 +4,7 @@
 mod custom;
 pub mod decode;
 mod kinds;
+mod netpol;
 mod pod;
 mod service;
 
@@ -16,6 +17,7 @@ pub use kinds::{
     EndpointSlice, Endpoints, EpsEndpoint, EpsPort, Hints, Ingress, IngressBackend, LabelSelector,
     NodeObj, SelectorExpr, Workload, WorkloadOrigin, cpu_millis,
 };
+pub use netpol::{IpBlock, NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule};
 pub use pod::{Container, ContainerPort, PodSpec, PodStatus, PodTemplate};
 pub use service::{LbIngress, Service, ServicePort};
 
@@ -46,7 +48,7 @@ pub enum Body {
     Node(Box<NodeObj>),
     Namespace,
     Ingress(Box<Ingress>),
-    NetworkPolicy,
+    NetworkPolicy(Box<NetworkPolicy>),
     Other,
 }
 

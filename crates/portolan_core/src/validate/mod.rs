@@ -4,6 +4,7 @@
 
 mod alloc;
 mod meta;
+mod netpol;
 mod service;
 mod workload;
 
@@ -164,6 +165,10 @@ pub fn validate_all(objects: &[Object], profile: &Resolved, diags: &mut Vec<Diag
             Body::Pod(p) => {
                 meta::validate(object, meta::NameRule::Dns1123Subdomain, &mut errs);
                 workload::validate_pod_spec(&p.0, "spec", &mut errs);
+            }
+            Body::NetworkPolicy(np) => {
+                meta::validate(object, meta::NameRule::Dns1123Subdomain, &mut errs);
+                netpol::validate(np, &mut errs);
             }
             _ => {}
         }

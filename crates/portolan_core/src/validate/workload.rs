@@ -29,7 +29,7 @@ pub fn validate(object: &Object, w: &Workload, errs: &mut Vec<FieldError>) {
                 errs,
             );
         } else {
-            validate_label_selector(sel, &path, errs);
+            validate_label_selector(sel, &path, codes::WORKLOAD_SELECTOR.code, errs);
         }
         if selector_required && sel.match_labels.is_empty() && sel.match_expressions.is_empty() {
             errs.push(
@@ -105,11 +105,16 @@ pub fn validate(object: &Object, w: &Workload, errs: &mut Vec<FieldError>) {
 }
 
 /// `ValidateLabelSelector` with `ValidateLabelSelectorRequirement` (B.2.6).
-pub fn validate_label_selector(sel: &LabelSelector, path: &str, errs: &mut Vec<FieldError>) {
+pub fn validate_label_selector(
+    sel: &LabelSelector,
+    path: &str,
+    code: &'static str,
+    errs: &mut Vec<FieldError>,
+) {
     validate_labels_with(
         &sel.match_labels,
         &format!("{path}.matchLabels"),
-        codes::WORKLOAD_SELECTOR.code,
+        code,
         errs,
     );
     for (i, e) in sel.match_expressions.iter().enumerate() {
@@ -121,7 +126,7 @@ pub fn validate_label_selector(sel: &LabelSelector, path: &str, errs: &mut Vec<F
             "In" | "NotIn" if e.values.is_empty() => {
                 errs.push(
                     FieldError::new(
-                        codes::WORKLOAD_SELECTOR.code,
+                        code,
                         values_span,
                         format!("{epath}.values"),
                         ErrorType::Required,
@@ -132,7 +137,7 @@ pub fn validate_label_selector(sel: &LabelSelector, path: &str, errs: &mut Vec<F
             "Exists" | "DoesNotExist" if !e.values.is_empty() => {
                 errs.push(
                     FieldError::new(
-                        codes::WORKLOAD_SELECTOR.code,
+                        code,
                         values_span,
                         format!("{epath}.values"),
                         ErrorType::Forbidden,
@@ -143,7 +148,7 @@ pub fn validate_label_selector(sel: &LabelSelector, path: &str, errs: &mut Vec<F
             "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
             other => errs.push(
                 FieldError::new(
-                    codes::WORKLOAD_SELECTOR.code,
+                    code,
                     op_span,
                     format!("{epath}.operator"),
                     ErrorType::Invalid,
@@ -156,21 +161,16 @@ pub fn validate_label_selector(sel: &LabelSelector, path: &str, errs: &mut Vec<F
         let key_span = e.key.as_ref().map_or(e.span, |k| k.span);
         for m in names::qualified_name(key) {
             errs.push(
-                FieldError::new(
-                    codes::WORKLOAD_SELECTOR.code,
-                    key_span,
-                    format!("{epath}.key"),
-                    ErrorType::Invalid,
-                )
-                .quoted(key)
-                .detail(m),
+                FieldError::new(code, key_span, format!("{epath}.key"), ErrorType::Invalid)
+                    .quoted(key)
+                    .detail(m),
             );
         }
         for (j, v) in e.values.iter().enumerate() {
             for m in names::label_value(&v.value) {
                 errs.push(
                     FieldError::new(
-                        codes::WORKLOAD_SELECTOR.code,
+                        code,
                         v.span,
                         format!("{epath}.values[{j}]"),
                         ErrorType::Invalid,
