@@ -14,6 +14,7 @@ pub mod graph;
 pub mod legacy;
 pub mod model;
 pub mod names;
+pub mod netpol;
 pub mod options;
 pub mod output;
 pub mod par;

@@ -46,7 +46,9 @@ pub fn declarations() -> String {
     export::<crate::graph::GraphNode>(&cfg, &mut out);
     export::<crate::graph::GraphEdge>(&cfg, &mut out);
     export::<crate::output::graph_json::GraphJson<'static>>(&cfg, &mut out);
+    export::<crate::netpol::PolicyRef>(&cfg, &mut out);
     export::<crate::sim::Destination>(&cfg, &mut out);
+    export::<crate::sim::DnsLookup>(&cfg, &mut out);
     export::<crate::sim::Hop>(&cfg, &mut out);
     export::<crate::sim::Trace>(&cfg, &mut out);
     export::<crate::dns::Answer>(&cfg, &mut out);

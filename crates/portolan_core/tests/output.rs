@@ -59,12 +59,35 @@ spec:
   - {port: 80}
 ";
 
+/// `MANIFEST` with a default-deny ingress policy and one that admits
+/// `app: web` pods' port 8080 from the `api` pods only.
+const POLICIES: &str = "\
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny-all, namespace: shop}
+spec: {}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-from-api, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress:
+  - from: [{podSelector: {matchLabels: {app: api}}}]
+    ports: [{port: 8080}]
+";
+
 fn run(args: &[&str]) -> String {
+    run_on(MANIFEST, args)
+}
+
+fn run_on(manifest: &str, args: &[&str]) -> String {
     let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
     let inv = parse_args(&args).expect("the arguments parse");
     let out = execute(
         &inv,
-        vec![Source::new("shop.yaml", MANIFEST)],
+        vec![Source::new("shop.yaml", manifest)],
         None,
         None,
         false,
@@ -136,6 +159,30 @@ snapshot!(
     "shop.yaml"
 );
 snapshot!(rules_human, "rules");
+
+#[test]
+fn trace_with_network_policy() {
+    let manifest = format!("{MANIFEST}{POLICIES}");
+    let args = [
+        "trace",
+        "--from",
+        "pod:shop/web-xxvnq5fjdl-pc87z",
+        "--to",
+        "web.shop:80",
+        "shop.yaml",
+    ];
+    insta::with_settings!({
+        snapshot_path => "snapshots/output",
+        prepend_module_to_snapshot => false,
+        description => "portolan trace … (NetworkPolicy: web admits only api)",
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!("trace_policy_human", run_on(&manifest, &args));
+        let mut json = args.to_vec();
+        json.extend(["--format", "json"]);
+        insta::assert_snapshot!("trace_policy_json", run_on(&manifest, &json));
+    });
+}
 
 #[test]
 fn a_protocol_kube_proxy_does_not_program_is_a_usage_error() {

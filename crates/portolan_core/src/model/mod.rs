@@ -278,3 +278,29 @@ pub(crate) fn decode_meta(cx: &mut Cx<'_>, node: &Node<'_>) -> Meta {
     }
     meta
 }
+
+/// The objects the API server rejects: those holding an error finding,
+/// and those that could not be decoded. (`diags` in source order within
+/// each source, as the analysis sorts them.)
+pub fn rejected(
+    objects: &[Object],
+    diags: &[crate::diag::Diagnostic],
+) -> std::collections::HashSet<usize> {
+    diags
+        .iter()
+        .filter(|d| d.severity == crate::diag::Severity::Error)
+        .filter_map(|d| {
+            let i =
+                objects.partition_point(|o| (o.source, o.span.start) <= (d.source, d.span.start));
+            let o = objects.get(i.checked_sub(1)?)?;
+            (o.source == d.source && d.span.end <= o.span.end).then_some(i - 1)
+        })
+        .chain(
+            objects
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| o.decode_failed)
+                .map(|(i, _)| i),
+        )
+        .collect()
+}

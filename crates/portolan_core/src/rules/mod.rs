@@ -7,7 +7,7 @@
 #[cfg(test)]
 use crate::codes::Origin;
 use crate::codes::{self, Rule};
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::model::{Body, Object, Service, StringMap};
 use crate::snapshot::{Cluster, ClusterPod};
 
@@ -91,23 +91,7 @@ pub fn run(
     diags: &mut Vec<Diagnostic>,
     threads: usize,
 ) {
-    let rejected = diags
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .filter_map(|d| {
-            let i =
-                objects.partition_point(|o| (o.source, o.span.start) <= (d.source, d.span.start));
-            let o = objects.get(i.checked_sub(1)?)?;
-            (o.source == d.source && d.span.end <= o.span.end).then_some(i - 1)
-        })
-        .chain(
-            objects
-                .iter()
-                .enumerate()
-                .filter(|(_, o)| o.decode_failed)
-                .map(|(i, _)| i),
-        )
-        .collect();
+    let rejected = crate::model::rejected(objects, diags);
     let cx = LintCx {
         objects,
         cluster,
@@ -210,6 +194,7 @@ mod scaffold;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Severity;
 
     #[test]
     fn the_new_rule_scaffold_builds_and_runs() {

@@ -84,7 +84,12 @@ fn validate_port(p: &PolicyPort, path: &str, errs: &mut Vec<FieldError>) {
                 }
                 if let Some(end) = &p.end_port {
                     if end.value < *n {
-                        invalid_end("must be greater than or equal to `port`".into(), errs);
+                        // Upstream quotes `port` here, not `endPort`.
+                        errs.push(
+                            FieldError::new(code, end.span, end_path.clone(), ErrorType::Invalid)
+                                .value(n.to_string())
+                                .detail("must be greater than or equal to `port`"),
+                        );
                     }
                     for m in names::port_num(end.value) {
                         invalid_end(m, errs);

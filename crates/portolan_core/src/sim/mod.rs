@@ -1,6 +1,13 @@
 //! Packet-forwarding simulation (spec D): where kube-proxy sends one packet
 //! from a pod, a node or an external client to an IP or a DNS name, and why.
 
+#![expect(
+    clippy::result_large_err,
+    reason = "a phase's Err is the finished trace, moved once per simulation"
+)]
+
+mod policy;
+
 use serde::Serialize;
 
 use crate::analysis::Analysis;
@@ -61,6 +68,45 @@ pub struct Destination {
     pub ip: String,
     pub port: i64,
     pub probability: f64,
+    /// `allowed`, `denied-egress` or `denied-ingress`: present when the
+    /// input holds a NetworkPolicy (interfaces.md §6.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "ts",
+        ts(optional, type = "'allowed' | 'denied-egress' | 'denied-ingress'")
+    )]
+    pub policy: Option<String>,
+    /// The policies that decided it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub policies: Option<Vec<crate::netpol::PolicyRef>>,
+}
+
+impl Destination {
+    /// A destination before policy is applied.
+    fn new(pod: Option<String>, ip: String, port: i64, probability: f64) -> Self {
+        Destination {
+            pod,
+            ip,
+            port,
+            probability,
+            policy: None,
+            policies: None,
+        }
+    }
+}
+
+/// The cluster DNS lookup a pod makes before it can connect to a name, as
+/// policy sees it (interfaces.md §6.1, spec E.6.5).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DnsLookup {
+    /// `kube-system/kube-dns`.
+    pub service: String,
+    #[cfg_attr(feature = "ts", ts(type = "'UDP'"))]
+    pub protocol: &'static str,
+    pub port: i64,
+    pub destinations: Vec<Destination>,
 }
 
 #[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq, Eq)]
@@ -75,10 +121,14 @@ pub struct Hop {
 pub struct Trace {
     #[cfg_attr(feature = "ts", ts(type = "1"))]
     pub version: u32,
-    /// delivered | reject | drop | not-intercepted | cname | nxdomain
+    /// delivered | reject | drop | not-intercepted | cname | nxdomain |
+    /// denied (every destination is denied by NetworkPolicy, or the DNS
+    /// lookup is)
     #[cfg_attr(
         feature = "ts",
-        ts(type = "'delivered' | 'reject' | 'drop' | 'not-intercepted' | 'cname' | 'nxdomain'")
+        ts(
+            type = "'delivered' | 'reject' | 'drop' | 'not-intercepted' | 'cname' | 'nxdomain' | 'denied'"
+        )
     )]
     pub verdict: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -92,11 +142,25 @@ pub struct Trace {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub service: Option<String>,
+    /// The share of the packets that policy lets through (0..1): present
+    /// when the input holds a NetworkPolicy.
+    #[serde(
+        rename = "deliveredProbability",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub delivered_probability: Option<f64>,
+    /// The DNS lookup, when policy applies to it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub dns: Option<DnsLookup>,
 }
 
 struct Tracer<'a> {
     a: &'a Analysis,
     hops: Vec<Hop>,
+    /// Where policy sees the packet (set by the kube-proxy phases).
+    seen: policy::Seen,
 }
 
 impl Tracer<'_> {
@@ -124,6 +188,8 @@ impl Tracer<'_> {
             sticky,
             hops: std::mem::take(&mut self.hops),
             service,
+            delivered_probability: None,
+            dns: None,
         }
     }
 }
@@ -206,6 +272,8 @@ fn split_host_port(to: &str) -> Result<(String, i64), String> {
 }
 
 /// A phase's outcome: go on with `T`, or the packet's fate is decided.
+/// (A decided trace is an ordinary outcome, built once per trace: it is
+/// not boxed.)
 type Phase<T> = Result<T, Trace>;
 
 /// Simulate one packet, phase by phase in the order the cluster applies
@@ -223,6 +291,7 @@ pub fn trace(a: &Analysis, req: &Request) -> Result<Trace, String> {
     let mut t = Tracer {
         a,
         hops: Vec::new(),
+        seen: policy::Seen::default(),
     };
     let who = match &req.from {
         From::Pod { namespace, name } => format!(
@@ -243,9 +312,25 @@ pub fn trace(a: &Analysis, req: &Request) -> Result<Trace, String> {
         protocol: req.protocol,
         req,
     };
-    Ok(resolve(&mut t, &c, &host, port)
-        .and_then(|ip| forward(&mut t, &packet, &ip))
-        .unwrap_or_else(|done| done))
+    let mut trace = resolve(&mut t, &c, &host, port)
+        .and_then(|ip| {
+            t.seen.address = Some(ip.clone());
+            forward(&mut t, &packet, &ip)
+        })
+        .unwrap_or_else(|done| done);
+    // NetworkPolicy on the packet kube-proxy delivered (spec E.6).
+    if let Some(policies) = crate::netpol::Policies::of(a) {
+        let by_name = parse_ip(&host).is_none();
+        policy::apply(
+            a,
+            &policies,
+            &c,
+            &t.seen,
+            (by_name, req.protocol),
+            &mut trace,
+        );
+    }
+    Ok(trace)
 }
 
 /// The packet as kube-proxy matches it: who sends it, to which port, how.
@@ -322,12 +407,7 @@ fn headless(t: &mut Tracer<'_>, ips: &[String], port: i64) -> Trace {
     let n = ips.len() as f64;
     let destinations = ips
         .iter()
-        .map(|ip| Destination {
-            pod: pod_by_ip(t.a, ip),
-            ip: ip.clone(),
-            port,
-            probability: 1.0 / n,
-        })
+        .map(|ip| Destination::new(pod_by_ip(t.a, ip), ip.clone(), port, 1.0 / n))
         .collect();
     t.hop("forwarding", format!("headless Service: no virtual IP, no translation; the client connects to a pod address directly on port {port} (the port it chose; targetPort is not applied)"));
     t.done("delivered", destinations, false, false, None)
@@ -386,6 +466,7 @@ fn forward(t: &mut Tracer<'_>, p: &Packet<'_>, ip: &str) -> Phase<Trace> {
     };
     let eps = port_endpoints(t, svc, svc_port)?;
     let (local_only, masquerade) = scope(t, p.client, &entered, &eps);
+    note_for_policy(t, p, &entry, &entered, masquerade);
     let mut chosen = usable(t, svc, &eps, local_only.as_deref())?;
     // Topology (D.7), cluster-scoped endpoints only: kube-proxy reads the
     // hints the EndpointSlice controller published (`topologyModeFromHints`).
@@ -405,6 +486,38 @@ fn forward(t: &mut Tracer<'_>, p: &Packet<'_>, ip: &str) -> Phase<Trace> {
         }
     }
     Ok(translate(t, p.client, svc, &chosen, masquerade))
+}
+
+/// What NetworkPolicy will see of this packet (spec E.5.2, E.5.3): the
+/// node whose address a masqueraded source takes, whether only the hairpin
+/// destination is masqueraded, and a node port on another node, which the
+/// source's egress sees untranslated.
+fn note_for_policy(
+    t: &mut Tracer<'_>,
+    p: &Packet<'_>,
+    entry: &Entry<'_>,
+    entered: &Entered<'_>,
+    masquerade: bool,
+) {
+    let client = p.client;
+    if masquerade {
+        // A pod's packets are translated by its own node's kube-proxy.
+        t.seen.snat_node = if client.is_pod {
+            client.node.clone()
+        } else {
+            entered.node.clone()
+        };
+        // A pod is masqueraded on an internal path only when it reaches
+        // itself (hairpin, D.3.4).
+        t.seen.hairpin_only = client.is_pod && !entered.external;
+    }
+    if let Entry::NodePort(_, node) = entry
+        && client.is_pod
+        && client.node.as_deref() != Some(node.as_str())
+        && let Some(n) = t.a.cluster.nodes.iter().find(|n| &n.name == node)
+    {
+        t.seen.egress_via = Some((n.ip.clone(), p.port));
+    }
 }
 
 /// Which kube-proxy rule matches (D.1.2): a ClusterIP, a load-balancer or
@@ -543,12 +656,7 @@ fn unmatched(t: &mut Tracer<'_>, p: &Packet<'_>, ip: &str) -> Trace {
         t.hop("routing", format!("{ip} is the address of pod {}: routed directly over the pod network, no kube-proxy rule applies", pod.key()));
         return t.done(
             "delivered",
-            vec![Destination {
-                pod: Some(pod.key()),
-                ip: ip.to_owned(),
-                port,
-                probability: 1.0,
-            }],
+            vec![Destination::new(Some(pod.key()), ip.to_owned(), port, 1.0)],
             false,
             false,
             None,
@@ -803,11 +911,13 @@ fn translate(
     let n = chosen.len() as f64;
     let destinations: Vec<Destination> = chosen
         .iter()
-        .map(|e| Destination {
-            pod: e.pod.as_deref().map(str::to_owned),
-            ip: e.ip.clone(),
-            port: e.port.unwrap_or(0),
-            probability: 1.0 / n,
+        .map(|e| {
+            Destination::new(
+                e.pod.as_deref().map(str::to_owned),
+                e.ip.clone(),
+                e.port.unwrap_or(0),
+                1.0 / n,
+            )
         })
         .collect();
     let list: Vec<String> = destinations
@@ -933,11 +1043,6 @@ fn health_check(t: &mut Tracer<'_>, s: &ClusterService, node: &ClusterNode, port
     } else {
         t.hop("health-check", format!("HTTP 200 {{\"localEndpoints\": {}}}: node {} has ready endpoint(s) of {} ({}), so load balancers keep sending it traffic", local.len(), node.name, s.key(), local.join(", ")));
     }
-    let dest = Destination {
-        pod: None,
-        ip: node.ip.clone(),
-        port,
-        probability: 1.0,
-    };
+    let dest = Destination::new(None, node.ip.clone(), port, 1.0);
     t.done("delivered", vec![dest], false, false, Some(s.key()))
 }

@@ -1,0 +1,638 @@
+//! NetworkPolicy evaluation (spec E.3–E.6): which policies select a pod,
+//! whether a connection's first packet is allowed out of its source and
+//! into its destination, and which policies decided it.
+//!
+//! The model is the one the spec fixes where Kubernetes leaves it to the
+//! network plugin (interfaces.md §6.1): egress is evaluated after the
+//! source node's DNAT, ingress at the destination pod after all DNAT,
+//! seeing the node's address as the source when kube-proxy masqueraded;
+//! ipBlock matches pod addresses too (the reference implementation,
+//! kube-network-policies); host-network pods are never selected.
+
+use std::collections::{BTreeMap, HashSet};
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::analysis::Analysis;
+use crate::model::{Body, IntOrString, LabelSelector, NetworkPolicy, Object, PodSpec};
+use crate::names::{Cidr, parse_cidr_legacy, parse_ip};
+use crate::selector::Selector;
+use crate::snapshot::ClusterPod;
+use crate::types::Protocol;
+
+/// The label every Namespace carries with its own name (E.2.5).
+pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
+
+/// A policy that decided a destination (interfaces.md §6.1).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PolicyRef {
+    pub namespace: String,
+    pub name: String,
+    /// `ingress` or `egress`.
+    #[cfg_attr(feature = "ts", ts(type = "'ingress' | 'egress'"))]
+    pub direction: String,
+    /// `allow` (a rule admitted the packet) or `isolate` (the policy isolates
+    /// the pod and none of its rules admitted it).
+    #[cfg_attr(feature = "ts", ts(type = "'allow' | 'isolate'"))]
+    pub effect: String,
+}
+
+/// The outcome for one destination.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Allowed,
+    DeniedEgress,
+    DeniedIngress,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Allowed => "allowed",
+            Verdict::DeniedEgress => "denied-egress",
+            Verdict::DeniedIngress => "denied-ingress",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Direction {
+    Ingress,
+    Egress,
+}
+
+impl Direction {
+    fn as_str(self) -> &'static str {
+        match self {
+            Direction::Ingress => "ingress",
+            Direction::Egress => "egress",
+        }
+    }
+}
+
+/// A pod as policies see it: its namespace and labels (to be selected and
+/// to match selector peers), its address (for ipBlocks), its node (for
+/// the local-node exemption) and its declared ports (for named ports).
+#[derive(Clone, Debug)]
+pub struct PodView {
+    pub key: String,
+    pub namespace: String,
+    pub labels: Arc<BTreeMap<String, String>>,
+    pub ip: Option<IpAddr>,
+    pub node: Option<String>,
+    pub host_network: bool,
+    /// `(name, protocol, containerPort)` of `spec.containers[*].ports`.
+    pub ports: Vec<(String, Protocol, i64)>,
+}
+
+/// One end of a connection as a rule matches it: a pod of the snapshot
+/// (not host-network), or an address (nodes, host-network pods,
+/// masqueraded sources, anything outside the cluster) (E.4.2).
+#[derive(Clone, Copy, Debug)]
+pub enum Party<'v> {
+    Pod(&'v PodView),
+    Ip(Option<IpAddr>),
+}
+
+impl Party<'_> {
+    fn ip(&self) -> Option<IpAddr> {
+        match self {
+            Party::Pod(p) => p.ip,
+            Party::Ip(ip) => *ip,
+        }
+    }
+}
+
+/// The first packet of a connection, as each side's policies see it.
+#[derive(Clone, Debug)]
+pub struct Connection<'v> {
+    /// The sending pod, when a (non-host-network) pod sends: its egress
+    /// policies apply.
+    pub source_pod: Option<&'v PodView>,
+    /// What egress rules match: the destination after the source node's
+    /// DNAT (an endpoint pod), or the address and port the packet leaves
+    /// with when no local rule translated it (E.5.2).
+    pub egress_peer: Party<'v>,
+    pub egress_port: i64,
+    /// The receiving pod, when the destination is a pod: its ingress
+    /// policies apply.
+    pub dest_pod: Option<&'v PodView>,
+    /// The source ingress rules see: the original one, or the node's
+    /// address when kube-proxy masqueraded (E.5.3).
+    pub ingress_peer: Party<'v>,
+    /// The destination port after all DNAT.
+    pub port: i64,
+    pub protocol: Protocol,
+    /// The packet was addressed to the sending pod's own IP (E.5.8).
+    pub to_self: bool,
+    /// Sent by the destination pod's own node (or a host-network pod on
+    /// it): always admitted at ingress (E.5.6).
+    pub from_local_node: bool,
+}
+
+/// The decision for one destination.
+#[derive(Clone, Debug)]
+pub struct Decision {
+    pub verdict: Verdict,
+    pub policies: Vec<PolicyRef>,
+    /// One sentence per evaluated direction, for the trace's hops.
+    pub egress_note: Option<String>,
+    pub ingress_note: Option<String>,
+}
+
+#[derive(Debug)]
+struct PortRule {
+    protocol: Protocol,
+    port: Option<IntOrString>,
+    end_port: Option<i64>,
+}
+
+#[derive(Debug)]
+enum Peer {
+    Selectors {
+        pods: Option<Selector>,
+        namespaces: Option<Selector>,
+    },
+    Block {
+        cidr: Cidr,
+        except: Vec<Cidr>,
+    },
+}
+
+#[derive(Debug)]
+struct Rule {
+    ports: Vec<PortRule>,
+    peers: Vec<Peer>,
+}
+
+/// A valid policy after defaulting (E.2): `None` for a direction not in
+/// its `policyTypes` (its rules, if any, are ignored, E.3.3).
+#[derive(Debug)]
+struct Compiled {
+    namespace: String,
+    name: String,
+    selector: Selector,
+    ingress: Option<Vec<Rule>>,
+    egress: Option<Vec<Rule>>,
+}
+
+/// The valid policies of an analysis and the namespaces' labels.
+#[derive(Debug)]
+pub struct Policies {
+    list: Vec<Compiled>,
+    /// `ns/name` of the policies the API server rejects (ignored, E.6.1).
+    pub ignored: Vec<String>,
+    namespaces: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+fn selector(sel: Option<&LabelSelector>) -> Selector {
+    // An absent selector is `{}` (E.2.3): everything.
+    sel.map_or_else(Selector::everything, |s| {
+        Selector::from_label_selector(Some(s))
+    })
+}
+
+fn compile_rules(rules: Option<&Vec<crate::model::PolicyRule>>) -> Vec<Rule> {
+    rules
+        .into_iter()
+        .flatten()
+        .map(|r| Rule {
+            ports: r
+                .ports
+                .iter()
+                .map(|p| PortRule {
+                    protocol: p
+                        .protocol
+                        .as_ref()
+                        .map_or(Protocol::Tcp, |x| Protocol::or_default(&x.value)),
+                    port: p.port.as_ref().map(|x| x.value.clone()),
+                    end_port: p.end_port.as_ref().map(|x| x.value),
+                })
+                .collect(),
+            peers: r
+                .peers
+                .iter()
+                .filter_map(|p| match &p.ip_block {
+                    Some(b) => Some(Peer::Block {
+                        cidr: parse_cidr_legacy(&b.cidr.as_ref()?.value)?,
+                        except: b
+                            .except
+                            .iter()
+                            .filter_map(|e| parse_cidr_legacy(&e.value))
+                            .collect(),
+                    }),
+                    None => Some(Peer::Selectors {
+                        pods: p.pod_selector.as_ref().map(|s| selector(Some(s))),
+                        namespaces: p.namespace_selector.as_ref().map(|s| selector(Some(s))),
+                    }),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// E.2.2: absent or empty `policyTypes` is `[Ingress]`, plus `Egress` iff
+/// there are egress rules.
+fn policy_types(np: &NetworkPolicy) -> (bool, bool) {
+    match &np.policy_types {
+        Some((types, _)) if !types.is_empty() => (
+            types.iter().any(|t| t.value == "Ingress"),
+            types.iter().any(|t| t.value == "Egress"),
+        ),
+        _ => (true, np.egress.as_ref().is_some_and(|e| !e.is_empty())),
+    }
+}
+
+impl Policies {
+    /// The policies of `a`, or `None` when the input holds no
+    /// NetworkPolicy (then no trace carries policy fields, E.6.1).
+    pub fn of(a: &Analysis) -> Option<Policies> {
+        let objects = &a.objects;
+        if !objects
+            .iter()
+            .any(|o| matches!(o.body, Body::NetworkPolicy(_)))
+        {
+            return None;
+        }
+        let rejected = crate::model::rejected(objects, &a.diagnostics);
+        let mut policies = Vec::new();
+        let mut ignored = Vec::new();
+        for (i, o) in objects.iter().enumerate() {
+            let Body::NetworkPolicy(np) = &o.body else {
+                continue;
+            };
+            if rejected.contains(&i) {
+                ignored.push(format!("{}/{}", o.namespace, o.name()));
+                continue;
+            }
+            let (ingress, egress) = policy_types(np);
+            policies.push(Compiled {
+                namespace: o.namespace.clone(),
+                name: o.name().to_owned(),
+                selector: selector(np.pod_selector.as_ref()),
+                ingress: ingress.then(|| compile_rules(np.ingress.as_ref())),
+                egress: egress.then(|| compile_rules(np.egress.as_ref())),
+            });
+        }
+        policies.sort_by(|x, y| (&x.namespace, &x.name).cmp(&(&y.namespace, &y.name)));
+        Some(Policies {
+            list: policies,
+            ignored,
+            namespaces: namespaces(objects, &a.cluster.pods),
+        })
+    }
+
+    fn namespace_labels(&self, ns: &str) -> BTreeMap<String, String> {
+        self.namespaces.get(ns).cloned().unwrap_or_else(|| {
+            // A namespace absent from the input (E.4.4).
+            [(NAMESPACE_NAME_LABEL.to_owned(), ns.to_owned())].into()
+        })
+    }
+
+    /// The policies of `pod`'s namespace that select it in `direction`
+    /// (E.3.1–E.3.3); host-network pods are never selected (E.3.2).
+    fn selecting<'p>(
+        &'p self,
+        pod: &PodView,
+        direction: Direction,
+    ) -> impl Iterator<Item = (&'p Compiled, &'p [Rule])> {
+        let host_network = pod.host_network;
+        self.list
+            .iter()
+            .filter(move |p| {
+                !host_network && p.namespace == pod.namespace && p.selector.matches(&pod.labels)
+            })
+            .filter_map(move |p| {
+                let rules = match direction {
+                    Direction::Ingress => p.ingress.as_deref(),
+                    Direction::Egress => p.egress.as_deref(),
+                }?;
+                Some((p, rules))
+            })
+    }
+
+    /// Whether any valid policy isolates `pod` for ingress.
+    pub fn isolates_ingress(&self, pod: &PodView) -> bool {
+        self.selecting(pod, Direction::Ingress).next().is_some()
+    }
+
+    /// Whether any valid policy isolates `pod` for egress.
+    pub fn isolates_egress(&self, pod: &PodView) -> bool {
+        self.selecting(pod, Direction::Egress).next().is_some()
+    }
+
+    fn peer_matches(&self, policy: &Compiled, peer: &Peer, party: Party<'_>) -> bool {
+        match peer {
+            Peer::Selectors { pods, namespaces } => {
+                // Selector peers match pods only (E.4.3).
+                let Party::Pod(p) = party else {
+                    return false;
+                };
+                let ns_ok = match namespaces {
+                    Some(sel) => sel.matches(&self.namespace_labels(&p.namespace)),
+                    None => p.namespace == policy.namespace,
+                };
+                ns_ok && pods.as_ref().is_none_or(|sel| sel.matches(&p.labels))
+            }
+            Peer::Block { cidr, except } => party
+                .ip()
+                .is_some_and(|ip| cidr.contains(ip) && !except.iter().any(|e| e.contains(ip))),
+        }
+    }
+
+    /// E.4.6: protocol, then no port, a number or range, or a name the
+    /// destination pod declares for this protocol and port.
+    fn port_matches(
+        port: &PortRule,
+        c: &Connection<'_>,
+        dport: i64,
+        dest: Option<&PodView>,
+    ) -> bool {
+        if port.protocol != c.protocol {
+            return false;
+        }
+        match &port.port {
+            None => true,
+            Some(IntOrString::Int(n)) => match port.end_port {
+                Some(end) => (*n..=end).contains(&dport),
+                None => *n == dport,
+            },
+            Some(IntOrString::Str(name)) => dest.is_some_and(|d| {
+                d.ports
+                    .iter()
+                    .any(|(pn, proto, cp)| pn == name && *proto == c.protocol && *cp == dport)
+            }),
+        }
+    }
+
+    fn rule_matches(
+        &self,
+        policy: &Compiled,
+        rule: &Rule,
+        c: &Connection<'_>,
+        (peer, dport, dest): (Party<'_>, i64, Option<&PodView>),
+    ) -> bool {
+        (rule.ports.is_empty()
+            || rule
+                .ports
+                .iter()
+                .any(|p| Self::port_matches(p, c, dport, dest)))
+            && (rule.peers.is_empty()
+                || rule
+                    .peers
+                    .iter()
+                    .any(|p| self.peer_matches(policy, p, peer)))
+    }
+
+    /// One direction at `pod`: `None` when no policy isolates it, else the
+    /// policies with a matching rule (empty: denied) and the isolating ones.
+    fn direction(
+        &self,
+        pod: &PodView,
+        direction: Direction,
+        c: &Connection<'_>,
+        matched: (Party<'_>, i64, Option<&PodView>),
+    ) -> Option<(Vec<&Compiled>, Vec<&Compiled>)> {
+        let mut isolating = Vec::new();
+        let mut allowing = Vec::new();
+        for (p, rules) in self.selecting(pod, direction) {
+            isolating.push(p);
+            if rules.iter().any(|r| self.rule_matches(p, r, c, matched)) {
+                allowing.push(p);
+            }
+        }
+        (!isolating.is_empty()).then_some((allowing, isolating))
+    }
+
+    /// E.6.2 for one destination.
+    pub fn decide(&self, c: &Connection<'_>) -> Decision {
+        let mut d = Decision {
+            verdict: Verdict::Allowed,
+            policies: Vec::new(),
+            egress_note: None,
+            ingress_note: None,
+        };
+        if c.to_self {
+            d.egress_note = Some("the packet is addressed to the pod's own IP: it never leaves the pod, no policy applies (E.5.8)".into());
+            return d;
+        }
+        let refs = |ps: &[&Compiled], direction: Direction, effect: &str| -> Vec<PolicyRef> {
+            ps.iter()
+                .map(|p| PolicyRef {
+                    namespace: p.namespace.clone(),
+                    name: p.name.clone(),
+                    direction: direction.as_str().to_owned(),
+                    effect: effect.to_owned(),
+                })
+                .collect()
+        };
+        let names = |ps: &[&Compiled]| -> String {
+            ps.iter()
+                .map(|p| format!("{}/{}", p.namespace, p.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        // Egress at the source (E.6.2 step 2).
+        let egress = c.source_pod.and_then(|s| {
+            self.direction(
+                s,
+                Direction::Egress,
+                c,
+                (
+                    c.egress_peer,
+                    c.egress_port,
+                    match c.egress_peer {
+                        Party::Pod(p) => Some(p),
+                        Party::Ip(_) => None,
+                    },
+                ),
+            )
+        });
+        let egress_denied = match &egress {
+            None => {
+                if let Some(s) = c.source_pod {
+                    d.egress_note = Some(format!(
+                        "no NetworkPolicy isolates pod {} for egress: allowed",
+                        s.key
+                    ));
+                }
+                false
+            }
+            Some((allowing, isolating)) if allowing.is_empty() => {
+                d.egress_note = Some(format!(
+                    "pod {} is isolated for egress by {}; no egress rule admits {}: denied",
+                    c.source_pod.map_or("?", |s| s.key.as_str()),
+                    names(isolating),
+                    describe(c.egress_peer, c.egress_port, c.protocol)
+                ));
+                true
+            }
+            Some((allowing, _)) => {
+                d.egress_note = Some(format!(
+                    "egress to {} is admitted by {}",
+                    describe(c.egress_peer, c.egress_port, c.protocol),
+                    names(allowing)
+                ));
+                false
+            }
+        };
+        // Ingress at the destination (step 3).
+        let ingress = c.dest_pod.and_then(|q| {
+            if c.from_local_node && self.selecting(q, Direction::Ingress).next().is_some() {
+                d.ingress_note = Some(format!("pod {} is isolated for ingress, but the packet comes from its own node, which is always admitted (E.5.6)", q.key));
+                return None;
+            }
+            self.direction(q, Direction::Ingress, c, (c.ingress_peer, c.port, Some(q)))
+        });
+        let ingress_denied = match &ingress {
+            None => {
+                if d.ingress_note.is_none()
+                    && let Some(q) = c.dest_pod
+                {
+                    d.ingress_note = Some(format!(
+                        "no NetworkPolicy isolates pod {} for ingress: allowed",
+                        q.key
+                    ));
+                }
+                false
+            }
+            Some((allowing, isolating)) if allowing.is_empty() => {
+                d.ingress_note = Some(format!(
+                    "pod {} is isolated for ingress by {}; no ingress rule admits {} to port {}/{}: denied",
+                    c.dest_pod.map_or("?", |q| q.key.as_str()),
+                    names(isolating),
+                    describe_source(c.ingress_peer),
+                    c.port,
+                    c.protocol
+                ));
+                true
+            }
+            Some((allowing, _)) => {
+                d.ingress_note = Some(format!(
+                    "ingress from {} to port {}/{} is admitted by {}",
+                    describe_source(c.ingress_peer),
+                    c.port,
+                    c.protocol,
+                    names(allowing)
+                ));
+                false
+            }
+        };
+        // Combine (steps 4 and 5).
+        if egress_denied {
+            d.verdict = Verdict::DeniedEgress;
+            if let Some((_, isolating)) = &egress {
+                d.policies
+                    .extend(refs(isolating, Direction::Egress, "isolate"));
+            }
+            if ingress_denied && let Some((_, isolating)) = &ingress {
+                d.policies
+                    .extend(refs(isolating, Direction::Ingress, "isolate"));
+            }
+        } else if ingress_denied {
+            d.verdict = Verdict::DeniedIngress;
+            if let Some((_, isolating)) = &ingress {
+                d.policies
+                    .extend(refs(isolating, Direction::Ingress, "isolate"));
+            }
+        } else {
+            if let Some((allowing, _)) = &egress {
+                d.policies
+                    .extend(refs(allowing, Direction::Egress, "allow"));
+            }
+            if let Some((allowing, _)) = &ingress {
+                d.policies
+                    .extend(refs(allowing, Direction::Ingress, "allow"));
+            }
+        }
+        d
+    }
+}
+
+fn describe(peer: Party<'_>, port: i64, protocol: Protocol) -> String {
+    match peer {
+        Party::Pod(p) => format!(
+            "pod {} ({}) port {port}/{protocol}",
+            p.key,
+            p.ip.map_or_else(|| "?".to_owned(), |ip| ip.to_string())
+        ),
+        Party::Ip(ip) => format!(
+            "{}:{port}/{protocol}",
+            ip.map_or_else(|| "?".to_owned(), |ip| ip.to_string())
+        ),
+    }
+}
+
+fn describe_source(peer: Party<'_>) -> String {
+    match peer {
+        Party::Pod(p) => format!("pod {}", p.key),
+        Party::Ip(ip) => format!(
+            "address {}",
+            ip.map_or_else(|| "?".to_owned(), |ip| ip.to_string())
+        ),
+    }
+}
+
+/// Every namespace's labels: the Namespace objects' (with the automatic
+/// name label, E.2.5), and the name label alone for namespaces that pods
+/// use but the input does not declare (E.4.4).
+fn namespaces(
+    objects: &[Object],
+    pods: &[ClusterPod],
+) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut out: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for o in objects {
+        if matches!(o.body, Body::Namespace) {
+            let mut labels = (*o.meta.labels.map).clone();
+            labels.insert(NAMESPACE_NAME_LABEL.to_owned(), o.name().to_owned());
+            out.insert(o.name().to_owned(), labels);
+        }
+    }
+    let used: HashSet<&str> = pods.iter().map(|p| &*p.namespace).collect();
+    for ns in used {
+        out.entry(ns.to_owned())
+            .or_insert_with(|| [(NAMESPACE_NAME_LABEL.to_owned(), ns.to_owned())].into());
+    }
+    out
+}
+
+/// The pod spec behind a snapshot pod (its own, or its workload's template).
+fn pod_spec<'o>(objects: &'o [Object], pod: &ClusterPod) -> Option<&'o PodSpec> {
+    match &objects.get(pod.object)?.body {
+        Body::Pod(p) => Some(&p.0),
+        Body::Workload(w) => w.template.as_ref().map(|t| &t.spec),
+        _ => None,
+    }
+}
+
+/// How policies see a snapshot pod.
+pub fn view(a: &Analysis, pod: &ClusterPod) -> PodView {
+    let spec = pod_spec(&a.objects, pod);
+    PodView {
+        key: pod.key(),
+        namespace: pod.namespace.to_string(),
+        labels: pod.labels.clone(),
+        ip: pod.ips.first().and_then(|ip| parse_ip(ip)),
+        node: pod.node.as_deref().map(str::to_owned),
+        host_network: spec.is_some_and(|s| s.host_network),
+        // Only `spec.containers[*].ports` count (E.4.6).
+        ports: spec
+            .map(|s| {
+                s.containers
+                    .iter()
+                    .flat_map(|c| c.ports.iter())
+                    .filter_map(|p| {
+                        Some((
+                            p.name.as_ref()?.value.clone(),
+                            Protocol::or_default(p.protocol()),
+                            p.container_port.as_ref()?.value,
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
