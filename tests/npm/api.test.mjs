@@ -60,6 +60,32 @@ test('API: trace and dns answer as the CLI does, bad requests throw Errors', () 
   assert.deepEqual(JSON.parse(cli.stdout), t);
 });
 
+test('API: reach and a NetworkPolicy on trace answer as the CLI does', () => {
+  const require = createRequire(join(project(), 'index.js'));
+  const portolan = require('portolan');
+  const denyAll = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny-all, namespace: shop}
+spec: {}
+`;
+  const files = [...FILES, { name: 'policy.yaml', text: denyAll }];
+  const t = portolan.trace(files, { from: 'pod:shop/client', to: 'web:80' });
+  assert.equal(t.verdict, 'denied');
+  assert.equal(t.deliveredProbability, 0);
+  assert.ok(t.destinations.every((d) => d.policy === 'denied-ingress'));
+  assert.deepEqual(t.destinations[0].policies, [{ namespace: 'shop', name: 'deny-all', direction: 'ingress', effect: 'isolate' }]);
+  const r = portolan.reach(files, { from: 'pod:shop/client', to: 'service:shop/web' });
+  assert.equal(r.version, 1);
+  assert.equal(r.connections.length, 4);
+  assert.ok(r.connections.every((c) => c.verdict === 'denied-ingress' && c.port === 8080));
+  assert.deepEqual(r.connections.map((c) => c.via), [null, 'service:shop/web:80', null, 'service:shop/web:80']);
+  assert.throws(() => portolan.reach(files, { from: 'nowhere' }), /--from must be/);
+  // The API and the CLI agree on the document.
+  const cli = spawnSync(join(project(), 'node_modules/.bin/portolan'), ['reach', '--from', 'pod:shop/client', '--to', 'service:shop/web', '--format', 'json', '-'], { input: `${APP}---\n${denyAll}`, encoding: 'utf8' });
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.deepEqual(JSON.parse(cli.stdout), r);
+});
+
 test('bundler build: the WebAssembly ES module integration loads and runs it', () => {
   const dir = project();
   const script = join(dir, 'bundler-consumer.mjs');
@@ -128,7 +154,7 @@ document.body.dataset.result = JSON.stringify({ objects: c.summary.objects, verd
 
 test('types: generated declarations type-check a strict consumer of all three builds', () => {
   const dir = project();
-  writeFileSync(join(dir, 'consumer.mts'), `import { check, graph, trace, dns, rules, type CheckJson, type DiagnosticJson, type Trace, type Severity } from 'portolan';
+  writeFileSync(join(dir, 'consumer.mts'), `import { check, graph, trace, dns, reach, rules, type CheckJson, type DiagnosticJson, type Trace, type Severity } from 'portolan';
 import init, { check as checkWeb } from 'portolan/web';
 import { check as checkBundler } from 'portolan/bundler';
 
@@ -139,14 +165,15 @@ const severity: Severity | undefined = first?.severity;
 const line: number | undefined = first?.line;
 const related: number = first?.related?.length ?? 0;
 const t: Trace = trace(files, { from: 'node:n1', to: '10.96.0.1:443', protocol: 'TCP' });
-const verdict: 'delivered' | 'reject' | 'drop' | 'not-intercepted' | 'cname' | 'nxdomain' = t.verdict;
+const verdict: 'delivered' | 'reject' | 'drop' | 'not-intercepted' | 'cname' | 'nxdomain' | 'denied' = t.verdict;
+const reachable: string[] = reach(files, { from: 'namespace:default' }).connections.map((c) => c.verdict);
 const probabilities: number[] = t.destinations.map((d) => d.probability);
 const kinds: string[] = graph(files).graphNodes.map((n) => n.kind);
 const rcode: 'NOERROR' | 'NXDOMAIN' = dns(files, { name: 'kubernetes.default', type: 'A' }).rcode;
 const codes: string[] = rules().map((r) => r.code);
 await init();
 const same: CheckJson[] = [checkWeb(files), checkBundler(files)];
-console.log(severity, line, related, verdict, probabilities, kinds, rcode, codes, same);
+console.log(severity, line, related, verdict, reachable, probabilities, kinds, rcode, codes, same);
 // @ts-expect-error: trace needs a destination
 trace(files, { from: 'node:n1' });
 // @ts-expect-error: the verdict is a closed set

@@ -21,6 +21,7 @@ Commands:
   graph    Print the routing graph (Services, ports, endpoints, pods)
   trace    Simulate one packet: --from pod:NS/NAME|node:NAME|external:IP --to HOST:PORT
   dns      Ask cluster DNS: --name NAME --type A|AAAA|SRV|CNAME|PTR
+  reach    Who can reach whom, through NetworkPolicy: [--from SOURCE] [--to DESTINATION]
   rules    List every check with its documentation
   version  Print the version
 
@@ -29,9 +30,11 @@ or - for standard input (the default when standard input is not a terminal).
 
 Options:
   --format <FORMAT>      check: human|json|sarif|github|junit; graph: json|dot|mermaid;
-                         trace, dns, rules: human|json
-  --from <SOURCE>        trace: pod:NS/NAME, node:NAME or external:IP
-  --to <HOST:PORT>       trace: an IP or a DNS name (resolved as the source would), and a port
+                         reach: human|json|csv|md|dot; trace, dns, rules: human|json
+  --from <SOURCE>        trace: pod:NS/NAME, node:NAME or external:IP;
+                         reach: pod:NS/NAME, workload:NS/KIND/NAME, namespace:NS or external:IP
+  --to <HOST:PORT>       trace: an IP or a DNS name (resolved as the source would), and a port;
+                         reach: service:NS/NAME[:PORT], pod:NS/NAME[:PORT] or workload:NS/KIND/NAME
   --protocol <PROTO>     trace: TCP (default), UDP or SCTP
   --at-node <NODE>       trace: where an external packet to an LB or external IP enters
   --name <NAME>          dns: the name to resolve (short names use the namespace's search list)
@@ -51,6 +54,7 @@ pub enum Cmd {
     Graph,
     Trace,
     Dns,
+    Reach,
     Rules,
     Version,
     Help,
@@ -85,7 +89,10 @@ pub struct Invocation {
 impl Invocation {
     /// Whether the command reads manifests.
     pub fn reads_input(&self) -> bool {
-        matches!(self.cmd, Cmd::Check | Cmd::Graph | Cmd::Trace | Cmd::Dns)
+        matches!(
+            self.cmd,
+            Cmd::Check | Cmd::Graph | Cmd::Trace | Cmd::Dns | Cmd::Reach
+        )
     }
 }
 
@@ -133,6 +140,7 @@ pub fn parse_args(args: &[String]) -> Result<Invocation, String> {
         "check" => Cmd::Check,
         "graph" => Cmd::Graph,
         "trace" => Cmd::Trace,
+        "reach" => Cmd::Reach,
         "dns" => Cmd::Dns,
         "rules" => Cmd::Rules,
         "version" | "--version" | "-V" => Cmd::Version,
@@ -192,6 +200,7 @@ pub fn parse_args(args: &[String]) -> Result<Invocation, String> {
     let allowed: &[&str] = match inv.cmd {
         Cmd::Graph => &["json", "dot", "mermaid"],
         Cmd::Check => &["human", "json", "sarif", "github", "junit"],
+        Cmd::Reach => &["human", "json", "csv", "md", "dot"],
         Cmd::Trace | Cmd::Dns | Cmd::Rules | Cmd::Version | Cmd::Help => &["human", "json"],
     };
     if inv.format.is_empty() {
@@ -215,6 +224,14 @@ pub fn parse_args(args: &[String]) -> Result<Invocation, String> {
         crate::sim::From::parse(from)?;
         if inv.to.is_none() {
             return Err("trace needs --to HOST:PORT".to_owned());
+        }
+    }
+    if inv.cmd == Cmd::Reach {
+        if let Some(from) = &inv.from {
+            crate::reach::Scope::parse_from(from)?;
+        }
+        if let Some(to) = &inv.to {
+            crate::reach::Scope::parse_to(to)?;
         }
     }
     if inv.cmd == Cmd::Dns {
@@ -326,7 +343,7 @@ pub fn execute_keeping(
             return (out, None);
         }
         Cmd::Rules => return (rules(&inv.format), None),
-        Cmd::Check | Cmd::Graph | Cmd::Trace | Cmd::Dns => {}
+        Cmd::Check | Cmd::Graph | Cmd::Trace | Cmd::Dns | Cmd::Reach => {}
     }
     let mut prof = config.and_then(|c| c.profile.clone()).unwrap_or_default();
     if let Some(text) = profile {
@@ -353,6 +370,8 @@ pub fn execute_keeping(
         trace(inv, &analysis, prof.proxy_mode)
     } else if inv.cmd == Cmd::Dns {
         dns(inv, &analysis)
+    } else if inv.cmd == Cmd::Reach {
+        reach(inv, &analysis)
     } else if inv.cmd == Cmd::Graph {
         let g = crate::graph::build(&analysis);
         let stdout = match inv.format.as_str() {
@@ -428,6 +447,30 @@ fn dns(inv: &Invocation, analysis: &crate::analysis::Analysis) -> Output {
         crate::output::json_text(&a)
     } else {
         crate::output::dns::human(&a, &inv.qtype.to_uppercase())
+    };
+    Output {
+        stdout,
+        stderr: String::new(),
+        code: 0,
+    }
+}
+
+fn reach(inv: &Invocation, analysis: &crate::analysis::Analysis) -> Output {
+    use crate::reach::Scope;
+    // Both parsed already (parse_args).
+    let from = inv.from.as_deref().and_then(|f| Scope::parse_from(f).ok());
+    let (to, port) = inv
+        .to
+        .as_deref()
+        .and_then(|t| Scope::parse_to(t).ok())
+        .map_or((None, None), |(s, p)| (Some(s), p));
+    let r = crate::reach::reach(analysis, from.as_ref(), to.as_ref(), port);
+    let stdout = match inv.format.as_str() {
+        "json" => crate::output::reach::json(&r),
+        "csv" => crate::output::reach::csv(&r),
+        "md" => crate::output::reach::md(&r),
+        "dot" => crate::output::reach::dot(&r),
+        _ => crate::output::reach::human(&r),
     };
     Output {
         stdout,

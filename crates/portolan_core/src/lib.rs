@@ -19,6 +19,7 @@ pub mod options;
 pub mod output;
 pub mod par;
 pub mod profile;
+pub mod reach;
 pub mod read;
 pub mod redact;
 pub mod rules;

@@ -51,6 +51,8 @@ pub fn declarations() -> String {
     export::<crate::sim::DnsLookup>(&cfg, &mut out);
     export::<crate::sim::Hop>(&cfg, &mut out);
     export::<crate::sim::Trace>(&cfg, &mut out);
+    export::<crate::reach::ReachConnection>(&cfg, &mut out);
+    export::<crate::reach::Reach>(&cfg, &mut out);
     export::<crate::dns::Answer>(&cfg, &mut out);
     export::<crate::dns::DnsAnswer>(&cfg, &mut out);
     export::<crate::codes::Origin>(&cfg, &mut out);

@@ -203,3 +203,21 @@ fn a_protocol_kube_proxy_does_not_program_is_a_usage_error() {
         Some("--protocol must be TCP, UDP or SCTP, not 'icmp'")
     );
 }
+
+#[test]
+fn reach_in_every_format() {
+    let manifest = format!("{MANIFEST}{POLICIES}");
+    insta::with_settings!({
+        snapshot_path => "snapshots/output",
+        prepend_module_to_snapshot => false,
+        description => "portolan reach --format F shop.yaml (NetworkPolicy: web admits only api)",
+        omit_expression => true,
+    }, {
+        for format in ["human", "json", "csv", "md", "dot"] {
+            insta::assert_snapshot!(
+                format!("reach_{format}"),
+                run_on(&manifest, &["reach", "--format", format, "shop.yaml"])
+            );
+        }
+    });
+}

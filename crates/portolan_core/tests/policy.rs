@@ -620,3 +620,93 @@ spec:
         t.hops
     );
 }
+
+#[test]
+fn reach_lists_direct_and_service_paths_with_their_verdicts() {
+    // E.6.6: for each source, destination pod and port: one direct entry
+    // (via null; a pod to itself is allowed, E.5.8) and one per Service
+    // port that routes the source to it; sorted by from, to, port,
+    // protocol, via.
+    use portolan_core::reach::{Scope, reach};
+    let a = cluster(&ALLOW_API_ON.replace("PORT", "8080"));
+    let from = Scope::parse_from("workload:shop/Deployment/api").unwrap();
+    let (to, port) = Scope::parse_to("service:shop/web").unwrap();
+    let r = reach(&a, Some(&from), Some(&to), port);
+    let api = pod(&a, "shop/api-");
+    let rows: Vec<(String, String, i64, Option<String>, &str)> = r
+        .connections
+        .iter()
+        .map(|c| {
+            (
+                c.from.clone(),
+                c.to.clone(),
+                c.port,
+                c.via.clone(),
+                c.verdict,
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows.len(),
+        2 * 4,
+        "two web pods × (direct + 3 Services): {rows:#?}"
+    );
+    assert!(
+        rows.iter()
+            .all(|r| r.0 == format!("pod:{api}") && r.2 == 8080 && r.4 == "allowed")
+    );
+    let vias: Vec<Option<&str>> = rows.iter().take(4).map(|r| r.3.as_deref()).collect();
+    assert_eq!(
+        vias,
+        [
+            None,
+            Some("service:shop/web-local:80"),
+            Some("service:shop/web-np:80"),
+            Some("service:shop/web:80")
+        ]
+    );
+    let mut sorted = r.connections.clone();
+    sorted.sort_by(|x, y| (&x.from, &x.to, x.port, &x.via).cmp(&(&y.from, &y.to, y.port, &y.via)));
+    assert_eq!(sorted, r.connections);
+    // The client in `other` is denied everywhere.
+    let from = Scope::parse_from("namespace:other").unwrap();
+    let r = reach(&a, Some(&from), Some(&to), None);
+    assert!(!r.connections.is_empty());
+    assert!(r.connections.iter().all(|c| c.verdict == "denied-ingress"));
+    // Without policies every connection is allowed with no policies.
+    let plain = analyze(vec![Source::new("c.yaml", CLUSTER)], &Profile::default()).unwrap();
+    let r = reach(&plain, None, None, None);
+    assert!(
+        r.connections
+            .iter()
+            .all(|c| c.verdict == "allowed" && c.policies.is_empty())
+    );
+    // Argument syntax.
+    assert!(Scope::parse_from("pod:nope").is_err());
+    assert!(Scope::parse_to("service:shop/web:http").is_ok_and(|(_, p)| p.is_none()));
+    assert!(Scope::parse_to("pod:shop/web-1:99999").is_err());
+}
+
+#[test]
+fn reach_honours_internal_traffic_policy_local() {
+    // E.6.6: a Service with internalTrafficPolicy Local routes a source only
+    // to endpoints on its own node.
+    use portolan_core::reach::{Scope, reach};
+    let text = CLUSTER.replace(
+        "metadata: {name: web, namespace: shop}\nspec:\n  selector: {app: web}",
+        "metadata: {name: web, namespace: shop}\nspec:\n  internalTrafficPolicy: Local\n  selector: {app: web}",
+    );
+    let a = analyze(vec![Source::new("c.yaml", text)], &Profile::default()).unwrap();
+    let api = pod(&a, "shop/api-");
+    let api_node = node_of(&a, &api);
+    let from = Scope::parse_from(&format!("pod:{api}")).unwrap();
+    let r = reach(&a, Some(&from), None, None);
+    for c in r
+        .connections
+        .iter()
+        .filter(|c| c.via.as_deref() == Some("service:shop/web:80"))
+    {
+        let key = c.to.trim_start_matches("pod:");
+        assert_eq!(node_of(&a, key), api_node, "{c:?}");
+    }
+}

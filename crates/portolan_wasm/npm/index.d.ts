@@ -1,7 +1,7 @@
 // The JavaScript API. The document types (CheckJson, GraphJson, Trace,
 // DnsAnswer, Rule, Profile, …) are generated from the Rust core's types into
 // types.d.ts by `cargo xtask npm`.
-import type { CheckJson, DnsAnswer, GraphJson, Profile, Rule, Trace } from './types.js';
+import type { CheckJson, DnsAnswer, GraphJson, Profile, Reach, Rule, Trace } from './types.js';
 
 export * from './types.js';
 
@@ -22,6 +22,11 @@ export interface TraceRequest {
   proxyMode?: 'iptables' | 'nftables';
 }
 
+/** `portolan reach` flags: `from` is `pod:NS/NAME`, `workload:NS/KIND/NAME`,
+ * `namespace:NS` or `external:IP`; `to` is `service:NS/NAME[:PORT]`,
+ * `pod:NS/NAME[:PORT]` or `workload:NS/KIND/NAME`. Both optional: every pod. */
+export interface ReachRequest { from?: string; to?: string }
+
 export interface DnsQuery { name: string; type?: 'A' | 'AAAA' | 'SRV' | 'CNAME' | 'PTR' }
 
 /** Validate and lint; throws an Error on unusable options (never a wasm trap). */
@@ -32,6 +37,8 @@ export function graph(files: File[], options?: Options): GraphJson;
 export function trace(files: File[], request: TraceRequest, options?: Options): Trace;
 /** What cluster DNS answers a pod in the profile's namespace. */
 export function dns(files: File[], query: DnsQuery, options?: Options): DnsAnswer;
+/** Every (source pod, destination pod, port) and its NetworkPolicy verdict, directly and through Services. */
+export function reach(files: File[], request?: ReachRequest, options?: Options): Reach;
 /** Every check with its documentation. */
 export function rules(): Rule[];
 export function version(): string;

@@ -163,6 +163,36 @@ pub fn dns(
     serde_json::to_string(&a).map_err(|e| JsError::new(&e.to_string()))
 }
 
+/// `portolan reach --format json`: every (source pod, destination pod,
+/// port) and its NetworkPolicy verdict, directly and through Services.
+/// `from` and `to` take the CLI's `--from` and `--to` forms.
+#[wasm_bindgen]
+#[allow(clippy::needless_pass_by_value)]
+pub fn reach(
+    names: Vec<String>,
+    texts: Vec<String>,
+    profile_json: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<String, JsError> {
+    use portolan_core::reach::Scope;
+    let from = from
+        .filter(|f| !f.is_empty())
+        .map(|f| Scope::parse_from(&f))
+        .transpose()
+        .map_err(|e| JsError::new(&e))?;
+    let (to, port) = match to.filter(|t| !t.is_empty()) {
+        Some(t) => {
+            let (scope, port) = Scope::parse_to(&t).map_err(|e| JsError::new(&e))?;
+            (Some(scope), port)
+        }
+        None => (None, None),
+    };
+    let analysis = analyze(names, texts, profile_json)?;
+    let r = portolan_core::reach::reach(&analysis, from.as_ref(), to.as_ref(), port);
+    serde_json::to_string(&r).map_err(|e| JsError::new(&e.to_string()))
+}
+
 /// `portolan rules --format json`.
 #[wasm_bindgen]
 pub fn rules() -> String {

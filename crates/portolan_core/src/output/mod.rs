@@ -7,6 +7,7 @@
 //! - `graph`: [`graph_json`], [`dot`], [`mermaid`]
 //! - `trace`: [`trace`] (human; JSON is the `Trace`)
 //! - `dns`: [`dns`] (human; JSON is the `DnsAnswer`)
+//! - `reach`: [`reach`] (json, csv, human, md, dot)
 //! - `rules`: [`rules`]
 
 pub mod dns;
@@ -17,6 +18,7 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod mermaid;
+pub mod reach;
 pub mod rules;
 pub mod sarif;
 pub mod trace;

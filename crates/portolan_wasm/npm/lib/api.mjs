@@ -60,6 +60,14 @@ export function makeApi(wasm) {
       optionalString(query.type, 'type')));
   }
 
+  /** Who can reach whom through NetworkPolicy: the `reach --format json` document. */
+  function reach(files, request = {}, options = {}) {
+    const [names, texts] = split(files);
+    if (request === null || typeof request !== 'object') throw new TypeError('request must be {from?: string, to?: string}');
+    return JSON.parse(wasm.reach(names, texts, profileJson(options),
+      optionalString(request.from, 'from'), optionalString(request.to, 'to')));
+  }
+
   /** Every check with its documentation. */
   function rules() {
     return JSON.parse(wasm.rules()).rules;
@@ -69,5 +77,5 @@ export function makeApi(wasm) {
     return wasm.version();
   }
 
-  return { check, graph, trace, dns, rules, version };
+  return { check, graph, trace, dns, reach, rules, version };
 }
