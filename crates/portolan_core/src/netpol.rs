@@ -15,7 +15,6 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::analysis::Analysis;
 use crate::model::{Body, IntOrString, LabelSelector, NetworkPolicy, Object, PodSpec};
 use crate::names::{Cidr, parse_cidr_legacy, parse_ip};
 use crate::selector::Selector;
@@ -249,15 +248,23 @@ fn policy_types(np: &NetworkPolicy) -> (bool, bool) {
 impl Policies {
     /// The policies of `a`, or `None` when the input holds no
     /// NetworkPolicy (then no trace carries policy fields, E.6.1).
-    pub fn of(a: &Analysis) -> Option<Policies> {
-        let objects = &a.objects;
+    pub fn of(
+        objects: &[Object],
+        diagnostics: &[crate::diag::Diagnostic],
+        pods: &[ClusterPod],
+    ) -> Option<Policies> {
         if !objects
             .iter()
             .any(|o| matches!(o.body, Body::NetworkPolicy(_)))
         {
             return None;
         }
-        let rejected = crate::model::rejected(objects, &a.diagnostics);
+        let rejected = crate::model::rejected(objects, diagnostics);
+        Some(Policies::new(objects, &rejected, pods))
+    }
+
+    /// The policies of `objects` that are not `rejected`.
+    pub fn new(objects: &[Object], rejected: &HashSet<usize>, pods: &[ClusterPod]) -> Policies {
         let mut policies = Vec::new();
         let mut ignored = Vec::new();
         for (i, o) in objects.iter().enumerate() {
@@ -278,11 +285,11 @@ impl Policies {
             });
         }
         policies.sort_by(|x, y| (&x.namespace, &x.name).cmp(&(&y.namespace, &y.name)));
-        Some(Policies {
+        Policies {
             list: policies,
             ignored,
-            namespaces: namespaces(objects, &a.cluster.pods),
-        })
+            namespaces: namespaces(objects, pods),
+        }
     }
 
     fn namespace_labels(&self, ns: &str) -> BTreeMap<String, String> {
@@ -608,9 +615,9 @@ fn pod_spec<'o>(objects: &'o [Object], pod: &ClusterPod) -> Option<&'o PodSpec> 
     }
 }
 
-/// How policies see a snapshot pod.
-pub fn view(a: &Analysis, pod: &ClusterPod) -> PodView {
-    let spec = pod_spec(&a.objects, pod);
+/// How policies see a snapshot pod of `objects`.
+pub fn view_of(objects: &[Object], pod: &ClusterPod) -> PodView {
+    let spec = pod_spec(objects, pod);
     PodView {
         key: pod.key(),
         namespace: pod.namespace.to_string(),
@@ -634,5 +641,119 @@ pub fn view(a: &Analysis, pod: &ClusterPod) -> PodView {
                     .collect()
             })
             .unwrap_or_default(),
+    }
+}
+
+/// The cluster DNS endpoints a pod's lookup goes to (E.5.10): the ready
+/// UDP 53 endpoints of `kube-system/kube-dns`, or, when the input has
+/// none, kubeadm's CoreDNS (`manifests.go`): two pods labelled `k8s-app:
+/// kube-dns` in `kube-system`, ports `dns` 53/UDP, `dns-tcp` 53/TCP,
+/// `metrics` 9153/TCP, addresses from the end of the pod network. The
+/// flag says whether they were synthesized.
+pub fn dns_endpoints(
+    objects: &[Object],
+    cluster: &crate::snapshot::Cluster,
+    profile: &crate::profile::Resolved,
+) -> (Vec<(PodView, i64)>, bool) {
+    if let Some(svc) = cluster
+        .services
+        .iter()
+        .find(|s| s.namespace == "kube-system" && s.name == "kube-dns")
+        && let Some(port) = svc
+            .ports
+            .iter()
+            .find(|p| p.port == 53 && p.protocol == Protocol::Udp)
+    {
+        let eps: Vec<(PodView, i64)> = svc
+            .endpoints
+            .iter()
+            .filter(|e| {
+                e.ready
+                    && e.port_name.as_deref().unwrap_or("") == port.name
+                    && e.protocol.is_none_or(|p| p == Protocol::Udp)
+            })
+            .filter_map(|e| {
+                let target = e.port?;
+                let pod = e
+                    .pod
+                    .as_deref()
+                    .and_then(|k| cluster.pods.iter().find(|p| p.key() == k));
+                let mut v = pod.map_or_else(
+                    || PodView {
+                        key: e.ip.clone(),
+                        namespace: "kube-system".into(),
+                        labels: Arc::default(),
+                        ip: None,
+                        node: e.node.as_deref().map(str::to_owned),
+                        host_network: false,
+                        ports: Vec::new(),
+                    },
+                    |p| view_of(objects, p),
+                );
+                v.ip = parse_ip(&e.ip).or(v.ip);
+                Some((v, target))
+            })
+            .collect();
+        if !eps.is_empty() {
+            return (eps, false);
+        }
+    }
+    let labels: Arc<BTreeMap<String, String>> =
+        Arc::new([("k8s-app".to_owned(), "kube-dns".to_owned())].into());
+    let cidr = profile.pod_cidrs.first();
+    let synthesized = (0..2u128)
+        .map(|i| {
+            (
+                PodView {
+                    key: format!("kube-system/coredns-{i}"),
+                    namespace: "kube-system".into(),
+                    labels: labels.clone(),
+                    ip: cidr.map(|c| c.nth(c.size().saturating_sub(2 + i))),
+                    node: cluster.nodes.get(i as usize).map(|n| n.name.clone()),
+                    host_network: false,
+                    ports: vec![
+                        ("dns".into(), Protocol::Udp, 53),
+                        ("dns-tcp".into(), Protocol::Tcp, 53),
+                        ("metrics".into(), Protocol::Tcp, 9153),
+                    ],
+                },
+                53,
+            )
+        })
+        .collect();
+    (synthesized, true)
+}
+
+impl Policies {
+    /// E.8.6: whether `pod`'s egress admits a lookup over `protocol` to at
+    /// least one of `endpoints` (port 53).
+    pub fn egress_admits_dns(
+        &self,
+        pod: &PodView,
+        endpoints: &[(PodView, i64)],
+        protocol: Protocol,
+    ) -> bool {
+        endpoints.iter().any(|(q, port)| {
+            let c = Connection {
+                source_pod: Some(pod),
+                egress_peer: Party::Pod(q),
+                egress_port: *port,
+                dest_pod: None,
+                ingress_peer: Party::Pod(pod),
+                port: *port,
+                protocol,
+                to_self: false,
+                from_local_node: false,
+            };
+            self.decide(&c).verdict == Verdict::Allowed
+        })
+    }
+
+    /// The valid policies that isolate pods for egress: `(namespace, name)`
+    /// and whether `pod` is selected by it.
+    pub fn egress_isolating(&self, pod: &PodView) -> Vec<(&str, &str)> {
+        self.selecting(pod, Direction::Egress)
+            .map(|(p, _)| (p.namespace.as_str(), p.name.as_str()))
+            .collect()
     }
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::analysis::Analysis;
 use crate::names::parse_ip;
-use crate::netpol::{Connection, Party, PodView, Policies, PolicyRef, Verdict, view};
+use crate::netpol::{Connection, Party, PodView, Policies, PolicyRef, Verdict, view_of};
 use crate::snapshot::{ClusterPod, ClusterService};
 use crate::types::{Protocol, ServiceType, TrafficPolicy};
 
@@ -289,7 +289,7 @@ fn senders(a: &Analysis, from: Option<&Scope>) -> Vec<Sender> {
         .iter()
         .filter(|p| from.is_none_or(|f| f.covers(p, a)))
         .map(|p| {
-            let v = view(a, p);
+            let v = view_of(&a.objects, p);
             let node = p.node.as_deref().map(str::to_owned);
             if v.host_network {
                 Sender {
@@ -328,7 +328,7 @@ pub fn reach(
     to: Option<&Scope>,
     to_port: Option<i64>,
 ) -> Reach {
-    let policies = Policies::of(a);
+    let policies = Policies::of(&a.objects, &a.diagnostics, &a.cluster.pods);
     let senders = senders(a, from);
     let mut connections = Vec::new();
     for q in a
@@ -337,7 +337,7 @@ pub fn reach(
         .iter()
         .filter(|p| to.is_none_or(|t| t.covers(p, a)))
     {
-        let qv = view(a, q);
+        let qv = view_of(&a.objects, q);
         let ports = ports_of(a, q, &qv);
         for s in &senders {
             for &(port, protocol) in ports

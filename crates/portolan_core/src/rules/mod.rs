@@ -70,6 +70,11 @@ lints! {
     endpoints_over_capacity,
     endpoints_hijack,
     external_ip_hijack,
+    netpol_rules_ignored,
+    netpol_implicit_ingress_isolation,
+    netpol_peer_or_not_and,
+    netpol_egress_blocks_dns,
+    netpol_selects_no_pods,
 }
 
 /// Every check, API-server families first, sorted by code within each.
@@ -142,6 +147,16 @@ impl<'a> LintCx<'a> {
     ) -> Option<&'a crate::snapshot::ClusterService> {
         let i = *self.services_by_name.get(&(namespace, name))?;
         self.cluster.services.get(i)
+    }
+
+    /// The NetworkPolicies the API server accepts.
+    pub fn network_policies(
+        &self,
+    ) -> impl Iterator<Item = (&Object, &crate::model::NetworkPolicy)> {
+        self.accepted().filter_map(|o| match &o.body {
+            Body::NetworkPolicy(np) => Some((o, &**np)),
+            _ => None,
+        })
     }
 
     /// The objects the API server accepts.

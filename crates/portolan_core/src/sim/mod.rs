@@ -324,7 +324,8 @@ pub fn trace(a: &Analysis, req: &Request) -> Result<Trace, String> {
         })
         .unwrap_or_else(|done| done);
     // NetworkPolicy on the packet kube-proxy delivered (spec E.6).
-    if let Some(policies) = crate::netpol::Policies::of(a) {
+    if let Some(policies) = crate::netpol::Policies::of(&a.objects, &a.diagnostics, &a.cluster.pods)
+    {
         let by_name = parse_ip(&host).is_none();
         policy::apply(
             a,

@@ -4,12 +4,11 @@
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
-use std::sync::Arc;
 
 use super::{Client, Destination, DnsLookup, Hop, Trace};
 use crate::analysis::Analysis;
 use crate::names::parse_ip;
-use crate::netpol::{Connection, Decision, Party, PodView, Policies, Verdict, view};
+use crate::netpol::{Connection, Decision, Party, PodView, Policies, Verdict, view_of};
 use crate::types::Protocol;
 
 /// What the kube-proxy phases leave for policy.
@@ -42,7 +41,7 @@ fn sender(a: &Analysis, c: &Client) -> Sender {
         .pod_key
         .as_ref()
         .and_then(|k| a.cluster.pods.iter().find(|p| &p.key() == k))
-        .map(|p| view(a, p));
+        .map(|p| view_of(&a.objects, p));
     match pod {
         // A host-network pod acts as its node (E.5.7).
         Some(p) if p.host_network => Sender {
@@ -81,7 +80,7 @@ fn node_ip(a: &Analysis, node: Option<&str>) -> Option<IpAddr> {
 fn destination_view(a: &Analysis, d: &Destination) -> Option<PodView> {
     let key = d.pod.as_ref()?;
     let pod = a.cluster.pods.iter().find(|p| &p.key() == key)?;
-    let mut v = view(a, pod);
+    let mut v = view_of(&a.objects, pod);
     // The endpoint address the packet goes to.
     v.ip = parse_ip(&d.ip).or(v.ip);
     Some(v)
@@ -234,92 +233,12 @@ fn share(allowed: &[&Destination], total: usize) -> f64 {
     }
 }
 
-/// The cluster DNS endpoints a pod's lookup goes to: `kube-system/kube-dns`
-/// and its UDP 53 endpoints, or kubeadm's CoreDNS pods when the input does
-/// not hold them (E.5.10).
-fn dns_endpoints(a: &Analysis) -> (Vec<(PodView, i64)>, bool) {
-    if let Some(svc) = a
-        .cluster
-        .services
-        .iter()
-        .find(|s| s.namespace == "kube-system" && s.name == "kube-dns")
-        && let Some(port) = svc
-            .ports
-            .iter()
-            .find(|p| p.port == 53 && p.protocol == Protocol::Udp)
-    {
-        let eps: Vec<(PodView, i64)> = svc
-            .endpoints
-            .iter()
-            .filter(|e| {
-                e.ready
-                    && e.port.is_some()
-                    && e.port_name.as_deref().unwrap_or("") == port.name
-                    && e.protocol.is_none_or(|p| p == Protocol::Udp)
-            })
-            .filter_map(|e| {
-                let d = Destination::new(
-                    e.pod.as_deref().map(str::to_owned),
-                    e.ip.clone(),
-                    e.port?,
-                    0.0,
-                );
-                let v = destination_view(a, &d).unwrap_or_else(|| PodView {
-                    key: e.ip.clone(),
-                    namespace: "kube-system".into(),
-                    labels: Arc::default(),
-                    ip: parse_ip(&e.ip),
-                    node: e.node.as_deref().map(str::to_owned),
-                    host_network: false,
-                    ports: Vec::new(),
-                });
-                Some((v, d.port))
-            })
-            .collect();
-        if !eps.is_empty() {
-            return (eps, false);
-        }
-    }
-    (synthesized_dns(a), true)
-}
-
-/// kubeadm's CoreDNS (`manifests.go`): two pods labelled `k8s-app:
-/// kube-dns` in `kube-system`, ports `dns` 53/UDP, `dns-tcp` 53/TCP,
-/// `metrics` 9153/TCP; addresses from the end of the pod network.
-fn synthesized_dns(a: &Analysis) -> Vec<(PodView, i64)> {
-    let labels: Arc<BTreeMap<String, String>> =
-        Arc::new([("k8s-app".to_owned(), "kube-dns".to_owned())].into());
-    let cidr = a.profile.pod_cidrs.first();
-    (0..2u128)
-        .map(|i| {
-            let ip = cidr.map(|c| c.nth(c.size().saturating_sub(2 + i)));
-            let node = a.cluster.nodes.get(i as usize).map(|n| n.name.clone());
-            (
-                PodView {
-                    key: format!("kube-system/coredns-{i}"),
-                    namespace: "kube-system".into(),
-                    labels: labels.clone(),
-                    ip,
-                    node,
-                    host_network: false,
-                    ports: vec![
-                        ("dns".into(), Protocol::Udp, 53),
-                        ("dns-tcp".into(), Protocol::Tcp, 53),
-                        ("metrics".into(), Protocol::Tcp, 9153),
-                    ],
-                },
-                53,
-            )
-        })
-        .collect()
-}
-
 /// E.6.5: the lookup (UDP 53) against every cluster DNS endpoint, when
 /// policy applies to it (the sender is isolated for egress, or a DNS pod
 /// for ingress). `None` when it does not, or when the sender is not a pod.
 fn lookup(a: &Analysis, policies: &Policies, s: &Sender, hops: &mut Vec<Hop>) -> Option<DnsLookup> {
     let pod = s.pod.as_ref()?;
-    let (endpoints, synthesized) = dns_endpoints(a);
+    let (endpoints, synthesized) = crate::netpol::dns_endpoints(&a.objects, &a.cluster, &a.profile);
     let applies = policies.isolates_egress(pod)
         || endpoints.iter().any(|(q, _)| policies.isolates_ingress(q));
     if !applies {
