@@ -182,6 +182,9 @@ struct Compiled {
 #[derive(Debug)]
 pub struct Policies {
     list: Vec<Compiled>,
+    /// Per namespace: the positions in `list` of its policies, and their
+    /// selectors indexed (a pod meets only the policies that may select it).
+    by_namespace: BTreeMap<String, (Vec<usize>, crate::selector::SelectorIndex)>,
     /// `ns/name` of the policies the API server rejects (ignored, E.6.1).
     pub ignored: Vec<String>,
     namespaces: BTreeMap<String, BTreeMap<String, String>>,
@@ -285,7 +288,20 @@ impl Policies {
             });
         }
         policies.sort_by(|x, y| (&x.namespace, &x.name).cmp(&(&y.namespace, &y.name)));
+        let mut positions: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, p) in policies.iter().enumerate() {
+            positions.entry(p.namespace.clone()).or_default().push(i);
+        }
+        let by_namespace = positions
+            .into_iter()
+            .map(|(ns, ids)| {
+                let index =
+                    crate::selector::SelectorIndex::new(ids.iter().map(|&i| &policies[i].selector));
+                (ns, (ids, index))
+            })
+            .collect();
         Policies {
+            by_namespace,
             list: policies,
             ignored,
             namespaces: namespaces(objects, pods),
@@ -306,19 +322,22 @@ impl Policies {
         pod: &PodView,
         direction: Direction,
     ) -> impl Iterator<Item = (&'p Compiled, &'p [Rule])> {
-        let host_network = pod.host_network;
-        self.list
-            .iter()
-            .filter(move |p| {
-                !host_network && p.namespace == pod.namespace && p.selector.matches(&pod.labels)
-            })
-            .filter_map(move |p| {
-                let rules = match direction {
-                    Direction::Ingress => p.ingress.as_deref(),
-                    Direction::Egress => p.egress.as_deref(),
-                }?;
-                Some((p, rules))
-            })
+        let candidates: Vec<&'p Compiled> = match self.by_namespace.get(&pod.namespace) {
+            Some((ids, index)) if !pod.host_network => index
+                .candidates(&pod.labels)
+                .into_iter()
+                .map(|c| &self.list[ids[c]])
+                .filter(|p| p.selector.matches(&pod.labels))
+                .collect(),
+            _ => Vec::new(),
+        };
+        candidates.into_iter().filter_map(move |p| {
+            let rules = match direction {
+                Direction::Ingress => p.ingress.as_deref(),
+                Direction::Egress => p.egress.as_deref(),
+            }?;
+            Some((p, rules))
+        })
     }
 
     /// Whether any valid policy isolates `pod` for ingress.

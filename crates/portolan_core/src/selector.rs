@@ -508,3 +508,85 @@ impl Parser {
         }
     }
 }
+
+/// Selectors indexed by the labels they require, so that the selectors
+/// that may match a label set are found without trying every one: each
+/// selector is filed under the values of one of its `=`/`in`
+/// requirements (a label set has one value per key, so it meets each
+/// selector at most once), or under its `exists` key; the others are
+/// tried for every label set.
+#[derive(Debug, Default)]
+pub struct SelectorIndex {
+    by_value: std::collections::HashMap<String, std::collections::HashMap<String, Vec<usize>>>,
+    by_key: std::collections::HashMap<String, Vec<usize>>,
+    rest: Vec<usize>,
+}
+
+impl SelectorIndex {
+    /// Index `selectors`; their positions are the ids `candidates` yields.
+    pub fn new<'s>(selectors: impl IntoIterator<Item = &'s Selector>) -> Self {
+        let mut index = SelectorIndex::default();
+        for (i, sel) in selectors.into_iter().enumerate() {
+            let reqs = sel.requirements();
+            let equality = reqs
+                .iter()
+                .filter(|r| matches!(r.op, Op::Equals | Op::DoubleEquals | Op::In))
+                .min_by_key(|r| r.values.len());
+            if let Some(r) = equality {
+                for v in &r.values {
+                    index
+                        .by_value
+                        .entry(r.key.clone())
+                        .or_default()
+                        .entry(v.clone())
+                        .or_default()
+                        .push(i);
+                }
+            } else if let Some(r) = reqs.iter().find(|r| r.op == Op::Exists) {
+                index.by_key.entry(r.key.clone()).or_default().push(i);
+            } else {
+                index.rest.push(i);
+            }
+        }
+        index
+    }
+
+    /// The ids of the selectors that may match `labels` (each at most
+    /// once, in increasing order); the caller still checks each.
+    pub fn candidates(&self, labels: &BTreeMap<String, String>) -> Vec<usize> {
+        let mut out: Vec<usize> = self.rest.clone();
+        for (k, v) in labels {
+            if let Some(ids) = self.by_value.get(k).and_then(|vs| vs.get(v)) {
+                out.extend(ids);
+            }
+            if let Some(ids) = self.by_key.get(k) {
+                out.extend(ids);
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+}
+
+#[cfg(test)]
+mod index_tests {
+    use super::*;
+
+    #[test]
+    fn candidates_cover_every_match() {
+        let sels: Vec<Selector> = ["app=web", "app in (web,api)", "tier", "!legacy", "app=db"]
+            .iter()
+            .map(|s| Selector::parse(s).unwrap())
+            .collect();
+        let index = SelectorIndex::new(&sels);
+        let labels: BTreeMap<String, String> =
+            [("app".into(), "web".into()), ("tier".into(), "1".into())].into();
+        let c = index.candidates(&labels);
+        for (i, s) in sels.iter().enumerate() {
+            if s.matches(&labels) {
+                assert!(c.contains(&i), "{s} matches but is no candidate");
+            }
+        }
+        assert!(!c.contains(&4), "app=db is not a candidate for app=web");
+    }
+}

@@ -552,3 +552,58 @@ fn statefulsets_by_services() {
         })
     });
 }
+
+fn network_policy(out: &mut String, ns: &str, name: &str, select: &str, peer: &str) {
+    let _ = write!(
+        out,
+        "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: {name}\n  namespace: {ns}\nspec:\n  podSelector:\n    matchLabels:\n      app: {select}\n  policyTypes: [Ingress, Egress]\n  ingress:\n  - from:\n    - podSelector:\n        matchLabels:\n          app: {peer}\n    ports:\n    - port: http\n  egress:\n  - to:\n    - podSelector:\n        matchLabels:\n          app: {peer}\n"
+    );
+}
+
+#[test]
+fn network_policies_by_pods() {
+    // One policy per pod, each selecting its own pod and naming another as
+    // peer, all in one namespace: the lints (selects-no-pods, DNS egress)
+    // must not compare every policy with every pod.
+    linear_within("NetworkPolicies × pods", 50, 16.0, |n| {
+        repeat(n, |s, i| {
+            pod(
+                s,
+                "default",
+                &format!("p{i}"),
+                &[kv("app", format!("a{i}"))],
+                HTTP,
+            );
+            network_policy(
+                s,
+                "default",
+                &format!("np{i}"),
+                &format!("a{i}"),
+                &format!("a{}", (i + 1) % n.max(1)),
+            );
+        })
+    });
+}
+
+#[test]
+fn network_policies_selecting_nothing() {
+    // Policies whose selectors match no pod, beside pods that share a label
+    // key with each (the selects-no-pods search).
+    linear_within(
+        "NetworkPolicies × pods, selecting nothing",
+        50,
+        16.0,
+        |n| {
+            repeat(n, |s, i| {
+                pod(
+                    s,
+                    "default",
+                    &format!("p{i}"),
+                    &[kv("app", format!("a{i}"))],
+                    HTTP,
+                );
+                network_policy(s, "default", &format!("np{i}"), &format!("gone{i}"), "none");
+            })
+        },
+    );
+}
