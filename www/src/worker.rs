@@ -38,6 +38,11 @@ pub struct TraceView {
     pub sticky: bool,
     pub hops: Vec<Hop>,
     pub service: Option<String>,
+    /// The share NetworkPolicy lets through (when the input has policies).
+    pub delivered_probability: Option<f64>,
+    /// The cluster DNS lookup, when policy applies to it: the Service and
+    /// its endpoints with their verdicts.
+    pub dns: Option<(String, Vec<Destination>)>,
 }
 
 impl From<Trace> for TraceView {
@@ -50,6 +55,8 @@ impl From<Trace> for TraceView {
             sticky: t.sticky,
             hops: t.hops,
             service: t.service,
+            delivered_probability: t.delivered_probability,
+            dns: t.dns.map(|d| (d.service, d.destinations)),
         }
     }
 }

@@ -128,15 +128,15 @@ pub fn TracePanel() -> Html {
                 <ol class="hops">
                     { for t.hops.iter().map(|h| html! { <li><span class="hop-step">{ &h.step }</span>{ " " }{ &h.detail }</li> }) }
                 </ol>
+                if let Some(p) = t.delivered_probability {
+                    <p class="delivered" data-testid="trace-delivered">{ format!("Delivered after NetworkPolicy: {:.0}%", p * 100.0) }</p>
+                }
                 if !t.destinations.is_empty() {
-                    <table class="endpoints">
-                        <thead><tr><th>{ "destination" }</th><th>{ "pod" }</th><th>{ "p" }</th></tr></thead>
-                        <tbody>
-                            { for t.destinations.iter().map(|d| html! {
-                                <tr><td>{ format!("{}:{}", d.ip, d.port) }</td><td>{ d.pod.clone().unwrap_or_else(|| "-".into()) }</td><td>{ format!("{:.2}", d.probability) }</td></tr>
-                            }) }
-                        </tbody>
-                    </table>
+                    { destinations_table(&t.destinations, "trace-destinations") }
+                }
+                if let Some((service, lookup)) = &t.dns {
+                    <p class="dns-lookup">{ format!("DNS lookup first: UDP 53 to {service}") }</p>
+                    { destinations_table(lookup, "trace-dns") }
                 }
             </div>
         },
@@ -171,5 +171,44 @@ pub fn TracePanel() -> Html {
             </form>
             { result }
         </section>
+    }
+}
+
+/// The destinations of a trace (or of its DNS lookup); when the input has
+/// NetworkPolicies, each is followed by a row with its verdict and the
+/// policies that decided it.
+fn destinations_table(rows: &[portolan_core::sim::Destination], testid: &'static str) -> Html {
+    html! {
+        <table class="endpoints" data-testid={testid}>
+            <thead><tr><th>{ "destination" }</th><th>{ "pod" }</th><th>{ "p" }</th></tr></thead>
+            <tbody>
+                { for rows.iter().map(|d| {
+                    let by: Vec<String> = d.policies.iter().flatten()
+                        .map(|p| format!("{}/{} ({} {})", p.namespace, p.name, p.direction, p.effect))
+                        .collect();
+                    let policy = d.policy.clone().map(|verdict| {
+                        let class = if verdict.starts_with("denied") { "policy-denied" } else { "policy-allowed" };
+                        html! {
+                            <tr class="policy-row">
+                                <td colspan="3" class={class} data-policy={verdict.clone()}>
+                                    { verdict }
+                                    if !by.is_empty() { <span class="muted">{ format!(" · {}", by.join(", ")) }</span> }
+                                </td>
+                            </tr>
+                        }
+                    });
+                    html! {
+                        <>
+                            <tr class="destination">
+                                <td>{ format!("{}:{}", d.ip, d.port) }</td>
+                                <td>{ d.pod.clone().unwrap_or_else(|| "-".into()) }</td>
+                                <td>{ format!("{:.2}", d.probability) }</td>
+                            </tr>
+                            { policy.unwrap_or_default() }
+                        </>
+                    }
+                }) }
+            </tbody>
+        </table>
     }
 }
