@@ -6,9 +6,12 @@
 
 #[cfg(test)]
 use crate::codes::Origin;
+use std::collections::{BTreeMap, HashMap};
+
 use crate::codes::{self, Rule};
 use crate::diag::Diagnostic;
 use crate::model::{Body, Object, Service, StringMap};
+use crate::selector::{Op, Selector};
 use crate::snapshot::{Cluster, ClusterPod};
 
 /// A finding of `rule` about `object`, pointing at `span`.
@@ -20,6 +23,89 @@ pub(crate) fn finding(
 ) -> Diagnostic {
     Diagnostic::new(rule.code, rule.severity, object.source, span, message)
         .with_object(Some(object.object_ref()))
+}
+
+/// The distinct label sets of one namespace's pods (a workload's pods
+/// share one), with postings by label and by key, so that a selector is
+/// tried only against the sets that may match it.
+#[derive(Default)]
+pub(super) struct LabelSets<'c> {
+    pub sets: Vec<&'c BTreeMap<String, String>>,
+    /// The pods of each set.
+    pub pods: Vec<Vec<usize>>,
+    by_value: HashMap<(&'c str, &'c str), Vec<usize>>,
+    by_key: HashMap<&'c str, Vec<usize>>,
+}
+
+impl<'c> LabelSets<'c> {
+    /// Each namespace's distinct label sets, with the pods that carry them.
+    pub fn of_pods(
+        pods: &'c [crate::snapshot::ClusterPod],
+    ) -> std::collections::BTreeMap<&'c str, LabelSets<'c>> {
+        let mut out: std::collections::BTreeMap<&str, LabelSets<'_>> =
+            std::collections::BTreeMap::new();
+        let mut ids: HashMap<(&str, &BTreeMap<String, String>), usize> = HashMap::new();
+        for (i, p) in pods.iter().enumerate() {
+            let sets = out.entry(&p.namespace).or_default();
+            let id = *ids
+                .entry((&p.namespace, &*p.labels))
+                .or_insert_with(|| sets.add(&p.labels));
+            sets.pods[id].push(i);
+        }
+        out
+    }
+
+    fn add(&mut self, labels: &'c BTreeMap<String, String>) -> usize {
+        let id = self.sets.len();
+        self.sets.push(labels);
+        self.pods.push(Vec::new());
+        for (k, v) in labels {
+            self.by_value.entry((k, v)).or_default().push(id);
+            self.by_key.entry(k).or_default().push(id);
+        }
+        id
+    }
+
+    /// Whether some label set matches `selector`, trying only the sets
+    /// that carry one of its required labels (or its `exists` key).
+    pub fn any_match(&self, selector: &Selector) -> bool {
+        !self.matching(selector, true).is_empty()
+    }
+
+    /// The ids of the sets `selector` matches (only the first when
+    /// `first_only`), trying only the sets that carry one of its required
+    /// labels (or its `exists` key).
+    pub fn matching(&self, selector: &Selector, first_only: bool) -> Vec<usize> {
+        let reqs = selector.requirements();
+        let equality = reqs
+            .iter()
+            .filter(|r| matches!(r.op, Op::Equals | Op::DoubleEquals | Op::In))
+            .min_by_key(|r| r.values.len());
+        let mut candidates: Vec<usize> = if let Some(r) = equality {
+            r.values
+                .iter()
+                .filter_map(|v| self.by_value.get(&(r.key.as_str(), v.as_str())))
+                .flatten()
+                .copied()
+                .collect()
+        } else if let Some(r) = reqs.iter().find(|r| r.op == Op::Exists) {
+            self.by_key.get(r.key.as_str()).cloned().unwrap_or_default()
+        } else {
+            (0..self.sets.len()).collect()
+        };
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut out = Vec::new();
+        for i in candidates {
+            if selector.matches(self.sets[i]) {
+                out.push(i);
+                if first_only {
+                    break;
+                }
+            }
+        }
+        out
+    }
 }
 
 /// Inputs a lint rule reads.
@@ -75,6 +161,9 @@ lints! {
     netpol_peer_or_not_and,
     netpol_egress_blocks_dns,
     netpol_selects_no_pods,
+    netpol_port_is_service_port,
+    netpol_namespace_label_unknown,
+    netpol_ipblock_cluster_range,
 }
 
 /// Every check, API-server families first, sorted by code within each.
@@ -147,6 +236,24 @@ impl<'a> LintCx<'a> {
     ) -> Option<&'a crate::snapshot::ClusterService> {
         let i = *self.services_by_name.get(&(namespace, name))?;
         self.cluster.services.get(i)
+    }
+
+    /// The container ports (`spec.containers[*].ports`) of snapshot pod `i`.
+    pub fn container_ports(&self, i: usize) -> Option<Vec<i64>> {
+        let pod = self.cluster.pods.get(i)?;
+        let o = self.objects.get(pod.object)?;
+        let spec = match &o.body {
+            Body::Pod(p) => &p.0,
+            Body::Workload(w) => &w.template.as_ref()?.spec,
+            _ => return None,
+        };
+        Some(
+            spec.containers
+                .iter()
+                .flat_map(|c| c.ports.iter())
+                .filter_map(|p| p.container_port.as_ref().map(|c| c.value))
+                .collect(),
+        )
     }
 
     /// The NetworkPolicies the API server accepts.

@@ -1,0 +1,185 @@
+//! `netpol-port-is-service-port`: an ingress rule on a Service's port (or
+//! node port) where the pods listen on another (spec E.4.7, E.8.5).
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::{LabelSets, LintCx, finding};
+use crate::codes::rule;
+use crate::diag::Diagnostic;
+use crate::model::IntOrString;
+use crate::selector::Selector;
+use crate::types::Protocol;
+
+rule! {
+    /// ## What it does
+    /// Reports a numeric `port` of a NetworkPolicy ingress rule that equals
+    /// the `port` (or `nodePort`) of a Service in front of the policy's pods
+    /// while the Service sends that traffic to another container port, and
+    /// no selected pod declares the rule's port. The help names the
+    /// targetPort to write instead.
+    ///
+    /// ## Why it matters
+    /// Policies see the packet after kube-proxy's DNAT: the destination port
+    /// is the pod's container port, never the Service port (spec E.4.7). A
+    /// rule on the Service port admits nothing, and the Service's clients
+    /// are cut off.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: NetworkPolicy
+    /// metadata:
+    ///   name: web-ingress
+    /// spec:
+    ///   podSelector:
+    ///     matchLabels: {app: web}
+    ///   ingress:
+    ///   - ports: [{port: 80}]        # the Service port; the pods listen on 8080
+    /// ---
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector: {app: web}
+    ///   ports: [{port: 80, targetPort: 8080}]
+    /// ---
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    ///   labels: {app: web}
+    /// spec:
+    ///   containers: [{name: web, image: nginx:1.27, ports: [{containerPort: 8080}]}]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: NetworkPolicy
+    /// metadata:
+    ///   name: web-ingress
+    /// spec:
+    ///   podSelector:
+    ///     matchLabels: {app: web}
+    ///   ingress:
+    ///   - ports: [{port: 8080}]
+    /// ---
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector: {app: web}
+    ///   ports: [{port: 80, targetPort: 8080}]
+    /// ---
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    ///   labels: {app: web}
+    /// spec:
+    ///   containers: [{name: web, image: nginx:1.27, ports: [{containerPort: 8080}]}]
+    /// ```
+    ///
+    /// ## References
+    /// calico #8049, felix #2836; spec E.4.7, E.8.5, E.9.4.
+    pub const RULE {
+        code: "netpol-port-is-service-port",
+        name: "netpol-port-is-service-port",
+        severity: Warning,
+        origin: Lint,
+        summary: "A NetworkPolicy ingress port is a Service's port, but policies see the container port after DNAT.",
+    }
+}
+
+/// What a label set's pods receive through Services: (Service key, its
+/// port or node port, protocol, the container port it translates to).
+type Translations = BTreeSet<(String, i64, Protocol, i64)>;
+
+pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
+    let mut policies = cx.network_policies().peekable();
+    if policies.peek().is_none() {
+        return;
+    }
+    let sets = LabelSets::of_pods(&cx.cluster.pods);
+    // Each pod's namespace and label-set id, to aggregate per label set.
+    let mut set_of: HashMap<String, (&str, usize)> = HashMap::new();
+    for (ns, s) in &sets {
+        for (id, pods) in s.pods.iter().enumerate() {
+            for &i in pods {
+                set_of.insert(cx.cluster.pods[i].key(), (ns, id));
+            }
+        }
+    }
+    let mut through: HashMap<(&str, usize), Translations> = HashMap::new();
+    for svc in &cx.cluster.services {
+        for e in &svc.endpoints {
+            let (Some(key), Some(target)) = (e.pod.as_deref(), e.port) else {
+                continue;
+            };
+            let Some(&set) = set_of.get(key) else {
+                continue;
+            };
+            let name = e.port_name.as_deref().unwrap_or("");
+            for sp in svc.ports.iter().filter(|sp| {
+                sp.name == name && e.protocol.is_none_or(|p| p == sp.protocol)
+            }) {
+                let entry = through.entry(set).or_default();
+                entry.insert((svc.key(), sp.port, sp.protocol, target));
+                if let Some(np) = sp.node_port {
+                    entry.insert((svc.key(), np, sp.protocol, target));
+                }
+            }
+        }
+    }
+    for (o, np) in policies {
+        let Some(ns_sets) = sets.get(o.namespace.as_str()) else {
+            continue;
+        };
+        let selector = np
+            .pod_selector
+            .as_ref()
+            .map_or_else(Selector::everything, |s| Selector::from_label_selector(Some(s)));
+        let matched = ns_sets.matching(&selector, false);
+        // Declared ports: those of one pod per set (a set's pods share a
+        // template).
+        let declared: BTreeSet<i64> = matched
+            .iter()
+            .filter_map(|&s| ns_sets.pods[s].first())
+            .filter_map(|&i| cx.container_ports(i))
+            .flatten()
+            .collect();
+        for port in np.ingress.iter().flatten().flat_map(|r| r.ports.iter()) {
+            let Some(IntOrString::Int(n)) = port.port.as_ref().map(|p| &p.value) else {
+                continue;
+            };
+            if port.end_port.is_some() || declared.contains(n) {
+                continue;
+            }
+            let protocol = port
+                .protocol
+                .as_ref()
+                .map_or(Protocol::Tcp, |p| Protocol::or_default(&p.value));
+            let hit = matched
+                .iter()
+                .filter_map(|&s| through.get(&(o.namespace.as_str(), s)))
+                .flatten()
+                .find(|(_, p, proto, target)| p == n && *proto == protocol && target != n);
+            if let Some((svc, _, _, target)) = hit {
+                let mut d = finding(
+                    &RULE,
+                    o,
+                    port.port.as_ref().map_or(port.span, |p| p.span),
+                    format!(
+                        "NetworkPolicy {}/{}: ingress port {n} is a port of Service {svc}, which sends it to container port {target}; policies see {target}, so this rule admits none of that traffic",
+                        o.namespace,
+                        o.name()
+                    ),
+                );
+                d.help = Some(format!("write the container port the Service targets: port: {target}"));
+                out.push(d);
+            }
+        }
+    }
+}
