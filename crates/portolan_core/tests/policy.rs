@@ -710,3 +710,110 @@ fn reach_honours_internal_traffic_policy_local() {
         assert_eq!(node_of(&a, key), api_node, "{c:?}");
     }
 }
+
+const HOST_NETWORK_POD: &str = "\
+apiVersion: v1
+kind: Pod
+metadata: {name: agent, namespace: shop, labels: {app: agent}}
+spec:
+  hostNetwork: true
+  nodeName: edge
+  containers: [{name: agent, image: agent, ports: [{name: http, containerPort: 8080}]}]
+";
+
+#[test]
+fn host_network_pods_are_never_selected_and_send_as_their_node() {
+    // E.3.2: a host-network pod is not a subject: `spec: {}` does not
+    // isolate it. E.5.7: as a source it is its node's address, which a pod
+    // selector cannot admit.
+    let a = cluster(&format!(
+        "{DENY_INGRESS}---\n{HOST_NETWORK_POD}---\n{}",
+        ALLOW_API_ON
+            .replace("PORT", "8080")
+            .replace("app: api", "app: web")
+            .replace("web-from-api", "web-from-web")
+    ));
+    let api = pod(&a, "shop/api-");
+    let agent_ip = pod_ip(&a, "shop/agent");
+    let t = run(&a, &format!("pod:{api}"), &format!("{agent_ip}:8080"));
+    assert_eq!(verdicts(&t), ["allowed"], "{:#?}", t.hops);
+    // The agent sends as its node `edge` (E.5.7), where the web pods run
+    // too (the input names only that node): the local-node exemption admits
+    // it although no rule would (E.5.6).
+    let web = pod(&a, "shop/web-");
+    assert_eq!(node_of(&a, &web), "edge");
+    let t = run(&a, "pod:shop/agent", &format!("{}:8080", pod_ip(&a, &web)));
+    assert_eq!(verdicts(&t), ["allowed"], "{:#?}", t.hops);
+    assert!(
+        t.hops.iter().any(|h| h.detail.contains("E.5.6")),
+        "{:#?}",
+        t.hops
+    );
+    // A regular pod that web-from-agent does not name is denied.
+    let api = pod(&a, "shop/api-");
+    let t = run(
+        &a,
+        &format!("pod:{api}"),
+        &format!("{}:8080", pod_ip(&a, &web)),
+    );
+    assert_eq!(verdicts(&t), ["denied-ingress"], "{:#?}", t.hops);
+}
+
+#[test]
+fn a_namespace_missing_from_the_input_still_has_its_name_label() {
+    // E.4.4: namespaces used by pods but not declared are synthesized with
+    // only kubernetes.io/metadata.name.
+    let text = CLUSTER.replace(
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n---\n",
+        "",
+    );
+    assert!(
+        !text.contains("name: other}\n---"),
+        "the Namespace object is gone"
+    );
+    let policy = "\
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-from-other, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress:
+  - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: other}}}]
+";
+    let a = analyze(
+        vec![Source::new("c.yaml", format!("{text}---\n{policy}"))],
+        &Profile::default(),
+    )
+    .unwrap();
+    let client = pod(&a, "other/client-");
+    assert_eq!(
+        run(&a, &format!("pod:{client}"), "web.shop:80").verdict,
+        "delivered"
+    );
+}
+
+#[test]
+fn masquerading_on_the_destination_node_is_noted() {
+    // E.5.5: when kube-proxy masquerades on the destination pod's own node,
+    // the hop says netfilter-based plugins see the original source.
+    let a = cluster(DENY_INGRESS);
+    let web = pod(&a, "shop/web-");
+    let node = node_of(&a, &web);
+    let node_ip = a
+        .cluster
+        .nodes
+        .iter()
+        .find(|n| n.name == node)
+        .unwrap()
+        .ip
+        .clone();
+    let t = run(&a, "external:203.0.113.7", &format!("{node_ip}:30080"));
+    assert!(t.masquerade);
+    assert!(
+        t.hops
+            .iter()
+            .any(|h| h.step == "policy-ingress" && h.detail.contains("E.5.5")),
+        "{:#?}",
+        t.hops
+    );
+}
