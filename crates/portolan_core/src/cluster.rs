@@ -587,121 +587,138 @@ fn pod_names(
     (names, wanted)
 }
 
-fn services(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
-    let mut used_ips: HashSet<IpAddr> = HashSet::new();
-    let mut used_node_ports: HashSet<i64> = HashSet::new();
-    // Both lists at their exact size: a dump of 100,000 Services would
-    // otherwise hold up to twice the room it needs.
-    let count = objects
-        .iter()
-        .filter(|o| matches!(o.body, Body::Service(_)))
-        .count();
-    let mut defaulted: Vec<(usize, Defaulted)> = Vec::with_capacity(count);
-    cluster.services.reserve_exact(count);
-    for (i, o) in objects.iter().enumerate() {
-        if let Body::Service(svc) = &o.body {
-            let d = default_service(svc);
-            for ip in &d.cluster_ips {
-                if let Some(a) = names::parse_ip(&ip.value) {
-                    used_ips.insert(a);
-                }
-            }
-            for p in &svc.ports {
-                if let Some(np) = &p.node_port {
-                    used_node_ports.insert(np.value);
-                }
-            }
-            if let Some(h) = &svc.health_check_node_port {
-                used_node_ports.insert(h.value);
-            }
-            defaulted.push((i, d));
+/// What the registry allocates to Services that do not name their own
+/// addresses and ports (spec A.13), deterministically, avoiding everything
+/// the input takes.
+struct ServiceAllocator<'o> {
+    /// One pool per service CIDR (IPv4, IPv6).
+    pools: Vec<IpPool<'o>>,
+    primary_v6: bool,
+    dual_stack: bool,
+    used_node_ports: HashSet<i64>,
+    next_node_port: i64,
+    last_node_port: i64,
+    lb_next: u32,
+}
+
+impl ServiceAllocator<'_> {
+    /// Everything the input takes: its ClusterIPs, node ports and health
+    /// check ports, and each range's first address (the API server's own
+    /// Service).
+    fn new(profile: &Resolved, defaulted: &[(usize, Defaulted)], objects: &[Object]) -> Self {
+        let mut used_ips: HashSet<IpAddr> = HashSet::new();
+        let mut used_node_ports: HashSet<i64> = HashSet::new();
+        for (i, d) in defaulted {
+            let Body::Service(svc) = &objects[*i].body else {
+                continue;
+            };
+            used_ips.extend(
+                d.cluster_ips
+                    .iter()
+                    .filter_map(|ip| names::parse_ip(&ip.value)),
+            );
+            used_node_ports.extend(
+                svc.ports
+                    .iter()
+                    .filter_map(|p| p.node_port.as_ref().map(|n| n.value)),
+            );
+            used_node_ports.extend(svc.health_check_node_port.as_ref().map(|h| h.value));
+        }
+        for c in &profile.service_cidrs {
+            used_ips.insert(c.nth(1));
+        }
+        ServiceAllocator {
+            pools: profile
+                .service_cidrs
+                .iter()
+                .map(|c| IpPool {
+                    cidrs: vec![(*c, 10)],
+                    objects: &[],
+                    used: Some(used_ips.clone()),
+                })
+                .collect(),
+            primary_v6: profile.service_cidrs[0].is_ipv6(),
+            dual_stack: profile.service_cidrs.len() > 1,
+            used_node_ports,
+            next_node_port: profile.node_ports.0,
+            last_node_port: profile.node_ports.1,
+            lb_next: 1,
         }
     }
-    // One pool per service CIDR (IPv4, IPv6); the first address of each
-    // belongs to the API server's own Service.
-    for c in &profile.service_cidrs {
-        used_ips.insert(c.nth(1));
-    }
-    let mut pools: Vec<IpPool> = profile
-        .service_cidrs
-        .iter()
-        .map(|c| IpPool {
-            cidrs: vec![(*c, 10)],
-            objects: &[],
-            used: Some(used_ips.clone()),
-        })
-        .collect();
-    let primary_v6 = profile.service_cidrs[0].is_ipv6();
-    let mut next_cluster_ip = |v6: bool| -> Option<String> {
-        pools
+
+    fn cluster_ip(&mut self, v6: bool) -> Option<String> {
+        self.pools
             .iter_mut()
             .find(|p| p.cidrs[0].0.is_ipv6() == v6)
             .and_then(|p| p.take().pop())
             .filter(|ip| !ip.is_empty())
-    };
-    let (lo, hi) = profile.node_ports;
-    let mut next_np = lo;
-    let mut take_np = || {
-        while next_np <= hi {
-            let p = next_np;
-            next_np += 1;
-            if used_node_ports.insert(p) {
+    }
+
+    fn node_port(&mut self) -> Option<i64> {
+        while self.next_node_port <= self.last_node_port {
+            let p = self.next_node_port;
+            self.next_node_port += 1;
+            if self.used_node_ports.insert(p) {
                 return Some(p);
             }
         }
         None
-    };
-    let mut lb_next = 1u32;
-    for (idx, d) in defaulted {
-        let o = &objects[idx];
-        let Body::Service(svc) = &o.body else {
-            continue;
-        };
-        let type_ = ServiceType::or_default(&d.type_);
-        let external_name = type_ == ServiceType::ExternalName;
-        let mut synthetic = false;
-        let cluster_ips: Vec<String> = if external_name {
-            Vec::new()
-        } else if d.cluster_ips.is_empty() {
-            synthetic = true;
-            // The families the registry would allocate (spec A.13):
-            // spec.ipFamilies, else the cluster's primary family, plus the
-            // secondary one for PreferDualStack/RequireDualStack.
-            let mut families: Vec<bool> =
-                svc.ip_families.iter().map(|f| f.value == "IPv6").collect();
-            if families.is_empty() {
-                families.push(primary_v6);
-            }
-            let dual = matches!(
-                svc.ip_family_policy.as_ref().map(|p| p.value.as_str()),
-                Some("PreferDualStack" | "RequireDualStack")
+    }
+
+    /// The ClusterIPs: the Service's own, or the families the registry
+    /// would allocate (spec A.13): spec.ipFamilies, else the cluster's
+    /// primary family, plus the secondary one for PreferDualStack and
+    /// RequireDualStack. Whether they were allocated here.
+    fn cluster_ips(&mut self, svc: &crate::model::Service, d: &Defaulted) -> (Vec<String>, bool) {
+        if !d.cluster_ips.is_empty() {
+            return (
+                d.cluster_ips.iter().map(|c| c.value.clone()).collect(),
+                false,
             );
-            if dual && families.len() == 1 && profile.service_cidrs.len() > 1 {
-                families.push(!families[0]);
-            }
-            let ips: Vec<String> = families
-                .into_iter()
-                .filter_map(&mut next_cluster_ip)
-                .collect();
-            if ips.is_empty() {
-                next_cluster_ip(primary_v6).into_iter().collect()
-            } else {
-                ips
-            }
+        }
+        let mut families: Vec<bool> = svc.ip_families.iter().map(|f| f.value == "IPv6").collect();
+        if families.is_empty() {
+            families.push(self.primary_v6);
+        }
+        let dual = matches!(
+            svc.ip_family_policy.as_ref().map(|p| p.value.as_str()),
+            Some("PreferDualStack" | "RequireDualStack")
+        );
+        if dual && families.len() == 1 && self.dual_stack {
+            families.push(!families[0]);
+        }
+        let ips: Vec<String> = families
+            .into_iter()
+            .filter_map(|v6| self.cluster_ip(v6))
+            .collect();
+        if ips.is_empty() {
+            let primary = self.primary_v6;
+            (self.cluster_ip(primary).into_iter().collect(), true)
         } else {
-            d.cluster_ips.iter().map(|c| c.value.clone()).collect()
-        };
+            (ips, true)
+        }
+    }
+
+    /// The ports, with node ports allocated where the type wants them (one
+    /// per port number, shared by its protocols).
+    fn ports(
+        &mut self,
+        svc: &crate::model::Service,
+        d: &Defaulted,
+        type_: ServiceType,
+    ) -> Vec<ClusterPort> {
         let wants_node_ports = type_ == ServiceType::NodePort
             || (type_ == ServiceType::LoadBalancer && d.allocate_lb_node_ports != Some(false));
+        let external_name = type_ == ServiceType::ExternalName;
         let mut by_port: HashMap<i64, i64> = HashMap::new();
-        let mut ports = Vec::new();
+        let mut ports = Vec::with_capacity(svc.ports.len());
         for (i, p) in svc.ports.iter().enumerate() {
             let port = p.port.as_ref().map_or(0, |x| x.value);
             let explicit = p.node_port.as_ref().map(|n| n.value).filter(|n| *n != 0);
             let (node_port, node_port_synthetic) = match explicit {
                 Some(n) => (Some(n), false),
                 None if wants_node_ports => {
-                    let n = by_port.get(&port).copied().or_else(&mut take_np);
+                    let n = by_port.get(&port).copied().or_else(|| self.node_port());
                     (n, true)
                 }
                 None => (None, false),
@@ -719,14 +736,17 @@ fn services(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
                 app_protocol: p.app_protocol.as_ref().map(|a| a.value.clone()),
             });
         }
-        // The registry allocates a health check node port for LoadBalancer
-        // Services with externalTrafficPolicy Local (D.4.8).
-        let health_check_node_port = match svc.health_check_node_port.as_ref().map(|h| h.value) {
-            Some(h) if h != 0 => Some(h),
-            _ if d.needs_health_check() => take_np(),
-            _ => None,
-        };
-        let mut load_balancer_ips: Vec<LoadBalancerIp> = svc
+        ports
+    }
+
+    /// The load balancer's addresses: `status.loadBalancer.ingress`, else
+    /// `loadBalancerIP`, else one from the documentation range.
+    fn load_balancer_ips(
+        &mut self,
+        svc: &crate::model::Service,
+        type_: ServiceType,
+    ) -> Vec<LoadBalancerIp> {
+        let mut ips: Vec<LoadBalancerIp> = svc
             .lb_ingress
             .iter()
             .filter_map(|i| {
@@ -744,15 +764,55 @@ fn services(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
                 .map(|i| i.value.clone())
                 .filter(|i| !i.is_empty())
                 .unwrap_or_else(|| {
-                    lb_next += 1;
-                    format!("203.0.113.{}", lb_next - 1)
+                    self.lb_next += 1;
+                    format!("203.0.113.{}", self.lb_next - 1)
                 });
-            load_balancer_ips.push(LoadBalancerIp {
+            ips.push(LoadBalancerIp {
                 ip,
                 ip_mode: "VIP".to_owned(),
                 synthetic: true,
             });
         }
+        ips
+    }
+}
+
+fn services(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
+    // Both lists at their exact size: a dump of 100,000 Services would
+    // otherwise hold up to twice the room it needs.
+    let count = objects
+        .iter()
+        .filter(|o| matches!(o.body, Body::Service(_)))
+        .count();
+    let mut defaulted: Vec<(usize, Defaulted)> = Vec::with_capacity(count);
+    cluster.services.reserve_exact(count);
+    for (i, o) in objects.iter().enumerate() {
+        if let Body::Service(svc) = &o.body {
+            defaulted.push((i, default_service(svc)));
+        }
+    }
+    let mut alloc = ServiceAllocator::new(profile, &defaulted, objects);
+    for (idx, d) in defaulted {
+        let o = &objects[idx];
+        let Body::Service(svc) = &o.body else {
+            continue;
+        };
+        let type_ = ServiceType::or_default(&d.type_);
+        let external_name = type_ == ServiceType::ExternalName;
+        let (cluster_ips, synthetic) = if external_name {
+            (Vec::new(), false)
+        } else {
+            alloc.cluster_ips(svc, &d)
+        };
+        let ports = alloc.ports(svc, &d, type_);
+        // The registry allocates a health check node port for LoadBalancer
+        // Services with externalTrafficPolicy Local (D.4.8).
+        let health_check_node_port = match svc.health_check_node_port.as_ref().map(|h| h.value) {
+            Some(h) if h != 0 => Some(h),
+            _ if d.needs_health_check() => alloc.node_port(),
+            _ => None,
+        };
+        let load_balancer_ips = alloc.load_balancer_ips(svc, type_);
         cluster.services.push(ClusterService {
             namespace: o.namespace.clone(),
             name: o.name().to_owned(),
