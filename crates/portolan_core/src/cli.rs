@@ -114,25 +114,32 @@ impl Output {
     }
 }
 
+impl Invocation {
+    /// `cmd` with every option at its default.
+    fn new(cmd: Cmd) -> Self {
+        Invocation {
+            cmd,
+            format: String::new(),
+            paths: Vec::new(),
+            profile: None,
+            config: None,
+            proxy_mode: None,
+            namespace: None,
+            deny_warnings: false,
+            color: ColorChoice::Auto,
+            from: None,
+            to: None,
+            protocol: Protocol::Tcp,
+            at_node: None,
+            name: None,
+            qtype: "A".to_owned(),
+        }
+    }
+}
+
 pub fn parse_args(args: &[String]) -> Result<Invocation, String> {
     let mut it = args.iter().peekable();
-    let mut inv = Invocation {
-        cmd: Cmd::Help,
-        format: String::new(),
-        paths: Vec::new(),
-        profile: None,
-        config: None,
-        proxy_mode: None,
-        namespace: None,
-        deny_warnings: false,
-        color: ColorChoice::Auto,
-        from: None,
-        to: None,
-        protocol: Protocol::Tcp,
-        at_node: None,
-        name: None,
-        qtype: "A".to_owned(),
-    };
+    let mut inv = Invocation::new(Cmd::Help);
     let Some(first) = it.next() else {
         return Ok(inv);
     };
@@ -197,6 +204,12 @@ pub fn parse_args(args: &[String]) -> Result<Invocation, String> {
             path => inv.paths.push(path.to_owned()),
         }
     }
+    finish(inv)
+}
+
+/// Defaults and checks that depend on the command: the format, and the
+/// arguments `trace`, `reach` and `dns` need.
+fn finish(mut inv: Invocation) -> Result<Invocation, String> {
     let allowed: &[&str] = match inv.cmd {
         Cmd::Graph => &["json", "dot", "mermaid"],
         Cmd::Check => &["human", "json", "sarif", "github", "junit"],
