@@ -421,16 +421,15 @@ impl Policies {
         direction: Direction,
         c: &Connection<'_>,
         matched: (Party<'_>, i64, Option<&PodView>),
-    ) -> Option<(Vec<&Compiled>, Vec<&Compiled>)> {
-        let mut isolating = Vec::new();
-        let mut allowing = Vec::new();
+    ) -> Option<Side<'_>> {
+        let mut side = Side::default();
         for (p, rules) in self.selecting(pod, direction) {
-            isolating.push(p);
+            side.isolating.push(p);
             if rules.iter().any(|r| self.rule_matches(p, r, c, matched)) {
-                allowing.push(p);
+                side.allowing.push(p);
             }
         }
-        (!isolating.is_empty()).then_some((allowing, isolating))
+        (!side.isolating.is_empty()).then_some(side)
     }
 
     /// E.6.2 for one destination.
@@ -445,136 +444,158 @@ impl Policies {
             d.egress_note = Some("the packet is addressed to the pod's own IP: it never leaves the pod, no policy applies (E.5.8)".into());
             return d;
         }
-        let refs = |ps: &[&Compiled], direction: Direction, effect: &str| -> Vec<PolicyRef> {
-            ps.iter()
-                .map(|p| PolicyRef {
-                    namespace: p.namespace.clone(),
-                    name: p.name.clone(),
-                    direction: direction.as_str().to_owned(),
-                    effect: effect.to_owned(),
-                })
-                .collect()
-        };
-        let names = |ps: &[&Compiled]| -> String {
-            ps.iter()
-                .map(|p| format!("{}/{}", p.namespace, p.name))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        // Egress at the source (E.6.2 step 2).
-        let egress = c.source_pod.and_then(|s| {
-            self.direction(
-                s,
-                Direction::Egress,
-                c,
-                (
-                    c.egress_peer,
-                    c.egress_port,
-                    match c.egress_peer {
-                        Party::Pod(p) => Some(p),
-                        Party::Ip(_) => None,
-                    },
-                ),
-            )
-        });
-        let egress_denied = match &egress {
-            None => {
-                if let Some(s) = c.source_pod {
-                    d.egress_note = Some(format!(
-                        "no NetworkPolicy isolates pod {} for egress: allowed",
-                        s.key
-                    ));
-                }
-                false
-            }
-            Some((allowing, isolating)) if allowing.is_empty() => {
-                d.egress_note = Some(format!(
-                    "pod {} is isolated for egress by {}; no egress rule admits {}: denied",
-                    c.source_pod.map_or("?", |s| s.key.as_str()),
-                    names(isolating),
-                    describe(c.egress_peer, c.egress_port, c.protocol)
-                ));
-                true
-            }
-            Some((allowing, _)) => {
-                d.egress_note = Some(format!(
-                    "egress to {} is admitted by {}",
-                    describe(c.egress_peer, c.egress_port, c.protocol),
-                    names(allowing)
-                ));
-                false
-            }
-        };
-        // Ingress at the destination (step 3).
-        let ingress = c.dest_pod.and_then(|q| {
-            if c.from_local_node && self.selecting(q, Direction::Ingress).next().is_some() {
-                d.ingress_note = Some(format!("pod {} is isolated for ingress, but the packet comes from its own node, which is always admitted (E.5.6)", q.key));
-                return None;
-            }
-            self.direction(q, Direction::Ingress, c, (c.ingress_peer, c.port, Some(q)))
-        });
-        let ingress_denied = match &ingress {
-            None => {
-                if d.ingress_note.is_none()
-                    && let Some(q) = c.dest_pod
-                {
-                    d.ingress_note = Some(format!(
-                        "no NetworkPolicy isolates pod {} for ingress: allowed",
-                        q.key
-                    ));
-                }
-                false
-            }
-            Some((allowing, isolating)) if allowing.is_empty() => {
-                d.ingress_note = Some(format!(
-                    "pod {} is isolated for ingress by {}; no ingress rule admits {} to port {}/{}: denied",
-                    c.dest_pod.map_or("?", |q| q.key.as_str()),
-                    names(isolating),
-                    describe_source(c.ingress_peer),
-                    c.port,
-                    c.protocol
-                ));
-                true
-            }
-            Some((allowing, _)) => {
-                d.ingress_note = Some(format!(
-                    "ingress from {} to port {}/{} is admitted by {}",
-                    describe_source(c.ingress_peer),
-                    c.port,
-                    c.protocol,
-                    names(allowing)
-                ));
-                false
-            }
-        };
-        // Combine (steps 4 and 5).
-        if egress_denied {
-            d.verdict = Verdict::DeniedEgress;
-            if let Some((_, isolating)) = &egress {
-                d.policies
-                    .extend(refs(isolating, Direction::Egress, "isolate"));
-            }
-            if ingress_denied && let Some((_, isolating)) = &ingress {
-                d.policies
-                    .extend(refs(isolating, Direction::Ingress, "isolate"));
-            }
-        } else if ingress_denied {
-            d.verdict = Verdict::DeniedIngress;
-            if let Some((_, isolating)) = &ingress {
-                d.policies
-                    .extend(refs(isolating, Direction::Ingress, "isolate"));
-            }
-        } else {
-            if let Some((allowing, _)) = &egress {
-                d.policies
-                    .extend(refs(allowing, Direction::Egress, "allow"));
-            }
-            if let Some((allowing, _)) = &ingress {
-                d.policies
-                    .extend(refs(allowing, Direction::Ingress, "allow"));
-            }
-        }
+        let (egress, egress_note) = self.egress_side(c);
+        let (ingress, ingress_note) = self.ingress_side(c);
+        d.egress_note = egress_note;
+        d.ingress_note = ingress_note;
+        combine(&mut d, egress.as_ref(), ingress.as_ref());
         d
+    }
+
+    /// E.6.2 step 2: egress at a sending pod; `None` when it is not
+    /// isolated.
+    fn egress_side(&self, c: &Connection<'_>) -> (Option<Side<'_>>, Option<String>) {
+        let Some(s) = c.source_pod else {
+            return (None, None);
+        };
+        let dest = match c.egress_peer {
+            Party::Pod(p) => Some(p),
+            Party::Ip(_) => None,
+        };
+        let Some(side) = self.direction(
+            s,
+            Direction::Egress,
+            c,
+            (c.egress_peer, c.egress_port, dest),
+        ) else {
+            return (
+                None,
+                Some(format!(
+                    "no NetworkPolicy isolates pod {} for egress: allowed",
+                    s.key
+                )),
+            );
+        };
+        let what = describe(c.egress_peer, c.egress_port, c.protocol);
+        let note = if side.allowing.is_empty() {
+            format!(
+                "pod {} is isolated for egress by {}; no egress rule admits {what}: denied",
+                s.key,
+                names(&side.isolating)
+            )
+        } else {
+            format!("egress to {what} is admitted by {}", names(&side.allowing))
+        };
+        (Some(side), Some(note))
+    }
+
+    /// E.6.2 step 3: ingress at a receiving pod; `None` when it is not
+    /// isolated or the packet comes from its own node (E.5.6).
+    fn ingress_side(&self, c: &Connection<'_>) -> (Option<Side<'_>>, Option<String>) {
+        let Some(q) = c.dest_pod else {
+            return (None, None);
+        };
+        if c.from_local_node && self.selecting(q, Direction::Ingress).next().is_some() {
+            return (
+                None,
+                Some(format!(
+                    "pod {} is isolated for ingress, but the packet comes from its own node, which is always admitted (E.5.6)",
+                    q.key
+                )),
+            );
+        }
+        let Some(side) =
+            self.direction(q, Direction::Ingress, c, (c.ingress_peer, c.port, Some(q)))
+        else {
+            return (
+                None,
+                Some(format!(
+                    "no NetworkPolicy isolates pod {} for ingress: allowed",
+                    q.key
+                )),
+            );
+        };
+        let (from, port) = (
+            describe_source(c.ingress_peer),
+            format!("{}/{}", c.port, c.protocol),
+        );
+        let note = if side.allowing.is_empty() {
+            format!(
+                "pod {} is isolated for ingress by {}; no ingress rule admits {from} to port {port}: denied",
+                q.key,
+                names(&side.isolating)
+            )
+        } else {
+            format!(
+                "ingress from {from} to port {port} is admitted by {}",
+                names(&side.allowing)
+            )
+        };
+        (Some(side), Some(note))
+    }
+}
+
+/// The policies isolating a pod in one direction, and those among them
+/// with a rule that admits the packet (none: denied).
+#[derive(Default)]
+struct Side<'p> {
+    allowing: Vec<&'p Compiled>,
+    isolating: Vec<&'p Compiled>,
+}
+
+fn names(ps: &[&Compiled]) -> String {
+    ps.iter()
+        .map(|p| format!("{}/{}", p.namespace, p.name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn refs(ps: &[&Compiled], direction: Direction, effect: &str) -> Vec<PolicyRef> {
+    ps.iter()
+        .map(|p| PolicyRef {
+            namespace: p.namespace.clone(),
+            name: p.name.clone(),
+            direction: direction.as_str().to_owned(),
+            effect: effect.to_owned(),
+        })
+        .collect()
+}
+
+/// E.6.2 steps 4 and 5: the verdict and the policies that decided it.
+fn combine(d: &mut Decision, egress: Option<&Side<'_>>, ingress: Option<&Side<'_>>) {
+    let denied = |s: Option<&Side<'_>>| s.is_some_and(|s| s.allowing.is_empty());
+    if denied(egress) {
+        d.verdict = Verdict::DeniedEgress;
+        d.policies.extend(
+            egress
+                .map(|s| refs(&s.isolating, Direction::Egress, "isolate"))
+                .unwrap_or_default(),
+        );
+        if denied(ingress) {
+            d.policies.extend(
+                ingress
+                    .map(|s| refs(&s.isolating, Direction::Ingress, "isolate"))
+                    .unwrap_or_default(),
+            );
+        }
+    } else if denied(ingress) {
+        d.verdict = Verdict::DeniedIngress;
+        d.policies.extend(
+            ingress
+                .map(|s| refs(&s.isolating, Direction::Ingress, "isolate"))
+                .unwrap_or_default(),
+        );
+    } else {
+        d.policies.extend(
+            egress
+                .map(|s| refs(&s.allowing, Direction::Egress, "allow"))
+                .unwrap_or_default(),
+        );
+        d.policies.extend(
+            ingress
+                .map(|s| refs(&s.allowing, Direction::Ingress, "allow"))
+                .unwrap_or_default(),
+        );
     }
 }
 
