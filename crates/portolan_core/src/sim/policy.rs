@@ -122,33 +122,14 @@ pub(super) fn apply(
     let snat_ip = node_ip(a, seen.snat_node.as_deref());
     for dest_entry in &mut trace.destinations {
         let dest = destination_view(a, dest_entry);
-        let is_self = matches!((&dest, &from.pod), (Some(q), Some(p)) if q.key == p.key);
-        let masqueraded = trace.masquerade && (!seen.hairpin_only || is_self);
-        let dest_ip = parse_ip(&dest_entry.ip);
-        let (egress_peer, egress_port) = match (&seen.egress_via, &dest) {
-            (Some((ip, port)), _) => (Party::Ip(parse_ip(ip)), *port),
-            (None, Some(q)) if !q.host_network => (Party::Pod(q), dest_entry.port),
-            (None, _) => (Party::Ip(dest_ip), dest_entry.port),
-        };
-        let ingress_peer = if masqueraded {
-            Party::Ip(snat_ip)
-        } else {
-            match &from.pod {
-                Some(p) => Party::Pod(p),
-                None => Party::Ip(from.ip),
-            }
-        };
-        let conn = Connection {
-            source_pod: from.pod.as_ref(),
-            egress_peer,
-            egress_port,
-            dest_pod: dest.as_ref().filter(|q| !q.host_network),
-            ingress_peer,
-            port: dest_entry.port,
+        let (conn, masqueraded) = connection(
+            &from,
+            seen,
+            trace.masquerade,
+            snat_ip,
+            (dest_entry, dest.as_ref()),
             protocol,
-            to_self: is_self && seen.address.as_deref() == Some(dest_entry.ip.as_str()),
-            from_local_node: matches!((&from.node_itself, &dest), (Some(n), Some(q)) if q.node.as_deref() == Some(n.as_str())),
-        };
+        );
         let decision = policies.decide(&conn);
         if let Some(note) = &decision.egress_note
             && !egress_notes.contains(note)
@@ -174,17 +155,23 @@ pub(super) fn apply(
             .into_values()
             .map(|n| hop("policy-ingress", n)),
     );
-    // E.6.3: the allowed share, exactly, then as f64.
+    conclude(trace, dns, hops);
+}
+
+/// E.6.3 and E.6.5: the delivered share (exactly, then as f64) and the
+/// denied verdict, when no destination is allowed or the lookup is not.
+fn conclude(trace: &mut Trace, dns: Option<DnsLookup>, mut hops: Vec<Hop>) {
+    let allowed_policy = Some(Verdict::Allowed.as_str());
     let allowed: Vec<&Destination> = trace
         .destinations
         .iter()
-        .filter(|d| d.policy.as_deref() == Some(Verdict::Allowed.as_str()))
+        .filter(|d| d.policy.as_deref() == allowed_policy)
         .collect();
     let mut delivered = share(&allowed, trace.destinations.len());
     let dns_denied = dns.as_ref().is_some_and(|l| {
         !l.destinations
             .iter()
-            .any(|d| d.policy.as_deref() == Some(Verdict::Allowed.as_str()))
+            .any(|d| d.policy.as_deref() == allowed_policy)
     });
     if dns_denied {
         delivered = 0.0;
@@ -203,6 +190,48 @@ pub(super) fn apply(
     trace.delivered_probability = Some(delivered);
     trace.dns = dns;
     trace.hops.extend(hops);
+}
+
+/// The connection policy sees for one destination: egress after the
+/// source node's DNAT (or the remote node's address and node port),
+/// ingress from the source or the SNAT node's address; and whether it was
+/// masqueraded (only the hairpin destination when a pod reaches itself).
+fn connection<'v>(
+    from: &'v Sender,
+    seen: &Seen,
+    masquerade: bool,
+    snat_ip: Option<IpAddr>,
+    (dest_entry, dest): (&Destination, Option<&'v PodView>),
+    protocol: Protocol,
+) -> (Connection<'v>, bool) {
+    let is_self = matches!((dest, &from.pod), (Some(q), Some(p)) if q.key == p.key);
+    let masqueraded = masquerade && (!seen.hairpin_only || is_self);
+    let dest_ip = parse_ip(&dest_entry.ip);
+    let (egress_peer, egress_port) = match (&seen.egress_via, dest) {
+        (Some((ip, port)), _) => (Party::Ip(parse_ip(ip)), *port),
+        (None, Some(q)) if !q.host_network => (Party::Pod(q), dest_entry.port),
+        (None, _) => (Party::Ip(dest_ip), dest_entry.port),
+    };
+    let ingress_peer = if masqueraded {
+        Party::Ip(snat_ip)
+    } else {
+        match &from.pod {
+            Some(p) => Party::Pod(p),
+            None => Party::Ip(from.ip),
+        }
+    };
+    let conn = Connection {
+        source_pod: from.pod.as_ref(),
+        egress_peer,
+        egress_port,
+        dest_pod: dest.filter(|q| !q.host_network),
+        ingress_peer,
+        port: dest_entry.port,
+        protocol,
+        to_self: is_self && seen.address.as_deref() == Some(dest_entry.ip.as_str()),
+        from_local_node: matches!((&from.node_itself, dest), (Some(n), Some(q)) if q.node.as_deref() == Some(n.as_str())),
+    };
+    (conn, masqueraded)
 }
 
 fn hop(step: &str, detail: impl Into<String>) -> Hop {
