@@ -463,99 +463,16 @@ fn validate_ports(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec<Field
     let mut node_ports = HashSet::new();
     for (i, p) in svc.ports.iter().enumerate() {
         let path = format!("spec.ports[{i}]");
-        // A.4.1–A.4.3
-        match &p.name {
-            Some(n) if !n.value.is_empty() => {
-                super::unique_dns1123_label(
-                    codes::SERVICE_PORTS.code,
-                    n,
-                    format!("{path}.name"),
-                    &mut names_seen,
-                    errs,
-                );
-            }
-            _ if require_name => errs.push(FieldError::new(
-                codes::SERVICE_PORTS.code,
-                p.span,
-                format!("{path}.name"),
-                ErrorType::Required,
-            )),
-            _ => {}
-        }
-        // A.4.4
         let port = p.port.as_ref().map_or(0, |x| x.value);
-        let port_span = p.port.as_ref().map_or(p.span, |x| x.span);
-        for m in names::port_num(port) {
-            errs.push(
-                FieldError::new(
-                    codes::SERVICE_PORTS.code,
-                    port_span,
-                    format!("{path}.port"),
-                    ErrorType::Invalid,
-                )
-                .value(port.to_string())
-                .detail(m),
-            );
-        }
-        // A.4.5
         let protocol = d.protocols[i].as_str();
-        if !matches!(protocol, "TCP" | "UDP" | "SCTP") {
-            let span = p.protocol.as_ref().map_or(p.span, |x| x.span);
-            errs.push(unsupported(
-                codes::SERVICE_PORTS.code,
-                span,
-                format!("{path}.protocol"),
-                protocol,
-                &["SCTP", "TCP", "UDP"],
-            ));
-        }
-        // A.4.6
-        let tp_span = p.target_port.as_ref().map_or(port_span, |x| x.span);
-        match &d.target_ports[i] {
-            IntOrString::Int(t) => {
-                for m in names::port_num(*t) {
-                    errs.push(
-                        FieldError::new(
-                            codes::SERVICE_PORTS.code,
-                            tp_span,
-                            format!("{path}.targetPort"),
-                            ErrorType::Invalid,
-                        )
-                        .value(t.to_string())
-                        .detail(m),
-                    );
-                }
-            }
-            IntOrString::Str(s) => {
-                for m in names::port_name(s) {
-                    errs.push(
-                        FieldError::new(
-                            codes::SERVICE_PORTS.code,
-                            tp_span,
-                            format!("{path}.targetPort"),
-                            ErrorType::Invalid,
-                        )
-                        .quoted(s)
-                        .detail(m),
-                    );
-                }
-            }
-        }
-        // A.4.8
-        if let Some(ap) = p.app_protocol.as_ref().filter(|a| !a.value.is_empty()) {
-            for m in names::qualified_name(&ap.value) {
-                errs.push(
-                    FieldError::new(
-                        codes::SERVICE_PORTS.code,
-                        ap.span,
-                        format!("{path}.appProtocol"),
-                        ErrorType::Invalid,
-                    )
-                    .quoted(&ap.value)
-                    .detail(m),
-                );
-            }
-        }
+        validate_port_fields(
+            p,
+            &path,
+            (protocol, &d.target_ports[i]),
+            require_name,
+            &mut names_seen,
+            errs,
+        );
         // A.3.2 duplicate (protocol, port)
         if !pairs.insert((protocol.to_owned(), port)) {
             errs.push(
@@ -598,6 +515,110 @@ fn validate_ports(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec<Field
                     .detail("may not be used when `type` is 'ClusterIP'"),
                 );
             }
+        }
+    }
+}
+
+/// One port's own fields (A.4.1–A.4.8): name, port, protocol, targetPort,
+/// appProtocol.
+fn validate_port_fields(
+    p: &crate::model::ServicePort,
+    path: &str,
+    (protocol, target): (&str, &IntOrString),
+    require_name: bool,
+    names_seen: &mut HashSet<String>,
+    errs: &mut Vec<FieldError>,
+) {
+    // A.4.1–A.4.3
+    match &p.name {
+        Some(n) if !n.value.is_empty() => {
+            super::unique_dns1123_label(
+                codes::SERVICE_PORTS.code,
+                n,
+                format!("{path}.name"),
+                names_seen,
+                errs,
+            );
+        }
+        _ if require_name => errs.push(FieldError::new(
+            codes::SERVICE_PORTS.code,
+            p.span,
+            format!("{path}.name"),
+            ErrorType::Required,
+        )),
+        _ => {}
+    }
+    // A.4.4
+    let port = p.port.as_ref().map_or(0, |x| x.value);
+    let port_span = p.port.as_ref().map_or(p.span, |x| x.span);
+    for m in names::port_num(port) {
+        errs.push(
+            FieldError::new(
+                codes::SERVICE_PORTS.code,
+                port_span,
+                format!("{path}.port"),
+                ErrorType::Invalid,
+            )
+            .value(port.to_string())
+            .detail(m),
+        );
+    }
+    // A.4.5
+    if !matches!(protocol, "TCP" | "UDP" | "SCTP") {
+        let span = p.protocol.as_ref().map_or(p.span, |x| x.span);
+        errs.push(unsupported(
+            codes::SERVICE_PORTS.code,
+            span,
+            format!("{path}.protocol"),
+            protocol,
+            &["SCTP", "TCP", "UDP"],
+        ));
+    }
+    // A.4.6
+    let tp_span = p.target_port.as_ref().map_or(port_span, |x| x.span);
+    match target {
+        IntOrString::Int(t) => {
+            for m in names::port_num(*t) {
+                errs.push(
+                    FieldError::new(
+                        codes::SERVICE_PORTS.code,
+                        tp_span,
+                        format!("{path}.targetPort"),
+                        ErrorType::Invalid,
+                    )
+                    .value(t.to_string())
+                    .detail(m),
+                );
+            }
+        }
+        IntOrString::Str(s) => {
+            for m in names::port_name(s) {
+                errs.push(
+                    FieldError::new(
+                        codes::SERVICE_PORTS.code,
+                        tp_span,
+                        format!("{path}.targetPort"),
+                        ErrorType::Invalid,
+                    )
+                    .quoted(s)
+                    .detail(m),
+                );
+            }
+        }
+    }
+    // A.4.8
+    if let Some(ap) = p.app_protocol.as_ref().filter(|a| !a.value.is_empty()) {
+        for m in names::qualified_name(&ap.value) {
+            errs.push(
+                FieldError::new(
+                    codes::SERVICE_PORTS.code,
+                    ap.span,
+                    format!("{path}.appProtocol"),
+                    ErrorType::Invalid,
+                )
+                .quoted(&ap.value)
+                .detail(m),
+            );
         }
     }
 }
