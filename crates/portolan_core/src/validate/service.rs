@@ -347,7 +347,28 @@ pub(super) fn validate_cluster_ip_fields(
             ));
         }
     }
-    // A.5.8 each IP
+    let any_invalid = each_cluster_ip(d, errs);
+    if d.cluster_ips.len() > 2 {
+        errs.push(
+            FieldError::new(
+                codes::SERVICE_CLUSTER_IPS.code,
+                ips_span,
+                "spec.clusterIPs",
+                ErrorType::Invalid,
+            )
+            .value(list(&d.cluster_ips))
+            .detail("may only hold up to 2 values"),
+        );
+        return;
+    }
+    if any_invalid || d.headless {
+        return;
+    }
+    families_match(svc, d, ips_span, errs);
+}
+
+/// A.5.8: each ClusterIP valid (`None` only alone); whether any is not.
+fn each_cluster_ip(d: &Defaulted, errs: &mut Vec<FieldError>) -> bool {
     let mut any_invalid = false;
     for (i, ip) in d.cluster_ips.iter().enumerate() {
         let path = format!("spec.clusterIPs[{i}]");
@@ -384,23 +405,12 @@ pub(super) fn validate_cluster_ip_fields(
             );
         }
     }
-    if d.cluster_ips.len() > 2 {
-        errs.push(
-            FieldError::new(
-                codes::SERVICE_CLUSTER_IPS.code,
-                ips_span,
-                "spec.clusterIPs",
-                ErrorType::Invalid,
-            )
-            .value(list(&d.cluster_ips))
-            .detail("may only hold up to 2 values"),
-        );
-        return;
-    }
-    if any_invalid || d.headless {
-        return;
-    }
-    // A.5.9 one IP per family
+    any_invalid
+}
+
+/// A.5.9 one IP per family, A.5.10 the families match the IPs.
+fn families_match(svc: &Service, d: &Defaulted, ips_span: Span, errs: &mut Vec<FieldError>) {
+    // A.5.9
     let v6: Vec<bool> = d
         .cluster_ips
         .iter()
