@@ -675,26 +675,8 @@ impl<'a, 'l> Builder<'a, 'l> {
     ) -> Result<(), Box<Diagnostic>> {
         match event {
             Event::Scalar(text, style, anchor, tag) => {
-                let style = match style {
-                    ScalarStyle::Plain => Style::Plain,
-                    ScalarStyle::SingleQuoted => Style::SingleQuoted,
-                    ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
-                    ScalarStyle::Literal => Style::Literal,
-                    ScalarStyle::Folded => Style::Folded,
-                };
-                let tag = tag.map(|t| tag_string(&t));
-                if style == Style::Plain && tag.is_none() {
-                    self.warn_yaml12(&text, span, diags);
-                }
-                let node = Node {
-                    span,
-                    tag,
-                    kind: Kind::Scalar(text, style),
-                };
-                {
-                    self.finish(node, anchor);
-                    Ok(())
-                }
+                self.scalar(text, style, anchor, tag, span, diags);
+                Ok(())
             }
             Event::SequenceStart(anchor, tag) => self.push(Frame::Seq {
                 start: span,
@@ -709,105 +691,138 @@ impl<'a, 'l> Builder<'a, 'l> {
                 first: self.children.len(),
             }),
             Event::SequenceEnd => {
-                let Some(Frame::Seq {
-                    start,
-                    anchor,
-                    tag,
-                    first,
-                }) = self.stack.pop()
-                else {
-                    return Ok(());
-                };
-                let items: Vec<Node<'a>> = self.children.drain(first..).collect();
-                let end = items.last().map_or(span.end, |n| n.span.end.max(start.end));
-                let span = Span {
-                    start: start.start,
-                    end: end.max(start.end),
-                };
-                {
-                    self.finish(
-                        Node {
-                            span,
-                            tag,
-                            kind: Kind::Seq(items),
-                        },
-                        anchor,
-                    );
-                    Ok(())
-                }
+                self.sequence_end(span);
+                Ok(())
             }
             Event::MappingEnd => {
-                let Some(Frame::Map {
-                    start,
-                    anchor,
-                    tag,
-                    first,
-                }) = self.stack.pop()
-                else {
-                    return Ok(());
-                };
-                let mut entries = Vec::with_capacity((self.children.len() - first) / 2);
-                let mut children = self.children.drain(first..);
-                while let (Some(k), Some(v)) = (children.next(), children.next()) {
-                    entries.push((k, v));
-                }
-                drop(children);
-                let end = entries
-                    .last()
-                    .map_or(span.end, |(_, v)| v.span.end.max(start.end));
-                let span = Span {
-                    start: start.start,
-                    end: end.max(start.end),
-                };
-                let entries = self.merge_and_check_keys(entries, diags);
-                {
-                    self.finish(
-                        Node {
-                            span,
-                            tag,
-                            kind: Kind::Map(entries),
-                        },
-                        anchor,
-                    );
-                    Ok(())
-                }
+                self.mapping_end(span, diags);
+                Ok(())
             }
-            Event::Alias(id) => {
-                let Some(target) = self.anchors.get(&id) else {
-                    return Err(Box::new(
-                        self.error(span, "alias refers to an unknown anchor"),
-                    ));
-                };
-                let count = target.count();
-                self.alias_nodes += count;
-                if self.alias_nodes > self.limits.max_alias_nodes {
-                    return Err(Box::new(
-                        Diagnostic::new(
-                            codes::YAML_LIMIT.code,
-                            Severity::Error,
-                            self.source,
-                            span,
-                            format!(
-                                "aliases expand to more than {} nodes in this document; it was not analysed",
-                                self.limits.max_alias_nodes
-                            ),
-                        )
-                        .with_help("this is how a \"billion laughs\" attack looks; expand the aliases by hand if it is intended"),
-                    ));
-                }
-                let mut node = target.clone();
-                node.span = span;
-                {
-                    self.finish(node, 0);
-                    Ok(())
-                }
-            }
+            Event::Alias(id) => self.alias(id, span),
             Event::StreamStart
             | Event::StreamEnd
             | Event::DocumentStart(_)
             | Event::DocumentEnd
             | Event::Nothing => Ok(()),
         }
+    }
+
+    fn scalar(
+        &mut self,
+        text: std::borrow::Cow<'a, str>,
+        style: ScalarStyle,
+        anchor: usize,
+        tag: Option<std::borrow::Cow<'a, saphyr_parser::Tag>>,
+        span: Span,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let style = match style {
+            ScalarStyle::Plain => Style::Plain,
+            ScalarStyle::SingleQuoted => Style::SingleQuoted,
+            ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
+            ScalarStyle::Literal => Style::Literal,
+            ScalarStyle::Folded => Style::Folded,
+        };
+        let tag = tag.map(|t| tag_string(&t));
+        if style == Style::Plain && tag.is_none() {
+            self.warn_yaml12(&text, span, diags);
+        }
+        let node = Node {
+            span,
+            tag,
+            kind: Kind::Scalar(text, style),
+        };
+        self.finish(node, anchor);
+    }
+
+    fn sequence_end(&mut self, span: Span) {
+        let Some(Frame::Seq {
+            start,
+            anchor,
+            tag,
+            first,
+        }) = self.stack.pop()
+        else {
+            return;
+        };
+        let items: Vec<Node<'a>> = self.children.drain(first..).collect();
+        let end = items.last().map_or(span.end, |n| n.span.end.max(start.end));
+        let span = Span {
+            start: start.start,
+            end: end.max(start.end),
+        };
+        self.finish(
+            Node {
+                span,
+                tag,
+                kind: Kind::Seq(items),
+            },
+            anchor,
+        );
+    }
+
+    fn mapping_end(&mut self, span: Span, diags: &mut Vec<Diagnostic>) {
+        let Some(Frame::Map {
+            start,
+            anchor,
+            tag,
+            first,
+        }) = self.stack.pop()
+        else {
+            return;
+        };
+        let mut entries = Vec::with_capacity((self.children.len() - first) / 2);
+        let mut children = self.children.drain(first..);
+        while let (Some(k), Some(v)) = (children.next(), children.next()) {
+            entries.push((k, v));
+        }
+        drop(children);
+        let end = entries
+            .last()
+            .map_or(span.end, |(_, v)| v.span.end.max(start.end));
+        let span = Span {
+            start: start.start,
+            end: end.max(start.end),
+        };
+        let entries = self.merge_and_check_keys(entries, diags);
+        self.finish(
+            Node {
+                span,
+                tag,
+                kind: Kind::Map(entries),
+            },
+            anchor,
+        );
+    }
+
+    /// An alias: a copy of its anchor's node, within the expansion limit.
+    fn alias(&mut self, id: usize, span: Span) -> Result<(), Box<Diagnostic>> {
+        let Some(target) = self.anchors.get(&id) else {
+            return Err(Box::new(
+                self.error(span, "alias refers to an unknown anchor"),
+            ));
+        };
+        let count = target.count();
+        self.alias_nodes += count;
+        if self.alias_nodes > self.limits.max_alias_nodes {
+            return Err(Box::new(
+                Diagnostic::new(
+                    codes::YAML_LIMIT.code,
+                    Severity::Error,
+                    self.source,
+                    span,
+                    format!(
+                        "aliases expand to more than {} nodes in this document; it was not analysed",
+                        self.limits.max_alias_nodes
+                    ),
+                )
+                .with_help("this is how a \"billion laughs\" attack looks; expand the aliases by hand if it is intended"),
+            ));
+        }
+        let mut node = target.clone();
+        node.span = span;
+        self.finish(node, 0);
+        Ok(())
     }
 
     fn push(&mut self, frame: Frame) -> Result<(), Box<Diagnostic>> {
