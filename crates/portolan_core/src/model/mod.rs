@@ -107,6 +107,58 @@ pub fn decode_document(
     decode_item(source, &doc.root, None, default_namespace, diags, out, maps);
 }
 
+/// `apiVersion` and `kind` (a list item takes its list's kind, `v1` by
+/// default); `None`, with a finding, when the kind is missing.
+fn type_meta(
+    cx: &mut Cx<'_>,
+    node: &Node<'_>,
+    item_kind: Option<&str>,
+) -> Option<(String, Spanned<String>)> {
+    let kind = match node.get("kind") {
+        Some(k) => cx.string(k, "kind"),
+        None => item_kind.map(|k| Spanned::new(k.to_owned(), node.span)),
+    };
+    let api_version = node
+        .get("apiVersion")
+        .and_then(|v| match v.resolve() {
+            Resolved::Str(s) => Some(s.to_owned()),
+            _ => None,
+        })
+        .unwrap_or_else(|| {
+            if item_kind.is_some() {
+                "v1".to_owned()
+            } else {
+                String::new()
+            }
+        });
+    let Some(kind) = kind.filter(|k| !k.value.is_empty()) else {
+        cx.diags.push(
+            Diagnostic::new(
+                codes::MISSING_KIND.code,
+                Severity::Error,
+                cx.source,
+                node.span,
+                "Object 'Kind' is missing",
+            )
+            .with_help("every manifest needs `apiVersion` and `kind`"),
+        );
+        return None;
+    };
+    if node.get("apiVersion").is_none() && item_kind.is_none() {
+        cx.diags.push(
+            Diagnostic::new(
+                codes::MISSING_KIND.code,
+                Severity::Error,
+                cx.source,
+                kind.span,
+                "Object 'apiVersion' is missing",
+            )
+            .with_help("every manifest needs `apiVersion` and `kind`"),
+        );
+    }
+    Some((api_version, kind))
+}
+
 fn decode_item(
     source: SourceId,
     node: &Node<'_>,
@@ -133,48 +185,9 @@ fn decode_item(
         diags,
         maps,
     };
-    let kind = match node.get("kind") {
-        Some(k) => cx.string(k, "kind"),
-        None => item_kind.map(|k| Spanned::new(k.to_owned(), node.span)),
-    };
-    let api_version = node
-        .get("apiVersion")
-        .and_then(|v| match v.resolve() {
-            Resolved::Str(s) => Some(s.to_owned()),
-            _ => None,
-        })
-        .unwrap_or_else(|| {
-            if item_kind.is_some() {
-                "v1".to_owned()
-            } else {
-                String::new()
-            }
-        });
-    let Some(kind) = kind.filter(|k| !k.value.is_empty()) else {
-        cx.diags.push(
-            Diagnostic::new(
-                codes::MISSING_KIND.code,
-                Severity::Error,
-                source,
-                node.span,
-                "Object 'Kind' is missing",
-            )
-            .with_help("every manifest needs `apiVersion` and `kind`"),
-        );
+    let Some((api_version, kind)) = type_meta(&mut cx, node, item_kind) else {
         return;
     };
-    if node.get("apiVersion").is_none() && item_kind.is_none() {
-        cx.diags.push(
-            Diagnostic::new(
-                codes::MISSING_KIND.code,
-                Severity::Error,
-                source,
-                kind.span,
-                "Object 'apiVersion' is missing",
-            )
-            .with_help("every manifest needs `apiVersion` and `kind`"),
-        );
-    }
     // `List` and typed lists (`ServiceList`, …): flatten the items.
     if kind.value == "List" || (kind.value.ends_with("List") && node.get("items").is_some()) {
         let typed = kind.value.strip_suffix("List").filter(|k| !k.is_empty());
