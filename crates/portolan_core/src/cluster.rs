@@ -332,55 +332,123 @@ impl<'o> ObjectIndex<'o> {
     }
 }
 
+/// Makes the snapshot's pods: addresses from the pod network, nodes in
+/// turn, shared strings.
+struct PodMaker<'o> {
+    pool: IpPool<'o>,
+    text: Interner,
+    node_names: Vec<Text>,
+    spread: usize,
+}
+
+impl PodMaker<'_> {
+    fn next_node(&mut self) -> Option<Text> {
+        let n = self
+            .node_names
+            .get(self.spread % self.node_names.len().max(1))
+            .cloned();
+        self.spread += 1;
+        n
+    }
+
+    /// A Pod of the input: its own addresses and node when it has a
+    /// status, else made up like a controller's.
+    fn declared(
+        &mut self,
+        idx: usize,
+        o: &Object,
+        spec: &crate::model::PodSpec,
+        status: &crate::model::PodStatus,
+    ) -> ClusterPod {
+        let mut ips = status.pod_ips.clone();
+        if ips.is_empty() && !status.present {
+            ips = self.pool.take();
+        }
+        let node = match spec.node_name.as_ref() {
+            Some(n) => Some(self.text.get(&n.value)),
+            None if status.present => None,
+            None => self.next_node(),
+        };
+        ClusterPod {
+            namespace: self.text.get(&o.namespace),
+            name: o.name().to_owned(),
+            labels: o.meta.labels.map.clone(),
+            ips,
+            node,
+            phase: self.text.get(status.phase.as_deref().unwrap_or("Running")),
+            ready: status.ready.unwrap_or(!status.present),
+            terminating: o.meta.deletion_timestamp,
+            hostname: spec.hostname.clone(),
+            subdomain: spec.subdomain.clone(),
+            owner: None,
+            synthetic: !status.present,
+            object: idx,
+        }
+    }
+
+    /// The pods a workload's controller would make, named `names`.
+    fn of_workload(
+        &mut self,
+        idx: usize,
+        o: &Object,
+        w: &Workload,
+        t: &crate::model::PodTemplate,
+        names: Vec<(String, Option<String>)>,
+        out: &mut Vec<ClusterPod>,
+    ) {
+        let kind = o.kind.value.as_str();
+        for (i, (name, hostname)) in names.into_iter().enumerate() {
+            let node = if kind == "DaemonSet" {
+                self.node_names.get(i).cloned()
+            } else {
+                match t.spec.node_name.as_ref() {
+                    Some(n) => Some(self.text.get(&n.value)),
+                    None => self.next_node(),
+                }
+            };
+            out.push(ClusterPod {
+                namespace: self.text.get(&o.namespace),
+                name,
+                labels: t.meta.labels.map.clone(),
+                ips: self.pool.take(),
+                node,
+                phase: self.text.get("Running"),
+                ready: true,
+                terminating: false,
+                hostname: hostname.or_else(|| t.spec.hostname.clone()),
+                subdomain: if kind == "StatefulSet"
+                    || matches!(w.origin, crate::model::WorkloadOrigin::Operator { .. })
+                {
+                    w.service_name.as_ref().map(|s| s.value.clone())
+                } else {
+                    t.spec.subdomain.clone()
+                },
+                owner: Some(self.text.get(&format!("{kind}/{}", o.name()))),
+                synthetic: true,
+                object: idx,
+            });
+        }
+    }
+}
+
 fn pods(objects: &[Object], profile: &Resolved, options: &Options, cluster: &mut Cluster) {
     let (what_if, excluded_kinds, limits) =
         (&options.what_if, &options.excluded_kinds, &options.limits);
     let mut synthesized = 0usize;
     let index = ObjectIndex::new(objects);
-    let mut pool = IpPool::new(profile, objects);
     let mut text = Interner::default();
     let node_names: Vec<Text> = cluster.nodes.iter().map(|n| text.get(&n.name)).collect();
-    let mut spread = 0usize;
-    let next_node = |spread: &mut usize| {
-        let n = node_names.get(*spread % node_names.len().max(1)).cloned();
-        *spread += 1;
-        n
+    let mut maker = PodMaker {
+        pool: IpPool::new(profile, objects),
+        text,
+        node_names,
+        spread: 0,
     };
     for (idx, o) in objects.iter().enumerate() {
         match &o.body {
             Body::Pod(p) => {
-                let (spec, status) = (&p.0, &p.1);
-                let mut ips = status.pod_ips.clone();
-                let synthetic = !status.present;
-                if ips.is_empty() && !status.present {
-                    ips = pool.take();
-                }
-                let node = spec
-                    .node_name
-                    .as_ref()
-                    .map(|n| text.get(&n.value))
-                    .or_else(|| {
-                        if status.present {
-                            None
-                        } else {
-                            next_node(&mut spread)
-                        }
-                    });
-                cluster.pods.push(ClusterPod {
-                    namespace: text.get(&o.namespace),
-                    name: o.name().to_owned(),
-                    labels: o.meta.labels.map.clone(),
-                    ips,
-                    node,
-                    phase: text.get(status.phase.as_deref().unwrap_or("Running")),
-                    ready: status.ready.unwrap_or(!status.present),
-                    terminating: o.meta.deletion_timestamp,
-                    hostname: spec.hostname.clone(),
-                    subdomain: spec.subdomain.clone(),
-                    owner: None,
-                    synthetic,
-                    object: idx,
-                });
+                let pod = maker.declared(idx, o, &p.0, &p.1);
+                cluster.pods.push(pod);
             }
             Body::Workload(w) => {
                 let Some(t) = &w.template else { continue };
@@ -392,10 +460,9 @@ fn pods(objects: &[Object], profile: &Resolved, options: &Options, cluster: &mut
                 if index.owns_real_pods(o, w) {
                     continue;
                 }
-                let kind = o.kind.value.as_str();
                 let replicas = what_if
                     .replicas
-                    .get(&format!("{}/{kind}/{}", o.namespace, o.name()))
+                    .get(&format!("{}/{}/{}", o.namespace, o.kind.value, o.name()))
                     .copied();
                 let budget = limits.max_synthesized_pods.saturating_sub(synthesized);
                 let (names, wanted) = pod_names(o, w, replicas, cluster.nodes.len(), budget);
@@ -404,43 +471,12 @@ fn pods(objects: &[Object], profile: &Resolved, options: &Options, cluster: &mut
                     let (left, _) = cluster.pods_left_out.get_or_insert((0, idx));
                     *left = left.saturating_add(wanted - names.len());
                 }
-                for (i, (name, hostname)) in names.into_iter().enumerate() {
-                    let node = if kind == "DaemonSet" {
-                        node_names.get(i).cloned()
-                    } else {
-                        t.spec
-                            .node_name
-                            .as_ref()
-                            .map(|n| text.get(&n.value))
-                            .or_else(|| next_node(&mut spread))
-                    };
-                    cluster.pods.push(ClusterPod {
-                        namespace: text.get(&o.namespace),
-                        name,
-                        labels: t.meta.labels.map.clone(),
-                        ips: pool.take(),
-                        node,
-                        phase: text.get("Running"),
-                        ready: true,
-                        terminating: false,
-                        hostname: hostname.or_else(|| t.spec.hostname.clone()),
-                        subdomain: if kind == "StatefulSet"
-                            || matches!(w.origin, crate::model::WorkloadOrigin::Operator { .. })
-                        {
-                            w.service_name.as_ref().map(|s| s.value.clone())
-                        } else {
-                            t.spec.subdomain.clone()
-                        },
-                        owner: Some(text.get(&format!("{kind}/{}", o.name()))),
-                        synthetic: true,
-                        object: idx,
-                    });
-                }
+                maker.of_workload(idx, o, w, t, names, &mut cluster.pods);
             }
             _ => {}
         }
     }
-    apply_what_if(what_if, &mut pool, cluster);
+    apply_what_if(what_if, &mut maker.pool, cluster);
 }
 
 /// Deleted pods and pods of deleted nodes disappear; a controller replaces
