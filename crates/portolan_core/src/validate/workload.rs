@@ -220,73 +220,84 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str, errs: &mut Vec<FieldError>)
             let mut port_names = HashSet::new();
             for (j, p) in c.ports.iter().enumerate() {
                 let ppath = format!("{cpath}.ports[{j}]");
-                if let Some(n) = p.name.as_ref().filter(|n| !n.value.is_empty()) {
-                    let msgs = names::port_name(&n.value);
-                    if !msgs.is_empty() {
-                        for m in msgs {
-                            errs.push(
-                                FieldError::new(
-                                    codes::POD_CONTAINERS.code,
-                                    n.span,
-                                    format!("{ppath}.name"),
-                                    ErrorType::Invalid,
-                                )
-                                .quoted(&n.value)
-                                .detail(m),
-                            );
-                        }
-                    } else if !port_names.insert(n.value.clone()) {
-                        errs.push(
-                            FieldError::new(
-                                codes::POD_CONTAINERS.code,
-                                n.span,
-                                format!("{ppath}.name"),
-                                ErrorType::Duplicate,
-                            )
-                            .quoted(&n.value),
-                        );
-                    }
-                }
-                match &p.container_port {
-                    None => errs.push(FieldError::new(
+                validate_container_port(p, &ppath, &mut port_names, errs);
+            }
+        }
+    }
+}
+
+/// One container port (`validateContainerPorts`): name (IANA_SVC_NAME,
+/// unique in its container), containerPort, protocol.
+fn validate_container_port(
+    p: &crate::model::ContainerPort,
+    ppath: &str,
+    port_names: &mut HashSet<String>,
+    errs: &mut Vec<FieldError>,
+) {
+    if let Some(n) = p.name.as_ref().filter(|n| !n.value.is_empty()) {
+        let msgs = names::port_name(&n.value);
+        if !msgs.is_empty() {
+            for m in msgs {
+                errs.push(
+                    FieldError::new(
                         codes::POD_CONTAINERS.code,
-                        p.span,
-                        format!("{ppath}.containerPort"),
-                        ErrorType::Required,
-                    )),
-                    Some(cp) if cp.value == 0 => errs.push(FieldError::new(
+                        n.span,
+                        format!("{ppath}.name"),
+                        ErrorType::Invalid,
+                    )
+                    .quoted(&n.value)
+                    .detail(m),
+                );
+            }
+        } else if !port_names.insert(n.value.clone()) {
+            errs.push(
+                FieldError::new(
+                    codes::POD_CONTAINERS.code,
+                    n.span,
+                    format!("{ppath}.name"),
+                    ErrorType::Duplicate,
+                )
+                .quoted(&n.value),
+            );
+        }
+    }
+    match &p.container_port {
+        None => errs.push(FieldError::new(
+            codes::POD_CONTAINERS.code,
+            p.span,
+            format!("{ppath}.containerPort"),
+            ErrorType::Required,
+        )),
+        Some(cp) if cp.value == 0 => errs.push(FieldError::new(
+            codes::POD_CONTAINERS.code,
+            cp.span,
+            format!("{ppath}.containerPort"),
+            ErrorType::Required,
+        )),
+        Some(cp) => {
+            for m in names::port_num(cp.value) {
+                errs.push(
+                    FieldError::new(
                         codes::POD_CONTAINERS.code,
                         cp.span,
                         format!("{ppath}.containerPort"),
-                        ErrorType::Required,
-                    )),
-                    Some(cp) => {
-                        for m in names::port_num(cp.value) {
-                            errs.push(
-                                FieldError::new(
-                                    codes::POD_CONTAINERS.code,
-                                    cp.span,
-                                    format!("{ppath}.containerPort"),
-                                    ErrorType::Invalid,
-                                )
-                                .value(cp.value.to_string())
-                                .detail(m),
-                            );
-                        }
-                    }
-                }
-                let proto = p.protocol();
-                if !matches!(proto, "TCP" | "UDP" | "SCTP") {
-                    let span = p.protocol.as_ref().map_or(p.span, |x| x.span);
-                    errs.push(super::service::unsupported(
-                        codes::POD_CONTAINERS.code,
-                        span,
-                        format!("{ppath}.protocol"),
-                        proto,
-                        &["SCTP", "TCP", "UDP"],
-                    ));
-                }
+                        ErrorType::Invalid,
+                    )
+                    .value(cp.value.to_string())
+                    .detail(m),
+                );
             }
         }
+    }
+    let proto = p.protocol();
+    if !matches!(proto, "TCP" | "UDP" | "SCTP") {
+        let span = p.protocol.as_ref().map_or(p.span, |x| x.span);
+        errs.push(super::service::unsupported(
+            codes::POD_CONTAINERS.code,
+            span,
+            format!("{ppath}.protocol"),
+            proto,
+            &["SCTP", "TCP", "UDP"],
+        ));
     }
 }
