@@ -163,32 +163,7 @@ pub fn compute_full(
         return (View::default(), None);
     };
     let g = graph::build(&analysis);
-    let mut warned = std::collections::BTreeSet::new();
-    let diagnostics: Vec<DiagView> = analysis
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let loc = diagnostic_location(&analysis, d);
-            let node = d
-                .object
-                .as_ref()
-                .and_then(|o| node_for(o.kind.as_str(), &o.namespace, &o.name));
-            if let Some(n) = &node {
-                warned.insert(n.clone());
-            }
-            DiagView {
-                code: d.code.to_owned(),
-                severity: d.severity,
-                message: d.message.clone(),
-                help: d.help.clone(),
-                line: loc.line,
-                column: loc.column,
-                end_line: loc.end_line,
-                end_column: loc.end_column,
-                node,
-            }
-        })
-        .collect();
+    let (diagnostics, warned) = diagnostic_views(&analysis);
     let (nodes, edges) = display_graph(&analysis, &g, expanded);
     let node_of: BTreeMap<String, String> = analysis
         .cluster
@@ -256,6 +231,37 @@ pub fn compute_full(
     (view, Some(analysis))
 }
 
+/// The findings as the page lists them, and the graph nodes they are about.
+fn diagnostic_views(analysis: &Analysis) -> (Vec<DiagView>, std::collections::BTreeSet<String>) {
+    let mut warned = std::collections::BTreeSet::new();
+    let diagnostics: Vec<DiagView> = analysis
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let loc = diagnostic_location(analysis, d);
+            let node = d
+                .object
+                .as_ref()
+                .and_then(|o| node_for(o.kind.as_str(), &o.namespace, &o.name));
+            if let Some(n) = &node {
+                warned.insert(n.clone());
+            }
+            DiagView {
+                code: d.code.to_owned(),
+                severity: d.severity,
+                message: d.message.clone(),
+                help: d.help.clone(),
+                line: loc.line,
+                column: loc.column,
+                end_line: loc.end_line,
+                end_column: loc.end_column,
+                node,
+            }
+        })
+        .collect();
+    (diagnostics, warned)
+}
+
 fn node_for(kind: &str, namespace: &str, name: &str) -> Option<String> {
     match kind {
         "Service" => Some(format!("service:{namespace}/{name}")),
@@ -279,167 +285,10 @@ fn details(analysis: &Analysis, n: &GraphNode) -> Details {
         kind: n.kind.as_str().to_owned(),
         ..Details::default()
     };
-    let cluster = &analysis.cluster;
     match n.kind {
-        NodeKind::Service => {
-            let Some(svc) = cluster
-                .services
-                .iter()
-                .find(|s| graph::service_id(s) == n.id)
-            else {
-                return d;
-            };
-            d.title = format!("Service {}/{}", svc.namespace, svc.name);
-            d.actions.service = Some(svc.key());
-            d.actions.external_traffic_policy =
-                svc.external_traffic_policy.map(|p| p.as_str().to_owned());
-            d.actions.internal_traffic_policy =
-                svc.internal_traffic_policy.map(|p| p.as_str().to_owned());
-            d.location = object_location(analysis, svc.object);
-            d.rows.push(("type".into(), svc.type_.as_str().to_owned()));
-            let ips = if svc.headless {
-                "None (headless)".to_owned()
-            } else {
-                svc.cluster_ips.join(", ")
-            };
-            d.rows.push((
-                "clusterIP".into(),
-                format!("{ips}{}", if svc.synthetic { " (synthetic)" } else { "" }),
-            ));
-            d.rows.push((
-                "DNS".into(),
-                format!(
-                    "{}.{}.svc.{}",
-                    svc.name, svc.namespace, analysis.profile.profile.cluster_domain
-                ),
-            ));
-            let sel = svc.selector.as_ref().map_or_else(
-                || "none (endpoints managed by hand)".to_owned(),
-                |s| {
-                    s.iter()
-                        .map(|(k, v)| format!("{k}={v}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                },
-            );
-            d.rows.push(("selector".into(), sel));
-            for p in &svc.ports {
-                let np = p
-                    .node_port
-                    .map(|n| format!(", nodePort {n}"))
-                    .unwrap_or_default();
-                d.rows.push((
-                    format!(
-                        "port {}",
-                        if p.name.is_empty() {
-                            "(unnamed)"
-                        } else {
-                            &p.name
-                        }
-                    ),
-                    format!("{}/{} → {}{np}", p.port, p.protocol, p.target_port_text()),
-                ));
-            }
-            if let Some(etp) = &svc.external_traffic_policy {
-                d.rows
-                    .push(("externalTrafficPolicy".into(), etp.as_str().to_owned()));
-            }
-            d.rows.push((
-                "sessionAffinity".into(),
-                svc.session_affinity.as_str().to_owned(),
-            ));
-            for e in &svc.endpoints {
-                let port = e
-                    .port
-                    .map_or_else(|| "(no port)".to_owned(), |p| p.to_string());
-                let cond = format!(
-                    "ready={} serving={} terminating={}",
-                    e.ready, e.serving, e.terminating
-                );
-                d.endpoints.push([
-                    e.pod.as_deref().unwrap_or("-").to_owned(),
-                    format!("{}:{port}", e.ip),
-                    e.node.as_deref().unwrap_or_default().to_owned(),
-                    cond,
-                ]);
-            }
-        }
-        NodeKind::Pod => {
-            let Some(pod) = cluster
-                .pods
-                .iter()
-                .find(|p| format!("pod:{}", p.key()) == n.id)
-            else {
-                return d;
-            };
-            d.title = format!("Pod {}", pod.key());
-            d.actions.pod = Some(pod.key());
-            if let Some(owner) = pod.owner.as_ref().filter(|o| {
-                !o.starts_with("DaemonSet/") && !o.starts_with("CronJob/") && !o.starts_with("Job/")
-            }) {
-                let now = cluster
-                    .pods
-                    .iter()
-                    .filter(|p| p.owner.as_ref() == Some(owner) && p.namespace == pod.namespace)
-                    .count();
-                d.actions.scale = Some((
-                    format!("{}/{owner}", pod.namespace),
-                    owner.to_string(),
-                    i64::try_from(now).unwrap_or(i64::MAX),
-                ));
-            }
-            d.location = object_location(analysis, pod.object);
-            d.rows.push(("IPs".into(), pod.ips.join(", ")));
-            d.rows.push((
-                "node".into(),
-                pod.node.as_deref().unwrap_or_default().to_owned(),
-            ));
-            d.rows.push((
-                "phase".into(),
-                format!(
-                    "{}{}",
-                    pod.phase,
-                    if pod.ready { ", Ready" } else { ", not Ready" }
-                ),
-            ));
-            if let Some(o) = &pod.owner {
-                d.rows.push(("created by".into(), o.to_string()));
-            }
-            if pod.synthetic {
-                d.rows.push((
-                    "synthetic".into(),
-                    "yes: the pod its controller would create".into(),
-                ));
-            }
-            for (k, v) in pod.labels.iter() {
-                d.rows.push((format!("label {k}"), v.clone()));
-            }
-        }
-        NodeKind::PodGroup => {
-            let key = n.id.trim_start_matches("group:");
-            let (ns, owner) = key.split_once('/').unwrap_or_default();
-            d.title = format!("{owner} in {ns}");
-            let pods: Vec<_> = cluster
-                .pods
-                .iter()
-                .filter(|p| &*p.namespace == ns && p.owner.as_deref() == Some(owner))
-                .collect();
-            d.rows.push(("pods".into(), pods.len().to_string()));
-            d.rows.push((
-                "ready".into(),
-                pods.iter().filter(|p| p.ready).count().to_string(),
-            ));
-            for p in pods.iter().take(50) {
-                d.rows.push((
-                    p.name.clone(),
-                    format!(
-                        "{} on {}",
-                        p.ips.join(", "),
-                        p.node.clone().unwrap_or_default()
-                    ),
-                ));
-            }
-        }
+        NodeKind::Service => service_details(analysis, n, &mut d),
+        NodeKind::Pod => pod_details(analysis, n, &mut d),
+        NodeKind::PodGroup => group_details(analysis, n, &mut d),
         _ => {
             d.rows.push(("id".into(), n.id.clone()));
             if n.synthetic {
@@ -451,4 +300,170 @@ fn details(analysis: &Analysis, n: &GraphNode) -> Details {
         }
     }
     d
+}
+
+/// A Service: its type, addresses, ports, policies and endpoints.
+fn service_details(analysis: &Analysis, n: &GraphNode, d: &mut Details) {
+    let cluster = &analysis.cluster;
+    let Some(svc) = cluster
+        .services
+        .iter()
+        .find(|s| graph::service_id(s) == n.id)
+    else {
+        return;
+    };
+    d.title = format!("Service {}/{}", svc.namespace, svc.name);
+    d.actions.service = Some(svc.key());
+    d.actions.external_traffic_policy = svc.external_traffic_policy.map(|p| p.as_str().to_owned());
+    d.actions.internal_traffic_policy = svc.internal_traffic_policy.map(|p| p.as_str().to_owned());
+    d.location = object_location(analysis, svc.object);
+    d.rows.push(("type".into(), svc.type_.as_str().to_owned()));
+    let ips = if svc.headless {
+        "None (headless)".to_owned()
+    } else {
+        svc.cluster_ips.join(", ")
+    };
+    d.rows.push((
+        "clusterIP".into(),
+        format!("{ips}{}", if svc.synthetic { " (synthetic)" } else { "" }),
+    ));
+    d.rows.push((
+        "DNS".into(),
+        format!(
+            "{}.{}.svc.{}",
+            svc.name, svc.namespace, analysis.profile.profile.cluster_domain
+        ),
+    ));
+    let sel = svc.selector.as_ref().map_or_else(
+        || "none (endpoints managed by hand)".to_owned(),
+        |s| {
+            s.iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
+    );
+    d.rows.push(("selector".into(), sel));
+    for p in &svc.ports {
+        let np = p
+            .node_port
+            .map(|n| format!(", nodePort {n}"))
+            .unwrap_or_default();
+        d.rows.push((
+            format!(
+                "port {}",
+                if p.name.is_empty() {
+                    "(unnamed)"
+                } else {
+                    &p.name
+                }
+            ),
+            format!("{}/{} → {}{np}", p.port, p.protocol, p.target_port_text()),
+        ));
+    }
+    if let Some(etp) = &svc.external_traffic_policy {
+        d.rows
+            .push(("externalTrafficPolicy".into(), etp.as_str().to_owned()));
+    }
+    d.rows.push((
+        "sessionAffinity".into(),
+        svc.session_affinity.as_str().to_owned(),
+    ));
+    for e in &svc.endpoints {
+        let port = e
+            .port
+            .map_or_else(|| "(no port)".to_owned(), |p| p.to_string());
+        let cond = format!(
+            "ready={} serving={} terminating={}",
+            e.ready, e.serving, e.terminating
+        );
+        d.endpoints.push([
+            e.pod.as_deref().unwrap_or("-").to_owned(),
+            format!("{}:{port}", e.ip),
+            e.node.as_deref().unwrap_or_default().to_owned(),
+            cond,
+        ]);
+    }
+}
+
+/// A pod: its addresses, node, state and labels.
+fn pod_details(analysis: &Analysis, n: &GraphNode, d: &mut Details) {
+    let cluster = &analysis.cluster;
+    let Some(pod) = cluster
+        .pods
+        .iter()
+        .find(|p| format!("pod:{}", p.key()) == n.id)
+    else {
+        return;
+    };
+    d.title = format!("Pod {}", pod.key());
+    d.actions.pod = Some(pod.key());
+    if let Some(owner) = pod.owner.as_ref().filter(|o| {
+        !o.starts_with("DaemonSet/") && !o.starts_with("CronJob/") && !o.starts_with("Job/")
+    }) {
+        let now = cluster
+            .pods
+            .iter()
+            .filter(|p| p.owner.as_ref() == Some(owner) && p.namespace == pod.namespace)
+            .count();
+        d.actions.scale = Some((
+            format!("{}/{owner}", pod.namespace),
+            owner.to_string(),
+            i64::try_from(now).unwrap_or(i64::MAX),
+        ));
+    }
+    d.location = object_location(analysis, pod.object);
+    d.rows.push(("IPs".into(), pod.ips.join(", ")));
+    d.rows.push((
+        "node".into(),
+        pod.node.as_deref().unwrap_or_default().to_owned(),
+    ));
+    d.rows.push((
+        "phase".into(),
+        format!(
+            "{}{}",
+            pod.phase,
+            if pod.ready { ", Ready" } else { ", not Ready" }
+        ),
+    ));
+    if let Some(o) = &pod.owner {
+        d.rows.push(("created by".into(), o.to_string()));
+    }
+    if pod.synthetic {
+        d.rows.push((
+            "synthetic".into(),
+            "yes: the pod its controller would create".into(),
+        ));
+    }
+    for (k, v) in pod.labels.iter() {
+        d.rows.push((format!("label {k}"), v.clone()));
+    }
+}
+
+/// A workload's pods folded into one node.
+fn group_details(analysis: &Analysis, n: &GraphNode, d: &mut Details) {
+    let cluster = &analysis.cluster;
+    let key = n.id.trim_start_matches("group:");
+    let (ns, owner) = key.split_once('/').unwrap_or_default();
+    d.title = format!("{owner} in {ns}");
+    let pods: Vec<_> = cluster
+        .pods
+        .iter()
+        .filter(|p| &*p.namespace == ns && p.owner.as_deref() == Some(owner))
+        .collect();
+    d.rows.push(("pods".into(), pods.len().to_string()));
+    d.rows.push((
+        "ready".into(),
+        pods.iter().filter(|p| p.ready).count().to_string(),
+    ));
+    for p in pods.iter().take(50) {
+        d.rows.push((
+            p.name.clone(),
+            format!(
+                "{} on {}",
+                p.ips.join(", "),
+                p.node.clone().unwrap_or_default()
+            ),
+        ));
+    }
 }

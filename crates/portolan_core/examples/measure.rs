@@ -128,7 +128,6 @@ fn main() {
 }
 
 /// Tree building alone (parse_stream), for the breakdown.
-#[allow(dead_code)]
 pub fn tree_only(text: &str) -> usize {
     let mut n = 0;
     let mut d = Vec::new();

@@ -187,7 +187,10 @@ impl ServicePorts {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "an endpoint is made from the pod, its node and zone, the Service ports and the conditions"
+)]
 fn pod_endpoints(
     objects: &[Object],
     profile: &Resolved,
@@ -402,7 +405,10 @@ fn push_manual(
     }
 }
 
-#[allow(clippy::too_many_arguments, clippy::fn_params_excessive_bools)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "an EndpointSlice endpoint's fields and its three conditions, as the API has them"
+)]
 fn manual(
     pod: Option<String>,
     ip: &str,

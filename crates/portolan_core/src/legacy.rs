@@ -135,11 +135,6 @@ pub fn endpoints(svc: &ClusterService) -> Option<LegacyEndpoints> {
 
 /// `truncateEndpoints`: keep at most [`MAX_CAPACITY`] addresses, spread over
 /// the subsets in proportion (rounded up), ready addresses first.
-#[allow(
-    clippy::cast_precision_loss,
-    clippy::cast_possible_truncation,
-    clippy::cast_sign_loss
-)]
 fn truncate(subsets: &mut [Subset]) -> bool {
     let ready: usize = subsets.iter().map(|s| s.addresses.len()).sum();
     let not_ready: usize = subsets.iter().map(|s| s.not_ready_addresses.len()).sum();

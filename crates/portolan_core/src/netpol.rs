@@ -638,7 +638,7 @@ fn namespaces(
             out.insert(o.name().to_owned(), labels);
         }
     }
-    let used: HashSet<&str> = pods.iter().map(|p| &*p.namespace).collect();
+    let used: std::collections::BTreeSet<&str> = pods.iter().map(|p| &*p.namespace).collect();
     for ns in used {
         out.entry(ns.to_owned())
             .or_insert_with(|| [(NAMESPACE_NAME_LABEL.to_owned(), ns.to_owned())].into());

@@ -122,7 +122,10 @@ impl From<&IntOrString> for IntOrStringJson {
 
 /// One published endpoint per (address, Service port). The conditions are
 /// the EndpointSlice's own booleans (interfaces.md §4).
-#[allow(clippy::struct_excessive_bools)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "the EndpointSlice conditions and flags of the API, one field each"
+)]
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Endpoint {
@@ -170,7 +173,10 @@ pub struct LoadBalancerIp {
 
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[allow(clippy::struct_excessive_bools)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "the EndpointSlice conditions and flags of the API, one field each"
+)]
 pub struct ClusterService {
     pub namespace: String,
     pub name: String,

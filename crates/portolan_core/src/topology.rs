@@ -122,7 +122,6 @@ fn zone_ratios(nodes: &[ClusterNode]) -> Result<BTreeMap<String, f64>, String> {
             by_zone.len()
         ));
     }
-    #[allow(clippy::cast_precision_loss)]
     Ok(by_zone
         .into_iter()
         .map(|(z, cpu)| (z, cpu as f64 / total as f64))
@@ -135,7 +134,6 @@ struct Allocation {
 
 /// `getAllocations`, then steps 1–3 of `AddHints`: the zone each address is
 /// hinted for.
-#[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
 fn allocate<'a>(
     ratios: &BTreeMap<String, f64>,
     addresses: &[(&'a str, Option<&str>)],

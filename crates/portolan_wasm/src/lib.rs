@@ -91,7 +91,10 @@ pub fn graph(
 /// `portolan trace --format json`: one packet from `from` (`pod:NS/NAME`,
 /// `node:NAME`, `external:IP`) to `to` (`HOST:PORT`).
 #[wasm_bindgen]
-#[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "wasm-bindgen exports take the JavaScript API's arguments one by one"
+)]
 pub fn trace(
     names: Vec<String>,
     texts: Vec<String>,
@@ -135,7 +138,6 @@ pub fn trace(
 /// `portolan dns --format json`: what cluster DNS answers a pod in the
 /// profile's namespace for `name` (search list applied).
 #[wasm_bindgen]
-#[allow(clippy::needless_pass_by_value)]
 pub fn dns(
     names: Vec<String>,
     texts: Vec<String>,
@@ -167,7 +169,6 @@ pub fn dns(
 /// port) and its NetworkPolicy verdict, directly and through Services.
 /// `from` and `to` take the CLI's `--from` and `--to` forms.
 #[wasm_bindgen]
-#[allow(clippy::needless_pass_by_value)]
 pub fn reach(
     names: Vec<String>,
     texts: Vec<String>,

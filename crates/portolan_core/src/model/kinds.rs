@@ -501,7 +501,6 @@ fn decode_node(node: &Node<'_>) -> NodeObj {
         .and_then(|c| match c.resolve() {
             Resolved::Int(i) => i.checked_mul(1000),
             Resolved::Str(s) => cpu_millis(s),
-            #[allow(clippy::cast_possible_truncation)]
             Resolved::Float(f) if (0.0..1e15).contains(&f) => Some((f * 1000.0).ceil() as i64),
             _ => None,
         });

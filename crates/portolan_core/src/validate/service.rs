@@ -782,6 +782,59 @@ fn validate_load_balancer(
     errs: &mut Vec<FieldError>,
 ) {
     let is_lb = d.type_ == "LoadBalancer";
+    source_ranges(object, svc, is_lb, spec, errs);
+    // A.12.4
+    if let Some(a) = &svc.allocate_lb_node_ports
+        && !is_lb
+    {
+        errs.push(
+            FieldError::new(
+                codes::SERVICE_LOAD_BALANCER.code,
+                a.span,
+                "spec.allocateLoadBalancerNodePorts",
+                ErrorType::Forbidden,
+            )
+            .detail("may only be used when `type` is 'LoadBalancer'"),
+        );
+    }
+    // A.12.5
+    if let Some(c) = &svc.load_balancer_class {
+        if is_lb {
+            for m in names::qualified_name(&c.value) {
+                errs.push(
+                    FieldError::new(
+                        codes::SERVICE_LOAD_BALANCER.code,
+                        c.span,
+                        "spec.loadBalancerClass",
+                        ErrorType::Invalid,
+                    )
+                    .quoted(&c.value)
+                    .detail(m),
+                );
+            }
+        } else {
+            errs.push(
+                FieldError::new(
+                    codes::SERVICE_LOAD_BALANCER.code,
+                    c.span,
+                    "spec.loadBalancerClass",
+                    ErrorType::Forbidden,
+                )
+                .detail("may only be used when `type` is 'LoadBalancer'"),
+            );
+        }
+    }
+}
+
+/// A.12.1–A.12.3: `loadBalancerSourceRanges`, or its annotation, only on
+/// LoadBalancer Services and as CIDRs.
+fn source_ranges(
+    object: &Object,
+    svc: &Service,
+    is_lb: bool,
+    spec: Span,
+    errs: &mut Vec<FieldError>,
+) {
     // A.12.1–A.12.2
     if !svc.load_balancer_source_ranges.is_empty() {
         if !is_lb {
@@ -838,47 +891,6 @@ fn validate_load_balancer(
                     break;
                 }
             }
-        }
-    }
-    // A.12.4
-    if let Some(a) = &svc.allocate_lb_node_ports
-        && !is_lb
-    {
-        errs.push(
-            FieldError::new(
-                codes::SERVICE_LOAD_BALANCER.code,
-                a.span,
-                "spec.allocateLoadBalancerNodePorts",
-                ErrorType::Forbidden,
-            )
-            .detail("may only be used when `type` is 'LoadBalancer'"),
-        );
-    }
-    // A.12.5
-    if let Some(c) = &svc.load_balancer_class {
-        if is_lb {
-            for m in names::qualified_name(&c.value) {
-                errs.push(
-                    FieldError::new(
-                        codes::SERVICE_LOAD_BALANCER.code,
-                        c.span,
-                        "spec.loadBalancerClass",
-                        ErrorType::Invalid,
-                    )
-                    .quoted(&c.value)
-                    .detail(m),
-                );
-            }
-        } else {
-            errs.push(
-                FieldError::new(
-                    codes::SERVICE_LOAD_BALANCER.code,
-                    c.span,
-                    "spec.loadBalancerClass",
-                    ErrorType::Forbidden,
-                )
-                .detail("may only be used when `type` is 'LoadBalancer'"),
-            );
         }
     }
 }
