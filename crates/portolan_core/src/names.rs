@@ -247,34 +247,16 @@ impl std::fmt::Display for Cidr {
     }
 }
 
-/// Parse a CIDR strictly (canonical; host bits must be zero).
+/// Parse a CIDR strictly (canonical: no leading zeros in the prefix
+/// length, host bits zero).
 pub fn parse_cidr(s: &str) -> Option<Cidr> {
     let (a, p) = s.split_once('/')?;
-    let addr = parse_ip(a)?;
-    if p.is_empty()
-        || p.len() > 3
-        || !p.bytes().all(|c| c.is_ascii_digit())
-        || (p.len() > 1 && p.starts_with('0'))
-    {
+    if p.len() > 1 && p.starts_with('0') {
         return None;
     }
-    let prefix: u8 = p.parse().ok()?;
-    let max = if addr.is_ipv4() { 32 } else { 128 };
-    if prefix > max {
-        return None;
-    }
+    let net = parse_cidr_legacy(s)?;
     // Host bits must be zero (current `IsValidCIDR`).
-    let network = match addr {
-        IpAddr::V4(v) => {
-            let mask = u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0);
-            IpAddr::V4((u32::from(v) & mask).into())
-        }
-        IpAddr::V6(v) => {
-            let mask = u128::MAX.checked_shl(128 - u32::from(prefix)).unwrap_or(0);
-            IpAddr::V6((u128::from(v) & mask).into())
-        }
-    };
-    (network == addr).then_some(Cidr { addr, prefix })
+    (parse_ip(a)? == net.addr).then_some(net)
 }
 
 /// Parse a CIDR as the legacy fields (NetworkPolicy `ipBlock`) still do

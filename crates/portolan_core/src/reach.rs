@@ -295,13 +295,7 @@ fn senders(a: &Analysis, from: Option<&Scope>) -> Vec<Sender> {
                 Sender {
                     label: format!("pod:{}", p.key()),
                     owner: p.owner.as_deref().map(str::to_owned),
-                    ip: a
-                        .cluster
-                        .nodes
-                        .iter()
-                        .find(|n| Some(&n.name) == node.as_ref())
-                        .and_then(|n| parse_ip(&n.ip))
-                        .or(v.ip),
+                    ip: node.as_deref().and_then(|n| a.cluster.node_ip(n)).or(v.ip),
                     pod: None,
                     node_itself: node.clone(),
                     node,
@@ -346,7 +340,9 @@ pub fn reach(
             {
                 let is_self = s.pod.as_ref().is_some_and(|p| p.key == qv.key);
                 let mut push = |via: Option<String>, masquerade: bool| {
-                    let snat = masquerade.then(|| node_ip(a, s.node.as_deref())).flatten();
+                    let snat = masquerade
+                        .then(|| s.node.as_deref().and_then(|n| a.cluster.node_ip(n)))
+                        .flatten();
                     let conn = Connection {
                         source_pod: s.pod.as_ref(),
                         egress_peer: Party::Pod(&qv),
@@ -402,13 +398,4 @@ pub fn reach(
         version: 1,
         connections,
     }
-}
-
-fn node_ip(a: &Analysis, node: Option<&str>) -> Option<IpAddr> {
-    let node = node?;
-    a.cluster
-        .nodes
-        .iter()
-        .find(|n| n.name == node)
-        .and_then(|n| parse_ip(&n.ip))
 }

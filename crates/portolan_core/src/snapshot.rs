@@ -262,3 +262,13 @@ impl WhatIf {
         *self == WhatIf::default()
     }
 }
+
+impl Cluster {
+    /// The address of node `name`.
+    pub fn node_ip(&self, name: &str) -> Option<std::net::IpAddr> {
+        self.nodes
+            .iter()
+            .find(|n| n.name == name)
+            .and_then(|n| crate::names::parse_ip(&n.ip))
+    }
+}

@@ -45,7 +45,11 @@ fn sender(a: &Analysis, c: &Client) -> Sender {
     match pod {
         // A host-network pod acts as its node (E.5.7).
         Some(p) if p.host_network => Sender {
-            ip: node_ip(a, p.node.as_deref()).or(p.ip),
+            ip: p
+                .node
+                .as_deref()
+                .and_then(|n| a.cluster.node_ip(n))
+                .or(p.ip),
             node_itself: p.node.clone(),
             pod: None,
         },
@@ -65,15 +69,6 @@ fn sender(a: &Analysis, c: &Client) -> Sender {
             pod: None,
         },
     }
-}
-
-fn node_ip(a: &Analysis, node: Option<&str>) -> Option<IpAddr> {
-    let node = node?;
-    a.cluster
-        .nodes
-        .iter()
-        .find(|n| n.name == node)
-        .and_then(|n| parse_ip(&n.ip))
 }
 
 /// The pod behind a destination, as policy sees it.
@@ -119,7 +114,7 @@ pub(super) fn apply(
     };
     let mut egress_notes: Vec<String> = Vec::new();
     let mut ingress_notes: BTreeMap<String, String> = BTreeMap::new();
-    let snat_ip = node_ip(a, seen.snat_node.as_deref());
+    let snat_ip = seen.snat_node.as_deref().and_then(|n| a.cluster.node_ip(n));
     for dest_entry in &mut trace.destinations {
         let dest = destination_view(a, dest_entry);
         let (conn, masqueraded) = connection(
