@@ -164,6 +164,8 @@ lints! {
     netpol_port_is_service_port,
     netpol_namespace_label_unknown,
     netpol_ipblock_cluster_range,
+    netpol_plugin_support,
+    netpol_selects_host_network_pod,
 }
 
 /// Every check, API-server families first, sorted by code within each.
