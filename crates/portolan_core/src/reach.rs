@@ -2,7 +2,7 @@
 //! destination pod, port) the input allows or denies, directly and through
 //! each Service port that routes the source to the destination.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::net::IpAddr;
 
 use serde::Serialize;
@@ -106,7 +106,9 @@ impl Scope {
         }
     }
 
-    fn covers(&self, pod: &ClusterPod, a: &Analysis) -> bool {
+    /// Whether `pod` is on this side. (A Service's pods are found from
+    /// its endpoints, in [`reach`].)
+    fn covers(&self, pod: &ClusterPod) -> bool {
         match self {
             Scope::Pod { namespace, name } => *pod.namespace == **namespace && pod.name == *name,
             Scope::Workload {
@@ -118,20 +120,7 @@ impl Scope {
                     && pod.owner.as_deref() == Some(format!("{kind}/{name}").as_str())
             }
             Scope::Namespace(ns) => *pod.namespace == **ns,
-            Scope::External(_) => false,
-            Scope::Service {
-                namespace,
-                name,
-                port,
-            } => service(a, namespace, name).is_some_and(|s| {
-                s.ports
-                    .iter()
-                    .filter(|p| port.is_none_or(|n| n == p.port))
-                    .any(|p| {
-                        ready_on(s, &p.name, p.protocol)
-                            .any(|e| e.pod.as_deref() == Some(pod.key().as_str()))
-                    })
-            }),
+            Scope::External(_) | Scope::Service { .. } => false,
         }
     }
 }
@@ -222,24 +211,37 @@ struct Sender {
 /// The ports a destination pod receives on: its declared container ports
 /// and the resolved targetPorts of the Service ports that route to it
 /// (E.6.6), with the Service ports that do.
-fn ports_of(a: &Analysis, q: &ClusterPod, qv: &PodView) -> BTreeSet<(i64, Protocol)> {
+/// What one pod receives through Services: each ready endpoint's Service,
+/// Service port, container port and protocol. Computed once for every pod,
+/// so that a pair of pods does not scan every Service.
+type Inbound<'a> = Vec<(&'a ClusterService, i64, i64, Protocol)>;
+
+fn inbound(a: &Analysis) -> HashMap<&str, Inbound<'_>> {
+    let mut out: HashMap<&str, Inbound<'_>> = HashMap::new();
+    for svc in &a.cluster.services {
+        for sp in &svc.ports {
+            for e in ready_on(svc, &sp.name, sp.protocol) {
+                if let (Some(pod), Some(port)) = (e.pod.as_deref(), e.port) {
+                    out.entry(pod)
+                        .or_default()
+                        .push((svc, sp.port, port, sp.protocol));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The ports a destination pod receives on: its declared container ports
+/// and the resolved targetPorts of the Service ports that route to it
+/// (E.6.6).
+fn ports_of(qv: &PodView, through: &Inbound<'_>) -> BTreeSet<(i64, Protocol)> {
     let mut ports: BTreeSet<(i64, Protocol)> = qv
         .ports
         .iter()
         .map(|(_, proto, port)| (*port, *proto))
         .collect();
-    let key = q.key();
-    for s in &a.cluster.services {
-        for e in s
-            .endpoints
-            .iter()
-            .filter(|e| e.pod.as_deref() == Some(key.as_str()))
-        {
-            if let (Some(port), Some(proto)) = (e.port, e.protocol) {
-                ports.insert((port, proto));
-            }
-        }
-    }
+    ports.extend(through.iter().map(|(_, _, port, proto)| (*port, *proto)));
     ports
 }
 
@@ -247,29 +249,25 @@ fn ports_of(a: &Analysis, q: &ClusterPod, qv: &PodView) -> BTreeSet<(i64, Protoc
 /// `q`: ready endpoints on that container port, honouring
 /// internalTrafficPolicy Local.
 fn routes<'a>(
-    a: &'a Analysis,
     s: &Sender,
     q: &ClusterPod,
+    through: &Inbound<'a>,
     (port, protocol): (i64, Protocol),
 ) -> Vec<(&'a ClusterService, i64)> {
-    let key = q.key();
-    let mut out = Vec::new();
-    for svc in &a.cluster.services {
-        if svc.headless || svc.type_ == ServiceType::ExternalName {
-            continue;
-        }
-        for sp in svc.ports.iter().filter(|sp| sp.protocol == protocol) {
-            let reaches = ready_on(svc, &sp.name, protocol)
-                .any(|e| e.pod.as_deref() == Some(key.as_str()) && e.port == Some(port));
-            let local_only = svc.internal_traffic_policy == Some(TrafficPolicy::Local);
-            if reaches
-                && (!local_only
-                    || (s.node.is_some() && s.node == q.node.as_deref().map(str::to_owned)))
-            {
-                out.push((svc, sp.port));
-            }
-        }
-    }
+    let mut out: Vec<(&ClusterService, i64)> = through
+        .iter()
+        .filter(|(svc, _, cport, proto)| {
+            // Headless and ExternalName Services have no virtual IP to route.
+            !svc.headless
+                && svc.type_ != ServiceType::ExternalName
+                && *cport == port
+                && *proto == protocol
+                && (svc.internal_traffic_policy != Some(TrafficPolicy::Local)
+                    || (s.node.is_some() && s.node.as_deref() == q.node.as_deref()))
+        })
+        .map(|(svc, sport, _, _)| (*svc, *sport))
+        .collect();
+    out.dedup_by(|x, y| std::ptr::eq(x.0, y.0) && x.1 == y.1);
     out
 }
 
@@ -287,7 +285,7 @@ fn senders(a: &Analysis, from: Option<&Scope>) -> Vec<Sender> {
     a.cluster
         .pods
         .iter()
-        .filter(|p| from.is_none_or(|f| f.covers(p, a)))
+        .filter(|p| from.is_none_or(|f| f.covers(p)))
         .map(|p| {
             let v = view_of(&a.objects, p);
             let node = p.node.as_deref().map(str::to_owned);
@@ -324,15 +322,45 @@ pub fn reach(
 ) -> Reach {
     let policies = Policies::of(&a.objects, &a.diagnostics, &a.cluster.pods);
     let senders = senders(a, from);
+    let inbound = inbound(a);
+    let none = Inbound::new();
+    let destinations = match to {
+        // A Service's endpoint pods, found from its endpoints, not by
+        // asking every pod.
+        Some(Scope::Service {
+            namespace,
+            name,
+            port,
+        }) => {
+            let keys: std::collections::HashSet<&str> = service(a, namespace, name)
+                .map(|svc| {
+                    svc.ports
+                        .iter()
+                        .filter(|p| port.is_none_or(|n| n == p.port))
+                        .flat_map(|p| ready_on(svc, &p.name, p.protocol))
+                        .filter_map(|e| e.pod.as_deref())
+                        .collect()
+                })
+                .unwrap_or_default();
+            a.cluster
+                .pods
+                .iter()
+                .filter(|p| keys.contains(p.key().as_str()))
+                .collect::<Vec<_>>()
+        }
+        _ => a
+            .cluster
+            .pods
+            .iter()
+            .filter(|p| to.is_none_or(|t| t.covers(p)))
+            .collect(),
+    };
     let mut connections = Vec::new();
-    for q in a
-        .cluster
-        .pods
-        .iter()
-        .filter(|p| to.is_none_or(|t| t.covers(p, a)))
-    {
+    for q in destinations {
         let qv = view_of(&a.objects, q);
-        let ports = ports_of(a, q, &qv);
+        let key = q.key();
+        let through = inbound.get(key.as_str()).unwrap_or(&none);
+        let ports = ports_of(&qv, through);
         for s in &senders {
             for &(port, protocol) in ports
                 .iter()
@@ -379,7 +407,7 @@ pub fn reach(
                 };
                 push(None, false);
                 if s.pod.is_some() || s.node_itself.is_some() {
-                    for (svc, sport) in routes(a, s, q, (port, protocol)) {
+                    for (svc, sport) in routes(s, q, through, (port, protocol)) {
                         // Only the hairpin packet is masqueraded (D.3.4).
                         push(
                             Some(format!("service:{}/{}:{sport}", svc.namespace, svc.name)),
