@@ -312,19 +312,10 @@ fn senders(a: &Analysis, from: Option<&Scope>) -> Vec<Sender> {
         .collect()
 }
 
-/// Answer `reach`: `from`/`to` narrow the sources and destinations (every
-/// pod when absent); `to_port` narrows a pod destination's port.
-pub fn reach(
-    a: &Analysis,
-    from: Option<&Scope>,
-    to: Option<&Scope>,
-    to_port: Option<i64>,
-) -> Reach {
-    let policies = Policies::of(&a.objects, &a.diagnostics, &a.cluster.pods);
-    let senders = senders(a, from);
-    let inbound = inbound(a);
-    let none = Inbound::new();
-    let destinations = match to {
+/// The destination pods: a Service's endpoint pods (found from its
+/// endpoints, not by asking every pod), or the pods `to` covers.
+fn destinations<'a>(a: &'a Analysis, to: Option<&Scope>) -> Vec<&'a ClusterPod> {
+    match to {
         // A Service's endpoint pods, found from its endpoints, not by
         // asking every pod.
         Some(Scope::Service {
@@ -354,7 +345,22 @@ pub fn reach(
             .iter()
             .filter(|p| to.is_none_or(|t| t.covers(p)))
             .collect(),
-    };
+    }
+}
+
+/// Answer `reach`: `from`/`to` narrow the sources and destinations (every
+/// pod when absent); `to_port` narrows a pod destination's port.
+pub fn reach(
+    a: &Analysis,
+    from: Option<&Scope>,
+    to: Option<&Scope>,
+    to_port: Option<i64>,
+) -> Reach {
+    let policies = Policies::of(&a.objects, &a.diagnostics, &a.cluster.pods);
+    let senders = senders(a, from);
+    let inbound = inbound(a);
+    let none = Inbound::new();
+    let destinations = destinations(a, to);
     let mut connections = Vec::new();
     for q in destinations {
         let qv = view_of(&a.objects, q);
