@@ -47,7 +47,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         };
         if fires(svc) {
             out.push(finding(
-                &RULE,
+                (RULE.code, RULE.severity),
                 object,
                 LintCx::selector_span(object, model),
                 format!("Service {}: …", svc.key()),

@@ -170,7 +170,7 @@ fn report(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>, this: Holder, first: Holde
         // The same Service twice (two exports of one object): not a clash.
         return;
     }
-    let mut d = finding(&RULE, o, this.1, format!(
+    let mut d = finding((RULE.code, RULE.severity), o, this.1, format!(
             "{what} of Service {} is already held by Service {}",
             key(o),
             key(other)

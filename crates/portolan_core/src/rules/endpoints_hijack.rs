@@ -107,7 +107,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         let Some(problem) = problem(cx, o, what, service) else {
             continue;
         };
-        let mut d = finding(&RULE, o, span, format!("{what} {}/{} {problem}", o.namespace, o.name()));
+        let mut d = finding((RULE.code, RULE.severity), o, span, format!("{what} {}/{} {problem}", o.namespace, o.name()));
         d.help = Some("remove it; give endpoints only to a Service without a selector, with a managed-by value of your own".to_owned());
         out.push(d);
     }

@@ -90,7 +90,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let span = LintCx::selector_span(o, model);
-        let mut d = finding(&RULE, o, span, format!(
+        let mut d = finding((RULE.code, RULE.severity), o, span, format!(
                 "Service {} has {} endpoint addresses; its legacy Endpoints object keeps {MAX_CAPACITY} and is annotated endpoints.kubernetes.io/over-capacity: truncated",
                 svc.key(),
                 e.total

@@ -95,7 +95,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             ),
             Some(name) => {
                 let Some(svc) = cx.find_service(&o.namespace, name) else {
-                    out.push(finding(&RULE, o, o.meta.labels.key_span("kubernetes.io/service-name"), format!("EndpointSlice {}/{} is for Service {name:?}, which is not in the input", o.namespace, o.name())));
+                    out.push(finding((RULE.code, RULE.severity), o, o.meta.labels.key_span("kubernetes.io/service-name"), format!("EndpointSlice {}/{} is for Service {name:?}, which is not in the input", o.namespace, o.name())));
                     continue;
                 };
                 let matched = eps.ports.iter().any(|p| {
@@ -115,7 +115,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
                     .map(|p| format!("{:?}", p.name.clone().unwrap_or_default()))
                     .collect();
                 if numberless.len() == eps.ports.len() {
-                    out.push(finding(&RULE, o, o.anchor_span(), format!("EndpointSlice {}/{} has ports without a port number ({}): kube-proxy ignores them", o.namespace, o.name(), numberless.join(", "))));
+                    out.push(finding((RULE.code, RULE.severity), o, o.anchor_span(), format!("EndpointSlice {}/{} has ports without a port number ({}): kube-proxy ignores them", o.namespace, o.name(), numberless.join(", "))));
                     continue;
                 }
                 let names: Vec<String> = eps
@@ -135,7 +135,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             }
         };
         out.push(
-            finding(&RULE, o, o.anchor_span(), message),
+            finding((RULE.code, RULE.severity), o, o.anchor_span(), message),
         );
     }
 }

@@ -132,7 +132,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             let Some(why) = taken(cx, &users, &nodes, i, svc, ip) else {
                 continue;
             };
-            let mut d = finding(&RULE, object, span, format!(
+            let mut d = finding((RULE.code, RULE.severity), object, span, format!(
                     "Service {}/{} claims {field} {text}, {why}: kube-proxy would capture that traffic (CVE-2020-8554)",
                     svc.namespace, svc.name
                 ));

@@ -57,14 +57,14 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         if let Some(sel) = &model.selector {
-            out.push(finding(&RULE, o, sel.span, format!("the selector of ExternalName Service {}/{} is ignored: it gets no endpoints", svc.namespace, svc.name)));
+            out.push(finding((RULE.code, RULE.severity), o, sel.span, format!("the selector of ExternalName Service {}/{} is ignored: it gets no endpoints", svc.namespace, svc.name)));
         }
         let translated = svc
             .ports
             .iter()
             .any(|p| p.target_port_text() != p.port.to_string());
         if translated && let Some(span) = model.ports_span {
-            let mut d = finding(&RULE, o, span, format!("the ports of ExternalName Service {}/{} are ignored: clients connect to the external name on the port they chose, no targetPort applies", svc.namespace, svc.name));
+            let mut d = finding((RULE.code, RULE.severity), o, span, format!("the ports of ExternalName Service {}/{} are ignored: clients connect to the external name on the port they chose, no targetPort applies", svc.namespace, svc.name));
             d.help = Some("connect to the external service's real port, or use a Service with endpoints to translate ports".to_owned());
             out.push(d);
         }

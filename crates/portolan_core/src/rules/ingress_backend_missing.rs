@@ -134,7 +134,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
                     )
                 }
             };
-            let mut d = finding(&RULE, o, b.span, message);
+            let mut d = finding((RULE.code, RULE.severity), o, b.span, message);
             if let Some(so) = svc.and_then(|s| cx.objects.get(s.object)) {
                 d = d.with_related(so.source, so.anchor_span(), "the Service");
             }

@@ -123,7 +123,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             .external_traffic_policy
             .as_ref()
             .map_or(o.anchor_span(), |e| e.span);
-        let mut d = finding(&RULE, o, span, format!("externalTrafficPolicy Local: {} of {} nodes have no ready endpoint of {}/{} and drop external traffic ({})", without.len(), cx.cluster.nodes.len(), svc.namespace, svc.name, without.join(", ")));
+        let mut d = finding((RULE.code, RULE.severity), o, span, format!("externalTrafficPolicy Local: {} of {} nodes have no ready endpoint of {}/{} and drop external traffic ({})", without.len(), cx.cluster.nodes.len(), svc.namespace, svc.name, without.join(", ")));
         d.help = Some("run a pod on every node (a DaemonSet), put a load balancer that health-checks healthCheckNodePort in front (type: LoadBalancer), or use externalTrafficPolicy: Cluster".to_owned());
         out.push(d);
     }

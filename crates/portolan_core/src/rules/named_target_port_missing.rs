@@ -204,7 +204,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             )
         };
         let name = t.name;
-        let mut d = finding(&RULE, t.object, t.span, format!(
+        let mut d = finding((RULE.code, RULE.severity), t.object, t.span, format!(
                 "targetPort {name:?} ({}) is not exposed by {how_many}",
                 t.port.protocol
             ));

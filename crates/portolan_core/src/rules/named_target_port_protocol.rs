@@ -107,7 +107,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         };
         let owners: Vec<&str> = wrong.iter().map(|(o, _)| o.as_str()).collect();
         let (name, protocol) = (t.name, &t.port.protocol);
-        let mut d = finding(&RULE, t.object, t.span, format!(
+        let mut d = finding((RULE.code, RULE.severity), t.object, t.span, format!(
                 "targetPort {name:?} is a {other} port in {}, but this Service port is {protocol}",
                 owners.join(", ")
             ));

@@ -126,7 +126,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         };
         let who: Vec<String> = who.into_iter().collect();
         let mut d = finding(
-            &RULE,
+            (RULE.code, RULE.severity),
             o,
             np.spec_span,
             format!(

@@ -64,7 +64,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let mut d = finding(
-            &RULE,
+            (RULE.code, RULE.severity),
             o,
             np.spec_span,
             format!(

@@ -87,7 +87,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
                     continue;
                 };
                 let mut d = finding(
-                    &RULE,
+                    (RULE.code, RULE.severity),
                     o,
                     sel.span,
                     format!(

@@ -72,7 +72,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
                 });
                 if let (Some(_), Some(pod)) = (ns_only, pod_only) {
                     let mut d = finding(
-                        &RULE,
+                        (RULE.code, RULE.severity),
                         o,
                         pod.span,
                         format!(

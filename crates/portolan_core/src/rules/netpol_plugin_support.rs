@@ -71,7 +71,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             };
             if let Some((span, what)) = what {
                 out.push(finding(
-                    &RULE,
+                    (RULE.code, RULE.severity),
                     o,
                     span,
                     format!(

@@ -168,7 +168,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
                 .find(|(_, p, proto, target)| p == n && *proto == protocol && target != n);
             if let Some((svc, _, _, target)) = hit {
                 let mut d = finding(
-                    &RULE,
+                    (RULE.code, RULE.severity),
                     o,
                     port.port.as_ref().map_or(port.span, |p| p.span),
                     format!(

@@ -78,7 +78,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
                     .and_then(|r| r.first())
                     .map_or(*span, |r| r.span);
                 let mut d = finding(
-                    &RULE,
+                    (RULE.code, RULE.severity),
                     o,
                     at,
                     format!(

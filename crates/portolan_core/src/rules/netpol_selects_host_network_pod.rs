@@ -107,7 +107,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         if !hosts.is_empty() {
             let span = np.pod_selector.as_ref().map_or(np.spec_span, |s| s.span);
             out.push(finding(
-                &RULE,
+                (RULE.code, RULE.severity),
                 o,
                 span,
                 format!(

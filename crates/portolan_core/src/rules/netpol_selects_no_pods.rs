@@ -86,7 +86,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         if !any {
             let span = np.pod_selector.as_ref().map_or(np.spec_span, |s| s.span);
             out.push(finding(
-                &RULE,
+                (RULE.code, RULE.severity),
                 o,
                 span,
                 format!(

@@ -102,7 +102,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let span = LintCx::selector_span(object, model);
-        let mut d = finding(&RULE, object, span, format!("Service {}/{} selects no pods", svc.namespace, svc.name));
+        let mut d = finding((RULE.code, RULE.severity), object, span, format!("Service {}/{} selects no pods", svc.namespace, svc.name));
         if let Some((pod, diff)) = index.near_miss(svc) {
             let owner = pod
                 .owner

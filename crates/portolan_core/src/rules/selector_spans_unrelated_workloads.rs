@@ -146,7 +146,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             .map(|(id, owners)| format!("{} ({id})", owners.join(", ")))
             .collect();
         let span = LintCx::selector_span(object, model);
-        let mut d = finding(&RULE, object, span, format!(
+        let mut d = finding((RULE.code, RULE.severity), object, span, format!(
                 "Service {}/{} selects pods of {} different applications: {}",
                 svc.namespace,
                 svc.name,

@@ -82,7 +82,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         let Some((o, _)) = cx.service(svc.object) else {
             continue;
         };
-        let mut d = finding(&RULE, o, o.anchor_span(), format!(
+        let mut d = finding((RULE.code, RULE.severity), o, o.anchor_span(), format!(
                 "Service {}/{} has no selector and nothing in the input gives it endpoints",
                 svc.namespace, svc.name
             ));

@@ -81,7 +81,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         let Some((object, model)) = cx.service(svc.object) else {
             continue;
         };
-        let mut d = finding(&RULE, object, LintCx::selector_span(object, model), format!(
+        let mut d = finding((RULE.code, RULE.severity), object, LintCx::selector_span(object, model), format!(
                 "Service {}/{}: the input holds no pods or workloads in namespace {}, so its endpoints are unknown",
                 svc.namespace, svc.name, svc.namespace
             ));

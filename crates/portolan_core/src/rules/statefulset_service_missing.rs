@@ -104,7 +104,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             ),
             Some(_) => continue,
         };
-        let mut d = finding(&RULE, o, name.span, problem);
+        let mut d = finding((RULE.code, RULE.severity), o, name.span, problem);
         d.help = Some(format!(
             "create a Service {:?} with clusterIP: None selecting the StatefulSet's pods",
             name.value
