@@ -132,14 +132,6 @@ pub fn compute(objects: &[Object], profile: &Resolved, cluster: &mut Cluster, th
     }
 }
 
-fn pod_spec<'o>(objects: &'o [Object], pod: &ClusterPod) -> Option<&'o PodSpec> {
-    match &objects.get(pod.object)?.body {
-        Body::Pod(p) => Some(&p.0),
-        Body::Workload(w) => w.template.as_ref().map(|t| &t.spec),
-        _ => None,
-    }
-}
-
 /// `FindPort` (C.3.1): containers, then sidecar init containers, by name and protocol.
 pub fn find_port(spec: &PodSpec, name: &str, protocol: Protocol) -> Option<i64> {
     spec.port_search_order()
@@ -239,7 +231,7 @@ fn pod_endpoints(
             ports.want_v6.contains(&v6)
         }
     });
-    let spec = pod_spec(objects, pod);
+    let spec = objects.get(pod.object).and_then(Object::pod_spec);
     // C.3: resolve each Service port for this pod.
     let mut resolved: Vec<(Option<i64>, Option<Text>, Option<Protocol>)> =
         Vec::with_capacity(ports.ports.len());

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::model::{Body, IntOrString, LabelSelector, NetworkPolicy, Object, PodSpec};
+use crate::model::{Body, IntOrString, LabelSelector, NetworkPolicy, Object};
 use crate::names::{Cidr, parse_cidr_legacy, parse_ip};
 use crate::selector::Selector;
 use crate::snapshot::ClusterPod;
@@ -646,18 +646,9 @@ fn namespaces(
     out
 }
 
-/// The pod spec behind a snapshot pod (its own, or its workload's template).
-fn pod_spec<'o>(objects: &'o [Object], pod: &ClusterPod) -> Option<&'o PodSpec> {
-    match &objects.get(pod.object)?.body {
-        Body::Pod(p) => Some(&p.0),
-        Body::Workload(w) => w.template.as_ref().map(|t| &t.spec),
-        _ => None,
-    }
-}
-
 /// How policies see a snapshot pod of `objects`.
 pub fn view_of(objects: &[Object], pod: &ClusterPod) -> PodView {
-    let spec = pod_spec(objects, pod);
+    let spec = objects.get(pod.object).and_then(Object::pod_spec);
     PodView {
         key: pod.key(),
         namespace: pod.namespace.to_string(),

@@ -69,6 +69,16 @@ pub struct Object {
 }
 
 impl Object {
+    /// The pod spec this object runs: a Pod's own, or a workload's
+    /// template.
+    pub fn pod_spec(&self) -> Option<&PodSpec> {
+        match &self.body {
+            Body::Pod(p) => Some(&p.0),
+            Body::Workload(w) => w.template.as_ref().map(|t| &t.spec),
+            _ => None,
+        }
+    }
+
     pub fn name(&self) -> &str {
         self.meta.name.as_ref().map_or("", |n| n.value.as_str())
     }

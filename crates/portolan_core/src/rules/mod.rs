@@ -248,12 +248,7 @@ impl<'a> LintCx<'a> {
     /// The container ports (`spec.containers[*].ports`) of snapshot pod `i`.
     pub fn container_ports(&self, i: usize) -> Option<Vec<i64>> {
         let pod = self.cluster.pods.get(i)?;
-        let o = self.objects.get(pod.object)?;
-        let spec = match &o.body {
-            Body::Pod(p) => &p.0,
-            Body::Workload(w) => &w.template.as_ref()?.spec,
-            _ => return None,
-        };
+        let spec = self.objects.get(pod.object)?.pod_spec()?;
         Some(
             spec.containers
                 .iter()

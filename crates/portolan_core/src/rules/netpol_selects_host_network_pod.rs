@@ -5,7 +5,6 @@
 use super::{LabelSets, LintCx, finding};
 use crate::codes::rule;
 use crate::diag::Diagnostic;
-use crate::model::Body;
 use crate::selector::Selector;
 
 rule! {
@@ -79,11 +78,10 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
     let sets = LabelSets::of_pods(&cx.cluster.pods);
     let host_network = |i: usize| {
         let pod = &cx.cluster.pods[i];
-        match cx.objects.get(pod.object).map(|o| &o.body) {
-            Some(Body::Pod(p)) => p.0.host_network,
-            Some(Body::Workload(w)) => w.template.as_ref().is_some_and(|t| t.spec.host_network),
-            _ => false,
-        }
+        cx.objects
+            .get(pod.object)
+            .and_then(crate::model::Object::pod_spec)
+            .is_some_and(|s| s.host_network)
     };
     for (o, np) in policies {
         let Some(ns_sets) = sets.get(o.namespace.as_str()) else {
