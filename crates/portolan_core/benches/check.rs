@@ -110,6 +110,9 @@ fn bench_trace(c: &mut Criterion) {
         protocol: portolan_core::types::Protocol::Tcp,
         at_node: None,
         proxy_mode: ProxyMode::Iptables,
+        method: None,
+        headers: Vec::new(),
+        via: None,
     };
     c.bench_function("trace after analysis (2000 services, 20000 pods)", |b| {
         b.iter(|| trace(&a, &req).unwrap().destinations.len());

@@ -19,7 +19,8 @@ Usage: portolan <COMMAND> [OPTIONS] [PATH]...
 Commands:
   check    Validate manifests as the API server would, and lint their routing
   graph    Print the routing graph (Services, ports, endpoints, pods)
-  trace    Simulate one packet: --from pod:NS/NAME|node:NAME|external:IP --to HOST:PORT
+  trace    Simulate one packet: --from pod:NS/NAME|node:NAME|external:IP --to HOST:PORT,
+           or one HTTP request through an Ingress or a Gateway: --to http://HOST/PATH
   dns      Ask cluster DNS: --name NAME --type A|AAAA|SRV|CNAME|PTR
   reach    Who can reach whom, through NetworkPolicy: [--from SOURCE] [--to DESTINATION]
   rules    List every check with its documentation
@@ -33,10 +34,14 @@ Options:
                          reach: human|json|csv|md|dot; trace, dns, rules: human|json
   --from <SOURCE>        trace: pod:NS/NAME, node:NAME or external:IP;
                          reach: pod:NS/NAME, workload:NS/KIND/NAME, namespace:NS or external:IP
-  --to <HOST:PORT>       trace: an IP or a DNS name (resolved as the source would), and a port;
+  --to <HOST:PORT>       trace: an IP or a DNS name (resolved as the source would), and a port,
+                         or a URL http://HOST[:PORT]/PATH, https://… or grpc://HOST/SERVICE/METHOD;
                          reach: service:NS/NAME[:PORT], pod:NS/NAME[:PORT] or workload:NS/KIND/NAME
   --protocol <PROTO>     trace: TCP (default), UDP or SCTP
   --at-node <NODE>       trace: where an external packet to an LB or external IP enters
+  --method <METHOD>      trace of a URL: the HTTP method (default GET)
+  --header <NAME:VALUE>  trace of a URL: a request header (repeatable)
+  --via <ENTRY>          trace of a URL: gateway:NS/NAME or ingressclass:NAME, when several could serve it
   --name <NAME>          dns: the name to resolve (short names use the namespace's search list)
   --type <TYPE>          dns: A (default), AAAA, SRV, CNAME or PTR
   --profile <FILE>       cluster profile (YAML or JSON)
@@ -82,6 +87,9 @@ pub struct Invocation {
     pub to: Option<String>,
     pub protocol: Protocol,
     pub at_node: Option<String>,
+    pub method: Option<String>,
+    pub headers: Vec<(String, String)>,
+    pub via: Option<String>,
     pub name: Option<String>,
     pub qtype: String,
 }
@@ -131,6 +139,9 @@ impl Invocation {
             to: None,
             protocol: Protocol::Tcp,
             at_node: None,
+            method: None,
+            headers: Vec::new(),
+            via: None,
             name: None,
             qtype: "A".to_owned(),
         }
@@ -188,6 +199,17 @@ pub fn parse_args(args: &[String]) -> Result<Invocation, String> {
                     .ok_or_else(|| format!("--protocol must be TCP, UDP or SCTP, not '{v}'"))?;
             }
             "--at-node" => inv.at_node = Some(take("--at-node")?),
+            "--method" => inv.method = Some(take("--method")?),
+            "--header" => {
+                let v = take("--header")?;
+                let (k, val) = v
+                    .split_once(':')
+                    .filter(|(k, _)| !k.trim().is_empty())
+                    .ok_or_else(|| format!("--header NAME:VALUE, not '{v}'"))?;
+                inv.headers
+                    .push((k.trim().to_owned(), val.trim().to_owned()));
+            }
+            "--via" => inv.via = Some(take("--via")?),
             "--name" => inv.name = Some(take("--name")?),
             "--type" => inv.qtype = take("--type")?,
             "--color" => {
@@ -235,8 +257,14 @@ fn finish(mut inv: Invocation) -> Result<Invocation, String> {
             .as_deref()
             .ok_or("trace needs --from pod:NS/NAME, node:NAME or external:IP")?;
         crate::sim::From::parse(from)?;
-        if inv.to.is_none() {
-            return Err("trace needs --to HOST:PORT".to_owned());
+        let Some(to) = &inv.to else {
+            return Err("trace needs --to HOST:PORT or --to http://HOST/PATH".to_owned());
+        };
+        let url = crate::sim::is_url(to);
+        if !url && (inv.method.is_some() || !inv.headers.is_empty() || inv.via.is_some()) {
+            return Err(
+                "--method, --header and --via apply to a URL: --to http://HOST/PATH".to_owned(),
+            );
         }
     }
     if inv.cmd == Cmd::Reach {
@@ -427,6 +455,9 @@ fn trace(inv: &Invocation, analysis: &crate::analysis::Analysis, mode: ProxyMode
         protocol: inv.protocol,
         at_node: inv.at_node.clone(),
         proxy_mode: mode,
+        method: inv.method.clone(),
+        headers: inv.headers.clone(),
+        via: inv.via.clone(),
     };
     match crate::sim::trace(analysis, &req) {
         Ok(t) => {

@@ -433,14 +433,12 @@ fn ingress_edges(analysis: &Analysis, g: &mut RoutingGraph) {
             Some(&o.namespace),
             false,
         );
-        for b in &ing.backends {
-            let Some(&svc) = services.get(&(o.namespace.as_str(), b.service.as_str())) else {
+        for at in ing.service_backends() {
+            let b = at.service;
+            let Some(&svc) = services.get(&(o.namespace.as_str(), b.service())) else {
                 continue;
             };
-            let port = svc.ports.iter().find(|p| {
-                Some(p.port) == b.port_number
-                    || (b.port_name.is_some() && b.port_name.as_deref() == Some(p.name.as_str()))
-            });
+            let port = svc.ports.iter().find(|p| b.selects_port(p.port, &p.name));
             let (to, port_no, proto) = match port {
                 Some(p) => (
                     port_id(svc, p.port, p.protocol),
@@ -450,11 +448,7 @@ fn ingress_edges(analysis: &Analysis, g: &mut RoutingGraph) {
                 None => (service_id(svc), None, None),
             };
             let Some(&t) = g.ids.get(&to) else { continue };
-            let rule = format!(
-                "{}{}",
-                b.host.as_deref().unwrap_or("*"),
-                b.path.as_deref().unwrap_or("")
-            );
+            let rule = format!("{}{}", at.host.unwrap_or("*"), at.path_text.unwrap_or(""));
             g.edge(
                 i,
                 t,

@@ -11,6 +11,7 @@ pub mod dns;
 pub mod endpoints;
 pub mod generate;
 pub mod graph;
+pub mod http;
 pub mod legacy;
 pub mod model;
 pub mod names;

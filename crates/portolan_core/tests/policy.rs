@@ -130,6 +130,9 @@ fn run_at(a: &Analysis, from: &str, to: &str, at_node: Option<&str>) -> Trace {
             protocol: Protocol::Tcp,
             at_node: at_node.map(str::to_owned),
             proxy_mode: ProxyMode::Iptables,
+            method: None,
+            headers: Vec::new(),
+            via: None,
         },
     )
     .unwrap()

@@ -29,6 +29,9 @@ fn run(a: &Analysis, from: &str, to: &str, mode: ProxyMode) -> Trace {
         protocol: portolan_core::types::Protocol::Tcp,
         at_node: None,
         proxy_mode: mode,
+        method: None,
+        headers: Vec::new(),
+        via: None,
     };
     trace(a, &req).unwrap()
 }
@@ -158,6 +161,9 @@ fn d_4_3_external_traffic_policy_local_keeps_the_client_address_and_local_endpoi
         protocol: portolan_core::types::Protocol::Tcp,
         at_node: Some(node.into()),
         proxy_mode: ProxyMode::Iptables,
+        method: None,
+        headers: Vec::new(),
+        via: None,
     };
     let t = trace(&a, &req("n1")).unwrap();
     assert_eq!(pods(&t), ["default/web-1", "default/web-2"]);
@@ -569,6 +575,9 @@ fn run_proto(a: &Analysis, from: &str, to: &str, protocol: &str, at_node: Option
             protocol: portolan_core::types::Protocol::parse(protocol).expect("a protocol"),
             at_node: at_node.map(str::to_owned),
             proxy_mode: ProxyMode::Iptables,
+            method: None,
+            headers: Vec::new(),
+            via: None,
         },
     )
     .unwrap()

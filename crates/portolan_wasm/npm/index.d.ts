@@ -13,13 +13,21 @@ export type ProfileInput = Partial<Omit<Profile, 'nodes'>> & { nodes?: Profile['
 
 export interface Options { profile?: ProfileInput }
 
-/** `portolan trace` flags: `from` is `pod:NS/NAME`, `node:NAME` or `external:IP`; `to` is `HOST:PORT`. */
+/** `portolan trace` flags: `from` is `pod:NS/NAME`, `node:NAME` or `external:IP`; `to` is `HOST:PORT`,
+ * or a URL (`http://HOST[:PORT]/PATH`, `https://…`, `grpc://HOST/SERVICE/METHOD`) traced through an
+ * Ingress or a Gateway API Gateway, with `method`, `headers` and `via` (interfaces.md §6.3). */
 export interface TraceRequest {
   from: string;
   to: string;
   protocol?: 'TCP' | 'UDP' | 'SCTP';
   atNode?: string;
   proxyMode?: 'iptables' | 'nftables';
+  /** HTTP method (default GET). */
+  method?: string;
+  /** Request headers: `{name: value}` or `[[name, value], ...]`. */
+  headers?: Record<string, string> | [string, string][];
+  /** `gateway:NS/NAME` or `ingressclass:NAME`, when several entry points could serve the URL. */
+  via?: string;
 }
 
 /** `portolan reach` flags: `from` is `pod:NS/NAME`, `workload:NS/KIND/NAME`,

@@ -89,7 +89,9 @@ pub fn graph(
 }
 
 /// `portolan trace --format json`: one packet from `from` (`pod:NS/NAME`,
-/// `node:NAME`, `external:IP`) to `to` (`HOST:PORT`).
+/// `node:NAME`, `external:IP`) to `to` (`HOST:PORT`), or one HTTP request
+/// to a URL (`http://HOST/PATH`) with `method`, `headers` (`NAME:VALUE`)
+/// and `via`.
 #[wasm_bindgen]
 #[expect(
     clippy::too_many_arguments,
@@ -104,8 +106,19 @@ pub fn trace(
     protocol: Option<String>,
     at_node: Option<String>,
     proxy_mode: Option<String>,
+    method: Option<String>,
+    headers: Option<Vec<String>>,
+    via: Option<String>,
 ) -> Result<String, JsError> {
     let from = portolan_core::sim::From::parse(&from).map_err(|e| JsError::new(&e))?;
+    let mut header_pairs = Vec::new();
+    for h in headers.unwrap_or_default() {
+        let (k, v) = h
+            .split_once(':')
+            .filter(|(k, _)| !k.trim().is_empty())
+            .ok_or_else(|| JsError::new(&format!("headers: NAME:VALUE, not '{h}'")))?;
+        header_pairs.push((k.trim().to_owned(), v.trim().to_owned()));
+    }
     let analysis = analyze(names, texts, profile_json)?;
     let proxy_mode = match proxy_mode.as_deref() {
         None | Some("") => analysis.profile.profile.proxy_mode,
@@ -130,6 +143,9 @@ pub fn trace(
         protocol,
         at_node: at_node.filter(|n| !n.is_empty()),
         proxy_mode,
+        method: method.filter(|m| !m.is_empty()),
+        headers: header_pairs,
+        via: via.filter(|v| !v.is_empty()),
     };
     let t = portolan_core::sim::trace(&analysis, &req).map_err(|e| JsError::new(&e))?;
     serde_json::to_string(&t).map_err(|e| JsError::new(&e.to_string()))

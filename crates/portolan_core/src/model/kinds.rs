@@ -128,21 +128,6 @@ impl NodeObj {
     }
 }
 
-#[derive(Clone, Debug)]
-pub struct IngressBackend {
-    pub span: Span,
-    pub service: String,
-    pub port_number: Option<i64>,
-    pub port_name: Option<String>,
-    pub host: Option<String>,
-    pub path: Option<String>,
-}
-
-#[derive(Clone, Debug, Default)]
-pub struct Ingress {
-    pub backends: Vec<IngressBackend>,
-}
-
 pub(super) fn decode_body(cx: &mut Cx<'_>, api_version: &str, kind: &str, node: &Node<'_>) -> Body {
     let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
     match (group, kind) {
@@ -170,7 +155,24 @@ pub(super) fn decode_body(cx: &mut Cx<'_>, api_version: &str, kind: &str, node: 
         ("", "Endpoints") => Body::Endpoints(Box::new(decode_endpoints(node))),
         ("", "Node") => Body::Node(Box::new(decode_node(node))),
         ("", "Namespace") => Body::Namespace,
-        ("networking.k8s.io", "Ingress") => Body::Ingress(Box::new(decode_ingress(node))),
+        ("networking.k8s.io", "Ingress") => {
+            Body::Ingress(Box::new(super::ingress::decode(cx, node)))
+        }
+        ("networking.k8s.io", "IngressClass") => {
+            Body::IngressClass(Box::new(super::ingress::decode_class(cx, node)))
+        }
+        ("gateway.networking.k8s.io", "GatewayClass") => {
+            Body::GatewayClass(Box::new(super::gateway::decode_class(cx, node)))
+        }
+        ("gateway.networking.k8s.io", "Gateway") => {
+            Body::Gateway(Box::new(super::gateway::decode_gateway(cx, node)))
+        }
+        ("gateway.networking.k8s.io", "HTTPRoute" | "GRPCRoute") => Body::Route(Box::new(
+            super::gateway::decode_route(cx, node, kind == "GRPCRoute"),
+        )),
+        ("gateway.networking.k8s.io", "ReferenceGrant") => {
+            Body::ReferenceGrant(Box::new(super::gateway::decode_grant(cx, node)))
+        }
         ("networking.k8s.io", "NetworkPolicy") => {
             Body::NetworkPolicy(Box::new(super::netpol::decode(cx, node)))
         }
@@ -553,49 +555,4 @@ pub fn cpu_millis(q: &str) -> Option<i64> {
         value = value.checked_add(1)?;
     }
     Some(value)
-}
-
-fn decode_ingress(node: &Node<'_>) -> Ingress {
-    let mut ing = Ingress::default();
-    let Some(spec) = node.get("spec") else {
-        return ing;
-    };
-    let backend = |b: &Node<'_>,
-                   span: Option<crate::source::Span>,
-                   host: Option<String>,
-                   path: Option<String>| {
-        let svc = b.get("service")?;
-        let port = svc.get("port");
-        Some(IngressBackend {
-            span: span.unwrap_or(b.span),
-            service: svc.get("name").and_then(text)?,
-            port_number: int(port.and_then(|p| p.get("number"))),
-            port_name: port.and_then(|p| p.get("name")).and_then(text),
-            host,
-            path,
-        })
-    };
-    if let Some(b) = spec
-        .get("defaultBackend")
-        .and_then(|b| backend(b, spec.key_span("defaultBackend"), None, None))
-    {
-        ing.backends.push(b);
-    }
-    for rule in spec.get("rules").and_then(Node::as_seq).unwrap_or(&[]) {
-        let host = rule.get("host").and_then(text);
-        let paths = rule
-            .get("http")
-            .and_then(|h| h.get("paths"))
-            .and_then(Node::as_seq);
-        for p in paths.unwrap_or(&[]) {
-            let path = p.get("path").and_then(text);
-            if let Some(b) = p
-                .get("backend")
-                .and_then(|b| backend(b, p.key_span("backend"), host.clone(), path))
-            {
-                ing.backends.push(b);
-            }
-        }
-    }
-    ing
 }

@@ -3,6 +3,8 @@
 
 mod custom;
 pub mod decode;
+mod gateway;
+mod ingress;
 mod kinds;
 mod netpol;
 mod pod;
@@ -13,9 +15,18 @@ use crate::diag::{Diagnostic, ObjectRef, Severity};
 use crate::source::{SourceId, Span};
 use crate::yaml::{Document, Node, Resolved};
 pub use decode::{Cx, IntOrString, Spanned, StringMap};
+pub use gateway::{
+    AllowedRoutes, BackendRef, Filter, Gateway, GatewayClass, GrantRef, HeaderFilter, Listener,
+    ParentRef, PathMatch, PathModifier, ReferenceGrant, Route, RouteMatch, RouteRule, UrlFilter,
+    ValueMatch,
+};
+pub use ingress::{
+    BackendAt, Ingress, IngressBackend, IngressClass, IngressPath, IngressRule, IngressTls,
+    ServiceBackend, TypedRef,
+};
 pub use kinds::{
-    EndpointSlice, Endpoints, EpsEndpoint, EpsPort, Hints, Ingress, IngressBackend, LabelSelector,
-    NodeObj, SelectorExpr, Workload, WorkloadOrigin, cpu_millis,
+    EndpointSlice, Endpoints, EpsEndpoint, EpsPort, Hints, LabelSelector, NodeObj, SelectorExpr,
+    Workload, WorkloadOrigin, cpu_millis,
 };
 pub use netpol::{IpBlock, NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule};
 pub use pod::{Container, ContainerPort, PodSpec, PodStatus, PodTemplate};
@@ -34,6 +45,9 @@ pub struct Meta {
     /// `creationTimestamp` present): it exists already, so create-time
     /// allocation does not apply to it.
     pub live: bool,
+    /// `metadata.creationTimestamp` as written (RFC 3339): orders routes
+    /// and Ingresses where the APIs say "oldest first".
+    pub creation_timestamp: Option<String>,
     pub span: Span,
 }
 
@@ -48,6 +62,12 @@ pub enum Body {
     Node(Box<NodeObj>),
     Namespace,
     Ingress(Box<Ingress>),
+    IngressClass(Box<IngressClass>),
+    GatewayClass(Box<GatewayClass>),
+    Gateway(Box<Gateway>),
+    /// An HTTPRoute or a GRPCRoute.
+    Route(Box<Route>),
+    ReferenceGrant(Box<ReferenceGrant>),
     NetworkPolicy(Box<NetworkPolicy>),
     Other,
 }
@@ -100,8 +120,14 @@ impl Object {
     }
 
     pub fn is_namespaced(&self) -> bool {
-        !matches!(self.kind.value.as_str(), "Node" | "Namespace")
-            && !matches!(self.body, Body::Other)
+        !matches!(
+            self.body,
+            Body::Node(_)
+                | Body::Namespace
+                | Body::IngressClass(_)
+                | Body::GatewayClass(_)
+                | Body::Other
+        )
     }
 }
 
@@ -295,7 +321,11 @@ pub(crate) fn decode_meta(cx: &mut Cx<'_>, node: &Node<'_>) -> Meta {
                 meta.annotations.span = k.span;
             }
             "deletionTimestamp" => meta.deletion_timestamp = !v.is_null(),
-            "uid" | "resourceVersion" | "creationTimestamp" => meta.live |= !v.is_null(),
+            "uid" | "resourceVersion" => meta.live |= !v.is_null(),
+            "creationTimestamp" => {
+                meta.live |= !v.is_null();
+                meta.creation_timestamp = v.as_scalar().map(|s| s.0.to_owned());
+            }
             _ => {}
         }
     }

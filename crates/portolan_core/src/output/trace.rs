@@ -23,6 +23,34 @@ pub fn human(trace: &Trace) -> String {
     if let Some(c) = &trace.cname {
         let _ = writeln!(s, "cname: {c}");
     }
+    if let Some(r) = &trace.route {
+        let rule = if r.rule < 0 {
+            "defaultBackend".to_owned()
+        } else {
+            format!("rule {}", r.rule)
+        };
+        let _ = writeln!(
+            s,
+            "route: {} {}/{} {rule}: {}",
+            r.kind, r.namespace, r.name, r.match_
+        );
+    }
+    for b in trace.backends.iter().flatten() {
+        let _ = writeln!(
+            s,
+            "backend: {} port {} weight {}",
+            b.service, b.port, b.weight
+        );
+    }
+    if let Some(r) = &trace.redirect {
+        let _ = writeln!(s, "redirect: {} {}", r.status, r.location);
+    }
+    if let Some(u) = trace.unresolved_probability {
+        let _ = writeln!(
+            s,
+            "unresolved: p = {u:.3} (the backend does not resolve: an error status)"
+        );
+    }
     if let Some(p) = trace.delivered_probability {
         let _ = writeln!(s, "delivered: p = {p:.3} (after NetworkPolicy)");
     }

@@ -91,29 +91,23 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         let Body::Ingress(ing) = &o.body else {
             continue;
         };
-        for b in &ing.backends {
-            let svc = cx.find_service(&o.namespace, &b.service);
+        for at in ing.service_backends() {
+            let b = at.service;
+            let svc = cx.find_service(&o.namespace, b.service());
             let message = match svc {
                 None => format!(
                     "Ingress {}/{} routes to Service {:?}, which is not in namespace {}",
                     o.namespace,
                     o.name(),
-                    b.service,
+                    b.service(),
                     o.namespace
                 ),
                 Some(s) => {
-                    let found = s.ports.iter().any(|p| {
-                        Some(p.port) == b.port_number
-                            || (b.port_name.is_some()
-                                && b.port_name.as_deref() == Some(p.name.as_str()))
-                    });
+                    let found = s.ports.iter().any(|p| b.selects_port(p.port, &p.name));
                     if found || s.external_name.is_some() {
                         continue;
                     }
-                    let want = b.port_number.map_or_else(
-                        || format!("named {:?}", b.port_name.clone().unwrap_or_default()),
-                        |n| n.to_string(),
-                    );
+                    let want = b.port_text();
                     let have: Vec<String> = s
                         .ports
                         .iter()
@@ -129,12 +123,12 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
                         "Ingress {}/{} routes to port {want} of Service {:?}, which has ports {}",
                         o.namespace,
                         o.name(),
-                        b.service,
+                        b.service(),
                         have.join(", ")
                     )
                 }
             };
-            let mut d = finding((RULE.code, RULE.severity), o, b.span, message);
+            let mut d = finding((RULE.code, RULE.severity), o, at.backend.span, message);
             if let Some(so) = svc.and_then(|s| cx.objects.get(s.object)) {
                 d = d.with_related(so.source, so.anchor_span(), "the Service");
             }

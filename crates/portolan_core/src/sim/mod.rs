@@ -11,7 +11,10 @@
     )
 )]
 
+mod http;
 mod policy;
+
+pub use http::{BackendShare, Redirect, RouteRef, is_url};
 
 use serde::Serialize;
 
@@ -64,6 +67,12 @@ pub struct Request {
     pub protocol: Protocol,
     pub at_node: Option<String>,
     pub proxy_mode: ProxyMode,
+    /// HTTP method of a URL `to` (default GET).
+    pub method: Option<String>,
+    /// Request headers of a URL `to`.
+    pub headers: Vec<(String, String)>,
+    /// `gateway:NS/NAME` or `ingressclass:NAME` (interfaces.md §6.3).
+    pub via: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
@@ -128,11 +137,12 @@ pub struct Trace {
     pub version: u32,
     /// delivered | reject | drop | not-intercepted | cname | nxdomain |
     /// denied (every destination is denied by NetworkPolicy, or the DNS
-    /// lookup is)
+    /// lookup is) | no-route | backend-unresolved | redirect (an HTTP
+    /// request, interfaces.md §6.3)
     #[cfg_attr(
         feature = "ts",
         ts(
-            type = "'delivered' | 'reject' | 'drop' | 'not-intercepted' | 'cname' | 'nxdomain' | 'denied'"
+            type = "'delivered' | 'reject' | 'drop' | 'not-intercepted' | 'cname' | 'nxdomain' | 'denied' | 'no-route' | 'backend-unresolved' | 'redirect'"
         )
     )]
     pub verdict: &'static str,
@@ -159,6 +169,25 @@ pub struct Trace {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub dns: Option<DnsLookup>,
+    /// The route rule an HTTP request matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub route: Option<RouteRef>,
+    /// The matched rule's backends.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub backends: Option<Vec<BackendShare>>,
+    /// A RequestRedirect filter's answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub redirect: Option<Redirect>,
+    /// The share of requests whose backend does not resolve.
+    #[serde(
+        rename = "unresolvedProbability",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub unresolved_probability: Option<f64>,
 }
 
 struct Tracer<'a> {
@@ -195,6 +224,10 @@ impl Tracer<'_> {
             service,
             delivered_probability: None,
             dns: None,
+            route: None,
+            backends: None,
+            redirect: None,
+            unresolved_probability: None,
         }
     }
 }
@@ -286,6 +319,9 @@ type Phase<T> = Result<T, Trace>;
 /// entry (firewall, node), the Service port's endpoints, the traffic
 /// policy's scope, readiness, topology, DNAT, affinity and SNAT.
 pub fn trace(a: &Analysis, req: &Request) -> Result<Trace, String> {
+    if is_url(&req.to) {
+        return http::trace(a, req);
+    }
     let c = client(a, &req.from)?;
     let (host, port) = split_host_port(&req.to)?;
     if let Some(n) = &req.at_node

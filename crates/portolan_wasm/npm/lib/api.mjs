@@ -28,6 +28,18 @@ function optionalString(value, what) {
   return value;
 }
 
+/** `{name: value}` or `[[name, value]]` headers as `NAME:VALUE` strings. */
+function headerList(headers) {
+  if (headers === undefined || headers === null) return undefined;
+  const entries = Array.isArray(headers) ? headers : Object.entries(headers);
+  return entries.map((e) => {
+    if (!Array.isArray(e) || e.length !== 2 || typeof e[0] !== 'string' || typeof e[1] !== 'string') {
+      throw new TypeError('headers must be {name: value} or [[name, value], ...] of strings');
+    }
+    return `${e[0]}:${e[1]}`;
+  });
+}
+
 export function makeApi(wasm) {
   /** Validate and lint manifests: the `check --format json` document. */
   function check(files, options = {}) {
@@ -49,7 +61,8 @@ export function makeApi(wasm) {
     }
     return JSON.parse(wasm.trace(names, texts, profileJson(options), request.from, request.to,
       optionalString(request.protocol, 'protocol'), optionalString(request.atNode, 'atNode'),
-      optionalString(request.proxyMode, 'proxyMode')));
+      optionalString(request.proxyMode, 'proxyMode'), optionalString(request.method, 'method'),
+      headerList(request.headers), optionalString(request.via, 'via')));
   }
 
   /** What cluster DNS answers: the `dns --format json` document. */
