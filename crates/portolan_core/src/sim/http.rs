@@ -123,13 +123,20 @@ fn parse(req: &Request) -> Result<HttpRequest, String> {
         .map_or(host, |(_, v)| v.as_str());
     // A `:port` in Host is ignored when matching (0.1).
     let host_header = match host_header.rsplit_once(':') {
-        Some((h, p)) if !h.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && !h.ends_with(':') => h,
+        Some((h, p))
+            if !h.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && !h.ends_with(':') =>
+        {
+            h
+        }
         _ => host_header,
     };
     Ok(HttpRequest {
         scheme,
         address: host.to_ascii_lowercase(),
-        host: host_header.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase(),
+        host: host_header
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_ascii_lowercase(),
         port,
         path: path.to_owned(),
         query: query.map(str::to_owned),
@@ -203,7 +210,11 @@ pub(super) fn trace(a: &Analysis, req: &Request) -> Result<Trace, String> {
     if http.host != http.address {
         line.push_str(&format!(", Host: {}", http.host));
     }
-    for (k, v) in http.headers.iter().filter(|(k, _)| !k.eq_ignore_ascii_case("host")) {
+    for (k, v) in http
+        .headers
+        .iter()
+        .filter(|(k, _)| !k.eq_ignore_ascii_case("host"))
+    {
         line.push_str(&format!(", {k}: {v}"));
     }
     t.hop("request", line);
@@ -615,7 +626,11 @@ fn ingress_backend(
                     "Service {} port {}{} (G.4.2)",
                     s.key(),
                     p.port,
-                    if p.name.is_empty() { String::new() } else { format!(" ({})", p.name) }
+                    if p.name.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", p.name)
+                    }
                 ),
             );
             let mut dests = Vec::new();
