@@ -75,6 +75,10 @@ pub struct GatewayAt<'a> {
     pub gateway: &'a Gateway,
     /// The GatewayClass object, when the input has it (H.2.1).
     pub class: Option<usize>,
+    /// A controller serves the Gateway: its class is in the input, or the
+    /// input holds no GatewayClass at all (they are then assumed installed
+    /// with their controllers, **[Portolan]**).
+    pub served: bool,
 }
 
 impl GatewayAt<'_> {
@@ -241,6 +245,7 @@ impl<'a> Routing<'a> {
                 .class_name
                 .as_ref()
                 .and_then(|c| gateway_classes.get(c.value.as_str()).copied());
+            g.served = g.class.is_some() || gateway_classes.is_empty();
         }
         r.classify_ingresses();
         r.attach_routes();
@@ -269,6 +274,7 @@ impl<'a> Routing<'a> {
                 name: o.name(),
                 gateway: g,
                 class: None,
+                served: false,
             }),
             Body::Route(route) => self.routes.push(RouteAt {
                 object: i,
@@ -393,7 +399,7 @@ impl<'a> Routing<'a> {
             return Err(Refusal::ParentNotFound(format!("{ns}/{name}")));
         };
         let g = &self.gateways[gi];
-        if g.class.is_none() {
+        if !g.served {
             let class = g
                 .gateway
                 .class_name

@@ -128,7 +128,21 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
                     )
                 }
             };
-            let mut d = finding((RULE.code, RULE.severity), o, at.backend.span, message);
+            // Point at the name when the Service is missing, else at the port.
+            let span = if svc.is_none() {
+                b.name.as_ref().map(|n| n.span)
+            } else {
+                b.port_number
+                    .as_ref()
+                    .map(|n| n.span)
+                    .or(b.port_name.as_ref().map(|n| n.span))
+            };
+            let mut d = finding(
+                (RULE.code, RULE.severity),
+                o,
+                span.unwrap_or(at.backend.span),
+                message,
+            );
             if let Some(so) = svc.and_then(|s| cx.objects.get(s.object)) {
                 d = d.with_related(so.source, so.anchor_span(), "the Service");
             }

@@ -123,6 +123,9 @@ pub struct LintCx<'a> {
     /// Namespaces where the input holds pods or objects that make pods,
     /// found once for the rules that ask.
     with_pods: std::sync::OnceLock<std::collections::HashSet<&'a str>>,
+    /// The HTTP entry points (Ingress classes, Gateways, routes), built
+    /// once for the rules that ask.
+    routing: std::sync::OnceLock<crate::http::Routing<'a>>,
 }
 
 type Check = fn(&LintCx<'_>, &mut Vec<Diagnostic>);
@@ -153,6 +156,18 @@ lints! {
     named_target_port_protocol,
     statefulset_service_missing,
     ingress_backend_missing,
+    ingress_no_class,
+    ingress_class_not_found,
+    ingress_multiple_default_classes,
+    listener_unsupported_protocol,
+    route_parent_not_found,
+    route_not_accepted,
+    route_kind_conflict,
+    backend_ref_not_found,
+    backend_ref_not_permitted,
+    backend_ref_invalid_kind,
+    rule_without_backends,
+    rule_all_weights_zero,
     selectorless_service_without_endpoints,
     endpointslice_orphaned,
     external_name_ignored_fields,
@@ -200,6 +215,7 @@ pub fn run(
         profile,
         services_by_name: std::collections::HashMap::new(),
         with_pods: std::sync::OnceLock::new(),
+        routing: std::sync::OnceLock::new(),
     };
     let mut cx = cx;
     for (i, s) in cluster.services.iter().enumerate() {
@@ -218,6 +234,12 @@ pub fn run(
 }
 
 impl<'a> LintCx<'a> {
+    /// The HTTP entry points of the accepted objects (spec G.2, H.2).
+    pub fn routing(&self) -> &crate::http::Routing<'a> {
+        self.routing
+            .get_or_init(|| crate::http::Routing::new(self.objects, &self.rejected, self.cluster))
+    }
+
     /// Namespaces where the input holds a Pod or an object that makes pods
     /// (a workload with a pod template, built-in or custom).
     pub fn namespaces_with_pods(&self) -> &std::collections::HashSet<&'a str> {
@@ -334,6 +356,7 @@ mod tests {
             profile: &profile,
             services_by_name: std::collections::HashMap::new(),
             with_pods: std::sync::OnceLock::new(),
+            routing: std::sync::OnceLock::new(),
         };
         let mut out = Vec::new();
         scaffold::check(&cx, &mut out);

@@ -240,7 +240,7 @@ fn choose_entry(
 ) -> Result<Result<Entry, Trace>, String> {
     let mut gateways: Vec<usize> = (0..r.gateways.len())
         .filter(|&g| {
-            r.gateways[g].class.is_some()
+            r.gateways[g].served
                 && r.gateways[g].listeners().any(|(_, _, port, proto)| {
                     port == http.port && protocols(http).contains(&proto)
                 })
@@ -1455,7 +1455,7 @@ mod tests {
             to: to.into(),
             protocol: crate::types::Protocol::Tcp,
             at_node: None,
-            proxy_mode: crate::profile::ProxyMode::default(),
+            proxy_mode: crate::profile::ProxyMode::Iptables,
             method: None,
             headers: vec![("Version".into(), "two".into())],
             via: None,
