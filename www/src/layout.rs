@@ -1,6 +1,6 @@
 //! A deterministic layered layout with integer coordinates: external clients
-//! → entry points (load balancers, externalIPs, `NodePorts`, Ingresses) →
-//! Services → Service ports → pods and addresses. Rows follow the order of
+//! → entry points (load balancers, externalIPs, `NodePorts`, Ingresses,
+//! Gateways) → routes → Services → Service ports → pods and addresses. Rows follow the order of
 //! their upstream neighbours so edges stay short and mostly parallel.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -69,13 +69,18 @@ const PAD: i32 = 6;
 /// Room right of the pods for the name of the node they run on.
 const NODE_LABEL_W: i32 = 70;
 
+/// The columns, and the last one's index (pods and addresses).
+const COLUMNS: usize = 6;
+const PODS: usize = COLUMNS - 1;
+
 fn column(kind: &str) -> usize {
     match kind {
         "external" => 0,
-        "loadbalancer" | "externalip" | "nodeport" | "ingress" => 1,
-        "service" => 2,
-        "service-port" => 3,
-        _ => 4,
+        "loadbalancer" | "externalip" | "nodeport" | "ingress" | "gateway" => 1,
+        "route" => 2,
+        "service" => 3,
+        "service-port" => 4,
+        _ => PODS,
     }
 }
 
@@ -124,8 +129,8 @@ pub fn layout(
     for (i, s) in services.iter().enumerate() {
         rank.insert(s, i * 1000);
     }
-    for col in [3usize, 4, 1, 0] {
-        let feeding = if col > 2 { &incoming } else { &outgoing };
+    for col in [4usize, PODS, 2, 1, 0] {
+        let feeding = if col > 3 { &incoming } else { &outgoing };
         let mut members: Vec<(usize, &str)> = nodes
             .iter()
             .filter(|n| column(n.kind.as_str()) == col)
@@ -169,14 +174,16 @@ pub fn layout(
     // band → column → members (ordered).
     let mut bands: BTreeMap<Option<String>, Vec<Vec<&GraphNode>>> = BTreeMap::new();
     for n in &nodes {
-        bands.entry(band(n)).or_insert_with(|| vec![Vec::new(); 5])[column(n.kind.as_str())]
-            .push(n);
+        bands
+            .entry(band(n))
+            .or_insert_with(|| vec![Vec::new(); COLUMNS])[column(n.kind.as_str())]
+        .push(n);
     }
     let row = NODE_H + ROW_GAP;
     for cols in bands.values_mut() {
         for (c, col) in cols.iter_mut().enumerate() {
             col.sort_by_key(|n| {
-                let node = if c == 4 {
+                let node = if c == PODS {
                     node_of.get(&n.id).cloned()
                 } else {
                     None
@@ -190,7 +197,7 @@ pub fn layout(
         }
     }
     // Empty columns (no entry points, say) take no room.
-    let mut slot = [0i32; 5];
+    let mut slot = [0i32; COLUMNS];
     let mut used = 0;
     for (c, s) in slot.iter_mut().enumerate() {
         *s = used;
@@ -218,7 +225,7 @@ pub fn layout(
                 pos.insert(n.id.as_str(), (x_of(c), top + r as i32 * row));
             }
             // Pods of one node, boxed.
-            if c == 4 {
+            if c == PODS {
                 let mut r = 0;
                 while r < col.len() {
                     let Some(node) = node_of.get(&col[r].id) else {
@@ -243,8 +250,11 @@ pub fn layout(
         }
         let bottom = top + tallest * row - ROW_GAP;
         if let Some(ns) = key {
-            let first = (1..5).find(|&c| !cols[c].is_empty()).unwrap_or(1);
-            let last = (1..5).rev().find(|&c| !cols[c].is_empty()).unwrap_or(4);
+            let first = (1..COLUMNS).find(|&c| !cols[c].is_empty()).unwrap_or(1);
+            let last = (1..COLUMNS)
+                .rev()
+                .find(|&c| !cols[c].is_empty())
+                .unwrap_or(PODS);
             groups.push(LGroup {
                 kind: "namespace".into(),
                 label: ns.clone(),
@@ -253,7 +263,7 @@ pub fn layout(
                 width: x_of(last) - x_of(first)
                     + NODE_W
                     + 4 * PAD
-                    + if last == 4 && has_node_groups {
+                    + if last == PODS && has_node_groups {
                         NODE_LABEL_W
                     } else {
                         0

@@ -171,6 +171,9 @@ impl Engine {
                         .unwrap_or_default(),
                     at_node: None,
                     proxy_mode: req.proxy_mode,
+                    method: None,
+                    headers: Vec::new(),
+                    via: None,
                 },
             )
         });

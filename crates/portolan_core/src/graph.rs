@@ -38,6 +38,10 @@ pub enum NodeKind {
     /// An endpoint address that is not a pod of the input.
     Endpoint,
     Ingress,
+    /// A Gateway API Gateway.
+    Gateway,
+    /// An HTTPRoute or a GRPCRoute.
+    Route,
     /// Drawn by the page only: a workload's pods folded into one node
     /// (never in `graph` output).
     #[cfg_attr(feature = "ts", ts(skip))]
@@ -58,6 +62,8 @@ impl NodeKind {
             NodeKind::NodePort => "nodeport",
             NodeKind::Endpoint => "endpoint",
             NodeKind::Ingress => "ingress",
+            NodeKind::Gateway => "gateway",
+            NodeKind::Route => "route",
             NodeKind::PodGroup => "pod-group",
         }
     }
@@ -181,7 +187,8 @@ pub fn build(analysis: &Analysis) -> RoutingGraph {
     for svc in &cluster.services {
         service(&mut g, external, svc);
     }
-    ingress_edges(analysis, &mut g);
+    ingress_edges(analysis, &mut g, external);
+    gateway_edges(analysis, &mut g, external);
     g
 }
 
@@ -412,7 +419,7 @@ fn endpoints(
     }
 }
 
-fn ingress_edges(analysis: &Analysis, g: &mut RoutingGraph) {
+fn ingress_edges(analysis: &Analysis, g: &mut RoutingGraph, external: NodeIndex) {
     let mut services: std::collections::HashMap<(&str, &str), &ClusterService> =
         std::collections::HashMap::new();
     for s in &analysis.cluster.services {
@@ -432,6 +439,11 @@ fn ingress_edges(analysis: &Analysis, g: &mut RoutingGraph) {
             o.name().to_owned(),
             Some(&o.namespace),
             false,
+        );
+        g.edge(
+            external,
+            i,
+            plain_edge("external".into(), iid.clone(), "HTTP 80, 443".into()),
         );
         for at in ing.service_backends() {
             let b = at.service;
@@ -465,4 +477,156 @@ fn ingress_edges(analysis: &Analysis, g: &mut RoutingGraph) {
             );
         }
     }
+}
+
+/// Gateways and their routes (interfaces.md §6.3): gateway → route for each
+/// listener the route is accepted on, route → Service port for each
+/// backendRef that resolves, labelled by the rule's first match.
+fn gateway_edges(analysis: &Analysis, g: &mut RoutingGraph, external: NodeIndex) {
+    let rejected = crate::model::rejected(&analysis.objects, &analysis.diagnostics);
+    let r = crate::http::Routing::new(&analysis.objects, &rejected, &analysis.cluster);
+    if r.gateways.is_empty() && r.routes.is_empty() {
+        return;
+    }
+    let mut gateway_nodes = Vec::with_capacity(r.gateways.len());
+    for gw in &r.gateways {
+        let ports: Vec<String> = gw
+            .listeners()
+            .map(|(_, _, port, proto)| format!("{proto}:{port}"))
+            .collect();
+        let id = format!("gateway:{}", gw.key());
+        let i = g.node(
+            id.clone(),
+            NodeKind::Gateway,
+            format!("{} ({})", gw.name, ports.join(", ")),
+            Some(gw.namespace),
+            false,
+        );
+        if gw.served {
+            g.edge(
+                external,
+                i,
+                plain_edge("external".into(), id.clone(), ports.join(", ")),
+            );
+        }
+        gateway_nodes.push((id, i));
+    }
+    for route in &r.routes {
+        let kind = route.route.kind();
+        let rid = format!("route:{}/{kind}/{}", route.namespace, route.name);
+        let ri = g.node(
+            rid.clone(),
+            NodeKind::Route,
+            format!("{} ({kind})", route.name),
+            Some(route.namespace),
+            false,
+        );
+        for a in route.attachments() {
+            let (gid, gi) = &gateway_nodes[a.gateway];
+            let l = &r.gateways[a.gateway].gateway.listeners[a.listener];
+            let hosts = a.hostnames.as_ref().map_or("*".to_owned(), |h| h.join(","));
+            g.edge(
+                *gi,
+                ri,
+                GraphEdge {
+                    from: gid.clone(),
+                    to: rid.clone(),
+                    label: format!(
+                        "{} {hosts}",
+                        l.name.as_ref().map_or("?", |n| n.value.as_str())
+                    ),
+                    protocol: None,
+                    port: l.port.as_ref().map(|p| p.value),
+                    target_port: None,
+                    container_port: None,
+                    ready: None,
+                },
+            );
+        }
+        backend_edges(analysis, g, &r, route, (&rid, ri));
+    }
+}
+
+/// Route → Service port, for each backendRef of each rule that resolves.
+fn backend_edges(
+    analysis: &Analysis,
+    g: &mut RoutingGraph,
+    r: &crate::http::Routing<'_>,
+    route: &crate::http::RouteAt<'_>,
+    (rid, ri): (&str, NodeIndex),
+) {
+    let kind = route.route.kind();
+    for rule in route.route.rules.iter().flat_map(|(rules, _)| rules) {
+        let label = rule_label(route.route, rule);
+        for b in rule.backend_refs.iter().flatten() {
+            let crate::http::Backend::Service { service, port } =
+                r.route_backend(route.namespace, kind, b)
+            else {
+                continue;
+            };
+            let svc = &analysis.cluster.services[service];
+            let p = &svc.ports[port];
+            let to = port_id(svc, p.port, p.protocol);
+            let Some(&t) = g.ids.get(&to) else { continue };
+            g.edge(
+                ri,
+                t,
+                GraphEdge {
+                    from: rid.to_owned(),
+                    to,
+                    label: if b.weight.is_some() {
+                        format!("{label} w={}", b.weight())
+                    } else {
+                        label.clone()
+                    },
+                    protocol: Some(p.protocol),
+                    port: Some(p.port),
+                    target_port: None,
+                    container_port: None,
+                    ready: None,
+                },
+            );
+        }
+    }
+}
+
+/// A rule's first match as a person reads it: `/api`, `Exact /login`,
+/// `pkg.Svc/Method`.
+fn rule_label(route: &crate::model::Route, rule: &crate::model::RouteRule) -> String {
+    let Some(m) = rule.matches.as_ref().and_then(|m| m.first()) else {
+        return if route.grpc {
+            "*".to_owned()
+        } else {
+            "/".to_owned()
+        };
+    };
+    let Some(p) = &m.path else {
+        return if route.grpc {
+            "*".to_owned()
+        } else {
+            "/".to_owned()
+        };
+    };
+    let text = |s: &Option<crate::model::Spanned<String>>| s.as_ref().map(|v| v.value.clone());
+    let mut label = if route.grpc {
+        format!(
+            "{}/{}",
+            text(&p.service).unwrap_or_else(|| "*".to_owned()),
+            text(&p.method).unwrap_or_else(|| "*".to_owned())
+        )
+    } else {
+        let value = text(&p.value).unwrap_or_else(|| "/".to_owned());
+        match p.type_.as_ref().map(|t| t.value.as_str()) {
+            Some("Exact") => format!("= {value}"),
+            Some("RegularExpression") => format!("~ {value}"),
+            _ => value,
+        }
+    };
+    if !m.headers.is_empty() {
+        label.push_str(&format!(" +{}h", m.headers.len()));
+    }
+    if rule.matches.as_ref().is_some_and(|m| m.len() > 1) {
+        label.push_str(" …");
+    }
+    label
 }

@@ -66,6 +66,58 @@ fn served(t: &Trace) -> Vec<String> {
         .collect()
 }
 
+/// Whether a trace meets a conformance case's expectation.
+fn meets(t: &Trace, e: &Value) -> bool {
+    if let Some(b) = e.get("backend") {
+        t.verdict == "delivered" && served(t) == [b.as_str().unwrap()]
+    } else if let Some(w) = e.get("weights") {
+        let want: Vec<(String, i64)> = w
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_i64().unwrap()))
+            .collect();
+        let got: Vec<(String, i64)> = t
+            .backends
+            .iter()
+            .flatten()
+            .map(|b| (b.service.clone(), b.weight))
+            .collect();
+        let mut shares = std::collections::BTreeMap::<String, f64>::new();
+        for d in &t.destinations {
+            let svc = want
+                .iter()
+                .find(|(s, _)| {
+                    d.pod
+                        .as_deref()
+                        .is_some_and(|p| p.starts_with(&format!("{s}-")))
+                })
+                .map_or("?".to_owned(), |(s, _)| s.clone());
+            *shares.entry(svc).or_default() += d.probability;
+        }
+        let total: i64 = want.iter().map(|(_, w)| w).sum();
+        got.len() == want.len()
+            && want.iter().all(|(s, w)| {
+                let share = shares.get(s).copied().unwrap_or(0.0);
+                got.contains(&(s.clone(), *w)) && (share - *w as f64 / total as f64).abs() < 1e-9
+            })
+    } else if let Some(r) = e.get("redirect") {
+        t.verdict == "redirect"
+            && t.redirect.as_ref().is_some_and(|x| {
+                Some(x.status) == r["status"].as_i64()
+                    && r.get("location")
+                        .is_none_or(|l| l.as_str() == Some(x.location.as_str()))
+            })
+    } else if e.get("status").and_then(Value::as_i64) == Some(404) || e.get("grpc_status").is_some()
+    {
+        t.verdict == "no-route"
+    } else if e.get("status").and_then(Value::as_i64) == Some(500) {
+        t.verdict == "backend-unresolved" && t.unresolved_probability == Some(1.0)
+    } else {
+        panic!("unknown expectation {e}");
+    }
+}
+
 /// Every case of the Gateway API conformance tests we copied
 /// (`tests/upstream/gateway/expectations.json`): H.2 attachment, H.3
 /// precedence, H.4 weights, redirects and unresolved references, H.5 gRPC.
@@ -139,56 +191,7 @@ fn h_gateway_api_conformance_cases() {
             }
         };
         let e = &c["expect"];
-        let ok = if let Some(b) = e.get("backend") {
-            t.verdict == "delivered" && served(&t) == [b.as_str().unwrap()]
-        } else if let Some(w) = e.get("weights") {
-            let want: Vec<(String, i64)> = w
-                .as_object()
-                .unwrap()
-                .iter()
-                .map(|(k, v)| (k.clone(), v.as_i64().unwrap()))
-                .collect();
-            let got: Vec<(String, i64)> = t
-                .backends
-                .iter()
-                .flatten()
-                .map(|b| (b.service.clone(), b.weight))
-                .collect();
-            let mut shares: std::collections::BTreeMap<String, f64> = Default::default();
-            for d in &t.destinations {
-                let svc = want
-                    .iter()
-                    .find(|(s, _)| {
-                        d.pod
-                            .as_deref()
-                            .is_some_and(|p| p.starts_with(&format!("{}-", s)))
-                    })
-                    .map_or("?".to_owned(), |(s, _)| s.clone());
-                *shares.entry(svc).or_default() += d.probability;
-            }
-            let total: i64 = want.iter().map(|(_, w)| w).sum();
-            got.len() == want.len()
-                && want.iter().all(|(s, w)| {
-                    let share = shares.get(s).copied().unwrap_or(0.0);
-                    got.contains(&(s.clone(), *w))
-                        && (share - *w as f64 / total as f64).abs() < 1e-9
-                })
-        } else if let Some(r) = e.get("redirect") {
-            t.verdict == "redirect"
-                && t.redirect.as_ref().is_some_and(|x| {
-                    Some(x.status) == r["status"].as_i64()
-                        && r.get("location")
-                            .is_none_or(|l| l.as_str() == Some(x.location.as_str()))
-                })
-        } else if e.get("status").and_then(Value::as_i64) == Some(404)
-            || e.get("grpc_status").is_some()
-        {
-            t.verdict == "no-route"
-        } else if e.get("status").and_then(Value::as_i64) == Some(500) {
-            t.verdict == "backend-unresolved" && t.unresolved_probability == Some(1.0)
-        } else {
-            panic!("unknown expectation {e}");
-        };
+        let ok = meets(&t, e);
         if !ok {
             failures.push(format!(
                 "{} {url} {headers:?} via {via}: expected {e}, got {} {:?} {:?}\n{}",

@@ -47,14 +47,24 @@ pub enum ClassOf {
     None,
 }
 
+/// The routing table of the cluster's default class when the input holds
+/// no IngressClass at all.
+pub const ASSUMED_DEFAULT: &str = "(default)";
+
 impl ClassOf {
-    /// The routing table the Ingress joins (G.2.4), if a controller serves it.
+    /// The routing table the Ingress joins (G.2.4), if a controller serves
+    /// it. When the input holds no IngressClass at all, the classes are
+    /// assumed installed with their controllers (**[Portolan]**: a manifest
+    /// repository seldom holds them): a named class is its own table and an
+    /// unclassed Ingress joins the default class's.
     pub fn table(&self, classes: &[Class<'_>]) -> Option<String> {
         match self {
             ClassOf::Field(_, Some(i))
             | ClassOf::Annotation(_, Some(i))
             | ClassOf::Defaulted(i) => Some(classes[*i].name.to_owned()),
             ClassOf::Annotation(name, None) => Some(name.clone()),
+            ClassOf::Field(name, None) if classes.is_empty() => Some(name.clone()),
+            ClassOf::None if classes.is_empty() => Some(ASSUMED_DEFAULT.to_owned()),
             ClassOf::Field(_, None) | ClassOf::None => None,
         }
     }
@@ -123,9 +133,8 @@ impl Refusal {
             Refusal::NotModelled(_) => "NotModelled",
             Refusal::ParentNotFound(_) | Refusal::ClassNotFound(_) => "NoController",
             Refusal::NoMatchingParent => "NoMatchingParent",
-            Refusal::NotAllowedByListeners => "NotAllowedByListeners",
+            Refusal::NotAllowedByListeners | Refusal::KindConflict(_) => "NotAllowedByListeners",
             Refusal::NoMatchingListenerHostname => "NoMatchingListenerHostname",
-            Refusal::KindConflict(_) => "NotAllowedByListeners",
         }
     }
 }

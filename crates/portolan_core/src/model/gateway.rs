@@ -18,6 +18,11 @@ pub struct GatewayClass {
     pub description: Option<Spanned<String>>,
 }
 
+/// A `(group, kind)` pair as written.
+pub type GroupKind = (Option<Spanned<String>>, Option<Spanned<String>>);
+/// A Gateway address: `(type, value)` as written.
+pub type Address = (Option<Spanned<String>>, Option<Spanned<String>>);
+
 /// `allowedRoutes` of a listener.
 #[derive(Clone, Debug, Default)]
 pub struct AllowedRoutes {
@@ -26,7 +31,7 @@ pub struct AllowedRoutes {
     pub from: Option<Spanned<String>>,
     pub selector: Option<LabelSelector>,
     /// `(group, kind)`: absent group = `gateway.networking.k8s.io`.
-    pub kinds: Vec<(Option<Spanned<String>>, Option<Spanned<String>>)>,
+    pub kinds: Vec<GroupKind>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -49,7 +54,7 @@ pub struct Gateway {
     pub listeners: Vec<Listener>,
     pub listeners_span: Option<Span>,
     /// `spec.addresses` (`type`, `value`) then `status.addresses`.
-    pub addresses: Vec<(Option<Spanned<String>>, Option<Spanned<String>>)>,
+    pub addresses: Vec<Address>,
     pub status_addresses: Vec<String>,
 }
 

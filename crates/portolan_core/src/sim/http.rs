@@ -397,6 +397,8 @@ fn no_route(t: &mut Tracer<'_>, why: &str) -> Trace {
 /// One candidate path of an Ingress routing table.
 struct IngressPathAt<'a> {
     ingress: usize,
+    /// The Ingress's place in age order (G.3.5).
+    order: usize,
     rule: usize,
     path: usize,
     text: &'a str,
@@ -406,142 +408,34 @@ struct IngressPathAt<'a> {
 
 /// G.3: the host group, the path, else the default backend.
 fn ingress(t: &mut Tracer<'_>, r: &Routing<'_>, http: &HttpRequest, table: &str) -> Trace {
-    let members: Vec<usize> = {
-        let mut m: Vec<usize> = (0..r.ingresses.len())
-            .filter(|&i| r.ingresses[i].class.table(&r.classes).as_deref() == Some(table))
-            .collect();
-        m.sort_by(|&x, &y| ingress_order(r, x).cmp(&ingress_order(r, y)));
-        m
-    };
+    let mut members: Vec<usize> = (0..r.ingresses.len())
+        .filter(|&i| r.ingresses[i].class.table(&r.classes).as_deref() == Some(table))
+        .collect();
+    members.sort_by_cached_key(|&i| ingress_order(r, i));
     let controller = r.controller_of(table);
     t.hop(
         "ingress-class",
         format!(
-            "class {table}{}: {} Ingress(es) merged into one routing table (G.2.4)",
-            if controller.is_empty() {
-                String::new()
+            "{}: {} Ingress(es) merged into one routing table (G.2.4)",
+            if table == crate::http::ASSUMED_DEFAULT {
+                "the cluster's default class (the input holds no IngressClass)".to_owned()
+            } else if controller.is_empty() {
+                format!("class {table}")
             } else {
-                format!(" (controller {controller})")
+                format!("class {table} (controller {controller})")
             },
             members.len()
         ),
     );
-    // G.3.2: the most specific host group that matches.
-    let mut best: Option<HostMatch> = None;
-    for &i in &members {
-        for rule in &r.ingresses[i].ingress.rules {
-            let h = rule.host.as_ref().map_or("", |h| h.value.as_str());
-            if let Some(m) = matching::ingress_host(h, &http.host) {
-                best = best.max(Some(m));
-            }
-        }
-    }
-    let mut candidates: Vec<IngressPathAt<'_>> = Vec::new();
-    if let Some(level) = best {
-        for &i in &members {
-            for (ri, rule) in r.ingresses[i].ingress.rules.iter().enumerate() {
-                let h = rule.host.as_ref().map_or("", |h| h.value.as_str());
-                if matching::ingress_host(h, &http.host) != Some(level) {
-                    continue;
-                }
-                for (pi, p) in rule.http.iter().flat_map(|(_, ps)| ps.iter().enumerate()) {
-                    candidates.push(IngressPathAt {
-                        ingress: i,
-                        rule: ri,
-                        path: pi,
-                        text: p.path.as_ref().map_or("", |p| p.value.as_str()),
-                        kind: p.path_type.as_ref().map_or("", |p| p.value.as_str()),
-                        backend: p.backend.as_ref(),
-                    });
-                }
-            }
-        }
-        t.hop(
-            "host",
-            format!(
-                "Host {} matches the {} rules ({} path(s)) (G.3.1–G.3.2)",
-                http.host,
-                match level {
-                    HostMatch::Precise => "exact-host",
-                    HostMatch::Wildcard => "wildcard-host",
-                    HostMatch::Any => "host-less",
-                },
-                candidates.len()
-            ),
-        );
-    } else {
-        t.hop(
-            "host",
-            format!("no rule's host matches {} (G.3.1)", http.host),
-        );
-    }
     let nginx = controller == crate::http::INGRESS_NGINX;
-    let chosen = candidates
-        .iter()
-        .filter(|c| ingress_path_matches(c, &http.path, nginx))
-        .min_by(|x, y| {
-            // G.3.5: longest path, then Exact > Prefix > ImplementationSpecific,
-            // then the older Ingress (members are in that order), first path.
-            y.text
-                .len()
-                .cmp(&x.text.len())
-                .then_with(|| type_rank(x.kind).cmp(&type_rank(y.kind)))
-                .then_with(|| position(&members, x.ingress).cmp(&position(&members, y.ingress)))
-                .then_with(|| (x.rule, x.path).cmp(&(y.rule, y.path)))
-        });
-    let (ingress_index, rule, backend, matched) = if let Some(c) = chosen {
-        let host = r.ingresses[c.ingress].ingress.rules[c.rule]
-            .host
-            .as_ref()
-            .map_or("*", |h| h.value.as_str());
-        let kind = if c.kind.is_empty() { "?" } else { c.kind };
-        t.hop(
-            "path",
-            format!(
-                "path {} matches {kind} {} (G.3.3–G.3.5{})",
-                http.path,
-                c.text,
-                if c.kind == "ImplementationSpecific" {
-                    if nginx {
-                        "; ingress-nginx: a string prefix, G.3.7"
-                    } else {
-                        "; read as Prefix, G.3.7"
-                    }
-                } else {
-                    ""
-                }
-            ),
+    let candidates = host_group(t, r, http, &members);
+    let Some((ingress_index, rule, backend, matched)) =
+        choose_path(t, r, http, &members, candidates.as_deref(), nginx)
+    else {
+        return no_route(
+            t,
+            "no rule matches and no Ingress of the class has a defaultBackend",
         );
-        (
-            c.ingress,
-            c.rule as i64,
-            c.backend,
-            format!("host={host} path={kind}:{}", c.text),
-        )
-    } else {
-        if best.is_some() {
-            t.hop(
-                "path",
-                format!("no path of that host matches {} (G.3.3–G.3.5)", http.path),
-            );
-        }
-        // G.3.8: the default backend of the oldest Ingress that has one.
-        let Some(&i) = members
-            .iter()
-            .find(|&&i| r.ingresses[i].ingress.default_backend.is_some())
-        else {
-            return no_route(
-                t,
-                "no rule matches and no Ingress of the class has a defaultBackend",
-            );
-        };
-        t.hop("path", "falling back to the defaultBackend (G.3.8)");
-        (
-            i,
-            -1,
-            r.ingresses[i].ingress.default_backend.as_ref(),
-            "defaultBackend".to_owned(),
-        )
     };
     let at = &r.ingresses[ingress_index];
     let o = &r.objects[at.object];
@@ -572,6 +466,137 @@ fn ingress(t: &mut Tracer<'_>, r: &Routing<'_>, http: &HttpRequest, table: &str)
     ingress_backend(t, r, &o.namespace, svc, route)
 }
 
+/// G.3.1–G.3.2: the paths of the most specific host group that matches
+/// (`None`: no rule's host matches).
+fn host_group<'r>(
+    t: &mut Tracer<'_>,
+    r: &Routing<'r>,
+    http: &HttpRequest,
+    members: &[usize],
+) -> Option<Vec<IngressPathAt<'r>>> {
+    let host_of = |rule: &crate::model::IngressRule| {
+        matching::ingress_host(
+            rule.host.as_ref().map_or("", |h| h.value.as_str()),
+            &http.host,
+        )
+    };
+    let best = members
+        .iter()
+        .flat_map(|&i| r.ingresses[i].ingress.rules.iter())
+        .filter_map(host_of)
+        .max();
+    let Some(level) = best else {
+        t.hop(
+            "host",
+            format!("no rule's host matches {} (G.3.1)", http.host),
+        );
+        return None;
+    };
+    let mut candidates = Vec::new();
+    for (order, &i) in members.iter().enumerate() {
+        for (ri, rule) in r.ingresses[i].ingress.rules.iter().enumerate() {
+            if host_of(rule) != Some(level) {
+                continue;
+            }
+            for (pi, p) in rule.http.iter().flat_map(|(_, ps)| ps.iter().enumerate()) {
+                candidates.push(IngressPathAt {
+                    ingress: i,
+                    order,
+                    rule: ri,
+                    path: pi,
+                    text: p.path.as_ref().map_or("", |p| p.value.as_str()),
+                    kind: p.path_type.as_ref().map_or("", |p| p.value.as_str()),
+                    backend: p.backend.as_ref(),
+                });
+            }
+        }
+    }
+    t.hop(
+        "host",
+        format!(
+            "Host {} matches the {} rules ({} path(s)) (G.3.1–G.3.2)",
+            http.host,
+            match level {
+                HostMatch::Precise => "exact-host",
+                HostMatch::Wildcard => "wildcard-host",
+                HostMatch::Any => "host-less",
+            },
+            candidates.len()
+        ),
+    );
+    Some(candidates)
+}
+
+/// What an Ingress request matched: the Ingress, the rule (-1: the default
+/// backend), the backend and the match text.
+type IngressChoice<'r> = (usize, i64, Option<&'r crate::model::IngressBackend>, String);
+
+/// G.3.3–G.3.8: the path that wins in the host group, else the default
+/// backend of the oldest Ingress that has one.
+fn choose_path<'r>(
+    t: &mut Tracer<'_>,
+    r: &Routing<'r>,
+    http: &HttpRequest,
+    members: &[usize],
+    candidates: Option<&[IngressPathAt<'r>]>,
+    nginx: bool,
+) -> Option<IngressChoice<'r>> {
+    let chosen = candidates
+        .unwrap_or(&[])
+        .iter()
+        .filter(|c| ingress_path_matches(c, &http.path, nginx))
+        .min_by(|x, y| {
+            // G.3.5: longest path, then Exact > Prefix > ImplementationSpecific,
+            // then the older Ingress, then the first path.
+            y.text
+                .len()
+                .cmp(&x.text.len())
+                .then_with(|| type_rank(x.kind).cmp(&type_rank(y.kind)))
+                .then_with(|| (x.order, x.rule, x.path).cmp(&(y.order, y.rule, y.path)))
+        });
+    if let Some(c) = chosen {
+        let host = r.ingresses[c.ingress].ingress.rules[c.rule]
+            .host
+            .as_ref()
+            .map_or("*", |h| h.value.as_str());
+        let kind = if c.kind.is_empty() { "?" } else { c.kind };
+        let how = match (c.kind, nginx) {
+            ("ImplementationSpecific", true) => "; ingress-nginx: a string prefix, G.3.7",
+            ("ImplementationSpecific", false) => "; read as Prefix, G.3.7",
+            _ => "",
+        };
+        t.hop(
+            "path",
+            format!(
+                "path {} matches {kind} {} (G.3.3–G.3.5{how})",
+                http.path, c.text
+            ),
+        );
+        return Some((
+            c.ingress,
+            c.rule as i64,
+            c.backend,
+            format!("host={host} path={kind}:{}", c.text),
+        ));
+    }
+    if candidates.is_some() {
+        t.hop(
+            "path",
+            format!("no path of that host matches {} (G.3.3–G.3.5)", http.path),
+        );
+    }
+    let &i = members
+        .iter()
+        .find(|&&i| r.ingresses[i].ingress.default_backend.is_some())?;
+    t.hop("path", "falling back to the defaultBackend (G.3.8)");
+    Some((
+        i,
+        -1,
+        r.ingresses[i].ingress.default_backend.as_ref(),
+        "defaultBackend".to_owned(),
+    ))
+}
+
 fn ingress_order(r: &Routing<'_>, i: usize) -> ((bool, String), String, String) {
     let o = &r.objects[r.ingresses[i].object];
     let (absent, ts) = crate::http::age_key(o);
@@ -580,10 +605,6 @@ fn ingress_order(r: &Routing<'_>, i: usize) -> ((bool, String), String, String) 
         o.namespace.clone(),
         o.name().to_owned(),
     )
-}
-
-fn position(members: &[usize], i: usize) -> usize {
-    members.iter().position(|&m| m == i).unwrap_or(usize::MAX)
 }
 
 fn type_rank(kind: &str) -> u8 {
@@ -877,6 +898,54 @@ fn gateway(t: &mut Tracer<'_>, r: &Routing<'_>, http: &HttpRequest, g: usize) ->
             l.hostname.as_ref().map_or("any", |h| h.value.as_str())
         ),
     );
+    let best = best_rule(t, r, http, (g, li));
+    let Some(best) = best else {
+        return no_route(t, "no rule of the listener's routes matches");
+    };
+    let at = &r.routes[best.route];
+    let route = RouteRef {
+        kind: at.route.kind(),
+        namespace: at.namespace.to_owned(),
+        name: at.name.to_owned(),
+        rule: best.rule as i64,
+        match_: best.text.clone(),
+    };
+    t.hop(
+        "route",
+        format!(
+            "{} {}/{} rule {} matches: {} (precedence H.3.6{})",
+            route.kind,
+            route.namespace,
+            route.name,
+            route.rule,
+            route.match_,
+            if at.route.grpc { ", H.5.2" } else { "" }
+        ),
+    );
+    let default_rule = RouteRule::default();
+    let rule = at
+        .route
+        .rules
+        .as_ref()
+        .and_then(|(rules, _)| rules.get(best.rule))
+        .unwrap_or(&default_rule);
+    for f in &rule.filters {
+        if let Some(redirect) = &f.redirect {
+            return redirected(t, route, redirect, http, best.path_prefix.as_deref());
+        }
+        filter_hop(t, f, "rule");
+    }
+    rule_backends(t, r, best.route, rule, route)
+}
+
+/// H.3.3–H.3.6 (H.5.2 for gRPC): the best matching rule among the routes
+/// attached to listener `li` of Gateway `g`.
+fn best_rule(
+    t: &mut Tracer<'_>,
+    r: &Routing<'_>,
+    http: &HttpRequest,
+    (g, li): (usize, usize),
+) -> Option<Candidate> {
     let attached: Vec<(usize, &crate::http::Attachment)> = r
         .routes
         .iter()
@@ -918,49 +987,12 @@ fn gateway(t: &mut Tracer<'_>, r: &Routing<'_>, http: &HttpRequest, g: usize) ->
             http.host
         ),
     );
-    let best = candidates.into_iter().min_by(|x, y| {
+    candidates.into_iter().min_by(|x, y| {
         y.key
             .cmp(&x.key)
             .then_with(|| r.precedence(x.route).cmp(&r.precedence(y.route)))
             .then_with(|| x.rule.cmp(&y.rule))
-    });
-    let Some(best) = best else {
-        return no_route(t, "no rule of the listener's routes matches");
-    };
-    let at = &r.routes[best.route];
-    let route = RouteRef {
-        kind: at.route.kind(),
-        namespace: at.namespace.to_owned(),
-        name: at.name.to_owned(),
-        rule: best.rule as i64,
-        match_: best.text.clone(),
-    };
-    t.hop(
-        "route",
-        format!(
-            "{} {}/{} rule {} matches: {} (precedence H.3.6{})",
-            route.kind,
-            route.namespace,
-            route.name,
-            route.rule,
-            route.match_,
-            if at.route.grpc { ", H.5.2" } else { "" }
-        ),
-    );
-    let default_rule = RouteRule::default();
-    let rule = at
-        .route
-        .rules
-        .as_ref()
-        .and_then(|(rules, _)| rules.get(best.rule))
-        .unwrap_or(&default_rule);
-    for f in &rule.filters {
-        if let Some(redirect) = &f.redirect {
-            return redirected(t, route, redirect, http, best.path_prefix.as_deref());
-        }
-        filter_hop(t, f, "rule");
-    }
-    rule_backends(t, r, best.route, rule, route)
+    })
 }
 
 fn rule_candidates(
@@ -1244,7 +1276,7 @@ fn redirected(
     let mut path = http.path.clone();
     if let Some(m) = &f.path {
         if let Some(full) = &m.replace_full_path {
-            path = full.value.clone();
+            path.clone_from(&full.value);
         } else if let (Some(repl), Some(pre)) = (&m.replace_prefix_match, prefix) {
             let p = pre.strip_suffix('/').unwrap_or(pre);
             let rest = path.get(p.len()..).unwrap_or("");

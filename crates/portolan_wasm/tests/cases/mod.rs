@@ -69,6 +69,9 @@ fn trace_splits_traffic_between_the_replicas() {
         None,
         None,
         None,
+        None,
+        None,
+        None,
     )
     .unwrap();
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -78,7 +81,20 @@ fn trace_splits_traffic_between_the_replicas() {
     // Bad requests are errors with messages, not traps.
     let (n, t) = files();
     assert!(
-        portolan_wasm::trace(n, t, None, "nowhere".into(), "x:1".into(), None, None, None).is_err()
+        portolan_wasm::trace(
+            n,
+            t,
+            None,
+            "nowhere".into(),
+            "x:1".into(),
+            None,
+            None,
+            None,
+            None,
+            None,
+            None
+        )
+        .is_err()
     );
     let (n, t) = files();
     assert!(
@@ -90,7 +106,10 @@ fn trace_splits_traffic_between_the_replicas() {
             "x:1".into(),
             None,
             None,
-            Some("ipvs".into())
+            Some("ipvs".into()),
+            None,
+            None,
+            None
         )
         .is_err()
     );
@@ -185,4 +204,44 @@ fn a_bad_profile_is_an_error_not_a_trap() {
         Some("{\"serviceCIDR\": \"nope\"}".into()),
     );
     assert!(err.is_err());
+}
+
+#[wasm_bindgen_test]
+fn trace_routes_an_http_request_through_a_gateway() {
+    let gateway = "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: edge}\nspec:\n  gatewayClassName: eg\n  listeners: [{name: http, protocol: HTTP, port: 80}]\n---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: reviews}\nspec:\n  parentRefs: [{name: edge}]\n  rules:\n  - matches: [{headers: [{name: x-user, value: jason}]}]\n    backendRefs: [{name: reviews, port: 9080}]\n";
+    let json = portolan_wasm::trace(
+        vec!["a.yaml".to_owned(), "gw.yaml".to_owned()],
+        vec![BOOKINFO_LIKE.to_owned(), gateway.to_owned()],
+        None,
+        "external:203.0.113.9".into(),
+        "http://bookinfo.example.com/reviews/1".into(),
+        None,
+        None,
+        None,
+        Some("GET".into()),
+        Some(vec!["x-user: jason".to_owned()]),
+        Some("gateway:default/edge".into()),
+    )
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["verdict"], "delivered", "{json}");
+    assert_eq!(v["route"]["kind"], "HTTPRoute");
+    assert_eq!(v["backends"][0]["service"], "default/reviews");
+    assert_eq!(v["destinations"].as_array().unwrap().len(), 2);
+    // Without the header no rule matches: the controller's 404.
+    let json = portolan_wasm::trace(
+        vec!["a.yaml".to_owned(), "gw.yaml".to_owned()],
+        vec![BOOKINFO_LIKE.to_owned(), gateway.to_owned()],
+        None,
+        "external:203.0.113.9".into(),
+        "http://bookinfo.example.com/reviews/1".into(),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    )
+    .unwrap();
+    assert!(json.contains("\"verdict\":\"no-route\""), "{json}");
 }
