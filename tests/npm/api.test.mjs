@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join, extname, normalize } from 'node:path';
 import { project, root, corpus } from './helpers.mjs';
@@ -38,6 +39,13 @@ spec:
 `;
 const FILES = [{ name: 'app.yaml', text: APP }];
 
+/** Write files into a fresh directory; its path. */
+function writeFiles(files) {
+  const dir = mkdtempSync(join(tmpdir(), 'portolan-npm-'));
+  for (const f of files) writeFileSync(join(dir, f.name), f.text);
+  return dir;
+}
+
 test('API: trace and dns answer as the CLI does, bad requests throw Errors', () => {
   const require = createRequire(join(project(), 'index.js'));
   const portolan = require('portolan');
@@ -58,6 +66,33 @@ test('API: trace and dns answer as the CLI does, bad requests throw Errors', () 
   // The API and the CLI agree byte for byte on the same document.
   const cli = spawnSync(join(project(), 'node_modules/.bin/portolan'), ['trace', '--from', 'pod:shop/client', '--to', 'web:80', '--format', 'json', '-'], { input: APP, encoding: 'utf8' });
   assert.deepEqual(JSON.parse(cli.stdout), t);
+  // An HTTP request through a Gateway (interfaces.md §6.3), with a header.
+  const GATEWAY = `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: edge, namespace: shop}
+spec:
+  gatewayClassName: eg
+  listeners: [{name: http, protocol: HTTP, port: 80}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: web, namespace: shop}
+spec:
+  parentRefs: [{name: edge}]
+  rules:
+  - matches: [{path: {type: PathPrefix, value: /api}, headers: [{name: x-canary, value: 'yes'}]}]
+    backendRefs: [{name: web, port: 80}]
+`;
+  const withGateway = [...FILES, { name: 'gateway.yaml', text: GATEWAY }];
+  const h = portolan.trace(withGateway, { from: 'external:203.0.113.9', to: 'http://shop.example.com/api/cart', headers: { 'X-Canary': 'yes' } });
+  assert.equal(h.verdict, 'delivered');
+  assert.deepEqual(h.route, { kind: 'HTTPRoute', namespace: 'shop', name: 'web', rule: 0, match: 'path=PathPrefix:/api headers=[x-canary=yes]' });
+  assert.deepEqual(h.backends, [{ service: 'shop/web', port: 80, weight: 1 }]);
+  assert.equal(h.destinations.length, 2);
+  assert.equal(portolan.trace(withGateway, { from: 'external:203.0.113.9', to: 'http://shop.example.com/api/cart' }).verdict, 'no-route');
+  assert.throws(() => portolan.trace(withGateway, { from: 'external:203.0.113.9', to: 'http://shop.example.com/', headers: { a: 1 } }), TypeError);
+  const hcli = spawnSync(join(project(), 'node_modules/.bin/portolan'), ['trace', '--from', 'external:203.0.113.9', '--to', 'http://shop.example.com/api/cart', '--header', 'X-Canary: yes', '--format', 'json', 'app.yaml', 'gateway.yaml'], { cwd: writeFiles(withGateway), encoding: 'utf8' });
+  assert.deepEqual(JSON.parse(hcli.stdout), h, hcli.stderr);
 });
 
 test('API: reach and a NetworkPolicy on trace answer as the CLI does', () => {
@@ -165,7 +200,13 @@ const severity: Severity | undefined = first?.severity;
 const line: number | undefined = first?.line;
 const related: number = first?.related?.length ?? 0;
 const t: Trace = trace(files, { from: 'node:n1', to: '10.96.0.1:443', protocol: 'TCP' });
-const verdict: 'delivered' | 'reject' | 'drop' | 'not-intercepted' | 'cname' | 'nxdomain' | 'denied' = t.verdict;
+const verdict: 'delivered' | 'reject' | 'drop' | 'not-intercepted' | 'cname' | 'nxdomain' | 'denied' | 'no-route' | 'backend-unresolved' | 'redirect' = t.verdict;
+const http: Trace = trace(files, { from: 'external:203.0.113.9', to: 'http://shop.example.com/api', method: 'POST', headers: { 'x-canary': 'yes' }, via: 'gateway:shop/edge' });
+const routeKind: 'Ingress' | 'HTTPRoute' | 'GRPCRoute' | undefined = http.route?.kind;
+const weights: number[] = (http.backends ?? []).map((b) => b.weight);
+const location: string | undefined = http.redirect?.location;
+const unresolved: number | undefined = http.unresolvedProbability;
+console.log(routeKind, weights, location, unresolved);
 const reachable: string[] = reach(files, { from: 'namespace:default' }).connections.map((c) => c.verdict);
 const probabilities: number[] = t.destinations.map((d) => d.probability);
 const kinds: string[] = graph(files).graphNodes.map((n) => n.kind);

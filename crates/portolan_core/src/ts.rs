@@ -50,6 +50,9 @@ pub fn declarations() -> String {
     export::<crate::sim::Destination>(&cfg, &mut out);
     export::<crate::sim::DnsLookup>(&cfg, &mut out);
     export::<crate::sim::Hop>(&cfg, &mut out);
+    export::<crate::sim::RouteRef>(&cfg, &mut out);
+    export::<crate::sim::BackendShare>(&cfg, &mut out);
+    export::<crate::sim::Redirect>(&cfg, &mut out);
     export::<crate::sim::Trace>(&cfg, &mut out);
     export::<crate::reach::ReachConnection>(&cfg, &mut out);
     export::<crate::reach::Reach>(&cfg, &mut out);
