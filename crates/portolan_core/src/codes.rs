@@ -131,6 +131,8 @@ pub const API: &[Rule] = &[
     NETWORK_POLICY_PORTS,
     NETWORK_POLICY_PEERS,
     NETWORK_POLICY_TYPES,
+    INGRESS_SPEC,
+    INGRESS_CLASS_SPEC,
 ];
 
 rule! {
@@ -1356,5 +1358,101 @@ rule! {
         severity: Error,
         origin: Kubernetes,
         summary: "`spec.policyTypes` has more than two entries or one that is not Ingress or Egress.",
+    }
+}
+
+rule! {
+    /// ## What it does
+    /// Validates an Ingress as `ValidateIngressCreate` does: a `defaultBackend` or `rules`; each rule `host` a DNS name (a wildcard `*.` covers one label), never an IP; each path's `pathType` (required) and `path` (absolute, without `//`, `/./`, `/../`, `%2f`, not ending in `/..` or `/.`); each backend a Service (a DNS-1035 name and a port name or number, not both) or a resource, not both; `tls` hosts and secret names; `ingressClassName`; and the `kubernetes.io/ingress.class` annotation agreeing with it.
+    ///
+    /// ## Why it matters
+    /// The API server rejects the whole Ingress: none of its rules is served. A missing `pathType` hides every other error of its path, so the first fix often uncovers the next.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: Ingress
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   rules:
+    ///   - host: shop.example.com
+    ///     http:
+    ///       paths:
+    ///       - path: /api//v1        # must not contain '//'
+    ///         pathType: Prefix
+    ///         backend:
+    ///           service:
+    ///             name: web
+    ///             port:
+    ///               number: 80
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: Ingress
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   rules:
+    ///   - host: shop.example.com
+    ///     http:
+    ///       paths:
+    ///       - path: /api/v1
+    ///         pathType: Prefix
+    ///         backend:
+    ///           service:
+    ///             name: web
+    ///             port:
+    ///               number: 80
+    /// ```
+    ///
+    /// ## References
+    /// `pkg/apis/networking/validation/validation.go` (`ValidateIngressCreate`, `ValidateIngressSpec`, `validateHTTPIngressPath`, `validateIngressBackend`); spec G.1.1–G.1.12.
+    pub const INGRESS_SPEC {
+        code: "ingress-spec",
+        name: "invalid-ingress",
+        severity: Error,
+        origin: Kubernetes,
+        summary: "The API server rejects the Ingress (hosts, paths, backends, TLS or class).",
+    }
+}
+
+rule! {
+    /// ## What it does
+    /// Validates an IngressClass as `ValidateIngressClass` does: `spec.controller` required, at most 250 bytes and a domain-prefixed path (`example.com/controller`); `spec.parameters` with a kind and a name, `scope` `Cluster` (the default, without `namespace`) or `Namespace` (with one).
+    ///
+    /// ## Why it matters
+    /// The API server rejects the class, so the Ingresses that name it have no controller and get 404.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: IngressClass
+    /// metadata:
+    ///   name: nginx
+    /// spec:
+    ///   controller: nginx          # must be a domain-prefixed path
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: IngressClass
+    /// metadata:
+    ///   name: nginx
+    /// spec:
+    ///   controller: k8s.io/ingress-nginx
+    /// ```
+    ///
+    /// ## References
+    /// `pkg/apis/networking/validation/validation.go` (`ValidateIngressClass`, `validateIngressClassParametersReference`); spec G.1.13–G.1.14.
+    pub const INGRESS_CLASS_SPEC {
+        code: "ingress-class-spec",
+        name: "invalid-ingress-class",
+        severity: Error,
+        origin: Kubernetes,
+        summary: "The API server rejects the IngressClass (controller or parameters).",
     }
 }

@@ -59,6 +59,36 @@ pub fn dns1123_subdomain(s: &str) -> Vec<String> {
     errs
 }
 
+/// `IsWildcardDNS1123Subdomain`: `*.` and a DNS-1123 subdomain.
+pub fn wildcard_dns1123_subdomain(s: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if s.len() > DNS1123_SUBDOMAIN_MAX {
+        errs.push(max_len(DNS1123_SUBDOMAIN_MAX));
+    }
+    let ok = s
+        .strip_prefix("*.")
+        .is_some_and(|rest| rest.split('.').all(dns1123_label_ok));
+    if !ok {
+        errs.push(
+            "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character (e.g. '*.example.com', regex used for validation is '\\*\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
+                .to_owned(),
+        );
+    }
+    errs
+}
+
+/// `IsValidPathSegmentName`: not `.` or `..`, no `/` or `%`.
+pub fn path_segment_name(s: &str) -> Vec<String> {
+    if s == "." || s == ".." {
+        return vec![format!("may not be '{s}'")];
+    }
+    ["/", "%"]
+        .iter()
+        .filter(|c| s.contains(**c))
+        .map(|c| format!("may not contain '{c}'"))
+        .collect()
+}
+
 /// `IsDNS1035Label`.
 pub fn dns1035_label(s: &str) -> Vec<String> {
     let mut errs = Vec::new();

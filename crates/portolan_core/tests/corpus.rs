@@ -15,6 +15,88 @@ use portolan_core::source::Source;
 
 /// (file, line, code, field): the findings the API server really returns.
 const EXPECTED: &[(&str, usize, &str, &str)] = &[
+    // Popeye's fixture backend names no port: `validateIngressBackend`
+    // requires a port name or number (spec G.1.9).
+    (
+        "live/popeye/ingress-1.yaml",
+        69,
+        "ingress-spec",
+        "spec.rules[0].http.paths[0].backend",
+    ),
+    // Traefik's unit-test fixtures name Ingresses "" (their tests never apply
+    // them): the API server requires a name (spec A.1).
+    (
+        "edge-cases/traefik-ingress/2-ingresses-in-different-namespace-with-same-service-name.yaml",
+        44,
+        "object-metadata",
+        "metadata.name",
+    ),
+    (
+        "edge-cases/traefik-ingress/2-ingresses-in-different-namespace-with-same-service-name.yaml",
+        71,
+        "object-metadata",
+        "metadata.name",
+    ),
+    (
+        "edge-cases/traefik-ingress/Ingress-with-a-named-port-matching-subset-of-service-pods.yaml",
+        3,
+        "object-metadata",
+        "metadata.name",
+    ),
+    (
+        "edge-cases/traefik-ingress/Ingress-with-endpoint-conditions.yaml",
+        3,
+        "object-metadata",
+        "metadata.name",
+    ),
+    (
+        "edge-cases/traefik-ingress/Ingress-with-one-service-without-endpoint.yaml",
+        3,
+        "object-metadata",
+        "metadata.name",
+    ),
+    (
+        "edge-cases/traefik-ingress/Ingress-with-one-service-without-endpoints-subset.yaml",
+        3,
+        "object-metadata",
+        "metadata.name",
+    ),
+    (
+        "edge-cases/traefik-ingress/Ingress-with-port-invalid-for-one-service.yaml",
+        3,
+        "object-metadata",
+        "metadata.name",
+    ),
+    (
+        "edge-cases/traefik-ingress/Ingress-with-port-name-in-backend-and-2-pod-replica.yaml",
+        3,
+        "object-metadata",
+        "metadata.name",
+    ),
+    (
+        "edge-cases/traefik-ingress/Ingress-with-service-with-externalName.yaml",
+        3,
+        "object-metadata",
+        "metadata.name",
+    ),
+    (
+        "edge-cases/traefik-ingress/Ingress-with-two-paths-using-same-service-and-different-port-name.yaml",
+        3,
+        "object-metadata",
+        "metadata.name",
+    ),
+    (
+        "edge-cases/traefik-ingress/Ingress-with-unknown-service-port-name.yaml",
+        3,
+        "object-metadata",
+        "metadata.name",
+    ),
+    (
+        "edge-cases/traefik-ingress/Ingress-with-unknown-service-port.yaml",
+        3,
+        "object-metadata",
+        "metadata.name",
+    ),
     // Deliberately malformed (np-guard test fixture): PyYAML stops at 225:30 too.
     (
         "edge-cases/np-guard-document-with-syntax-error.yaml",

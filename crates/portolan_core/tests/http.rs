@@ -269,3 +269,47 @@ fn g_3_ingress_matching_tables() {
         failures.join("\n\n")
     );
 }
+
+/// Upstream's validation tables for Ingress and IngressClass
+/// (`tests/upstream/ingress/validation-cases.json`, from
+/// `validation_test.go` and `validation.go`): G.1.1–G.1.14, every error
+/// with its type, field path and detail.
+#[test]
+fn g_1_ingress_validation_cases() {
+    let cases: Vec<Value> =
+        serde_json::from_str(&upstream("ingress/validation-cases.json")).unwrap();
+    assert!(cases.len() >= 50, "{} cases", cases.len());
+    let mut failures = Vec::new();
+    for c in &cases {
+        let a = analysis(&[("case.yaml", c["yaml"].as_str().unwrap().to_owned())]);
+        let got: Vec<(String, String, String)> = a
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == portolan_core::diag::Severity::Error)
+            .map(|d| {
+                (
+                    d.error_type.map_or("-", |t| t.as_str()).to_owned(),
+                    d.field.clone().unwrap_or_default(),
+                    d.message.clone(),
+                )
+            })
+            .collect();
+        let want = c["errors"].as_array().unwrap();
+        let ok = got.len() == want.len()
+            && got.iter().zip(want).all(|((ty, field, message), w)| {
+                w["type"].as_str() == Some(ty.as_str())
+                    && w["field"].as_str() == Some(field.as_str())
+                    && message.contains(w["detail_contains"].as_str().unwrap_or(""))
+            });
+        if !ok {
+            failures.push(format!("{}: expected {want:?}\n  got {got:?}", c["test"]));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases fail:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}

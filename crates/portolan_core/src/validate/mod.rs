@@ -3,6 +3,7 @@
 //! and error types; allocation checks (spec A.13) across the whole input.
 
 mod alloc;
+mod ingress;
 mod meta;
 mod netpol;
 mod service;
@@ -169,6 +170,14 @@ pub fn validate_all(objects: &[Object], profile: &Resolved, diags: &mut Vec<Diag
             Body::NetworkPolicy(np) => {
                 meta::validate(object, meta::NameRule::Dns1123Subdomain, &mut errs);
                 netpol::validate(np, &mut errs);
+            }
+            Body::Ingress(ing) => {
+                meta::validate(object, meta::NameRule::Dns1123Subdomain, &mut errs);
+                ingress::validate(object, ing, &mut errs);
+            }
+            Body::IngressClass(c) => {
+                meta::validate(object, meta::NameRule::Dns1123Subdomain, &mut errs);
+                ingress::validate_class(object, c, &mut errs);
             }
             _ => {}
         }
