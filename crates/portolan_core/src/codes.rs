@@ -133,6 +133,9 @@ pub const API: &[Rule] = &[
     NETWORK_POLICY_TYPES,
     INGRESS_SPEC,
     INGRESS_CLASS_SPEC,
+    GATEWAY_SPEC,
+    ROUTE_SPEC,
+    REFERENCE_GRANT_SPEC,
 ];
 
 rule! {
@@ -1454,5 +1457,155 @@ rule! {
         severity: Error,
         origin: Kubernetes,
         summary: "The API server rejects the IngressClass (controller or parameters).",
+    }
+}
+
+rule! {
+    /// ## What it does
+    /// Validates GatewayClasses and Gateways against the Gateway API CRDs' schema and CEL rules, as the API server does for a custom resource: `controllerName` a domain-prefixed path; `gatewayClassName`; 1 to 64 listeners, each with a unique DNS-subdomain `name`, a `hostname` (precise or `*.` wildcard), a `port` in 1–65535 and a `protocol`; `allowedRoutes.namespaces.from` one of All, Selector, Same; and, when no schema error blocks them, the listener rules (`tls` not on HTTP, TCP or UDP; a TLS mode; no hostname on TCP or UDP; unique names and port/protocol/hostname combinations).
+    ///
+    /// ## Why it matters
+    /// The API server rejects the object: the Gateway never gets an address and none of its routes attaches. Errors of the CEL rules appear only once the schema errors are fixed.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: gateway.networking.k8s.io/v1
+    /// kind: Gateway
+    /// metadata:
+    ///   name: edge
+    /// spec:
+    ///   gatewayClassName: eg
+    ///   listeners:
+    ///   - name: http
+    ///     protocol: HTTP
+    ///     port: 80
+    ///     tls:                     # tls must not be specified for HTTP
+    ///       mode: Terminate
+    ///       certificateRefs:
+    ///       - name: edge-cert
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: gateway.networking.k8s.io/v1
+    /// kind: Gateway
+    /// metadata:
+    ///   name: edge
+    /// spec:
+    ///   gatewayClassName: eg
+    ///   listeners:
+    ///   - name: https
+    ///     protocol: HTTPS
+    ///     port: 443
+    ///     tls:
+    ///       mode: Terminate
+    ///       certificateRefs:
+    ///       - name: edge-cert
+    /// ```
+    ///
+    /// ## References
+    /// `config/crd/standard/gateway.networking.k8s.io_gateways.yaml`, `…_gatewayclasses.yaml`; apiextensions `kubeOpenAPIResultToFieldErrors`; spec H.1.1–H.1.5.
+    pub const GATEWAY_SPEC {
+        code: "gateway-spec",
+        name: "invalid-gateway",
+        severity: Error,
+        origin: Kubernetes,
+        summary: "The API server rejects the Gateway or GatewayClass (Gateway API schema and CEL rules).",
+    }
+}
+
+rule! {
+    /// ## What it does
+    /// Validates HTTPRoutes and GRPCRoutes against the Gateway API CRDs' schema and CEL rules: hostnames, parentRefs (at most 32, each with a `name`; a `sectionName` when a parent is named twice), 1 to 16 rules (an HTTPRoute's `rules: []` is refused), match paths (absolute, without `//`, `/./`, `/../`, `%2f`, `#`), header names, methods, filter types and their fields, redirect status codes, and backendRefs (a `name`, a weight in 0–1000000, and a `port` for a Service).
+    ///
+    /// ## Why it matters
+    /// The API server rejects the route, so none of its rules is served and the traffic meant for it gets 404 or reaches another route. CEL errors appear only once the schema errors are fixed.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: gateway.networking.k8s.io/v1
+    /// kind: HTTPRoute
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   parentRefs:
+    ///   - name: edge
+    ///   rules:
+    ///   - backendRefs:
+    ///     - name: web              # Must have port for Service reference
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: gateway.networking.k8s.io/v1
+    /// kind: HTTPRoute
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   parentRefs:
+    ///   - name: edge
+    ///   rules:
+    ///   - backendRefs:
+    ///     - name: web
+    ///       port: 80
+    /// ```
+    ///
+    /// ## References
+    /// `config/crd/standard/gateway.networking.k8s.io_httproutes.yaml`, `…_grpcroutes.yaml`; spec H.1.6–H.1.7, I.8, I.11.
+    pub const ROUTE_SPEC {
+        code: "route-spec",
+        name: "invalid-route",
+        severity: Error,
+        origin: Kubernetes,
+        summary: "The API server rejects the HTTPRoute or GRPCRoute (Gateway API schema and CEL rules).",
+    }
+}
+
+rule! {
+    /// ## What it does
+    /// Validates ReferenceGrants against their CRD schema: 1 to 16 `from` entries, each with a `group` (which may be `""`), a `kind` and a `namespace`, and 1 to 16 `to` entries, each with a `group` and a `kind`.
+    ///
+    /// ## Why it matters
+    /// The API server rejects the grant, and the cross-namespace references it was meant to allow stay refused (`RefNotPermitted`).
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: gateway.networking.k8s.io/v1beta1
+    /// kind: ReferenceGrant
+    /// metadata:
+    ///   name: edge-routes
+    /// spec:
+    ///   from:
+    ///   - group: gateway.networking.k8s.io
+    ///     kind: HTTPRoute            # namespace is required
+    ///   to:
+    ///   - group: ""
+    ///     kind: Service
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: gateway.networking.k8s.io/v1beta1
+    /// kind: ReferenceGrant
+    /// metadata:
+    ///   name: edge-routes
+    /// spec:
+    ///   from:
+    ///   - group: gateway.networking.k8s.io
+    ///     kind: HTTPRoute
+    ///     namespace: edge
+    ///   to:
+    ///   - group: ""
+    ///     kind: Service
+    /// ```
+    ///
+    /// ## References
+    /// `config/crd/standard/gateway.networking.k8s.io_referencegrants.yaml`; spec H.1.8.
+    pub const REFERENCE_GRANT_SPEC {
+        code: "reference-grant-spec",
+        name: "invalid-reference-grant",
+        severity: Error,
+        origin: Kubernetes,
+        summary: "The API server rejects the ReferenceGrant (Gateway API schema).",
     }
 }

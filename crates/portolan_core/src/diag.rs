@@ -34,6 +34,10 @@ pub enum ErrorType {
     Duplicate,
     Forbidden,
     TooLong,
+    /// A CRD schema's `maxItems` (Gateway API).
+    TooMany,
+    /// A CRD schema's JSON type.
+    TypeInvalid,
     InternalError,
 }
 
@@ -46,6 +50,8 @@ impl ErrorType {
             ErrorType::Duplicate => "Duplicate",
             ErrorType::Forbidden => "Forbidden",
             ErrorType::TooLong => "TooLong",
+            ErrorType::TooMany => "TooMany",
+            ErrorType::TypeInvalid => "TypeInvalid",
             ErrorType::InternalError => "InternalError",
         }
     }
@@ -54,11 +60,12 @@ impl ErrorType {
     pub fn phrase(self) -> &'static str {
         match self {
             ErrorType::Required => "Required value",
-            ErrorType::Invalid => "Invalid value",
+            ErrorType::Invalid | ErrorType::TypeInvalid => "Invalid value",
             ErrorType::NotSupported => "Unsupported value",
             ErrorType::Duplicate => "Duplicate value",
             ErrorType::Forbidden => "Forbidden",
             ErrorType::TooLong => "Too long",
+            ErrorType::TooMany => "Too many",
             ErrorType::InternalError => "Internal error",
         }
     }

@@ -48,7 +48,7 @@ pub struct DiagnosticJson<'a> {
         feature = "ts",
         ts(
             optional,
-            type = "'Required' | 'Invalid' | 'NotSupported' | 'Duplicate' | 'Forbidden' | 'TooLong' | 'InternalError'"
+            type = "'Required' | 'Invalid' | 'NotSupported' | 'Duplicate' | 'Forbidden' | 'TooLong' | 'TooMany' | 'TypeInvalid' | 'InternalError'"
         )
     )]
     error_type: Option<&'a str>,

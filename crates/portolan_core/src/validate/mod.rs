@@ -3,6 +3,7 @@
 //! and error types; allocation checks (spec A.13) across the whole input.
 
 mod alloc;
+mod gateway;
 mod ingress;
 mod meta;
 mod netpol;
@@ -174,6 +175,22 @@ pub fn validate_all(objects: &[Object], profile: &Resolved, diags: &mut Vec<Diag
             Body::Ingress(ing) => {
                 meta::validate(object, meta::NameRule::Dns1123Subdomain, &mut errs);
                 ingress::validate(object, ing, &mut errs);
+            }
+            Body::GatewayClass(c) => {
+                meta::validate(object, meta::NameRule::Dns1123Subdomain, &mut errs);
+                gateway::validate_class(object, c, &mut errs);
+            }
+            Body::Gateway(g) => {
+                meta::validate(object, meta::NameRule::Dns1123Subdomain, &mut errs);
+                gateway::validate_gateway(object, g, &mut errs);
+            }
+            Body::Route(r) => {
+                meta::validate(object, meta::NameRule::Dns1123Subdomain, &mut errs);
+                gateway::validate_route(object, r, &mut errs);
+            }
+            Body::ReferenceGrant(g) => {
+                meta::validate(object, meta::NameRule::Dns1123Subdomain, &mut errs);
+                gateway::validate_grant(object, g, &mut errs);
             }
             Body::IngressClass(c) => {
                 meta::validate(object, meta::NameRule::Dns1123Subdomain, &mut errs);
