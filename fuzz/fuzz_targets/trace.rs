@@ -54,6 +54,9 @@ fuzz_target!(|data: &[u8]| {
             } else {
                 ProxyMode::Iptables
             },
+            method: None,
+            headers: Vec::new(),
+            via: None,
         };
         if let Ok(t) = trace(a, &req) {
             if t.verdict == "delivered" {

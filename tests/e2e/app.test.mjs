@@ -273,6 +273,40 @@ spec:
   await page.close();
 });
 
+test('trace an HTTP request through a Gateway: the route rule, its backends, the path on the graph', async () => {
+  const { page } = await open(browser, url);
+  const text = readFileSync(join(root, 'www/examples/bookinfo.yaml'), 'utf8') + '\n---\n' + readFileSync(join(root, 'www/examples/bookinfo-gateway.yaml'), 'utf8');
+  await paste(page, text);
+  // The Gateway and its route sit between the client and the Service.
+  assert.equal(await page.locator('[data-node-id="gateway:default/bookinfo-gateway"]').count(), 1);
+  assert.equal(await page.locator('[data-node-id="route:default/HTTPRoute/bookinfo"]').count(), 1);
+  await page.locator('[data-testid=trace-from]').selectOption('external');
+  await page.locator('[data-testid=trace-to]').fill('http://bookinfo.example.com/productpage');
+  // A URL asks for a method and headers.
+  await page.locator('[data-testid=trace-method]').selectOption('GET');
+  await page.locator('[data-testid=trace-headers]').fill('x-user: jason');
+  await page.locator('[data-testid=trace-run]').click();
+  const result = page.locator('[data-testid=trace-result]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=trace-result]')?.getAttribute('data-verdict') === 'delivered');
+  const expected = core(['trace', '--format', 'json', '--from', 'external:198.51.100.7', '--to', 'http://bookinfo.example.com/productpage', '--header', 'x-user: jason', '-'], text);
+  assert.equal(expected.verdict, 'delivered');
+  assert.match(await page.locator('[data-testid=trace-route]').textContent(), /HTTPRoute default\/bookinfo rule 0 · path=Exact:\/productpage/);
+  assert.match(await page.locator('[data-testid=trace-backends]').textContent(), /default\/productpage port 9080/);
+  assert.equal(await page.locator('[data-testid=trace-destinations] tbody tr.destination').count(), expected.destinations.length);
+  // The path on the graph: client → Gateway → route → port → pod.
+  for (const id of ['gateway:default/bookinfo-gateway', 'route:default/HTTPRoute/bookinfo', 'port:default/productpage:9080/TCP']) {
+    const cls = await page.locator(`[data-node-id="${id}"]`).getAttribute('class');
+    assert.match(cls, /on-path/, `${id}: ${cls}`);
+  }
+  await screenshot(page, '06c-trace-http-gateway');
+  // A path no rule matches: the controller's 404.
+  await page.locator('[data-testid=trace-to]').fill('http://bookinfo.example.com/admin');
+  await page.locator('[data-testid=trace-run]').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=trace-result]')?.getAttribute('data-verdict') === 'no-route');
+  assert.match(await result.textContent(), /NO ROUTE/);
+  await page.close();
+});
+
 test('mortality: killing a pod changes the endpoints, the Service stays; undo and reset', async () => {
   const { page } = await open(browser, url);
   await paste(page, readFileSync(join(corpus, 'bookinfo.yaml'), 'utf8'));

@@ -21,6 +21,16 @@ pub const EXAMPLES: &[Example] = &[
         text: include_str!("../examples/bookinfo.yaml"),
     },
     Example {
+        id: "bookinfo-gateway",
+        title: "Bookinfo behind a Gateway (Gateway API)",
+        source: "istio/istio, Apache-2.0",
+        text: concat!(
+            include_str!("../examples/bookinfo.yaml"),
+            "\n---\n",
+            include_str!("../examples/bookinfo-gateway.yaml")
+        ),
+    },
+    Example {
         id: "guestbook",
         title: "Guestbook (NodePort)",
         source: "kubernetes/examples, Apache-2.0",

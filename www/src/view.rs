@@ -200,16 +200,12 @@ pub fn compute_full(
             .iter()
             .map(|n| format!("node:{}", n.name)),
     );
-    let destinations = analysis
-        .cluster
-        .services
-        .iter()
-        .flat_map(|s| {
-            s.ports
-                .iter()
-                .map(move |p| format!("{}.{}:{}", s.name, s.namespace, p.port))
-        })
-        .collect();
+    let mut destinations: Vec<String> = http_destinations(&analysis);
+    destinations.extend(analysis.cluster.services.iter().flat_map(|s| {
+        s.ports
+            .iter()
+            .map(move |p| format!("{}.{}:{}", s.name, s.namespace, p.port))
+    }));
     let view = View {
         nodes: analysis
             .cluster
@@ -466,4 +462,44 @@ fn group_details(analysis: &Analysis, n: &GraphNode, d: &mut Details) {
             ),
         ));
     }
+}
+
+/// URLs worth tracing: one per Ingress rule path and per hostname a route
+/// serves (a wildcard's `*` read as `www`), at most 50.
+fn http_destinations(analysis: &Analysis) -> Vec<String> {
+    let rejected = portolan_core::model::rejected(&analysis.objects, &analysis.diagnostics);
+    let r = portolan_core::http::Routing::new(&analysis.objects, &rejected, &analysis.cluster);
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |host: &str, path: &str| {
+        let host = if host.is_empty() { "example.com" } else { host };
+        let url = format!("http://{}{path}", host.replacen('*', "www", 1));
+        if out.len() < 50 && !out.contains(&url) {
+            out.push(url);
+        }
+    };
+    for at in &r.ingresses {
+        for rule in &at.ingress.rules {
+            let host = rule.host.as_ref().map_or("", |h| h.value.as_str());
+            for p in rule.http.iter().flat_map(|(_, paths)| paths) {
+                add(host, p.path.as_ref().map_or("/", |x| x.value.as_str()));
+            }
+        }
+    }
+    for route in &r.routes {
+        let path = route
+            .route
+            .rules
+            .iter()
+            .flat_map(|(rules, _)| rules)
+            .flat_map(|x| x.matches.iter().flatten())
+            .find_map(|m| m.path.as_ref().and_then(|p| p.value.as_ref()))
+            .map_or("/", |v| v.value.as_str());
+        for a in route.attachments() {
+            match &a.hostnames {
+                Some(hosts) => hosts.iter().for_each(|h| add(h, path)),
+                None => add("", path),
+            }
+        }
+    }
+    out
 }

@@ -22,10 +22,33 @@ use crate::view::{View, compute_full};
 pub struct TraceRequest {
     /// `pod:ns/name`, `node:name` or `external:IP`.
     pub from: String,
-    /// `HOST:PORT`
+    /// `HOST:PORT`, or a URL (`http://HOST/PATH`).
     pub to: String,
     pub protocol: String,
     pub proxy_mode: portolan_core::profile::ProxyMode,
+    /// The HTTP method of a URL (empty: GET).
+    #[serde(default)]
+    pub method: String,
+    /// Request headers of a URL, `NAME: VALUE` separated by commas.
+    #[serde(default)]
+    pub headers: String,
+}
+
+impl TraceRequest {
+    /// The headers as `(name, value)` pairs; `Err` names the bad entry.
+    pub fn header_pairs(&self) -> Result<Vec<(String, String)>, String> {
+        self.headers
+            .split([',', '\n'])
+            .map(str::trim)
+            .filter(|h| !h.is_empty())
+            .map(|h| {
+                h.split_once(':')
+                    .filter(|(k, _)| !k.trim().is_empty())
+                    .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+                    .ok_or_else(|| format!("headers: NAME: VALUE, not '{h}'"))
+            })
+            .collect()
+    }
 }
 
 /// A trace as the page shows it.
@@ -43,6 +66,13 @@ pub struct TraceView {
     /// The cluster DNS lookup, when policy applies to it: the Service and
     /// its endpoints with their verdicts.
     pub dns: Option<(String, Vec<Destination>)>,
+    /// An HTTP request's matched rule, its graph node (`route:NS/KIND/NAME`
+    /// or `ingress:NS/NAME`), backends, redirect and unresolved share.
+    pub route: Option<portolan_core::sim::RouteRef>,
+    pub route_node: Option<String>,
+    pub backends: Vec<portolan_core::sim::BackendShare>,
+    pub redirect: Option<portolan_core::sim::Redirect>,
+    pub unresolved: Option<f64>,
 }
 
 impl From<Trace> for TraceView {
@@ -57,13 +87,24 @@ impl From<Trace> for TraceView {
             service: t.service,
             delivered_probability: t.delivered_probability,
             dns: t.dns.map(|d| (d.service, d.destinations)),
+            route_node: t.route.as_ref().map(|r| {
+                if r.kind == "Ingress" {
+                    format!("ingress:{}/{}", r.namespace, r.name)
+                } else {
+                    format!("route:{}/{}/{}", r.namespace, r.kind, r.name)
+                }
+            }),
+            route: t.route,
+            backends: t.backends.unwrap_or_default(),
+            redirect: t.redirect,
+            unresolved: t.unresolved_probability,
         }
     }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum TraceOutcome {
-    Done(TraceView),
+    Done(Box<TraceView>),
     Invalid(String),
 }
 
@@ -161,6 +202,10 @@ impl Engine {
         let Some(a) = &self.analysis else {
             return TraceOutcome::Invalid("the manifests could not be analysed".to_owned());
         };
+        let headers = match req.header_pairs() {
+            Ok(h) => h,
+            Err(e) => return TraceOutcome::Invalid(e),
+        };
         let outcome = sim::From::parse(&req.from).and_then(|from| {
             sim::trace(
                 a,
@@ -171,14 +216,14 @@ impl Engine {
                         .unwrap_or_default(),
                     at_node: None,
                     proxy_mode: req.proxy_mode,
-                    method: None,
-                    headers: Vec::new(),
+                    method: Some(req.method.clone()).filter(|m| !m.is_empty()),
+                    headers,
                     via: None,
                 },
             )
         });
         match outcome {
-            Ok(t) => TraceOutcome::Done(t.into()),
+            Ok(t) => TraceOutcome::Done(Box::new(t.into())),
             Err(e) => TraceOutcome::Invalid(e),
         }
     }

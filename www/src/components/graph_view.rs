@@ -182,6 +182,28 @@ pub fn GraphView() -> Html {
             }
             path.insert(sid);
         }
+        // An HTTP request: the client, the Gateway or Ingress it entered,
+        // the route, and the Service ports that lead to the destinations.
+        if let Some(r) = &t.route_node {
+            path.insert(r.clone());
+            path.insert("external".to_owned());
+            for e in &layout.edges {
+                if e.to == *r && e.from.starts_with("gateway:") {
+                    path.insert(e.from.clone());
+                }
+                let reaches = layout
+                    .edges
+                    .iter()
+                    .any(|x| x.from == e.to && path.contains(&x.to));
+                if e.from == *r && reaches {
+                    path.insert(e.to.clone());
+                    let service = e.to.replacen("port:", "service:", 1);
+                    if let Some((svc, _)) = service.rsplit_once(':') {
+                        path.insert(svc.to_owned());
+                    }
+                }
+            }
+        }
     }
     let v = *vb;
     html! {

@@ -1,5 +1,7 @@
-//! Trace one packet: choose where it starts and where it goes; see the
-//! verdict, each hop explained, and every possible destination with its
+//! Trace one packet, or one HTTP request through an Ingress or a Gateway:
+//! choose where it starts and where it goes (an address and port, or a
+//! URL with a method and headers); see the verdict, each hop explained, the
+//! route rule that matched, and every possible destination with its
 //! probability (also highlighted on the graph).
 
 use portolan_core::profile::ProxyMode;
@@ -22,6 +24,8 @@ pub fn TracePanel() -> Html {
     let to = use_state(String::new);
     let protocol = use_state(|| "TCP".to_owned());
     let mode = use_state(|| "iptables".to_owned());
+    let method = use_state(|| "GET".to_owned());
+    let headers = use_state(String::new);
     let view = &state.view;
     let pick = |h: &UseStateHandle<String>| {
         let h = h.clone();
@@ -88,9 +92,17 @@ pub fn TracePanel() -> Html {
             to.set(e.target_unchecked_into::<HtmlInputElement>().value());
         })
     };
+    let url = portolan_core::sim::is_url(current_to.trim());
+    let on_headers = {
+        let headers = headers.clone();
+        Callback::from(move |e: InputEvent| {
+            headers.set(e.target_unchecked_into::<HtmlInputElement>().value());
+        })
+    };
     let onsubmit = {
         let state = state.clone();
         let (external, protocol, mode) = (external.clone(), protocol.clone(), mode.clone());
+        let (method, headers) = (method.clone(), headers.clone());
         let (source, dest) = (current_from.clone(), current_to.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -112,6 +124,16 @@ pub fn TracePanel() -> Html {
                 to: dest.trim().to_owned(),
                 protocol: (*protocol).clone(),
                 proxy_mode,
+                method: if url {
+                    (*method).clone()
+                } else {
+                    String::new()
+                },
+                headers: if url {
+                    (*headers).clone()
+                } else {
+                    String::new()
+                },
             }));
         })
     };
@@ -128,6 +150,24 @@ pub fn TracePanel() -> Html {
                 <ol class="hops">
                     { for t.hops.iter().map(|h| html! { <li><span class="hop-step">{ &h.step }</span>{ " " }{ &h.detail }</li> }) }
                 </ol>
+                if let Some(r) = &t.route {
+                    <p class="route" data-testid="trace-route">
+                        { format!("{} {}/{} ", r.kind, r.namespace, r.name) }
+                        <strong>{ if r.rule < 0 { "defaultBackend".to_owned() } else { format!("rule {}", r.rule) } }</strong>
+                        { format!(" · {}", r.match_) }
+                    </p>
+                }
+                if !t.backends.is_empty() {
+                    <p class="backends" data-testid="trace-backends">{ "Backends: " }
+                        { t.backends.iter().map(|b| format!("{} port {} (weight {})", b.service, b.port, b.weight)).collect::<Vec<_>>().join(", ") }
+                    </p>
+                }
+                if let Some(r) = &t.redirect {
+                    <p class="redirect" data-testid="trace-redirect">{ format!("Redirect {} → {}", r.status, r.location) }</p>
+                }
+                if let Some(u) = t.unresolved {
+                    <p class="unresolved" data-testid="trace-unresolved">{ format!("Unresolved backend: {:.0}% of requests get an error status", u * 100.0) }</p>
+                }
                 if let Some(p) = t.delivered_probability {
                     <p class="delivered" data-testid="trace-delivered">{ format!("Delivered after NetworkPolicy: {:.0}%", p * 100.0) }</p>
                 }
@@ -152,11 +192,24 @@ pub fn TracePanel() -> Html {
                     <input ref={external} data-testid="trace-external" value="198.51.100.7" aria-label="External client address" />
                 </label>
                 <label>{ "To" }
-                    <input data-testid="trace-to" list="trace-destinations" value={current_to.clone()} aria-label="Destination HOST:PORT" {oninput} />
+                    <input data-testid="trace-to" list="trace-destinations" value={current_to.clone()}
+                        placeholder="HOST:PORT or http://HOST/PATH"
+                        aria-label="Destination: HOST:PORT, or a URL http://HOST/PATH through an Ingress or a Gateway" {oninput} />
                     <datalist id="trace-destinations">
                         { for view.destinations.iter().map(|d| html! { <option value={d.clone()} /> }) }
                     </datalist>
                 </label>
+                if url {
+                    <label>{ "Method" }
+                        <select data-testid="trace-method" onchange={pick(&method)}>
+                            { for ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].iter().map(|m| html! { <option value={*m} selected={*method == *m}>{ m }</option> }) }
+                        </select>
+                    </label>
+                    <label>{ "Headers" }
+                        <input data-testid="trace-headers" value={(*headers).clone()} placeholder="x-canary: yes, version: two"
+                            aria-label="Request headers, NAME: VALUE separated by commas" oninput={on_headers} />
+                    </label>
+                }
                 <label>{ "Protocol" }
                     <select data-testid="trace-protocol" onchange={pick(&protocol)}>
                         { for ["TCP", "UDP", "SCTP"].iter().map(|p| html! { <option value={*p} selected={*protocol == *p}>{ p }</option> }) }

@@ -17,11 +17,11 @@ use crate::names::parse_ip;
 use crate::snapshot::Endpoint;
 
 /// The rule that matched (interfaces.md §6.3).
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RouteRef {
     #[cfg_attr(feature = "ts", ts(type = "'Ingress' | 'HTTPRoute' | 'GRPCRoute'"))]
-    pub kind: &'static str,
+    pub kind: String,
     pub namespace: String,
     pub name: String,
     /// Index in `spec.rules` (-1: the Ingress's `defaultBackend`).
@@ -31,7 +31,7 @@ pub struct RouteRef {
 }
 
 /// One backend of the matched rule.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BackendShare {
     /// `NS/NAME`.
@@ -42,7 +42,7 @@ pub struct BackendShare {
 }
 
 /// A RequestRedirect filter's answer.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Redirect {
     pub status: i64,
@@ -440,7 +440,7 @@ fn ingress(t: &mut Tracer<'_>, r: &Routing<'_>, http: &HttpRequest, table: &str)
     let at = &r.ingresses[ingress_index];
     let o = &r.objects[at.object];
     let route = RouteRef {
-        kind: "Ingress",
+        kind: "Ingress".to_owned(),
         namespace: o.namespace.clone(),
         name: o.name().to_owned(),
         rule,
@@ -904,7 +904,7 @@ fn gateway(t: &mut Tracer<'_>, r: &Routing<'_>, http: &HttpRequest, g: usize) ->
     };
     let at = &r.routes[best.route];
     let route = RouteRef {
-        kind: at.route.kind(),
+        kind: at.route.kind().to_owned(),
         namespace: at.namespace.to_owned(),
         name: at.name.to_owned(),
         rule: best.rule as i64,
