@@ -210,16 +210,20 @@ pub fn TracePanel() -> Html {
                             aria-label="Request headers, NAME: VALUE separated by commas" oninput={on_headers} />
                     </label>
                 }
-                <label>{ "Protocol" }
-                    <select data-testid="trace-protocol" onchange={pick(&protocol)}>
-                        { for ["TCP", "UDP", "SCTP"].iter().map(|p| html! { <option value={*p} selected={*protocol == *p}>{ p }</option> }) }
-                    </select>
-                </label>
-                <label>{ "kube-proxy" }
-                    <select data-testid="trace-mode" onchange={pick(&mode)}>
-                        { for ["iptables", "nftables"].iter().map(|m| html! { <option value={*m} selected={*mode == *m}>{ m }</option> }) }
-                    </select>
-                </label>
+                // kube-proxy's protocol and mode do not apply to a request
+                // the Ingress or Gateway proxies itself.
+                if !url {
+                    <label>{ "Protocol" }
+                        <select data-testid="trace-protocol" onchange={pick(&protocol)}>
+                            { for ["TCP", "UDP", "SCTP"].iter().map(|p| html! { <option value={*p} selected={*protocol == *p}>{ p }</option> }) }
+                        </select>
+                    </label>
+                    <label>{ "kube-proxy" }
+                        <select data-testid="trace-mode" onchange={pick(&mode)}>
+                            { for ["iptables", "nftables"].iter().map(|m| html! { <option value={*m} selected={*mode == *m}>{ m }</option> }) }
+                        </select>
+                    </label>
+                }
                 <button class="button" type="submit" data-testid="trace-run">{ "Trace" }</button>
             </form>
             { result }
