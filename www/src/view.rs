@@ -172,9 +172,13 @@ pub fn compute_full(
         .filter_map(|p| Some((format!("pod:{}", p.key()), p.node.as_deref()?.to_owned())))
         .collect();
     let layout = layout(&nodes, &edges, &warned, &node_of);
+    let mut http = http_details(&analysis);
     let mut details: BTreeMap<String, Details> = nodes
         .iter()
-        .map(|n| (n.id.clone(), details(&analysis, n)))
+        .map(|n| {
+            let d = http.remove(&n.id).unwrap_or_else(|| details(&analysis, n));
+            (n.id.clone(), d)
+        })
         .collect();
     // The findings about an object, in its details (a selector that matches
     // nothing shows its near miss there).
@@ -262,7 +266,141 @@ fn node_for(kind: &str, namespace: &str, name: &str) -> Option<String> {
     match kind {
         "Service" => Some(format!("service:{namespace}/{name}")),
         "Pod" => Some(format!("pod:{namespace}/{name}")),
+        "Ingress" => Some(format!("ingress:{namespace}/{name}")),
+        "Gateway" => Some(format!("gateway:{namespace}/{name}")),
+        "HTTPRoute" | "GRPCRoute" => Some(format!("route:{namespace}/{kind}/{name}")),
         _ => None,
+    }
+}
+
+/// The details of the Gateway, route and Ingress nodes: listeners, parents
+/// with their status, hostnames, rules, and where each is defined.
+fn http_details(analysis: &Analysis) -> BTreeMap<String, Details> {
+    let rejected = portolan_core::model::rejected(&analysis.objects, &analysis.diagnostics);
+    let r = portolan_core::http::Routing::new(&analysis.objects, &rejected, &analysis.cluster);
+    let mut out = BTreeMap::new();
+    gateway_details(analysis, &r, &mut out);
+    route_details(analysis, &r, &mut out);
+    ingress_details(analysis, &r, &mut out);
+    out
+}
+
+fn text(s: Option<&portolan_core::model::Spanned<String>>, none: &str) -> String {
+    s.map_or_else(|| none.to_owned(), |v| v.value.clone())
+}
+
+fn gateway_details(
+    analysis: &Analysis,
+    r: &portolan_core::http::Routing<'_>,
+    out: &mut BTreeMap<String, Details>,
+) {
+    for g in &r.gateways {
+        let mut d = Details {
+            title: format!("Gateway {}", g.key()),
+            kind: "gateway".into(),
+            location: object_location(analysis, g.object),
+            ..Details::default()
+        };
+        d.rows
+            .push(("class".into(), text(g.gateway.class_name.as_ref(), "-")));
+        if !g.served {
+            d.rows.push((
+                "served".into(),
+                "no: its GatewayClass is not in the input".into(),
+            ));
+        }
+        for (_, l, port, proto) in g.listeners() {
+            d.rows.push((
+                format!("listener {}", text(l.name.as_ref(), "?")),
+                format!(
+                    "{proto} {port}, hostname {}, routes from {}",
+                    text(l.hostname.as_ref(), "any"),
+                    text(l.allowed_routes.from.as_ref(), "Same")
+                ),
+            ));
+        }
+        out.insert(format!("gateway:{}", g.key()), d);
+    }
+}
+
+fn route_details(
+    analysis: &Analysis,
+    r: &portolan_core::http::Routing<'_>,
+    out: &mut BTreeMap<String, Details>,
+) {
+    for route in &r.routes {
+        let kind = route.route.kind();
+        let mut d = Details {
+            title: format!("{kind} {}/{}", route.namespace, route.name),
+            kind: "route".into(),
+            location: object_location(analysis, route.object),
+            ..Details::default()
+        };
+        let hosts: Vec<&str> = route
+            .route
+            .hostnames
+            .iter()
+            .map(|h| h.value.as_str())
+            .collect();
+        d.rows.push((
+            "hostnames".into(),
+            if hosts.is_empty() {
+                "any (the listener's)".into()
+            } else {
+                hosts.join(", ")
+            },
+        ));
+        for p in &route.parents {
+            let parent = &route.route.parent_refs[p.index];
+            let status = match &p.outcome {
+                Ok(atts) => format!("Accepted on {} listener(s)", atts.len()),
+                Err(why) => format!("not accepted: {}", why.reason()),
+            };
+            d.rows.push((
+                format!("parent {}", text(parent.name.as_ref(), "?")),
+                status,
+            ));
+        }
+        let rules = route.route.rules.as_ref().map_or(0, |(r, _)| r.len());
+        d.rows.push(("rules".into(), rules.to_string()));
+        out.insert(
+            format!("route:{}/{kind}/{}", route.namespace, route.name),
+            d,
+        );
+    }
+}
+
+fn ingress_details(
+    analysis: &Analysis,
+    r: &portolan_core::http::Routing<'_>,
+    out: &mut BTreeMap<String, Details>,
+) {
+    for at in &r.ingresses {
+        let o = &analysis.objects[at.object];
+        let mut d = Details {
+            title: format!("Ingress {}/{}", o.namespace, o.name()),
+            kind: "ingress".into(),
+            location: object_location(analysis, at.object),
+            ..Details::default()
+        };
+        d.rows.push((
+            "class".into(),
+            at.class
+                .table(&r.classes)
+                .unwrap_or_else(|| "none: no controller serves it".into()),
+        ));
+        for b in at.ingress.service_backends() {
+            d.rows.push((
+                format!(
+                    "{}{}",
+                    b.host.unwrap_or("*"),
+                    b.path_text
+                        .unwrap_or(if b.rule.is_none() { " default" } else { "" })
+                ),
+                format!("{} port {}", b.service.service(), b.service.port_text()),
+            ));
+        }
+        out.insert(format!("ingress:{}/{}", o.namespace, o.name()), d);
     }
 }
 

@@ -499,3 +499,312 @@ fn h_1_gateways_and_grants() {
     .unwrap();
     assert_eq!(t.verdict, "no-route", "{}", hops(&t));
 }
+
+fn trace_via(a: &Analysis, to: &str, via: Option<&str>) -> Result<Trace, String> {
+    trace(a, &request(to, None, Vec::new(), via))
+}
+
+const BACKEND: &str = "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {app: web}\n  ports: [{name: http, port: 80, targetPort: 8080}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: nginx, ports: [{containerPort: 8080}]}]\n";
+
+fn gateway(name: &str, ip: &str, hostname: &str) -> String {
+    format!(
+        "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {{name: {name}, namespace: shop}}\nspec:\n  gatewayClassName: eg\n  listeners: [{{name: http, protocol: HTTP, port: 80, hostname: '{hostname}'}}]\nstatus:\n  addresses: [{{type: IPAddress, value: {ip}}}]\n"
+    )
+}
+
+fn route(name: &str, parent: &str, body: &str) -> String {
+    format!(
+        "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {{name: {name}, namespace: shop}}\nspec:\n  parentRefs: [{{name: {parent}}}]\n{body}"
+    )
+}
+
+/// H.8 steps 2–4: an address picks the Gateway that owns it, `--via` picks
+/// one by name, an address nobody owns is `no-route`, a bad `--via` is an
+/// error that lists the entry points.
+#[test]
+fn h_8_entry_points_by_address_and_via() {
+    let rules = "  rules:\n  - backendRefs: [{name: web, port: 80}]\n";
+    let a = analysis(&[
+        ("b.yaml", BACKEND.to_owned()),
+        (
+            "g.yaml",
+            gateway("a-edge", "203.0.113.1", "*.example.com")
+                + "---\n"
+                + &gateway("b-edge", "203.0.113.2", "*.example.org"),
+        ),
+        (
+            "r.yaml",
+            route("a", "a-edge", rules) + "---\n" + &route("b", "b-edge", rules),
+        ),
+    ]);
+    let t = trace_via(&a, "http://203.0.113.2/", Some("gateway:shop/b-edge"));
+    assert_eq!(
+        t.unwrap().verdict,
+        "no-route",
+        "Host 203.0.113.2 matches no listener hostname"
+    );
+    let mut req = request(
+        "http://203.0.113.2/",
+        None,
+        vec![("Host".into(), "x.example.org".into())],
+        None,
+    );
+    let t = trace(&a, &req).unwrap();
+    assert_eq!(
+        t.route.as_ref().map(|r| r.name.as_str()),
+        Some("b"),
+        "{}",
+        hops(&t)
+    );
+    req.to = "http://203.0.113.9/".into();
+    assert_eq!(trace(&a, &req).unwrap().verdict, "no-route");
+    // By name: the Gateway whose listener names the host (step 4).
+    let t = get(&a, "http://www.example.org/");
+    assert_eq!(
+        t.route.as_ref().map(|r| r.name.as_str()),
+        Some("b"),
+        "{}",
+        hops(&t)
+    );
+    assert!(hops(&t).contains("could also enter through gateway:shop/a-edge"));
+    let e = trace_via(&a, "http://www.example.org/", Some("ingressclass:nginx")).unwrap_err();
+    assert!(
+        e.contains("gateway:shop/a-edge, gateway:shop/b-edge"),
+        "{e}"
+    );
+}
+
+/// H.4.1–H.4.2: a weighted split where one backend does not resolve:
+/// delivered, with the unresolved share; all weights 0: unresolved.
+#[test]
+fn h_4_partly_unresolved_splits() {
+    let a = analysis(&[
+        ("b.yaml", BACKEND.to_owned()),
+        ("g.yaml", gateway("edge", "203.0.113.1", "*.example.com")),
+        (
+            "r.yaml",
+            route(
+                "r",
+                "edge",
+                "  rules:\n  - matches: [{path: {value: /a}}]\n    backendRefs: [{name: web, port: 80, weight: 3}, {name: gone, port: 80, weight: 1}]\n  - matches: [{path: {value: /z}}]\n    backendRefs: [{name: web, port: 80, weight: 0}]\n",
+            ),
+        ),
+    ]);
+    let t = get(&a, "http://shop.example.com/a");
+    assert_eq!(t.verdict, "delivered");
+    assert_eq!(t.unresolved_probability, Some(0.25));
+    let sum: f64 = t.destinations.iter().map(|d| d.probability).sum();
+    assert!((sum - 0.75).abs() < 1e-9, "{sum}");
+    assert!(hops(&t).contains("BackendNotFound: no Service shop/gone"));
+    let t = get(&a, "http://shop.example.com/z");
+    assert_eq!(t.verdict, "backend-unresolved");
+}
+
+/// H.8 step 10: NetworkPolicy applies from the Gateway's data-plane pods
+/// (labelled `gateway.networking.k8s.io/gateway-name`), pod to pod.
+#[test]
+fn h_8_network_policy_from_the_data_plane() {
+    let proxy = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: edge-proxy, namespace: shop}\nspec:\n  replicas: 1\n  selector: {matchLabels: {gateway.networking.k8s.io/gateway-name: edge}}\n  template:\n    metadata: {labels: {gateway.networking.k8s.io/gateway-name: edge}}\n    spec:\n      containers: [{name: envoy, image: envoy}]\n";
+    let deny = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web-from-nobody, namespace: shop}\nspec:\n  podSelector: {matchLabels: {app: web}}\n  policyTypes: [Ingress]\n";
+    let allow = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web-from-edge, namespace: shop}\nspec:\n  podSelector: {matchLabels: {app: web}}\n  ingress:\n  - from: [{podSelector: {matchLabels: {gateway.networking.k8s.io/gateway-name: edge}}}]\n    ports: [{port: 8080}]\n";
+    let base = || {
+        vec![
+            ("b.yaml", BACKEND.to_owned()),
+            ("g.yaml", gateway("edge", "203.0.113.1", "*.example.com")),
+            (
+                "r.yaml",
+                route(
+                    "r",
+                    "edge",
+                    "  rules:\n  - backendRefs: [{name: web, port: 80}]\n",
+                ),
+            ),
+        ]
+    };
+    let mut files = base();
+    files.push(("np.yaml", deny.to_owned()));
+    let t = get(&analysis(&files), "http://shop.example.com/");
+    assert_eq!(
+        t.verdict, "delivered",
+        "without the proxy pods policy is not evaluated"
+    );
+    assert!(hops(&t).contains("not evaluated: the data-plane pods of gateway:shop/edge"));
+    files.push(("p.yaml", proxy.to_owned()));
+    let t = get(&analysis(&files), "http://shop.example.com/");
+    assert_eq!(t.verdict, "denied", "{}", hops(&t));
+    assert_eq!(t.delivered_probability, Some(0.0));
+    let mut files = base();
+    files.extend([("p.yaml", proxy.to_owned()), ("np.yaml", allow.to_owned())]);
+    let t = get(&analysis(&files), "http://shop.example.com/");
+    assert_eq!(t.verdict, "delivered", "{}", hops(&t));
+    assert_eq!(t.delivered_probability, Some(1.0));
+    assert!(
+        t.destinations
+            .iter()
+            .all(|d| d.policy.as_deref() == Some("allowed"))
+    );
+}
+
+/// G.2: the default class (the newest of several), an unknown class, and
+/// an input without IngressClasses (the cluster's default assumed).
+#[test]
+fn g_2_which_controller_serves_an_ingress() {
+    let ingress = |name: &str, class: &str, path: &str| {
+        format!(
+            "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {{name: {name}, namespace: shop}}\nspec:\n{class}  rules:\n  - http:\n      paths:\n      - {{path: {path}, pathType: Prefix, backend: {{service: {{name: web, port: {{number: 80}}}}}}}}\n"
+        )
+    };
+    let class = |name: &str, ts: &str| {
+        format!(
+            "apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata:\n  name: {name}\n  creationTimestamp: \"{ts}\"\n  annotations: {{ingressclass.kubernetes.io/is-default-class: \"true\"}}\nspec: {{controller: example.com/{name}}}\n"
+        )
+    };
+    // No IngressClass in the input: the cluster's default class serves it.
+    let a = analysis(&[
+        ("b.yaml", BACKEND.to_owned()),
+        ("i.yaml", ingress("web", "", "/")),
+    ]);
+    let t = get(&a, "http://shop.example.com/");
+    assert_eq!(t.verdict, "delivered", "{}", hops(&t));
+    assert!(hops(&t).contains("the cluster's default class"));
+    // Two default classes: the newer one serves unclassed Ingresses (G.2.2).
+    let a = analysis(&[
+        ("b.yaml", BACKEND.to_owned()),
+        (
+            "c.yaml",
+            class("old", "2024-01-01T00:00:00Z") + "---\n" + &class("new", "2025-01-01T00:00:00Z"),
+        ),
+        ("i.yaml", ingress("web", "", "/")),
+    ]);
+    let t = get(&a, "http://shop.example.com/");
+    assert!(hops(&t).contains("class new"), "{}", hops(&t));
+    assert!(
+        a.diagnostics
+            .iter()
+            .any(|d| d.code == "ingress-multiple-default-classes")
+    );
+    // An unknown class: no controller, so no route, and a finding.
+    let a = analysis(&[
+        ("b.yaml", BACKEND.to_owned()),
+        ("c.yaml", class("nginx", "2024-01-01T00:00:00Z")),
+        ("i.yaml", ingress("web", "  ingressClassName: ngnix\n", "/")),
+    ]);
+    assert_eq!(get(&a, "http://shop.example.com/").verdict, "no-route");
+    assert!(
+        a.diagnostics
+            .iter()
+            .any(|d| d.code == "ingress-class-not-found")
+    );
+}
+
+/// H.2.6: an HTTPRoute and a GRPCRoute on one hostname of one listener:
+/// the older keeps it; H.5: gRPC requests go to GRPCRoutes.
+#[test]
+fn h_2_6_and_h_5_grpc_routes() {
+    let grpc = "apiVersion: gateway.networking.k8s.io/v1\nkind: GRPCRoute\nmetadata: {name: g, namespace: shop, creationTimestamp: '2024-01-01T00:00:00Z'}\nspec:\n  parentRefs: [{name: edge}]\n  hostnames: [api.example.com]\n  rules:\n  - matches: [{method: {service: shop.Cart, method: Add}}]\n    backendRefs: [{name: web, port: 80}]\n";
+    let http = "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: h, namespace: shop, creationTimestamp: '2025-01-01T00:00:00Z'}\nspec:\n  parentRefs: [{name: edge}]\n  hostnames: [api.example.com]\n  rules:\n  - backendRefs: [{name: web, port: 80}]\n";
+    let a = analysis(&[
+        ("b.yaml", BACKEND.to_owned()),
+        ("g.yaml", gateway("edge", "203.0.113.1", "*.example.com")),
+        ("r.yaml", format!("{grpc}---\n{http}")),
+    ]);
+    let t = get(&a, "grpc://api.example.com/shop.Cart/Add");
+    assert_eq!(t.verdict, "delivered", "{}", hops(&t));
+    assert_eq!(t.route.as_ref().map(|r| r.kind.as_str()), Some("GRPCRoute"));
+    assert_eq!(
+        get(&a, "grpc://api.example.com/shop.Cart/Remove").verdict,
+        "no-route"
+    );
+    // The younger HTTPRoute lost the hostname: plain HTTP finds no route.
+    assert_eq!(get(&a, "http://api.example.com/").verdict, "no-route");
+    let conflict = a
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "route-kind-conflict");
+    assert!(
+        conflict.is_some_and(|d| d.message.contains("GRPCRoute shop/g is older")),
+        "{:?}",
+        a.diagnostics
+    );
+}
+
+/// G.5.2 and G.3.7: one `use-regex` Ingress makes every path of its host a
+/// case-insensitive regex in ingress-nginx (`Prefix /foo` then matches
+/// `/foobar` and `/FOO`); `ImplementationSpecific` is a string prefix there.
+#[test]
+fn g_5_2_ingress_nginx_regex_mode() {
+    let class = "apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: nginx}\nspec: {controller: k8s.io/ingress-nginx}\n";
+    let ingress = |name: &str, annotations: &str, path: &str, ty: &str| {
+        format!(
+            "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: {name}\n  namespace: shop\n{annotations}spec:\n  ingressClassName: nginx\n  rules:\n  - host: shop.example.com\n    http:\n      paths:\n      - {{path: '{path}', pathType: {ty}, backend: {{service: {{name: web, port: {{number: 80}}}}}}}}\n"
+        )
+    };
+    let plain = analysis(&[
+        ("b.yaml", BACKEND.to_owned()),
+        ("c.yaml", class.to_owned()),
+        ("a.yaml", ingress("a", "", "/foo", "Prefix")),
+        (
+            "s.yaml",
+            ingress("s", "", "/static", "ImplementationSpecific"),
+        ),
+    ]);
+    assert_eq!(
+        get(&plain, "http://shop.example.com/foobar").verdict,
+        "no-route"
+    );
+    assert_eq!(
+        get(&plain, "http://shop.example.com/FOO").verdict,
+        "no-route"
+    );
+    // ImplementationSpecific on ingress-nginx: a string prefix.
+    let t = get(&plain, "http://shop.example.com/staticfiles");
+    assert_eq!(
+        t.route.as_ref().map(|r| r.name.as_str()),
+        Some("s"),
+        "{}",
+        hops(&t)
+    );
+    assert!(
+        plain
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "ingress-implementation-specific-path")
+    );
+    let regex = analysis(&[
+        ("b.yaml", BACKEND.to_owned()),
+        ("c.yaml", class.to_owned()),
+        ("a.yaml", ingress("a", "", "/foo", "Prefix")),
+        (
+            "r.yaml",
+            ingress(
+                "r",
+                "  annotations: {nginx.ingress.kubernetes.io/use-regex: \"true\"}\n",
+                "/api/v[0-9]+",
+                "ImplementationSpecific",
+            ),
+        ),
+    ]);
+    for path in ["/foobar", "/FOO"] {
+        let t = get(&regex, &format!("http://shop.example.com{path}"));
+        assert_eq!(
+            t.route.as_ref().map(|r| r.name.as_str()),
+            Some("a"),
+            "{path}: {}",
+            hops(&t)
+        );
+        assert!(hops(&t).contains("regex mode"), "{}", hops(&t));
+    }
+    let t = get(&regex, "http://shop.example.com/api/v2/cart");
+    assert_eq!(
+        t.route.as_ref().map(|r| r.name.as_str()),
+        Some("r"),
+        "{}",
+        hops(&t)
+    );
+    assert!(
+        regex
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "ingress-nginx-regex-mode")
+    );
+}

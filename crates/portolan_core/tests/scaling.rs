@@ -607,3 +607,22 @@ fn network_policies_selecting_nothing() {
         },
     );
 }
+
+#[test]
+fn routes_by_gateways() {
+    // Each route names its own Gateway from another namespace (refused:
+    // the lint looks the Gateway up) and a backend beside as many Services;
+    // half the routes name a Gateway that does not exist. Every route draws
+    // two or three findings of a few hundred bytes each (the input is
+    // ~230 bytes per object): findings, not the routing tables, set the
+    // peak, as for Services that match nothing.
+    linear_within("HTTPRoutes × Gateways", 50, 16.0, |n| {
+        repeat(n, |s, i| {
+            let _ = write!(
+                s,
+                "---\napiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {{name: gw{i}, namespace: infra}}\nspec:\n  gatewayClassName: eg\n  listeners: [{{name: http, protocol: HTTP, port: 80, hostname: h{i}.example.com}}]\n---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {{name: r{i}, namespace: app}}\nspec:\n  parentRefs: [{{name: gw{}, namespace: infra}}]\n  hostnames: [h{i}.example.com]\n  rules:\n  - matches: [{{path: {{value: /p{i}}}, headers: [{{name: x, value: y}}]}}]\n    backendRefs: [{{name: s{i}, port: 80}}, {{name: s{i}, namespace: other, port: 80}}]\n---\napiVersion: v1\nkind: Service\nmetadata: {{name: s{i}, namespace: app}}\nspec:\n  selector: {{app: a{i}}}\n  ports: [{{port: 80}}]\n",
+                if i % 2 == 0 { i } else { i + n }
+            );
+        })
+    });
+}

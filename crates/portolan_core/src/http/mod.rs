@@ -19,6 +19,9 @@ pub const GATEWAY_GROUP: &str = "gateway.networking.k8s.io";
 pub const DEFAULT_CLASS_ANNOTATION: &str = "ingressclass.kubernetes.io/is-default-class";
 /// G.2.3.
 pub const CLASS_ANNOTATION: &str = "kubernetes.io/ingress.class";
+/// G.5.2: ingress-nginx annotations that make a host's paths regexes.
+pub const USE_REGEX: &str = "nginx.ingress.kubernetes.io/use-regex";
+pub const REWRITE_TARGET: &str = "nginx.ingress.kubernetes.io/rewrite-target";
 /// GEP-1762: the label a Gateway's data-plane Service and pods carry.
 pub const GATEWAY_NAME_LABEL: &str = "gateway.networking.k8s.io/gateway-name";
 /// The controller whose `ImplementationSpecific` paths are string prefixes
@@ -153,6 +156,9 @@ pub struct Attachment {
 pub struct ParentStatus {
     /// Index in the route's `parentRefs`.
     pub index: usize,
+    /// The Gateway it names, when the input holds it (index in
+    /// `Routing::gateways`).
+    pub gateway: Option<usize>,
     pub outcome: Result<Vec<Attachment>, Refusal>,
 }
 
@@ -350,6 +356,26 @@ impl<'a> Routing<'a> {
             .map_or("", |c| c.controller)
     }
 
+    /// Whether ingress-nginx serves a routing table: its class names that
+    /// controller, or (no IngressClass in the input) the table is `nginx`.
+    pub fn is_ingress_nginx(&self, table: &str) -> bool {
+        match self.controller_of(table) {
+            "" => table == "nginx",
+            c => c == INGRESS_NGINX,
+        }
+    }
+
+    /// G.5.2: the annotation that puts an Ingress's hosts in ingress-nginx's
+    /// regex mode, if it has one.
+    pub fn regex_annotation(o: &Object) -> Option<&'static str> {
+        [USE_REGEX, REWRITE_TARGET]
+            .into_iter()
+            .find(|a| match o.meta.annotations.get(a) {
+                Some(v) => *a != USE_REGEX || v == "true",
+                None => false,
+            })
+    }
+
     fn namespace_labels(&self, ns: &str) -> BTreeMap<String, String> {
         self.namespaces.get(ns).cloned().unwrap_or_else(|| {
             [(
@@ -376,6 +402,13 @@ impl<'a> Routing<'a> {
                 .enumerate()
                 .map(|(index, p)| ParentStatus {
                     index,
+                    gateway: p.name.as_ref().and_then(|name| {
+                        let ns = p
+                            .namespace
+                            .as_ref()
+                            .map_or(r.namespace, |n| n.value.as_str());
+                        gateways.get(&(ns, name.value.as_str())).copied()
+                    }),
                     outcome: self.attach(r, p, &gateways),
                 })
                 .collect();

@@ -159,6 +159,8 @@ lints! {
     ingress_no_class,
     ingress_class_not_found,
     ingress_multiple_default_classes,
+    ingress_nginx_regex_mode,
+    ingress_implementation_specific_path,
     listener_unsupported_protocol,
     route_parent_not_found,
     route_not_accepted,

@@ -115,11 +115,9 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         for p in &route.parents {
             let Err(why) = &p.outcome else { continue };
             let parent = &route.route.parent_refs[p.index];
-            let gateway = r.gateways.iter().find(|g| {
-                Some(g.name) == parent.name.as_ref().map(|n| n.value.as_str())
-                    && g.namespace == parent.namespace.as_ref().map_or(route.namespace, |n| n.value.as_str())
-            });
-            let Some(g) = gateway else { continue };
+            let Some(g) = p.gateway.map(|i| &r.gateways[i]) else {
+                continue;
+            };
             let reason = match why {
                 Refusal::NoMatchingParent => format!(
                     "no listener of the Gateway matches{}{} (NoMatchingParent); its listeners: {}",

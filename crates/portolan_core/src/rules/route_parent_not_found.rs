@@ -84,21 +84,28 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
     if r.gateways.is_empty() {
         return;
     }
+    // The Gateways the input holds, for the message (a few are enough).
+    let mut known: Vec<String> = r
+        .gateways
+        .iter()
+        .take(5)
+        .map(crate::http::GatewayAt::key)
+        .collect();
+    if r.gateways.len() > 5 {
+        known.push(format!("and {} more", r.gateways.len() - 5));
+    }
+    let known = known.join(", ");
     for route in &r.routes {
         let o = &cx.objects[route.object];
         for p in &route.parents {
             let parent = &route.route.parent_refs[p.index];
             let message = match &p.outcome {
-                Err(Refusal::ParentNotFound(gw)) => {
-                    let known: Vec<String> = r.gateways.iter().map(crate::http::GatewayAt::key).collect();
-                    format!(
-                        "{} {}/{} names Gateway {gw}, which is not in the input (Gateways: {}); the route is attached nowhere",
-                        route.route.kind(),
-                        route.namespace,
-                        route.name,
-                        known.join(", ")
-                    )
-                }
+                Err(Refusal::ParentNotFound(gw)) => format!(
+                    "{} {}/{} names Gateway {gw}, which is not in the input (Gateways: {known}); the route is attached nowhere",
+                    route.route.kind(),
+                    route.namespace,
+                    route.name,
+                ),
                 Err(Refusal::ClassNotFound(class)) => format!(
                     "{} {}/{} is attached to a Gateway of GatewayClass {class:?}, which is not in the input: no controller serves it",
                     route.route.kind(),

@@ -79,7 +79,7 @@ impl HttpRequest {
 pub fn is_url(to: &str) -> bool {
     ["http://", "https://", "grpc://"]
         .iter()
-        .any(|s| to.len() > s.len() && to[..s.len()].eq_ignore_ascii_case(s))
+        .any(|s| to.len() > s.len() && to.get(..s.len()).is_some_and(|p| p.eq_ignore_ascii_case(s)))
 }
 
 fn parse(req: &Request) -> Result<HttpRequest, String> {
@@ -427,10 +427,10 @@ fn ingress(t: &mut Tracer<'_>, r: &Routing<'_>, http: &HttpRequest, table: &str)
             members.len()
         ),
     );
-    let nginx = controller == crate::http::INGRESS_NGINX;
     let candidates = host_group(t, r, http, &members);
+    let mode = path_mode(t, r, table, &members, candidates.as_deref());
     let Some((ingress_index, rule, backend, matched)) =
-        choose_path(t, r, http, &members, candidates.as_deref(), nginx)
+        choose_path(t, r, http, &members, candidates.as_deref(), mode)
     else {
         return no_route(
             t,
@@ -539,12 +539,12 @@ fn choose_path<'r>(
     http: &HttpRequest,
     members: &[usize],
     candidates: Option<&[IngressPathAt<'r>]>,
-    nginx: bool,
+    mode: PathMode,
 ) -> Option<IngressChoice<'r>> {
     let chosen = candidates
         .unwrap_or(&[])
         .iter()
-        .filter(|c| ingress_path_matches(c, &http.path, nginx))
+        .filter(|c| ingress_path_matches(c, &http.path, mode))
         .min_by(|x, y| {
             // G.3.5: longest path, then Exact > Prefix > ImplementationSpecific,
             // then the older Ingress, then the first path.
@@ -560,9 +560,12 @@ fn choose_path<'r>(
             .as_ref()
             .map_or("*", |h| h.value.as_str());
         let kind = if c.kind.is_empty() { "?" } else { c.kind };
-        let how = match (c.kind, nginx) {
-            ("ImplementationSpecific", true) => "; ingress-nginx: a string prefix, G.3.7",
-            ("ImplementationSpecific", false) => "; read as Prefix, G.3.7",
+        let how = match (c.kind, mode) {
+            (_, PathMode::NginxRegex) => "; as a case-insensitive regex, G.5.2",
+            ("ImplementationSpecific", PathMode::Nginx) => {
+                "; ingress-nginx: a string prefix, G.3.7"
+            }
+            ("ImplementationSpecific", PathMode::Plain) => "; read as Prefix, G.3.7",
             _ => "",
         };
         t.hop(
@@ -615,12 +618,66 @@ fn type_rank(kind: &str) -> u8 {
     }
 }
 
-fn ingress_path_matches(c: &IngressPathAt<'_>, path: &str, nginx: bool) -> bool {
-    match c.kind {
-        "Exact" => c.text == path,
-        "Prefix" => matching::prefix(c.text, path),
-        _ if nginx => path.starts_with(if c.text.is_empty() { "/" } else { c.text }),
-        _ => matching::prefix(if c.text.is_empty() { "/" } else { c.text }, path),
+/// How a routing table reads its paths (G.3.7, G.5.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PathMode {
+    /// As the API defines them (`ImplementationSpecific` read as Prefix).
+    Plain,
+    /// ingress-nginx: `ImplementationSpecific` is a string prefix.
+    Nginx,
+    /// ingress-nginx with `use-regex` or `rewrite-target` on an Ingress of
+    /// the host: every path a case-insensitive regex anchored at the start.
+    NginxRegex,
+}
+
+/// The path mode of the host group, with a hop for regex mode.
+fn path_mode(
+    t: &mut Tracer<'_>,
+    r: &Routing<'_>,
+    table: &str,
+    members: &[usize],
+    candidates: Option<&[IngressPathAt<'_>]>,
+) -> PathMode {
+    if !r.is_ingress_nginx(table) {
+        return PathMode::Plain;
+    }
+    let Some(first) = candidates.and_then(|c| c.first()) else {
+        return PathMode::Nginx;
+    };
+    let host_of = |rule: &crate::model::IngressRule| rule.host.as_ref().map(|h| h.value.clone());
+    let host = host_of(&r.ingresses[first.ingress].ingress.rules[first.rule]);
+    let by = members.iter().find_map(|&i| {
+        let at = &r.ingresses[i];
+        let o = &r.objects[at.object];
+        let annotation = Routing::regex_annotation(o)?;
+        at.ingress
+            .rules
+            .iter()
+            .any(|rule| host_of(rule) == host)
+            .then(|| format!("{annotation} on Ingress {}/{}", o.namespace, o.name()))
+    });
+    match by {
+        Some(by) => {
+            t.hop(
+                "path",
+                format!("ingress-nginx regex mode ({by}): every path of the host is a case-insensitive regex anchored at the start, longest first (G.5.2)"),
+            );
+            PathMode::NginxRegex
+        }
+        None => PathMode::Nginx,
+    }
+}
+
+fn ingress_path_matches(c: &IngressPathAt<'_>, path: &str, mode: PathMode) -> bool {
+    let text = if c.text.is_empty() { "/" } else { c.text };
+    match (c.kind, mode) {
+        (_, PathMode::NginxRegex) => {
+            regex_lite::Regex::new(&format!("(?i)^(?:{text})")).is_ok_and(|re| re.is_match(path))
+        }
+        ("Exact", _) => c.text == path,
+        ("Prefix", _) => matching::prefix(c.text, path),
+        (_, PathMode::Nginx) => path.starts_with(text),
+        _ => matching::prefix(text, path),
     }
 }
 
@@ -1424,9 +1481,7 @@ fn policy(a: &Analysis, r: &Routing<'_>, entry: &Entry, _client: &Client, trace:
     };
     let wanted: Vec<(&str, &str)> = match entry {
         Entry::Gateway(g) => vec![(crate::http::GATEWAY_NAME_LABEL, r.gateways[*g].name)],
-        Entry::Ingress(table)
-            if r.controller_of(table) == crate::http::INGRESS_NGINX || table == "nginx" =>
-        {
+        Entry::Ingress(table) if r.is_ingress_nginx(table) => {
             vec![
                 ("app.kubernetes.io/name", "ingress-nginx"),
                 ("app.kubernetes.io/component", "controller"),
@@ -1492,6 +1547,14 @@ mod tests {
             headers: vec![("Version".into(), "two".into())],
             via: None,
         }
+    }
+
+    #[test]
+    fn a_destination_with_multibyte_characters_is_not_cut_inside_one() {
+        // Found by the `trace` fuzz target: byte 4 falls inside 'é'.
+        assert!(!is_url("7bu\u{e9}oPo"));
+        assert!(!is_url("http\u{e9}//x"));
+        assert!(is_url("HTTP://x"));
     }
 
     #[test]
