@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { npx, project, corpus, fixtures } from './helpers.mjs';
+import { npx, nativeCli, project, corpus, fixtures } from './helpers.mjs';
 
 const BAD = `apiVersion: v1
 kind: Service
@@ -116,4 +116,38 @@ test('the JavaScript API is typed and throws Errors, not traps', () => {
   assert.throws(() => portolan.check([{ name: 'a', text: BAD }], { profile: { serviceCIDR: 'nope' } }), /serviceCIDR/);
   assert.throws(() => portolan.check('not an array'), TypeError);
   assert.equal(typeof portolan.version(), 'string');
+});
+
+test('diff: two paths, and --base-ref reading BASE from git, byte for byte as the native CLI', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const dir = mkdtempSync(join(tmpdir(), 'portolan-diff-'));
+  const git = (...args) => {
+    const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+  };
+  mkdirSync(join(dir, 'k8s'));
+  const app = readFileSync(join(corpus, 'bookinfo.yaml'), 'utf8');
+  writeFileSync(join(dir, 'k8s/app.yaml'), app);
+  git('init', '-q');
+  git('add', '.');
+  git('commit', '-q', '-m', 'base');
+  // The pull request: a selector typo, and productpage exposed on a NodePort.
+  const head = app.replace('  selector:\n    app: ratings', '  selector:\n    app: rating')
+    .replace('  ports:\n  - port: 9080\n    name: http\n  selector:\n    app: productpage', '  type: NodePort\n  ports:\n  - port: 9080\n    name: http\n    nodePort: 30080\n  selector:\n    app: productpage');
+  writeFileSync(join(dir, 'k8s/app.yaml'), head);
+  writeFileSync(join(dir, 'base.yaml'), app);
+  for (const args of [['diff', '--base-ref', 'HEAD', 'k8s', '--format', 'json'], ['diff', 'base.yaml', 'k8s/app.yaml', '--format', 'md'], ['diff', '--base-ref', 'HEAD', 'k8s']]) {
+    const r = npx(args, { cwd: dir });
+    const n = nativeCli(args, { cwd: dir });
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stdout, n.stdout, args.join(' '));
+    assert.equal(n.code, 1);
+  }
+  const out = JSON.parse(npx(['diff', '--base-ref', 'HEAD', 'k8s', '--format', 'json'], { cwd: dir }).stdout);
+  assert.deepEqual(out.changes.map((c) => c.kind), ['service-type-changed', 'exposure-added', 'port-changed', 'endpoints-lost', 'service-unreachable']);
+  assert.equal(out.changes[0].file, 'k8s/app.yaml');
+  assert.deepEqual(out.findings.introduced.map((f) => f.code), ['selector-matches-nothing']);
+  const bad = npx(['diff', '--base-ref', 'no-such-ref', 'k8s'], { cwd: dir });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--base-ref no-such-ref: git ls-tree/);
 });

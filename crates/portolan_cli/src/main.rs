@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use portolan_core::cli::{
-    ColorChoice, Config, Invocation, Output, execute, execute_keeping, parse_args, yaml_to_json,
+    Cmd, ColorChoice, Config, Invocation, Output, execute, execute_diff, execute_keeping,
+    parse_args, yaml_to_json,
 };
 use portolan_core::source::Source;
 
@@ -61,6 +62,18 @@ fn run(args: &[String]) -> Output {
             })
             .collect()
     });
+    if inv.cmd == Cmd::Diff {
+        let sides = match &inv.base_ref {
+            Some(r) => git_sources(r, &inv.paths[0], &ignore)
+                .and_then(|b| Ok((b, read_sources(&inv.paths, &ignore)?))),
+            None => read_sources(&inv.paths[..1], &ignore)
+                .and_then(|b| Ok((b, read_sources(&inv.paths[1..], &ignore)?))),
+        };
+        return match sides {
+            Ok(sides) => execute_diff(&inv, sides, profile.as_deref(), config.as_ref()),
+            Err(e) => Output::usage_error(&e),
+        };
+    }
     let sources = match read_sources(&inv.paths, &ignore) {
         Ok(s) => s,
         Err(e) => return Output::usage_error(&e),
@@ -79,6 +92,45 @@ fn run(args: &[String]) -> Output {
     // analysis block by block would only delay the exit.
     std::mem::forget(analysis);
     out
+}
+
+/// `PATH` as it is at git revision `rev` (a file, or a directory's
+/// manifests), named as the working tree names them: `git ls-tree` lists
+/// the files (relative to the working directory), `git show REV:./FILE`
+/// reads each.
+fn git_sources(rev: &str, path: &str, ignore: &[PathBuf]) -> Result<Vec<Source>, String> {
+    let git = |args: &[&str]| -> Result<Vec<u8>, String> {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .output()
+            .map_err(|e| format!("--base-ref: cannot run git: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "--base-ref {rev}: git {}: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        Ok(out.stdout)
+    };
+    let listing = git(&["ls-tree", "-r", "--name-only", rev, "--", path])?;
+    let mut files: Vec<String> = String::from_utf8_lossy(&listing)
+        .lines()
+        .filter(|f| {
+            let p = Path::new(f);
+            (f.trim_end_matches('/') == path.trim_end_matches('/')
+                || (is_manifest(p) && !skipped_dir(path, p)))
+                && !ignore.iter().any(|i| p.starts_with(i))
+        })
+        .map(str::to_owned)
+        .collect();
+    files.sort();
+    let mut sources = Vec::with_capacity(files.len());
+    for f in files {
+        let bytes = git(&["show", &format!("{rev}:./{f}")])?;
+        sources.push(Source::from_bytes(f, bytes));
+    }
+    Ok(sources)
 }
 
 /// `--config FILE`, else `.portolan.yaml` (or `.yml`) found upward from `cwd`.
@@ -151,14 +203,31 @@ fn walk(dir: &Path, ignore: &[PathBuf], out: &mut Vec<PathBuf>) -> std::io::Resu
             if !name.starts_with('.') && name != "node_modules" {
                 walk(&path, ignore, out)?;
             }
-        } else if !name.starts_with('.')
-            && path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
-        {
+        } else if is_manifest(&path) {
             out.push(path);
         }
     }
     Ok(())
+}
+
+/// A file a directory walk reads: `*.yaml`, `*.yml` or `*.json`, not hidden.
+fn is_manifest(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    !name.starts_with('.')
+        && path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
+}
+
+/// Whether a file found under `root` sits in a directory the walk skips
+/// (hidden, or `node_modules`).
+fn skipped_dir(root: &str, file: &Path) -> bool {
+    let rel = file.strip_prefix(root).unwrap_or(file);
+    let mut dirs = rel.components().collect::<Vec<_>>();
+    dirs.pop();
+    dirs.iter().any(|c| {
+        let c = c.as_os_str().to_string_lossy();
+        (c.starts_with('.') && c != "." && c != "..") || c == "node_modules"
+    })
 }

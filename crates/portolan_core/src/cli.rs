@@ -23,6 +23,7 @@ Commands:
            or one HTTP request through an Ingress or a Gateway: --to http://HOST/PATH
   dns      Ask cluster DNS: --name NAME --type A|AAAA|SRV|CNAME|PTR
   reach    Who can reach whom, through NetworkPolicy: [--from SOURCE] [--to DESTINATION]
+  diff     What a change does to routing: BASE HEAD, or --base-ref REF PATH
   rules    List every check with its documentation
   version  Print the version
 
@@ -31,7 +32,9 @@ or - for standard input (the default when standard input is not a terminal).
 
 Options:
   --format <FORMAT>      check: human|json|sarif|github|junit; graph: json|dot|mermaid;
-                         reach: human|json|csv|md|dot; trace, dns, rules: human|json
+                         reach: human|json|csv|md|dot; diff: human|json|md|sarif|github;
+                         trace, dns, rules: human|json
+  --base-ref <REF>       diff: read BASE as PATH at git revision REF
   --from <SOURCE>        trace: pod:NS/NAME, node:NAME or external:IP;
                          reach: pod:NS/NAME, workload:NS/KIND/NAME, namespace:NS or external:IP
   --to <HOST:PORT>       trace: an IP or a DNS name (resolved as the source would), and a port,
@@ -60,6 +63,7 @@ pub enum Cmd {
     Trace,
     Dns,
     Reach,
+    Diff,
     Rules,
     Version,
     Help,
@@ -90,6 +94,7 @@ pub struct Invocation {
     pub method: Option<String>,
     pub headers: Vec<(String, String)>,
     pub via: Option<String>,
+    pub base_ref: Option<String>,
     pub name: Option<String>,
     pub qtype: String,
 }
@@ -99,7 +104,7 @@ impl Invocation {
     pub fn reads_input(&self) -> bool {
         matches!(
             self.cmd,
-            Cmd::Check | Cmd::Graph | Cmd::Trace | Cmd::Dns | Cmd::Reach
+            Cmd::Check | Cmd::Graph | Cmd::Trace | Cmd::Dns | Cmd::Reach | Cmd::Diff
         )
     }
 }
@@ -142,6 +147,7 @@ impl Invocation {
             method: None,
             headers: Vec::new(),
             via: None,
+            base_ref: None,
             name: None,
             qtype: "A".to_owned(),
         }
@@ -159,6 +165,7 @@ pub fn parse_args(args: &[String]) -> Result<Invocation, String> {
         "graph" => Cmd::Graph,
         "trace" => Cmd::Trace,
         "reach" => Cmd::Reach,
+        "diff" => Cmd::Diff,
         "dns" => Cmd::Dns,
         "rules" => Cmd::Rules,
         "version" | "--version" | "-V" => Cmd::Version,
@@ -210,6 +217,7 @@ pub fn parse_args(args: &[String]) -> Result<Invocation, String> {
                     .push((k.trim().to_owned(), val.trim().to_owned()));
             }
             "--via" => inv.via = Some(take("--via")?),
+            "--base-ref" => inv.base_ref = Some(take("--base-ref")?),
             "--name" => inv.name = Some(take("--name")?),
             "--type" => inv.qtype = take("--type")?,
             "--color" => {
@@ -236,6 +244,7 @@ fn finish(mut inv: Invocation) -> Result<Invocation, String> {
         Cmd::Graph => &["json", "dot", "mermaid"],
         Cmd::Check => &["human", "json", "sarif", "github", "junit"],
         Cmd::Reach => &["human", "json", "csv", "md", "dot"],
+        Cmd::Diff => &["human", "json", "md", "sarif", "github"],
         Cmd::Trace | Cmd::Dns | Cmd::Rules | Cmd::Version | Cmd::Help => &["human", "json"],
     };
     if inv.format.is_empty() {
@@ -274,6 +283,18 @@ fn finish(mut inv: Invocation) -> Result<Invocation, String> {
         if let Some(to) = &inv.to {
             crate::reach::Scope::parse_to(to)?;
         }
+    }
+    if inv.cmd == Cmd::Diff {
+        let want = if inv.base_ref.is_some() { 1 } else { 2 };
+        if inv.paths.len() != want {
+            return Err(if want == 1 {
+                "diff --base-ref REF takes one PATH (BASE is PATH at REF)".to_owned()
+            } else {
+                "diff needs BASE and HEAD (two paths, or --base-ref REF PATH)".to_owned()
+            });
+        }
+    } else if inv.base_ref.is_some() {
+        return Err("--base-ref applies to diff".to_owned());
     }
     if inv.cmd == Cmd::Dns {
         if inv.name.is_none() {
@@ -384,24 +405,15 @@ pub fn execute_keeping(
             return (out, None);
         }
         Cmd::Rules => return (rules(&inv.format), None),
+        Cmd::Diff => {
+            let out = Output::usage_error("diff compares two inputs: run it through execute_diff");
+            return (out, None);
+        }
         Cmd::Check | Cmd::Graph | Cmd::Trace | Cmd::Dns | Cmd::Reach => {}
     }
-    let mut prof = config.and_then(|c| c.profile.clone()).unwrap_or_default();
-    if let Some(text) = profile {
-        match Profile::from_json(text) {
-            Ok(p) => prof = p,
-            Err(e) => return (Output::usage_error(&format!("profile: {e}")), None),
-        }
-    }
-    if let Some(m) = inv.proxy_mode {
-        prof.proxy_mode = m;
-    }
-    if let Some(ns) = &inv.namespace {
-        prof.namespace.clone_from(ns);
-    }
-    let options = match config.map(Config::options).transpose() {
-        Ok(o) => o.unwrap_or_default(),
-        Err(e) => return (Output::usage_error(&e), None),
+    let (prof, options) = match settings(inv, profile, config) {
+        Ok(s) => s,
+        Err(o) => return (o, None),
     };
     let analysis = match analyze_with(sources, &prof, &options) {
         Ok(a) => a,
@@ -442,6 +454,64 @@ pub fn execute_keeping(
         }
     };
     (out, Some(analysis))
+}
+
+/// The profile and options of an invocation: the configuration's, then
+/// `--profile`, `--proxy-mode` and `--namespace`.
+fn settings(
+    inv: &Invocation,
+    profile: Option<&str>,
+    config: Option<&Config>,
+) -> Result<(Profile, Options), Output> {
+    let mut prof = config.and_then(|c| c.profile.clone()).unwrap_or_default();
+    if let Some(text) = profile {
+        prof =
+            Profile::from_json(text).map_err(|e| Output::usage_error(&format!("profile: {e}")))?;
+    }
+    if let Some(m) = inv.proxy_mode {
+        prof.proxy_mode = m;
+    }
+    if let Some(ns) = &inv.namespace {
+        prof.namespace.clone_from(ns);
+    }
+    let options = config
+        .map(Config::options)
+        .transpose()
+        .map_err(|e| Output::usage_error(&e))?
+        .unwrap_or_default();
+    Ok((prof, options))
+}
+
+/// `portolan diff` over the two inputs the host has read (interfaces.md
+/// §6.4): both analysed with the same profile and options.
+pub fn execute_diff(
+    inv: &Invocation,
+    (base, head): (Vec<Source>, Vec<Source>),
+    profile: Option<&str>,
+    config: Option<&Config>,
+) -> Output {
+    let (prof, options) = match settings(inv, profile, config) {
+        Ok(s) => s,
+        Err(o) => return o,
+    };
+    let analyse = |sources| analyze_with(sources, &prof, &options);
+    let (b, h) = match (analyse(base), analyse(head)) {
+        (Ok(b), Ok(h)) => (b, h),
+        (Err(e), _) | (_, Err(e)) => return Output::usage_error(&format!("profile: {e}")),
+    };
+    let d = crate::diff::diff(&b, &h);
+    let stdout = match inv.format.as_str() {
+        "json" => crate::output::diff::json(&d, &b, &h),
+        "md" => crate::output::diff::md(&d, &b, &h),
+        "sarif" => crate::output::diff::sarif(&d, &b, &h),
+        "github" => crate::output::diff::github(&d, &b, &h),
+        _ => crate::output::diff::human(&d, &b, &h),
+    };
+    Output {
+        stdout,
+        stderr: String::new(),
+        code: i32::from(d.failing(&h)),
+    }
 }
 
 fn trace(inv: &Invocation, analysis: &crate::analysis::Analysis, mode: ProxyMode) -> Output {

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod cluster;
 pub mod codes;
 pub mod diag;
+pub mod diff;
 pub mod dns;
 pub mod endpoints;
 pub mod generate;

@@ -233,6 +233,11 @@ pub struct Plan {
     pub config: Option<String>,
     /// "auto", "always" or "never".
     pub color: String,
+    /// `diff`: the first path is BASE (or, with `baseRef`, BASE is the one
+    /// path at that git revision).
+    pub diff: bool,
+    #[wasm_bindgen(js_name = baseRef)]
+    pub base_ref: Option<String>,
     /// A usage error: print it to stderr and exit 2.
     pub error: Option<String>,
 }
@@ -252,6 +257,8 @@ pub fn plan_cli(args: Vec<String>) -> Plan {
                 ColorChoice::Never => "never",
             }
             .to_owned(),
+            diff: inv.cmd == Cmd::Diff,
+            base_ref: inv.base_ref.clone(),
             error: None,
         },
         Err(e) => Plan {
@@ -260,6 +267,8 @@ pub fn plan_cli(args: Vec<String>) -> Plan {
             profile: None,
             config: None,
             color: "auto".into(),
+            diff: false,
+            base_ref: None,
             error: Some(cli::Output::usage_error(&e).stderr),
         },
     }
@@ -277,7 +286,12 @@ pub struct CliOutput {
 /// profile and configuration already converted to JSON. The files' bytes
 /// come concatenated in `data`, `lengths[i]` of them for `names[i]`: bytes
 /// that are not UTF-8 are findings (`invalid-utf8`), as in the native CLI.
+/// For `diff`, the first `split` files are BASE and the rest HEAD.
 #[wasm_bindgen(js_name = runCli)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "wasm-bindgen exports take the JavaScript API's arguments one by one"
+)]
 pub fn run_cli(
     args: Vec<String>,
     names: Vec<String>,
@@ -286,6 +300,7 @@ pub fn run_cli(
     profile_json: Option<String>,
     config_json: Option<String>,
     color: bool,
+    split: Option<u32>,
 ) -> Result<CliOutput, JsError> {
     let inv = match cli::parse_args(&args) {
         Ok(inv) => inv,
@@ -317,7 +332,13 @@ pub fn run_cli(
     } else {
         byte_sources(names, data, &lengths)?
     };
-    let o = cli::execute(&inv, srcs, profile_json.as_deref(), config.as_ref(), color);
+    let o = if inv.cmd == Cmd::Diff {
+        let mut base = srcs;
+        let head = base.split_off((split.unwrap_or(0) as usize).min(base.len()));
+        cli::execute_diff(&inv, (base, head), profile_json.as_deref(), config.as_ref())
+    } else {
+        cli::execute(&inv, srcs, profile_json.as_deref(), config.as_ref(), color)
+    };
     Ok(CliOutput {
         stdout: o.stdout,
         stderr: o.stderr,

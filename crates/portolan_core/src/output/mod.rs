@@ -10,6 +10,7 @@
 //! - `reach`: [`reach`] (json, csv, human, md, dot)
 //! - `rules`: [`rules`]
 
+pub mod diff;
 pub mod dns;
 pub mod dot;
 pub mod github;

@@ -4,13 +4,13 @@
 // native binary; every byte printed comes from the shared Rust command line.
 
 const wasm = require('../wasm/portolan_wasm.js');
-const { readSources, readText, findConfig } = require('../lib/host.js');
+const { readSources, readText, findConfig, gitSources } = require('../lib/host.js');
 const path = require('node:path');
 
 function main(argv) {
   const plan = wasm.planCli(argv);
   if (plan.error) return { stdout: '', stderr: plan.error, code: 2 };
-  if (!plan.readsInput) return wasm.runCli(argv, [], new Uint8Array(0), new Uint32Array(0), undefined, undefined, false);
+  if (!plan.readsInput) return wasm.runCli(argv, [], new Uint8Array(0), new Uint32Array(0), undefined, undefined, false, undefined);
   const usage = (msg) => ({ stdout: '', stderr: `error: ${msg}\n\nRun 'portolan --help' for usage.\n`, code: 2 });
   try {
     let paths = plan.paths;
@@ -40,11 +40,21 @@ function main(argv) {
         return usage(e.message.startsWith(plan.profile) ? e.message : `${plan.profile}:${e.message}`);
       }
     }
-    const sources = readSources(paths, ignore);
+    let sources;
+    let split;
+    if (plan.diff) {
+      // BASE first (the first path, or the one path at --base-ref), then HEAD.
+      const base = plan.baseRef ? gitSources(plan.baseRef, paths[0], ignore) : readSources(paths.slice(0, 1), ignore);
+      const head = readSources(plan.baseRef ? paths : paths.slice(1), ignore);
+      sources = base.concat(head);
+      split = base.length;
+    } else {
+      sources = readSources(paths, ignore);
+    }
     const color = plan.color === 'always' || (plan.color === 'auto' && process.stdout.isTTY === true && !process.env.NO_COLOR);
     const data = Buffer.concat(sources.map((s) => s.bytes));
     const lengths = Uint32Array.from(sources, (s) => s.bytes.length);
-    return wasm.runCli(argv, sources.map((s) => s.name), data, lengths, profileJson, configJson, color);
+    return wasm.runCli(argv, sources.map((s) => s.name), data, lengths, profileJson, configJson, color, split);
   } catch (e) {
     return usage(e.message);
   }

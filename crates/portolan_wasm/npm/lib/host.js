@@ -96,6 +96,36 @@ function readSources(paths, ignore) {
   return sources;
 }
 
+/**
+ * `--base-ref REV PATH`: PATH as it is at git revision REV, named as the
+ * working tree names it (`git ls-tree`, then `git show REV:./FILE`), as the
+ * native CLI reads it.
+ */
+function gitSources(rev, p, ignore) {
+  const { execFileSync } = require('node:child_process');
+  const git = (args) => {
+    try {
+      return execFileSync('git', args, { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (err) {
+      const why = err.stderr ? err.stderr.toString().trim() : err.message;
+      throw new Error(err.code === 'ENOENT' ? `--base-ref: cannot run git: ${err.message}` : `--base-ref ${rev}: git ${args.join(' ')}: ${why}`);
+    }
+  };
+  const root = p.replace(/\/+$/, '');
+  const skipped = (f) => {
+    const rel = f.startsWith(`${root}/`) ? f.slice(root.length + 1) : f;
+    return rel.split('/').slice(0, -1).some((c) => (c.startsWith('.') && c !== '.' && c !== '..') || c === 'node_modules');
+  };
+  const files = git(['ls-tree', '-r', '--name-only', rev, '--', p]).toString().split('\n').filter((f) => {
+    if (!f) return false;
+    const name = f.split('/').pop();
+    const wanted = f.replace(/\/+$/, '') === root || (!name.startsWith('.') && MANIFEST.test(name) && !skipped(f));
+    return wanted && !ignore.some((i) => f === i || f.startsWith(i.endsWith('/') ? i : `${i}/`));
+  });
+  files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return files.map((f) => ({ name: f, bytes: git(['show', `${rev}:./${f}`]) }));
+}
+
 /** `--config FILE`, else `.portolan.yaml`/`.yml` found upward from cwd. */
 function findConfig(explicit, cwd) {
   if (explicit) return explicit;
@@ -111,4 +141,4 @@ function findConfig(explicit, cwd) {
   }
 }
 
-module.exports = { readSources, readText, findConfig, join };
+module.exports = { readSources, readText, findConfig, join, gitSources };

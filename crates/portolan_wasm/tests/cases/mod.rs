@@ -146,6 +146,7 @@ fn cli_matches_the_contract() {
         None,
         None,
         false,
+        None,
     )
     .unwrap();
     assert_eq!(out.code, 0, "{}", out.stdout);
@@ -158,6 +159,7 @@ fn cli_matches_the_contract() {
         None,
         None,
         false,
+        None,
     )
     .unwrap();
     assert_eq!(usage.code, 2);
@@ -180,6 +182,7 @@ fn a_file_that_is_not_utf8_is_read_with_findings_at_the_bad_bytes() {
         None,
         None,
         false,
+        None,
     )
     .unwrap();
     assert_eq!(out.code, 1, "{}", out.stdout);
