@@ -189,7 +189,7 @@ document.body.dataset.result = JSON.stringify({ objects: c.summary.objects, verd
 
 test('types: generated declarations type-check a strict consumer of all three builds', () => {
   const dir = project();
-  writeFileSync(join(dir, 'consumer.mts'), `import { check, graph, trace, dns, reach, rules, type CheckJson, type DiagnosticJson, type Trace, type Severity } from 'portolan';
+  writeFileSync(join(dir, 'consumer.mts'), `import { check, graph, trace, dns, reach, diff, rules, type CheckJson, type DiagnosticJson, type DiffJson, type Trace, type Severity } from 'portolan';
 import init, { check as checkWeb } from 'portolan/web';
 import { check as checkBundler } from 'portolan/bundler';
 
@@ -207,6 +207,10 @@ const weights: number[] = (http.backends ?? []).map((b) => b.weight);
 const location: string | undefined = http.redirect?.location;
 const unresolved: number | undefined = http.unresolvedProbability;
 console.log(routeKind, weights, location, unresolved);
+const changed: DiffJson = diff(files, [{ name: 'a.yaml', text: 'kind: Service' }]);
+const changeKinds: string[] = changed.changes.map((c) => c.kind);
+const introduced: number = changed.findings.introduced.length;
+console.log(changeKinds, introduced);
 const reachable: string[] = reach(files, { from: 'namespace:default' }).connections.map((c) => c.verdict);
 const probabilities: number[] = t.destinations.map((d) => d.probability);
 const kinds: string[] = graph(files).graphNodes.map((n) => n.kind);
@@ -244,4 +248,23 @@ test('corpus: the API and the CLI see the same findings', () => {
   const api = portolan.check([{ name: file, text: readFileSync(file, 'utf8') }]);
   const cli = spawnSync(join(project(), 'node_modules/.bin/portolan'), ['check', '--format', 'json', file], { encoding: 'utf8' });
   assert.deepEqual(api, JSON.parse(cli.stdout));
+});
+
+test('API: diff answers as `portolan diff --format json` does', () => {
+  const require = createRequire(join(project(), 'index.js'));
+  const portolan = require('portolan');
+  const head = APP.replace('replicas: 2', 'replicas: 3');
+  const d = portolan.diff(FILES, [{ name: 'app.yaml', text: head }]);
+  assert.deepEqual(d.changes.map((c) => [c.kind, c.subject, c.before, c.after]), [['endpoints-gained', 'service:shop/web:80/TCP', '2', '3']]);
+  assert.deepEqual(d.changes[0].pods, ['workload:shop/Deployment/web']);
+  const dir = writeFiles([{ name: 'base.yaml', text: APP }, { name: 'head.yaml', text: head }]);
+  const cli = spawnSync(join(project(), 'node_modules/.bin/portolan'), ['diff', 'base.yaml', 'head.yaml', '--format', 'json'], { cwd: dir, encoding: 'utf8' });
+  const fromCli = JSON.parse(cli.stdout);
+  // The CLI names the files; the API's names are the ones it was given.
+  assert.deepEqual(fromCli.changes.map((c) => c.kind), d.changes.map((c) => c.kind));
+  assert.equal(cli.status, 0, cli.stderr);
+  // The browser and bundler builds export it too.
+  const web = readFileSync(join(project(), 'node_modules/portolan/web/index.js'), 'utf8');
+  assert.match(web, /\bdiff\b/);
+  assert.match(web, /\breach\b/);
 });

@@ -54,6 +54,10 @@ pub fn declarations() -> String {
     export::<crate::sim::BackendShare>(&cfg, &mut out);
     export::<crate::sim::Redirect>(&cfg, &mut out);
     export::<crate::sim::Trace>(&cfg, &mut out);
+    export::<crate::output::diff::ChangeJson<'static>>(&cfg, &mut out);
+    export::<crate::output::diff::FindingJson<'static>>(&cfg, &mut out);
+    export::<crate::output::diff::DiffFindings<'static>>(&cfg, &mut out);
+    export::<crate::output::diff::DiffJson<'static>>(&cfg, &mut out);
     export::<crate::reach::ReachConnection>(&cfg, &mut out);
     export::<crate::reach::Reach>(&cfg, &mut out);
     export::<crate::dns::Answer>(&cfg, &mut out);

@@ -1,7 +1,7 @@
 // The JavaScript API. The document types (CheckJson, GraphJson, Trace,
 // DnsAnswer, Rule, Profile, …) are generated from the Rust core's types into
 // types.d.ts by `cargo xtask npm`.
-import type { CheckJson, DnsAnswer, GraphJson, Profile, Reach, Rule, Trace } from './types.js';
+import type { CheckJson, DiffJson, DnsAnswer, GraphJson, Profile, Reach, Rule, Trace } from './types.js';
 
 export * from './types.js';
 
@@ -47,6 +47,8 @@ export function trace(files: File[], request: TraceRequest, options?: Options): 
 export function dns(files: File[], query: DnsQuery, options?: Options): DnsAnswer;
 /** Every (source pod, destination pod, port) and its NetworkPolicy verdict, directly and through Services. */
 export function reach(files: File[], request?: ReachRequest, options?: Options): Reach;
+/** What `head` changes in routing against `base` (interfaces.md §6.4): Services, ports, endpoints, exposure, findings. */
+export function diff(base: File[], head: File[], options?: Options): DiffJson;
 /** Every check with its documentation. */
 export function rules(): Rule[];
 export function version(): string;

@@ -210,6 +210,22 @@ pub fn reach(
     serde_json::to_string(&r).map_err(|e| JsError::new(&e.to_string()))
 }
 
+/// `portolan diff --format json`: what HEAD changes in routing against
+/// BASE (interfaces.md §6.4), both analysed with the same profile.
+#[wasm_bindgen]
+pub fn diff(
+    base_names: Vec<String>,
+    base_texts: Vec<String>,
+    head_names: Vec<String>,
+    head_texts: Vec<String>,
+    profile_json: Option<String>,
+) -> Result<String, JsError> {
+    let base = analyze(base_names, base_texts, profile_json.clone())?;
+    let head = analyze(head_names, head_texts, profile_json)?;
+    let d = portolan_core::diff::diff(&base, &head);
+    Ok(portolan_core::output::diff::json(&d, &base, &head))
+}
+
 /// `portolan rules --format json`.
 #[wasm_bindgen]
 pub fn rules() -> String {

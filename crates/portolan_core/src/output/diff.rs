@@ -20,39 +20,86 @@ fn location(c: &Change, base: &Analysis, head: &Analysis) -> Option<Location> {
     Some(locate(a, o.source, o.anchor_span()))
 }
 
+/// One change as `diff --format json` prints it.
 #[derive(Serialize)]
-struct ChangeJson<'a> {
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ChangeJson<'a> {
+    #[cfg_attr(
+        feature = "ts",
+        ts(
+            type = "'service-added' | 'service-removed' | 'service-type-changed' | 'port-added' | 'port-removed' | 'port-changed' | 'endpoints-gained' | 'endpoints-lost' | 'service-unreachable' | 'service-reachable' | 'exposure-added' | 'exposure-removed' | 'reach-allowed' | 'reach-denied' | 'reference-broken' | 'reference-fixed'"
+        )
+    )]
     kind: &'a str,
+    #[cfg_attr(feature = "ts", ts(as = "Severity"))]
     severity: &'a str,
     subject: &'a str,
     before: Option<&'a str>,
     after: Option<&'a str>,
     message: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional, as = "Option<Vec<String>>"))]
     pods: Option<&'a [String]>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     file: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     line: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     column: Option<usize>,
 }
 
-fn findings_json(a: &Analysis, list: &[usize]) -> Vec<Value> {
+/// A finding introduced or fixed: where it is, and what it is about.
+#[derive(Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FindingJson<'a> {
+    code: &'a str,
+    #[cfg_attr(feature = "ts", ts(as = "Severity"))]
+    severity: &'a str,
+    message: &'a str,
+    file: String,
+    line: usize,
+    column: usize,
+    #[cfg_attr(feature = "ts", ts(as = "Option<crate::diag::ObjectRef>"))]
+    object: Option<&'a crate::diag::ObjectRef>,
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>"))]
+    field: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DiffFindings<'a> {
+    introduced: Vec<FindingJson<'a>>,
+    fixed: Vec<FindingJson<'a>>,
+}
+
+/// `portolan diff --format json` (interfaces.md §6.4).
+#[derive(Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DiffJson<'a> {
+    #[cfg_attr(feature = "ts", ts(type = "1"))]
+    version: u32,
+    changes: Vec<ChangeJson<'a>>,
+    findings: DiffFindings<'a>,
+}
+
+fn findings_json<'a>(a: &'a Analysis, list: &[usize]) -> Vec<FindingJson<'a>> {
     list.iter()
         .map(|&i| {
             let d = &a.diagnostics[i];
             let l = diagnostic_location(a, d);
-            json!({
-                "code": d.code,
-                "severity": d.severity.as_str(),
-                "message": d.message,
-                "file": l.file,
-                "line": l.line,
-                "column": l.column,
-                "object": d.object.as_deref(),
-                "field": d.field,
-            })
+            FindingJson {
+                code: d.code,
+                severity: d.severity.as_str(),
+                message: &d.message,
+                file: l.file,
+                line: l.line,
+                column: l.column,
+                object: d.object.as_deref(),
+                field: d.field.as_deref(),
+            }
         })
         .collect()
 }
@@ -77,15 +124,14 @@ pub fn json(d: &Diff, base: &Analysis, head: &Analysis) -> String {
             }
         })
         .collect();
-    let doc = json!({
-        "version": 1,
-        "changes": changes,
-        "findings": {
-            "introduced": findings_json(head, &d.introduced),
-            "fixed": findings_json(base, &d.fixed),
+    super::json_text(&DiffJson {
+        version: 1,
+        changes,
+        findings: DiffFindings {
+            introduced: findings_json(head, &d.introduced),
+            fixed: findings_json(base, &d.fixed),
         },
-    });
-    super::json_text(&doc)
+    })
 }
 
 /// One line per change and per finding, then a summary line.

@@ -4,4 +4,4 @@
 import * as wasm from './portolan_wasm.js';
 import { makeApi } from '../lib/api.mjs';
 
-export const { check, graph, trace, dns, rules, version } = makeApi(wasm);
+export const { check, graph, trace, dns, reach, diff, rules, version } = makeApi(wasm);

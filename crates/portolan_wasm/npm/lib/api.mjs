@@ -81,6 +81,13 @@ export function makeApi(wasm) {
       optionalString(request.from, 'from'), optionalString(request.to, 'to')));
   }
 
+  /** What HEAD changes in routing against BASE: the `diff --format json` document. */
+  function diff(base, head, options = {}) {
+    const [baseNames, baseTexts] = split(base);
+    const [headNames, headTexts] = split(head);
+    return JSON.parse(wasm.diff(baseNames, baseTexts, headNames, headTexts, profileJson(options)));
+  }
+
   /** Every check with its documentation. */
   function rules() {
     return JSON.parse(wasm.rules()).rules;
@@ -90,5 +97,5 @@ export function makeApi(wasm) {
     return wasm.version();
   }
 
-  return { check, graph, trace, dns, reach, rules, version };
+  return { check, graph, trace, dns, reach, diff, rules, version };
 }

@@ -8,4 +8,4 @@ import init, * as wasm from './portolan_wasm.js';
 import { makeApi } from '../lib/api.mjs';
 
 export default init;
-export const { check, graph, trace, dns, rules, version } = makeApi(wasm);
+export const { check, graph, trace, dns, reach, diff, rules, version } = makeApi(wasm);
