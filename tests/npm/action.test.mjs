@@ -4,25 +4,14 @@
 // the GitHub API (the comment is posted, then updated in place).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdtempSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { project, root, corpus } from './helpers.mjs';
+import { project, root, bookinfoRepo } from './helpers.mjs';
 
 function repo() {
-  const dir = mkdtempSync(join(tmpdir(), 'portolan-action-'));
-  const git = (...args) => {
-    const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir, encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
-  };
-  mkdirSync(join(dir, 'k8s'));
-  const app = readFileSync(join(corpus, 'bookinfo.yaml'), 'utf8');
-  writeFileSync(join(dir, 'k8s/app.yaml'), app);
-  git('init', '-q');
-  git('add', '.');
-  git('commit', '-q', '-m', 'base');
+  const { dir, app } = bookinfoRepo('portolan-action-');
   writeFileSync(join(dir, 'k8s/app.yaml'), app.replace('  selector:\n    app: ratings', '  selector:\n    app: rating'));
   return dir;
 }

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { npx, nativeCli, project, corpus, fixtures } from './helpers.mjs';
+import { npx, nativeCli, project, corpus, fixtures, bookinfoRepo } from './helpers.mjs';
 
 const BAD = `apiVersion: v1
 kind: Service
@@ -119,18 +119,7 @@ test('the JavaScript API is typed and throws Errors, not traps', () => {
 });
 
 test('diff: two paths, and --base-ref reading BASE from git, byte for byte as the native CLI', async () => {
-  const { spawnSync } = await import('node:child_process');
-  const dir = mkdtempSync(join(tmpdir(), 'portolan-diff-'));
-  const git = (...args) => {
-    const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir, encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
-  };
-  mkdirSync(join(dir, 'k8s'));
-  const app = readFileSync(join(corpus, 'bookinfo.yaml'), 'utf8');
-  writeFileSync(join(dir, 'k8s/app.yaml'), app);
-  git('init', '-q');
-  git('add', '.');
-  git('commit', '-q', '-m', 'base');
+  const { dir, app } = bookinfoRepo('portolan-diff-');
   // The pull request: a selector typo, and productpage exposed on a NodePort.
   const head = app.replace('  selector:\n    app: ratings', '  selector:\n    app: rating')
     .replace('  ports:\n  - port: 9080\n    name: http\n  selector:\n    app: productpage', '  type: NodePort\n  ports:\n  - port: 9080\n    name: http\n    nodePort: 30080\n  selector:\n    app: productpage');

@@ -1,6 +1,6 @@
 // Installs the packed npm package into a temporary project, as a user gets it.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,4 +39,24 @@ export function npx(args, { cwd, input, env } = {}) {
 export function nativeCli(args, { cwd, input } = {}) {
   const r = spawnSync(native, args, { cwd: cwd || root, input: input ?? '', encoding: 'utf8', maxBuffer: 64 << 20 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * A temporary git repository whose first commit holds the corpus's Bookinfo
+ * as `k8s/app.yaml`: a base for `diff --base-ref` tests. Returns its path
+ * and the committed text.
+ */
+export function bookinfoRepo(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const git = (...args) => {
+    const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  };
+  mkdirSync(join(dir, 'k8s'));
+  const app = readFileSync(join(corpus, 'bookinfo.yaml'), 'utf8');
+  writeFileSync(join(dir, 'k8s/app.yaml'), app);
+  git('init', '-q');
+  git('add', '.');
+  git('commit', '-q', '-m', 'base');
+  return { dir, app };
 }

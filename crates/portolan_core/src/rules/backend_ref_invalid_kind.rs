@@ -1,6 +1,6 @@
 //! `backend-ref-invalid-kind`: a route's backendRef is not a core Service (or is an ExternalName Service).
 
-use super::{LintCx, finding};
+use super::{LintCx, route_backend_findings};
 use crate::codes::rule;
 use crate::diag::Diagnostic;
 use crate::http::Backend;
@@ -82,34 +82,13 @@ rule! {
 }
 
 pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
-    let r = cx.routing();
-    for route in &r.routes {
-        let o = &cx.objects[route.object];
-        for rule in route.route.rules.iter().flat_map(|(rules, _)| rules) {
-            for b in rule.backend_refs.iter().flatten() {
-                let found = r.route_backend(route.namespace, route.route.kind(), b);
-                let why = match &found {
-                    Backend::InvalidKind(w) => w.clone(),
-                    Backend::ExternalName { name, .. } => format!(
-                        "Service {} is ExternalName {name}, which Gateway API implementations do not support as a backend",
-                        b.name.as_ref().map_or("?", |n| n.value.as_str())
-                    ),
-                    _ => continue,
-                };
-                out.push(finding(
-                    (RULE.code, RULE.severity),
-                    o,
-                    b.span,
-                    format!(
-                        "{} {}/{}: backendRef {}: {why} (ResolvedRefs=False, {}); its share of the requests gets 500",
-                        route.route.kind(),
-                        route.namespace,
-                        route.name,
-                        b.name.as_ref().map_or("?", |n| n.value.as_str()),
-                        found.reason()
-                    ),
-                ));
-            }
-        }
-    }
+    let why = |found: &Backend, b: &crate::model::BackendRef| match found {
+        Backend::InvalidKind(w) => Some(w.clone()),
+        Backend::ExternalName { name, .. } => Some(format!(
+            "Service {} is ExternalName {name}, which Gateway API implementations do not support as a backend",
+            b.name.as_ref().map_or("?", |n| n.value.as_str())
+        )),
+        _ => None,
+    };
+    route_backend_findings(cx, (RULE.code, RULE.severity), why, out);
 }

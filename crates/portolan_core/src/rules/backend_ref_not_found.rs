@@ -1,6 +1,6 @@
 //! `backend-ref-not-found`: a route's backendRef names a Service, or a Service port, that does not exist.
 
-use super::{LintCx, finding};
+use super::{LintCx, route_backend_findings};
 use crate::codes::rule;
 use crate::diag::Diagnostic;
 use crate::http::Backend;
@@ -80,30 +80,9 @@ rule! {
 }
 
 pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
-    let r = cx.routing();
-    for route in &r.routes {
-        let o = &cx.objects[route.object];
-        for rule in route.route.rules.iter().flat_map(|(rules, _)| rules) {
-            for b in rule.backend_refs.iter().flatten() {
-                let found = r.route_backend(route.namespace, route.route.kind(), b);
-                let why = match &found {
-                    Backend::NotFound(w) => w.clone(),
-                    _ => continue,
-                };
-                out.push(finding(
-                    (RULE.code, RULE.severity),
-                    o,
-                    b.span,
-                    format!(
-                        "{} {}/{}: backendRef {}: {why} (ResolvedRefs=False, {}); its share of the requests gets 500",
-                        route.route.kind(),
-                        route.namespace,
-                        route.name,
-                        b.name.as_ref().map_or("?", |n| n.value.as_str()),
-                        found.reason()
-                    ),
-                ));
-            }
-        }
-    }
+    let why = |found: &Backend, _: &crate::model::BackendRef| match found {
+        Backend::NotFound(w) => Some(w.clone()),
+        _ => None,
+    };
+    route_backend_findings(cx, (RULE.code, RULE.severity), why, out);
 }

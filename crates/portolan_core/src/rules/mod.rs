@@ -26,6 +26,40 @@ pub(crate) fn finding(
         .with_object(Some(object.object_ref()))
 }
 
+/// A finding on every route backendRef that `why` picks out (the
+/// `ResolvedRefs=False` reasons of spec H.2.7): `why` says what is wrong
+/// with the reference, or `None` to pass it.
+pub(crate) fn route_backend_findings(
+    cx: &LintCx<'_>,
+    rule: (&'static str, crate::diag::Severity),
+    why: impl Fn(&crate::http::Backend, &crate::model::BackendRef) -> Option<String>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let r = cx.routing();
+    for route in &r.routes {
+        let o = &cx.objects[route.object];
+        for x in route.route.rules.iter().flat_map(|(rules, _)| rules) {
+            for b in x.backend_refs.iter().flatten() {
+                let found = r.route_backend(route.namespace, route.route.kind(), b);
+                let Some(why) = why(&found, b) else { continue };
+                out.push(finding(
+                    rule,
+                    o,
+                    b.span,
+                    format!(
+                        "{} {}/{}: backendRef {}: {why} (ResolvedRefs=False, {}); its share of the requests gets 500",
+                        route.route.kind(),
+                        route.namespace,
+                        route.name,
+                        b.name.as_ref().map_or("?", |n| n.value.as_str()),
+                        found.reason()
+                    ),
+                ));
+            }
+        }
+    }
+}
+
 /// The distinct label sets of one namespace's pods (a workload's pods
 /// share one), with postings by label and by key, so that a selector is
 /// tried only against the sets that may match it.

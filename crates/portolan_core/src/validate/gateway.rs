@@ -57,7 +57,17 @@ struct V<'e> {
     object_span: Span,
 }
 
-impl V<'_> {
+impl<'e> V<'e> {
+    fn new(code: &'static str, errs: &'e mut Vec<FieldError>, object: &Object) -> Self {
+        V {
+            code,
+            errs,
+            cel: Vec::new(),
+            blocking: false,
+            object_span: object.anchor_span(),
+        }
+    }
+
     fn push(&mut self, e: FieldError) {
         if matches!(
             e.error_type,
@@ -200,13 +210,7 @@ fn span_or(span: Span, fallback: Span) -> Span {
 
 /// H.1.4: GatewayClass.
 pub fn validate_class(object: &Object, c: &GatewayClass, errs: &mut Vec<FieldError>) {
-    let mut v = V {
-        code: codes::GATEWAY_SPEC.code,
-        errs,
-        cel: Vec::new(),
-        blocking: false,
-        object_span: object.anchor_span(),
-    };
+    let mut v = V::new(codes::GATEWAY_SPEC.code, errs, object);
     let spec = span_or(c.spec_span, object.anchor_span());
     v.string(
         c.controller_name.as_ref(),
@@ -223,13 +227,7 @@ pub fn validate_class(object: &Object, c: &GatewayClass, errs: &mut Vec<FieldErr
 
 /// H.1.5: Gateway.
 pub fn validate_gateway(object: &Object, g: &Gateway, errs: &mut Vec<FieldError>) {
-    let mut v = V {
-        code: codes::GATEWAY_SPEC.code,
-        errs,
-        cel: Vec::new(),
-        blocking: false,
-        object_span: object.anchor_span(),
-    };
+    let mut v = V::new(codes::GATEWAY_SPEC.code, errs, object);
     let spec = span_or(g.spec_span, object.anchor_span());
     v.string(
         g.class_name.as_ref(),
@@ -385,13 +383,7 @@ fn listeners_cel(v: &mut V<'_>, g: &Gateway) {
 
 /// H.1.6 and H.1.7: HTTPRoute and GRPCRoute.
 pub fn validate_route(object: &Object, r: &Route, errs: &mut Vec<FieldError>) {
-    let mut v = V {
-        code: codes::ROUTE_SPEC.code,
-        errs,
-        cel: Vec::new(),
-        blocking: false,
-        object_span: object.anchor_span(),
-    };
+    let mut v = V::new(codes::ROUTE_SPEC.code, errs, object);
     let spec = span_or(r.spec_span, object.anchor_span());
     v.items(r.hostnames.len(), spec, "spec.hostnames", 0, 16);
     for (i, h) in r.hostnames.iter().enumerate() {
@@ -888,13 +880,7 @@ fn backend_ref(v: &mut V<'_>, b: &BackendRef, path: &str, grpc: bool) {
 
 /// H.1.8: ReferenceGrant.
 pub fn validate_grant(object: &Object, g: &ReferenceGrant, errs: &mut Vec<FieldError>) {
-    let mut v = V {
-        code: codes::REFERENCE_GRANT_SPEC.code,
-        errs,
-        cel: Vec::new(),
-        blocking: false,
-        object_span: object.anchor_span(),
-    };
+    let mut v = V::new(codes::REFERENCE_GRANT_SPEC.code, errs, object);
     let spec = span_or(g.spec_span, object.anchor_span());
     for (list, field, needs_ns) in [(&g.from, "from", true), (&g.to, "to", false)] {
         let path = format!("spec.{field}");
