@@ -301,12 +301,16 @@ test('trace an HTTP request through a Gateway: the route rule, its backends, the
     const cls = await page.locator(`[data-node-id="${id}"]`).getAttribute('class');
     assert.match(cls, /on-path/, `${id}: ${cls}`);
   }
+  assert.doesNotMatch(await page.locator('[data-testid=graph]').getAttribute('class'), /trace-failed/);
   await screenshot(page, '06c-trace-http-gateway');
   // A path no rule matches: the controller's 404.
   await page.locator('[data-testid=trace-to]').fill('http://bookinfo.example.com/admin');
   await page.locator('[data-testid=trace-run]').click();
   await page.waitForFunction(() => document.querySelector('[data-testid=trace-result]')?.getAttribute('data-verdict') === 'no-route');
   assert.match(await result.textContent(), /NO ROUTE/);
+  // A request that is not delivered paints its path in the error colour.
+  assert.match(await page.locator('[data-testid=graph]').getAttribute('class'), /trace-failed/);
+  await screenshot(page, '06d-trace-http-no-route');
   await page.close();
 });
 

@@ -205,6 +205,13 @@ pub fn GraphView() -> Html {
             }
         }
     }
+    // A trace that does not deliver paints its path in the error colour:
+    // the path shows where the packet went before it was dropped, refused,
+    // denied or left unrouted.
+    let trace_failed = matches!(
+        &state.trace,
+        Some(crate::state::TraceOutcome::Done(t)) if t.verdict != "delivered"
+    );
     let v = *vb;
     html! {
         <div class="graph">
@@ -217,7 +224,7 @@ pub fn GraphView() -> Html {
             if layout.nodes.len() <= 1 {
                 <p class="muted empty">{ "No Services yet: paste manifests on the left." }</p>
             }
-            <svg ref={svg} class="graph-svg" data-testid="graph" role="img" aria-label="Routing graph"
+            <svg ref={svg} class={classes!("graph-svg", trace_failed.then_some("trace-failed"))} data-testid="graph" role="img" aria-label="Routing graph"
                 viewBox={format!("{:.1} {:.1} {:.1} {:.1}", v.x, v.y, v.w, v.h)}
                 {onwheel} {onmousedown} {onmousemove} {onmouseup}>
                 <defs>
