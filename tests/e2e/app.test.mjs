@@ -303,6 +303,14 @@ test('trace an HTTP request through a Gateway: the route rule, its backends, the
   }
   assert.doesNotMatch(await page.locator('[data-testid=graph]').getAttribute('class'), /trace-failed/);
   await screenshot(page, '06c-trace-http-gateway');
+  // The route's details: its parent's status, its hostnames, where it is defined.
+  await page.locator('[data-node-id="route:default/HTTPRoute/bookinfo"]').click();
+  const details = await page.locator('[data-testid=details]').textContent();
+  assert.match(details, /HTTPRoute default\/bookinfo/);
+  assert.match(details, /parent bookinfo-gateway\s*Accepted on 1 listener/);
+  await page.locator('[data-node-id="gateway:default/bookinfo-gateway"]').click();
+  assert.match(await page.locator('[data-testid=details]').textContent(), /listener http\s*HTTP 80, hostname any, routes from Same/);
+  await screenshot(page, '06e-gateway-details');
   // A path no rule matches: the controller's 404.
   await page.locator('[data-testid=trace-to]').fill('http://bookinfo.example.com/admin');
   await page.locator('[data-testid=trace-run]').click();
