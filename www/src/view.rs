@@ -172,7 +172,10 @@ pub fn compute_full(
         .filter_map(|p| Some((format!("pod:{}", p.key()), p.node.as_deref()?.to_owned())))
         .collect();
     let layout = layout(&nodes, &edges, &warned, &node_of);
-    let mut http = http_details(&analysis);
+    let rejected = portolan_core::model::rejected(&analysis.objects, &analysis.diagnostics);
+    let routing =
+        portolan_core::http::Routing::new(&analysis.objects, &rejected, &analysis.cluster);
+    let mut http = http_details(&analysis, &routing);
     let mut details: BTreeMap<String, Details> = nodes
         .iter()
         .map(|n| {
@@ -204,7 +207,8 @@ pub fn compute_full(
             .iter()
             .map(|n| format!("node:{}", n.name)),
     );
-    let mut destinations: Vec<String> = http_destinations(&analysis);
+    let mut destinations: Vec<String> = http_destinations(&routing);
+    drop(routing);
     destinations.extend(analysis.cluster.services.iter().flat_map(|s| {
         s.ports
             .iter()
@@ -275,13 +279,14 @@ fn node_for(kind: &str, namespace: &str, name: &str) -> Option<String> {
 
 /// The details of the Gateway, route and Ingress nodes: listeners, parents
 /// with their status, hostnames, rules, and where each is defined.
-fn http_details(analysis: &Analysis) -> BTreeMap<String, Details> {
-    let rejected = portolan_core::model::rejected(&analysis.objects, &analysis.diagnostics);
-    let r = portolan_core::http::Routing::new(&analysis.objects, &rejected, &analysis.cluster);
+fn http_details(
+    analysis: &Analysis,
+    r: &portolan_core::http::Routing<'_>,
+) -> BTreeMap<String, Details> {
     let mut out = BTreeMap::new();
-    gateway_details(analysis, &r, &mut out);
-    route_details(analysis, &r, &mut out);
-    ingress_details(analysis, &r, &mut out);
+    gateway_details(analysis, r, &mut out);
+    route_details(analysis, r, &mut out);
+    ingress_details(analysis, r, &mut out);
     out
 }
 
@@ -604,9 +609,7 @@ fn group_details(analysis: &Analysis, n: &GraphNode, d: &mut Details) {
 
 /// URLs worth tracing: one per Ingress rule path and per hostname a route
 /// serves (a wildcard's `*` read as `www`), at most 50.
-fn http_destinations(analysis: &Analysis) -> Vec<String> {
-    let rejected = portolan_core::model::rejected(&analysis.objects, &analysis.diagnostics);
-    let r = portolan_core::http::Routing::new(&analysis.objects, &rejected, &analysis.cluster);
+fn http_destinations(r: &portolan_core::http::Routing<'_>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut add = |host: &str, path: &str| {
         let host = if host.is_empty() { "example.com" } else { host };

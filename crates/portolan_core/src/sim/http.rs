@@ -8,7 +8,7 @@ use std::collections::{BTreeSet, HashSet};
 
 use serde::Serialize;
 
-use super::{Client, Destination, Hop, Request, Trace, Tracer};
+use super::{Destination, Hop, Request, Trace, Tracer};
 use crate::analysis::Analysis;
 use crate::http::matching::{self, HostMatch};
 use crate::http::{Backend, Routing};
@@ -190,7 +190,9 @@ pub(super) fn trace(a: &Analysis, req: &Request) -> Result<Trace, String> {
         hops: Vec::new(),
         seen: super::policy::Seen::default(),
     };
-    let client = super::client(a, &req.from)?;
+    // The source must exist (the proxy, not the client, connects to the
+    // backends: policy is evaluated from the data plane, step 10).
+    super::client(a, &req.from)?;
     let mut line = format!(
         "{} {}://{}:{}{}{} from {}",
         http.method,
@@ -226,7 +228,7 @@ pub(super) fn trace(a: &Analysis, req: &Request) -> Result<Trace, String> {
         Entry::Ingress(table) => ingress(&mut t, &routing, &http, table),
         Entry::Gateway(g) => gateway(&mut t, &routing, &http, *g),
     };
-    policy(a, &routing, &entry, &client, &mut trace);
+    policy(a, &routing, &entry, &mut trace);
     Ok(trace)
 }
 
@@ -1471,7 +1473,7 @@ fn round(x: f64) -> f64 {
 
 /// H.8 step 10: NetworkPolicy from a data-plane pod of the entry point,
 /// pod to pod without SNAT, when the input has policies.
-fn policy(a: &Analysis, r: &Routing<'_>, entry: &Entry, _client: &Client, trace: &mut Trace) {
+fn policy(a: &Analysis, r: &Routing<'_>, entry: &Entry, trace: &mut Trace) {
     if trace.destinations.is_empty() {
         return;
     }
