@@ -331,6 +331,8 @@ test('mortality: killing a pod changes the endpoints, the Service stays; undo an
   const victim = before[0];
   await page.locator(`[data-node-id="pod:${victim}"]`).click();
   await page.locator('[data-testid=kill-pod]').click();
+  // The worker re-analyses: wait for the redraw rather than race it.
+  await page.locator(`[data-node-id="pod:${victim}"]`).waitFor({ state: 'detached', timeout: 10000 });
   assert.equal(await page.locator(`[data-node-id="pod:${victim}"]`).count(), 0, 'the pod is gone');
   await page.locator('[data-node-id="service:default/reviews"]').click();
   const after = await page.locator('[data-testid=endpoints] tbody tr td:first-child').allTextContents();
@@ -342,9 +344,12 @@ test('mortality: killing a pod changes the endpoints, the Service stays; undo an
   await page.locator(`[data-node-id="pod:${after[0]}"]`).click();
   await page.locator('[data-testid=toggle-ready]').click();
   await page.locator('[data-node-id="service:default/reviews"]').click();
+  await page.waitForFunction(() => /ready=false serving=false/.test(document.querySelector('[data-testid=endpoints]')?.textContent ?? ''), null, { timeout: 10000 });
   assert.match(await page.locator('[data-testid=endpoints]').textContent(), /ready=false serving=false/);
   await page.locator('[data-testid=undo]').click();
   await page.locator('[data-testid=reset]').click();
+  await page.locator('[data-testid=what-if]').waitFor({ state: 'detached', timeout: 10000 });
+  await page.locator(`[data-node-id="pod:${victim}"]`).waitFor({ state: 'attached', timeout: 10000 });
   assert.equal(await page.locator('[data-testid=what-if]').count(), 0);
   assert.equal(await page.locator(`[data-node-id="pod:${victim}"]`).count(), 1, 'reset brings the original pod back');
   await page.close();
