@@ -1119,6 +1119,14 @@ fn value_matches(m: &crate::model::ValueMatch, value: Option<&str>) -> bool {
     }
 }
 
+/// H.3.4: every header match of `m` holds (names case-insensitive).
+fn headers_match(m: &RouteMatch, http: &HttpRequest) -> bool {
+    m.headers.iter().all(|h| {
+        let name = h.name.as_ref().map_or("", |n| n.value.as_str());
+        value_matches(h, http.header(name))
+    })
+}
+
 fn pairs_text(list: &[crate::model::ValueMatch]) -> String {
     let items: Vec<String> = list
         .iter()
@@ -1159,14 +1167,8 @@ fn http_match(m: &RouteMatch, http: &HttpRequest) -> Option<([i64; 7], String, O
         "RegularExpression" => (regex_whole(value, &http.path), 2),
         _ => (matching::prefix(value, &http.path), 1),
     };
-    if !ok {
+    if !ok || !headers_match(m, http) {
         return None;
-    }
-    for h in &m.headers {
-        let name = h.name.as_ref().map_or("", |n| n.value.as_str());
-        if !value_matches(h, http.header(name)) {
-            return None;
-        }
     }
     for q in &m.query_params {
         let name = q.name.as_ref().map_or("", |n| n.value.as_str());
@@ -1233,14 +1235,8 @@ fn grpc_match(m: &RouteMatch, http: &HttpRequest) -> Option<([i64; 7], String, O
         (_, Some(s), None) => path.starts_with(&format!("/{s}/")),
         (_, None, Some(me)) => path.ends_with(&format!("/{me}")) && path.matches('/').count() == 2,
     };
-    if !ok {
+    if !ok || !headers_match(m, http) {
         return None;
-    }
-    for h in &m.headers {
-        let name = h.name.as_ref().map_or("", |n| n.value.as_str());
-        if !value_matches(h, http.header(name)) {
-            return None;
-        }
     }
     let mut text = format!(
         "method={ty}:{}/{}",
