@@ -19,6 +19,8 @@ pub struct Analysis {
     pub objects: Vec<Object>,
     pub diagnostics: Vec<Diagnostic>,
     pub cluster: Cluster,
+    /// The client references of the accepted workloads (interfaces.md §6.5).
+    pub references: Vec<crate::refs::Reference>,
     pub profile: Resolved,
     /// Documents read, per source.
     pub documents: usize,
@@ -75,23 +77,26 @@ pub fn analyze_with(
     );
     diagnostics.extend(found);
     if let Some((left, index)) = cluster.pods_left_out {
-        let o = &objects[index];
-        diagnostics.push(
-            Diagnostic::new(
-                codes::SNAPSHOT_LIMIT.code,
-                Severity::Info,
-                o.source,
-                o.anchor_span(),
-                format!(
-                    "{left} pods that the workloads would run are left out of the snapshot: it makes at most 10,000 pods per workload and {} in all",
-                    options.limits.max_synthesized_pods
-                ),
-            )
-            .with_object(Some(o.object_ref()))
-            .with_help("Services, traces and the graph see the pods made before the limit; check fewer or smaller workloads at a time"),
-        );
+        diagnostics.push(snapshot_limit(&objects[index], left, options));
     }
-    crate::rules::run(&objects, &cluster, &profile, &mut diagnostics, threads);
+    let rejected = crate::model::rejected(&objects, &diagnostics);
+    let references = crate::refs::find(
+        &objects,
+        &rejected,
+        &cluster,
+        &profile.profile.cluster_domain,
+    );
+    crate::rules::run(
+        crate::rules::Inputs {
+            objects: &objects,
+            cluster: &cluster,
+            profile: &profile,
+            references: &references,
+            rejected,
+        },
+        &mut diagnostics,
+        threads,
+    );
     suppress(&objects, &mut diagnostics, options);
     diagnostics.sort_by(|a, b| {
         (a.source, a.span.start, a.span.end, a.code, &a.message).cmp(&(
@@ -108,10 +113,27 @@ pub fn analyze_with(
         objects,
         diagnostics,
         cluster,
+        references,
         profile,
         documents,
         threads,
     })
+}
+
+/// The note that a workload's pods were cut at the snapshot's limits.
+fn snapshot_limit(o: &Object, left: usize, options: &Options) -> Diagnostic {
+    Diagnostic::new(
+        codes::SNAPSHOT_LIMIT.code,
+        Severity::Info,
+        o.source,
+        o.anchor_span(),
+        format!(
+            "{left} pods that the workloads would run are left out of the snapshot: it makes at most 10,000 pods per workload and {} in all",
+            options.limits.max_synthesized_pods
+        ),
+    )
+    .with_object(Some(o.object_ref()))
+    .with_help("Services, traces and the graph see the pods made before the limit; check fewer or smaller workloads at a time")
 }
 
 /// Invalid UTF-8 sequences reported per source; the rest are counted.

@@ -24,6 +24,7 @@ pub mod profile;
 pub mod reach;
 pub mod read;
 pub mod redact;
+pub mod refs;
 pub mod rules;
 pub mod selector;
 pub mod sim;

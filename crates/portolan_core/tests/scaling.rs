@@ -626,3 +626,48 @@ fn routes_by_gateways() {
         })
     });
 }
+
+#[test]
+fn references_per_container() {
+    // One container with n env vars that each name a Service, through
+    // `$(VAR)` expansion, plus n near-miss typos (the near-name search has
+    // a budget), over n Services in its namespace, and a ConfigMap of n
+    // keys read through envFrom.
+    linear_within("client references per container", 100, 16.0, |n| {
+        let mut s = String::new();
+        for i in 0..n {
+            service(&mut s, "default", &format!("svc-{i:06}"), &[kv("app", i)]);
+        }
+        s.push_str("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: addrs\ndata:\n");
+        for i in 0..n {
+            let _ = writeln!(s, "  K{i}_ADDR: \"svc-{i:06}:80\"");
+        }
+        s.push_str("---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: client\nspec:\n  containers:\n  - name: c\n    image: c\n    envFrom: [{configMapRef: {name: addrs}}]\n    env:\n");
+        for i in 0..n {
+            let _ = write!(
+                s,
+                "    - name: H{i}\n      value: svc-{i:06}\n    - name: A{i}_ADDR\n      value: \"$(H{i}):80\"\n    - name: T{i}_ADDR\n      value: \"svd-{i:06}:80\"\n"
+            );
+        }
+        s
+    });
+}
+
+#[test]
+fn workloads_referring_to_services() {
+    // n Deployments, each naming the Service of the next one, with a
+    // NetworkPolicy per workload admitting only its caller on the wrong
+    // port (every reference is evaluated against the policies). Each
+    // workload (~640 bytes of input) draws two findings of ~350 bytes of
+    // message each, which set the peak, as for routes.
+    linear_within("workloads × references × policies", 50, 20.0, |n| {
+        repeat(n, |s, i| {
+            let next = (i + 1) % n;
+            let _ = write!(
+                s,
+                "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: w{i}}}\nspec:\n  replicas: 2\n  selector: {{matchLabels: {{app: w{i}}}}}\n  template:\n    metadata: {{labels: {{app: w{i}}}}}\n    spec:\n      containers:\n      - name: c\n        image: c\n        ports: [{{containerPort: 8080}}]\n        env: [{{name: NEXT_ADDR, value: \"w{next}:80\"}}]\n---\napiVersion: v1\nkind: Service\nmetadata: {{name: w{i}}}\nspec:\n  selector: {{app: w{i}}}\n  ports: [{{port: 80, targetPort: 8080}}]\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: w{i}}}\nspec:\n  podSelector: {{matchLabels: {{app: w{i}}}}}\n  ingress: [{{from: [{{podSelector: {{matchLabels: {{app: w{}}}}}}}], ports: [{{port: 80}}]}}]\n",
+                (i + n - 1) % n
+            );
+        })
+    });
+}

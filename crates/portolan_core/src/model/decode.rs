@@ -12,7 +12,7 @@ use crate::source::{SourceId, Span};
 use crate::yaml::{Kind, Node, Resolved};
 
 /// A value with the span of the node it was read from.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Spanned<T> {
     pub value: T,
     pub span: Span,

@@ -173,12 +173,51 @@ pub(super) fn decode_body(cx: &mut Cx<'_>, api_version: &str, kind: &str, node: 
         ("gateway.networking.k8s.io", "ReferenceGrant") => {
             Body::ReferenceGrant(Box::new(super::gateway::decode_grant(cx, node)))
         }
+        ("", "ConfigMap") => Body::ConfigMap(Box::new(decode_config_map(node))),
         ("networking.k8s.io", "NetworkPolicy") => {
             Body::NetworkPolicy(Box::new(super::netpol::decode(cx, node)))
         }
         (group, _) => super::custom::workload(cx, group, kind, node)
             .map_or(Body::Other, |w| Body::Workload(Box::new(w))),
     }
+}
+
+/// A ConfigMap's `data` values that can be a client reference (interfaces.md
+/// §6.5): one line and at most [`ConfigMap::MAX_VALUE`] bytes. Files and
+/// prose are not kept, so a large ConfigMap costs its keys only.
+#[derive(Clone, Debug, Default)]
+pub struct ConfigMap {
+    /// Key, and the value when it may be a reference.
+    pub data: Vec<(String, Option<Spanned<String>>)>,
+}
+
+impl ConfigMap {
+    pub const MAX_VALUE: usize = 2048;
+
+    pub fn get(&self, key: &str) -> Option<&Spanned<String>> {
+        self.data.iter().find(|(k, _)| k == key)?.1.as_ref()
+    }
+}
+
+/// Read leniently: a ConfigMap carries no routing of its own, and kubectl's
+/// checks of its data are not Portolan's.
+fn decode_config_map(node: &Node<'_>) -> ConfigMap {
+    let mut cm = ConfigMap::default();
+    let Some(entries) = node.get("data").and_then(Node::as_map) else {
+        return cm;
+    };
+    cm.data.reserve_exact(entries.len());
+    for (k, v) in entries {
+        let Some(key) = k.key_text() else { continue };
+        let value = match v.resolve() {
+            Resolved::Str(s) if s.len() <= ConfigMap::MAX_VALUE && !s.contains('\n') => {
+                Some(Spanned::new(s.to_owned(), v.span))
+            }
+            _ => None,
+        };
+        cm.data.push((key.to_owned(), value));
+    }
+    cm
 }
 
 fn top_level(cx: &mut Cx<'_>, node: &Node<'_>, known: &[&str]) {

@@ -25,8 +25,8 @@ pub use ingress::{
     ServiceBackend, TypedRef,
 };
 pub use kinds::{
-    EndpointSlice, Endpoints, EpsEndpoint, EpsPort, Hints, LabelSelector, NodeObj, SelectorExpr,
-    Workload, WorkloadOrigin, cpu_millis,
+    ConfigMap, EndpointSlice, Endpoints, EpsEndpoint, EpsPort, Hints, LabelSelector, NodeObj,
+    SelectorExpr, Workload, WorkloadOrigin, cpu_millis,
 };
 pub use netpol::{IpBlock, NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule};
 pub use pod::{Container, ContainerPort, PodSpec, PodStatus, PodTemplate};
@@ -69,6 +69,7 @@ pub enum Body {
     Route(Box<Route>),
     ReferenceGrant(Box<ReferenceGrant>),
     NetworkPolicy(Box<NetworkPolicy>),
+    ConfigMap(Box<ConfigMap>),
     Other,
 }
 

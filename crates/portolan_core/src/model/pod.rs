@@ -26,6 +26,28 @@ pub struct Container {
     pub name: Option<Spanned<String>>,
     pub ports: Vec<ContainerPort>,
     pub restart_policy: Option<String>,
+    /// `env`, in order (later entries may refer to earlier ones).
+    pub env: Vec<EnvVar>,
+    /// `envFrom` ConfigMaps, in order (Secrets are not read).
+    pub env_from: Vec<EnvFrom>,
+    pub command: Vec<Spanned<String>>,
+    pub args: Vec<Spanned<String>>,
+}
+
+/// One `env` entry: a literal value or a ConfigMap key.
+#[derive(Clone, Debug, Default)]
+pub struct EnvVar {
+    pub name: Spanned<String>,
+    pub value: Option<Spanned<String>>,
+    /// `valueFrom.configMapKeyRef`: the ConfigMap's name and the key.
+    pub config_map_key: Option<(Spanned<String>, Spanned<String>)>,
+}
+
+/// One `envFrom` entry that names a ConfigMap.
+#[derive(Clone, Debug, Default)]
+pub struct EnvFrom {
+    pub config_map: Spanned<String>,
+    pub prefix: String,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -179,6 +201,10 @@ fn decode_containers(cx: &mut Cx<'_>, node: &Node<'_>, path: &dyn Display) -> Ve
                 match key {
                     "name" => c.name = cx.string(v, field),
                     "restartPolicy" => c.restart_policy = cx.string(v, field).map(|s| s.value),
+                    "env" => c.env = decode_env(cx, v, &field),
+                    "envFrom" => c.env_from = decode_env_from(cx, v, &field),
+                    "command" => c.command = cx.strings(v, field),
+                    "args" => c.args = cx.strings(v, field),
                     "ports" => {
                         let ports = cx.seq(v, field);
                         c.ports.reserve_exact(ports.len());
@@ -191,6 +217,119 @@ fn decode_containers(cx: &mut Cx<'_>, node: &Node<'_>, path: &dyn Display) -> Ve
             }
         }
         out.push(c);
+    }
+    out
+}
+
+const ENV_FIELDS: &[&str] = &["name", "value", "valueFrom"];
+const ENV_SOURCE_FIELDS: &[&str] = &[
+    "configMapKeyRef",
+    "fieldRef",
+    "fileKeyRef",
+    "resourceFieldRef",
+    "secretKeyRef",
+];
+const KEY_REF_FIELDS: &[&str] = &["key", "name", "optional"];
+const ENV_FROM_FIELDS: &[&str] = &["configMapRef", "prefix", "secretRef"];
+const NAME_REF_FIELDS: &[&str] = &["name", "optional"];
+
+/// `env`: the names, literal values and ConfigMap keys (the client
+/// references of interfaces.md §6.5 are read from them).
+fn decode_env(cx: &mut Cx<'_>, node: &Node<'_>, path: &dyn Display) -> Vec<EnvVar> {
+    let items = cx.seq(node, path);
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let epath = Index(path, i);
+        let Some(entries) = cx.map(item, epath, ENV_FIELDS) else {
+            continue;
+        };
+        let mut var = EnvVar::default();
+        for (k, v) in entries {
+            let key = k.key_text().unwrap_or("");
+            let field = Key(&epath, key);
+            match key {
+                "name" => {
+                    if let Some(n) = cx.string(v, field) {
+                        var.name = n;
+                    }
+                }
+                "value" => var.value = cx.string(v, field),
+                "valueFrom" => var.config_map_key = decode_value_from(cx, v, &field),
+                _ => {}
+            }
+        }
+        out.push(var);
+    }
+    out
+}
+
+fn decode_value_from(
+    cx: &mut Cx<'_>,
+    node: &Node<'_>,
+    path: &dyn Display,
+) -> Option<(Spanned<String>, Spanned<String>)> {
+    let entries = cx.map(node, path, ENV_SOURCE_FIELDS)?;
+    let mut found = None;
+    for (k, v) in entries {
+        let key = k.key_text().unwrap_or("");
+        let field = Key(path, key);
+        if key == "configMapKeyRef" {
+            let (mut name, mut item) = (None, None);
+            for (k2, v2) in cx.map(v, field, KEY_REF_FIELDS).unwrap_or_default() {
+                let key2 = k2.key_text().unwrap_or("");
+                let field2 = Key(&field, key2);
+                match key2 {
+                    "name" => name = cx.string(v2, field2),
+                    "key" => item = cx.string(v2, field2),
+                    "optional" => {
+                        cx.bool(v2, field2);
+                    }
+                    _ => {}
+                }
+            }
+            found = name.zip(item);
+        }
+    }
+    found
+}
+
+fn decode_env_from(cx: &mut Cx<'_>, node: &Node<'_>, path: &dyn Display) -> Vec<EnvFrom> {
+    let items = cx.seq(node, path);
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let epath = Index(path, i);
+        let Some(entries) = cx.map(item, epath, ENV_FROM_FIELDS) else {
+            continue;
+        };
+        let (mut config_map, mut prefix) = (None, String::new());
+        for (k, v) in entries {
+            let key = k.key_text().unwrap_or("");
+            let field = Key(&epath, key);
+            match key {
+                "prefix" => prefix = cx.string(v, field).map(|p| p.value).unwrap_or_default(),
+                "configMapRef" | "secretRef" => {
+                    let mut name = None;
+                    for (k2, v2) in cx.map(v, field, NAME_REF_FIELDS).unwrap_or_default() {
+                        let key2 = k2.key_text().unwrap_or("");
+                        let field2 = Key(&field, key2);
+                        match key2 {
+                            "name" => name = cx.string(v2, field2),
+                            "optional" => {
+                                cx.bool(v2, field2);
+                            }
+                            _ => {}
+                        }
+                    }
+                    if key == "configMapRef" {
+                        config_map = name;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(config_map) = config_map {
+            out.push(EnvFrom { config_map, prefix });
+        }
     }
     out
 }

@@ -152,6 +152,8 @@ pub struct LintCx<'a> {
     pub rejected: std::collections::HashSet<usize>,
     /// The cluster profile (CIDRs, node ports) the input is checked against.
     pub profile: &'a crate::profile::Resolved,
+    /// The client references (interfaces.md §6.5).
+    pub references: &'a [crate::refs::Reference],
     /// The cluster's Services by (namespace, name).
     services_by_name: std::collections::HashMap<(&'a str, &'a str), usize>,
     /// Namespaces where the input holds pods or objects that make pods,
@@ -222,6 +224,9 @@ lints! {
     netpol_ipblock_cluster_range,
     netpol_plugin_support,
     netpol_selects_host_network_pod,
+    reference_to_missing_service,
+    reference_to_missing_port,
+    reference_unreachable,
 }
 
 /// Every check, API-server families first, sorted by code within each.
@@ -235,20 +240,31 @@ pub fn find(code: &str) -> Option<Rule> {
     all().into_iter().find(|r| r.code == code)
 }
 
+/// What the lints read.
+pub struct Inputs<'a> {
+    pub objects: &'a [Object],
+    pub cluster: &'a Cluster,
+    pub profile: &'a crate::profile::Resolved,
+    pub references: &'a [crate::refs::Reference],
+    /// The objects the API server rejects ([`crate::model::rejected`]).
+    pub rejected: std::collections::HashSet<usize>,
+}
+
 /// Run every lint (on up to `threads` threads; the findings in lint order).
-pub fn run(
-    objects: &[Object],
-    cluster: &Cluster,
-    profile: &crate::profile::Resolved,
-    diags: &mut Vec<Diagnostic>,
-    threads: usize,
-) {
-    let rejected = crate::model::rejected(objects, diags);
+pub fn run(inputs: Inputs<'_>, diags: &mut Vec<Diagnostic>, threads: usize) {
+    let Inputs {
+        objects,
+        cluster,
+        profile,
+        references,
+        rejected,
+    } = inputs;
     let cx = LintCx {
         objects,
         cluster,
         rejected,
         profile,
+        references,
         services_by_name: std::collections::HashMap::new(),
         with_pods: std::sync::OnceLock::new(),
         routing: std::sync::OnceLock::new(),
@@ -390,6 +406,7 @@ mod tests {
             cluster: &cluster,
             rejected: std::collections::HashSet::new(),
             profile: &profile,
+            references: &[],
             services_by_name: std::collections::HashMap::new(),
             with_pods: std::sync::OnceLock::new(),
             routing: std::sync::OnceLock::new(),
