@@ -33,7 +33,9 @@ function core(args, input) {
 
 /** Graph nodes the page draws: every graph node but the cluster nodes. */
 function drawnNodes(graph) {
-  return graph.graphNodes.filter((n) => n.kind !== 'node');
+  // Cluster nodes are drawn as boxes around their pods; client references
+  // (workload nodes, reference edges) are listed in the details instead.
+  return graph.graphNodes.filter((n) => n.kind !== 'node' && n.kind !== 'workload');
 }
 
 // The budget was 600 KB until NetworkPolicy (validation, evaluation on
@@ -64,6 +66,13 @@ test('the page opens on the embedded example and draws its routing graph', async
   const t = await page.evaluate(() => performance.getEntriesByType('navigation')[0].duration);
   console.log(`# navigation to drawn graph: ${t.toFixed(0)} ms`);
   await screenshot(page, '01-default-example');
+  // Who calls a Service: the client references of interfaces.md §6.5.
+  await page.locator('[data-node-id="service:default/productcatalogservice"]').click();
+  const details = await page.locator('[data-testid=details]').textContent();
+  for (const caller of ['frontend', 'recommendationservice', 'checkoutservice']) {
+    assert.match(details, new RegExp(`called by\\s*Deployment default/${caller} — productcatalogservice:3550 \\(env PRODUCT_CATALOG_SERVICE_ADDR\\)`));
+  }
+  await screenshot(page, '01b-service-called-by');
   assert.deepEqual(errors, []);
   const origin = new URL(url).origin;
   assert.deepEqual(requests.filter((r) => !r.startsWith(origin) && !r.startsWith('data:')), [], 'no request leaves the origin');

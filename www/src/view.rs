@@ -9,6 +9,7 @@ use portolan_core::graph::{self, GraphNode, NodeKind};
 use portolan_core::options::Options;
 use portolan_core::output::{diagnostic_location, locate};
 use portolan_core::profile::Profile;
+use portolan_core::refs::Target;
 use portolan_core::snapshot::WhatIf;
 use portolan_core::source::Source;
 
@@ -104,7 +105,7 @@ fn display_graph(
     }
     let mut nodes = Vec::new();
     let mut seen_groups = std::collections::BTreeSet::new();
-    for n in g.nodes() {
+    for n in g.nodes().filter(|n| n.kind != NodeKind::Workload) {
         match group_of.get(&n.id) {
             Some(gid) => {
                 if seen_groups.insert(gid.clone()) {
@@ -123,7 +124,9 @@ fn display_graph(
     }
     let mut edges = Vec::new();
     let mut seen_edges = std::collections::BTreeSet::new();
-    for e in g.edges() {
+    // References are listed in the details ("calls", "called by"), not
+    // drawn: they run against the flow of the columns.
+    for e in g.edges().filter(|e| e.kind.is_none()) {
         let to = group_of.get(&e.to).cloned().unwrap_or_else(|| e.to.clone());
         if seen_edges.insert((e.from.clone(), to.clone())) {
             edges.push(graph::GraphEdge { to, ..e.clone() });
@@ -508,6 +511,24 @@ fn service_details(analysis: &Analysis, n: &GraphNode, d: &mut Details) {
         "sessionAffinity".into(),
         svc.session_affinity.as_str().to_owned(),
     ));
+    // Who calls it: the client references that resolve to it (§6.5).
+    for r in analysis.references.iter().filter(|r| {
+        matches!(r.target, Target::Service { service, .. }
+            if cluster.services.get(service).is_some_and(|s| std::ptr::eq(s, svc)))
+    }) {
+        let o = &analysis.objects[r.object];
+        d.rows.push((
+            "called by".into(),
+            format!(
+                "{} {}/{} — {} ({})",
+                o.kind.value,
+                o.namespace,
+                o.name(),
+                r.text,
+                r.describe_source()
+            ),
+        ));
+    }
     for e in &svc.endpoints {
         let port = e
             .port
@@ -522,6 +543,26 @@ fn service_details(analysis: &Analysis, n: &GraphNode, d: &mut Details) {
             e.node.as_deref().unwrap_or_default().to_owned(),
             cond,
         ]);
+    }
+}
+
+/// What a pod's containers call: its workload's client references (§6.5),
+/// resolved or not.
+fn calls(analysis: &Analysis, object: usize, d: &mut Details) {
+    for r in analysis.references.iter().filter(|r| r.object == object) {
+        let to = match r.target {
+            Target::Service { .. } => r.subject(&analysis.cluster),
+            Target::ApiServer => "the API server".to_owned(),
+            Target::Outside => format!("{}/{} (not in the input)", r.namespace, r.name),
+            Target::MissingPort { .. } => format!("{}/{}: no such port", r.namespace, r.name),
+            Target::MissingService { .. } | Target::OtherZone => {
+                format!("{}: no such Service", r.text)
+            }
+        };
+        d.rows.push((
+            "calls".into(),
+            format!("{} — {to} ({})", r.text, r.describe_source()),
+        ));
     }
 }
 
@@ -553,6 +594,7 @@ fn pod_details(analysis: &Analysis, n: &GraphNode, d: &mut Details) {
     }
     d.location = object_location(analysis, pod.object);
     d.rows.push(("IPs".into(), pod.ips.join(", ")));
+    calls(analysis, pod.object, d);
     d.rows.push((
         "node".into(),
         pod.node.as_deref().unwrap_or_default().to_owned(),
@@ -595,6 +637,9 @@ fn group_details(analysis: &Analysis, n: &GraphNode, d: &mut Details) {
         "ready".into(),
         pods.iter().filter(|p| p.ready).count().to_string(),
     ));
+    if let Some(p) = pods.first() {
+        calls(analysis, p.object, d);
+    }
     for p in pods.iter().take(50) {
         d.rows.push((
             p.name.clone(),

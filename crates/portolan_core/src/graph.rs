@@ -42,6 +42,9 @@ pub enum NodeKind {
     Gateway,
     /// An HTTPRoute or a GRPCRoute.
     Route,
+    /// A workload whose containers name a Service (the source of
+    /// `reference` edges, interfaces.md §6.5).
+    Workload,
     /// Drawn by the page only: a workload's pods folded into one node
     /// (never in `graph` output).
     #[cfg_attr(feature = "ts", ts(skip))]
@@ -64,6 +67,7 @@ impl NodeKind {
             NodeKind::Ingress => "ingress",
             NodeKind::Gateway => "gateway",
             NodeKind::Route => "route",
+            NodeKind::Workload => "workload",
             NodeKind::PodGroup => "pod-group",
         }
     }
@@ -85,7 +89,7 @@ pub struct GraphNode {
     pub synthetic: bool,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GraphEdge {
     pub from: String,
@@ -99,6 +103,25 @@ pub struct GraphEdge {
     #[serde(rename = "containerPort")]
     pub container_port: Option<i64>,
     pub ready: Option<bool>,
+    /// `reference` for a client reference (interfaces.md §6.5); absent on
+    /// routing edges.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional, type = "'reference'"))]
+    pub kind: Option<&'static str>,
+    /// A reference's source: `env:NAME`, `arg` or `configmap:NS/NAME:KEY`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub source: Option<String>,
+    /// Where a reference is written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub column: Option<usize>,
 }
 
 #[derive(Debug, Default)]
@@ -189,7 +212,61 @@ pub fn build(analysis: &Analysis) -> RoutingGraph {
     }
     ingress_edges(analysis, &mut g, external);
     gateway_edges(analysis, &mut g, external);
+    reference_edges(analysis, &mut g);
     g
+}
+
+/// A `reference` edge from each referring workload (or Pod) to the Service
+/// port it names, or to the Service when it names no port (interfaces.md
+/// §6.5). References that do not resolve have no edge: their findings
+/// say why.
+fn reference_edges(analysis: &Analysis, g: &mut RoutingGraph) {
+    for r in &analysis.references {
+        let crate::refs::Target::Service { service, port } = r.target else {
+            continue;
+        };
+        let svc = &analysis.cluster.services[service];
+        let resolved = port.and_then(|p| svc.ports.get(p));
+        let to = match resolved {
+            Some(p) => port_id(svc, p.port, p.protocol),
+            None => service_id(svc),
+        };
+        let Some(&t) = g.ids.get(&to) else { continue };
+        let o = &analysis.objects[r.object];
+        let from = if r.referrer.starts_with("pod:") {
+            g.ids.get(&r.referrer).copied()
+        } else {
+            None
+        };
+        let f = from.unwrap_or_else(|| {
+            g.node(
+                r.referrer.clone(),
+                NodeKind::Workload,
+                format!("{} {}", o.kind.value, o.name()),
+                Some(&o.namespace),
+                false,
+            )
+        });
+        let source = &analysis.sources[r.at.0];
+        let at = source.position(r.at.1.start as usize);
+        g.edge(
+            f,
+            t,
+            GraphEdge {
+                from: r.referrer.clone(),
+                to,
+                label: r.text.clone(),
+                port: r.port,
+                protocol: resolved.map(|p| p.protocol),
+                kind: Some("reference"),
+                source: Some(r.source.clone()),
+                file: Some(source.name.clone()),
+                line: Some(at.line),
+                column: Some(at.column),
+                ..GraphEdge::default()
+            },
+        );
+    }
 }
 
 /// An edge with no port information (CNAME, ingress rules).
@@ -203,6 +280,7 @@ fn plain_edge(from: String, to: String, label: String) -> GraphEdge {
         target_port: None,
         container_port: None,
         ready: None,
+        ..GraphEdge::default()
     }
 }
 
@@ -283,6 +361,7 @@ fn service_port(
             target_port: Some(p.target_port.clone()),
             container_port: None,
             ready: None,
+            ..GraphEdge::default()
         },
     );
     pn
@@ -307,6 +386,7 @@ fn ways_in(
         target_port: Some(p.target_port.clone()),
         container_port: None,
         ready: None,
+        ..GraphEdge::default()
     };
     let from_outside = |to: &str, label: String, port: i64| GraphEdge {
         from: "external".into(),
@@ -317,6 +397,7 @@ fn ways_in(
         target_port: None,
         container_port: None,
         ready: None,
+        ..GraphEdge::default()
     };
     let entries = svc
         .load_balancer_ips
@@ -414,6 +495,7 @@ fn endpoints(
                 target_port: Some(p.target_port.clone()),
                 container_port: ep.port,
                 ready: Some(ep.ready),
+                ..GraphEdge::default()
             },
         );
     }
@@ -473,6 +555,7 @@ fn ingress_edges(analysis: &Analysis, g: &mut RoutingGraph, external: NodeIndex)
                     target_port: None,
                     container_port: None,
                     ready: None,
+                    ..GraphEdge::default()
                 },
             );
         }
@@ -540,6 +623,7 @@ fn gateway_edges(analysis: &Analysis, g: &mut RoutingGraph, external: NodeIndex)
                     target_port: None,
                     container_port: None,
                     ready: None,
+                    ..GraphEdge::default()
                 },
             );
         }
@@ -584,6 +668,7 @@ fn backend_edges(
                     target_port: None,
                     container_port: None,
                     ready: None,
+                    ..GraphEdge::default()
                 },
             );
         }

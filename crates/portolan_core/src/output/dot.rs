@@ -31,10 +31,15 @@ pub fn render(g: &RoutingGraph) -> String {
     for e in g.edges() {
         let _ = writeln!(
             s,
-            "  \"{}\" -> \"{}\" [label=\"{}\"];",
+            "  \"{}\" -> \"{}\" [label=\"{}\"{}];",
             dot_escape(&e.from),
             dot_escape(&e.to),
-            dot_escape(&e.label)
+            dot_escape(&e.label),
+            if e.kind.is_some() {
+                ", style=dashed"
+            } else {
+                ""
+            }
         );
     }
     s.push_str("}\n");

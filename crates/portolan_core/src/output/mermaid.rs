@@ -24,8 +24,9 @@ pub fn render(g: &RoutingGraph) -> String {
     for e in g.edges() {
         let _ = writeln!(
             s,
-            "  n{} -->|\"{}\"| n{}",
+            "  n{} {}|\"{}\"| n{}",
             ids[e.from.as_str()],
+            if e.kind.is_some() { "-.->" } else { "-->" },
             mermaid_text(&e.label),
             ids[e.to.as_str()]
         );
