@@ -511,24 +511,7 @@ fn service_details(analysis: &Analysis, n: &GraphNode, d: &mut Details) {
         "sessionAffinity".into(),
         svc.session_affinity.as_str().to_owned(),
     ));
-    // Who calls it: the client references that resolve to it (§6.5).
-    for r in analysis.references.iter().filter(|r| {
-        matches!(r.target, Target::Service { service, .. }
-            if cluster.services.get(service).is_some_and(|s| std::ptr::eq(s, svc)))
-    }) {
-        let o = &analysis.objects[r.object];
-        d.rows.push((
-            "called by".into(),
-            format!(
-                "{} {}/{} — {} ({})",
-                o.kind.value,
-                o.namespace,
-                o.name(),
-                r.text,
-                r.describe_source()
-            ),
-        ));
-    }
+    called_by(analysis, svc, d);
     for e in &svc.endpoints {
         let port = e
             .port
@@ -543,6 +526,27 @@ fn service_details(analysis: &Analysis, n: &GraphNode, d: &mut Details) {
             e.node.as_deref().unwrap_or_default().to_owned(),
             cond,
         ]);
+    }
+}
+
+/// Who calls a Service: the client references that resolve to it (§6.5).
+fn called_by(analysis: &Analysis, svc: &portolan_core::snapshot::ClusterService, d: &mut Details) {
+    for r in analysis.references.iter().filter(|r| {
+        matches!(r.target, Target::Service { service, .. }
+            if analysis.cluster.services.get(service).is_some_and(|s| std::ptr::eq(s, svc)))
+    }) {
+        let o = &analysis.objects[r.object];
+        d.rows.push((
+            "called by".into(),
+            format!(
+                "{} {}/{} — {} ({})",
+                o.kind.value,
+                o.namespace,
+                o.name(),
+                r.text,
+                r.describe_source()
+            ),
+        ));
     }
 }
 
