@@ -12,6 +12,8 @@ use serde::Serialize;
 
 use crate::analysis::Analysis;
 use crate::diag::{Diagnostic, Severity};
+use crate::netpol::Policies;
+use crate::refs::{PolicyCheck, Reference, Target};
 use crate::snapshot::{ClusterPort, ClusterService};
 
 /// Which side of the diff a location is on.
@@ -37,6 +39,10 @@ pub struct Change {
     /// The object it is about: on HEAD where it exists, else on BASE.
     #[serde(skip)]
     pub at: Option<(Side, usize)>,
+    /// Where in that object, when finer than the object (a reference's
+    /// value).
+    #[serde(skip)]
+    pub span: Option<crate::source::Span>,
 }
 
 /// A diff: the changes sorted by subject then kind, and the findings
@@ -107,6 +113,7 @@ pub fn diff(base: &Analysis, head: &Analysis) -> Diff {
         ports(&mut changes, key, (old, s), (&base_pods, &head_pods), at);
     }
     routes(&mut changes, base, head);
+    references(&mut changes, base, head);
     changes.sort_by(|x, y| (&x.subject, x.kind).cmp(&(&y.subject, y.kind)));
     let (introduced, fixed) = findings(base, head);
     Diff {
@@ -137,6 +144,7 @@ fn change(
         message,
         pods: None,
         at,
+        span: None,
     }
 }
 
@@ -148,6 +156,191 @@ fn services(a: &Analysis) -> BTreeMap<String, &ClusterService> {
         out.entry(s.key()).or_insert(s);
     }
     out
+}
+
+/// References by identity: referrer, source, and rank among the
+/// references of that referrer and source (interfaces.md §6.4).
+fn reference_keys(a: &Analysis) -> BTreeMap<(&str, &str, usize), &Reference> {
+    let mut rank: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut out = BTreeMap::new();
+    for r in &a.references {
+        let n = rank.entry((&r.referrer, &r.source)).or_default();
+        out.insert((r.referrer.as_str(), r.source.as_str(), *n), r);
+        *n += 1;
+    }
+    out
+}
+
+/// Why a reference does not resolve, as the end of a sentence.
+fn unresolved(r: &Reference) -> &'static str {
+    match r.target {
+        Target::MissingService { .. } => "names no Service of its namespace",
+        Target::MissingPort { .. } => "names a port the Service does not have",
+        Target::OtherZone => "is not under the cluster domain",
+        Target::Outside => "names a namespace outside the input",
+        Target::Service { .. } | Target::ApiServer => "resolves",
+    }
+}
+
+/// HEAD's referring objects by referrer id, and its ConfigMaps by
+/// `NS/NAME`, to tell an edited reference from a deleted one.
+struct Holders<'a> {
+    referrers: HashMap<String, usize>,
+    config_maps: HashMap<String, &'a crate::model::ConfigMap>,
+}
+
+impl<'a> Holders<'a> {
+    fn new(a: &'a Analysis) -> Self {
+        let mut referrers = HashMap::new();
+        let mut config_maps = HashMap::new();
+        for (i, o) in a.objects.iter().enumerate() {
+            match &o.body {
+                crate::model::Body::Pod(_) => {
+                    referrers.insert(format!("pod:{}/{}", o.namespace, o.name()), i);
+                }
+                crate::model::Body::ConfigMap(m) => {
+                    config_maps.insert(format!("{}/{}", o.namespace, o.name()), &**m);
+                }
+                _ if o.pod_spec().is_some() => {
+                    referrers.insert(
+                        format!("workload:{}/{}/{}", o.namespace, o.kind.value, o.name()),
+                        i,
+                    );
+                }
+                _ => {}
+            }
+        }
+        Holders {
+            referrers,
+            config_maps,
+        }
+    }
+
+    /// The object of `r`'s referrer, when its source still holds a value
+    /// (so that a reference missing on HEAD was edited, not deleted): the
+    /// env variable is still set, the ConfigMap key still has a value, or
+    /// the object has as many command and argument words as before.
+    fn kept(&self, a: &Analysis, r: &Reference, words_before: usize) -> Option<usize> {
+        let i = *self.referrers.get(&r.referrer)?;
+        let o = &a.objects[i];
+        let spec = o.pod_spec()?;
+        let kept = if let Some(name) = r.source.strip_prefix("env:") {
+            spec.containers
+                .iter()
+                .chain(&spec.init_containers)
+                .any(|c| c.env.iter().any(|e| e.name.value == name))
+        } else if let Some(rest) = r.source.strip_prefix("configmap:") {
+            let (cm, key) = rest.rsplit_once(':').unwrap_or((rest, ""));
+            self.config_maps
+                .get(cm)
+                .is_some_and(|m| m.get(key).is_some())
+        } else {
+            words(o) == words_before
+        };
+        kept.then_some(i)
+    }
+}
+
+/// Command and argument words of an object's containers.
+fn words(o: &crate::model::Object) -> usize {
+    o.pod_spec().map_or(0, |s| {
+        s.containers
+            .iter()
+            .chain(&s.init_containers)
+            .map(|c| c.command.len() + c.args.len())
+            .sum()
+    })
+}
+
+/// Client references broken and fixed, and the NetworkPolicy verdicts of
+/// the connections they back (`reach-allowed`, `reach-denied`).
+fn references(changes: &mut Vec<Change>, base: &Analysis, head: &Analysis) {
+    let (before, after) = (reference_keys(base), reference_keys(head));
+    let base_policies = Policies::of(&base.objects, &base.diagnostics, &base.cluster.pods);
+    let head_policies = Policies::of(&head.objects, &head.diagnostics, &head.cluster.pods);
+    let base_check = base_policies
+        .as_ref()
+        .map(|p| PolicyCheck::new(&base.objects, &base.cluster, p));
+    let head_check = head_policies
+        .as_ref()
+        .map(|p| PolicyCheck::new(&head.objects, &head.cluster, p));
+    let holders = Holders::new(head);
+    for (key, r) in &before {
+        let was = format!("{} -> {}", r.referrer, r.subject(&base.cluster));
+        let Some(n) = after.get(key) else {
+            if !r.target.resolves() {
+                continue;
+            }
+            let Some(i) = holders.kept(head, r, words(&base.objects[r.object])) else {
+                continue;
+            };
+            changes.push(change(
+                "reference-broken",
+                was.clone(),
+                (Some(r.text.clone()), None),
+                format!("{was}: {} no longer names the Service", r.describe_source()),
+                Some((Side::Head, i)),
+            ));
+            continue;
+        };
+        let is = format!("{} -> {}", n.referrer, n.subject(&head.cluster));
+        let at = Some((Side::Head, n.at_object));
+        let mut c = match (r.target.resolves(), n.target.resolves()) {
+            (true, false) => change(
+                "reference-broken",
+                was.clone(),
+                (Some(r.text.clone()), Some(n.text.clone())),
+                format!(
+                    "{was}: {} is now {}, which {}",
+                    n.describe_source(),
+                    n.text,
+                    unresolved(n)
+                ),
+                at,
+            ),
+            (false, true) => change(
+                "reference-fixed",
+                is.clone(),
+                (Some(r.text.clone()), Some(n.text.clone())),
+                format!(
+                    "{is}: {} is now {}, which resolves",
+                    n.describe_source(),
+                    n.text
+                ),
+                at,
+            ),
+            (true, true) if was == is => {
+                let denied =
+                    |c: Option<&PolicyCheck<'_>>, r: &Reference| c.and_then(|c| c.denials(r));
+                match (
+                    denied(base_check.as_ref(), r),
+                    denied(head_check.as_ref(), n),
+                ) {
+                    (None, Some(why)) => change(
+                        "reach-denied",
+                        is.clone(),
+                        (Some("allowed".into()), Some("denied".into())),
+                        format!(
+                            "{is}: NetworkPolicy now denies the connection ({})",
+                            why.join("; ")
+                        ),
+                        at,
+                    ),
+                    (Some(_), None) => change(
+                        "reach-allowed",
+                        is.clone(),
+                        (Some("denied".into()), Some("allowed".into())),
+                        format!("{is}: NetworkPolicy now admits the connection"),
+                        at,
+                    ),
+                    _ => continue,
+                }
+            }
+            _ => continue,
+        };
+        c.span = Some(n.at.1);
+        changes.push(c);
+    }
 }
 
 /// How endpoint pods are named in a diff: a pod of the input by its key,

@@ -116,6 +116,112 @@ impl Reference {
     }
 }
 
+/// NetworkPolicy on the connection a reference implies: from the first pod
+/// of the referring object, through the Service port, to its ready
+/// endpoints after kube-proxy's DNAT (spec E.5).
+pub struct PolicyCheck<'a> {
+    objects: &'a [Object],
+    cluster: &'a Cluster,
+    policies: &'a crate::netpol::Policies,
+    first_pod: HashMap<usize, usize>,
+    by_key: HashMap<String, usize>,
+}
+
+/// Endpoints tried per reference: pods of one workload share a verdict, so
+/// a few distinct label sets decide it.
+const DESTINATIONS: usize = 64;
+
+impl<'a> PolicyCheck<'a> {
+    pub fn new(
+        objects: &'a [Object],
+        cluster: &'a Cluster,
+        policies: &'a crate::netpol::Policies,
+    ) -> Self {
+        let mut first_pod = HashMap::new();
+        let mut by_key = HashMap::new();
+        for (i, p) in cluster.pods.iter().enumerate() {
+            first_pod.entry(p.object).or_insert(i);
+            by_key.insert(p.key(), i);
+        }
+        PolicyCheck {
+            objects,
+            cluster,
+            policies,
+            first_pod,
+            by_key,
+        }
+    }
+
+    /// Why no ready endpoint admits the reference's connection (each
+    /// verdict with the policies behind it), or `None` when one does, or
+    /// when the reference names no port, has no pod or no endpoint.
+    pub fn denials(&self, r: &Reference) -> Option<Vec<String>> {
+        use crate::netpol::{Connection, Party, Verdict, view_of};
+        let Target::Service {
+            service,
+            port: Some(pi),
+        } = r.target
+        else {
+            return None;
+        };
+        let svc = &self.cluster.services[service];
+        let sp = &svc.ports[pi];
+        let sv = view_of(
+            self.objects,
+            &self.cluster.pods[*self.first_pod.get(&r.object)?],
+        );
+        if sv.host_network {
+            return None;
+        }
+        let mut tried = HashSet::new();
+        let mut denied = std::collections::BTreeSet::new();
+        for e in svc.endpoints.iter().filter(|e| {
+            e.ready
+                && e.port_name.as_deref().unwrap_or("") == sp.name
+                && e.protocol.is_none_or(|p| p == sp.protocol)
+        }) {
+            let (Some(key), Some(port)) = (e.pod.as_deref(), e.port) else {
+                continue;
+            };
+            let Some(&q) = self.by_key.get(key) else {
+                continue;
+            };
+            let pod = &self.cluster.pods[q];
+            if !tried.insert((pod.namespace.clone(), pod.labels.clone(), port))
+                || tried.len() > DESTINATIONS
+            {
+                continue;
+            }
+            let qv = view_of(self.objects, pod);
+            let d = self.policies.decide(&Connection {
+                source_pod: Some(&sv),
+                egress_peer: Party::Pod(&qv),
+                egress_port: port,
+                dest_pod: (!qv.host_network).then_some(&qv),
+                ingress_peer: Party::Pod(&sv),
+                port,
+                protocol: sp.protocol,
+                to_self: false,
+                from_local_node: false,
+            });
+            if d.verdict == Verdict::Allowed {
+                return None;
+            }
+            let by: Vec<String> = d
+                .policies
+                .iter()
+                .map(|p| format!("{}/{}", p.namespace, p.name))
+                .collect();
+            denied.insert(if by.is_empty() {
+                d.verdict.as_str().to_owned()
+            } else {
+                format!("{} by {}", d.verdict.as_str(), by.join(", "))
+            });
+        }
+        (!denied.is_empty()).then(|| denied.into_iter().collect())
+    }
+}
+
 /// How much near-miss searching one analysis may do (string comparisons):
 /// hostile input with thousands of distinct near names stays linear.
 const NEAR_BUDGET: usize = 50_000;

@@ -279,3 +279,95 @@ fn the_command_line() {
         assert!(parse_args(&args).is_err(), "{bad:?}");
     }
 }
+
+fn boutique() -> String {
+    std::fs::read_to_string(common::material().join("corpus/online-boutique.yaml")).unwrap()
+}
+
+/// A typo in an address breaks the reference (an error); fixing it is
+/// reported as fixed; deleting the variable is no change (§6.4).
+#[test]
+fn client_references_broken_fixed_and_deleted() {
+    let base = boutique();
+    let typo = edit(
+        &base,
+        "value: \"redis-cart:6379\"",
+        "value: \"redis-crat:6379\"",
+    );
+    let (d, list) = changes(&base, &typo);
+    assert_eq!(
+        list,
+        [(
+            "reference-broken".to_owned(),
+            "workload:default/Deployment/cartservice -> service:default/redis-cart:6379/TCP"
+                .to_owned()
+        )]
+    );
+    assert_eq!(d.changes[0].severity, Severity::Error);
+    assert!(
+        d.changes[0]
+            .message
+            .contains("redis-crat:6379, which names no Service"),
+        "{}",
+        d.changes[0].message
+    );
+    let (_, back) = changes(&typo, &base);
+    assert_eq!(
+        back,
+        [(
+            "reference-fixed".to_owned(),
+            "workload:default/Deployment/cartservice -> service:default/redis-cart:6379/TCP"
+                .to_owned()
+        )]
+    );
+    // The wrong port breaks it too.
+    let (_, port) = changes(
+        &base,
+        &edit(
+            &base,
+            "value: \"redis-cart:6379\"",
+            "value: \"redis-cart:6380\"",
+        ),
+    );
+    assert_eq!(port[0].0, "reference-broken");
+    // Deleting the variable, or renaming it, is not a broken reference.
+    let deleted = edit(
+        &base,
+        "- name: REDIS_ADDR\n          value: \"redis-cart:6379\"\n",
+        "",
+    );
+    let (_, none) = changes(&base, &deleted);
+    assert!(
+        none.iter().all(|(k, _)| !k.starts_with("reference")),
+        "{none:?}"
+    );
+}
+
+/// A NetworkPolicy that stops a caller the manifests name is `reach-denied`
+/// on the pair the reference backs; removing it is `reach-allowed`.
+#[test]
+fn policies_on_referenced_pairs_are_reach_changes() {
+    let base = boutique();
+    let head = format!(
+        "{base}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: redis-from-nobody\nspec:\n  podSelector:\n    matchLabels: {{app: redis-cart}}\n  policyTypes: [Ingress]\n"
+    );
+    let (d, list) = changes(&base, &head);
+    assert_eq!(
+        list,
+        [(
+            "reach-denied".to_owned(),
+            "workload:default/Deployment/cartservice -> service:default/redis-cart:6379/TCP"
+                .to_owned()
+        )]
+    );
+    assert_eq!(d.changes[0].severity, Severity::Error);
+    assert!(
+        d.changes[0]
+            .message
+            .contains("denied-ingress by default/redis-from-nobody"),
+        "{}",
+        d.changes[0].message
+    );
+    let (_, back) = changes(&head, &base);
+    assert_eq!(back[0].0, "reach-allowed");
+}

@@ -17,7 +17,11 @@ fn location(c: &Change, base: &Analysis, head: &Analysis) -> Option<Location> {
     let (side, object) = c.at?;
     let a = if side == Side::Head { head } else { base };
     let o = a.objects.get(object)?;
-    Some(locate(a, o.source, o.anchor_span()))
+    Some(locate(
+        a,
+        o.source,
+        c.span.unwrap_or_else(|| o.anchor_span()),
+    ))
 }
 
 /// One change as `diff --format json` prints it.
@@ -198,9 +202,13 @@ fn verdict(d: &Diff, head: &Analysis) -> String {
     )
 }
 
-/// A Service's name in a subject (`service:NS/NAME:…`, `ingress:NS/NAME`).
+/// A Service's name in a subject (`service:NS/NAME:…`, `ingress:NS/NAME`;
+/// the called Service of `workload:… -> service:…`).
 fn group(subject: &str) -> String {
-    let s = subject.split(" -> ").next().unwrap_or(subject);
+    let s = match subject.split_once(" -> ") {
+        Some((_, to)) if to.starts_with("service:") => to,
+        _ => subject.split(" -> ").next().unwrap_or(subject),
+    };
     match s.strip_prefix("service:") {
         Some(rest) => format!("service:{}", rest.split(':').next().unwrap_or(rest)),
         None => s.to_owned(),

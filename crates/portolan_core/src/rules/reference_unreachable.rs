@@ -1,14 +1,12 @@
 //! `reference-unreachable`: NetworkPolicy denies a container the Service it
 //! names.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
-
 use super::reference_to_missing_service::referrer;
 use super::{LintCx, finding};
 use crate::codes::rule;
 use crate::diag::Diagnostic;
-use crate::netpol::{Connection, Party, Policies, Verdict, view_of};
-use crate::refs::Target;
+use crate::netpol::Policies;
+use crate::refs::{PolicyCheck, Target};
 
 rule! {
     /// ## What it does
@@ -134,75 +132,16 @@ rule! {
     }
 }
 
-/// Why no ready endpoint of Service port `sp` admits `sv`'s connection
-/// (verdict and policies), or `None` when one does or there is none.
-fn denials(
-    cx: &LintCx<'_>,
-    policies: &Policies,
-    by_key: &HashMap<String, usize>,
-    sv: &crate::netpol::PodView,
-    svc: &crate::snapshot::ClusterService,
-    sp: &crate::snapshot::ClusterPort,
-) -> Option<BTreeSet<(&'static str, String)>> {
-    let mut tried = HashSet::new();
-    let mut denied: BTreeSet<(&'static str, String)> = BTreeSet::new();
-    for e in svc.endpoints.iter().filter(|e| {
-        e.ready
-            && e.port_name.as_deref().unwrap_or("") == sp.name
-            && e.protocol.is_none_or(|p| p == sp.protocol)
-    }) {
-        let (Some(key), Some(port)) = (e.pod.as_deref(), e.port) else {
-            continue;
-        };
-        let Some(&q) = by_key.get(key) else { continue };
-        let pod = &cx.cluster.pods[q];
-        if !tried.insert((pod.namespace.clone(), pod.labels.clone(), port))
-            || tried.len() > DESTINATIONS
-        {
-            continue;
-        }
-        let qv = view_of(cx.objects, pod);
-        let conn = Connection {
-            source_pod: Some(sv),
-            egress_peer: Party::Pod(&qv),
-            egress_port: port,
-            dest_pod: (!qv.host_network).then_some(&qv),
-            ingress_peer: Party::Pod(sv),
-            port,
-            protocol: sp.protocol,
-            to_self: false,
-            from_local_node: false,
-        };
-        let d = policies.decide(&conn);
-        if d.verdict == Verdict::Allowed {
-            return None;
-        }
-        let names: Vec<String> = d
-            .policies
-            .iter()
-            .map(|p| format!("{}/{}", p.namespace, p.name))
-            .collect();
-        denied.insert((d.verdict.as_str(), names.join(", ")));
-    }
-    (!denied.is_empty()).then_some(denied)
-}
-
-/// Endpoints tried per reference: pods of one workload share a verdict, so
-/// a few distinct label sets decide it.
-const DESTINATIONS: usize = 64;
-
 pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
     if cx.network_policies().next().is_none() || cx.references.is_empty() {
         return;
     }
     let policies = Policies::new(cx.objects, &cx.rejected, &cx.cluster.pods);
-    let mut first_pod: HashMap<usize, usize> = HashMap::new();
-    let mut by_key: HashMap<String, usize> = HashMap::new();
-    for (i, p) in cx.cluster.pods.iter().enumerate() {
-        first_pod.entry(p.object).or_insert(i);
-        by_key.insert(p.key(), i);
-    }
+    let check = PolicyCheck::new(cx.objects, cx.cluster, &policies);
     for r in cx.references {
+        let Some(why) = check.denials(r) else {
+            continue;
+        };
         let Target::Service {
             service,
             port: Some(pi),
@@ -212,26 +151,6 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         };
         let svc = &cx.cluster.services[service];
         let sp = &svc.ports[pi];
-        let Some(&src) = first_pod.get(&r.object) else {
-            continue;
-        };
-        let sv = view_of(cx.objects, &cx.cluster.pods[src]);
-        if sv.host_network {
-            continue;
-        }
-        let Some(denied) = denials(cx, &policies, &by_key, &sv, svc, sp) else {
-            continue;
-        };
-        let why: Vec<String> = denied
-            .into_iter()
-            .map(|(verdict, by)| {
-                if by.is_empty() {
-                    verdict.to_owned()
-                } else {
-                    format!("{verdict} by {by}")
-                }
-            })
-            .collect();
         let mut d = finding(
             (RULE.code, RULE.severity),
             &cx.objects[r.at_object],
