@@ -42,10 +42,12 @@ function drawnNodes(graph) {
 // traces, five lints) and runnable rule documentation landed: 643 KB then.
 // Ingress and Gateway API (seven kinds decoded with spans, their API-server
 // and CRD validation, attachment, HTTP traces, twelve lints, regex-lite for
-// RegularExpression matches) added 123 KB: 783 KB. Issue 16 (decoding
-// straight from parser events, a smaller core, wasm-opt) is where it comes
-// back down.
-test('the page\'s wasm (app and analysis worker) stays within 800 KB gzipped', async () => {
+// RegularExpression matches) added 123 KB: 783 KB. Client references
+// (env, envFrom, args and ConfigMaps decoded, `$(VAR)` expansion, DNS-style
+// resolution, three lints, the details' callers) added 30 KB: 813 KB.
+// Issue 16 (decoding straight from parser events, a smaller core) is where
+// it comes back down.
+test('the page\'s wasm (app and analysis worker) stays within 830 KB gzipped', async () => {
   const { readdirSync } = await import('node:fs');
   const { gzipSync } = await import('node:zlib');
   const dist = process.env.PORTOLAN_DIST || join(root, 'dist');
@@ -54,7 +56,7 @@ test('the page\'s wasm (app and analysis worker) stays within 800 KB gzipped', a
   const sizes = files.map((f) => [f, gzipSync(readFileSync(join(dist, f)), { level: 9 }).length]);
   const total = sizes.reduce((n, [, s]) => n + s, 0);
   console.log(`# wasm gzipped: ${sizes.map(([f, s]) => `${f} ${(s / 1024).toFixed(0)} KB`).join(', ')}; total ${(total / 1024).toFixed(0)} KB`);
-  assert.ok(total <= 800 * 1024, `${(total / 1024).toFixed(0)} KB`);
+  assert.ok(total <= 830 * 1024, `${(total / 1024).toFixed(0)} KB`);
 });
 
 test('the page opens on the embedded example and draws its routing graph', async () => {

@@ -214,11 +214,12 @@ console.log(changeKinds, introduced);
 const reachable: string[] = reach(files, { from: 'namespace:default' }).connections.map((c) => c.verdict);
 const probabilities: number[] = t.destinations.map((d) => d.probability);
 const kinds: string[] = graph(files).graphNodes.map((n) => n.kind);
+const sources: (string | undefined)[] = graph(files).edges.filter((e) => e.kind === 'reference').map((e) => e.source);
 const rcode: 'NOERROR' | 'NXDOMAIN' = dns(files, { name: 'kubernetes.default', type: 'A' }).rcode;
 const codes: string[] = rules().map((r) => r.code);
 await init();
 const same: CheckJson[] = [checkWeb(files), checkBundler(files)];
-console.log(severity, line, related, verdict, reachable, probabilities, kinds, rcode, codes, same);
+console.log(severity, line, related, verdict, reachable, probabilities, kinds, sources, rcode, codes, same);
 // @ts-expect-error: trace needs a destination
 trace(files, { from: 'node:n1' });
 // @ts-expect-error: the verdict is a closed set
@@ -267,4 +268,20 @@ test('API: diff answers as `portolan diff --format json` does', () => {
   const web = readFileSync(join(project(), 'node_modules/portolan/web/index.js'), 'utf8');
   assert.match(web, /\bdiff\b/);
   assert.match(web, /\breach\b/);
+});
+
+test('API: client references are graph edges, findings and diff changes, as in the CLI', () => {
+  const require = createRequire(join(project(), 'index.js'));
+  const portolan = require('portolan');
+  const file = join(corpus, 'online-boutique.yaml');
+  const text = readFileSync(file, 'utf8');
+  const refs = portolan.graph([{ name: file, text }]).edges.filter((e) => e.kind === 'reference');
+  assert.equal(refs.length, 16);
+  const redis = refs.find((e) => e.source === 'env:REDIS_ADDR');
+  assert.deepEqual([redis.from, redis.to, redis.label, redis.file, redis.line], ['workload:default/Deployment/cartservice', 'port:default/redis-cart:6379/TCP', 'redis-cart:6379', file, 334]);
+  const typo = text.replace('value: "redis-cart:6379"', 'value: "redis-crat:6379"');
+  const findings = portolan.check([{ name: file, text: typo }]).diagnostics.filter((d) => d.code.startsWith('reference-'));
+  assert.deepEqual(findings.map((d) => [d.code, d.line]), [['reference-to-missing-service', 334]]);
+  const d = portolan.diff([{ name: file, text }], [{ name: file, text: typo }]);
+  assert.deepEqual(d.changes.map((c) => [c.kind, c.severity, c.line]), [['reference-broken', 'error', 334]]);
 });
