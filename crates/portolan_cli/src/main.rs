@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use portolan_core::cli::{
-    Cmd, ColorChoice, Config, Invocation, Output, execute, execute_diff, execute_keeping,
+    Cmd, ColorChoice, Config, Invocation, Output, execute, execute_diff_keeping, execute_keeping,
     parse_args, yaml_to_json,
 };
 use portolan_core::source::Source;
@@ -70,7 +70,13 @@ fn run(args: &[String]) -> Output {
                 .and_then(|b| Ok((b, read_sources(&inv.paths[1..], &ignore)?))),
         };
         return match sides {
-            Ok(sides) => execute_diff(&inv, sides, profile.as_deref(), config.as_ref()),
+            Ok(sides) => {
+                let (out, analyses) =
+                    execute_diff_keeping(&inv, sides, profile.as_deref(), config.as_ref());
+                // As for a check: the process exits once the output is written.
+                std::mem::forget(analyses);
+                out
+            }
             Err(e) => Output::usage_error(&e),
         };
     }

@@ -141,8 +141,55 @@ fn bench_graph(c: &mut Criterion) {
     g.finish();
 }
 
+/// `diff` against one `check` of the same snapshot (issue 15: a diff costs
+/// at most twice a check): HEAD flips 2,000 pods unready and 50 Services
+/// to NodePort, a realistic bulk change.
+fn bench_diff(c: &mut Criterion) {
+    let mut g = c.benchmark_group("diff");
+    g.sample_size(10);
+    for (services, pods) in [(400, 4_000), (4_000, 40_000)] {
+        let base = portolan_core::generate::generate(services, pods);
+        let head = base
+            .replacen("status: \"True\"", "status: \"False\"", 2_000)
+            .replacen("type: ClusterIP", "type: NodePort", 50);
+        g.throughput(Throughput::Bytes(base.len() as u64));
+        g.bench_with_input(BenchmarkId::new("check", pods), &base, |b, t| {
+            b.iter(|| check(vec![Source::new("gen.yaml", t.clone())], 0));
+        });
+        g.bench_with_input(
+            BenchmarkId::new("diff", pods),
+            &(base, head),
+            |b, (x, y)| {
+                b.iter(|| {
+                    let inv = portolan_core::cli::parse_args(&[
+                        "diff".into(),
+                        "base.yaml".into(),
+                        "head.yaml".into(),
+                        "--format".into(),
+                        "json".into(),
+                    ])
+                    .unwrap();
+                    portolan_core::cli::execute_diff(
+                        &inv,
+                        (
+                            vec![Source::new("base.yaml", x.clone())],
+                            vec![Source::new("head.yaml", y.clone())],
+                        ),
+                        None,
+                        None,
+                    )
+                    .stdout
+                    .len()
+                });
+            },
+        );
+    }
+    g.finish();
+}
+
 criterion_group!(
     benches,
+    bench_diff,
     bench_corpus,
     bench_generated,
     bench_graph,

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::analysis::analyze_with;
+use crate::analysis::{Analysis, analyze_with};
 use crate::diag::Severity;
 use crate::options::Options;
 use crate::profile::{Profile, ProxyMode};
@@ -486,18 +486,31 @@ fn settings(
 /// §6.4): both analysed with the same profile and options.
 pub fn execute_diff(
     inv: &Invocation,
-    (base, head): (Vec<Source>, Vec<Source>),
+    sides: (Vec<Source>, Vec<Source>),
     profile: Option<&str>,
     config: Option<&Config>,
 ) -> Output {
+    execute_diff_keeping(inv, sides, profile, config).0
+}
+
+/// [`execute_diff`], handing the two analyses back (a process about to
+/// exit need not free them).
+pub fn execute_diff_keeping(
+    inv: &Invocation,
+    (base, head): (Vec<Source>, Vec<Source>),
+    profile: Option<&str>,
+    config: Option<&Config>,
+) -> (Output, Option<(Analysis, Analysis)>) {
     let (prof, options) = match settings(inv, profile, config) {
         Ok(s) => s,
-        Err(o) => return o,
+        Err(o) => return (o, None),
     };
     let analyse = |sources| analyze_with(sources, &prof, &options);
     let (b, h) = match (analyse(base), analyse(head)) {
         (Ok(b), Ok(h)) => (b, h),
-        (Err(e), _) | (_, Err(e)) => return Output::usage_error(&format!("profile: {e}")),
+        (Err(e), _) | (_, Err(e)) => {
+            return (Output::usage_error(&format!("profile: {e}")), None);
+        }
     };
     let d = crate::diff::diff(&b, &h);
     let stdout = match inv.format.as_str() {
@@ -507,11 +520,12 @@ pub fn execute_diff(
         "github" => crate::output::diff::github(&d, &b, &h),
         _ => crate::output::diff::human(&d, &b, &h),
     };
-    Output {
+    let out = Output {
         stdout,
         stderr: String::new(),
         code: i32::from(d.failing(&h)),
-    }
+    };
+    (out, Some((b, h)))
 }
 
 fn trace(inv: &Invocation, analysis: &crate::analysis::Analysis, mode: ProxyMode) -> Output {
