@@ -3,7 +3,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve, launch, open, screenshot, paste, corpus } from './harness.mjs';
@@ -95,6 +96,43 @@ test('pasting corpus files gives the same findings and graph as the core', async
     assert.deepEqual(shown, check.diagnostics.map((d) => [d.code, d.line]), file);
   }
   await screenshot(page, '02-pasted-istio-fixture');
+  await page.close();
+});
+
+test('compare mode: the changes an edit makes to routing, listed, marked on the graph and kept in the share link', async () => {
+  const { page, errors } = await open(browser, url);
+  const base = readFileSync(join(root, 'www/examples/online-boutique.yaml'), 'utf8');
+  await page.locator('[data-testid=compare]').click();
+  await page.waitForSelector('[data-testid=changes]');
+  assert.match(await page.locator('[data-testid=changes]').textContent(), /Changes since the base \(0\)/);
+  // A pull request's typo in an address, and a Service port renumbered.
+  const head = base
+    .replace('value: "redis-cart:6379"', 'value: "redis-crat:6379"')
+    .replace(/(name: emailservice\n[\s\S]*?- name: grpc\n\s+port: )5000/, '$15001');
+  assert.notEqual(head, base);
+  await paste(page, head);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=change]').length > 0, null, { timeout: 30_000 });
+  const kinds = await page.locator('[data-testid=change]').evaluateAll((els) => els.map((e) => e.dataset.kind));
+  const dir = mkdtempSync(join(tmpdir(), 'portolan-compare-'));
+  writeFileSync(join(dir, 'head.yaml'), head);
+  const expected = core(['diff', '-', join(dir, 'head.yaml'), '--format', 'json'], base);
+  assert.deepEqual(kinds, expected.changes.map((c) => c.kind));
+  assert.ok(kinds.includes('reference-broken'), kinds.join(', '));
+  assert.equal(await page.locator('[data-node-id="port:default/redis-cart:6379/TCP"]').getAttribute('data-change'), 'lost');
+  // A change jumps to its line in the editor.
+  await page.locator('[data-testid=change][data-kind=reference-broken] button').click();
+  await screenshot(page, '09-compare-mode');
+  await page.locator('[data-testid=share]').click();
+  await page.waitForSelector('[data-testid=shared]');
+  const link = page.url();
+  const { page: other } = await open(browser, link);
+  await other.waitForFunction(() => document.querySelectorAll('[data-testid=change]').length > 0, null, { timeout: 30_000 });
+  assert.equal(await other.locator('[data-testid=compare]').textContent(), 'Stop comparing');
+  assert.deepEqual(await other.locator('[data-testid=change]').evaluateAll((els) => els.map((e) => e.dataset.kind)), kinds);
+  await other.locator('[data-testid=compare]').click();
+  await other.waitForFunction(() => !document.querySelector('[data-testid=changes]'));
+  await other.close();
+  assert.deepEqual(errors, []);
   await page.close();
 });
 

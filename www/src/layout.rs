@@ -25,6 +25,10 @@ pub struct LNode {
     pub synthetic: bool,
     /// A diagnostic is about this object.
     pub flagged: bool,
+    /// Compare mode: `gained`, `lost` or `changed` when a change of the
+    /// diff is about this node.
+    #[serde(default)]
+    pub change: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -301,6 +305,7 @@ pub fn layout(
                 y,
                 synthetic: n.synthetic,
                 flagged: flagged.contains(&n.id),
+                change: None,
             }
         })
         .collect();

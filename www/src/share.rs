@@ -16,14 +16,19 @@ const PREFIX: &str = "#s1=";
 /// The fragment for a state. `text` must already have its Secret values
 /// redacted (`portolan_core::redact`, run by the analysis worker so the
 /// page itself needs no YAML parser).
-pub fn encode(text: &str, what_if: &WhatIf) -> String {
-    let payload = json!({ "text": text, "whatIf": what_if }).to_string();
+pub fn encode(text: &str, what_if: &WhatIf, base: Option<&str>) -> String {
+    let payload = match base {
+        Some(b) => json!({ "text": text, "whatIf": what_if, "base": b }),
+        None => json!({ "text": text, "whatIf": what_if }),
+    }
+    .to_string();
     let deflated = miniz_oxide::deflate::compress_to_vec(payload.as_bytes(), 9);
     format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(deflated))
 }
 
-/// The state in a fragment, if it is one of ours and well formed.
-pub fn decode(fragment: &str) -> Option<(String, WhatIf)> {
+/// The state in a fragment, if it is one of ours and well formed: the
+/// text, the what-ifs and compare mode's base.
+pub fn decode(fragment: &str) -> Option<(String, WhatIf, Option<String>)> {
     let data = fragment.strip_prefix(PREFIX)?;
     let deflated = URL_SAFE_NO_PAD.decode(data).ok()?;
     // Bounded: a hostile link cannot make the page inflate gigabytes.
@@ -34,20 +39,21 @@ pub fn decode(fragment: &str) -> Option<(String, WhatIf)> {
         .get("whatIf")
         .and_then(|w| serde_json::from_value(w.clone()).ok())
         .unwrap_or_default();
-    Some((text, what_if))
+    let base = v.get("base").and_then(|b| b.as_str()).map(str::to_owned);
+    Some((text, what_if, base))
 }
 
 /// The state in the page's own fragment, if any.
-pub fn from_location() -> Option<(String, WhatIf)> {
+pub fn from_location() -> Option<(String, WhatIf, Option<String>)> {
     let hash = web_sys::window()?.location().hash().ok()?;
     decode(&hash)
 }
 
 /// Put the state into the address bar without reloading or adding history
 /// (`text` already redacted).
-pub fn to_location(text: &str, what_if: &WhatIf) -> Option<String> {
+pub fn to_location(text: &str, what_if: &WhatIf, base: Option<&str>) -> Option<String> {
     let window = web_sys::window()?;
-    let fragment = encode(text, what_if);
+    let fragment = encode(text, what_if, base);
     let url = format!("{}{}", window.location().pathname().ok()?, fragment);
     window
         .history()

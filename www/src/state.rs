@@ -78,6 +78,8 @@ pub struct State {
     pub expanded: std::collections::BTreeSet<String>,
     /// The share link last written to the address bar.
     pub shared: Option<String>,
+    /// Compare mode: the text the changes are measured from.
+    pub base: Option<Rc<str>>,
     pub backend: Backend,
     /// The worker answered at least once.
     pub backend_ready: bool,
@@ -92,8 +94,16 @@ pub struct State {
     /// Id of the latest trace request.
     trace_id: u64,
     /// What was last asked, so an unchanged state is not analysed twice.
-    asked: Option<(Rc<str>, WhatIf, std::collections::BTreeSet<String>)>,
+    asked: Option<Asked>,
 }
+
+/// The text, what-ifs, expansions and compare base of an analysis request.
+type Asked = (
+    Rc<str>,
+    WhatIf,
+    std::collections::BTreeSet<String>,
+    Option<Rc<str>>,
+);
 
 /// One change to the snapshot.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -133,6 +143,11 @@ pub enum Action {
     Expand(String),
     /// Put the state into the address bar as a share link.
     Share,
+    /// Compare mode: keep the current text as the base the changes are
+    /// measured from.
+    KeepBase,
+    /// Leave compare mode.
+    StopCompare,
     /// Download the routing graph as JSON.
     ExportJson,
     /// Where requests go from now on.
@@ -146,9 +161,9 @@ pub enum Action {
 impl State {
     pub fn initial() -> Self {
         // A share link's fragment wins over the default example.
-        let (text, what_if) = crate::share::from_location().map_or_else(
-            || (Rc::from(EXAMPLES[DEFAULT].text), WhatIf::default()),
-            |(t, w)| (Rc::from(t.as_str()), w),
+        let (text, what_if, base) = crate::share::from_location().map_or_else(
+            || (Rc::from(EXAMPLES[DEFAULT].text), WhatIf::default(), None),
+            |(t, w, b)| (Rc::from(t.as_str()), w, b.map(|b| Rc::from(b.as_str()))),
         );
         State {
             view: Rc::new(View::default()),
@@ -165,6 +180,7 @@ impl State {
             trace: None,
             expanded: std::collections::BTreeSet::new(),
             shared: None,
+            base,
             backend: Backend::None,
             backend_ready: false,
             failure: None,
@@ -194,6 +210,7 @@ impl State {
             self.text.clone(),
             self.what_if.clone(),
             self.expanded.clone(),
+            self.base.clone(),
         );
         if self.asked.as_ref() == Some(&key) {
             return;
@@ -217,6 +234,7 @@ impl State {
             what_if: self.what_if.clone(),
             expanded: self.expanded.clone(),
             trace: self.trace_request.clone(),
+            base: self.base.as_ref().map(ToString::to_string),
         });
     }
 
@@ -264,8 +282,8 @@ impl State {
             Response::Exported(json) => {
                 crate::share::download("portolan-graph.json", "application/json", &json);
             }
-            Response::Redacted(text) => {
-                self.shared = crate::share::to_location(&text, &self.what_if);
+            Response::Redacted(text, base) => {
+                self.shared = crate::share::to_location(&text, &self.what_if, base.as_deref());
             }
         }
     }
@@ -363,7 +381,18 @@ impl Reducible for State {
                 next.recompute();
             }
             // Secret values are redacted by the worker first.
-            Action::Share => next.send(Request::Redact(next.text.to_string())),
+            Action::Share => next.send(Request::Redact(
+                next.text.to_string(),
+                next.base.as_ref().map(ToString::to_string),
+            )),
+            Action::KeepBase => {
+                next.base = Some(next.text.clone());
+                next.recompute();
+            }
+            Action::StopCompare => {
+                next.base = None;
+                next.recompute();
+            }
             Action::ExportJson => next.send(Request::ExportJson),
             Action::Expand(id) => {
                 next.expanded.insert(id);

@@ -74,6 +74,24 @@ pub struct View {
     pub warnings: usize,
     pub services: usize,
     pub pods: usize,
+    /// Compare mode: what the edits since the base do to routing
+    /// (`portolan diff`), or `None` when not comparing.
+    #[serde(default)]
+    pub changes: Option<Vec<ChangeView>>,
+}
+
+/// One change of compare mode, as the page lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChangeView {
+    pub kind: String,
+    pub severity: Severity,
+    pub subject: String,
+    pub message: String,
+    /// The line in the editor (the current text), when the change has one
+    /// there (a removal has none).
+    pub line: Option<usize>,
+    /// The graph node it marks.
+    pub node: Option<String>,
 }
 
 pub const FILE_NAME: &str = "manifests.yaml";
@@ -147,6 +165,94 @@ pub fn compute_with(
     expanded: &std::collections::BTreeSet<String>,
 ) -> View {
     compute_full(text, &[], what_if, expanded).0
+}
+
+/// The analysis of a text alone (compare mode's base).
+pub fn analyse(text: &str, what_if: &WhatIf) -> Option<Analysis> {
+    let options = Options {
+        what_if: what_if.clone(),
+        ..Options::default()
+    };
+    analyze_with(
+        vec![Source::new(FILE_NAME, text)],
+        &Profile::default(),
+        &options,
+    )
+    .ok()
+}
+
+/// The graph node a diff subject is about: its Service, Service port,
+/// Ingress or route (for a reference, the Service port it calls).
+fn subject_node(subject: &str) -> Option<String> {
+    let s = subject.rsplit(" -> ").next().unwrap_or(subject);
+    if let Some(rest) = s.strip_prefix("service:") {
+        return Some(match rest.split_once(':') {
+            Some((svc, port)) => format!("port:{svc}:{port}"),
+            None => format!("service:{rest}"),
+        });
+    }
+    (s.starts_with("ingress:") || s.starts_with("route:")).then(|| s.to_owned())
+}
+
+/// How a change marks its node: `lost` (traffic breaks), `gained` or
+/// `changed`.
+fn change_mark(kind: &str) -> &'static str {
+    match kind {
+        "service-removed"
+        | "port-removed"
+        | "endpoints-lost"
+        | "service-unreachable"
+        | "reach-denied"
+        | "reference-broken" => "lost",
+        "service-added" | "port-added" | "endpoints-gained" | "service-reachable"
+        | "reach-allowed" | "reference-fixed" => "gained",
+        _ => "changed",
+    }
+}
+
+/// Compare mode: the diff of `base` against `head` as the page lists it,
+/// each change's node marked on the current graph (a node with several
+/// changes shows the most serious: lost, then changed, then gained).
+pub fn mark_changes(view: &mut View, base: &Analysis, head: &Analysis) {
+    let d = portolan_core::diff::diff(base, head);
+    let rank = |m: &str| match m {
+        "lost" => 2,
+        "changed" => 1,
+        _ => 0,
+    };
+    let mut marks: BTreeMap<String, &'static str> = BTreeMap::new();
+    let list = d
+        .changes
+        .iter()
+        .map(|c| {
+            let node = subject_node(&c.subject);
+            if let Some(n) = &node {
+                let m = change_mark(c.kind);
+                let e = marks.entry(n.clone()).or_insert(m);
+                if rank(m) > rank(e) {
+                    *e = m;
+                }
+            }
+            let line = match c.at {
+                Some((portolan_core::diff::Side::Head, i)) => head.objects.get(i).map(|o| {
+                    locate(head, o.source, c.span.unwrap_or_else(|| o.anchor_span())).line
+                }),
+                _ => None,
+            };
+            ChangeView {
+                kind: c.kind.to_owned(),
+                severity: c.severity,
+                subject: c.subject.clone(),
+                message: c.message.clone(),
+                line,
+                node,
+            }
+        })
+        .collect();
+    for n in &mut view.layout.nodes {
+        n.change = marks.get(&n.id).map(|m| (*m).to_owned());
+    }
+    view.changes = Some(list);
 }
 
 /// The view and the analysis behind it (kept for traces and exports).
@@ -231,6 +337,7 @@ pub fn compute_full(
         objects: analysis.objects.len(),
         services: analysis.cluster.services.len(),
         pods: analysis.cluster.pods.len(),
+        changes: None,
         diagnostics,
         layout,
         details,

@@ -129,6 +129,9 @@ pub enum Request {
         expanded: BTreeSet<String>,
         /// Traced again on the new analysis.
         trace: Option<TraceRequest>,
+        /// Compare mode: the base text the changes are measured from.
+        #[serde(default)]
+        base: Option<String>,
     },
     Trace {
         id: u64,
@@ -136,8 +139,9 @@ pub enum Request {
     },
     /// The routing graph of the last analysis as `graph --format json`.
     ExportJson,
-    /// The text with Secret values redacted, for a share link.
-    Redact(String),
+    /// The text (and the compare base) with Secret values redacted, for a
+    /// share link.
+    Redact(String, Option<String>),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -153,13 +157,16 @@ pub enum Response {
         trace: TraceOutcome,
     },
     Exported(String),
-    Redacted(String),
+    Redacted(String, Option<String>),
 }
 
 /// The analysis without the worker around it.
 #[derive(Default)]
 pub struct Engine {
     analysis: Option<Analysis>,
+    /// Compare mode's base: its text, the what-ifs it was analysed under,
+    /// and its analysis (kept while they stay the same).
+    base: Option<(String, WhatIf, Option<Analysis>)>,
 }
 
 impl Engine {
@@ -173,9 +180,11 @@ impl Engine {
                 what_if,
                 expanded,
                 trace,
+                base,
             } => {
-                let (view, analysis) = compute_full(&text, &invalid_utf8, &what_if, &expanded);
+                let (mut view, analysis) = compute_full(&text, &invalid_utf8, &what_if, &expanded);
                 self.analysis = analysis;
+                self.compare(&mut view, base, &what_if);
                 let trace = trace.map(|t| self.trace(&t));
                 Response::Analysed {
                     id,
@@ -187,15 +196,36 @@ impl Engine {
                 id,
                 trace: self.trace(&request),
             },
-            Request::Redact(text) => {
-                Response::Redacted(portolan_core::redact::redact_secrets(&text))
-            }
+            Request::Redact(text, base) => Response::Redacted(
+                portolan_core::redact::redact_secrets(&text),
+                base.map(|b| portolan_core::redact::redact_secrets(&b)),
+            ),
             Request::ExportJson => {
                 let a = self.analysis.as_ref()?;
                 let g = portolan_core::graph::build(a);
                 Response::Exported(portolan_core::output::graph_json::render(a, &g))
             }
         })
+    }
+
+    /// Compare mode: the changes from the base (analysed once per base
+    /// text and what-ifs) to the current analysis, marked on the view.
+    fn compare(&mut self, view: &mut View, base: Option<String>, what_if: &WhatIf) {
+        let Some(text) = base else {
+            self.base = None;
+            return;
+        };
+        if !self
+            .base
+            .as_ref()
+            .is_some_and(|(t, w, _)| *t == text && w == what_if)
+        {
+            let analysis = crate::view::analyse(&text, what_if);
+            self.base = Some((text, what_if.clone(), analysis));
+        }
+        if let (Some((_, _, Some(base))), Some(head)) = (&self.base, &self.analysis) {
+            crate::view::mark_changes(view, base, head);
+        }
     }
 
     fn trace(&self, req: &TraceRequest) -> TraceOutcome {

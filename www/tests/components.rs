@@ -216,3 +216,55 @@ fn the_graph_is_grouped_by_namespace_and_by_node() {
         );
     }
 }
+
+/// Compare mode (issue 15): the worker's engine diffs the current text
+/// against the base, lists the changes with their lines and marks their
+/// nodes; the base is analysed once, and a share link carries it.
+#[wasm_bindgen_test]
+fn compare_mode_lists_and_marks_the_changes_from_the_base() {
+    use portolan_www::worker::{Engine, Request, Response};
+    let base = EXAMPLES[0].text;
+    assert!(base.contains("value: \"redis-cart:6379\""));
+    let head = base.replace("value: \"redis-cart:6379\"", "value: \"redis-crat:6379\"");
+    let mut engine = Engine::default();
+    let ask = |engine: &mut Engine, text: &str, base: Option<&str>| match engine.handle(
+        Request::Analyse {
+            id: 1,
+            text: text.to_owned(),
+            invalid_utf8: Vec::new(),
+            what_if: WhatIf::default(),
+            expanded: std::collections::BTreeSet::new(),
+            trace: None,
+            base: base.map(str::to_owned),
+        },
+    ) {
+        Some(Response::Analysed { view, .. }) => view,
+        other => panic!("{other:?}"),
+    };
+    let v = ask(&mut engine, &head, Some(base));
+    let changes = v.changes.as_ref().expect("comparing");
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    let c = &changes[0];
+    assert_eq!(c.kind, "reference-broken");
+    let line = head.lines().position(|l| l.contains("redis-crat")).unwrap() + 1;
+    assert_eq!(c.line, Some(line));
+    assert_eq!(c.node.as_deref(), Some("port:default/redis-cart:6379/TCP"));
+    let marked: Vec<(&str, &str)> = v
+        .layout
+        .nodes
+        .iter()
+        .filter_map(|n| Some((n.id.as_str(), n.change.as_deref()?)))
+        .collect();
+    assert_eq!(marked, [("port:default/redis-cart:6379/TCP", "lost")]);
+    // Not comparing: no list, no marks.
+    let v = ask(&mut engine, &head, None);
+    assert!(v.changes.is_none());
+    assert!(v.layout.nodes.iter().all(|n| n.change.is_none()));
+    // The share link keeps both sides.
+    let fragment = portolan_www::share::encode(&head, &WhatIf::default(), Some(base));
+    let (text, _, kept) = portolan_www::share::decode(&fragment).unwrap();
+    assert_eq!(
+        (text.as_str(), kept.as_deref()),
+        (head.as_str(), Some(base))
+    );
+}

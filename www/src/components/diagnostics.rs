@@ -1,4 +1,5 @@
-//! The list of findings; a click jumps to the line and selects the object.
+//! The list of findings, and in compare mode the changes to routing; a
+//! click jumps to the line and selects the object.
 
 use portolan_core::diag::Severity;
 use yew::prelude::*;
@@ -12,6 +13,9 @@ pub fn DiagnosticsList() -> Html {
     let diags = &state.view.diagnostics;
     html! {
         <div class="diagnostics" role="region" aria-label="Findings">
+            if let Some(changes) = &state.view.changes {
+                <ChangesList changes={changes.clone()} />
+            }
             <h2 class="pane-title">{ format!("Findings ({})", diags.len()) }</h2>
             if diags.is_empty() {
                 <p class="muted empty">{ "No problems: the API server would accept every object." }</p>
@@ -37,5 +41,51 @@ pub fn DiagnosticsList() -> Html {
                 }) }
             </ul>
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ChangesProps {
+    pub changes: Vec<crate::view::ChangeView>,
+}
+
+/// Compare mode: what the edits since the base do to routing, as
+/// `portolan diff` reports it.
+#[component]
+fn ChangesList(props: &ChangesProps) -> Html {
+    let state = use_context::<AppContext>().expect("AppContext is provided by App");
+    let changes = &props.changes;
+    html! {
+        <section class="changes" data-testid="changes" aria-live="polite">
+            <h2 class="pane-title">{ format!("Changes since the base ({})", changes.len()) }</h2>
+            if changes.is_empty() {
+                <p class="muted empty">{ "No change to routing yet: edit the manifests, and what the edits do to Services, endpoints, exposure and references shows here." }</p>
+            }
+            <ul>
+                { for changes.iter().map(|c| {
+                    let onclick = {
+                        let state = state.clone();
+                        let (line, node) = (c.line, c.node.clone());
+                        Callback::from(move |_| {
+                            if let Some(line) = line {
+                                state.dispatch(Action::Goto { line, node: node.clone() });
+                            } else {
+                                state.dispatch(Action::Select(node.clone()));
+                            }
+                        })
+                    };
+                    let sev = match c.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Info => "info" };
+                    html! {
+                        <li data-testid="change" data-kind={c.kind.clone()} class={classes!("diag", sev)}>
+                            <button class="diag-button" {onclick}>
+                                <span class="diag-where">{ c.line.map_or_else(|| "base".to_owned(), |l| l.to_string()) }</span>
+                                <span class="diag-code">{ &c.kind }</span>
+                                <span class="diag-message">{ &c.message }</span>
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ul>
+        </section>
     }
 }

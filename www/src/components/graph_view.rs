@@ -282,11 +282,12 @@ pub fn GraphView() -> Html {
                             (selected.as_deref() == Some(n.id.as_str())).then_some("selected"),
                             linked.contains(n.id.as_str()).then_some("linked"),
                             path.contains(&n.id).then_some("on-path"),
+                            n.change.as_ref().map(|c| format!("change-{c}")),
                         );
                         let p = probability.get(&n.id).map(|p| format!("p = {p:.2}"));
                         let sub = n.namespace.clone().unwrap_or_else(|| n.kind.replace('-', " "));
                         html! {
-                            <g class={cls} data-node-id={n.id.clone()} data-kind={n.kind.clone()}
+                            <g class={cls} data-node-id={n.id.clone()} data-kind={n.kind.clone()} data-change={n.change.clone()}
                                 transform={format!("translate({},{})", n.x, n.y)} {onclick} {onkeydown} tabindex="0" role="button"
                                 aria-label={format!("{} {}", n.kind, n.label)}>
                                 <title>{ format!("{} ({})", n.label, n.kind) }</title>

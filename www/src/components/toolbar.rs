@@ -35,6 +35,17 @@ pub fn Toolbar() -> Html {
         let state = state.clone();
         Callback::from(move |_| state.dispatch(Action::Share))
     };
+    let on_compare = {
+        let state = state.clone();
+        let comparing = state.base.is_some();
+        Callback::from(move |_| {
+            state.dispatch(if comparing {
+                Action::StopCompare
+            } else {
+                Action::KeepBase
+            });
+        })
+    };
     let export = |kind: &'static str| {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| {
@@ -107,6 +118,10 @@ pub fn Toolbar() -> Html {
                 <button class="button" onclick={on_undo} data-testid="undo">{ "Undo" }</button>
                 <button class="button" onclick={on_reset} data-testid="reset">{ "Reset" }</button>
             }
+            <button class={classes!("button", state.base.is_some().then_some("active"))} onclick={on_compare} data-testid="compare" aria-pressed={state.base.is_some().to_string()}
+                title="Keep the text as it is now as the base, then edit: the changes to routing (portolan diff) are listed and marked on the graph">
+                { if state.base.is_some() { "Stop comparing" } else { "Compare from here" } }
+            </button>
             <div class="exports" role="group" aria-label="Share and export">
                 <button class="button" onclick={on_share} data-testid="share" title="Put manifests and changes into the address bar (Secret values are redacted; the fragment is never sent to a server)">{ "Share link" }</button>
                 <button class="button" onclick={export("svg")} data-testid="export-svg">{ "SVG" }</button>
