@@ -288,6 +288,21 @@ impl State {
         }
     }
 
+    /// Ask for a share link: the worker redacts Secret values first.
+    fn share(&mut self) {
+        let request = Request::Redact(
+            self.text.to_string(),
+            self.base.as_ref().map(ToString::to_string),
+        );
+        self.send(request);
+    }
+
+    /// Enter compare mode from the current text, or leave it.
+    fn compare(&mut self, on: bool) {
+        self.base = on.then(|| self.text.clone());
+        self.recompute();
+    }
+
     fn apply(&mut self, change: Change) {
         self.undo.push(self.what_if.clone());
         let w = &mut self.what_if;
@@ -381,18 +396,9 @@ impl Reducible for State {
                 next.recompute();
             }
             // Secret values are redacted by the worker first.
-            Action::Share => next.send(Request::Redact(
-                next.text.to_string(),
-                next.base.as_ref().map(ToString::to_string),
-            )),
-            Action::KeepBase => {
-                next.base = Some(next.text.clone());
-                next.recompute();
-            }
-            Action::StopCompare => {
-                next.base = None;
-                next.recompute();
-            }
+            Action::Share => next.share(),
+            Action::KeepBase => next.compare(true),
+            Action::StopCompare => next.compare(false),
             Action::ExportJson => next.send(Request::ExportJson),
             Action::Expand(id) => {
                 next.expanded.insert(id);
