@@ -45,10 +45,11 @@ function drawnNodes(graph) {
 // and CRD validation, attachment, HTTP traces, twelve lints, regex-lite for
 // RegularExpression matches) added 123 KB: 783 KB. Client references
 // (env, envFrom, args and ConfigMaps decoded, `$(VAR)` expansion, DNS-style
-// resolution, three lints, the details' callers) added 30 KB: 813 KB.
-// Issue 16 (decoding straight from parser events, a smaller core) is where
-// it comes back down.
-test('the page\'s wasm (app and analysis worker) stays within 830 KB gzipped', async () => {
+// resolution, three lints, the details' callers) added 30 KB: 813 KB; the
+// compare mode (the whole of `portolan diff` in the worker, the changes
+// list) 35 KB more: 848 KB. Issue 16 (decoding straight from parser
+// events, a smaller core) is where it comes back down.
+test('the page\'s wasm (app and analysis worker) stays within 860 KB gzipped', async () => {
   const { readdirSync } = await import('node:fs');
   const { gzipSync } = await import('node:zlib');
   const dist = process.env.PORTOLAN_DIST || join(root, 'dist');
@@ -57,7 +58,7 @@ test('the page\'s wasm (app and analysis worker) stays within 830 KB gzipped', a
   const sizes = files.map((f) => [f, gzipSync(readFileSync(join(dist, f)), { level: 9 }).length]);
   const total = sizes.reduce((n, [, s]) => n + s, 0);
   console.log(`# wasm gzipped: ${sizes.map(([f, s]) => `${f} ${(s / 1024).toFixed(0)} KB`).join(', ')}; total ${(total / 1024).toFixed(0)} KB`);
-  assert.ok(total <= 830 * 1024, `${(total / 1024).toFixed(0)} KB`);
+  assert.ok(total <= 860 * 1024, `${(total / 1024).toFixed(0)} KB`);
 });
 
 test('the page opens on the embedded example and draws its routing graph', async () => {
@@ -120,7 +121,7 @@ test('compare mode: the changes an edit makes to routing, listed, marked on the 
   assert.ok(kinds.includes('reference-broken'), kinds.join(', '));
   assert.equal(await page.locator('[data-node-id="port:default/redis-cart:6379/TCP"]').getAttribute('data-change'), 'lost');
   // A change jumps to its line in the editor.
-  await page.locator('[data-testid=change][data-kind=reference-broken] button').click();
+  await page.locator('[data-testid=change][data-kind=reference-broken] button').first().click();
   await screenshot(page, '09-compare-mode');
   await page.locator('[data-testid=share]').click();
   await page.waitForSelector('[data-testid=shared]');
