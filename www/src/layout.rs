@@ -41,6 +41,9 @@ pub struct LEdge {
     pub label_x: i32,
     pub label_y: i32,
     pub ready: Option<bool>,
+    /// Compare mode: `gained` or `lost` for an endpoint a change is about.
+    #[serde(default)]
+    pub change: Option<String>,
 }
 
 /// A box drawn behind the nodes it groups: a namespace band (spanning the
@@ -324,6 +327,7 @@ pub fn layout(
                 label_x: mid,
                 label_y: i32::midpoint(y1, y2) - 4,
                 ready: e.ready,
+                change: None,
             }
         })
         .collect();

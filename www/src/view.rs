@@ -252,7 +252,52 @@ pub fn mark_changes(view: &mut View, base: &Analysis, head: &Analysis) {
     for n in &mut view.layout.nodes {
         n.change = marks.get(&n.id).map(|m| (*m).to_owned());
     }
+    mark_endpoint_edges(view, &d, head);
     view.changes = Some(list);
+}
+
+/// Compare mode: the endpoint edges of `endpoints-gained` and
+/// `endpoints-lost` changes (a lost endpoint still drawn is an unready
+/// one; a deleted pod has no edge left to mark).
+fn mark_endpoint_edges(view: &mut View, d: &portolan_core::diff::Diff, head: &Analysis) {
+    // How the diff names each drawn pod: `pod:NS/NAME`, or its workload.
+    let named: BTreeMap<String, String> = head
+        .cluster
+        .pods
+        .iter()
+        .map(|p| {
+            let id = format!("pod:{}", p.key());
+            let name = match (&p.owner, p.synthetic) {
+                (Some(owner), true) => format!("workload:{}/{owner}", p.namespace),
+                _ => id.clone(),
+            };
+            (id, name)
+        })
+        .collect();
+    let mut edges: BTreeMap<(String, String), &'static str> = BTreeMap::new();
+    for c in &d.changes {
+        let mark = match c.kind {
+            "endpoints-gained" => "gained",
+            "endpoints-lost" => "lost",
+            _ => continue,
+        };
+        let Some(port) = subject_node(&c.subject) else {
+            continue;
+        };
+        for p in c.pods.iter().flatten() {
+            edges.insert((port.clone(), p.clone()), mark);
+        }
+    }
+    if edges.is_empty() {
+        return;
+    }
+    for e in &mut view.layout.edges {
+        let who = match e.to.strip_prefix("group:") {
+            Some(workload) => format!("workload:{workload}"),
+            None => named.get(&e.to).cloned().unwrap_or_else(|| e.to.clone()),
+        };
+        e.change = edges.get(&(e.from.clone(), who)).map(|m| (*m).to_owned());
+    }
 }
 
 /// The view and the analysis behind it (kept for traces and exports).

@@ -256,6 +256,28 @@ fn compare_mode_lists_and_marks_the_changes_from_the_base() {
         .filter_map(|n| Some((n.id.as_str(), n.change.as_deref()?)))
         .collect();
     assert_eq!(marked, [("port:default/redis-cart:6379/TCP", "lost")]);
+    // Scaling up: the endpoint edges to the new pods are marked gained.
+    let scaled = base.replacen(
+        "  selector:\n    matchLabels:\n      app: frontend\n",
+        "  replicas: 2\n  selector:\n    matchLabels:\n      app: frontend\n",
+        1,
+    );
+    assert_ne!(scaled, base);
+    let v = ask(&mut engine, &scaled, Some(base));
+    let gained: Vec<(&str, &str)> = v
+        .layout
+        .edges
+        .iter()
+        .filter(|e| e.change.as_deref() == Some("gained"))
+        .map(|e| (e.from.as_str(), e.to.as_str()))
+        .collect();
+    assert_eq!(gained.len(), 4, "two pods behind two ports: {gained:?}");
+    assert!(
+        gained
+            .iter()
+            .all(|(from, to)| from.starts_with("port:default/frontend")
+                && to.starts_with("pod:default/frontend-"))
+    );
     // Not comparing: no list, no marks.
     let v = ask(&mut engine, &head, None);
     assert!(v.changes.is_none());

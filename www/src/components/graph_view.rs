@@ -248,9 +248,9 @@ pub fn GraphView() -> Html {
                     { for layout.edges.iter().map(|e| {
                         let hot = selected.as_deref().is_some_and(|s| e.from == s || e.to == s);
                         let traced = path.contains(&e.from) && path.contains(&e.to);
-                        let cls = classes!("edge", hot.then_some("hot"), traced.then_some("on-path"), (e.ready == Some(false)).then_some("unready"));
+                        let cls = classes!("edge", hot.then_some("hot"), traced.then_some("on-path"), (e.ready == Some(false)).then_some("unready"), e.change.as_ref().map(|c| format!("change-{c}")));
                         html! {
-                            <g class={cls} data-from={e.from.clone()} data-to={e.to.clone()}>
+                            <g class={cls} data-from={e.from.clone()} data-to={e.to.clone()} data-change={e.change.clone()}>
                                 <path d={e.d.clone()} marker-end="url(#arrow)" />
                                 <text x={e.label_x.to_string()} y={e.label_y.to_string()} text-anchor="middle" class="edge-label">{ &e.label }</text>
                             </g>
