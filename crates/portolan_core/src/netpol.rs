@@ -626,7 +626,7 @@ fn describe_source(peer: Party<'_>) -> String {
 /// Every namespace's labels: the Namespace objects' (with the automatic
 /// name label, E.2.5), and the name label alone for namespaces that pods
 /// use but the input does not declare (E.4.4).
-fn namespaces(
+pub fn namespaces(
     objects: &[Object],
     pods: &[ClusterPod],
 ) -> BTreeMap<String, BTreeMap<String, String>> {

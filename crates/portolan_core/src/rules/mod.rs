@@ -162,6 +162,8 @@ pub struct LintCx<'a> {
     /// The HTTP entry points (Ingress classes, Gateways, routes), built
     /// once for the rules that ask.
     routing: std::sync::OnceLock<crate::http::Routing<'a>>,
+    /// The Services by port number and node port, built once.
+    service_ports: std::sync::OnceLock<HashMap<i64, Vec<usize>>>,
 }
 
 type Check = fn(&LintCx<'_>, &mut Vec<Diagnostic>);
@@ -224,6 +226,8 @@ lints! {
     netpol_ipblock_cluster_range,
     netpol_plugin_support,
     netpol_selects_host_network_pod,
+    netpol_peer_matches_nothing,
+    netpol_port_not_declared,
     reference_to_missing_service,
     reference_to_missing_port,
     reference_unreachable,
@@ -268,6 +272,7 @@ pub fn run(inputs: Inputs<'_>, diags: &mut Vec<Diagnostic>, threads: usize) {
         services_by_name: std::collections::HashMap::new(),
         with_pods: std::sync::OnceLock::new(),
         routing: std::sync::OnceLock::new(),
+        service_ports: std::sync::OnceLock::new(),
     };
     let mut cx = cx;
     for (i, s) in cluster.services.iter().enumerate() {
@@ -290,6 +295,28 @@ impl<'a> LintCx<'a> {
     pub fn routing(&self) -> &crate::http::Routing<'a> {
         self.routing
             .get_or_init(|| crate::http::Routing::new(self.objects, &self.rejected, self.cluster))
+    }
+
+    /// The Services (indexes into the snapshot's) with `n` as a port or a
+    /// node port.
+    pub fn service_ports(&self, n: i64) -> &[usize] {
+        self.service_ports
+            .get_or_init(|| {
+                let mut m: HashMap<i64, Vec<usize>> = HashMap::new();
+                for (i, s) in self.cluster.services.iter().enumerate() {
+                    for p in &s.ports {
+                        for n in std::iter::once(p.port).chain(p.node_port) {
+                            let list = m.entry(n).or_default();
+                            if list.last() != Some(&i) {
+                                list.push(i);
+                            }
+                        }
+                    }
+                }
+                m
+            })
+            .get(&n)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Namespaces where the input holds a Pod or an object that makes pods
@@ -410,6 +437,7 @@ mod tests {
             services_by_name: std::collections::HashMap::new(),
             with_pods: std::sync::OnceLock::new(),
             routing: std::sync::OnceLock::new(),
+            service_ports: std::sync::OnceLock::new(),
         };
         let mut out = Vec::new();
         scaffold::check(&cx, &mut out);

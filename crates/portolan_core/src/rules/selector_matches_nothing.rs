@@ -5,7 +5,7 @@ use super::{LintCx, finding};
 use crate::codes::rule;
 use crate::diag::Diagnostic;
 use crate::model::decode::edit_distance;
-use crate::snapshot::{ClusterPod, ClusterService};
+use crate::snapshot::ClusterPod;
 use crate::types::ServiceType;
 use std::collections::{HashMap, HashSet};
 
@@ -103,7 +103,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         };
         let span = LintCx::selector_span(object, model);
         let mut d = finding((RULE.code, RULE.severity), object, span, format!("Service {}/{} selects no pods", svc.namespace, svc.name));
-        if let Some((pod, diff)) = index.near_miss(svc) {
+        if let Some((pod, diff)) = index.near_miss(&svc.namespace, selector, "the Service") {
             let owner = pod
                 .owner
                 .as_deref()
@@ -136,7 +136,7 @@ type Labels = std::collections::BTreeMap<String, String>;
 
 /// Pods grouped by (namespace, label set) — the pods of one workload are one
 /// group — and the groups indexed by label and by label key.
-struct PodGroups<'c> {
+pub(super) struct PodGroups<'c> {
     /// The first pod of each group, in pod order.
     groups: Vec<&'c ClusterPod>,
     by_label: HashMap<(&'c str, &'c str), Vec<usize>>,
@@ -144,7 +144,7 @@ struct PodGroups<'c> {
 }
 
 impl<'c> PodGroups<'c> {
-    fn new(pods: &'c [ClusterPod]) -> Self {
+    pub(super) fn new(pods: &'c [ClusterPod]) -> Self {
         let mut seen: HashSet<(&str, *const Labels)> = HashSet::new();
         let mut index = PodGroups {
             groups: Vec::new(),
@@ -186,11 +186,16 @@ impl<'c> PodGroups<'c> {
         })
     }
 
-    /// The pod with the fewest differences, and those differences in words.
-    /// Candidates share at least one label key with the selector; each
-    /// posting list is read up to `NEAR_MISS_CANDIDATES` groups.
-    fn near_miss(&self, svc: &ClusterService) -> Option<(&'c ClusterPod, String)> {
-        let selector = svc.selector.as_ref()?;
+    /// The pod with the fewest differences from `selector` (wanted in
+    /// `namespace` by `who`), and those differences in words. Candidates
+    /// share at least one label key with the selector; each posting list is
+    /// read up to `NEAR_MISS_CANDIDATES` groups.
+    pub(super) fn near_miss(
+        &self,
+        namespace: &str,
+        selector: &Labels,
+        who: &str,
+    ) -> Option<(&'c ClusterPod, String)> {
         let mut candidates: Vec<usize> = Vec::new();
         for (k, v) in selector {
             let lists = [
@@ -206,7 +211,7 @@ impl<'c> PodGroups<'c> {
         // Fewest differences first, then the most similar values; the
         // differences are worded for the winner only.
         let score = |pod: &ClusterPod| {
-            let mut count = usize::from(*pod.namespace != *svc.namespace);
+            let mut count = usize::from(*pod.namespace != *namespace);
             let mut distance = 0;
             for (k, v) in selector {
                 match pod.labels.get(k) {
@@ -241,10 +246,10 @@ impl<'c> PodGroups<'c> {
                 )),
             }
         }
-        if *pod.namespace != *svc.namespace {
+        if *pod.namespace != *namespace {
             diffs.push(format!(
-                "it is in namespace {:?}, the Service in {:?}",
-                pod.namespace, svc.namespace
+                "it is in namespace {:?}, {who} in {namespace:?}",
+                pod.namespace
             ));
         }
         Some((pod, diffs.join("; ")))
