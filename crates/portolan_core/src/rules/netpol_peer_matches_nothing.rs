@@ -1,7 +1,7 @@
 //! `netpol-peer-matches-nothing`: a NetworkPolicy peer whose selectors
 //! match no pod (or no namespace) of the input, so it admits nothing.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::selector_matches_nothing::PodGroups;
 use super::{LabelSets, LintCx, finding};
@@ -9,6 +9,7 @@ use crate::codes::rule;
 use crate::diag::Diagnostic;
 use crate::model::{LabelSelector, Object, PolicyPeer};
 use crate::selector::{Op, Selector};
+use crate::snapshot::ClusterPod;
 
 rule! {
     /// ## What it does
@@ -119,6 +120,9 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
     let sets = LabelSets::of_pods(&cx.cluster.pods);
     let groups = PodGroups::new(&cx.cluster.pods);
     let with_pods = cx.namespaces_with_pods();
+    // Near misses by (namespace, wanted labels): policies often repeat a
+    // peer, and each search reads up to a few hundred pod groups.
+    let mut cache: NearMisses<'_> = HashMap::new();
     for (o, np) in cx.network_policies() {
         for (direction, rules) in [("ingress", &np.ingress), ("egress", &np.egress)] {
             for peer in rules.iter().flatten().flat_map(|r| &r.peers) {
@@ -180,7 +184,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
                         matched.join(", ")
                     ),
                 );
-                near_miss(cx, &groups, &matched[0], sel, &mut d);
+                near_miss(cx, &groups, (&matched[0], sel), &mut cache, &mut d);
                 out.push(d);
             }
         }
@@ -216,11 +220,13 @@ fn unknown_key(sel: &LabelSelector, namespaces: &Namespaces) -> bool {
 }
 
 /// The closest pod's labels, for a selector with equality requirements.
-fn near_miss(
+type NearMisses<'c> = HashMap<(String, BTreeMap<String, String>), Option<(&'c ClusterPod, String)>>;
+
+fn near_miss<'c>(
     cx: &LintCx<'_>,
-    groups: &PodGroups<'_>,
-    namespace: &str,
-    sel: &LabelSelector,
+    groups: &PodGroups<'c>,
+    (namespace, sel): (&str, &LabelSelector),
+    cache: &mut NearMisses<'c>,
     d: &mut Diagnostic,
 ) {
     let wanted: BTreeMap<String, String> = Selector::from_label_selector(Some(sel))
@@ -232,7 +238,10 @@ fn near_miss(
     if wanted.is_empty() {
         return;
     }
-    let Some((pod, diff)) = groups.near_miss(namespace, &wanted, "the peer") else {
+    let found = cache
+        .entry((namespace.to_owned(), wanted))
+        .or_insert_with_key(|(ns, wanted)| groups.near_miss(ns, wanted, "the peer"));
+    let Some((pod, diff)) = found.clone() else {
         return;
     };
     let owner = pod
