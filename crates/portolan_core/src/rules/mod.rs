@@ -228,6 +228,7 @@ lints! {
     netpol_selects_host_network_pod,
     netpol_peer_matches_nothing,
     netpol_port_not_declared,
+    netpol_cidr_nonstandard,
     reference_to_missing_service,
     reference_to_missing_port,
     reference_unreachable,
