@@ -15,7 +15,8 @@ rule! {
     /// egress rule of the policies selecting those pods admits UDP port 53
     /// to a cluster DNS endpoint (`kube-system/kube-dns`, or kubeadm's
     /// CoreDNS pods `k8s-app: kube-dns` when the input has none), with the
-    /// workloads affected.
+    /// workloads affected; an info when UDP 53 is admitted but TCP 53 is
+    /// not (spec E.8.6).
     ///
     /// ## Why it matters
     /// Pods resolve Service names through cluster DNS before they connect.
@@ -97,25 +98,57 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
     // verdict: one evaluation per distinct (namespace, label set).
     let mut seen = BTreeSet::new();
     let mut affected: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    // Isolated pods whose policies admit UDP 53 but not TCP 53 (E.8.6's info).
+    let mut udp_only: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
     for pod in &cx.cluster.pods {
         if !seen.insert((pod.namespace.clone(), pod.labels.clone())) {
             continue;
         }
         let v = view_of(cx.objects, pod);
         let isolating = compiled.egress_isolating(&v);
-        if isolating.is_empty() || compiled.egress_admits_dns(&v, &endpoints, Protocol::Udp) {
+        if isolating.is_empty() {
             continue;
         }
+        let target = if !compiled.egress_admits_dns(&v, &endpoints, Protocol::Udp) {
+            &mut affected
+        } else if !compiled.egress_admits_dns(&v, &endpoints, Protocol::Tcp) {
+            &mut udp_only
+        } else {
+            continue;
+        };
         let who = pod
             .owner
             .as_deref()
             .map_or_else(|| format!("Pod/{}", pod.name), str::to_owned);
         for (ns, name) in isolating {
-            affected
+            target
                 .entry((ns.to_owned(), name.to_owned()))
                 .or_default()
                 .insert(who.clone());
         }
+    }
+    for ((ns, name), who) in udp_only {
+        if affected.contains_key(&(ns.clone(), name.clone())) {
+            continue;
+        }
+        let Some(o) = objects.get(&(ns.as_str(), name.as_str())) else {
+            continue;
+        };
+        let crate::model::Body::NetworkPolicy(np) = &o.body else {
+            continue;
+        };
+        let who: Vec<String> = who.into_iter().collect();
+        let mut d = finding(
+            (RULE.code, crate::diag::Severity::Info),
+            o,
+            np.spec_span,
+            format!(
+                "NetworkPolicy {ns}/{name} isolates {} for egress and admits UDP 53 to cluster DNS but not TCP 53: answers too large for UDP (many records, DNSSEC) fail",
+                who.join(", ")
+            ),
+        );
+        d.help = Some("admit TCP 53 beside UDP 53 in the DNS egress rule".to_owned());
+        out.push(d);
     }
     for ((ns, name), who) in affected {
         let Some(o) = objects.get(&(ns.as_str(), name.as_str())) else {
