@@ -207,6 +207,7 @@ lints! {
     backend_ref_not_permitted,
     backend_ref_invalid_kind,
     rule_without_backends,
+    backend_no_endpoints,
     rule_all_weights_zero,
     selectorless_service_without_endpoints,
     endpointslice_orphaned,
