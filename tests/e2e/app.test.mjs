@@ -146,6 +146,15 @@ test('clicking a finding jumps to its line; clicking a Service shows its endpoin
   const details = await page.locator('[data-testid=details]').textContent();
   assert.match(details, /reviews\.default\.svc\.cluster\.local/);
   await screenshot(page, '03-service-details');
+  // Esc and a click on the graph's background deselect (issue 17).
+  assert.equal(await page.locator('.node.selected').count(), 1);
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => !document.querySelector('.node.selected'));
+  await page.locator('[data-node-id="service:default/reviews"]').click();
+  assert.equal(await page.locator('.node.selected').count(), 1);
+  const box = await page.locator('[data-testid=graph]').boundingBox();
+  await page.mouse.click(box.x + 4, box.y + box.height - 4);
+  await page.waitForFunction(() => !document.querySelector('.node.selected'));
   await paste(page, 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80\n  - port: 443\n');
   await page.locator('[data-testid=diagnostic]').first().locator('button').click();
   const caret = await page.locator('[data-testid=editor]').evaluate((t) => t.value.slice(0, t.selectionStart).split('\n').length);

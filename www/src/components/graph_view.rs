@@ -46,6 +46,36 @@ pub fn GraphView() -> Html {
     };
     let vb = use_state(|| start);
     let drag = use_mut_ref(|| None::<(f64, f64, ViewBox)>);
+    // Whether the pointer moved since the button went down: a pan, not a
+    // click on the background.
+    let moved = use_mut_ref(|| false);
+    // Esc deselects, wherever the focus is.
+    {
+        let state = state.clone();
+        use_effect_with((), move |()| {
+            use wasm_bindgen::JsCast;
+            let on_key = wasm_bindgen::closure::Closure::<dyn Fn(KeyboardEvent)>::new(
+                move |e: KeyboardEvent| {
+                    if e.key() == "Escape" {
+                        state.dispatch(Action::Select(None));
+                    }
+                },
+            );
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ =
+                    w.add_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(w) = window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "keydown",
+                        on_key.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
     let svg = use_node_ref();
     {
         let vb = vb.clone();
@@ -95,19 +125,32 @@ pub fn GraphView() -> Html {
         })
     };
     let onmousedown = {
-        let (vb, drag) = (vb.clone(), drag.clone());
+        let (vb, drag, moved) = (vb.clone(), drag.clone(), moved.clone());
         Callback::from(move |e: MouseEvent| {
             *drag.borrow_mut() = Some((f64::from(e.client_x()), f64::from(e.client_y()), *vb));
+            *moved.borrow_mut() = false;
+        })
+    };
+    // A click on the background (nodes stop their clicks) deselects.
+    let onclick = {
+        let (state, moved) = (state.clone(), moved.clone());
+        Callback::from(move |_: MouseEvent| {
+            if !*moved.borrow() {
+                state.dispatch(Action::Select(None));
+            }
         })
     };
     let onmousemove = {
-        let (vb, drag) = (vb.clone(), drag.clone());
+        let (vb, drag, moved) = (vb.clone(), drag.clone(), moved.clone());
         Callback::from(move |e: MouseEvent| {
             let Some((sx, sy, start)) = *drag.borrow() else {
                 return;
             };
             if e.buttons() == 0 {
                 return;
+            }
+            if (f64::from(e.client_x()) - sx).abs() + (f64::from(e.client_y()) - sy).abs() > 3.0 {
+                *moved.borrow_mut() = true;
             }
             let k = start.w * scale();
             vb.set(ViewBox {
@@ -226,7 +269,7 @@ pub fn GraphView() -> Html {
             }
             <svg ref={svg} class={classes!("graph-svg", trace_failed.then_some("trace-failed"))} data-testid="graph" role="img" aria-label="Routing graph"
                 viewBox={format!("{:.1} {:.1} {:.1} {:.1}", v.x, v.y, v.w, v.h)}
-                {onwheel} {onmousedown} {onmousemove} {onmouseup}>
+                {onwheel} {onmousedown} {onmousemove} {onmouseup} {onclick}>
                 <defs>
                     <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                         <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
