@@ -47,9 +47,11 @@ function drawnNodes(graph) {
 // (env, envFrom, args and ConfigMaps decoded, `$(VAR)` expansion, DNS-style
 // resolution, three lints, the details' callers) added 30 KB: 813 KB; the
 // compare mode (the whole of `portolan diff` in the worker, the changes
-// list) 35 KB more: 848 KB. Issue 16 (decoding straight from parser
-// events, a smaller core) is where it comes back down.
-test('the page\'s wasm (app and analysis worker) stays within 860 KB gzipped', async () => {
+// list) 35 KB more: 848 KB; four lints (netpol-peer-matches-nothing,
+// netpol-port-not-declared, netpol-cidr-nonstandard, backend-no-endpoints)
+// 20 KB more: 868 KB. Issue 16 (decoding straight from parser events, a
+// smaller core) is where it comes back down.
+test('the page\'s wasm (app and analysis worker) stays within 880 KB gzipped', async () => {
   const { readdirSync } = await import('node:fs');
   const { gzipSync } = await import('node:zlib');
   const dist = process.env.PORTOLAN_DIST || join(root, 'dist');
@@ -58,7 +60,7 @@ test('the page\'s wasm (app and analysis worker) stays within 860 KB gzipped', a
   const sizes = files.map((f) => [f, gzipSync(readFileSync(join(dist, f)), { level: 9 }).length]);
   const total = sizes.reduce((n, [, s]) => n + s, 0);
   console.log(`# wasm gzipped: ${sizes.map(([f, s]) => `${f} ${(s / 1024).toFixed(0)} KB`).join(', ')}; total ${(total / 1024).toFixed(0)} KB`);
-  assert.ok(total <= 860 * 1024, `${(total / 1024).toFixed(0)} KB`);
+  assert.ok(total <= 880 * 1024, `${(total / 1024).toFixed(0)} KB`);
 });
 
 test('the page opens on the embedded example and draws its routing graph', async () => {

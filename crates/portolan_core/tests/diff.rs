@@ -280,6 +280,15 @@ fn the_command_line() {
     }
 }
 
+/// The pair Online Boutique's cart service backs with `REDIS_ADDR`.
+const CART_TO_REDIS: &str =
+    "workload:default/Deployment/cartservice -> service:default/redis-cart:6379/TCP";
+
+/// One change of `kind` on the cart → redis reference.
+fn on_cart_to_redis(kind: &str) -> [(String, String); 1] {
+    [(kind.to_owned(), CART_TO_REDIS.to_owned())]
+}
+
 fn boutique() -> String {
     std::fs::read_to_string(common::material().join("corpus/online-boutique.yaml")).unwrap()
 }
@@ -295,14 +304,7 @@ fn client_references_broken_fixed_and_deleted() {
         "value: \"redis-crat:6379\"",
     );
     let (d, list) = changes(&base, &typo);
-    assert_eq!(
-        list,
-        [(
-            "reference-broken".to_owned(),
-            "workload:default/Deployment/cartservice -> service:default/redis-cart:6379/TCP"
-                .to_owned()
-        )]
-    );
+    assert_eq!(list, on_cart_to_redis("reference-broken"));
     assert_eq!(d.changes[0].severity, Severity::Error);
     assert!(
         d.changes[0]
@@ -312,14 +314,7 @@ fn client_references_broken_fixed_and_deleted() {
         d.changes[0].message
     );
     let (_, back) = changes(&typo, &base);
-    assert_eq!(
-        back,
-        [(
-            "reference-fixed".to_owned(),
-            "workload:default/Deployment/cartservice -> service:default/redis-cart:6379/TCP"
-                .to_owned()
-        )]
-    );
+    assert_eq!(back, on_cart_to_redis("reference-fixed"));
     // The wrong port breaks it too.
     let (_, port) = changes(
         &base,
@@ -352,14 +347,7 @@ fn policies_on_referenced_pairs_are_reach_changes() {
         "{base}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: redis-from-nobody\nspec:\n  podSelector:\n    matchLabels: {{app: redis-cart}}\n  policyTypes: [Ingress]\n"
     );
     let (d, list) = changes(&base, &head);
-    assert_eq!(
-        list,
-        [(
-            "reach-denied".to_owned(),
-            "workload:default/Deployment/cartservice -> service:default/redis-cart:6379/TCP"
-                .to_owned()
-        )]
-    );
+    assert_eq!(list, on_cart_to_redis("reach-denied"));
     assert_eq!(d.changes[0].severity, Severity::Error);
     assert!(
         d.changes[0]

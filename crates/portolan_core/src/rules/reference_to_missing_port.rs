@@ -1,8 +1,8 @@
 //! `reference-to-missing-port`: a container names a port that the Service
 //! it calls does not have.
 
-use super::reference_to_missing_service::referrer;
-use super::{LintCx, finding};
+use super::LintCx;
+use super::reference_to_missing_service::at_reference;
 use crate::codes::rule;
 use crate::diag::Diagnostic;
 use crate::refs::Target;
@@ -100,15 +100,12 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             .find(|p| p.target_port == IntOrStringJson::Int(port))
             .map(|p| format!(": {port} is the targetPort of its port {}; clients use {}", p.port, p.port))
             .unwrap_or_default();
-        out.push(finding(
+        out.push(at_reference(
+            cx,
             (RULE.code, RULE.severity),
-            &cx.objects[r.at_object],
-            r.at.1,
-            format!(
-                "{} calls {} ({}), but Service {}/{} has no port {port} (it has {}){target_of}",
-                referrer(cx, r),
-                r.text,
-                r.describe_source(),
+            r,
+            &format!(
+                "but Service {}/{} has no port {port} (it has {}){target_of}",
                 svc.namespace,
                 svc.name,
                 if ports.is_empty() { "none".to_owned() } else { ports.join(", ") },

@@ -106,6 +106,27 @@ pub(super) fn referrer(cx: &LintCx<'_>, r: &Reference) -> String {
     format!("{} {}/{}", o.kind.value, o.namespace, o.name())
 }
 
+/// A finding of `rule` at the reference's value, whose message starts
+/// with "KIND NS/NAME calls TEXT (SOURCE), ".
+pub(super) fn at_reference(
+    cx: &LintCx<'_>,
+    rule: (&'static str, crate::diag::Severity),
+    r: &Reference,
+    rest: &str,
+) -> Diagnostic {
+    finding(
+        rule,
+        &cx.objects[r.at_object],
+        r.at.1,
+        format!(
+            "{} calls {} ({}), {rest}",
+            referrer(cx, r),
+            r.text,
+            r.describe_source()
+        ),
+    )
+}
+
 pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
     for r in cx.references {
         let message = match &r.target {

@@ -1,8 +1,8 @@
 //! `reference-unreachable`: NetworkPolicy denies a container the Service it
 //! names.
 
-use super::reference_to_missing_service::referrer;
-use super::{LintCx, finding};
+use super::LintCx;
+use super::reference_to_missing_service::at_reference;
 use crate::codes::rule;
 use crate::diag::Diagnostic;
 use crate::netpol::Policies;
@@ -151,15 +151,12 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         };
         let svc = &cx.cluster.services[service];
         let sp = &svc.ports[pi];
-        let mut d = finding(
+        let mut d = at_reference(
+            cx,
             (RULE.code, RULE.severity),
-            &cx.objects[r.at_object],
-            r.at.1,
-            format!(
-                "{} calls {} ({}), but NetworkPolicy lets none of Service {}/{}'s endpoints on port {}/{} accept it: {}",
-                referrer(cx, r),
-                r.text,
-                r.describe_source(),
+            r,
+            &format!(
+                "but NetworkPolicy lets none of Service {}/{}'s endpoints on port {}/{} accept it: {}",
                 svc.namespace,
                 svc.name,
                 sp.port,
