@@ -194,20 +194,10 @@ impl<'a> Holders<'a> {
         let mut referrers = HashMap::new();
         let mut config_maps = HashMap::new();
         for (i, o) in a.objects.iter().enumerate() {
-            match &o.body {
-                crate::model::Body::Pod(_) => {
-                    referrers.insert(format!("pod:{}/{}", o.namespace, o.name()), i);
-                }
-                crate::model::Body::ConfigMap(m) => {
-                    config_maps.insert(format!("{}/{}", o.namespace, o.name()), &**m);
-                }
-                _ if o.pod_spec().is_some() => {
-                    referrers.insert(
-                        format!("workload:{}/{}/{}", o.namespace, o.kind.value, o.name()),
-                        i,
-                    );
-                }
-                _ => {}
+            if let crate::model::Body::ConfigMap(m) = &o.body {
+                config_maps.insert(format!("{}/{}", o.namespace, o.name()), &**m);
+            } else if o.pod_spec().is_some() {
+                referrers.insert(crate::refs::referrer_id(o), i);
             }
         }
         Holders {
@@ -374,18 +364,12 @@ fn port_key(p: &ClusterPort) -> (i64, &'static str) {
 /// Ready endpoints of a Service port, counted per pod (or workload).
 fn ready(s: &ClusterService, p: &ClusterPort, pods: &PodIndex<'_>) -> BTreeMap<String, i64> {
     let mut out = BTreeMap::new();
-    for e in &s.endpoints {
-        if e.ready
-            && e.port.is_some()
-            && e.port_name.as_deref().unwrap_or("") == p.name
-            && e.protocol.is_none_or(|x| x == p.protocol)
-        {
-            let who = e
-                .pod
-                .as_deref()
-                .map_or_else(|| format!("address:{}", e.ip), |k| pods.name(k));
-            *out.entry(who).or_default() += 1;
-        }
+    for e in s.ready_endpoints(&p.name, p.protocol) {
+        let who = e
+            .pod
+            .as_deref()
+            .map_or_else(|| format!("address:{}", e.ip), |k| pods.name(k));
+        *out.entry(who).or_default() += 1;
     }
     out
 }

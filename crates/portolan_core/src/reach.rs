@@ -146,20 +146,6 @@ fn service<'a>(a: &'a Analysis, namespace: &str, name: &str) -> Option<&'a Clust
         .find(|s| s.namespace == namespace && s.name == name)
 }
 
-/// The ready endpoints of a Service port (by port name and protocol).
-fn ready_on<'s>(
-    svc: &'s ClusterService,
-    port_name: &'s str,
-    protocol: Protocol,
-) -> impl Iterator<Item = &'s crate::snapshot::Endpoint> {
-    svc.endpoints.iter().filter(move |e| {
-        e.ready
-            && e.port.is_some()
-            && e.port_name.as_deref().unwrap_or("") == port_name
-            && e.protocol.is_none_or(|p| p == protocol)
-    })
-}
-
 /// One (source, destination, port, protocol, via) of the answer.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -220,7 +206,7 @@ fn inbound(a: &Analysis) -> HashMap<&str, Inbound<'_>> {
     let mut out: HashMap<&str, Inbound<'_>> = HashMap::new();
     for svc in &a.cluster.services {
         for sp in &svc.ports {
-            for e in ready_on(svc, &sp.name, sp.protocol) {
+            for e in svc.ready_endpoints(&sp.name, sp.protocol) {
                 if let (Some(pod), Some(port)) = (e.pod.as_deref(), e.port) {
                     out.entry(pod)
                         .or_default()
@@ -328,7 +314,7 @@ fn destinations<'a>(a: &'a Analysis, to: Option<&Scope>) -> Vec<&'a ClusterPod> 
                     svc.ports
                         .iter()
                         .filter(|p| port.is_none_or(|n| n == p.port))
-                        .flat_map(|p| ready_on(svc, &p.name, p.protocol))
+                        .flat_map(|p| svc.ready_endpoints(&p.name, p.protocol))
                         .filter_map(|e| e.pod.as_deref())
                         .collect()
                 })

@@ -175,11 +175,7 @@ impl<'a> PolicyCheck<'a> {
         }
         let mut tried = HashSet::new();
         let mut denied = std::collections::BTreeSet::new();
-        for e in svc.endpoints.iter().filter(|e| {
-            e.ready
-                && e.port_name.as_deref().unwrap_or("") == sp.name
-                && e.protocol.is_none_or(|p| p == sp.protocol)
-        }) {
+        for e in svc.ready_endpoints(&sp.name, sp.protocol) {
             let (Some(key), Some(port)) = (e.pod.as_deref(), e.port) else {
                 continue;
             };
@@ -306,6 +302,15 @@ impl<'a> Index<'a> {
     }
 }
 
+/// How a referring object is named: `pod:NS/NAME`, or
+/// `workload:NS/KIND/NAME` for an object with a pod template.
+pub fn referrer_id(o: &Object) -> String {
+    match &o.body {
+        Body::Pod(_) => format!("pod:{}/{}", o.namespace, o.name()),
+        _ => format!("workload:{}/{}/{}", o.namespace, o.kind.value, o.name()),
+    }
+}
+
 /// Every client reference of the accepted Pods and workloads, in object
 /// order (linear in the input: each value is read once, each ConfigMap key
 /// once per container that reads it).
@@ -322,10 +327,7 @@ pub fn find<S: std::hash::BuildHasher>(
             continue;
         }
         let Some(spec) = o.pod_spec() else { continue };
-        let referrer = match &o.body {
-            Body::Pod(_) => format!("pod:{}/{}", o.namespace, o.name()),
-            _ => format!("workload:{}/{}/{}", o.namespace, o.kind.value, o.name()),
-        };
+        let referrer = referrer_id(o);
         let labels = match &o.body {
             Body::Workload(w) => w.template.as_ref().map(|t| &t.meta.labels),
             _ => Some(&o.meta.labels),

@@ -226,6 +226,21 @@ impl ClusterService {
     pub fn key(&self) -> String {
         format!("{}/{}", self.namespace, self.name)
     }
+
+    /// The ready endpoints of the Service port named `port_name` with
+    /// `protocol` (endpoints carry the port's name, spec C.3).
+    pub fn ready_endpoints<'s>(
+        &'s self,
+        port_name: &'s str,
+        protocol: Protocol,
+    ) -> impl Iterator<Item = &'s Endpoint> {
+        self.endpoints.iter().filter(move |e| {
+            e.ready
+                && e.port.is_some()
+                && e.port_name.as_deref().unwrap_or("") == port_name
+                && e.protocol.is_none_or(|p| p == protocol)
+        })
+    }
 }
 
 /// The completed snapshot.

@@ -107,15 +107,9 @@ rule! {
 
 /// Whether port `p` of `svc` has a ready endpoint.
 fn ready(svc: &ClusterService, p: usize) -> bool {
-    let Some(sp) = svc.ports.get(p) else {
-        return true;
-    };
-    svc.endpoints.iter().any(|e| {
-        e.ready
-            && e.port.is_some()
-            && e.port_name.as_deref().unwrap_or("") == sp.name
-            && e.protocol.is_none_or(|x| x == sp.protocol)
-    })
+    svc.ports
+        .get(p)
+        .is_none_or(|sp| svc.ready_endpoints(&sp.name, sp.protocol).next().is_some())
 }
 
 pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {

@@ -244,17 +244,5 @@ fn near_miss<'c>(
     let Some((pod, diff)) = found.clone() else {
         return;
     };
-    let owner = pod
-        .owner
-        .as_deref()
-        .map_or_else(|| format!("Pod/{}", pod.name), str::to_owned);
-    d.help = Some(format!("closest match: {owner} in namespace {}: {diff}", pod.namespace));
-    if let Some((o, labels)) = cx.pod_labels(pod) {
-        let span = if labels.span == crate::source::Span::default() {
-            o.anchor_span()
-        } else {
-            labels.span
-        };
-        *d = d.clone().with_related(o.source, span, format!("labels of {owner}"));
-    }
+    *d = super::selector_matches_nothing::closest(cx, d.clone(), pod, &diff);
 }

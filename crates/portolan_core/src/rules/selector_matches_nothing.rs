@@ -104,27 +104,34 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         let span = LintCx::selector_span(object, model);
         let mut d = finding((RULE.code, RULE.severity), object, span, format!("Service {}/{} selects no pods", svc.namespace, svc.name));
         if let Some((pod, diff)) = index.near_miss(&svc.namespace, selector, "the Service") {
-            let owner = pod
-                .owner
-                .as_deref()
-                .map_or_else(|| format!("Pod/{}", pod.name), str::to_owned);
-            d.help = Some(format!(
-                "closest match: {owner} in namespace {}: {diff}",
-                pod.namespace
-            ));
-            if let Some((o, labels)) = cx.pod_labels(pod) {
-                let span = if labels.span == crate::source::Span::default() {
-                    o.anchor_span()
-                } else {
-                    labels.span
-                };
-                d = d.with_related(o.source, span, format!("labels of {owner}"));
-            }
+            d = closest(cx, d, pod, &diff);
         } else {
             d.help = Some("no pod or workload in the input carries these labels".to_owned());
         }
         out.push(d);
     }
+}
+
+/// A finding with its near miss: the closest pod in the help, and its
+/// labels as the related position.
+pub(super) fn closest(cx: &LintCx<'_>, d: Diagnostic, pod: &ClusterPod, diff: &str) -> Diagnostic {
+    let owner = pod
+        .owner
+        .as_deref()
+        .map_or_else(|| format!("Pod/{}", pod.name), str::to_owned);
+    let mut d = d.with_help(format!(
+        "closest match: {owner} in namespace {}: {diff}",
+        pod.namespace
+    ));
+    if let Some((o, labels)) = cx.pod_labels(pod) {
+        let span = if labels.span == crate::source::Span::default() {
+            o.anchor_span()
+        } else {
+            labels.span
+        };
+        d = d.with_related(o.source, span, format!("labels of {owner}"));
+    }
+    d
 }
 
 /// Candidates the near-miss search reads per posting list: a selector key
