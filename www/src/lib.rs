@@ -2,6 +2,7 @@
 //! labelled, inspect any object. Views are pure functions of [`state::State`];
 //! the analysis is the same Rust core the CLI runs.
 
+pub mod backend;
 pub mod components;
 pub mod examples;
 pub mod files;

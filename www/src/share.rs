@@ -49,18 +49,16 @@ pub fn from_location() -> Option<(String, WhatIf, Option<String>)> {
     decode(&hash)
 }
 
-/// Put the state into the address bar without reloading or adding history
-/// (`text` already redacted).
-pub fn to_location(text: &str, what_if: &WhatIf, base: Option<&str>) -> Option<String> {
+/// Put a share link's fragment into the address bar without reloading or
+/// adding history.
+pub fn to_location(fragment: &str) -> Option<()> {
     let window = web_sys::window()?;
-    let fragment = encode(text, what_if, base);
     let url = format!("{}{}", window.location().pathname().ok()?, fragment);
     window
         .history()
         .ok()?
         .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
-        .ok()?;
-    window.location().href().ok()
+        .ok()
 }
 
 fn escape(s: &str) -> String {

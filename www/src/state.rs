@@ -1,57 +1,28 @@
-//! The app state and its reducer: every change is an [`Action`]. The
-//! analysis itself runs in the [`Backend`] (a Web Worker on the page), which
+//! The app state and its reducer: every change is an [`Action`], and the
+//! reducer is a pure function of the state and the action. What the page
+//! does outside itself (ask the worker, write the address bar, mark times)
+//! follows from the state in hooks (`crate::backend`): the reducer writes
+//! requests into the [`Outbox`], the backend (a Web Worker on the page)
 //! answers with [`Action::Response`]; the page shows the last answer until
 //! the next one arrives, and drops answers to superseded requests.
 
 use std::rc::Rc;
 
-use gloo::worker::WorkerBridge;
+use std::collections::BTreeSet;
+
 use portolan_core::snapshot::WhatIf;
 use portolan_core::source::Span;
-use yew::{Callback, Reducible};
+use yew::Reducible;
 
 use crate::examples::{DEFAULT, EXAMPLES};
 use crate::view::View;
-use crate::worker::{AnalysisWorker, Request, Response};
+use crate::worker::{Request, Response};
 pub use crate::worker::{TraceOutcome, TraceRequest, TraceView};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Theme {
     Light,
     Dark,
-}
-
-/// Where requests go.
-#[derive(Clone, Default)]
-pub enum Backend {
-    /// Not attached yet: requests wait.
-    #[default]
-    None,
-    /// The analysis Web Worker.
-    Worker(Rc<WorkerBridge<AnalysisWorker>>),
-    /// Answered in place (tests, and the fallback when no worker runs).
-    Local(Callback<Request, Option<Response>>),
-}
-
-impl PartialEq for Backend {
-    fn eq(&self, other: &Self) -> bool {
-        match (self, other) {
-            (Backend::None, Backend::None) => true,
-            (Backend::Worker(a), Backend::Worker(b)) => Rc::ptr_eq(a, b),
-            (Backend::Local(a), Backend::Local(b)) => a == b,
-            _ => false,
-        }
-    }
-}
-
-impl std::fmt::Debug for Backend {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Backend::None => "None",
-            Backend::Worker(_) => "Worker",
-            Backend::Local(_) => "Local",
-        })
-    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -62,25 +33,29 @@ pub struct State {
     pub view: Rc<View>,
     /// The text `view` was computed from (re-analysis is debounced).
     pub analysed: Rc<str>,
+    /// The id of the analysis request `view` answers (0: none yet).
+    pub shown: u64,
     /// An analysis was asked for and has not come back yet.
     pub busy: bool,
     pub selected: Option<String>,
     pub theme: Theme,
     /// Bumped to ask the editor to move its caret to a line.
     pub goto: Option<(usize, u32)>,
-    /// Pods and nodes killed, pods unready, workloads scaled, policies flipped.
-    pub what_if: WhatIf,
+    /// Pods and nodes killed, pods unready, workloads scaled, policies
+    /// flipped (shared with the undo history, copied only when changed).
+    pub what_if: Rc<WhatIf>,
     /// Earlier `what_if`s, for undo.
-    pub undo: Vec<WhatIf>,
+    pub undo: Undo,
     pub trace_request: Option<TraceRequest>,
     pub trace: Option<TraceOutcome>,
     /// Pod groups (`group:ns/Kind/name`) drawn pod by pod.
-    pub expanded: std::collections::BTreeSet<String>,
-    /// The share link last written to the address bar.
+    pub expanded: Rc<BTreeSet<String>>,
+    /// The share link last made (the address bar follows it).
     pub shared: Option<String>,
     /// Compare mode: the text the changes are measured from.
     pub base: Option<Rc<str>>,
-    pub backend: Backend,
+    /// A backend takes requests (until then they wait in the outbox).
+    pub attached: bool,
     /// The worker answered at least once.
     pub backend_ready: bool,
     /// Why the page cannot analyse anything, if it cannot.
@@ -88,22 +63,84 @@ pub struct State {
     /// Where the bytes of the files last opened were not UTF-8, and the
     /// text that holds them: reported while the text is unchanged.
     pub invalid_utf8: Option<InvalidUtf8>,
-    /// Id of the latest analysis request, and the text it carried.
-    request: u64,
+    /// What the backend is to be asked; the reducer writes it, and
+    /// [`crate::backend::use_backend`] sends each request once.
+    pub outbox: Outbox,
+    /// The text of the latest analysis request.
     requested: Rc<str>,
-    /// Id of the latest trace request.
-    trace_id: u64,
     /// What was last asked, so an unchanged state is not analysed twice.
     asked: Option<Asked>,
 }
 
+/// Requests for the backend, the newest of each channel with its number.
+/// An analysis or trace supersedes the one before it (answers to older
+/// numbers are dropped), so only the newest needs sending.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Outbox {
+    pub analysis: Option<(u64, Rc<Request>)>,
+    pub trace: Option<(u64, Rc<Request>)>,
+    /// A one-off: a share link's redaction or a JSON export.
+    pub other: Option<(u64, Rc<Request>)>,
+}
+
+impl Outbox {
+    fn next(slot: Option<&(u64, Rc<Request>)>) -> u64 {
+        slot.map_or(1, |(id, _)| id + 1)
+    }
+}
+
+/// The undo history: a persistent stack, so a new state shares it with the
+/// old one instead of copying it.
+#[derive(Clone, Debug, Default)]
+pub struct Undo {
+    top: Option<Rc<UndoEntry>>,
+    len: usize,
+}
+
+#[derive(Debug)]
+struct UndoEntry {
+    what_if: Rc<WhatIf>,
+    below: Option<Rc<UndoEntry>>,
+}
+
+impl Undo {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn push(&mut self, what_if: Rc<WhatIf>) {
+        self.top = Some(Rc::new(UndoEntry {
+            what_if,
+            below: self.top.take(),
+        }));
+        self.len += 1;
+    }
+
+    fn pop(&mut self) -> Option<Rc<WhatIf>> {
+        let top = self.top.take()?;
+        self.top.clone_from(&top.below);
+        self.len -= 1;
+        Some(top.what_if.clone())
+    }
+}
+
+impl PartialEq for Undo {
+    fn eq(&self, other: &Self) -> bool {
+        self.len == other.len
+            && match (&self.top, &other.top) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+    }
+}
+
 /// The text, what-ifs, expansions and compare base of an analysis request.
-type Asked = (
-    Rc<str>,
-    WhatIf,
-    std::collections::BTreeSet<String>,
-    Option<Rc<str>>,
-);
+type Asked = (Rc<str>, Rc<WhatIf>, Rc<BTreeSet<String>>, Option<Rc<str>>);
 
 /// One change to the snapshot.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -150,58 +187,56 @@ pub enum Action {
     StopCompare,
     /// Download the routing graph as JSON.
     ExportJson,
-    /// Where requests go from now on.
-    Attach(Backend),
+    /// A backend takes requests from now on.
+    Attached,
     /// The worker has not answered the first ping in time.
     WorkerTimeout,
     /// An answer from the backend.
     Response(Response),
 }
 
+/// A share link's contents: text, what-ifs and compare base.
+pub type Shared = (String, WhatIf, Option<String>);
+
 impl State {
-    pub fn initial() -> Self {
-        // A share link's fragment wins over the default example.
-        let (text, what_if, base) = crate::share::from_location().map_or_else(
+    /// The state the page opens on: a share link's contents if it has one
+    /// (read by the caller), else the default example.
+    pub fn initial(link: Option<Shared>) -> Self {
+        let (text, what_if, base) = link.map_or_else(
             || (Rc::from(EXAMPLES[DEFAULT].text), WhatIf::default(), None),
             |(t, w, b)| (Rc::from(t.as_str()), w, b.map(|b| Rc::from(b.as_str()))),
         );
         State {
             view: Rc::new(View::default()),
             analysed: Rc::from(""),
+            shown: 0,
             busy: true,
             text,
             example: DEFAULT,
             selected: None,
             theme: Theme::Light,
             goto: None,
-            what_if,
-            undo: Vec::new(),
+            what_if: Rc::new(what_if),
+            undo: Undo::default(),
             trace_request: None,
             trace: None,
-            expanded: std::collections::BTreeSet::new(),
+            expanded: Rc::default(),
             shared: None,
             base,
-            backend: Backend::None,
+            attached: false,
             backend_ready: false,
             failure: None,
-            request: 0,
+            outbox: Outbox::default(),
             requested: Rc::from(""),
-            trace_id: 0,
             asked: None,
             invalid_utf8: None,
         }
     }
 
+    /// Put a one-off request into the outbox.
     fn send(&mut self, request: Request) {
-        match &self.backend {
-            Backend::None => {}
-            Backend::Worker(bridge) => bridge.send(request),
-            Backend::Local(cb) => {
-                if let Some(r) = cb.emit(request) {
-                    self.receive(r);
-                }
-            }
-        }
+        let id = Outbox::next(self.outbox.other.as_ref());
+        self.outbox.other = Some((id, Rc::new(request)));
     }
 
     /// Ask for an analysis of the current text, what-ifs and expansions.
@@ -216,50 +251,51 @@ impl State {
             return;
         }
         self.asked = Some(key);
-        if matches!(self.backend, Backend::None) {
-            return; // sent when the backend attaches
-        }
-        mark("portolan:analyse-start");
-        self.request += 1;
+        let id = Outbox::next(self.outbox.analysis.as_ref());
         self.requested = self.text.clone();
         self.busy = true;
         let invalid_utf8 = match &self.invalid_utf8 {
             Some((text, at)) if *text == self.text => at.to_vec(),
             _ => Vec::new(),
         };
-        self.send(Request::Analyse {
-            id: self.request,
+        let request = Request::Analyse {
+            id,
             text: self.text.to_string(),
             invalid_utf8,
-            what_if: self.what_if.clone(),
-            expanded: self.expanded.clone(),
+            what_if: (*self.what_if).clone(),
+            expanded: (*self.expanded).clone(),
             trace: self.trace_request.clone(),
             base: self.base.as_ref().map(ToString::to_string),
-        });
+        };
+        self.outbox.analysis = Some((id, Rc::new(request)));
     }
 
     fn retrace(&mut self) {
-        let Some(req) = self.trace_request.clone() else {
+        let Some(request) = self.trace_request.clone() else {
             self.trace = None;
             return;
         };
-        self.trace_id += 1;
-        self.send(Request::Trace {
-            id: self.trace_id,
-            request: req,
-        });
+        let id = Outbox::next(self.outbox.trace.as_ref());
+        self.outbox.trace = Some((id, Rc::new(Request::Trace { id, request })));
+    }
+
+    /// The id of the newest request of a channel (0: none).
+    fn newest(slot: Option<&(u64, Rc<Request>)>) -> u64 {
+        slot.map_or(0, |(id, _)| *id)
     }
 
     fn receive(&mut self, response: Response) {
         self.backend_ready = true;
         self.failure = None;
         match response {
-            Response::Ready => {}
+            // Exports are saved by the backend hook, never stored here.
+            Response::Ready | Response::Exported(_) => {}
             Response::Analysed { id, view, trace } => {
-                if id != self.request {
+                if id != Self::newest(self.outbox.analysis.as_ref()) {
                     return; // superseded
                 }
                 self.view = Rc::new(*view);
+                self.shown = id;
                 self.analysed = self.requested.clone();
                 self.busy = false;
                 if self.trace_request.is_some() {
@@ -272,18 +308,14 @@ impl State {
                 {
                     self.selected = None;
                 }
-                mark("portolan:analyse-end");
             }
             Response::Traced { id, trace } => {
-                if id == self.trace_id {
+                if id == Self::newest(self.outbox.trace.as_ref()) {
                     self.trace = Some(trace);
                 }
             }
-            Response::Exported(json) => {
-                crate::share::download("portolan-graph.json", "application/json", &json);
-            }
             Response::Redacted(text, base) => {
-                self.shared = crate::share::to_location(&text, &self.what_if, base.as_deref());
+                self.shared = Some(crate::share::encode(&text, &self.what_if, base.as_deref()));
             }
         }
     }
@@ -305,7 +337,7 @@ impl State {
 
     fn apply(&mut self, change: Change) {
         self.undo.push(self.what_if.clone());
-        let w = &mut self.what_if;
+        let w = Rc::make_mut(&mut self.what_if);
         match change {
             Change::DeletePod(k) => drop(w.deleted_pods.insert(k)),
             Change::ToggleReady(k) => {
@@ -322,16 +354,9 @@ impl State {
     }
 }
 
-/// A Performance API mark, read by the end-to-end tests.
-fn mark(name: &str) {
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = p.mark(name);
-    }
-}
-
 impl Default for State {
     fn default() -> Self {
-        State::initial()
+        State::initial(None)
     }
 }
 
@@ -359,9 +384,9 @@ impl Reducible for State {
                 };
                 next.text = ex.text.into();
                 next.example = i;
-                next.what_if = WhatIf::default();
-                next.undo.clear();
-                next.expanded.clear();
+                next.what_if = Rc::default();
+                next.undo = Undo::default();
+                next.expanded = Rc::default();
                 next.trace_request = None;
                 next.trace = None;
                 next.selected = None;
@@ -391,8 +416,8 @@ impl Reducible for State {
                 next.recompute();
             }
             Action::Reset => {
-                next.what_if = WhatIf::default();
-                next.undo.clear();
+                next.what_if = Rc::default();
+                next.undo = Undo::default();
                 next.recompute();
             }
             // Secret values are redacted by the worker first.
@@ -401,22 +426,19 @@ impl Reducible for State {
             Action::StopCompare => next.compare(false),
             Action::ExportJson => next.send(Request::ExportJson),
             Action::Expand(id) => {
-                next.expanded.insert(id);
+                Rc::make_mut(&mut next.expanded).insert(id);
                 next.recompute();
             }
             Action::Trace(req) => {
                 next.trace_request = Some(req);
                 next.retrace();
             }
-            Action::Attach(backend) => {
-                next.backend = backend;
-                next.backend_ready = false;
-                next.send(Request::Ping);
-                next.asked = None;
+            Action::Attached => {
+                next.attached = true;
                 next.recompute();
             }
             Action::WorkerTimeout => {
-                if next.backend_ready || !matches!(next.backend, Backend::Worker(_)) {
+                if next.backend_ready {
                     return self;
                 }
                 next.failure = Some(

@@ -1,7 +1,7 @@
 //! What the page shows, computed from one analysis: diagnostics with their
 //! positions, the laid-out graph, and the details of every graph node.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use portolan_core::analysis::{Analysis, analyze_with};
 use portolan_core::diag::Severity;
@@ -844,4 +844,92 @@ fn http_destinations(r: &portolan_core::http::Routing<'_>) -> Vec<String> {
         }
     }
     out
+}
+
+/// What the graph highlights for the last trace: the nodes the packet went
+/// through (its Service, the ports leading to the destinations, the
+/// destinations; for an HTTP request also the client, the Gateway or
+/// Ingress and the route), each destination's probability, and whether it
+/// failed (a trace that does not deliver is drawn in the error colour: the
+/// path shows where the packet went before it was dropped, refused, denied
+/// or left unrouted).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TracePath {
+    pub nodes: BTreeSet<String>,
+    pub probability: BTreeMap<String, f64>,
+    pub failed: bool,
+}
+
+/// The [`TracePath`] of a trace on a layout; linear in the edges.
+pub fn trace_path(layout: &Layout, t: &crate::worker::TraceView) -> TracePath {
+    let mut path = TracePath {
+        failed: t.verdict != "delivered",
+        ..TracePath::default()
+    };
+    for d in &t.destinations {
+        let id = d
+            .pod
+            .as_ref()
+            .map_or_else(|| format!("address:{}", d.ip), |p| format!("pod:{p}"));
+        *path.probability.entry(id.clone()).or_default() += d.probability;
+        path.nodes.insert(id);
+    }
+    // Nodes with an edge into a destination.
+    let reaching: BTreeSet<&str> = layout
+        .edges
+        .iter()
+        .filter(|x| path.nodes.contains(&x.to))
+        .map(|x| x.from.as_str())
+        .collect();
+    if let Some(s) = &t.service {
+        let sid = format!("service:{s}");
+        for e in layout.edges.iter().filter(|e| e.from == sid) {
+            if reaching.contains(e.to.as_str()) || t.destinations.is_empty() {
+                path.nodes.insert(e.to.clone());
+            }
+        }
+        path.nodes.insert(sid);
+    }
+    if let Some(r) = &t.route_node {
+        path.nodes.insert(r.clone());
+        path.nodes.insert("external".to_owned());
+        for e in &layout.edges {
+            if e.to == *r && e.from.starts_with("gateway:") {
+                path.nodes.insert(e.from.clone());
+            }
+            if e.from == *r && reaching.contains(e.to.as_str()) {
+                path.nodes.insert(e.to.clone());
+                let service = e.to.replacen("port:", "service:", 1);
+                if let Some((svc, _)) = service.rsplit_once(':') {
+                    path.nodes.insert(svc.to_owned());
+                }
+            }
+        }
+    }
+    path
+}
+
+/// The nodes one edge away from the selected node, and the node itself.
+pub fn linked<'a>(layout: &'a Layout, selected: Option<&str>) -> BTreeSet<&'a str> {
+    let Some(s) = selected else {
+        return BTreeSet::new();
+    };
+    layout
+        .edges
+        .iter()
+        .filter(|e| e.from == s || e.to == s)
+        .flat_map(|e| [e.from.as_str(), e.to.as_str()])
+        .collect()
+}
+
+/// Keys for a keyed list (Yew requires them unique): each base key, with
+/// `#N` added to its N-th repeat.
+pub fn unique_keys(keys: impl Iterator<Item = String>) -> Vec<String> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    keys.map(|k| {
+        let n = seen.entry(k.clone()).or_default();
+        *n += 1;
+        if *n == 1 { k } else { format!("{k}#{n}") }
+    })
+    .collect()
 }

@@ -106,35 +106,34 @@ fn findings_carry_their_lines() {
 
 #[wasm_bindgen_test]
 fn answers_to_superseded_requests_are_dropped() {
-    use portolan_www::state::{Action, Backend, State};
+    use portolan_www::state::{Action, State};
     use portolan_www::worker::{Request, Response};
-    use std::cell::RefCell;
     use std::rc::Rc;
     use yew::Reducible;
 
-    // A backend that only records what it is asked, like a busy worker.
-    let asked: Rc<RefCell<Vec<Request>>> = Rc::default();
-    let log = asked.clone();
-    let backend = Backend::Local(yew::Callback::from(move |r| {
-        log.borrow_mut().push(r);
-        None
-    }));
-    let mut s = Rc::new(State::initial());
-    s = s.reduce(Action::Attach(backend));
-    s = s.reduce(Action::Edit(
-        "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n".into(),
-    ));
-    s = s.reduce(Action::Analyse);
-    s = s.reduce(Action::Edit(EXAMPLES[1].text.into()));
-    s = s.reduce(Action::Analyse);
-    let ids: Vec<u64> = asked
-        .borrow()
-        .iter()
-        .filter_map(|r| match r {
-            Request::Analyse { id, .. } => Some(*id),
-            _ => None,
-        })
-        .collect();
+    // The reducer only writes requests into the outbox; nothing answers
+    // them here, like a busy worker.
+    let mut asked = Vec::new();
+    let mut s = Rc::new(State::initial(None));
+    let mut record = |s: &State| {
+        if let Some((id, r)) = &s.outbox.analysis {
+            assert!(matches!(**r, Request::Analyse { id: i, .. } if i == *id));
+            if asked.last() != Some(id) {
+                asked.push(*id);
+            }
+        }
+    };
+    for action in [
+        Action::Attached,
+        Action::Edit("apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n".into()),
+        Action::Analyse,
+        Action::Edit(EXAMPLES[1].text.into()),
+        Action::Analyse,
+    ] {
+        s = s.reduce(action);
+        record(&s);
+    }
+    let ids = asked;
     assert_eq!(ids.len(), 3, "the initial text, then two edits");
     assert!(s.busy);
     // The answer to the first edit arrives late: dropped.
@@ -288,5 +287,94 @@ fn compare_mode_lists_and_marks_the_changes_from_the_base() {
     assert_eq!(
         (text.as_str(), kept.as_deref()),
         (head.as_str(), Some(base))
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_reducer_is_pure_and_shares_the_undo_history() {
+    use portolan_www::state::{Action, Change, State};
+    use std::rc::Rc;
+    use yew::Reducible;
+
+    let start = Rc::new(State::initial(None)).reduce(Action::Attached);
+    let before = (*start).clone();
+    // The same action on the same state gives the same state: nothing
+    // outside the state is read or written.
+    let first = start
+        .clone()
+        .reduce(Action::Change(Change::DeletePod("default/a".into())));
+    let again = start
+        .clone()
+        .reduce(Action::Change(Change::DeletePod("default/a".into())));
+    assert_eq!(*start, before, "the old state is unchanged");
+    assert_eq!(first.outbox, again.outbox);
+    assert_eq!(first.what_if, again.what_if);
+    assert_eq!(first.undo.len(), 1);
+    // A later action shares the history instead of copying it.
+    let later = first
+        .clone()
+        .reduce(Action::Select(Some("pod:default/a".into())));
+    assert_eq!(later.undo, first.undo, "the same history, not a copy");
+    assert!(Rc::ptr_eq(&later.what_if, &first.what_if));
+    let undone = later.reduce(Action::Undo);
+    assert!(undone.undo.is_empty() && undone.what_if.deleted_pods.is_empty());
+    // Superseding: each analysis request has a new number.
+    let ids = |s: &State| s.outbox.analysis.as_ref().map(|r| r.0);
+    assert!(ids(&undone) > ids(&first) && ids(&first) > ids(&start));
+}
+
+#[wasm_bindgen_test]
+fn a_trace_path_runs_from_the_service_through_its_port_to_the_pods() {
+    use portolan_www::view::{trace_path, unique_keys};
+    use portolan_www::worker::{Engine, Request, Response, TraceOutcome, TraceRequest};
+    let from = compute(EXAMPLES[1].text, &WhatIf::default())
+        .details
+        .keys()
+        .find(|k| k.starts_with("pod:default/productpage"))
+        .expect("a productpage pod")
+        .clone();
+    let request = |to: &str| TraceRequest {
+        from: from.clone(),
+        to: to.to_owned(),
+        protocol: "TCP".to_owned(),
+        proxy_mode: portolan_core::profile::ProxyMode::Iptables,
+        method: String::new(),
+        headers: String::new(),
+    };
+    let mut engine = Engine::default();
+    let mut ask = |to: &str| match engine.handle(Request::Analyse {
+        id: 1,
+        text: EXAMPLES[1].text.to_owned(),
+        invalid_utf8: Vec::new(),
+        what_if: WhatIf::default(),
+        expanded: std::collections::BTreeSet::new(),
+        trace: Some(request(to)),
+        base: None,
+    }) {
+        Some(Response::Analysed {
+            view,
+            trace: Some(TraceOutcome::Done(t)),
+            ..
+        }) => trace_path(&view.layout, &t),
+        other => panic!("{other:?}"),
+    };
+    let p = ask("reviews:9080");
+    assert!(!p.failed);
+    assert!(p.nodes.contains("service:default/reviews"));
+    assert!(
+        p.nodes
+            .iter()
+            .any(|n| n.starts_with("port:default/reviews:9080"))
+    );
+    assert_eq!(p.probability.len(), 3, "three reviews pods: {p:?}");
+    let total: f64 = p.probability.values().sum();
+    assert!((total - 1.0).abs() < 1e-9);
+    // A port the Service does not have: the path stops at the Service, in
+    // the error colour.
+    let p = ask("reviews:9999");
+    assert!(p.failed && p.probability.is_empty(), "{p:?}");
+    assert_eq!(
+        unique_keys(["a", "b", "a", "a"].map(str::to_owned).into_iter()),
+        ["a", "b", "a#2", "a#3"]
     );
 }

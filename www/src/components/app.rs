@@ -1,7 +1,6 @@
 //! The page: toolbar, editor and findings, graph, details.
 
 use gloo::timers::callback::Timeout;
-use gloo::worker::Spawnable;
 use yew::prelude::*;
 
 use super::AppContext;
@@ -11,14 +10,11 @@ use super::editor::Editor;
 use super::graph_view::GraphView;
 use super::toolbar::Toolbar;
 use super::trace_panel::TracePanel;
-use crate::state::{Action, Backend, State, Theme};
-use crate::worker::{AnalysisWorker, Json, Request, Response};
+use crate::state::{Action, State, Theme};
+use crate::worker::{Request, Response};
 
 /// Milliseconds of quiet typing before the text is analysed again.
 pub const DEBOUNCE_MS: u32 = 300;
-
-/// How long the worker may take to start before the page says it failed.
-const WORKER_START_MS: u32 = 15_000;
 
 /// The loader trunk writes for the `portolan_worker` binary.
 pub const WORKER_LOADER: &str = "./portolan_worker_loader.js";
@@ -46,32 +42,8 @@ pub struct AppProps {
 
 #[component]
 pub fn App(props: &AppProps) -> Html {
-    let state = use_reducer(State::initial);
-    {
-        let dispatcher = state.dispatcher();
-        let engine = props.engine.clone();
-        use_effect_with(engine, move |engine| {
-            let mut watchdog = None;
-            match engine {
-                Engine::Worker(loader) => {
-                    let answer = dispatcher.clone();
-                    let bridge = AnalysisWorker::spawner()
-                        .encoding::<Json>()
-                        .callback(move |r| answer.dispatch(Action::Response(r)))
-                        .spawn_with_loader(loader);
-                    dispatcher.dispatch(Action::Attach(Backend::Worker(std::rc::Rc::new(bridge))));
-                    let late = dispatcher.clone();
-                    watchdog = Some(Timeout::new(WORKER_START_MS, move || {
-                        late.dispatch(Action::WorkerTimeout);
-                    }));
-                }
-                Engine::Local(cb) => {
-                    dispatcher.dispatch(Action::Attach(Backend::Local(cb.clone())));
-                }
-            }
-            move || drop(watchdog)
-        });
-    }
+    let state = use_reducer(|| State::initial(crate::share::from_location()));
+    crate::backend::use_backend(&props.engine, &state);
     {
         let handle = state.clone();
         use_effect_with(state.text.clone(), move |_| {

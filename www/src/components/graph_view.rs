@@ -1,8 +1,6 @@
 //! The routing graph as SVG: layered layout, every edge labelled with its
 //! ports; pan (drag), zoom (wheel or buttons), fit to screen; click selects.
 
-use std::collections::BTreeSet;
-
 use web_sys::{Element, KeyboardEvent, MouseEvent, WheelEvent};
 use yew::prelude::*;
 
@@ -188,73 +186,20 @@ pub fn GraphView() -> Html {
         Callback::from(move |_| vb.set(fit))
     };
     let selected = state.selected.clone();
-    let linked: BTreeSet<&str> = selected.as_deref().map_or_else(BTreeSet::new, |s| {
+    let linked = crate::view::linked(layout, selected.as_deref());
+    let trace = match &state.trace {
+        Some(crate::state::TraceOutcome::Done(t)) => crate::view::trace_path(layout, t),
+        _ => crate::view::TracePath::default(),
+    };
+    let (path, probability, trace_failed) = (&trace.nodes, &trace.probability, trace.failed);
+    let group_keys = crate::view::unique_keys(
         layout
-            .edges
+            .groups
             .iter()
-            .filter(|e| e.from == s || e.to == s)
-            .flat_map(|e| [e.from.as_str(), e.to.as_str()])
-            .collect()
-    });
-    // The path of the last trace: its Service, the ports leading to the
-    // destinations, the destinations with their probabilities.
-    let mut path: BTreeSet<String> = BTreeSet::new();
-    let mut probability: std::collections::BTreeMap<String, f64> =
-        std::collections::BTreeMap::new();
-    if let Some(crate::state::TraceOutcome::Done(t)) = &state.trace {
-        for d in &t.destinations {
-            let id = d
-                .pod
-                .as_ref()
-                .map_or_else(|| format!("address:{}", d.ip), |p| format!("pod:{p}"));
-            *probability.entry(id.clone()).or_default() += d.probability;
-            path.insert(id);
-        }
-        if let Some(s) = &t.service {
-            let sid = format!("service:{s}");
-            for e in &layout.edges {
-                if e.from == sid {
-                    let reaches = layout
-                        .edges
-                        .iter()
-                        .any(|x| x.from == e.to && path.contains(&x.to));
-                    if reaches || t.destinations.is_empty() {
-                        path.insert(e.to.clone());
-                    }
-                }
-            }
-            path.insert(sid);
-        }
-        // An HTTP request: the client, the Gateway or Ingress it entered,
-        // the route, and the Service ports that lead to the destinations.
-        if let Some(r) = &t.route_node {
-            path.insert(r.clone());
-            path.insert("external".to_owned());
-            for e in &layout.edges {
-                if e.to == *r && e.from.starts_with("gateway:") {
-                    path.insert(e.from.clone());
-                }
-                let reaches = layout
-                    .edges
-                    .iter()
-                    .any(|x| x.from == e.to && path.contains(&x.to));
-                if e.from == *r && reaches {
-                    path.insert(e.to.clone());
-                    let service = e.to.replacen("port:", "service:", 1);
-                    if let Some((svc, _)) = service.rsplit_once(':') {
-                        path.insert(svc.to_owned());
-                    }
-                }
-            }
-        }
-    }
-    // A trace that does not deliver paints its path in the error colour:
-    // the path shows where the packet went before it was dropped, refused,
-    // denied or left unrouted.
-    let trace_failed = matches!(
-        &state.trace,
-        Some(crate::state::TraceOutcome::Done(t)) if t.verdict != "delivered"
+            .map(|g| format!("{}:{}", g.kind, g.label)),
     );
+    let edge_keys =
+        crate::view::unique_keys(layout.edges.iter().map(|e| format!("{}>{}", e.from, e.to)));
     let v = *vb;
     html! {
         <div class="graph">
@@ -276,8 +221,8 @@ pub fn GraphView() -> Html {
                     </marker>
                 </defs>
                 <g class="groups">
-                    { for layout.groups.iter().map(|g| html! {
-                        <g class={classes!("group", format!("group-{}", g.kind))} data-group={g.kind.clone()} data-label={g.label.clone()}>
+                    { for layout.groups.iter().zip(&group_keys).map(|(g, key)| html! {
+                        <g key={key.clone()} class={classes!("group", format!("group-{}", g.kind))} data-group={g.kind.clone()} data-label={g.label.clone()}>
                             <rect x={g.x.to_string()} y={g.y.to_string()} width={g.width.to_string()} height={g.height.to_string()} rx="8" />
                             if g.kind == "namespace" {
                                 <text x={(g.x + 8).to_string()} y={(g.y + 15).to_string()} class="group-label">{ format!("namespace {}", g.label) }</text>
@@ -288,12 +233,12 @@ pub fn GraphView() -> Html {
                     }) }
                 </g>
                 <g class="edges">
-                    { for layout.edges.iter().map(|e| {
+                    { for layout.edges.iter().zip(&edge_keys).map(|(e, key)| {
                         let hot = selected.as_deref().is_some_and(|s| e.from == s || e.to == s);
                         let traced = path.contains(&e.from) && path.contains(&e.to);
                         let cls = classes!("edge", hot.then_some("hot"), traced.then_some("on-path"), (e.ready == Some(false)).then_some("unready"), e.change.as_ref().map(|c| format!("change-{c}")));
                         html! {
-                            <g class={cls} data-from={e.from.clone()} data-to={e.to.clone()} data-change={e.change.clone()}>
+                            <g key={key.clone()} class={cls} data-from={e.from.clone()} data-to={e.to.clone()} data-change={e.change.clone()}>
                                 <path d={e.d.clone()} marker-end="url(#arrow)" />
                                 <text x={e.label_x.to_string()} y={e.label_y.to_string()} text-anchor="middle" class="edge-label">{ &e.label }</text>
                             </g>
@@ -330,7 +275,7 @@ pub fn GraphView() -> Html {
                         let p = probability.get(&n.id).map(|p| format!("p = {p:.2}"));
                         let sub = n.namespace.clone().unwrap_or_else(|| n.kind.replace('-', " "));
                         html! {
-                            <g class={cls} data-node-id={n.id.clone()} data-kind={n.kind.clone()} data-change={n.change.clone()}
+                            <g key={n.id.clone()} class={cls} data-node-id={n.id.clone()} data-kind={n.kind.clone()} data-change={n.change.clone()}
                                 transform={format!("translate({},{})", n.x, n.y)} {onclick} {onkeydown} tabindex="0" role="button"
                                 aria-label={format!("{} {}", n.kind, n.label)}>
                                 <title>{ format!("{} ({})", n.label, n.kind) }</title>

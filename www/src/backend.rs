@@ -1,0 +1,135 @@
+//! Everything the page does outside itself, as hooks that follow the state:
+//! start the analysis worker, send each request of the [`Outbox`] once,
+//! save exports, keep the address bar on the share link, and mark the
+//! times the end-to-end tests read. The reducer stays a pure function.
+//!
+//! [`Outbox`]: crate::state::Outbox
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::timers::callback::Timeout;
+use gloo::worker::{Spawnable, WorkerBridge};
+use yew::prelude::*;
+
+use crate::components::app::Engine;
+use crate::state::{Action, State};
+use crate::worker::{AnalysisWorker, Json, Request, Response};
+
+/// How long the worker may take to start before the page says it failed.
+const WORKER_START_MS: u32 = 15_000;
+
+/// Where requests go.
+#[derive(Clone, Default)]
+enum Backend {
+    /// Not attached yet: requests wait in the outbox.
+    #[default]
+    None,
+    /// The analysis Web Worker.
+    Worker(Rc<WorkerBridge<AnalysisWorker>>),
+    /// Answered in place (tests, and the fallback when no worker runs).
+    Local(Callback<Request, Option<Response>>),
+}
+
+/// An answer from the backend: exports are saved here, the rest goes to the
+/// reducer.
+fn answer(dispatch: &Callback<Action>, response: Response) {
+    if let Response::Exported(json) = &response {
+        crate::share::download("portolan-graph.json", "application/json", json);
+    }
+    dispatch.emit(Action::Response(response));
+}
+
+fn send(backend: &RefCell<Backend>, dispatch: &Callback<Action>, request: Request) {
+    // Cloned out first: a local backend answers in place, and its answer
+    // may reach this hook again.
+    let backend = backend.borrow().clone();
+    match backend {
+        Backend::None => {}
+        Backend::Worker(bridge) => bridge.send(request),
+        Backend::Local(cb) => {
+            if let Some(r) = cb.emit(request) {
+                answer(dispatch, r);
+            }
+        }
+    }
+}
+
+/// A Performance API mark, read by the end-to-end tests.
+fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
+/// Attach the engine, then send what the state asks, once per request.
+#[hook]
+pub fn use_backend(engine: &Engine, state: &UseReducerHandle<State>) {
+    let backend = use_mut_ref(Backend::default);
+    let dispatch: Callback<Action> = {
+        let d = state.dispatcher();
+        Callback::from(move |a| d.dispatch(a))
+    };
+    {
+        let (backend, dispatch) = (backend.clone(), dispatch.clone());
+        use_effect_with(engine.clone(), move |engine| {
+            let mut watchdog = None;
+            *backend.borrow_mut() = match engine {
+                Engine::Worker(loader) => {
+                    let d = dispatch.clone();
+                    let bridge = AnalysisWorker::spawner()
+                        .encoding::<Json>()
+                        .callback(move |r| answer(&d, r))
+                        .spawn_with_loader(loader);
+                    let late = dispatch.clone();
+                    watchdog = Some(Timeout::new(WORKER_START_MS, move || {
+                        late.emit(Action::WorkerTimeout);
+                    }));
+                    Backend::Worker(Rc::new(bridge))
+                }
+                Engine::Local(cb) => Backend::Local(cb.clone()),
+            };
+            send(&backend, &dispatch, Request::Ping);
+            dispatch.emit(Action::Attached);
+            move || drop(watchdog)
+        });
+    }
+    let attached = state.attached;
+    use_channel(&state.outbox.analysis, attached, &backend, &dispatch, true);
+    use_channel(&state.outbox.trace, attached, &backend, &dispatch, false);
+    use_channel(&state.outbox.other, attached, &backend, &dispatch, false);
+    use_effect_with(state.shared.clone(), |link| {
+        if let Some(fragment) = link {
+            crate::share::to_location(fragment);
+        }
+    });
+    // After the answer is drawn.
+    use_effect_with(state.shown, |&shown| {
+        if shown > 0 {
+            mark("portolan:analyse-end");
+        }
+    });
+}
+
+/// One effect per outbox channel, keyed by the request's number: a request
+/// is sent once, when it is new and a backend is attached.
+#[hook]
+fn use_channel(
+    slot: &Option<(u64, Rc<Request>)>,
+    attached: bool,
+    backend: &Rc<RefCell<Backend>>,
+    dispatch: &Callback<Action>,
+    analysis: bool,
+) {
+    let request = slot.clone();
+    let (backend, dispatch) = (backend.clone(), dispatch.clone());
+    let key = (slot.as_ref().map(|r| r.0), attached);
+    use_effect_with(key, move |&(_, attached)| {
+        if let (Some((_, r)), true) = (request, attached) {
+            if analysis {
+                mark("portolan:analyse-start");
+            }
+            send(&backend, &dispatch, (*r).clone());
+        }
+    });
+}
