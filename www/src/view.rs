@@ -863,7 +863,7 @@ pub struct TracePath {
 /// The [`TracePath`] of a trace on a layout; linear in the edges.
 pub fn trace_path(layout: &Layout, t: &crate::worker::TraceView) -> TracePath {
     let mut path = TracePath {
-        failed: t.verdict != "delivered",
+        failed: t.verdict != portolan_core::sim::TraceVerdict::Delivered,
         ..TracePath::default()
     };
     for d in &t.destinations {

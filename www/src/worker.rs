@@ -54,7 +54,7 @@ impl TraceRequest {
 /// A trace as the page shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TraceView {
-    pub verdict: String,
+    pub verdict: portolan_core::sim::TraceVerdict,
     pub cname: Option<String>,
     pub destinations: Vec<Destination>,
     pub masquerade: bool,
@@ -78,7 +78,7 @@ pub struct TraceView {
 impl From<Trace> for TraceView {
     fn from(t: Trace) -> Self {
         TraceView {
-            verdict: t.verdict.to_owned(),
+            verdict: t.verdict,
             cname: t.cname,
             destinations: t.destinations,
             masquerade: t.masquerade,

@@ -65,15 +65,16 @@ pub fn analyze_with(
             o.decode_failed = true;
         }
     }
+    let defaults = crate::validate::Defaults::of(&objects);
     // Validation and the completed snapshot read the objects only: side by side.
     let (found, cluster) = crate::par::join(
         threads,
         || {
             let mut found = Vec::new();
-            crate::validate::validate_all(&objects, &profile, &mut found);
+            crate::validate::validate_all(&objects, &defaults, &profile, &mut found);
             found
         },
-        || complete(&objects, &profile, options, threads),
+        || complete(&objects, &defaults, &profile, options, threads),
     );
     diagnostics.extend(found);
     if let Some((left, index)) = cluster.pods_left_out {
@@ -89,6 +90,7 @@ pub fn analyze_with(
     crate::rules::run(
         crate::rules::Inputs {
             objects: &objects,
+            defaults: &defaults,
             cluster: &cluster,
             profile: &profile,
             references: &references,
@@ -97,6 +99,7 @@ pub fn analyze_with(
         &mut diagnostics,
         threads,
     );
+    drop(defaults);
     suppress(&objects, &mut diagnostics, options);
     diagnostics.sort_by(|a, b| {
         (a.source, a.span.start, a.span.end, a.code, &a.message).cmp(&(

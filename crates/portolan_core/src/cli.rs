@@ -192,9 +192,8 @@ pub fn parse_args(args: &[String]) -> Result<Invocation, String> {
             "--config" => inv.config = Some(take("--config")?),
             "--proxy-mode" => {
                 let v = take("--proxy-mode")?;
-                inv.proxy_mode = Some(ProxyMode::parse(&v).ok_or_else(|| {
-                    format!("--proxy-mode must be iptables or nftables, not '{v}'")
-                })?);
+                inv.proxy_mode =
+                    Some(ProxyMode::from_option(&v).map_err(|e| format!("--proxy-mode {e}"))?);
             }
             "--namespace" | "-n" => inv.namespace = Some(take("--namespace")?),
             "--deny-warnings" => inv.deny_warnings = true,
@@ -202,8 +201,7 @@ pub fn parse_args(args: &[String]) -> Result<Invocation, String> {
             "--to" => inv.to = Some(take("--to")?),
             "--protocol" => {
                 let v = take("--protocol")?;
-                inv.protocol = Protocol::parse(&v.to_ascii_uppercase())
-                    .ok_or_else(|| format!("--protocol must be TCP, UDP or SCTP, not '{v}'"))?;
+                inv.protocol = Protocol::from_option(&v).map_err(|e| format!("--protocol {e}"))?;
             }
             "--at-node" => inv.at_node = Some(take("--at-node")?),
             "--method" => inv.method = Some(take("--method")?),
@@ -300,11 +298,8 @@ fn finish(mut inv: Invocation) -> Result<Invocation, String> {
         if inv.name.is_none() {
             return Err("dns needs --name NAME".to_owned());
         }
-        if crate::dns::QType::parse(&inv.qtype).is_none() {
-            return Err(format!(
-                "--type must be A, AAAA, SRV, CNAME or PTR, not '{}'",
-                inv.qtype
-            ));
+        if let Err(e) = crate::dns::QType::from_option(&inv.qtype) {
+            return Err(format!("--type {e}"));
         }
     }
     Ok(inv)

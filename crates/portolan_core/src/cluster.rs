@@ -14,7 +14,7 @@ use crate::snapshot::{
     Cluster, ClusterNode, ClusterPod, ClusterPort, ClusterService, LoadBalancerIp, Text, WhatIf,
 };
 use crate::types::{Protocol, ServiceType, SessionAffinity, TrafficPolicy};
-use crate::validate::{Defaulted, default_service};
+use crate::validate::{Defaulted, Defaults};
 
 const SAFE: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
 
@@ -40,6 +40,7 @@ fn suffix(seed: &str, len: usize) -> String {
 /// at most `options.limits.max_synthesized_pods` pods are made.
 pub fn complete(
     objects: &[Object],
+    defaults: &Defaults,
     profile: &Resolved,
     options: &Options,
     threads: usize,
@@ -53,7 +54,7 @@ pub fn complete(
         .nodes
         .retain(|n| !what_if.deleted_nodes.contains(&n.name));
     pods(objects, profile, options, &mut cluster);
-    services(objects, profile, &mut cluster);
+    services(objects, defaults, profile, &mut cluster);
     for svc in &mut cluster.services {
         let key = svc.key();
         if let Some(p) = what_if.external_traffic_policy.get(&key)
@@ -641,11 +642,11 @@ impl ServiceAllocator<'_> {
     /// Everything the input takes: its ClusterIPs, node ports and health
     /// check ports, and each range's first address (the API server's own
     /// Service).
-    fn new(profile: &Resolved, defaulted: &[(usize, Defaulted)], objects: &[Object]) -> Self {
+    fn new(profile: &Resolved, defaults: &Defaults, objects: &[Object]) -> Self {
         let mut used_ips: HashSet<IpAddr> = HashSet::new();
         let mut used_node_ports: HashSet<i64> = HashSet::new();
-        for (i, d) in defaulted {
-            let Body::Service(svc) = &objects[*i].body else {
+        for (i, o) in objects.iter().enumerate() {
+            let (Body::Service(svc), Some(d)) = (&o.body, defaults.get(i)) else {
                 continue;
             };
             used_ips.extend(
@@ -764,7 +765,7 @@ impl ServiceAllocator<'_> {
             }
             ports.push(ClusterPort {
                 name: p.name.as_ref().map_or(String::new(), |n| n.value.clone()),
-                protocol: Protocol::or_default(&d.protocols[i]),
+                protocol: Protocol::or_default(d.protocols[i]),
                 port,
                 target_port: (&d.target_ports[i]).into(),
                 node_port: if external_name { None } else { node_port },
@@ -813,34 +814,27 @@ impl ServiceAllocator<'_> {
     }
 }
 
-fn services(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
-    // Both lists at their exact size: a dump of 100,000 Services would
-    // otherwise hold up to twice the room it needs.
+fn services(objects: &[Object], defaults: &Defaults, profile: &Resolved, cluster: &mut Cluster) {
+    // At its exact size: a dump of 100,000 Services would otherwise hold up
+    // to twice the room it needs.
     let count = objects
         .iter()
         .filter(|o| matches!(o.body, Body::Service(_)))
         .count();
-    let mut defaulted: Vec<(usize, Defaulted)> = Vec::with_capacity(count);
     cluster.services.reserve_exact(count);
-    for (i, o) in objects.iter().enumerate() {
-        if let Body::Service(svc) = &o.body {
-            defaulted.push((i, default_service(svc)));
-        }
-    }
-    let mut alloc = ServiceAllocator::new(profile, &defaulted, objects);
-    for (idx, d) in defaulted {
-        let o = &objects[idx];
-        let Body::Service(svc) = &o.body else {
+    let mut alloc = ServiceAllocator::new(profile, defaults, objects);
+    for (idx, o) in objects.iter().enumerate() {
+        let (Body::Service(svc), Some(d)) = (&o.body, defaults.get(idx)) else {
             continue;
         };
-        let type_ = ServiceType::or_default(&d.type_);
+        let type_ = ServiceType::or_default(d.type_);
         let external_name = type_ == ServiceType::ExternalName;
         let (cluster_ips, synthetic) = if external_name {
             (Vec::new(), false)
         } else {
-            alloc.cluster_ips(svc, &d)
+            alloc.cluster_ips(svc, d)
         };
-        let ports = alloc.ports(svc, &d, type_);
+        let ports = alloc.ports(svc, d, type_);
         // The registry allocates a health check node port for LoadBalancer
         // Services with externalTrafficPolicy Local (D.4.8).
         let health_check_node_port = match svc.health_check_node_port.as_ref().map(|h| h.value) {
@@ -867,15 +861,9 @@ fn services(objects: &[Object], profile: &Resolved, cluster: &mut Cluster) {
             endpoints: Vec::new(),
             external_ips: svc.external_ips.iter().map(|e| e.value.clone()).collect(),
             load_balancer_ips,
-            external_traffic_policy: d
-                .external_traffic_policy
-                .as_deref()
-                .map(TrafficPolicy::or_default),
-            internal_traffic_policy: d
-                .internal_traffic_policy
-                .as_deref()
-                .map(TrafficPolicy::or_default),
-            session_affinity: SessionAffinity::or_default(&d.session_affinity),
+            external_traffic_policy: d.external_traffic_policy.map(TrafficPolicy::or_default),
+            internal_traffic_policy: d.internal_traffic_policy.map(TrafficPolicy::or_default),
+            session_affinity: SessionAffinity::or_default(d.session_affinity),
             publish_not_ready_addresses: svc.publish_not_ready_addresses,
             synthetic,
             object: idx,

@@ -29,6 +29,12 @@ impl QType {
             _ => None,
         }
     }
+
+    /// A host's option value; `Err` says which values are allowed.
+    pub fn from_option(text: &str) -> Result<Self, String> {
+        Self::parse(text)
+            .ok_or_else(|| crate::types::not_one_of(&["A", "AAAA", "SRV", "CNAME", "PTR"], text))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

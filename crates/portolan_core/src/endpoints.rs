@@ -68,7 +68,7 @@ impl<'c> LabelIndex<'c> {
         let mut pods: Vec<usize> = candidates
             .iter()
             .map(|&g| &self.groups[g])
-            .filter(|(labels, _)| selector.iter().all(|(k, v)| labels.get(k) == Some(v)))
+            .filter(|(labels, _)| crate::selector::service_selects(selector, labels))
             .flat_map(|(_, pods)| pods.iter().copied())
             .collect();
         pods.sort_unstable();

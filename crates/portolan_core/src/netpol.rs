@@ -39,8 +39,10 @@ pub struct PolicyRef {
     pub effect: String,
 }
 
-/// The outcome for one destination.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The outcome for one destination, spelled on the wire as interfaces.md
+/// §6.1 spells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     Allowed,
     DeniedEgress,
@@ -54,6 +56,19 @@ impl Verdict {
             Verdict::DeniedEgress => "denied-egress",
             Verdict::DeniedIngress => "denied-ingress",
         }
+    }
+}
+
+/// Tests and hosts compare with the wire spelling.
+impl PartialEq<&str> for Verdict {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

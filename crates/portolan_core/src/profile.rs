@@ -28,6 +28,11 @@ impl ProxyMode {
             ProxyMode::Nftables => "nftables",
         }
     }
+
+    /// A host's option value; `Err` says which values are allowed.
+    pub fn from_option(text: &str) -> Result<Self, String> {
+        Self::parse(text).ok_or_else(|| crate::types::not_one_of(&["iptables", "nftables"], text))
+    }
 }
 
 /// A node declared in the profile.

@@ -164,7 +164,7 @@ pub struct ReachConnection {
         feature = "ts",
         ts(type = "'allowed' | 'denied-egress' | 'denied-ingress'")
     )]
-    pub verdict: &'static str,
+    pub verdict: crate::netpol::Verdict,
     pub policies: Vec<PolicyRef>,
     /// `Kind/name` of the workloads that own each side (for aggregation).
     #[serde(skip)]
@@ -391,7 +391,7 @@ pub fn reach(
                         port,
                         protocol,
                         via,
-                        verdict: verdict.as_str(),
+                        verdict,
                         policies: refs,
                         from_owner: s.owner.clone(),
                         to_owner: q.owner.as_deref().map(str::to_owned),

@@ -532,7 +532,7 @@ impl<'a> Referring<'a, '_> {
                 !sel.is_empty()
                     && self
                         .labels
-                        .is_some_and(|l| sel.iter().all(|(k, v)| l.get(k) == Some(v.as_str())))
+                        .is_some_and(|l| crate::selector::service_selects(sel, &l.map))
             })
     }
 

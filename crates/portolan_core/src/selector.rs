@@ -38,6 +38,16 @@ impl Op {
     }
 }
 
+/// Whether a Service's selector (`spec.selector`: every pair must be a
+/// label of the pod, spec B.1) selects a pod with these labels. Every place
+/// that asks whether a Service selects a pod asks here.
+pub fn service_selects(
+    selector: &BTreeMap<String, String>,
+    labels: &BTreeMap<String, String>,
+) -> bool {
+    selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+}
+
 /// One requirement: key, operator and a set of values (sorted, deduplicated).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Requirement {

@@ -8,6 +8,19 @@ use std::fmt;
 
 use serde::Serialize;
 
+/// Why an option's value is not one of `allowed`: "must be A, B or C, not
+/// 'x'". Hosts put their own option name in front (`--proxy-mode` on the
+/// command line, `proxyMode` in JavaScript); the check and the words are
+/// the core's.
+pub fn not_one_of(allowed: &[&str], given: &str) -> String {
+    let list = match allowed {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    };
+    format!("must be {list}, not '{given}'")
+}
+
 macro_rules! api_enum {
     (
         $(#[$meta:meta])*
@@ -43,6 +56,16 @@ macro_rules! api_enum {
                 match self {
                     $($name::$variant => $text),+
                 }
+            }
+
+            /// A host's option value, in any case (`tcp` is TCP); `Err`
+            /// says which values are allowed.
+            pub fn from_option(text: &str) -> Result<Self, String> {
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str().eq_ignore_ascii_case(text))
+                    .ok_or_else(|| not_one_of(&[$($text),+], text))
             }
         }
 

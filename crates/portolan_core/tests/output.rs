@@ -221,3 +221,24 @@ fn reach_in_every_format() {
         }
     });
 }
+
+/// The hosts' option values are checked, and refused, by the core in one
+/// place; the CLI and the JavaScript API only name their option.
+#[test]
+fn option_values_are_read_in_any_case_and_refused_with_the_allowed_list() {
+    use portolan_core::types::{Protocol, not_one_of};
+    assert_eq!(Protocol::from_option("udp"), Ok(Protocol::Udp));
+    assert_eq!(
+        Protocol::from_option("icmp"),
+        Err("must be TCP, UDP or SCTP, not 'icmp'".to_owned())
+    );
+    assert_eq!(
+        portolan_core::profile::ProxyMode::from_option("ipvs"),
+        Err("must be iptables or nftables, not 'ipvs'".to_owned())
+    );
+    assert_eq!(
+        portolan_core::dns::QType::from_option("mx"),
+        Err("must be A, AAAA, SRV, CNAME or PTR, not 'mx'".to_owned())
+    );
+    assert_eq!(not_one_of(&["x"], "y"), "must be x, not 'y'");
+}

@@ -154,7 +154,7 @@ fn policies_of(t: &Trace) -> Vec<Vec<(String, String, String)>> {
 fn verdicts(t: &Trace) -> Vec<&str> {
     t.destinations
         .iter()
-        .map(|d| d.policy.as_deref().unwrap_or("-"))
+        .map(|d| d.policy.map_or("-", portolan_core::netpol::Verdict::as_str))
         .collect()
 }
 
@@ -322,7 +322,7 @@ fn default_deny_egress_breaks_the_dns_lookup() {
     assert!(
         dns.destinations
             .iter()
-            .all(|d| d.policy.as_deref() == Some("denied-egress"))
+            .all(|d| d.policy.map(portolan_core::netpol::Verdict::as_str) == Some("denied-egress"))
     );
     // The data destinations still carry their own verdict.
     assert_eq!(verdicts(&t), ["denied-egress", "denied-egress"]);
@@ -367,7 +367,7 @@ spec:
     assert!(
         dns.destinations
             .iter()
-            .all(|d| d.policy.as_deref() == Some("allowed"))
+            .all(|d| d.policy.map(portolan_core::netpol::Verdict::as_str) == Some("allowed"))
     );
     assert_eq!(
         policies_of(&t)[0],
@@ -415,7 +415,7 @@ spec:
         local
             .destinations
             .iter()
-            .all(|d| d.policy.as_deref() == Some("allowed")),
+            .all(|d| d.policy.map(portolan_core::netpol::Verdict::as_str) == Some("allowed")),
         "{:#?}",
         local.hops
     );
@@ -645,7 +645,7 @@ fn reach_lists_direct_and_service_paths_with_their_verdicts() {
                 c.to.clone(),
                 c.port,
                 c.via.clone(),
-                c.verdict,
+                c.verdict.as_str(),
             )
         })
         .collect();

@@ -122,20 +122,12 @@ pub fn trace(
     let analysis = analyze(names, texts, profile_json)?;
     let proxy_mode = match proxy_mode.as_deref() {
         None | Some("") => analysis.profile.profile.proxy_mode,
-        Some(m) => portolan_core::profile::ProxyMode::parse(m).ok_or_else(|| {
-            JsError::new(&format!(
-                "proxyMode must be iptables or nftables, not '{m}'"
-            ))
-        })?,
+        Some(m) => portolan_core::profile::ProxyMode::from_option(m)
+            .map_err(|e| JsError::new(&format!("proxyMode {e}")))?,
     };
     let protocol = match protocol.as_deref() {
         None | Some("") => Protocol::Tcp,
-        Some(p) => Protocol::parse(&p.to_uppercase()).ok_or_else(|| {
-            JsError::new(&format!(
-                "protocol must be TCP, UDP or SCTP, not '{}'",
-                p.to_uppercase()
-            ))
-        })?,
+        Some(p) => Protocol::from_option(p).map_err(|e| JsError::new(&format!("protocol {e}")))?,
     };
     let req = portolan_core::sim::Request {
         from,
@@ -161,14 +153,11 @@ pub fn dns(
     name: String,
     qtype: Option<String>,
 ) -> Result<String, JsError> {
-    let qtype_text = qtype
-        .filter(|q| !q.is_empty())
-        .unwrap_or_else(|| "A".to_owned());
-    let qtype = portolan_core::dns::QType::parse(&qtype_text).ok_or_else(|| {
-        JsError::new(&format!(
-            "type must be A, AAAA, SRV, CNAME or PTR, not '{qtype_text}'"
-        ))
-    })?;
+    let qtype = match qtype.as_deref() {
+        None | Some("") => portolan_core::dns::QType::A,
+        Some(q) => portolan_core::dns::QType::from_option(q)
+            .map_err(|e| JsError::new(&format!("type {e}")))?,
+    };
     let analysis = analyze(names, texts, profile_json)?;
     let p = &analysis.profile.profile;
     let a = portolan_core::dns::resolve(

@@ -143,8 +143,8 @@ pub fn TracePanel() -> Html {
             <div class="trace-result invalid" data-testid="trace-result" data-verdict="invalid"><p>{ e }</p></div>
         },
         Some(TraceOutcome::Done(t)) => html! {
-            <div class={classes!("trace-result", format!("verdict-{}", t.verdict))} data-testid="trace-result" data-verdict={t.verdict.clone()}>
-                <p class="verdict">{ "Verdict: " }<strong>{ &t.verdict }</strong>
+            <div class={classes!("trace-result", format!("verdict-{}", t.verdict))} data-testid="trace-result" data-verdict={t.verdict.as_str()}>
+                <p class="verdict">{ "Verdict: " }<strong>{ t.verdict.as_str() }</strong>
                     if let Some(c) = &t.cname { { format!(" → {c}") } }
                 </p>
                 <ol class="hops">
@@ -243,12 +243,12 @@ fn destinations_table(rows: &[portolan_core::sim::Destination], testid: &'static
                     let by: Vec<String> = d.policies.iter().flatten()
                         .map(|p| format!("{}/{} ({} {})", p.namespace, p.name, p.direction, p.effect))
                         .collect();
-                    let policy = d.policy.clone().map(|verdict| {
-                        let class = if verdict.starts_with("denied") { "policy-denied" } else { "policy-allowed" };
+                    let policy = d.policy.map(|verdict| {
+                        let class = if verdict == portolan_core::netpol::Verdict::Allowed { "policy-allowed" } else { "policy-denied" };
                         html! {
                             <tr class="policy-row">
-                                <td colspan="3" class={class} data-policy={verdict.clone()}>
-                                    { verdict }
+                                <td colspan="3" class={class} data-policy={verdict.as_str()}>
+                                    { verdict.as_str() }
                                     if !by.is_empty() { <span class="muted">{ format!(" · {}", by.join(", ")) }</span> }
                                 </td>
                             </tr>

@@ -58,7 +58,7 @@ struct Row {
     port: i64,
     protocol: String,
     via: Option<String>,
-    verdict: &'static str,
+    verdict: crate::netpol::Verdict,
     policies: String,
     pairs: usize,
 }
@@ -153,7 +153,7 @@ pub fn human(r: &Reach) -> String {
     let allowed = r
         .connections
         .iter()
-        .filter(|c| c.verdict == "allowed")
+        .filter(|c| c.verdict == crate::netpol::Verdict::Allowed)
         .count();
     let _ = writeln!(
         s,
@@ -193,7 +193,7 @@ pub fn dot(r: &Reach) -> String {
         "digraph reach {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\", fontsize=10];\n",
     );
     for row in rows(r) {
-        let color = if row.verdict == "allowed" {
+        let color = if row.verdict == crate::netpol::Verdict::Allowed {
             "darkgreen"
         } else {
             "red"

@@ -16,7 +16,6 @@ use crate::codes::rule;
 use crate::diag::Diagnostic;
 use crate::model::{Body, Object};
 use crate::source::Span;
-use crate::validate::default_service;
 
 rule! {
     /// ## What it does
@@ -97,12 +96,14 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         if cx.rejected.contains(&index) {
             continue;
         }
-        let d = default_service(svc);
+        let Some(d) = cx.defaults.get(index) else {
+            continue;
+        };
         if d.type_ == "ExternalName" {
             continue;
         }
         if !d.headless {
-            for ip in &d.cluster_ips {
+            for ip in d.cluster_ips {
                 let Some(addr) = crate::names::parse_ip(&ip.value) else {
                     continue;
                 };
@@ -124,7 +125,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
-        if !matches!(d.type_.as_str(), "NodePort" | "LoadBalancer") {
+        if !matches!(d.type_, "NodePort" | "LoadBalancer") {
             continue;
         }
         let node_ports = svc

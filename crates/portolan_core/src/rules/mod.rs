@@ -146,6 +146,8 @@ impl<'c> LabelSets<'c> {
 /// Inputs a lint rule reads.
 pub struct LintCx<'a> {
     pub objects: &'a [Object],
+    /// Each Service defaulted, by object index.
+    pub defaults: &'a crate::validate::Defaults<'a>,
     pub cluster: &'a Cluster,
     /// Objects the API server rejects: lint rules leave them alone, their
     /// errors say enough.
@@ -249,6 +251,8 @@ pub fn find(code: &str) -> Option<Rule> {
 /// What the lints read.
 pub struct Inputs<'a> {
     pub objects: &'a [Object],
+    /// Each Service defaulted, by object index.
+    pub defaults: &'a crate::validate::Defaults<'a>,
     pub cluster: &'a Cluster,
     pub profile: &'a crate::profile::Resolved,
     pub references: &'a [crate::refs::Reference],
@@ -260,6 +264,7 @@ pub struct Inputs<'a> {
 pub fn run(inputs: Inputs<'_>, diags: &mut Vec<Diagnostic>, threads: usize) {
     let Inputs {
         objects,
+        defaults,
         cluster,
         profile,
         references,
@@ -267,6 +272,7 @@ pub fn run(inputs: Inputs<'_>, diags: &mut Vec<Diagnostic>, threads: usize) {
     } = inputs;
     let cx = LintCx {
         objects,
+        defaults,
         cluster,
         rejected,
         profile,
@@ -430,8 +436,10 @@ mod tests {
         let profile = crate::profile::Profile::default()
             .resolve()
             .expect("the default profile resolves");
+        let defaults = crate::validate::Defaults::default();
         let cx = LintCx {
             objects: &objects,
+            defaults: &defaults,
             cluster: &cluster,
             rejected: std::collections::HashSet::new(),
             profile: &profile,

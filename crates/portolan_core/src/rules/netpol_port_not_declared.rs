@@ -229,7 +229,7 @@ fn service_port(cx: &LintCx<'_>, pods: &[&ClusterPod], n: i64) -> bool {
                 !sel.is_empty()
                     && pods.iter().any(|pod| {
                         *pod.namespace == *s.namespace
-                            && sel.iter().all(|(k, v)| pod.labels.get(k) == Some(v))
+                            && crate::selector::service_selects(sel, &pod.labels)
                     })
         })
     })

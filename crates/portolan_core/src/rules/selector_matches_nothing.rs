@@ -188,7 +188,7 @@ impl<'c> PodGroups<'c> {
             list.iter().any(|&g| {
                 let pod = self.groups[g];
                 *pod.namespace == *namespace
-                    && selector.iter().all(|(k, v)| pod.labels.get(k) == Some(v))
+                    && crate::selector::service_selects(selector, &pod.labels)
             })
         })
     }

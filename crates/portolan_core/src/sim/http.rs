@@ -8,7 +8,7 @@ use std::collections::{BTreeSet, HashSet};
 
 use serde::Serialize;
 
-use super::{Destination, Hop, Request, Trace, Tracer};
+use super::{Destination, Hop, Request, Trace, TraceVerdict, Tracer};
 use crate::analysis::Analysis;
 use crate::http::matching::{self, HostMatch};
 use crate::http::{Backend, Routing};
@@ -389,7 +389,7 @@ fn no_route(t: &mut Tracer<'_>, why: &str) -> Trace {
         "verdict",
         format!("NO ROUTE: {why}; the client gets 404 (gRPC: UNIMPLEMENTED)"),
     );
-    let mut trace = t.done("no-route", Vec::new(), false, false, None);
+    let mut trace = t.done(TraceVerdict::NoRoute, Vec::new(), false, false, None);
     trace.delivered_probability = None;
     trace
 }
@@ -729,7 +729,7 @@ fn ingress_backend(
         Backend::ExternalName { service, name } => {
             let s = &r.cluster.services[service];
             t.hop("backend", format!("Service {} is ExternalName {name}: the controller proxies to that name (G.4.4)", s.key()));
-            let mut trace = t.done("cname", Vec::new(), false, false, Some(s.key()));
+            let mut trace = t.done(TraceVerdict::Cname, Vec::new(), false, false, Some(s.key()));
             trace.cname = Some(name);
             trace.route = Some(route);
             trace
@@ -831,7 +831,13 @@ fn unresolved(
         "verdict",
         format!("BACKEND UNRESOLVED: {why}; the client gets {status}"),
     );
-    let mut trace = t.done("backend-unresolved", Vec::new(), false, false, None);
+    let mut trace = t.done(
+        TraceVerdict::BackendUnresolved,
+        Vec::new(),
+        false,
+        false,
+        None,
+    );
     trace.route = Some(route);
     trace.backends = Some(backends);
     trace.unresolved_probability = Some(1.0);
@@ -866,7 +872,7 @@ fn finish(
         );
     }
     let service = (backends.len() == 1).then(|| backends[0].service.clone());
-    let mut trace = t.done("delivered", dests, false, false, service);
+    let mut trace = t.done(TraceVerdict::Delivered, dests, false, false, service);
     trace.route = Some(route);
     trace.backends = Some(backends);
     if unresolved_share > 0.0 {
@@ -1362,7 +1368,7 @@ fn redirected(
         "verdict",
         format!("REDIRECT: the gateway answers {status} itself; no backend is contacted"),
     );
-    let mut trace = t.done("redirect", Vec::new(), false, false, None);
+    let mut trace = t.done(TraceVerdict::Redirect, Vec::new(), false, false, None);
     trace.route = Some(route);
     trace.redirect = Some(Redirect { status, location });
     trace

@@ -86,7 +86,7 @@ pub struct Destination {
         feature = "ts",
         ts(optional, type = "'allowed' | 'denied-egress' | 'denied-ingress'")
     )]
-    pub policy: Option<String>,
+    pub policy: Option<crate::netpol::Verdict>,
     /// The policies that decided it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
@@ -127,6 +127,63 @@ pub struct Hop {
     pub detail: String,
 }
 
+/// How a trace ends (interfaces.md §3, §6.1, §6.3), spelled on the wire as
+/// the contract spells it.
+#[derive(Clone, Copy, Debug, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum TraceVerdict {
+    /// Reached at least one destination.
+    Delivered,
+    /// Refused: nftables' reject of an undefined port, or no endpoint.
+    Reject,
+    /// Dropped without an answer.
+    Drop,
+    /// No kube-proxy rule matched: routed as ordinary traffic.
+    NotIntercepted,
+    /// An ExternalName Service answered with a CNAME.
+    Cname,
+    /// The name does not resolve.
+    Nxdomain,
+    /// Every destination is denied by NetworkPolicy, or the DNS lookup is.
+    Denied,
+    /// An HTTP request matched no route rule.
+    NoRoute,
+    /// Every backend of the matched rule is unresolved.
+    BackendUnresolved,
+    /// A RequestRedirect filter answered.
+    Redirect,
+}
+
+impl TraceVerdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TraceVerdict::Delivered => "delivered",
+            TraceVerdict::Reject => "reject",
+            TraceVerdict::Drop => "drop",
+            TraceVerdict::NotIntercepted => "not-intercepted",
+            TraceVerdict::Cname => "cname",
+            TraceVerdict::Nxdomain => "nxdomain",
+            TraceVerdict::Denied => "denied",
+            TraceVerdict::NoRoute => "no-route",
+            TraceVerdict::BackendUnresolved => "backend-unresolved",
+            TraceVerdict::Redirect => "redirect",
+        }
+    }
+}
+
+impl std::fmt::Display for TraceVerdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Tests and hosts compare with the wire spelling.
+impl PartialEq<&str> for TraceVerdict {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 #[derive(Clone, Debug, Serialize, PartialEq)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Trace {
@@ -142,7 +199,7 @@ pub struct Trace {
             type = "'delivered' | 'reject' | 'drop' | 'not-intercepted' | 'cname' | 'nxdomain' | 'denied' | 'no-route' | 'backend-unresolved' | 'redirect'"
         )
     )]
-    pub verdict: &'static str,
+    pub verdict: TraceVerdict,
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub cname: Option<String>,
@@ -204,7 +261,7 @@ impl Tracer<'_> {
 
     fn done(
         &mut self,
-        verdict: &'static str,
+        verdict: TraceVerdict,
         destinations: Vec<Destination>,
         masquerade: bool,
         sticky: bool,
@@ -403,7 +460,7 @@ fn resolve(t: &mut Tracer<'_>, c: &Client, host: &str, port: i64) -> Phase<Strin
     match answer.answers.first() {
         None => {
             t.hop("dns", format!("{} → {}", answer.name, answer.explanation));
-            Err(t.done("nxdomain", Vec::new(), false, false, None))
+            Err(t.done(TraceVerdict::Nxdomain, Vec::new(), false, false, None))
         }
         Some(Answer::Text(first)) if parse_ip(first).is_none() => {
             t.hop(
@@ -411,7 +468,7 @@ fn resolve(t: &mut Tracer<'_>, c: &Client, host: &str, port: i64) -> Phase<Strin
                 format!("{} → CNAME {first}: {}", answer.name, answer.explanation),
             );
             t.hop("forwarding", "an ExternalName Service is only a DNS alias: kube-proxy does not intercept the connection, which goes wherever the external name resolves");
-            let mut tr = t.done("cname", Vec::new(), false, false, None);
+            let mut tr = t.done(TraceVerdict::Cname, Vec::new(), false, false, None);
             tr.cname = Some(first.clone());
             Err(tr)
         }
@@ -449,7 +506,7 @@ fn headless(t: &mut Tracer<'_>, ips: &[String], port: i64) -> Trace {
         .map(|ip| Destination::new(pod_by_ip(t.a, ip), ip.clone(), port, 1.0 / n))
         .collect();
     t.hop("forwarding", format!("headless Service: no virtual IP, no translation; the client connects to a pod address directly on port {port} (the port it chose; targetPort is not applied)"));
-    t.done("delivered", destinations, false, false, None)
+    t.done(TraceVerdict::Delivered, destinations, false, false, None)
 }
 
 fn headless_name(a: &Analysis, fqdn: &str) -> bool {
@@ -577,7 +634,13 @@ fn match_rule<'a>(t: &mut Tracer<'a>, p: &Packet<'_>, ip: &str) -> Phase<Entry<'
         if let Some(lb) = s.load_balancer_ips.iter().find(|l| l.ip == ip) {
             if lb.ip_mode == "Proxy" {
                 t.hop("kube-proxy", format!("{ip} is a load-balancer address of Service {} with ipMode Proxy: kube-proxy does not capture it; the load balancer forwards to the nodes itself (D.1.2)", s.key()));
-                return Err(t.done("not-intercepted", Vec::new(), false, false, Some(s.key())));
+                return Err(t.done(
+                    TraceVerdict::NotIntercepted,
+                    Vec::new(),
+                    false,
+                    false,
+                    Some(s.key()),
+                ));
             }
             return Ok(Entry::LoadBalancer(s, ip.to_owned()));
         }
@@ -632,11 +695,23 @@ fn cluster_ip_rule<'a>(
     Err(match p.req.proxy_mode {
         ProxyMode::Nftables => {
             t.hop("verdict", "nftables mode rejects traffic to a ClusterIP on a port the Service does not define (D.3.5)");
-            t.done("reject", Vec::new(), false, false, Some(s.key()))
+            t.done(
+                TraceVerdict::Reject,
+                Vec::new(),
+                false,
+                false,
+                Some(s.key()),
+            )
         }
         ProxyMode::Iptables => {
             t.hop("verdict", "iptables mode leaves the packet unmatched: it is routed as ordinary traffic to an address nobody owns (D.3.5)");
-            t.done("not-intercepted", Vec::new(), false, false, Some(s.key()))
+            t.done(
+                TraceVerdict::NotIntercepted,
+                Vec::new(),
+                false,
+                false,
+                Some(s.key()),
+            )
         }
     })
 }
@@ -677,7 +752,7 @@ fn node_rule<'a>(
         "verdict",
         "the packet reaches the node itself: kube-proxy does not intercept it",
     );
-    Err(t.done("not-intercepted", Vec::new(), false, false, None))
+    Err(t.done(TraceVerdict::NotIntercepted, Vec::new(), false, false, None))
 }
 
 /// No rule matches: a pod address is routed over the pod network; an
@@ -694,7 +769,7 @@ fn unmatched(t: &mut Tracer<'_>, p: &Packet<'_>, ip: &str) -> Trace {
     {
         t.hop("routing", format!("{ip} is the address of pod {}: routed directly over the pod network, no kube-proxy rule applies", pod.key()));
         return t.done(
-            "delivered",
+            TraceVerdict::Delivered,
             vec![Destination::new(Some(pod.key()), ip.to_owned(), port, 1.0)],
             false,
             false,
@@ -715,10 +790,10 @@ fn unmatched(t: &mut Tracer<'_>, p: &Packet<'_>, ip: &str) -> Trace {
             "verdict",
             "nftables mode drops traffic to unallocated service addresses (D.3.5)",
         );
-        return t.done("drop", Vec::new(), false, false, None);
+        return t.done(TraceVerdict::Drop, Vec::new(), false, false, None);
     }
     t.hop("kube-proxy", format!("no kube-proxy rule matches {ip}:{port}/{protocol}: the packet is routed as ordinary traffic"));
-    t.done("not-intercepted", Vec::new(), false, false, None)
+    t.done(TraceVerdict::NotIntercepted, Vec::new(), false, false, None)
 }
 
 /// The matched rule as a hop; the node that processes the packet; the
@@ -805,7 +880,7 @@ fn source_ranges(t: &mut Tracer<'_>, client: &Client, s: &ClusterService) -> Pha
         .any(|r| src.is_some_and(|x| r.contains(x)));
     if !allowed {
         t.hop("firewall", format!("source {} is outside loadBalancerSourceRanges [{}]: dropped (D.4.6; pods are not exempt)", client.ip, s.source_ranges.join(", ")));
-        return Err(t.done("drop", Vec::new(), false, false, Some(s.key())));
+        return Err(t.done(TraceVerdict::Drop, Vec::new(), false, false, Some(s.key())));
     }
     t.hop(
         "firewall",
@@ -846,7 +921,13 @@ fn port_endpoints<'s>(
         "verdict",
         "REJECT: kube-proxy answers with ICMP port-unreachable, the client fails at once (D.3.3)",
     );
-    Err(t.done("reject", Vec::new(), false, false, Some(svc.key())))
+    Err(t.done(
+        TraceVerdict::Reject,
+        Vec::new(),
+        false,
+        false,
+        Some(svc.key()),
+    ))
 }
 
 /// The traffic policy's scope (D.2, D.3.2, D.4): the node whose endpoints
@@ -935,7 +1016,13 @@ fn usable<'e, 's>(
         "verdict",
         "DROP: the packet is discarded silently; the client sees a timeout (D.3.2, D.4.3)",
     );
-    Err(t.done("drop", Vec::new(), false, false, Some(svc.key())))
+    Err(t.done(
+        TraceVerdict::Drop,
+        Vec::new(),
+        false,
+        false,
+        Some(svc.key()),
+    ))
 }
 
 /// DNAT to one endpoint, each equally likely (D.2.4); session affinity
@@ -985,7 +1072,7 @@ fn translate(
         },
     );
     t.done(
-        "delivered",
+        TraceVerdict::Delivered,
         destinations,
         masquerade,
         sticky,
@@ -1083,5 +1170,11 @@ fn health_check(t: &mut Tracer<'_>, s: &ClusterService, node: &ClusterNode, port
         t.hop("health-check", format!("HTTP 200 {{\"localEndpoints\": {}}}: node {} has ready endpoint(s) of {} ({}), so load balancers keep sending it traffic", local.len(), node.name, s.key(), local.join(", ")));
     }
     let dest = Destination::new(None, node.ip.clone(), port, 1.0);
-    t.done("delivered", vec![dest], false, false, Some(s.key()))
+    t.done(
+        TraceVerdict::Delivered,
+        vec![dest],
+        false,
+        false,
+        Some(s.key()),
+    )
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
-use super::{Client, Destination, DnsLookup, Hop, Trace};
+use super::{Client, Destination, DnsLookup, Hop, Trace, TraceVerdict};
 use crate::analysis::Analysis;
 use crate::names::parse_ip;
 use crate::netpol::{Connection, Decision, Party, PodView, Policies, Verdict, view_of};
@@ -156,31 +156,29 @@ pub(super) fn apply(
 /// E.6.3 and E.6.5: the delivered share (exactly, then as f64) and the
 /// denied verdict, when no destination is allowed or the lookup is not.
 fn conclude(trace: &mut Trace, dns: Option<DnsLookup>, mut hops: Vec<Hop>) {
-    let allowed_policy = Some(Verdict::Allowed.as_str());
+    let allowed_policy = Some(Verdict::Allowed);
     let allowed: Vec<&Destination> = trace
         .destinations
         .iter()
-        .filter(|d| d.policy.as_deref() == allowed_policy)
+        .filter(|d| d.policy == allowed_policy)
         .collect();
     let mut delivered = share(&allowed, trace.destinations.len());
-    let dns_denied = dns.as_ref().is_some_and(|l| {
-        !l.destinations
-            .iter()
-            .any(|d| d.policy.as_deref() == allowed_policy)
-    });
+    let dns_denied = dns
+        .as_ref()
+        .is_some_and(|l| !l.destinations.iter().any(|d| d.policy == allowed_policy));
     if dns_denied {
         delivered = 0.0;
         hops.push(hop(
             "verdict",
             "DENIED: no cluster DNS endpoint admits the lookup, so the name never resolves (E.6.5)",
         ));
-        trace.verdict = "denied";
+        trace.verdict = TraceVerdict::Denied;
     } else if !trace.destinations.is_empty() && allowed.is_empty() {
         hops.push(hop(
             "verdict",
             "DENIED: NetworkPolicy drops the packet at every destination kube-proxy could choose",
         ));
-        trace.verdict = "denied";
+        trace.verdict = TraceVerdict::Denied;
     }
     trace.delivered_probability = Some(delivered);
     trace.dns = dns;
@@ -237,7 +235,7 @@ fn hop(step: &str, detail: impl Into<String>) -> Hop {
 }
 
 fn record(d: &mut Destination, decision: Decision) {
-    d.policy = Some(decision.verdict.as_str().to_owned());
+    d.policy = Some(decision.verdict);
     d.policies = Some(decision.policies);
 }
 

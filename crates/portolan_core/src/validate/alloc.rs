@@ -149,7 +149,7 @@ impl<'p> Allocator<'p> {
             .map(|i| format!("{:?}", i.value))
             .collect();
         let value = format!("[]string{{{}}}", all.join(", "));
-        for ip in &d.cluster_ips {
+        for ip in d.cluster_ips {
             let Some(addr) = names::parse_ip(&ip.value) else {
                 continue;
             };
@@ -179,7 +179,7 @@ impl<'p> Allocator<'p> {
         d: &Defaulted,
         errs: &mut Vec<FieldError>,
     ) {
-        if !matches!(d.type_.as_str(), "NodePort" | "LoadBalancer") {
+        if !matches!(d.type_, "NodePort" | "LoadBalancer") {
             return;
         }
         let (lo, hi) = self.profile.node_ports;
@@ -254,13 +254,13 @@ impl<'p> Allocator<'p> {
     pub fn commit(&mut self, object: &Object, svc: &Service, d: &Defaulted) {
         let owner = key(object);
         if d.type_ != "ExternalName" && !d.headless {
-            for ip in &d.cluster_ips {
+            for ip in d.cluster_ips {
                 if let Some(addr) = names::parse_ip(&ip.value) {
                     self.ips.entry(addr).or_insert_with(|| owner.clone());
                 }
             }
         }
-        if matches!(d.type_.as_str(), "NodePort" | "LoadBalancer") {
+        if matches!(d.type_, "NodePort" | "LoadBalancer") {
             for p in &svc.ports {
                 if let Some(np) = p.node_port.as_ref().filter(|n| n.value != 0) {
                     let port = p.port.as_ref().map_or(0, |x| x.value);

@@ -17,7 +17,7 @@ use crate::model::{Body, Object};
 use crate::names;
 use crate::profile::Resolved;
 use crate::source::Span;
-pub use service::{Defaulted, default_service};
+pub use service::{Defaulted, Defaults};
 
 /// A `field.Error`: path, type, bad value and detail, plus where it points.
 #[derive(Clone, Debug)]
@@ -132,28 +132,35 @@ pub(crate) fn unique_dns1123_label(
 }
 
 /// Validate every object, then the allocation checks across Services.
-pub fn validate_all(objects: &[Object], profile: &Resolved, diags: &mut Vec<Diagnostic>) {
+pub fn validate_all(
+    objects: &[Object],
+    defaults: &Defaults,
+    profile: &Resolved,
+    diags: &mut Vec<Diagnostic>,
+) {
     let mut allocator = alloc::Allocator::new(profile, objects);
-    for object in objects {
+    for (index, object) in objects.iter().enumerate() {
         if object.decode_failed {
             continue;
         }
         let mut errs = Vec::new();
         match &object.body {
             Body::Service(svc) => {
-                let d = default_service(svc);
+                let Some(d) = defaults.get(index) else {
+                    continue;
+                };
                 // The registry allocates before it validates (spec A.13, section 0).
                 // Objects read from a cluster were allocated by that cluster.
                 let alloc_errs = if object.meta.live {
                     Vec::new()
                 } else {
-                    allocator.allocate(object, svc, &d)
+                    allocator.allocate(object, svc, d)
                 };
                 if alloc_errs.is_empty() {
                     meta::validate(object, meta::NameRule::Dns1035, &mut errs);
-                    service::validate(object, svc, &d, &mut errs);
+                    service::validate(object, svc, d, &mut errs);
                     if errs.is_empty() {
-                        allocator.commit(object, svc, &d);
+                        allocator.commit(object, svc, d);
                     }
                 } else {
                     errs = alloc_errs;

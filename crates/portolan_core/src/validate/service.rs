@@ -12,31 +12,33 @@ use crate::names;
 use crate::source::Span;
 
 /// The defaulted view of a Service (R-D1…R-D9 and normalization).
+/// A Service's fields after the API server's defaulting, borrowed from the
+/// Service where they are set.
 #[derive(Clone, Debug)]
-pub struct Defaulted {
-    pub type_: String,
-    pub session_affinity: String,
+pub struct Defaulted<'a> {
+    pub type_: &'a str,
+    pub session_affinity: &'a str,
     /// `sessionAffinityConfig.clientIP.timeoutSeconds` after R-D2/R-D3.
     pub affinity_timeout: Option<i64>,
-    pub protocols: Vec<String>,
+    pub protocols: Vec<&'a str>,
     pub target_ports: Vec<IntOrString>,
-    pub external_traffic_policy: Option<String>,
-    pub internal_traffic_policy: Option<String>,
+    pub external_traffic_policy: Option<&'a str>,
+    pub internal_traffic_policy: Option<&'a str>,
     pub allocate_lb_node_ports: Option<bool>,
     /// `clusterIPs` after normalization (R: `clusterIPs = [clusterIP]`).
-    pub cluster_ips: Vec<Spanned<String>>,
+    pub cluster_ips: &'a [Spanned<String>],
     pub cluster_ips_span: Option<Span>,
     pub headless: bool,
 }
 
-impl Defaulted {
+impl Defaulted<'_> {
     pub fn externally_accessible(&self, svc: &Service) -> bool {
-        matches!(self.type_.as_str(), "LoadBalancer" | "NodePort")
+        matches!(self.type_, "LoadBalancer" | "NodePort")
             || (self.type_ == "ClusterIP" && !svc.external_ips.is_empty())
     }
 
     pub fn needs_health_check(&self) -> bool {
-        self.type_ == "LoadBalancer" && self.external_traffic_policy.as_deref() == Some("Local")
+        self.type_ == "LoadBalancer" && self.external_traffic_policy == Some("Local")
     }
 }
 
@@ -44,12 +46,37 @@ fn val(s: Option<&Spanned<String>>) -> Option<&str> {
     s.map(|s| s.value.as_str()).filter(|s| !s.is_empty())
 }
 
-pub fn default_service(svc: &Service) -> Defaulted {
-    let type_ = val(svc.type_.as_ref()).unwrap_or("ClusterIP").to_owned();
-    let session_affinity = val(svc.session_affinity.as_ref())
-        .unwrap_or("None")
-        .to_owned();
-    let affinity_timeout = match session_affinity.as_str() {
+/// Every Service of the input defaulted once, as the API server defaults it
+/// before it allocates and validates (spec A.13, section 0); allocation,
+/// validation, the completed snapshot and `duplicate-allocation` all read
+/// these values. Indexed by object: one pointer per object that is not a
+/// Service.
+#[derive(Debug, Default)]
+pub struct Defaults<'a>(Vec<Option<Box<Defaulted<'a>>>>);
+
+impl<'a> Defaults<'a> {
+    pub fn of(objects: &'a [crate::model::Object]) -> Self {
+        Defaults(
+            objects
+                .iter()
+                .map(|o| match &o.body {
+                    crate::model::Body::Service(svc) => Some(Box::new(default_service(svc))),
+                    _ => None,
+                })
+                .collect(),
+        )
+    }
+
+    /// The defaulted Service of object `index`, if it is a Service.
+    pub fn get(&self, index: usize) -> Option<&Defaulted<'a>> {
+        self.0.get(index)?.as_deref()
+    }
+}
+
+fn default_service(svc: &Service) -> Defaulted<'_> {
+    let type_ = val(svc.type_.as_ref()).unwrap_or("ClusterIP");
+    let session_affinity = val(svc.session_affinity.as_ref()).unwrap_or("None");
+    let affinity_timeout = match session_affinity {
         "None" => None,
         "ClientIP" => Some(svc.affinity_timeout.as_ref().map_or(10800, |t| t.value)),
         _ => svc.affinity_timeout.as_ref().map(|t| t.value),
@@ -57,7 +84,7 @@ pub fn default_service(svc: &Service) -> Defaulted {
     let protocols = svc
         .ports
         .iter()
-        .map(|p| val(p.protocol.as_ref()).unwrap_or("TCP").to_owned())
+        .map(|p| val(p.protocol.as_ref()).unwrap_or("TCP"))
         .collect();
     let target_ports = svc
         .ports
@@ -71,29 +98,23 @@ pub fn default_service(svc: &Service) -> Defaulted {
             _ => IntOrString::Int(p.port.as_ref().map_or(0, |p| p.value)),
         })
         .collect();
-    let accessible = matches!(type_.as_str(), "LoadBalancer" | "NodePort")
+    let accessible = matches!(type_, "LoadBalancer" | "NodePort")
         || (type_ == "ClusterIP" && !svc.external_ips.is_empty());
-    let external_traffic_policy = val(svc.external_traffic_policy.as_ref())
-        .map(str::to_owned)
-        .or_else(|| accessible.then(|| "Cluster".to_owned()));
+    let external_traffic_policy =
+        val(svc.external_traffic_policy.as_ref()).or_else(|| accessible.then_some("Cluster"));
     let internal_traffic_policy = val(svc.internal_traffic_policy.as_ref())
-        .map(str::to_owned)
-        .or_else(|| (type_ != "ExternalName").then(|| "Cluster".to_owned()));
+        .or_else(|| (type_ != "ExternalName").then_some("Cluster"));
     let allocate_lb_node_ports = svc
         .allocate_lb_node_ports
         .as_ref()
         .map(|b| b.value)
         .or_else(|| (type_ == "LoadBalancer").then_some(true));
-    let mut cluster_ips = svc
-        .cluster_ips
-        .as_ref()
-        .map(|c| c.value.clone())
-        .unwrap_or_default();
+    let mut cluster_ips: &[Spanned<String>] = svc.cluster_ips.as_ref().map_or(&[], |c| &c.value);
     let mut cluster_ips_span = svc.cluster_ips.as_ref().map(|c| c.span);
     if cluster_ips.is_empty()
         && let Some(ip) = svc.cluster_ip.as_ref().filter(|c| !c.value.is_empty())
     {
-        cluster_ips = vec![ip.clone()];
+        cluster_ips = std::slice::from_ref(ip);
         cluster_ips_span = Some(ip.span);
     }
     let headless = cluster_ips.len() == 1 && cluster_ips[0].value == "None";
@@ -138,13 +159,13 @@ pub fn validate(object: &Object, svc: &Service, d: &Defaulted, errs: &mut Vec<Fi
         svc.spec_span
     };
     // A.2 type
-    if !TYPES.contains(&d.type_.as_str()) {
+    if !TYPES.contains(&d.type_) {
         let span = svc.type_.as_ref().map_or(spec, |t| t.span);
         errs.push(unsupported(
             codes::SERVICE_TYPE.code,
             span,
             "spec.type",
-            &d.type_,
+            d.type_,
             TYPES,
         ));
     }
@@ -259,7 +280,7 @@ fn validate_cluster_ips(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec
     }
     validate_cluster_ip_fields(svc, d, spec, errs);
     // A.5.2 / A.5.3
-    if d.headless && matches!(d.type_.as_str(), "LoadBalancer" | "NodePort") {
+    if d.headless && matches!(d.type_, "LoadBalancer" | "NodePort") {
         errs.push(
             FieldError::new(
                 codes::SERVICE_CLUSTER_IPS.code,
@@ -292,7 +313,7 @@ pub(super) fn validate_cluster_ip_fields(
                     "spec.clusterIPs",
                     ErrorType::Invalid,
                 )
-                .value(list(&d.cluster_ips))
+                .value(list(d.cluster_ips))
                 .detail("first value must match `clusterIP`"),
             );
         }
@@ -304,7 +325,7 @@ pub(super) fn validate_cluster_ip_fields(
                     "spec.clusterIPs",
                     ErrorType::Invalid,
                 )
-                .value(list(&d.cluster_ips))
+                .value(list(d.cluster_ips))
                 .detail("must be empty when `clusterIP` is not specified"),
             );
         }
@@ -356,7 +377,7 @@ pub(super) fn validate_cluster_ip_fields(
                 "spec.clusterIPs",
                 ErrorType::Invalid,
             )
-            .value(list(&d.cluster_ips))
+            .value(list(d.cluster_ips))
             .detail("may only hold up to 2 values"),
         );
         return;
@@ -425,7 +446,7 @@ fn families_match(svc: &Service, d: &Defaulted, ips_span: Span, errs: &mut Vec<F
                 "spec.clusterIPs",
                 ErrorType::Invalid,
             )
-            .value(list(&d.cluster_ips))
+            .value(list(d.cluster_ips))
             .detail("may specify no more than one IP for each IP family"),
         );
     }
@@ -441,7 +462,7 @@ fn families_match(svc: &Service, d: &Defaulted, ips_span: Span, errs: &mut Vec<F
                     format!("spec.clusterIPs[{i}]"),
                     ErrorType::Invalid,
                 )
-                .value(list(&d.cluster_ips))
+                .value(list(d.cluster_ips))
                 .detail(format!(
                     "expected an {} value as indicated by `ipFamilies[{i}]`",
                     fam.value
@@ -474,7 +495,7 @@ fn validate_ports(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec<Field
     for (i, p) in svc.ports.iter().enumerate() {
         let path = format!("spec.ports[{i}]");
         let port = p.port.as_ref().map_or(0, |x| x.value);
-        let protocol = d.protocols[i].as_str();
+        let protocol = d.protocols[i];
         validate_port_fields(
             p,
             &path,
@@ -663,7 +684,7 @@ fn validate_external_name(svc: &Service, spec: Span, errs: &mut Vec<FieldError>)
 
 fn validate_affinity(svc: &Service, d: &Defaulted, spec: Span, errs: &mut Vec<FieldError>) {
     let span = svc.session_affinity.as_ref().map_or(spec, |s| s.span);
-    match d.session_affinity.as_str() {
+    match d.session_affinity {
         "None" => {}
         "ClientIP" => {
             let t = d.affinity_timeout.unwrap_or(10800);
@@ -698,7 +719,7 @@ fn validate_traffic_policies(svc: &Service, d: &Defaulted, spec: Span, errs: &mu
         .as_ref()
         .map_or(spec, |s| s.span);
     if d.externally_accessible(svc) {
-        if let Some(etp) = &d.external_traffic_policy
+        if let Some(etp) = d.external_traffic_policy
             && etp != "Cluster"
             && etp != "Local"
         {
@@ -741,7 +762,7 @@ fn validate_traffic_policies(svc: &Service, d: &Defaulted, spec: Span, errs: &mu
         errs.push(FieldError::new(codes::SERVICE_TRAFFIC_POLICY.code, hc_span, "spec.healthCheckNodePort", ErrorType::Invalid).value(hc.to_string()).detail("may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'"));
     }
     // A.11
-    if let Some(itp) = &d.internal_traffic_policy
+    if let Some(itp) = d.internal_traffic_policy
         && itp != "Cluster"
         && itp != "Local"
     {
