@@ -73,7 +73,19 @@ pub fn complete(
 }
 
 fn nodes(objects: &[Object], profile: &Resolved) -> Vec<ClusterNode> {
-    let declared: Vec<ClusterNode> = objects
+    let declared = declared_nodes(objects);
+    let mut nodes = if declared.is_empty() {
+        undeclared_nodes(objects, profile)
+    } else {
+        declared
+    };
+    assign_node_ips(&mut nodes);
+    nodes
+}
+
+/// The Node objects of the input, as cluster nodes.
+fn declared_nodes(objects: &[Object]) -> Vec<ClusterNode> {
+    objects
         .iter()
         .enumerate()
         .filter_map(|(i, o)| match &o.body {
@@ -101,55 +113,60 @@ fn nodes(objects: &[Object], profile: &Resolved) -> Vec<ClusterNode> {
             }),
             _ => None,
         })
+        .collect()
+}
+
+/// Nodes for an input that declares none: those its pods name, else the
+/// profile's, else three synthesized nodes over two zones.
+fn undeclared_nodes(objects: &[Object], profile: &Resolved) -> Vec<ClusterNode> {
+    let mut names = BTreeSet::new();
+    for o in objects {
+        if let Body::Pod(p) = &o.body
+            && let Some(n) = &p.0.node_name
+        {
+            names.insert(n.value.clone());
+        }
+    }
+    let mut nodes: Vec<ClusterNode> = names
+        .into_iter()
+        .map(|name| ClusterNode::synthesized(name, None))
         .collect();
-    let mut nodes = if declared.is_empty() {
-        let mut names = BTreeSet::new();
-        for o in objects {
-            if let Body::Pod(p) = &o.body
-                && let Some(n) = &p.0.node_name
-            {
-                names.insert(n.value.clone());
-            }
-        }
-        let mut nodes: Vec<ClusterNode> = names
-            .into_iter()
-            .map(|name| ClusterNode::synthesized(name, None))
-            .collect();
-        if nodes.is_empty() {
-            nodes = if profile.profile.nodes.is_empty() {
-                (1..=3)
-                    .map(|i| {
-                        ClusterNode::synthesized(
-                            format!("node-{i}"),
-                            Some(format!("zone-{}", (b'a' + (i as u8 - 1) % 2) as char)),
-                        )
-                    })
-                    .collect()
-            } else {
-                profile
-                    .profile
-                    .nodes
-                    .iter()
-                    .map(|n| ClusterNode {
-                        name: n.name.clone(),
-                        ip: n.ip.clone().unwrap_or_default(),
-                        zone: n.zone.clone(),
-                        synthetic: false,
-                        object: None,
-                        cpu_milli: n.cpu.as_deref().and_then(crate::model::cpu_millis),
-                        ready: true,
-                        control_plane: false,
-                    })
-                    .collect()
-            };
-        }
-        nodes
-    } else {
-        declared
-    };
+    if nodes.is_empty() {
+        nodes = if profile.profile.nodes.is_empty() {
+            (1..=3)
+                .map(|i| {
+                    ClusterNode::synthesized(
+                        format!("node-{i}"),
+                        Some(format!("zone-{}", (b'a' + (i as u8 - 1) % 2) as char)),
+                    )
+                })
+                .collect()
+        } else {
+            profile
+                .profile
+                .nodes
+                .iter()
+                .map(|n| ClusterNode {
+                    name: n.name.clone(),
+                    ip: n.ip.clone().unwrap_or_default(),
+                    zone: n.zone.clone(),
+                    synthetic: false,
+                    object: None,
+                    cpu_milli: n.cpu.as_deref().and_then(crate::model::cpu_millis),
+                    ready: true,
+                    control_plane: false,
+                })
+                .collect()
+        };
+    }
+    nodes
+}
+
+/// Give each node without an address a free one from 172.18.0.2 upwards.
+fn assign_node_ips(nodes: &mut [ClusterNode]) {
     let used: HashSet<String> = nodes.iter().map(|n| n.ip.clone()).collect();
     let mut next = 2u32;
-    for n in &mut nodes {
+    for n in nodes {
         if n.ip.is_empty() {
             loop {
                 let ip = format!("172.18.0.{next}");
@@ -161,7 +178,6 @@ fn nodes(objects: &[Object], profile: &Resolved) -> Vec<ClusterNode> {
             }
         }
     }
-    nodes
 }
 
 /// Addresses for pods the input does not give one, avoiding those it does

@@ -254,82 +254,111 @@ fn references(changes: &mut Vec<Change>, base: &Analysis, head: &Analysis) {
     let head_check = head_policies
         .as_ref()
         .map(|p| PolicyCheck::new(&head.objects, &head.cluster, p));
+    let checks = (base_check.as_ref(), head_check.as_ref());
     let holders = Holders::new(head);
     for (key, r) in &before {
         let was = format!("{} -> {}", r.referrer, r.subject(&base.cluster));
         let Some(n) = after.get(key) else {
-            if !r.target.resolves() {
-                continue;
-            }
-            let Some(i) = holders.kept(head, r, words(&base.objects[r.object])) else {
-                continue;
-            };
-            changes.push(change(
-                "reference-broken",
-                was.clone(),
-                (Some(r.text.clone()), None),
-                format!("{was}: {} no longer names the Service", r.describe_source()),
-                Some((Side::Head, i)),
-            ));
+            changes.extend(dropped_reference(base, head, &holders, r, &was));
             continue;
         };
-        let is = format!("{} -> {}", n.referrer, n.subject(&head.cluster));
-        let at = Some((Side::Head, n.at_object));
-        let mut c = match (r.target.resolves(), n.target.resolves()) {
-            (true, false) => change(
-                "reference-broken",
-                was.clone(),
-                (Some(r.text.clone()), Some(n.text.clone())),
-                format!(
-                    "{was}: {} is now {}, which {}",
-                    n.describe_source(),
-                    n.text,
-                    unresolved(n)
-                ),
-                at,
+        changes.extend(changed_reference(head, r, n, was, checks));
+    }
+}
+
+/// The `reference-broken` change for a resolving reference the head no
+/// longer makes, when its holder is kept.
+fn dropped_reference(
+    base: &Analysis,
+    head: &Analysis,
+    holders: &Holders<'_>,
+    r: &Reference,
+    was: &str,
+) -> Option<Change> {
+    if !r.target.resolves() {
+        return None;
+    }
+    let i = holders.kept(head, r, words(&base.objects[r.object]))?;
+    Some(change(
+        "reference-broken",
+        was.to_owned(),
+        (Some(r.text.clone()), None),
+        format!("{was}: {} no longer names the Service", r.describe_source()),
+        Some((Side::Head, i)),
+    ))
+}
+
+/// The change of a reference made on both sides (`r` in the base, `n` in
+/// the head): broken, fixed, or its connection's NetworkPolicy verdict.
+fn changed_reference(
+    head: &Analysis,
+    r: &Reference,
+    n: &Reference,
+    was: String,
+    checks: (Option<&PolicyCheck<'_>>, Option<&PolicyCheck<'_>>),
+) -> Option<Change> {
+    let is = format!("{} -> {}", n.referrer, n.subject(&head.cluster));
+    let at = Some((Side::Head, n.at_object));
+    let mut c = match (r.target.resolves(), n.target.resolves()) {
+        (true, false) => change(
+            "reference-broken",
+            was.clone(),
+            (Some(r.text.clone()), Some(n.text.clone())),
+            format!(
+                "{was}: {} is now {}, which {}",
+                n.describe_source(),
+                n.text,
+                unresolved(n)
             ),
-            (false, true) => change(
-                "reference-fixed",
-                is.clone(),
-                (Some(r.text.clone()), Some(n.text.clone())),
-                format!(
-                    "{is}: {} is now {}, which resolves",
-                    n.describe_source(),
-                    n.text
-                ),
-                at,
+            at,
+        ),
+        (false, true) => change(
+            "reference-fixed",
+            is.clone(),
+            (Some(r.text.clone()), Some(n.text.clone())),
+            format!(
+                "{is}: {} is now {}, which resolves",
+                n.describe_source(),
+                n.text
             ),
-            (true, true) if was == is => {
-                let denied =
-                    |c: Option<&PolicyCheck<'_>>, r: &Reference| c.and_then(|c| c.denials(r));
-                match (
-                    denied(base_check.as_ref(), r),
-                    denied(head_check.as_ref(), n),
-                ) {
-                    (None, Some(why)) => change(
-                        "reach-denied",
-                        is.clone(),
-                        (Some("allowed".into()), Some("denied".into())),
-                        format!(
-                            "{is}: NetworkPolicy now denies the connection ({})",
-                            why.join("; ")
-                        ),
-                        at,
-                    ),
-                    (Some(_), None) => change(
-                        "reach-allowed",
-                        is.clone(),
-                        (Some("denied".into()), Some("allowed".into())),
-                        format!("{is}: NetworkPolicy now admits the connection"),
-                        at,
-                    ),
-                    _ => continue,
-                }
-            }
-            _ => continue,
-        };
-        c.span = Some(n.at.1);
-        changes.push(c);
+            at,
+        ),
+        (true, true) if was == is => reach_change(r, n, &is, at, checks)?,
+        _ => return None,
+    };
+    c.span = Some(n.at.1);
+    Some(c)
+}
+
+/// The `reach-denied` or `reach-allowed` change when NetworkPolicy's
+/// verdict on a reference's connection changed.
+fn reach_change(
+    r: &Reference,
+    n: &Reference,
+    is: &str,
+    at: Option<(Side, usize)>,
+    (base_check, head_check): (Option<&PolicyCheck<'_>>, Option<&PolicyCheck<'_>>),
+) -> Option<Change> {
+    let denied = |c: Option<&PolicyCheck<'_>>, r: &Reference| c.and_then(|c| c.denials(r));
+    match (denied(base_check, r), denied(head_check, n)) {
+        (None, Some(why)) => Some(change(
+            "reach-denied",
+            is.to_owned(),
+            (Some("allowed".into()), Some("denied".into())),
+            format!(
+                "{is}: NetworkPolicy now denies the connection ({})",
+                why.join("; ")
+            ),
+            at,
+        )),
+        (Some(_), None) => Some(change(
+            "reach-allowed",
+            is.to_owned(),
+            (Some("denied".into()), Some("allowed".into())),
+            format!("{is}: NetworkPolicy now admits the connection"),
+            at,
+        )),
+        _ => None,
     }
 }
 

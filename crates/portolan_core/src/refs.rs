@@ -383,6 +383,21 @@ impl<'a> Referring<'a, '_> {
     /// defined so far), then its command and arguments expanded against
     /// the whole environment.
     fn container(&mut self, c: &'a Container) {
+        let (vars, latest) = self.environment(c);
+        self.env_values(&vars, &latest);
+        let env: HashMap<&str, &str> = latest
+            .iter()
+            .filter_map(|(k, &i)| Some((k.as_str(), vars[i].value.as_deref()?)))
+            .collect();
+        for words in [&c.command, &c.args] {
+            self.words(words, &env);
+        }
+    }
+
+    /// A container's variables in definition order (`envFrom`, then `env`
+    /// expanded against what is defined so far), and the index of each
+    /// name's last definition.
+    fn environment(&self, c: &'a Container) -> (Vec<Var<'a>>, HashMap<String, usize>) {
         let o = &self.ix.objects[self.object];
         let mut vars: Vec<Var<'a>> = Vec::new();
         let mut latest: HashMap<String, usize> = HashMap::new();
@@ -440,6 +455,13 @@ impl<'a> Referring<'a, '_> {
             };
             define(&mut vars, &mut latest, var);
         }
+        (vars, latest)
+    }
+
+    /// The references in the values of the variables that stand (the last
+    /// definition of each name), read where `env` or a ConfigMap sets them.
+    fn env_values(&mut self, vars: &[Var<'a>], latest: &HashMap<String, usize>) {
+        let o = &self.ix.objects[self.object];
         for (i, var) in vars.iter().enumerate() {
             if latest.get(&var.name) != Some(&i) {
                 continue;
@@ -460,13 +482,6 @@ impl<'a> Referring<'a, '_> {
                 Origin::Unknown => continue,
             };
             self.value(value, addressy(&var.name), &source, (at, at_object));
-        }
-        let env: HashMap<&str, &str> = latest
-            .iter()
-            .filter_map(|(k, &i)| Some((k.as_str(), vars[i].value.as_deref()?)))
-            .collect();
-        for words in [&c.command, &c.args] {
-            self.words(words, &env);
         }
     }
 

@@ -138,7 +138,22 @@ fn allocate<'a>(
     ratios: &BTreeMap<String, f64>,
     addresses: &[(&'a str, Option<&str>)],
 ) -> Result<Vec<(&'a str, String)>, String> {
-    let n = addresses.len() as i64;
+    let allocations = allocations(ratios, addresses.len() as i64)?;
+    // Step 1: every ready endpoint hinted for its own zone.
+    let (mut hinted, per_zone) = own_zones(addresses)?;
+    // Step 2: which zones give and which receive.
+    let (giving, receiving) = exchanges(&allocations, &per_zone);
+    // Step 3: hand endpoints of giving zones to receiving zones, in order.
+    hand_over(&mut hinted, giving, receiving);
+    Ok(hinted)
+}
+
+/// `getAllocations`: each zone's desired number of the `n` endpoints, at
+/// least its minimum under the overload threshold.
+fn allocations(
+    ratios: &BTreeMap<String, f64>,
+    n: i64,
+) -> Result<BTreeMap<&str, Allocation>, String> {
     if ratios.len() as i64 > n {
         return Err(format!(
             "insufficient number of endpoints ({n} endpoints, {} zones)",
@@ -164,7 +179,16 @@ fn allocate<'a>(
             ));
         }
     }
-    // Step 1: every ready endpoint hinted for its own zone.
+    Ok(allocations)
+}
+
+/// Each address with the zone it is hinted for.
+type Hinted<'a> = Vec<(&'a str, String)>;
+
+/// Every endpoint hinted for its own zone, and the endpoints per zone.
+fn own_zones<'a>(
+    addresses: &[(&'a str, Option<&str>)],
+) -> Result<(Hinted<'a>, BTreeMap<String, i64>), String> {
     let mut hinted: Vec<(&str, String)> = Vec::with_capacity(addresses.len());
     let mut per_zone: BTreeMap<String, i64> = BTreeMap::new();
     for (ip, zone) in addresses {
@@ -174,10 +198,18 @@ fn allocate<'a>(
         *per_zone.entry(zone.to_owned()).or_default() += 1;
         hinted.push((ip, zone.to_owned()));
     }
-    // Step 2: which zones give and which receive.
+    Ok((hinted, per_zone))
+}
+
+/// How many endpoints each zone with more than it desires gives, and each
+/// zone with fewer receives.
+fn exchanges<'z>(
+    allocations: &BTreeMap<&'z str, Allocation>,
+    per_zone: &BTreeMap<String, i64>,
+) -> (BTreeMap<&'z str, i64>, BTreeMap<&'z str, i64>) {
     let mut giving_desired: BTreeMap<&str, f64> = BTreeMap::new();
     let mut receiving_desired: BTreeMap<&str, f64> = BTreeMap::new();
-    for (zone, a) in &allocations {
+    for (zone, a) in allocations {
         let have = per_zone.get(*zone).copied().unwrap_or(0) as f64;
         if have > a.desired {
             giving_desired.insert(zone, have - a.desired);
@@ -201,8 +233,16 @@ fn allocate<'a>(
         *receiving.entry(rz).or_default() += 1;
         *receiving_desired.get_mut(rz).expect("present") -= 1.0;
     }
-    // Step 3: hand endpoints of giving zones to receiving zones, in order.
-    for (_, zone) in &mut hinted {
+    (giving, receiving)
+}
+
+/// Rehint endpoints of giving zones for receiving zones, in order.
+fn hand_over(
+    hinted: &mut [(&str, String)],
+    mut giving: BTreeMap<&str, i64>,
+    mut receiving: BTreeMap<&str, i64>,
+) {
+    for (_, zone) in hinted {
         if giving.is_empty() || receiving.is_empty() {
             break;
         }
@@ -223,7 +263,6 @@ fn allocate<'a>(
             receiving.remove(to);
         }
     }
-    Ok(hinted)
 }
 
 /// `getMost`: the zone with the largest positive value; the first in name

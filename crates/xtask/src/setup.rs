@@ -51,6 +51,27 @@ fn npm_ready() -> bool {
 
 pub fn run() -> Result<(), String> {
     let start = Instant::now();
+    system_tools()?;
+    cargo_tools()?;
+    step(
+        "npm: binaryen (wasm-opt), playwright-core, ajv",
+        npm_ready,
+        || {
+            exec(
+                cmd("npm")
+                    .args(["ci", "--no-audit", "--no-fund", "--prefix", "tests"])
+                    .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
+            )
+        },
+    )?;
+    // trunk passes --offline to cargo: have every crate in the local registry.
+    exec(cmd("cargo").args(["fetch", "--quiet"]))?;
+    println!("setup: done in {:.1}s", start.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// The wasm32 target, and chromium with chromedriver from apt.
+fn system_tools() -> Result<(), String> {
     step("wasm32 target", target_installed, || {
         exec(cmd("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
     })?;
@@ -73,6 +94,12 @@ pub fn run() -> Result<(), String> {
             )
         },
     )?;
+    Ok(())
+}
+
+/// The tools `cargo install` builds: wasm-bindgen-cli at the locked
+/// version, wasm-pack, trunk and cargo-fuzz.
+fn cargo_tools() -> Result<(), String> {
     // Cargo.lock must exist to know the wasm-bindgen version.
     if !util::root().join("Cargo.lock").exists() {
         exec(cmd("cargo").arg("generate-lockfile"))?;
@@ -126,20 +153,6 @@ pub fn run() -> Result<(), String> {
             ]))
         },
     )?;
-    step(
-        "npm: binaryen (wasm-opt), playwright-core, ajv",
-        npm_ready,
-        || {
-            exec(
-                cmd("npm")
-                    .args(["ci", "--no-audit", "--no-fund", "--prefix", "tests"])
-                    .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
-            )
-        },
-    )?;
-    // trunk passes --offline to cargo: have every crate in the local registry.
-    exec(cmd("cargo").args(["fetch", "--quiet"]))?;
-    println!("setup: done in {:.1}s", start.elapsed().as_secs_f64());
     Ok(())
 }
 

@@ -160,6 +160,35 @@ fn operator(cx: &mut Cx<'_>, node: &Node<'_>, op: &OperatorPods) -> Workload {
         .and_then(|m| m.get("labels"))
         .map(|l| cx.string_map(l, "spec.podMetadata.labels"))
         .unwrap_or_default();
+    let entries = pod_labels(&own, op, &name, at);
+    let mut template = PodTemplate {
+        span: at,
+        ..PodTemplate::default()
+    };
+    template.meta.labels = StringMap::from_entries(entries, at);
+    template.spec.span = at;
+    template.spec.containers = containers(op, &port_name, listen_local, at);
+    Workload {
+        replicas,
+        template: Some(template),
+        template_path: "spec",
+        service_name: Some(Spanned::new(op.service.to_owned(), at)),
+        spec_span: at,
+        origin: WorkloadOrigin::Operator {
+            statefulset: format!("{}-{name}", op.prefix),
+        },
+        ..Workload::default()
+    }
+}
+
+/// The pods' labels: the resource's `spec.podMetadata.labels`, then the
+/// operator's selector labels, which win.
+fn pod_labels(
+    own: &StringMap,
+    op: &OperatorPods,
+    name: &str,
+    at: Span,
+) -> Vec<(String, String, Span, Span)> {
     let mut entries: Vec<(String, String, Span, Span)> = own
         .entries()
         .map(|(k, v, ks, vs)| (k.to_owned(), v.to_owned(), ks, vs))
@@ -170,11 +199,11 @@ fn operator(cx: &mut Cx<'_>, node: &Node<'_>, op: &OperatorPods) -> Workload {
             "app.kubernetes.io/managed-by",
             "prometheus-operator".to_owned(),
         ),
-        ("app.kubernetes.io/instance", name.clone()),
-        (op.app, name.clone()),
+        ("app.kubernetes.io/instance", name.to_owned()),
+        (op.app, name.to_owned()),
     ];
     if op.shard {
-        operator_labels.push(("operator.prometheus.io/name", name.clone()));
+        operator_labels.push(("operator.prometheus.io/name", name.to_owned()));
         operator_labels.push(("operator.prometheus.io/shard", "0".to_owned()));
     }
     entries.retain(|(k, ..)| !operator_labels.iter().any(|(o, _)| o == k));
@@ -183,6 +212,12 @@ fn operator(cx: &mut Cx<'_>, node: &Node<'_>, op: &OperatorPods) -> Workload {
             .into_iter()
             .map(|(k, v)| (k.to_owned(), v, at, at)),
     );
+    entries
+}
+
+/// The main container and the config reloader, with their ports (none
+/// but the main container's extra ones when the pods listen locally).
+fn containers(op: &OperatorPods, port_name: &str, listen_local: bool, at: Span) -> Vec<Container> {
     let port = |name: &str, number: i64, protocol: &str| ContainerPort {
         span: at,
         name: Some(Spanned::new(name.to_owned(), at)),
@@ -198,29 +233,12 @@ fn operator(cx: &mut Cx<'_>, node: &Node<'_>, op: &OperatorPods) -> Workload {
         ..Container::default()
     };
     if !listen_local {
-        main.ports.push(port(&port_name, op.port, "TCP"));
+        main.ports.push(port(port_name, op.port, "TCP"));
         reloader
             .ports
             .push(port("reloader-web", RELOADER_PORT, "TCP"));
     }
     main.ports
         .extend(op.extra.iter().map(|(n, p, proto)| port(n, *p, proto)));
-    let mut template = PodTemplate {
-        span: at,
-        ..PodTemplate::default()
-    };
-    template.meta.labels = StringMap::from_entries(entries, at);
-    template.spec.span = at;
-    template.spec.containers = vec![main, reloader];
-    Workload {
-        replicas,
-        template: Some(template),
-        template_path: "spec",
-        service_name: Some(Spanned::new(op.service.to_owned(), at)),
-        spec_span: at,
-        origin: WorkloadOrigin::Operator {
-            statefulset: format!("{}-{name}", op.prefix),
-        },
-        ..Workload::default()
-    }
+    vec![main, reloader]
 }

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::diagnostic_location;
+use super::{Location, diagnostic_location};
 use crate::analysis::Analysis;
 use crate::diag::{Diagnostic, Severity};
 
@@ -104,35 +104,56 @@ fn render(analysis: &Analysis, d: &Diagnostic, p: &Palette, out: &mut String) {
         loc.line,
         loc.column
     );
-    if let Some(src) = analysis.sources.get(d.source) {
-        let text = src.line_text(loc.line);
-        let _ = writeln!(out, "{pad} {}", p.blue("|"));
-        let _ = writeln!(
-            out,
-            "{} {} {}",
-            p.blue(&format!("{:>width$}", loc.line)),
-            p.blue("|"),
-            clean(text)
-        );
-        let line_len = text.chars().count() + 1;
-        let end = if loc.end_line == loc.line {
-            loc.end_column
-        } else {
-            line_len
-        };
-        let carets = end.saturating_sub(loc.column).max(1);
-        let lead: String = text
-            .chars()
-            .take(loc.column - 1)
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
-        let marker = if d.severity == Severity::Error {
-            p.paint("1;31", &"^".repeat(carets))
-        } else {
-            p.paint("1;33", &"^".repeat(carets))
-        };
-        let _ = writeln!(out, "{pad} {} {lead}{marker}", p.blue("|"));
-    }
+    render_snippet(analysis, d, &loc, &pad, p, out);
+    render_notes(analysis, d, &pad, p, out);
+    out.push('\n');
+}
+
+/// The source line of a diagnostic with carets under its span (nothing
+/// when its source is unknown).
+fn render_snippet(
+    analysis: &Analysis,
+    d: &Diagnostic,
+    loc: &Location,
+    pad: &str,
+    p: &Palette,
+    out: &mut String,
+) {
+    let Some(src) = analysis.sources.get(d.source) else {
+        return;
+    };
+    let text = src.line_text(loc.line);
+    let width = pad.len();
+    let _ = writeln!(out, "{pad} {}", p.blue("|"));
+    let _ = writeln!(
+        out,
+        "{} {} {}",
+        p.blue(&format!("{:>width$}", loc.line)),
+        p.blue("|"),
+        clean(text)
+    );
+    let line_len = text.chars().count() + 1;
+    let end = if loc.end_line == loc.line {
+        loc.end_column
+    } else {
+        line_len
+    };
+    let carets = end.saturating_sub(loc.column).max(1);
+    let lead: String = text
+        .chars()
+        .take(loc.column - 1)
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    let marker = if d.severity == Severity::Error {
+        p.paint("1;31", &"^".repeat(carets))
+    } else {
+        p.paint("1;33", &"^".repeat(carets))
+    };
+    let _ = writeln!(out, "{pad} {} {lead}{marker}", p.blue("|"));
+}
+
+/// The `=` lines under a snippet: the object, the field, related notes and help.
+fn render_notes(analysis: &Analysis, d: &Diagnostic, pad: &str, p: &Palette, out: &mut String) {
     if let Some(o) = &d.object {
         let ns = if o.namespace.is_empty() {
             String::new()
@@ -166,5 +187,4 @@ fn render(analysis: &Analysis, d: &Diagnostic, p: &Palette, out: &mut String) {
     if let Some(h) = &d.help {
         let _ = writeln!(out, "{pad} {} help: {}", p.blue("="), clean(h));
     }
-    out.push('\n');
 }

@@ -33,6 +33,42 @@ struct Case {
 }
 
 pub fn check(analysis: &Analysis) -> String {
+    let suites = suites(analysis);
+    let total: usize = suites.values().map(BTreeMap::len).sum();
+    let failed: usize = suites
+        .values()
+        .flat_map(BTreeMap::values)
+        .filter(|c| !c.failures.is_empty())
+        .count();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"portolan\" tests=\"{total}\" failures=\"{failed}\" errors=\"0\">"
+    );
+    for (source, cases) in &suites {
+        let file = analysis
+            .sources
+            .get(*source)
+            .map_or("", |s| s.name.as_str());
+        let f = cases.values().filter(|c| !c.failures.is_empty()).count();
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{f}\" errors=\"0\">",
+            xml(file),
+            cases.len()
+        );
+        for (name, case) in cases {
+            write_case(&mut out, name, file, case);
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+/// The cases of each file (by source index): one per object and per
+/// finding outside any object, each with its failures and notes.
+fn suites(analysis: &Analysis) -> BTreeMap<usize, BTreeMap<String, Case>> {
     // file -> case name -> case
     let mut suites: BTreeMap<usize, BTreeMap<String, Case>> = BTreeMap::new();
     for (i, _) in analysis.sources.iter().enumerate() {
@@ -59,60 +95,37 @@ pub fn check(analysis: &Analysis) -> String {
             case.notes.push(text);
         }
     }
-    let total: usize = suites.values().map(BTreeMap::len).sum();
-    let failed: usize = suites
-        .values()
-        .flat_map(BTreeMap::values)
-        .filter(|c| !c.failures.is_empty())
-        .count();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
+    suites
+}
+
+/// One `<testcase>`: its first failure as the message, all of them as the
+/// text, and its notes in `system-out`.
+fn write_case(out: &mut String, name: &str, file: &str, case: &Case) {
+    let _ = write!(
         out,
-        "<testsuites name=\"portolan\" tests=\"{total}\" failures=\"{failed}\" errors=\"0\">"
+        "    <testcase name=\"{}\" classname=\"{}\"",
+        xml(name),
+        xml(file)
     );
-    for (source, cases) in &suites {
-        let file = analysis
-            .sources
-            .get(*source)
-            .map_or("", |s| s.name.as_str());
-        let f = cases.values().filter(|c| !c.failures.is_empty()).count();
+    if case.failures.is_empty() && case.notes.is_empty() {
+        out.push_str("/>\n");
+        return;
+    }
+    out.push_str(">\n");
+    if let Some(first) = case.failures.first() {
         let _ = writeln!(
             out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{f}\" errors=\"0\">",
-            xml(file),
-            cases.len()
+            "      <failure message=\"{}\" type=\"kubernetes\">{}</failure>",
+            xml(first),
+            xml(&case.failures.join("\n"))
         );
-        for (name, case) in cases {
-            let _ = write!(
-                out,
-                "    <testcase name=\"{}\" classname=\"{}\"",
-                xml(name),
-                xml(file)
-            );
-            if case.failures.is_empty() && case.notes.is_empty() {
-                out.push_str("/>\n");
-                continue;
-            }
-            out.push_str(">\n");
-            if let Some(first) = case.failures.first() {
-                let _ = writeln!(
-                    out,
-                    "      <failure message=\"{}\" type=\"kubernetes\">{}</failure>",
-                    xml(first),
-                    xml(&case.failures.join("\n"))
-                );
-            }
-            if !case.notes.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "      <system-out>{}</system-out>",
-                    xml(&case.notes.join("\n"))
-                );
-            }
-            out.push_str("    </testcase>\n");
-        }
-        out.push_str("  </testsuite>\n");
     }
-    out.push_str("</testsuites>\n");
-    out
+    if !case.notes.is_empty() {
+        let _ = writeln!(
+            out,
+            "      <system-out>{}</system-out>",
+            xml(&case.notes.join("\n"))
+        );
+    }
+    out.push_str("    </testcase>\n");
 }

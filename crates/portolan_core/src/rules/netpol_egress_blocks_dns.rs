@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{LintCx, finding};
 use crate::codes::rule;
 use crate::diag::Diagnostic;
-use crate::netpol::{Policies, dns_endpoints, view_of};
+use crate::netpol::{PodView, Policies, dns_endpoints, view_of};
 use crate::types::Protocol;
 
 rule! {
@@ -85,6 +85,9 @@ rule! {
     }
 }
 
+/// Workload names by the (namespace, name) of a NetworkPolicy.
+type ByPolicy = BTreeMap<(String, String), BTreeSet<String>>;
+
 pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
     let mut policies = cx.network_policies().peekable();
     if policies.peek().is_none() {
@@ -94,39 +97,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         policies.map(|(o, _)| ((o.namespace.as_str(), o.name()), o)).collect();
     let compiled = Policies::new(cx.objects, &cx.rejected, &cx.cluster.pods);
     let (endpoints, _) = dns_endpoints(cx.objects, cx.cluster, cx.profile);
-    // Pods of one workload share namespace and labels, so they share the
-    // verdict: one evaluation per distinct (namespace, label set).
-    let mut seen = BTreeSet::new();
-    let mut affected: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
-    // Isolated pods whose policies admit UDP 53 but not TCP 53 (E.8.6's info).
-    let mut udp_only: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
-    for pod in &cx.cluster.pods {
-        if !seen.insert((pod.namespace.clone(), pod.labels.clone())) {
-            continue;
-        }
-        let v = view_of(cx.objects, pod);
-        let isolating = compiled.egress_isolating(&v);
-        if isolating.is_empty() {
-            continue;
-        }
-        let target = if !compiled.egress_admits_dns(&v, &endpoints, Protocol::Udp) {
-            &mut affected
-        } else if !compiled.egress_admits_dns(&v, &endpoints, Protocol::Tcp) {
-            &mut udp_only
-        } else {
-            continue;
-        };
-        let who = pod
-            .owner
-            .as_deref()
-            .map_or_else(|| format!("Pod/{}", pod.name), str::to_owned);
-        for (ns, name) in isolating {
-            target
-                .entry((ns.to_owned(), name.to_owned()))
-                .or_default()
-                .insert(who.clone());
-        }
-    }
+    let (affected, udp_only) = without_dns(cx, &compiled, &endpoints);
     for ((ns, name), who) in udp_only {
         if affected.contains_key(&(ns.clone(), name.clone())) {
             continue;
@@ -170,4 +141,47 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         d.help = Some("add an egress rule to namespace kube-system, pods k8s-app: kube-dns, ports UDP 53 and TCP 53".to_owned());
         out.push(d);
     }
+}
+
+/// The workloads each isolating policy leaves without DNS on UDP 53, and
+/// those it leaves with UDP 53 but not TCP 53, by policy.
+fn without_dns(
+    cx: &LintCx<'_>,
+    compiled: &Policies,
+    endpoints: &[(PodView, i64)],
+) -> (ByPolicy, ByPolicy) {
+    // Pods of one workload share namespace and labels, so they share the
+    // verdict: one evaluation per distinct (namespace, label set).
+    let mut seen = BTreeSet::new();
+    let mut affected: ByPolicy = BTreeMap::new();
+    // Isolated pods whose policies admit UDP 53 but not TCP 53 (E.8.6's info).
+    let mut udp_only: ByPolicy = BTreeMap::new();
+    for pod in &cx.cluster.pods {
+        if !seen.insert((pod.namespace.clone(), pod.labels.clone())) {
+            continue;
+        }
+        let v = view_of(cx.objects, pod);
+        let isolating = compiled.egress_isolating(&v);
+        if isolating.is_empty() {
+            continue;
+        }
+        let target = if !compiled.egress_admits_dns(&v, endpoints, Protocol::Udp) {
+            &mut affected
+        } else if !compiled.egress_admits_dns(&v, endpoints, Protocol::Tcp) {
+            &mut udp_only
+        } else {
+            continue;
+        };
+        let who = pod
+            .owner
+            .as_deref()
+            .map_or_else(|| format!("Pod/{}", pod.name), str::to_owned);
+        for (ns, name) in isolating {
+            target
+                .entry((ns.to_owned(), name.to_owned()))
+                .or_default()
+                .insert(who.clone());
+        }
+    }
+    (affected, udp_only)
 }

@@ -1,7 +1,7 @@
 //! `netpol-port-is-service-port`: an ingress rule on a Service's port (or
 //! node port) where the pods listen on another (spec E.4.7, E.8.5).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::{LabelSets, LintCx, finding};
 use crate::codes::rule;
@@ -103,36 +103,7 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     let sets = LabelSets::of_pods(&cx.cluster.pods);
-    // Each pod's namespace and label-set id, to aggregate per label set.
-    let mut set_of: HashMap<String, (&str, usize)> = HashMap::new();
-    for (ns, s) in &sets {
-        for (id, pods) in s.pods.iter().enumerate() {
-            for &i in pods {
-                set_of.insert(cx.cluster.pods[i].key(), (ns, id));
-            }
-        }
-    }
-    let mut through: HashMap<(&str, usize), Translations> = HashMap::new();
-    for svc in &cx.cluster.services {
-        for e in &svc.endpoints {
-            let (Some(key), Some(target)) = (e.pod.as_deref(), e.port) else {
-                continue;
-            };
-            let Some(&set) = set_of.get(key) else {
-                continue;
-            };
-            let name = e.port_name.as_deref().unwrap_or("");
-            for sp in svc.ports.iter().filter(|sp| {
-                sp.name == name && e.protocol.is_none_or(|p| p == sp.protocol)
-            }) {
-                let entry = through.entry(set).or_default();
-                entry.insert((svc.key(), sp.port, sp.protocol, target));
-                if let Some(np) = sp.node_port {
-                    entry.insert((svc.key(), np, sp.protocol, target));
-                }
-            }
-        }
-    }
+    let through = through_services(cx, &sets);
     for (o, np) in policies {
         let Some(ns_sets) = sets.get(o.namespace.as_str()) else {
             continue;
@@ -182,4 +153,43 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// What each label set's pods receive through Services, by (namespace,
+/// label-set id).
+fn through_services<'s>(
+    cx: &LintCx<'_>,
+    sets: &BTreeMap<&'s str, LabelSets<'_>>,
+) -> HashMap<(&'s str, usize), Translations> {
+    // Each pod's namespace and label-set id, to aggregate per label set.
+    let mut set_of: HashMap<String, (&str, usize)> = HashMap::new();
+    for (ns, s) in sets {
+        for (id, pods) in s.pods.iter().enumerate() {
+            for &i in pods {
+                set_of.insert(cx.cluster.pods[i].key(), (ns, id));
+            }
+        }
+    }
+    let mut through: HashMap<(&str, usize), Translations> = HashMap::new();
+    for svc in &cx.cluster.services {
+        for e in &svc.endpoints {
+            let (Some(key), Some(target)) = (e.pod.as_deref(), e.port) else {
+                continue;
+            };
+            let Some(&set) = set_of.get(key) else {
+                continue;
+            };
+            let name = e.port_name.as_deref().unwrap_or("");
+            for sp in svc.ports.iter().filter(|sp| {
+                sp.name == name && e.protocol.is_none_or(|p| p == sp.protocol)
+            }) {
+                let entry = through.entry(set).or_default();
+                entry.insert((svc.key(), sp.port, sp.protocol, target));
+                if let Some(np) = sp.node_port {
+                    entry.insert((svc.key(), np, sp.protocol, target));
+                }
+            }
+        }
+    }
+    through
 }

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::{Destination, Hop, Request, Trace, TraceVerdict, Tracer};
 use crate::analysis::Analysis;
 use crate::http::matching::{self, HostMatch};
-use crate::http::{Backend, Routing};
+use crate::http::{Backend, RouteAt, Routing};
 use crate::model::{BackendRef, Filter, RouteMatch, RouteRule, ServiceBackend};
 use crate::names::parse_ip;
 use crate::snapshot::Endpoint;
@@ -1392,20 +1392,7 @@ fn rule_backends(
         return unresolved(t, route, Vec::new(), "no backend", 500);
     }
     let total: i64 = refs.iter().map(|b| b.weight().max(0)).sum();
-    let shares: Vec<BackendShare> = refs
-        .iter()
-        .map(|b| BackendShare {
-            service: format!(
-                "{}/{}",
-                b.namespace
-                    .as_ref()
-                    .map_or(at.namespace, |n| n.value.as_str()),
-                b.name.as_ref().map_or("", |n| n.value.as_str())
-            ),
-            port: b.port.as_ref().map_or(0, |p| p.value),
-            weight: b.weight(),
-        })
-        .collect();
+    let shares = backend_shares(at.namespace, refs);
     if total == 0 {
         t.hop(
             "backend",
@@ -1413,6 +1400,48 @@ fn rule_backends(
         );
         return unresolved(t, route, shares, "no backend takes traffic", 500);
     }
+    let (dests, lost, invalid) = resolve_shares(t, r, at, refs, &shares, total);
+    if dests.is_empty() {
+        let status = if invalid { 500 } else { 503 };
+        let mut trace = unresolved(
+            t,
+            route,
+            shares,
+            "no share of the rule reaches an endpoint",
+            status,
+        );
+        trace.unresolved_probability = Some(round(lost));
+        return trace;
+    }
+    finish(t, route, shares, dests, round(lost))
+}
+
+/// Each backendRef as a share of the rule: its Service (in the route's
+/// namespace unless it names one), port and weight.
+fn backend_shares(namespace: &str, refs: &[BackendRef]) -> Vec<BackendShare> {
+    refs.iter()
+        .map(|b| BackendShare {
+            service: format!(
+                "{}/{}",
+                b.namespace.as_ref().map_or(namespace, |n| n.value.as_str()),
+                b.name.as_ref().map_or("", |n| n.value.as_str())
+            ),
+            port: b.port.as_ref().map_or(0, |p| p.value),
+            weight: b.weight(),
+        })
+        .collect()
+}
+
+/// Each backendRef's share of `total` weight resolved to endpoints: the
+/// destinations, the share lost, and whether a backendRef is invalid.
+fn resolve_shares(
+    t: &mut Tracer<'_>,
+    r: &Routing<'_>,
+    at: &RouteAt<'_>,
+    refs: &[BackendRef],
+    shares: &[BackendShare],
+    total: i64,
+) -> (Vec<Destination>, f64, bool) {
     let mut dests = Vec::new();
     let mut lost = 0.0;
     let mut invalid = false;
@@ -1452,19 +1481,7 @@ fn rule_backends(
             }
         }
     }
-    if dests.is_empty() {
-        let status = if invalid { 500 } else { 503 };
-        let mut trace = unresolved(
-            t,
-            route,
-            shares,
-            "no share of the rule reaches an endpoint",
-            status,
-        );
-        trace.unresolved_probability = Some(round(lost));
-        return trace;
-    }
-    finish(t, route, shares, dests, round(lost))
+    (dests, lost, invalid)
 }
 
 fn round(x: f64) -> f64 {

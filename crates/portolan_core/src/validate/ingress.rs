@@ -30,6 +30,30 @@ pub fn validate(object: &Object, ing: &Ingress, errs: &mut Vec<FieldError>) {
         ing.spec_span
     };
     // G.1.12: create only; the path has no `metadata.` prefix.
+    validate_class_annotation(object, ing, errs);
+    // G.1.2
+    if ing.rules.is_empty() && ing.default_backend.is_none() {
+        errs.push(
+            FieldError::new(CODE, spec_span, "spec", ErrorType::Invalid)
+                .value("null")
+                .detail("either `defaultBackend` or `rules` must be specified"),
+        );
+    }
+    if let Some(b) = &ing.default_backend {
+        backend(b, "spec.defaultBackend", errs);
+    }
+    validate_rules(ing, errs);
+    validate_tls(ing, errs);
+    if let Some(c) = &ing.class_name {
+        for m in names::dns1123_subdomain(&c.value) {
+            errs.push(invalid(c.span, "spec.ingressClassName", &c.value, m));
+        }
+    }
+}
+
+/// G.1.12: the class annotation must match `ingressClassName` when both
+/// are set.
+fn validate_class_annotation(object: &Object, ing: &Ingress, errs: &mut Vec<FieldError>) {
     if let (Some(a), Some(field)) = (
         object.meta.annotations.get(crate::http::CLASS_ANNOTATION),
         &ing.class_name,
@@ -47,17 +71,10 @@ pub fn validate(object: &Object, ing: &Ingress, errs: &mut Vec<FieldError>) {
             "must match `ingressClassName` when both are specified",
         ));
     }
-    // G.1.2
-    if ing.rules.is_empty() && ing.default_backend.is_none() {
-        errs.push(
-            FieldError::new(CODE, spec_span, "spec", ErrorType::Invalid)
-                .value("null")
-                .detail("either `defaultBackend` or `rules` must be specified"),
-        );
-    }
-    if let Some(b) = &ing.default_backend {
-        backend(b, "spec.defaultBackend", errs);
-    }
+}
+
+/// Each rule's host and HTTP paths.
+fn validate_rules(ing: &Ingress, errs: &mut Vec<FieldError>) {
     for (i, rule) in ing.rules.iter().enumerate() {
         let path = format!("spec.rules[{i}]");
         if let Some(h) = &rule.host
@@ -79,6 +96,10 @@ pub fn validate(object: &Object, ing: &Ingress, errs: &mut Vec<FieldError>) {
             }
         }
     }
+}
+
+/// Each TLS entry's hosts and Secret name.
+fn validate_tls(ing: &Ingress, errs: &mut Vec<FieldError>) {
     for (i, tls) in ing.tls.iter().enumerate() {
         for (j, h) in tls.hosts.iter().enumerate() {
             host(
@@ -100,11 +121,6 @@ pub fn validate(object: &Object, ing: &Ingress, errs: &mut Vec<FieldError>) {
                     m,
                 ));
             }
-        }
-    }
-    if let Some(c) = &ing.class_name {
-        for m in names::dns1123_subdomain(&c.value) {
-            errs.push(invalid(c.span, "spec.ingressClassName", &c.value, m));
         }
     }
 }

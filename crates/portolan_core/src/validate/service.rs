@@ -303,6 +303,30 @@ pub(super) fn validate_cluster_ip_fields(
     errs: &mut Vec<FieldError>,
 ) {
     let ips_span = d.cluster_ips_span.unwrap_or(spec);
+    first_cluster_ip(svc, d, ips_span, errs);
+    ip_families(svc, errs);
+    let any_invalid = each_cluster_ip(d, errs);
+    if d.cluster_ips.len() > 2 {
+        errs.push(
+            FieldError::new(
+                codes::SERVICE_CLUSTER_IPS.code,
+                ips_span,
+                "spec.clusterIPs",
+                ErrorType::Invalid,
+            )
+            .value(list(d.cluster_ips))
+            .detail("may only hold up to 2 values"),
+        );
+        return;
+    }
+    if any_invalid || d.headless {
+        return;
+    }
+    families_match(svc, d, ips_span, errs);
+}
+
+/// `clusterIPs` must be empty without `clusterIP`, and start with it.
+fn first_cluster_ip(svc: &Service, d: &Defaulted, ips_span: Span, errs: &mut Vec<FieldError>) {
     let cluster_ip = svc.cluster_ip.as_ref().filter(|c| !c.value.is_empty());
     match cluster_ip {
         Some(ip) if !d.cluster_ips.is_empty() && d.cluster_ips[0].value != ip.value => {
@@ -331,6 +355,11 @@ pub(super) fn validate_cluster_ip_fields(
         }
         _ => {}
     }
+}
+
+/// A.5.6 and A.5.7: `ipFamilies` (each supported, none twice) and
+/// `ipFamilyPolicy`.
+fn ip_families(svc: &Service, errs: &mut Vec<FieldError>) {
     // A.5.6 families
     let mut seen = HashSet::new();
     for (i, f) in svc.ip_families.iter().enumerate() {
@@ -368,24 +397,6 @@ pub(super) fn validate_cluster_ip_fields(
             ));
         }
     }
-    let any_invalid = each_cluster_ip(d, errs);
-    if d.cluster_ips.len() > 2 {
-        errs.push(
-            FieldError::new(
-                codes::SERVICE_CLUSTER_IPS.code,
-                ips_span,
-                "spec.clusterIPs",
-                ErrorType::Invalid,
-            )
-            .value(list(d.cluster_ips))
-            .detail("may only hold up to 2 values"),
-        );
-        return;
-    }
-    if any_invalid || d.headless {
-        return;
-    }
-    families_match(svc, d, ips_span, errs);
 }
 
 /// A.5.8: each ClusterIP valid (`None` only alone); whether any is not.
@@ -607,6 +618,32 @@ fn validate_port_fields(
     }
     // A.4.6
     let tp_span = p.target_port.as_ref().map_or(port_span, |x| x.span);
+    validate_target_port(target, tp_span, path, errs);
+    // A.4.8
+    if let Some(ap) = p.app_protocol.as_ref().filter(|a| !a.value.is_empty()) {
+        for m in names::qualified_name(&ap.value) {
+            errs.push(
+                FieldError::new(
+                    codes::SERVICE_PORTS.code,
+                    ap.span,
+                    format!("{path}.appProtocol"),
+                    ErrorType::Invalid,
+                )
+                .quoted(&ap.value)
+                .detail(m),
+            );
+        }
+    }
+}
+
+/// A.4.6: a numeric `targetPort` a valid port number, a named one a valid
+/// port name.
+fn validate_target_port(
+    target: &IntOrString,
+    tp_span: Span,
+    path: &str,
+    errs: &mut Vec<FieldError>,
+) {
     match target {
         IntOrString::Int(t) => {
             for m in names::port_num(*t) {
@@ -635,21 +672,6 @@ fn validate_port_fields(
                     .detail(m),
                 );
             }
-        }
-    }
-    // A.4.8
-    if let Some(ap) = p.app_protocol.as_ref().filter(|a| !a.value.is_empty()) {
-        for m in names::qualified_name(&ap.value) {
-            errs.push(
-                FieldError::new(
-                    codes::SERVICE_PORTS.code,
-                    ap.span,
-                    format!("{path}.appProtocol"),
-                    ErrorType::Invalid,
-                )
-                .quoted(&ap.value)
-                .detail(m),
-            );
         }
     }
 }

@@ -7,7 +7,7 @@ use super::FieldError;
 use super::meta::{validate_labels, validate_labels_with};
 use crate::codes;
 use crate::diag::ErrorType;
-use crate::model::{LabelSelector, Object, PodSpec, Workload};
+use crate::model::{LabelSelector, Object, PodSpec, PodTemplate, Workload};
 use crate::names;
 use crate::selector::Selector;
 
@@ -21,68 +21,7 @@ pub fn validate(object: &Object, w: &Workload, errs: &mut Vec<FieldError>) {
     let tpath = w.template_path;
     if let Some(sel) = &w.selector {
         let path = format!("{spec_prefix}.selector");
-        if kind == "ReplicationController" {
-            validate_labels_with(
-                &sel.match_labels,
-                &path,
-                codes::WORKLOAD_SELECTOR.code,
-                errs,
-            );
-        } else {
-            validate_label_selector(sel, &path, codes::WORKLOAD_SELECTOR.code, errs);
-        }
-        if selector_required && sel.match_labels.is_empty() && sel.match_expressions.is_empty() {
-            errs.push(
-                FieldError::new(
-                    codes::WORKLOAD_SELECTOR.code,
-                    sel.span,
-                    path.clone(),
-                    ErrorType::Invalid,
-                )
-                .value("{}")
-                .detail(format!(
-                    "empty selector is invalid for {}",
-                    kind.to_lowercase()
-                )),
-            );
-        }
-        let selector = Selector::from_label_selector(Some(sel));
-        let converts = sel.match_expressions.iter().all(|e| {
-            let op = e.operator.as_ref().map_or("", |o| o.value.as_str());
-            matches!(op, "In" | "NotIn" | "Exists" | "DoesNotExist")
-        }) && selector != Selector::Nothing;
-        if kind != "ReplicationController" && !converts {
-            // `LabelSelectorAsSelector` failed.
-            errs.push(
-                FieldError::new(
-                    codes::WORKLOAD_SELECTOR.code,
-                    sel.span,
-                    path.clone(),
-                    ErrorType::Invalid,
-                )
-                .value("{…}")
-                .detail("invalid label selector"),
-            );
-        } else if let Some(t) = &w.template {
-            let empty = sel.match_labels.is_empty() && sel.match_expressions.is_empty();
-            if !empty && !selector.matches(&t.meta.labels.map) {
-                let span = if t.meta.labels.span == crate::source::Span::default() {
-                    t.span
-                } else {
-                    t.meta.labels.span
-                };
-                let mut e = FieldError::new(
-                    codes::WORKLOAD_SELECTOR.code,
-                    span,
-                    format!("{tpath}.metadata.labels"),
-                    ErrorType::Invalid,
-                )
-                .value(format!("{:?}", t.meta.labels.map))
-                .detail("`selector` does not match template `labels`");
-                e.help = Some(format!("the selector is {selector}"));
-                errs.push(e);
-            }
-        }
+        validate_workload_selector(kind, w, sel, &path, selector_required, errs);
     } else if selector_required {
         errs.push(FieldError::new(
             codes::WORKLOAD_SELECTOR.code,
@@ -101,6 +40,86 @@ pub fn validate(object: &Object, w: &Workload, errs: &mut Vec<FieldError>) {
             tpath.to_owned(),
             ErrorType::Required,
         ));
+    }
+}
+
+/// A workload's selector: valid, not empty where required, convertible to
+/// a selector, and selecting the pod template.
+fn validate_workload_selector(
+    kind: &str,
+    w: &Workload,
+    sel: &LabelSelector,
+    path: &str,
+    selector_required: bool,
+    errs: &mut Vec<FieldError>,
+) {
+    if kind == "ReplicationController" {
+        validate_labels_with(&sel.match_labels, path, codes::WORKLOAD_SELECTOR.code, errs);
+    } else {
+        validate_label_selector(sel, path, codes::WORKLOAD_SELECTOR.code, errs);
+    }
+    if selector_required && sel.match_labels.is_empty() && sel.match_expressions.is_empty() {
+        errs.push(
+            FieldError::new(
+                codes::WORKLOAD_SELECTOR.code,
+                sel.span,
+                path.to_owned(),
+                ErrorType::Invalid,
+            )
+            .value("{}")
+            .detail(format!(
+                "empty selector is invalid for {}",
+                kind.to_lowercase()
+            )),
+        );
+    }
+    let selector = Selector::from_label_selector(Some(sel));
+    let converts = sel.match_expressions.iter().all(|e| {
+        let op = e.operator.as_ref().map_or("", |o| o.value.as_str());
+        matches!(op, "In" | "NotIn" | "Exists" | "DoesNotExist")
+    }) && selector != Selector::Nothing;
+    if kind != "ReplicationController" && !converts {
+        // `LabelSelectorAsSelector` failed.
+        errs.push(
+            FieldError::new(
+                codes::WORKLOAD_SELECTOR.code,
+                sel.span,
+                path.to_owned(),
+                ErrorType::Invalid,
+            )
+            .value("{…}")
+            .detail("invalid label selector"),
+        );
+    } else if let Some(t) = &w.template {
+        template_selected(t, sel, &selector, w.template_path, errs);
+    }
+}
+
+/// A non-empty selector must match the pod template's labels.
+fn template_selected(
+    t: &PodTemplate,
+    sel: &LabelSelector,
+    selector: &Selector,
+    tpath: &str,
+    errs: &mut Vec<FieldError>,
+) {
+    let empty = sel.match_labels.is_empty() && sel.match_expressions.is_empty();
+    if !empty && !selector.matches(&t.meta.labels.map) {
+        let span = if t.meta.labels.span == crate::source::Span::default() {
+            t.span
+        } else {
+            t.meta.labels.span
+        };
+        let mut e = FieldError::new(
+            codes::WORKLOAD_SELECTOR.code,
+            span,
+            format!("{tpath}.metadata.labels"),
+            ErrorType::Invalid,
+        )
+        .value(format!("{:?}", t.meta.labels.map))
+        .detail("`selector` does not match template `labels`");
+        e.help = Some(format!("the selector is {selector}"));
+        errs.push(e);
     }
 }
 
