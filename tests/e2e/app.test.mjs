@@ -36,7 +36,9 @@ function core(args, input) {
 function drawnNodes(graph) {
   // Cluster nodes are drawn as boxes around their pods; client references
   // (workload nodes, reference edges) are listed in the details instead.
-  return graph.graphNodes.filter((n) => n.kind !== 'node' && n.kind !== 'workload');
+  // The outside world is drawn only when a way in leads from it.
+  const outside = graph.edges.some((e) => e.from === 'external');
+  return graph.graphNodes.filter((n) => n.kind !== 'node' && n.kind !== 'workload' && (n.kind !== 'external' || outside));
 }
 
 // The budget was 600 KB until NetworkPolicy (validation, evaluation on
@@ -49,9 +51,14 @@ function drawnNodes(graph) {
 // compare mode (the whole of `portolan diff` in the worker, the changes
 // list) 35 KB more: 848 KB; four lints (netpol-peer-matches-nothing,
 // netpol-port-not-declared, netpol-cidr-nonstandard, backend-no-endpoints)
-// 20 KB more: 868 KB. Issue 16 (decoding straight from parser events, a
-// smaller core) is where it comes back down.
-test('the page\'s wasm (app and analysis worker) stays within 880 KB gzipped', async () => {
+// 20 KB more: 868 KB. The readable page of issue 17 (a layout with boxes
+// sized to their text and ports beside their Service, the minimap, search,
+// the selection's path, the legend, Services and ports explained in words,
+// trace from and to here, text and theme kept across visits, the share
+// link's banner, selection and trace) 30 KB more: 898 KB. Issue 16
+// (decoding straight from parser events, a smaller core) is where it comes
+// back down.
+test('the page\'s wasm (app and analysis worker) stays within 910 KB gzipped', async () => {
   const { readdirSync } = await import('node:fs');
   const { gzipSync } = await import('node:zlib');
   const dist = process.env.PORTOLAN_DIST || join(root, 'dist');
@@ -60,7 +67,7 @@ test('the page\'s wasm (app and analysis worker) stays within 880 KB gzipped', a
   const sizes = files.map((f) => [f, gzipSync(readFileSync(join(dist, f)), { level: 9 }).length]);
   const total = sizes.reduce((n, [, s]) => n + s, 0);
   console.log(`# wasm gzipped: ${sizes.map(([f, s]) => `${f} ${(s / 1024).toFixed(0)} KB`).join(', ')}; total ${(total / 1024).toFixed(0)} KB`);
-  assert.ok(total <= 880 * 1024, `${(total / 1024).toFixed(0)} KB`);
+  assert.ok(total <= 910 * 1024, `${(total / 1024).toFixed(0)} KB`);
 });
 
 test('the page opens on the embedded example and draws its routing graph', async () => {

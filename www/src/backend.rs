@@ -1,7 +1,9 @@
 //! Everything the page does outside itself, as hooks that follow the state:
 //! start the analysis worker, send each request of the [`Outbox`] once,
-//! save exports, keep the address bar on the share link, and mark the
-//! times the end-to-end tests read. The reducer stays a pure function.
+//! save exports, keep the address bar on the share link (and copy it),
+//! keep the text and the chosen theme for the next visit, and mark the
+//! times the end-to-end tests read. The reducer stays a pure function;
+//! [`start`] reads what the page opens on.
 //!
 //! [`Outbox`]: crate::state::Outbox
 
@@ -13,11 +15,47 @@ use gloo::worker::{Spawnable, WorkerBridge};
 use yew::prelude::*;
 
 use crate::components::app::Engine;
-use crate::state::{Action, State};
+use crate::state::{Action, Start, State, Theme};
 use crate::worker::{AnalysisWorker, Json, Request, Response};
 
 /// How long the worker may take to start before the page says it failed.
 const WORKER_START_MS: u32 = 15_000;
+
+/// Where the text and the theme are kept between visits (this browser's
+/// storage for the page: never sent anywhere).
+const TEXT_KEY: &str = "portolan.text";
+const THEME_KEY: &str = "portolan.theme";
+
+/// Texts above this are not kept: browsers allow a page about 5 MB.
+const KEEP_MAX: usize = 2 << 20;
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// What the page opens on: a share link in the address bar, else the text
+/// kept from the last visit; the theme chosen here, else the system's.
+pub fn start() -> Start {
+    let kept = |key: &str| storage().and_then(|s| s.get_item(key).ok().flatten());
+    let theme = match kept(THEME_KEY).as_deref() {
+        Some("dark") => Some(Theme::Dark),
+        Some("light") => Some(Theme::Light),
+        _ => web_sys::window()
+            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+            .map(|m| {
+                if m.matches() {
+                    Theme::Dark
+                } else {
+                    Theme::Light
+                }
+            }),
+    };
+    Start {
+        link: crate::share::from_location(),
+        saved: kept(TEXT_KEY).filter(|t| !t.trim().is_empty()),
+        theme,
+    }
+}
 
 /// Where requests go.
 #[derive(Clone, Default)]
@@ -94,13 +132,41 @@ pub fn use_backend(engine: &Engine, state: &UseReducerHandle<State>) {
             move || drop(watchdog)
         });
     }
-    let attached = state.attached;
+    let attached = state.backend.attached();
     use_channel(&state.outbox.analysis, attached, &backend, &dispatch, true);
     use_channel(&state.outbox.trace, attached, &backend, &dispatch, false);
     use_channel(&state.outbox.other, attached, &backend, &dispatch, false);
     use_effect_with(state.shared.clone(), |link| {
         if let Some(fragment) = link {
             crate::share::to_location(fragment);
+            crate::share::copy_location();
+        }
+    });
+    // The user's text, kept for the next visit (not a share link's text
+    // until it is edited).
+    {
+        let (text, edited) = (state.text.clone(), state.edits > 0);
+        // Once per analysis shown, not per keystroke.
+        use_effect_with((state.shown, edited), move |&(_, edited)| {
+            if let (true, Some(s)) = (edited, storage()) {
+                let _ = if text.len() <= KEEP_MAX {
+                    s.set_item(TEXT_KEY, &text)
+                } else {
+                    s.remove_item(TEXT_KEY)
+                };
+            }
+        });
+    }
+    use_effect_with((state.theme, state.theme_chosen), |&(theme, chosen)| {
+        if let (true, Some(s)) = (chosen, storage()) {
+            let _ = s.set_item(
+                THEME_KEY,
+                if theme == Theme::Dark {
+                    "dark"
+                } else {
+                    "light"
+                },
+            );
         }
     });
     // After the answer is drawn.

@@ -5,6 +5,7 @@
 pub mod backend;
 pub mod components;
 pub mod examples;
+pub mod explain;
 pub mod files;
 pub mod layout;
 pub mod share;

@@ -6,45 +6,50 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use portolan_core::snapshot::WhatIf;
-use serde_json::json;
 use wasm_bindgen::JsCast;
 
-use crate::layout::{Layout, NODE_H, NODE_W};
+use crate::layout::{INSET, LINE1_Y, LINE2_Y, Layout, NODE_H};
 
 const PREFIX: &str = "#s1=";
 
-/// The fragment for a state. `text` must already have its Secret values
+/// What a share link carries: the text (Secret values redacted), the
+/// what-if changes, compare mode's base, the trace asked and the node
+/// selected. On the wire: `{"text", "whatIf", "base"?, "trace"?,
+/// "selected"?}`, deflated; links made before the trace and selection were
+/// added read the same.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Link {
+    pub text: String,
+    #[serde(rename = "whatIf", default)]
+    pub what_if: WhatIf,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<crate::worker::TraceRequest>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selected: Option<String>,
+}
+
+/// The fragment for a link. `text` must already have its Secret values
 /// redacted (`portolan_core::redact`, run by the analysis worker so the
 /// page itself needs no YAML parser).
-pub fn encode(text: &str, what_if: &WhatIf, base: Option<&str>) -> String {
-    let payload = match base {
-        Some(b) => json!({ "text": text, "whatIf": what_if, "base": b }),
-        None => json!({ "text": text, "whatIf": what_if }),
-    }
-    .to_string();
+pub fn encode(link: &Link) -> String {
+    let payload = serde_json::to_string(link).unwrap_or_default();
     let deflated = miniz_oxide::deflate::compress_to_vec(payload.as_bytes(), 9);
     format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(deflated))
 }
 
-/// The state in a fragment, if it is one of ours and well formed: the
-/// text, the what-ifs and compare mode's base.
-pub fn decode(fragment: &str) -> Option<(String, WhatIf, Option<String>)> {
+/// The link in a fragment, if it is one of ours and well formed.
+pub fn decode(fragment: &str) -> Option<Link> {
     let data = fragment.strip_prefix(PREFIX)?;
     let deflated = URL_SAFE_NO_PAD.decode(data).ok()?;
     // Bounded: a hostile link cannot make the page inflate gigabytes.
     let raw = miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, 64 << 20).ok()?;
-    let v: serde_json::Value = serde_json::from_slice(&raw).ok()?;
-    let text = v.get("text")?.as_str()?.to_owned();
-    let what_if = v
-        .get("whatIf")
-        .and_then(|w| serde_json::from_value(w.clone()).ok())
-        .unwrap_or_default();
-    let base = v.get("base").and_then(|b| b.as_str()).map(str::to_owned);
-    Some((text, what_if, base))
+    serde_json::from_slice(&raw).ok()
 }
 
-/// The state in the page's own fragment, if any.
-pub fn from_location() -> Option<(String, WhatIf, Option<String>)> {
+/// The link in the page's own fragment, if any.
+pub fn from_location() -> Option<Link> {
     let hash = web_sys::window()?.location().hash().ok()?;
     decode(&hash)
 }
@@ -59,6 +64,19 @@ pub fn to_location(fragment: &str) -> Option<()> {
         .ok()?
         .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
         .ok()
+}
+
+/// Copy the page's address (a share link) to the clipboard, where the
+/// browser allows it.
+pub fn copy_location() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if let Ok(href) = window.location().href() {
+        // Refused without a user gesture or permission: the link stays in
+        // the address bar.
+        let _ = window.navigator().clipboard().write_text(&href);
+    }
 }
 
 fn escape(s: &str) -> String {
@@ -92,7 +110,7 @@ pub fn svg(layout: &Layout) -> String {
             (g.x + g.width - 6, g.y + 14, "end", g.label.clone())
         };
         s.push_str(&format!(
-            "<text x=\"{x}\" y=\"{y}\" font-size=\"10\" text-anchor=\"{anchor}\" fill=\"#5b6570\">{}</text>\n",
+            "<text x=\"{x}\" y=\"{y}\" font-size=\"11.5\" text-anchor=\"{anchor}\" fill=\"#5b6570\">{}</text>\n",
             escape(&label)
         ));
     }
@@ -106,7 +124,10 @@ pub fn svg(layout: &Layout) -> String {
             "<path d=\"{}\" fill=\"none\" stroke=\"#8a96a3\" stroke-width=\"1.2\"{dash}/>\n",
             e.d
         ));
-        s.push_str(&format!("<text x=\"{}\" y=\"{}\" font-size=\"9.5\" text-anchor=\"middle\" fill=\"#5b6570\">{}</text>\n", e.label_x, e.label_y, escape(&e.label)));
+        if e.label_shown {
+            let anchor = if e.label_end { "end" } else { "start" };
+            s.push_str(&format!("<text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"{anchor}\" fill=\"#5b6570\">{}</text>\n", e.label_x, e.label_y, escape(&e.short)));
+        }
     }
     for n in &layout.nodes {
         let (fill, stroke) = match n.kind.as_str() {
@@ -121,11 +142,12 @@ pub fn svg(layout: &Layout) -> String {
             ""
         };
         s.push_str(&format!(
-            "<g transform=\"translate({},{})\"><rect width=\"{NODE_W}\" height=\"{NODE_H}\" rx=\"6\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"1.3\"{dash}/><text x=\"10\" y=\"15\" font-size=\"11.5\" font-weight=\"600\" fill=\"#1b1f24\">{}</text><text x=\"10\" y=\"28\" font-size=\"10\" fill=\"#5b6570\">{}</text></g>\n",
+            "<g transform=\"translate({},{})\"><rect width=\"{}\" height=\"{NODE_H}\" rx=\"6\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"1.3\"{dash}/><text x=\"{INSET}\" y=\"{LINE1_Y}\" font-size=\"13\" font-weight=\"600\" fill=\"#1b1f24\">{}</text><text x=\"{INSET}\" y=\"{LINE2_Y}\" font-size=\"11.5\" font-family=\"monospace\" fill=\"#5b6570\">{}</text></g>\n",
             n.x,
             n.y,
-            escape(&n.label),
-            escape(n.namespace.as_deref().unwrap_or(&n.kind))
+            n.w,
+            escape(&n.line1),
+            escape(&n.line2)
         ));
     }
     s.push_str("</svg>\n");

@@ -48,16 +48,30 @@ pub struct State {
     pub undo: Undo,
     pub trace_request: Option<TraceRequest>,
     pub trace: Option<TraceOutcome>,
+    /// Where the trace form is to start and end, set from elsewhere (a share
+    /// link, *trace from here*, *trace to here*); numbered so the form takes
+    /// each once.
+    pub trace_seed: TraceSeed,
     /// Pod groups (`group:ns/Kind/name`) drawn pod by pod.
     pub expanded: Rc<BTreeSet<String>>,
     /// The share link last made (the address bar follows it).
     pub shared: Option<String>,
+    /// The page opened on a share link that changes the snapshot: the
+    /// changes, in words, shown until reset or dismissed.
+    pub link_banner: Vec<String>,
+    /// Bumped whenever the user changes the text (typing, opening files,
+    /// choosing an example): the text is then kept for the next visit.
+    pub edits: u64,
+    /// The user's own text that an example replaced, until restored or
+    /// edited further.
+    pub replaced: Option<Rc<str>>,
+    /// The theme was chosen here (kept for the next visit), not taken from
+    /// the system's preference.
+    pub theme_chosen: bool,
     /// Compare mode: the text the changes are measured from.
     pub base: Option<Rc<str>>,
-    /// A backend takes requests (until then they wait in the outbox).
-    pub attached: bool,
-    /// The worker answered at least once.
-    pub backend_ready: bool,
+    /// Whether a backend takes requests, and has answered.
+    pub backend: BackendState,
     /// Why the page cannot analyse anything, if it cannot.
     pub failure: Option<String>,
     /// Where the bytes of the files last opened were not UTF-8, and the
@@ -87,6 +101,31 @@ impl Outbox {
     fn next(slot: Option<&(u64, Rc<Request>)>) -> u64 {
         slot.map_or(1, |(id, _)| id + 1)
     }
+}
+
+/// Where the analysis backend is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BackendState {
+    /// None attached: requests wait in the outbox.
+    Waiting,
+    /// Attached: requests are sent.
+    Attached,
+    /// It answered at least once.
+    Answered,
+}
+
+impl BackendState {
+    pub fn attached(self) -> bool {
+        self != BackendState::Waiting
+    }
+}
+
+/// See [`State::trace_seed`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TraceSeed {
+    pub n: u64,
+    pub from: Option<String>,
+    pub to: Option<String>,
 }
 
 /// The undo history: a persistent stack, so a new state shares it with the
@@ -193,38 +232,95 @@ pub enum Action {
     WorkerTimeout,
     /// An answer from the backend.
     Response(Response),
+    /// Close the share link's banner, keeping its changes.
+    DismissBanner,
+    /// Start the trace form's packet here (`pod:ns/name`).
+    TraceFrom(String),
+    /// End the trace form's packet here; from outside the cluster if true.
+    TraceTo(String, bool),
+    /// Bring back the text an example replaced.
+    Restore,
 }
 
-/// A share link's contents: text, what-ifs and compare base.
-pub type Shared = (String, WhatIf, Option<String>);
+/// What the page opens on, read by the caller from the address bar, the
+/// browser's storage and the system's colour preference.
+#[derive(Clone, Debug, Default)]
+pub struct Start {
+    pub link: Option<crate::share::Link>,
+    /// The text kept from the last visit.
+    pub saved: Option<String>,
+    pub theme: Option<Theme>,
+}
+
+/// A snapshot's what-if changes in words, for the share link's banner.
+pub fn describe(w: &WhatIf) -> Vec<String> {
+    let mut out = Vec::new();
+    out.extend(w.deleted_pods.iter().map(|p| format!("pod {p} deleted")));
+    out.extend(w.unready_pods.iter().map(|p| format!("pod {p} not ready")));
+    out.extend(w.deleted_nodes.iter().map(|n| format!("node {n} deleted")));
+    out.extend(
+        w.replicas
+            .iter()
+            .map(|(k, n)| format!("{k} scaled to {n} replicas")),
+    );
+    out.extend(
+        w.external_traffic_policy
+            .iter()
+            .map(|(s, p)| format!("Service {s}: externalTrafficPolicy {p}")),
+    );
+    out.extend(
+        w.internal_traffic_policy
+            .iter()
+            .map(|(s, p)| format!("Service {s}: internalTrafficPolicy {p}")),
+    );
+    out
+}
 
 impl State {
-    /// The state the page opens on: a share link's contents if it has one
-    /// (read by the caller), else the default example.
-    pub fn initial(link: Option<Shared>) -> Self {
-        let (text, what_if, base) = link.map_or_else(
-            || (Rc::from(EXAMPLES[DEFAULT].text), WhatIf::default(), None),
-            |(t, w, b)| (Rc::from(t.as_str()), w, b.map(|b| Rc::from(b.as_str()))),
-        );
+    /// The state the page opens on: a share link's contents if it has one,
+    /// else the text kept from the last visit, else the default example.
+    pub fn initial(start: Start) -> Self {
+        let link = start.link.unwrap_or_else(|| crate::share::Link {
+            text: start
+                .saved
+                .unwrap_or_else(|| EXAMPLES[DEFAULT].text.to_owned()),
+            ..Default::default()
+        });
+        let text: Rc<str> = Rc::from(link.text.as_str());
+        let example = EXAMPLES
+            .iter()
+            .position(|e| *e.text == *text)
+            .unwrap_or(DEFAULT);
         State {
             view: Rc::new(View::default()),
             analysed: Rc::from(""),
             shown: 0,
             busy: true,
             text,
-            example: DEFAULT,
-            selected: None,
-            theme: Theme::Light,
+            example,
+            selected: link.selected,
+            theme: start.theme.unwrap_or(Theme::Light),
             goto: None,
-            what_if: Rc::new(what_if),
+            link_banner: describe(&link.what_if),
+            what_if: Rc::new(link.what_if),
             undo: Undo::default(),
-            trace_request: None,
+            trace_seed: link
+                .trace
+                .as_ref()
+                .map_or_else(TraceSeed::default, |t| TraceSeed {
+                    n: 1,
+                    from: Some(t.from.clone()),
+                    to: Some(t.to.clone()),
+                }),
+            trace_request: link.trace,
             trace: None,
             expanded: Rc::default(),
             shared: None,
-            base,
-            attached: false,
-            backend_ready: false,
+            edits: 0,
+            replaced: None,
+            theme_chosen: false,
+            base: link.base.map(|b| Rc::from(b.as_str())),
+            backend: BackendState::Waiting,
             failure: None,
             outbox: Outbox::default(),
             requested: Rc::from(""),
@@ -285,7 +381,7 @@ impl State {
     }
 
     fn receive(&mut self, response: Response) {
-        self.backend_ready = true;
+        self.backend = BackendState::Answered;
         self.failure = None;
         match response {
             // Exports are saved by the backend hook, never stored here.
@@ -315,7 +411,13 @@ impl State {
                 }
             }
             Response::Redacted(text, base) => {
-                self.shared = Some(crate::share::encode(&text, &self.what_if, base.as_deref()));
+                self.shared = Some(crate::share::encode(&crate::share::Link {
+                    text,
+                    what_if: (*self.what_if).clone(),
+                    base,
+                    trace: self.trace_request.clone(),
+                    selected: self.selected.clone(),
+                }));
             }
         }
     }
@@ -356,7 +458,7 @@ impl State {
 
 impl Default for State {
     fn default() -> Self {
-        State::initial(None)
+        State::initial(Start::default())
     }
 }
 
@@ -365,88 +467,150 @@ impl Reducible for State {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
+        if next.step(action) {
+            Rc::new(next)
+        } else {
+            self
+        }
+    }
+}
+
+impl State {
+    /// Apply one action; `false` when it changes nothing.
+    fn step(&mut self, action: Action) -> bool {
         match action {
-            Action::Edit(text) => next.text = text.into(),
-            Action::Load(text, invalid) => {
-                next.text = text.into();
-                next.invalid_utf8 =
-                    (!invalid.is_empty()).then(|| (next.text.clone(), invalid.into()));
-            }
-            Action::Analyse => {
-                if next.analysed == next.text && !next.busy {
-                    return self;
-                }
-                next.recompute();
-            }
-            Action::LoadExample(i) => {
-                let Some(ex) = EXAMPLES.get(i) else {
-                    return self;
-                };
-                next.text = ex.text.into();
-                next.example = i;
-                next.what_if = Rc::default();
-                next.undo = Undo::default();
-                next.expanded = Rc::default();
-                next.trace_request = None;
-                next.trace = None;
-                next.selected = None;
-                next.recompute();
-            }
-            Action::Select(id) => next.selected = id,
+            Action::Edit(_)
+            | Action::Load(..)
+            | Action::Analyse
+            | Action::LoadExample(_)
+            | Action::Restore => return self.step_text(action),
+            Action::Select(id) => self.selected = id,
             Action::Goto { line, node } => {
-                let n = next.goto.map_or(0, |g| g.1.wrapping_add(1));
-                next.goto = Some((line, n));
+                let n = self.goto.map_or(0, |g| g.1.wrapping_add(1));
+                self.goto = Some((line, n));
                 if node.is_some() {
-                    next.selected = node;
+                    self.selected = node;
                 }
             }
             Action::ToggleTheme => {
-                next.theme = if next.theme == Theme::Light {
+                self.theme_chosen = true;
+                self.theme = if self.theme == Theme::Light {
                     Theme::Dark
                 } else {
                     Theme::Light
                 };
             }
-            Action::Change(c) => next.apply(c),
+            Action::Change(c) => self.apply(c),
             Action::Undo => {
-                let Some(w) = next.undo.pop() else {
-                    return self;
+                let Some(w) = self.undo.pop() else {
+                    return false;
                 };
-                next.what_if = w;
-                next.recompute();
+                self.what_if = w;
+                self.recompute();
             }
             Action::Reset => {
-                next.what_if = Rc::default();
-                next.undo = Undo::default();
-                next.recompute();
+                self.what_if = Rc::default();
+                self.undo = Undo::default();
+                self.link_banner.clear();
+                self.recompute();
             }
             // Secret values are redacted by the worker first.
-            Action::Share => next.share(),
-            Action::KeepBase => next.compare(true),
-            Action::StopCompare => next.compare(false),
-            Action::ExportJson => next.send(Request::ExportJson),
+            Action::Share => self.share(),
+            Action::KeepBase => self.compare(true),
+            Action::StopCompare => self.compare(false),
+            Action::ExportJson => self.send(Request::ExportJson),
             Action::Expand(id) => {
-                Rc::make_mut(&mut next.expanded).insert(id);
-                next.recompute();
+                Rc::make_mut(&mut self.expanded).insert(id);
+                self.recompute();
             }
             Action::Trace(req) => {
-                next.trace_request = Some(req);
-                next.retrace();
+                self.trace_request = Some(req);
+                self.retrace();
             }
             Action::Attached => {
-                next.attached = true;
-                next.recompute();
+                if self.backend == BackendState::Waiting {
+                    self.backend = BackendState::Attached;
+                }
+                self.recompute();
             }
             Action::WorkerTimeout => {
-                if next.backend_ready {
-                    return self;
+                if self.backend == BackendState::Answered {
+                    return false;
                 }
-                next.failure = Some(
+                self.failure = Some(
                     "The analysis worker did not start, so nothing can be analysed. Reload the page; if this persists, the browser blocks Web Workers or WebAssembly for this page.".to_owned(),
                 );
             }
-            Action::Response(r) => next.receive(r),
+            Action::Response(r) => self.receive(r),
+            Action::DismissBanner => self.link_banner.clear(),
+            Action::TraceFrom(from) => self.seed(Some(from), None),
+            Action::TraceTo(to, outside) => {
+                self.seed(outside.then(|| "external".to_owned()), Some(to));
+            }
         }
-        Rc::new(next)
+        true
+    }
+
+    /// Fill the trace form from elsewhere.
+    fn seed(&mut self, from: Option<String>, to: Option<String>) {
+        self.trace_seed = TraceSeed {
+            n: self.trace_seed.n + 1,
+            from,
+            to,
+        };
+    }
+
+    /// The actions on the text.
+    fn step_text(&mut self, action: Action) -> bool {
+        match action {
+            Action::Edit(text) => {
+                self.text = text.into();
+                self.edits += 1;
+                self.replaced = None;
+            }
+            Action::Load(text, invalid) => {
+                self.text = text.into();
+                self.edits += 1;
+                self.replaced = None;
+                self.invalid_utf8 =
+                    (!invalid.is_empty()).then(|| (self.text.clone(), invalid.into()));
+            }
+            Action::Analyse => {
+                if self.analysed == self.text && !self.busy {
+                    return false;
+                }
+                self.recompute();
+            }
+            Action::LoadExample(i) => {
+                let Some(ex) = EXAMPLES.get(i) else {
+                    return false;
+                };
+                // The user's own text can be restored.
+                if !EXAMPLES.iter().any(|e| *e.text == *self.text) && !self.text.trim().is_empty() {
+                    self.replaced = Some(self.text.clone());
+                }
+                self.text = ex.text.into();
+                self.edits += 1;
+                self.link_banner.clear();
+                self.example = i;
+                self.what_if = Rc::default();
+                self.undo = Undo::default();
+                self.expanded = Rc::default();
+                self.trace_request = None;
+                self.trace = None;
+                self.selected = None;
+                self.recompute();
+            }
+            Action::Restore => {
+                let Some(text) = self.replaced.take() else {
+                    return false;
+                };
+                self.text = text;
+                self.edits += 1;
+                self.recompute();
+            }
+            _ => {}
+        }
+        true
     }
 }

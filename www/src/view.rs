@@ -43,6 +43,9 @@ pub struct Details {
     pub actions: Actions,
     /// Findings about the object: code and position, message, help.
     pub findings: Vec<(String, String, Option<String>)>,
+    /// What the object does, in plain words (`crate::explain`).
+    #[serde(default)]
+    pub summary: Vec<String>,
 }
 
 /// The what-if actions a graph node offers.
@@ -56,6 +59,13 @@ pub struct Actions {
     pub service: Option<String>,
     pub external_traffic_policy: Option<String>,
     pub internal_traffic_policy: Option<String>,
+    /// A trace can start here: `pod:ns/name`.
+    #[serde(default)]
+    pub trace_from: Option<String>,
+    /// A trace can end here (`name.ns:port`, `IP:PORT`), and whether it
+    /// comes from outside the cluster (an entry point).
+    #[serde(default)]
+    pub trace_to: Option<(String, bool)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
@@ -337,17 +347,7 @@ pub fn compute_full(
             (n.id.clone(), d)
         })
         .collect();
-    // The findings about an object, in its details (a selector that matches
-    // nothing shows its near miss there).
-    for d in &diagnostics {
-        if let Some(entry) = d.node.as_ref().and_then(|n| details.get_mut(n)) {
-            entry.findings.push((
-                format!("{} {}:{}", d.code, d.line, d.column),
-                d.message.clone(),
-                d.help.clone(),
-            ));
-        }
-    }
+    attach_findings(&mut details, &diagnostics);
     let mut sources: Vec<String> = analysis
         .cluster
         .pods
@@ -388,6 +388,25 @@ pub fn compute_full(
         details,
     };
     (view, Some(analysis))
+}
+
+/// The findings about an object, in its details (a selector that matches
+/// nothing shows its near miss there); a summary ends with what is wrong.
+fn attach_findings(details: &mut BTreeMap<String, Details>, diagnostics: &[DiagView]) {
+    for d in diagnostics {
+        if let Some(entry) = d.node.as_ref().and_then(|n| details.get_mut(n)) {
+            entry.findings.push((
+                format!("{} {}:{}", d.code, d.line, d.column),
+                d.message.clone(),
+                d.help.clone(),
+            ));
+        }
+    }
+    for d in details.values_mut() {
+        if !d.summary.is_empty() && !d.findings.is_empty() {
+            d.summary.push(crate::explain::wrong(d.findings.len()));
+        }
+    }
 }
 
 /// The findings as the page lists them, and the graph nodes they are about.
@@ -564,7 +583,7 @@ fn ingress_details(
     }
 }
 
-fn object_location(analysis: &Analysis, index: usize) -> Option<(usize, String)> {
+pub fn object_location(analysis: &Analysis, index: usize) -> Option<(usize, String)> {
     let o = analysis.objects.get(index)?;
     let loc = locate(analysis, o.source, o.anchor_span());
     Some((
@@ -583,6 +602,10 @@ fn details(analysis: &Analysis, n: &GraphNode) -> Details {
         NodeKind::Service => service_details(analysis, n, &mut d),
         NodeKind::Pod => pod_details(analysis, n, &mut d),
         NodeKind::PodGroup => group_details(analysis, n, &mut d),
+        NodeKind::ServicePort => crate::explain::port_details(analysis, n, &mut d),
+        NodeKind::NodePort | NodeKind::LoadBalancer | NodeKind::ExternalIp => {
+            crate::explain::entry_details(analysis, n, &mut d);
+        }
         _ => {
             d.rows.push(("id".into(), n.id.clone()));
             if n.synthetic {
@@ -607,6 +630,8 @@ fn service_details(analysis: &Analysis, n: &GraphNode, d: &mut Details) {
         return;
     };
     d.title = format!("Service {}/{}", svc.namespace, svc.name);
+    d.summary = crate::explain::service_summary(analysis, svc);
+    d.actions.trace_to = crate::explain::trace_target(svc).map(|t| (t, false));
     d.actions.service = Some(svc.key());
     d.actions.external_traffic_policy = svc.external_traffic_policy.map(|p| p.as_str().to_owned());
     d.actions.internal_traffic_policy = svc.internal_traffic_policy.map(|p| p.as_str().to_owned());
@@ -638,23 +663,7 @@ fn service_details(analysis: &Analysis, n: &GraphNode, d: &mut Details) {
         },
     );
     d.rows.push(("selector".into(), sel));
-    for p in &svc.ports {
-        let np = p
-            .node_port
-            .map(|n| format!(", nodePort {n}"))
-            .unwrap_or_default();
-        d.rows.push((
-            format!(
-                "port {}",
-                if p.name.is_empty() {
-                    "(unnamed)"
-                } else {
-                    &p.name
-                }
-            ),
-            format!("{}/{} → {}{np}", p.port, p.protocol, p.target_port_text()),
-        ));
-    }
+    port_rows(svc, d);
     if let Some(etp) = &svc.external_traffic_policy {
         d.rows
             .push(("externalTrafficPolicy".into(), etp.as_str().to_owned()));
@@ -678,6 +687,25 @@ fn service_details(analysis: &Analysis, n: &GraphNode, d: &mut Details) {
             e.node.as_deref().unwrap_or_default().to_owned(),
             cond,
         ]);
+    }
+}
+
+/// A Service's ports, a row each.
+fn port_rows(svc: &portolan_core::snapshot::ClusterService, d: &mut Details) {
+    for p in &svc.ports {
+        let np = p
+            .node_port
+            .map(|n| format!(", nodePort {n}"))
+            .unwrap_or_default();
+        let name = if p.name.is_empty() {
+            "(unnamed)"
+        } else {
+            &p.name
+        };
+        d.rows.push((
+            format!("port {name}"),
+            format!("{}/{} → {}{np}", p.port, p.protocol, p.target_port_text()),
+        ));
     }
 }
 
@@ -734,6 +762,7 @@ fn pod_details(analysis: &Analysis, n: &GraphNode, d: &mut Details) {
     };
     d.title = format!("Pod {}", pod.key());
     d.actions.pod = Some(pod.key());
+    d.actions.trace_from = Some(format!("pod:{}", pod.key()));
     if let Some(owner) = pod.owner.as_ref().filter(|o| {
         !o.starts_with("DaemonSet/") && !o.starts_with("CronJob/") && !o.starts_with("Job/")
     }) {
@@ -909,17 +938,249 @@ pub fn trace_path(layout: &Layout, t: &crate::worker::TraceView) -> TracePath {
     path
 }
 
-/// The nodes one edge away from the selected node, and the node itself.
-pub fn linked<'a>(layout: &'a Layout, selected: Option<&str>) -> BTreeSet<&'a str> {
-    let Some(s) = selected else {
+/// The selected node's whole path: everything that leads to it and
+/// everything it leads to (entry → Service → ports → endpoints → pods), and
+/// the node itself; empty without a selection. Linear in the edges.
+pub fn focus<'a>(layout: &'a Layout, selected: Option<&str>) -> BTreeSet<&'a str> {
+    let Some(start) = selected.and_then(|s| layout.nodes.iter().find(|n| n.id == s)) else {
         return BTreeSet::new();
     };
-    layout
-        .edges
+    let mut forward: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut backward: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for e in &layout.edges {
+        forward.entry(&e.from).or_default().push(&e.to);
+        backward.entry(&e.to).or_default().push(&e.from);
+    }
+    let mut out: BTreeSet<&str> = BTreeSet::from([start.id.as_str()]);
+    for map in [&forward, &backward] {
+        let mut todo = vec![start.id.as_str()];
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        while let Some(id) = todo.pop() {
+            for next in map.get(id).into_iter().flatten() {
+                // The "outside" client is everyone's source: not a path.
+                if *next != "external" && seen.insert(next) {
+                    todo.push(next);
+                }
+            }
+        }
+        out.extend(seen);
+    }
+    out
+}
+
+/// The nodes whose name, label, namespace or kind contains the query (any
+/// case): those named exactly so first, then by column (ways in, routes,
+/// Services, ports, pods), then in drawing order; `None` when the query is
+/// blank.
+pub fn search(layout: &Layout, query: &str) -> Option<Vec<String>> {
+    // ASCII case folding: Kubernetes names are ASCII, and the Unicode
+    // tables would cost the page's wasm more than they help.
+    let q = query.trim().to_ascii_lowercase();
+    if q.is_empty() {
+        return None;
+    }
+    let mut found: Vec<(bool, usize, usize, &str)> = layout
+        .nodes
         .iter()
-        .filter(|e| e.from == s || e.to == s)
-        .flat_map(|e| [e.from.as_str(), e.to.as_str()])
-        .collect()
+        .enumerate()
+        .filter(|(_, n)| {
+            n.label.to_ascii_lowercase().contains(&q)
+                || n.id.to_ascii_lowercase().contains(&q)
+                || n.kind.replace('-', " ").contains(&q)
+                || n.namespace
+                    .as_deref()
+                    .is_some_and(|ns| ns.to_ascii_lowercase().contains(&q))
+        })
+        .map(|(i, n)| {
+            let exact = n.line1.eq_ignore_ascii_case(&q) || n.id.eq_ignore_ascii_case(&q);
+            (!exact, crate::layout::column(&n.kind), i, n.id.as_str())
+        })
+        .collect();
+    found.sort_unstable();
+    Some(found.into_iter().map(|(.., id)| id.to_owned()).collect())
+}
+
+/// The part of the graph the view shows, in the graph's user units.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub struct ViewBox {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+/// CSS pixels per user unit at which every label is at least 11 px (edge
+/// labels are the smallest, 11 user units).
+pub const READABLE: f64 = 1.0;
+/// A small graph is not blown up beyond this.
+const MAX_ZOOM: f64 = 1.6;
+
+impl ViewBox {
+    /// The whole graph.
+    #[must_use]
+    pub fn fit(layout: &Layout) -> Self {
+        ViewBox {
+            x: 0.0,
+            y: 0.0,
+            w: f64::from(layout.width.max(1)),
+            h: f64::from(layout.height.max(1)),
+        }
+    }
+
+    /// What the graph opens on in a pane of `pw` × `ph` CSS pixels: all of
+    /// it when it fits at a readable size; else a readable window on what
+    /// matters — the ways in and the flagged Services (or the first
+    /// Services) — which the minimap places in the whole.
+    #[must_use]
+    pub fn opening(layout: &Layout, pw: f64, ph: f64) -> Self {
+        let whole = Self::fit(layout);
+        if pw <= 0.0 || ph <= 0.0 {
+            return whole;
+        }
+        let fit = (pw / whole.w).min(ph / whole.h);
+        if fit >= READABLE {
+            if fit <= MAX_ZOOM {
+                return whole;
+            }
+            let (w, h) = (pw / MAX_ZOOM, ph / MAX_ZOOM);
+            return ViewBox {
+                x: (whole.w - w) / 2.0,
+                y: (whole.h - h) / 2.0,
+                w,
+                h,
+            };
+        }
+        let matters = |n: &&crate::layout::LNode| {
+            matches!(
+                n.kind.as_str(),
+                "loadbalancer" | "externalip" | "nodeport" | "ingress" | "gateway"
+            ) || (n.kind == "service" && n.flagged)
+        };
+        let anchor = layout
+            .nodes
+            .iter()
+            .filter(matters)
+            .map(|n| (n.x, n.y))
+            .min()
+            .or_else(|| {
+                layout
+                    .nodes
+                    .iter()
+                    .filter(|n| n.kind == "service")
+                    .map(|n| (n.x, n.y))
+                    .min()
+            })
+            .unwrap_or((0, 0));
+        let (w, h) = (pw / READABLE, ph / READABLE);
+        let clamp = |v: f64, size: f64, total: f64| v.min(total - size).max(0.0);
+        ViewBox {
+            x: clamp(f64::from(anchor.0) - 24.0, w, whole.w),
+            y: clamp(f64::from(anchor.1) - 40.0, h, whole.h),
+            w,
+            h,
+        }
+    }
+
+    /// Whether any of a node box at `(x, y)`, `w` wide, is in the view.
+    pub fn shows(&self, x: i32, y: i32, w: i32) -> bool {
+        let (x, y) = (f64::from(x), f64::from(y));
+        x + f64::from(w) > self.x
+            && y + f64::from(crate::layout::NODE_H) > self.y
+            && x < self.x + self.w
+            && y < self.y + self.h
+    }
+
+    /// Whether the view shows all of `other`.
+    pub fn covers(&self, other: &ViewBox) -> bool {
+        self.x <= other.x
+            && self.y <= other.y
+            && self.x + self.w >= other.x + other.w
+            && self.y + self.h >= other.y + other.h
+    }
+
+    /// The view moved to centre `(cx, cy)` as far as the graph allows,
+    /// zoomed in to a readable size if it was smaller (in a pane of `pane`
+    /// CSS pixels, on a graph of `graph` user units).
+    #[must_use]
+    pub fn centred_on(&self, cx: i32, cy: i32, pane: (f64, f64), graph: (i32, i32)) -> Self {
+        let (mut w, mut h) = (self.w, self.h);
+        let (pw, ph) = pane;
+        if pw > 0.0 && ph > 0.0 && pw / w < READABLE {
+            (w, h) = (pw / READABLE, ph / READABLE);
+        }
+        // Inside the graph where it is larger than the view, centred on it
+        // where it is not.
+        let place = |c: i32, size: f64, total: i32| {
+            let total = f64::from(total);
+            let at = f64::from(c) - size / 2.0;
+            if total > size {
+                at.clamp(0.0, total - size)
+            } else {
+                (total - size) / 2.0
+            }
+        };
+        ViewBox {
+            x: place(cx, w, graph.0),
+            y: place(cy, h, graph.1),
+            w,
+            h,
+        }
+    }
+
+    /// A view that shows all of these nodes, if this one does not: centred
+    /// on them at a readable size when they fit, else just around them.
+    #[must_use]
+    pub fn showing(
+        &self,
+        layout: &Layout,
+        ids: &BTreeSet<String>,
+        pane: (f64, f64),
+    ) -> Option<Self> {
+        let boxes: Vec<&crate::layout::LNode> = layout
+            .nodes
+            .iter()
+            .filter(|n| ids.contains(&n.id))
+            .collect();
+        let x0 = boxes.iter().map(|n| n.x).min()?;
+        let y0 = boxes.iter().map(|n| n.y).min()?;
+        let x1 = boxes.iter().map(|n| n.x + n.w).max()?;
+        let y1 = boxes.iter().map(|n| n.y + crate::layout::NODE_H).max()?;
+        let inside = f64::from(x0) >= self.x
+            && f64::from(y0) >= self.y
+            && f64::from(x1) <= self.x + self.w
+            && f64::from(y1) <= self.y + self.h;
+        if inside {
+            return None;
+        }
+        let (pw, ph) = pane;
+        let (w, h) = (f64::from(x1 - x0) + 48.0, f64::from(y1 - y0) + 48.0);
+        if pw <= 0.0 || (w <= pw / READABLE && h <= ph / READABLE) {
+            let centre = (i32::midpoint(x0, x1), i32::midpoint(y0, y1));
+            return Some(self.centred_on(centre.0, centre.1, pane, (layout.width, layout.height)));
+        }
+        // Too big to read whole: all of it, in the pane's proportions.
+        let scale = (pw / w).min(ph / h);
+        let (w, h) = (pw / scale, ph / scale);
+        Some(ViewBox {
+            x: f64::from(i32::midpoint(x0, x1)) - w / 2.0,
+            y: f64::from(i32::midpoint(y0, y1)) - h / 2.0,
+            w,
+            h,
+        })
+    }
+
+    /// Zoomed by `factor` (above 1: out) around `(cx, cy)`.
+    #[must_use]
+    pub fn zoomed(&self, factor: f64, cx: f64, cy: f64) -> Self {
+        let w = (self.w * factor).clamp(80.0, 80_000.0);
+        let h = self.h * w / self.w;
+        ViewBox {
+            x: cx - (cx - self.x) * w / self.w,
+            y: cy - (cy - self.y) * h / self.h,
+            w,
+            h,
+        }
+    }
 }
 
 /// Keys for a keyed list (Yew requires them unique): each base key, with

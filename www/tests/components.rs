@@ -114,7 +114,7 @@ fn answers_to_superseded_requests_are_dropped() {
     // The reducer only writes requests into the outbox; nothing answers
     // them here, like a busy worker.
     let mut asked = Vec::new();
-    let mut s = Rc::new(State::initial(None));
+    let mut s = Rc::new(State::default());
     let mut record = |s: &State| {
         if let Some((id, r)) = &s.outbox.analysis {
             assert!(matches!(**r, Request::Analyse { id: i, .. } if i == *id));
@@ -180,7 +180,10 @@ fn the_graph_is_grouped_by_namespace_and_by_node() {
         "one band per namespace, by name"
     );
     let inside = |g: &portolan_www::layout::LGroup, n: &portolan_www::layout::LNode| {
-        n.x >= g.x && n.y >= g.y && n.x + 190 <= g.x + g.width && n.y + 34 <= g.y + g.height
+        n.x >= g.x
+            && n.y >= g.y
+            && n.x + n.w <= g.x + g.width
+            && n.y + portolan_www::layout::NODE_H <= g.y + g.height
     };
     for n in l.nodes.iter().filter(|n| n.kind != "external") {
         let ns = n.namespace.as_deref().unwrap_or_default();
@@ -282,12 +285,14 @@ fn compare_mode_lists_and_marks_the_changes_from_the_base() {
     assert!(v.changes.is_none());
     assert!(v.layout.nodes.iter().all(|n| n.change.is_none()));
     // The share link keeps both sides.
-    let fragment = portolan_www::share::encode(&head, &WhatIf::default(), Some(base));
-    let (text, _, kept) = portolan_www::share::decode(&fragment).unwrap();
-    assert_eq!(
-        (text.as_str(), kept.as_deref()),
-        (head.as_str(), Some(base))
-    );
+    let shared = portolan_www::share::Link {
+        text: head.clone(),
+        base: Some(base.to_owned()),
+        selected: Some("service:default/frontend".to_owned()),
+        ..Default::default()
+    };
+    let back = portolan_www::share::decode(&portolan_www::share::encode(&shared)).unwrap();
+    assert_eq!(back, shared, "both sides and the selection");
 }
 
 #[wasm_bindgen_test]
@@ -296,7 +301,7 @@ fn the_reducer_is_pure_and_shares_the_undo_history() {
     use std::rc::Rc;
     use yew::Reducible;
 
-    let start = Rc::new(State::initial(None)).reduce(Action::Attached);
+    let start = Rc::new(State::default()).reduce(Action::Attached);
     let before = (*start).clone();
     // The same action on the same state gives the same state: nothing
     // outside the state is read or written.

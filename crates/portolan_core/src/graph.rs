@@ -170,7 +170,8 @@ pub fn service_id(svc: &ClusterService) -> String {
     format!("service:{}/{}", svc.namespace, svc.name)
 }
 
-fn port_id(svc: &ClusterService, port: i64, protocol: Protocol) -> String {
+/// The graph id of a Service port.
+pub fn port_id(svc: &ClusterService, port: i64, protocol: Protocol) -> String {
     format!("port:{}/{}:{port}/{protocol}", svc.namespace, svc.name)
 }
 

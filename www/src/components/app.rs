@@ -42,7 +42,7 @@ pub struct AppProps {
 
 #[component]
 pub fn App(props: &AppProps) -> Html {
-    let state = use_reducer(|| State::initial(crate::share::from_location()));
+    let state = use_reducer(|| State::initial(crate::backend::start()));
     crate::backend::use_backend(&props.engine, &state);
     {
         let handle = state.clone();
@@ -63,6 +63,7 @@ pub fn App(props: &AppProps) -> Html {
                 if let Some(f) = &state.failure {
                     <p class="failure" role="alert" data-testid="failure">{ f }</p>
                 }
+                <Banners />
                 <main class="workspace">
                     <section class="pane left" aria-label="Manifests and findings">
                         <Editor />
@@ -82,5 +83,38 @@ pub fn App(props: &AppProps) -> Html {
                 </footer>
             </div>
         </ContextProvider<AppContext>>
+    }
+}
+
+/// Notices that offer a way back: a share link that changes the snapshot
+/// (with reset), and an example that replaced the user's text (with
+/// restore).
+#[component]
+fn Banners() -> Html {
+    let state = use_context::<AppContext>().expect("AppContext is provided by App");
+    let act = |a: fn() -> Action| {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(a()))
+    };
+    html! {
+        <>
+            if !state.link_banner.is_empty() {
+                <div class="banner" role="status" data-testid="link-banner">
+                    <p>
+                        <strong>{ "This link changes the snapshot: " }</strong>
+                        { state.link_banner.join("; ") }
+                        { ". The graph shows these changes; the manifests do not." }
+                    </p>
+                    <button class="button" onclick={act(|| Action::Reset)} data-testid="link-reset">{ "Reset to the manifests" }</button>
+                    <button class="button" onclick={act(|| Action::DismissBanner)}>{ "Keep the changes" }</button>
+                </div>
+            }
+            if state.replaced.is_some() {
+                <div class="banner" role="status" data-testid="replaced-banner">
+                    <p>{ "The example replaced your manifests." }</p>
+                    <button class="button" onclick={act(|| Action::Restore)} data-testid="restore">{ "Restore mine" }</button>
+                </div>
+            }
+        </>
     }
 }

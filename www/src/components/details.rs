@@ -19,22 +19,29 @@ pub fn DetailsPanel() -> Html {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.dispatch(Action::Change(c.clone())))
     };
+    let nodes = &state.view.nodes;
+    // The cluster's nodes, with *Kill node*: open when nothing is selected,
+    // folded under the details otherwise.
+    let node_list = html! {
+        <details class="node-list" open={state.selected.is_none()} data-testid="node-list">
+            <summary>{ format!("Nodes ({})", nodes.len()) }</summary>
+            <ul class="plain">
+                { for nodes.iter().map(|(name, ip)| html! {
+                    <li>
+                        <span class="mono">{ format!("{name} {ip}") }</span>
+                        { button("Kill node", "Delete this node: its pods are rescheduled by their controllers", "kill-node", change(Change::DeleteNode(name.clone()))) }
+                    </li>
+                }) }
+            </ul>
+        </details>
+    };
     let Some(id) = state.selected.clone() else {
-        let nodes = &state.view.nodes;
         return html! {
             <div class="details" data-testid="details">
                 <h2 class="pane-title">{ "Details" }</h2>
                 <p>{ "Click a Service, a port or a pod in the graph to see its fields, its endpoints and where it is defined, and to kill the pod or flip the Service's traffic policies." }</p>
                 <p class="muted">{ "Pods that a Deployment, StatefulSet or DaemonSet would create are drawn with dashed borders: Portolan fills in what the cluster would, from the cluster profile." }</p>
-                <h3>{ format!("Nodes ({})", nodes.len()) }</h3>
-                <ul class="plain">
-                    { for nodes.iter().map(|(name, ip)| html! {
-                        <li>
-                            <span class="mono">{ format!("{name} {ip}") }</span>
-                            { button("Kill node", "Delete this node: its pods are rescheduled by their controllers", "kill-node", change(Change::DeleteNode(name.clone()))) }
-                        </li>
-                    }) }
-                </ul>
+                { node_list }
             </div>
         };
     };
@@ -49,6 +56,29 @@ pub fn DetailsPanel() -> Html {
     });
     let mut actions = Vec::new();
     let act = &d.actions;
+    if let Some(from) = &act.trace_from {
+        let (state, from) = (state.clone(), from.clone());
+        let onclick =
+            Callback::from(move |_: MouseEvent| state.dispatch(Action::TraceFrom(from.clone())));
+        actions.push(button(
+            "Trace from here",
+            "Start the trace form's packet here",
+            "trace-from-here",
+            onclick,
+        ));
+    }
+    if let Some((to, outside)) = &act.trace_to {
+        let (state, to, outside) = (state.clone(), to.clone(), *outside);
+        let onclick = Callback::from(move |_: MouseEvent| {
+            state.dispatch(Action::TraceTo(to.clone(), outside));
+        });
+        let title = if outside {
+            "Trace a packet from a client outside the cluster to here"
+        } else {
+            "End the trace form's packet here"
+        };
+        actions.push(button("Trace to here", title, "trace-to-here", onclick));
+    }
     if let Some(key) = &act.pod {
         actions.push(button(
             "Kill pod",
@@ -119,6 +149,11 @@ pub fn DetailsPanel() -> Html {
         <div class="details" data-testid="details">
             <h2 class="pane-title">{ &d.title }</h2>
             <p class="muted">{ &d.kind }{ for goto.map(|g| html! { <>{ " · defined at " }{ g }</> }) }</p>
+            if !d.summary.is_empty() {
+                <div class="summary-text" data-testid="details-summary">
+                    { for d.summary.iter().map(|s| html! { <p>{ s }</p> }) }
+                </div>
+            }
             if !actions.is_empty() {
                 <div class="actions">{ for actions }</div>
             }
@@ -135,6 +170,9 @@ pub fn DetailsPanel() -> Html {
             <dl class="fields">
                 { for d.rows.iter().map(|(k, v)| html! { <><dt>{ k }</dt><dd>{ v }</dd></> }) }
             </dl>
+            if d.endpoints.is_empty() && matches!(d.kind.as_str(), "service" | "Service port") && !d.rows.iter().any(|(k, v)| k == "type" && v == "ExternalName") {
+                <h3 data-testid="no-endpoints">{ "Endpoints (0)" }</h3>
+            }
             if !d.endpoints.is_empty() {
                 <h3>{ format!("Endpoints ({})", d.endpoints.len()) }</h3>
                 <table class="endpoints" data-testid="endpoints">
@@ -146,6 +184,7 @@ pub fn DetailsPanel() -> Html {
                     </tbody>
                 </table>
             }
+            { node_list }
         </div>
     }
 }

@@ -167,9 +167,9 @@ struct Range {
     line: usize,
 }
 
-/// The text with every finding's range wrapped in a `mark`; invisible text
-/// under the textarea's own, so only the underlines show.
-fn underline(text: &str, diagnostics: &[crate::view::DiagView]) -> Html {
+/// Each finding's range in chars of the text, ordered by start (the most
+/// severe first).
+fn ranges(text: &str, diagnostics: &[crate::view::DiagView]) -> (Vec<Range>, usize) {
     use portolan_core::diag::Severity;
     // Char offset of the start of each line (columns are in chars).
     let mut line_starts = vec![0usize];
@@ -218,6 +218,13 @@ fn underline(text: &str, diagnostics: &[crate::view::DiagView]) -> Html {
         .filter(|r| r.end > r.start)
         .collect();
     ranges.sort_by_key(|r| (r.start, std::cmp::Reverse(r.rank)));
+    (ranges, chars)
+}
+
+/// The text with every finding's range wrapped in a `mark`; invisible text
+/// under the textarea's own, so only the underlines show.
+fn underline(text: &str, diagnostics: &[crate::view::DiagView]) -> Html {
+    let (ranges, _) = ranges(text, diagnostics);
     // Overlaps: a later range starts where the earlier one ended.
     let mut out: Vec<Html> = Vec::with_capacity(ranges.len() * 2 + 1);
     let all: Vec<char> = text.chars().collect();

@@ -1,108 +1,129 @@
 //! The routing graph as SVG: layered layout, every edge labelled with its
-//! ports; pan (drag), zoom (wheel or buttons), fit to screen; click selects.
+//! ports. It opens readable (one user unit per CSS pixel, so no label is
+//! under 11 px) on what matters — the ways in and the flagged Services —
+//! with a minimap when the whole graph does not fit; *Fit* shows it all.
+//! Pan (drag), zoom (wheel or buttons), search; a click selects a node and
+//! lights its whole path (what leads to it and where it leads), dimming the
+//! rest; Esc or a click on the background deselects.
 
-use web_sys::{Element, KeyboardEvent, MouseEvent, WheelEvent};
+use web_sys::{Element, HtmlInputElement, KeyboardEvent, MouseEvent, WheelEvent};
 use yew::prelude::*;
 
 use super::AppContext;
-use crate::layout::{NODE_H, NODE_W};
+use crate::layout::{INSET, LINE1_Y, LINE2_Y, Layout, NODE_H};
 use crate::state::Action;
+use crate::view::ViewBox;
 
-/// Characters of a label that fit in a node box.
-const LABEL_CHARS: usize = 30;
-
-#[derive(Clone, Copy, PartialEq, Debug)]
-struct ViewBox {
-    x: f64,
-    y: f64,
-    w: f64,
-    h: f64,
+/// The pane's size in CSS pixels (0 before it is laid out).
+fn pane_size(svg: &NodeRef) -> (f64, f64) {
+    svg.cast::<Element>().map_or((0.0, 0.0), |e| {
+        let r = e.get_bounding_client_rect();
+        (r.width(), r.height())
+    })
 }
 
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_owned()
-    } else {
-        format!("{}…", s.chars().take(n - 1).collect::<String>())
+/// Esc deselects, wherever the focus is.
+#[hook]
+fn use_escape_deselects(state: &AppContext) {
+    let state = state.clone();
+    use_effect_with((), move |()| {
+        use wasm_bindgen::JsCast;
+        let on_key = wasm_bindgen::closure::Closure::<dyn Fn(KeyboardEvent)>::new(
+            move |e: KeyboardEvent| {
+                if e.key() == "Escape" {
+                    state.dispatch(Action::Select(None));
+                }
+            },
+        );
+        let window = web_sys::window();
+        if let Some(w) = &window {
+            let _ = w.add_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref());
+        }
+        move || {
+            if let Some(w) = window {
+                let _ = w.remove_event_listener_with_callback(
+                    "keydown",
+                    on_key.as_ref().unchecked_ref(),
+                );
+            }
+        }
+    });
+}
+
+/// The view box: the readable default after every new analysed text (and
+/// once the pane has a size), moved to show a node selected elsewhere (a
+/// finding, a search) when none of it is in view.
+#[hook]
+fn use_view_box(state: &AppContext, svg: &NodeRef) -> UseStateHandle<ViewBox> {
+    let layout = &state.view.layout;
+    let vb = use_state(|| ViewBox::fit(layout));
+    {
+        let (vb, svg, view) = (vb.clone(), svg.clone(), state.view.clone());
+        // A new text (its pointer), a new graph size: open on the default.
+        let key = (
+            std::rc::Rc::as_ptr(&state.analysed).cast::<u8>() as usize,
+            layout.width,
+            layout.height,
+        );
+        use_effect_with(key, move |_| {
+            let (w, h) = pane_size(&svg);
+            vb.set(ViewBox::opening(&view.layout, w, h));
+        });
     }
+    {
+        let (vb, svg, view) = (vb.clone(), svg.clone(), state.view.clone());
+        use_effect_with(state.selected.clone(), move |selected| {
+            let node = selected
+                .as_ref()
+                .and_then(|s| view.layout.nodes.iter().find(|n| &n.id == s));
+            if let Some(n) = node
+                && !vb.shows(n.x, n.y, n.w)
+            {
+                let (w, h) = pane_size(&svg);
+                let graph = (view.layout.width, view.layout.height);
+                vb.set(vb.centred_on(n.x + n.w / 2, n.y + NODE_H / 2, (w, h), graph));
+            }
+        });
+    }
+    // A new trace: its path in view (at a readable size when it fits).
+    {
+        let (vb, svg, view, trace) = (
+            vb.clone(),
+            svg.clone(),
+            state.view.clone(),
+            state.trace.clone(),
+        );
+        use_effect_with(trace, move |trace| {
+            let Some(crate::state::TraceOutcome::Done(t)) = trace else {
+                return;
+            };
+            let path = crate::view::trace_path(&view.layout, t);
+            if let Some(next) = vb.showing(&view.layout, &path.nodes, pane_size(&svg)) {
+                vb.set(next);
+            }
+        });
+    }
+    vb
+}
+
+/// Pan by dragging; a press and release without moving is a click.
+struct Drag {
+    at: std::rc::Rc<std::cell::RefCell<Option<(f64, f64, ViewBox)>>>,
+    moved: std::rc::Rc<std::cell::RefCell<bool>>,
 }
 
 #[component]
 pub fn GraphView() -> Html {
     let state = use_context::<AppContext>().expect("AppContext is provided by App");
-    let layout = &state.view.layout;
-    let fit = ViewBox {
-        x: 0.0,
-        y: 0.0,
-        w: f64::from(layout.width),
-        h: f64::from(layout.height),
-    };
-    // A tall graph opens on its top at a readable scale; "Fit" shows it all.
-    let start = ViewBox {
-        h: fit.h.min(fit.w * 0.75),
-        ..fit
-    };
-    let vb = use_state(|| start);
-    let drag = use_mut_ref(|| None::<(f64, f64, ViewBox)>);
-    // Whether the pointer moved since the button went down: a pan, not a
-    // click on the background.
-    let moved = use_mut_ref(|| false);
-    // Esc deselects, wherever the focus is.
-    {
-        let state = state.clone();
-        use_effect_with((), move |()| {
-            use wasm_bindgen::JsCast;
-            let on_key = wasm_bindgen::closure::Closure::<dyn Fn(KeyboardEvent)>::new(
-                move |e: KeyboardEvent| {
-                    if e.key() == "Escape" {
-                        state.dispatch(Action::Select(None));
-                    }
-                },
-            );
-            let window = web_sys::window();
-            if let Some(w) = &window {
-                let _ =
-                    w.add_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref());
-            }
-            move || {
-                if let Some(w) = window {
-                    let _ = w.remove_event_listener_with_callback(
-                        "keydown",
-                        on_key.as_ref().unchecked_ref(),
-                    );
-                }
-            }
-        });
-    }
+    use_escape_deselects(&state);
     let svg = use_node_ref();
-    {
-        let vb = vb.clone();
-        use_effect_with((layout.width, layout.height), move |_| vb.set(start));
-    }
-    let scale = {
-        let svg = svg.clone();
-        move || {
-            svg.cast::<Element>().map_or(1.0, |e| {
-                let r = e.get_bounding_client_rect();
-                if r.width() > 0.0 {
-                    1.0 / r.width()
-                } else {
-                    1.0
-                }
-            })
-        }
+    let vb = use_view_box(&state, &svg);
+    let query = use_state(String::new);
+    let drag = Drag {
+        at: use_mut_ref(|| None),
+        moved: use_mut_ref(|| false),
     };
-    let zoom = |vb: &UseStateHandle<ViewBox>, factor: f64, cx: f64, cy: f64| {
-        let v = **vb;
-        let w = (v.w * factor).clamp(80.0, 40_000.0);
-        let h = v.h * w / v.w;
-        vb.set(ViewBox {
-            x: cx - (cx - v.x) * w / v.w,
-            y: cy - (cy - v.y) * h / v.h,
-            w,
-            h,
-        });
-    };
+    let layout = &state.view.layout;
     let onwheel = {
         let (vb, svg) = (vb.clone(), svg.clone());
         Callback::from(move |e: WheelEvent| {
@@ -111,27 +132,22 @@ pub fn GraphView() -> Html {
                 return;
             };
             let r = el.get_bounding_client_rect();
-            let v = *vb;
-            let cx = v.x + (f64::from(e.client_x()) - r.left()) / r.width().max(1.0) * v.w;
-            let cy = v.y + (f64::from(e.client_y()) - r.top()) / r.height().max(1.0) * v.h;
-            zoom(
-                &vb,
-                if e.delta_y() > 0.0 { 1.15 } else { 1.0 / 1.15 },
-                cx,
-                cy,
-            );
+            let fx = (f64::from(e.client_x()) - r.left()) / r.width().max(1.0);
+            let fy = (f64::from(e.client_y()) - r.top()) / r.height().max(1.0);
+            let factor = if e.delta_y() > 0.0 { 1.15 } else { 1.0 / 1.15 };
+            vb.set(vb.zoomed(factor, vb.x + fx * vb.w, vb.y + fy * vb.h));
         })
     };
     let onmousedown = {
-        let (vb, drag, moved) = (vb.clone(), drag.clone(), moved.clone());
+        let (vb, at, moved) = (vb.clone(), drag.at.clone(), drag.moved.clone());
         Callback::from(move |e: MouseEvent| {
-            *drag.borrow_mut() = Some((f64::from(e.client_x()), f64::from(e.client_y()), *vb));
+            *at.borrow_mut() = Some((f64::from(e.client_x()), f64::from(e.client_y()), *vb));
             *moved.borrow_mut() = false;
         })
     };
     // A click on the background (nodes stop their clicks) deselects.
     let onclick = {
-        let (state, moved) = (state.clone(), moved.clone());
+        let (state, moved) = (state.clone(), drag.moved.clone());
         Callback::from(move |_: MouseEvent| {
             if !*moved.borrow() {
                 state.dispatch(Action::Select(None));
@@ -139,59 +155,210 @@ pub fn GraphView() -> Html {
         })
     };
     let onmousemove = {
-        let (vb, drag, moved) = (vb.clone(), drag.clone(), moved.clone());
+        let (vb, svg, at, moved) = (vb.clone(), svg.clone(), drag.at.clone(), drag.moved.clone());
         Callback::from(move |e: MouseEvent| {
-            let Some((sx, sy, start)) = *drag.borrow() else {
+            let Some((sx, sy, start)) = *at.borrow() else {
                 return;
             };
             if e.buttons() == 0 {
                 return;
             }
-            if (f64::from(e.client_x()) - sx).abs() + (f64::from(e.client_y()) - sy).abs() > 3.0 {
+            let (dx, dy) = (f64::from(e.client_x()) - sx, f64::from(e.client_y()) - sy);
+            if dx.abs() + dy.abs() > 3.0 {
                 *moved.borrow_mut() = true;
             }
-            let k = start.w * scale();
+            let (w, _) = pane_size(&svg);
+            let k = start.w / w.max(1.0);
             vb.set(ViewBox {
-                x: start.x - (f64::from(e.client_x()) - sx) * k,
-                y: start.y - (f64::from(e.client_y()) - sy) * k,
+                x: start.x - dx * k,
+                y: start.y - dy * k,
                 ..start
             });
         })
     };
     let onmouseup = {
-        let drag = drag.clone();
-        Callback::from(move |_: MouseEvent| *drag.borrow_mut() = None)
+        let at = drag.at.clone();
+        Callback::from(move |_: MouseEvent| *at.borrow_mut() = None)
     };
+    let tools = tools(&state, &vb, &svg, &query);
+    let body = graph_body(&state, &query);
+    let v = *vb;
+    let whole = ViewBox::fit(layout);
+    html! {
+        <div class="graph">
+            { tools }
+            if layout.nodes.len() <= 1 {
+                <p class="muted empty">{ "No Services yet: paste manifests on the left." }</p>
+            }
+            <div class="graph-stage">
+                <svg ref={svg.clone()} class={classes!("graph-svg", body.1.then_some("trace-failed"), body.2.then_some("focusing"))} data-testid="graph" role="img" aria-label="Routing graph"
+                    viewBox={format!("{:.1} {:.1} {:.1} {:.1}", v.x, v.y, v.w, v.h)}
+                    {onwheel} {onmousedown} {onmousemove} {onmouseup} {onclick}>
+                    <defs>
+                        <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                            <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
+                        </marker>
+                    </defs>
+                    { body.0 }
+                </svg>
+                if !v.covers(&whole) && layout.nodes.len() > 1 {
+                    { minimap(layout, &vb, &svg) }
+                }
+            </div>
+        </div>
+    }
+}
+
+/// The bar above the graph: title, search, zoom, fit, legend.
+fn tools(
+    state: &AppContext,
+    vb: &UseStateHandle<ViewBox>,
+    svg: &NodeRef,
+    query: &UseStateHandle<String>,
+) -> Html {
+    let layout = &state.view.layout;
     let button = |label: &'static str, title: &'static str, f: Callback<MouseEvent>| {
         html! {
             <button class="button small" aria-label={title} title={title} onclick={f}>{ label }</button>
         }
     };
-    let zoom_in = {
+    let zoom = |factor: f64| {
         let vb = vb.clone();
-        Callback::from(move |_| {
-            let v = *vb;
-            zoom(&vb, 1.0 / 1.3, v.x + v.w / 2.0, v.y + v.h / 2.0);
+        Callback::from(move |_| vb.set(vb.zoomed(factor, vb.x + vb.w / 2.0, vb.y + vb.h / 2.0)))
+    };
+    let fit = {
+        let (vb, whole) = (vb.clone(), ViewBox::fit(layout));
+        Callback::from(move |_| vb.set(whole))
+    };
+    let matches = crate::view::search(layout, query);
+    let on_query = {
+        let query = query.clone();
+        Callback::from(move |e: InputEvent| {
+            query.set(e.target_unchecked_into::<HtmlInputElement>().value());
         })
     };
-    let zoom_out = {
-        let vb = vb.clone();
-        Callback::from(move |_| {
-            let v = *vb;
-            zoom(&vb, 1.3, v.x + v.w / 2.0, v.y + v.h / 2.0);
+    // Enter selects the first match (and the view moves to it).
+    let on_key = {
+        let (state, first) = (
+            state.clone(),
+            matches.as_ref().and_then(|m| m.first().cloned()),
+        );
+        let (vb, svg) = (vb.clone(), svg.clone());
+        let layout = state.view.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() != "Enter" {
+                return;
+            }
+            if let Some(id) = &first {
+                if let Some(n) = layout.layout.nodes.iter().find(|n| &n.id == id) {
+                    let (w, h) = pane_size(&svg);
+                    let graph = (layout.layout.width, layout.layout.height);
+                    vb.set(vb.centred_on(n.x + n.w / 2, n.y + NODE_H / 2, (w, h), graph));
+                }
+                state.dispatch(Action::Select(Some(id.clone())));
+            }
         })
     };
-    let fit_cb = {
-        let vb = vb.clone();
-        Callback::from(move |_| vb.set(fit))
+    html! {
+        <div class="graph-tools">
+            <h2 class="pane-title">{ "Routing graph" }</h2>
+            <input class="graph-search" type="search" placeholder="Find: name, label, namespace, kind" aria-label="Find in the graph"
+                data-testid="graph-search" value={(**query).clone()} oninput={on_query} onkeydown={on_key} />
+            if let Some(m) = &matches {
+                <span class="muted search-count" data-testid="search-count" aria-live="polite">
+                    { format!("{} match{}", m.len(), if m.len() == 1 { "" } else { "es" }) }
+                </span>
+            }
+            { button("+", "Zoom in", zoom(1.0 / 1.3)) }
+            { button("−", "Zoom out", zoom(1.3)) }
+            { button("Fit", "Show the whole graph", fit) }
+            { legend() }
+        </div>
+    }
+}
+
+/// What the colours and strokes mean.
+fn legend() -> Html {
+    let item = |class: &'static str, text: &'static str| {
+        html! {
+            <li><svg width="28" height="14" aria-hidden="true"><rect class={classes!("swatch", class)} x="1" y="1" width="26" height="12" rx="3" /></svg>{ text }</li>
+        }
     };
-    let selected = state.selected.clone();
-    let linked = crate::view::linked(layout, selected.as_deref());
+    let line = |class: &'static str, text: &'static str| {
+        html! {
+            <li><svg width="28" height="14" aria-hidden="true"><path class={classes!("swatch-line", class)} d="M1 7 H27" /></svg>{ text }</li>
+        }
+    };
+    html! {
+        <details class="legend" data-testid="legend">
+            <summary>{ "Legend" }</summary>
+            <ul class="plain">
+                { item("kind-entry", "way in: load balancer, node port, external IP, Ingress, Gateway, route") }
+                { item("kind-service", "Service") }
+                { item("kind-service-port", "Service port") }
+                { item("kind-pod", "pod or endpoint address") }
+                { item("synthetic", "dashed: filled in from the cluster profile") }
+                { item("flagged", "a finding is about it") }
+                { item("empty", "no ready endpoint: connections fail") }
+                { line("ready", "endpoint, ready") }
+                { line("unready", "endpoint, not ready") }
+                { line("on-path", "the last trace's path") }
+                { line("failed", "the path of a trace that did not deliver") }
+            </ul>
+        </details>
+    }
+}
+
+/// The minimap: the whole graph small, the view as a rectangle; a click
+/// moves the view there.
+fn minimap(layout: &Layout, vb: &UseStateHandle<ViewBox>, svg: &NodeRef) -> Html {
+    let onclick = {
+        let (vb, svg, width, height) = (vb.clone(), svg.clone(), layout.width, layout.height);
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            let target: Element = e.target_unchecked_into();
+            let Some(map) = target.closest("svg").ok().flatten() else {
+                return;
+            };
+            let rect = map.get_bounding_client_rect();
+            // The map keeps the graph's aspect ratio, centred (meet).
+            let scale = (rect.width() / f64::from(width)).min(rect.height() / f64::from(height));
+            let left = rect.left() + (rect.width() - scale * f64::from(width)) / 2.0;
+            let top = rect.top() + (rect.height() - scale * f64::from(height)) / 2.0;
+            let at_x = (f64::from(e.client_x()) - left) / scale;
+            let at_y = (f64::from(e.client_y()) - top) / scale;
+            let (pane_w, pane_h) = pane_size(&svg);
+            vb.set(vb.centred_on(at_x as i32, at_y as i32, (pane_w, pane_h), (width, height)));
+        })
+    };
+    // Pods are many: above a few thousand the map shows the rest only.
+    let show_pods = layout.nodes.len() <= 3000;
+    let v = **vb;
+    html! {
+        <svg class="minimap" data-testid="minimap" viewBox={format!("0 0 {} {}", layout.width, layout.height)} {onclick}
+            role="img" aria-label="Minimap: click to move the view">
+            <rect class="minimap-bg" x="0" y="0" width={layout.width.to_string()} height={layout.height.to_string()} />
+            { for layout.nodes.iter().filter(|n| show_pods || n.kind != "pod").map(|n| html! {
+                <rect class={classes!("mini", format!("kind-{}", n.kind))} x={n.x.to_string()} y={n.y.to_string()} width={n.w.to_string()} height={NODE_H.to_string()} />
+            }) }
+            <rect class="minimap-view" data-testid="minimap-view" x={format!("{:.0}", v.x)} y={format!("{:.0}", v.y)} width={format!("{:.0}", v.w)} height={format!("{:.0}", v.h)} />
+        </svg>
+    }
+}
+
+/// The groups, edges and nodes, with the selection's path lit and the rest
+/// dimmed, search matches marked, and the last trace's path; and whether
+/// the trace failed and whether a selection focuses the graph.
+fn graph_body(state: &AppContext, query: &str) -> (Html, bool, bool) {
+    let layout = &state.view.layout;
+    let selected = state.selected.as_deref();
+    let focus = crate::view::focus(layout, selected);
+    let matches: Option<std::collections::BTreeSet<String>> =
+        crate::view::search(layout, query).map(|m| m.into_iter().collect());
     let trace = match &state.trace {
         Some(crate::state::TraceOutcome::Done(t)) => crate::view::trace_path(layout, t),
         _ => crate::view::TracePath::default(),
     };
-    let (path, probability, trace_failed) = (&trace.nodes, &trace.probability, trace.failed);
     let group_keys = crate::view::unique_keys(
         layout
             .groups
@@ -200,96 +367,103 @@ pub fn GraphView() -> Html {
     );
     let edge_keys =
         crate::view::unique_keys(layout.edges.iter().map(|e| format!("{}>{}", e.from, e.to)));
-    let v = *vb;
-    html! {
-        <div class="graph">
-            <div class="graph-tools">
-                <h2 class="pane-title">{ "Routing graph" }</h2>
-                { button("+", "Zoom in", zoom_in) }
-                { button("−", "Zoom out", zoom_out) }
-                { button("Fit", "Fit the graph to the window", fit_cb) }
-            </div>
-            if layout.nodes.len() <= 1 {
-                <p class="muted empty">{ "No Services yet: paste manifests on the left." }</p>
-            }
-            <svg ref={svg} class={classes!("graph-svg", trace_failed.then_some("trace-failed"))} data-testid="graph" role="img" aria-label="Routing graph"
-                viewBox={format!("{:.1} {:.1} {:.1} {:.1}", v.x, v.y, v.w, v.h)}
-                {onwheel} {onmousedown} {onmousemove} {onmouseup} {onclick}>
-                <defs>
-                    <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-                        <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
-                    </marker>
-                </defs>
-                <g class="groups">
-                    { for layout.groups.iter().zip(&group_keys).map(|(g, key)| html! {
-                        <g key={key.clone()} class={classes!("group", format!("group-{}", g.kind))} data-group={g.kind.clone()} data-label={g.label.clone()}>
-                            <rect x={g.x.to_string()} y={g.y.to_string()} width={g.width.to_string()} height={g.height.to_string()} rx="8" />
-                            if g.kind == "namespace" {
-                                <text x={(g.x + 8).to_string()} y={(g.y + 15).to_string()} class="group-label">{ format!("namespace {}", g.label) }</text>
-                            } else {
-                                <text x={(g.x + g.width - 6).to_string()} y={(g.y + 14).to_string()} text-anchor="end" class="group-label node-group-label">{ &g.label }</text>
+    let lit = |id: &str| focus.is_empty() || focus.contains(id);
+    let html = html! {
+        <>
+            <g class="groups">
+                { for layout.groups.iter().zip(&group_keys).map(|(g, key)| html! {
+                    <g key={key.clone()} class={classes!("group", format!("group-{}", g.kind))} data-group={g.kind.clone()} data-label={g.label.clone()}>
+                        <rect x={g.x.to_string()} y={g.y.to_string()} width={g.width.to_string()} height={g.height.to_string()} rx="8" />
+                        if g.kind == "namespace" {
+                            <text x={(g.x + 8).to_string()} y={(g.y + 16).to_string()} class="group-label">{ format!("namespace {}", g.label) }</text>
+                        } else {
+                            <text x={(g.x + g.width - 6).to_string()} y={(g.y + 15).to_string()} text-anchor="end" class="group-label node-group-label">{ &g.label }</text>
+                        }
+                    </g>
+                }) }
+            </g>
+            <g class="edges">
+                { for layout.edges.iter().zip(&edge_keys).map(|(e, key)| {
+                    let on_focus = !focus.is_empty() && focus.contains(e.from.as_str()) && focus.contains(e.to.as_str());
+                    let traced = trace.nodes.contains(&e.from) && trace.nodes.contains(&e.to);
+                    let cls = classes!("edge", on_focus.then_some("hot"), (!focus.is_empty() && !on_focus).then_some("dim"), traced.then_some("on-path"), (e.ready == Some(false)).then_some("unready"), e.change.as_ref().map(|c| format!("change-{c}")));
+                    html! {
+                        <g key={key.clone()} class={cls} data-from={e.from.clone()} data-to={e.to.clone()} data-change={e.change.clone()}>
+                            <title>{ &e.label }</title>
+                            <path d={e.d.clone()} marker-end="url(#arrow)" />
+                            if e.label_shown {
+                                <text x={e.label_x.to_string()} y={e.label_y.to_string()} text-anchor={if e.label_end { "end" } else { "start" }} class="edge-label">{ &e.short }</text>
                             }
                         </g>
-                    }) }
-                </g>
-                <g class="edges">
-                    { for layout.edges.iter().zip(&edge_keys).map(|(e, key)| {
-                        let hot = selected.as_deref().is_some_and(|s| e.from == s || e.to == s);
-                        let traced = path.contains(&e.from) && path.contains(&e.to);
-                        let cls = classes!("edge", hot.then_some("hot"), traced.then_some("on-path"), (e.ready == Some(false)).then_some("unready"), e.change.as_ref().map(|c| format!("change-{c}")));
-                        html! {
-                            <g key={key.clone()} class={cls} data-from={e.from.clone()} data-to={e.to.clone()} data-change={e.change.clone()}>
-                                <path d={e.d.clone()} marker-end="url(#arrow)" />
-                                <text x={e.label_x.to_string()} y={e.label_y.to_string()} text-anchor="middle" class="edge-label">{ &e.label }</text>
-                            </g>
-                        }
-                    }) }
-                </g>
-                <g class="nodes">
-                    { for layout.nodes.iter().map(|n| {
-                        let onclick = {
-                            let state = state.clone();
-                            let id = n.id.clone();
-                            Callback::from(move |e: MouseEvent| { e.stop_propagation(); state.dispatch(Action::Select(Some(id.clone()))); })
-                        };
-                        let onkeydown = {
-                            let state = state.clone();
-                            let id = n.id.clone();
-                            Callback::from(move |e: KeyboardEvent| {
-                                if e.key() == "Enter" || e.key() == " " {
-                                    e.prevent_default();
-                                    state.dispatch(Action::Select(Some(id.clone())));
-                                }
-                            })
-                        };
-                        let cls = classes!(
-                            "node",
-                            format!("kind-{}", n.kind),
-                            n.synthetic.then_some("synthetic"),
-                            n.flagged.then_some("flagged"),
-                            (selected.as_deref() == Some(n.id.as_str())).then_some("selected"),
-                            linked.contains(n.id.as_str()).then_some("linked"),
-                            path.contains(&n.id).then_some("on-path"),
-                            n.change.as_ref().map(|c| format!("change-{c}")),
-                        );
-                        let p = probability.get(&n.id).map(|p| format!("p = {p:.2}"));
-                        let sub = n.namespace.clone().unwrap_or_else(|| n.kind.replace('-', " "));
-                        html! {
-                            <g key={n.id.clone()} class={cls} data-node-id={n.id.clone()} data-kind={n.kind.clone()} data-change={n.change.clone()}
-                                transform={format!("translate({},{})", n.x, n.y)} {onclick} {onkeydown} tabindex="0" role="button"
-                                aria-label={format!("{} {}", n.kind, n.label)}>
-                                <title>{ format!("{} ({})", n.label, n.kind) }</title>
-                                <rect width={NODE_W.to_string()} height={NODE_H.to_string()} rx="6" />
-                                <text x="10" y="15" class="node-label">{ truncate(&n.label, LABEL_CHARS) }</text>
-                                <text x="10" y="28" class="node-sub">{ truncate(&sub, LABEL_CHARS + 6) }</text>
-                                if let Some(p) = p {
-                                    <text x={(NODE_W - 6).to_string()} y="28" text-anchor="end" class="node-probability" data-testid="probability">{ p }</text>
-                                }
-                            </g>
-                        }
-                    }) }
-                </g>
-            </svg>
-        </div>
+                    }
+                }) }
+            </g>
+            <g class="nodes">
+                { for layout.nodes.iter().map(|n| node(state, n, NodeMarks {
+                    selected: selected == Some(n.id.as_str()),
+                    lit: lit(&n.id),
+                    matched: matches.as_ref().map(|m| m.contains(&n.id)),
+                    on_path: trace.nodes.contains(&n.id),
+                    probability: trace.probability.get(&n.id).copied(),
+                })) }
+            </g>
+        </>
+    };
+    (html, trace.failed, !focus.is_empty())
+}
+
+/// How one node is drawn besides its kind.
+struct NodeMarks {
+    selected: bool,
+    /// On the selection's path (or nothing is selected).
+    lit: bool,
+    /// A search is on: whether this node matches it.
+    matched: Option<bool>,
+    on_path: bool,
+    probability: Option<f64>,
+}
+
+fn node(state: &AppContext, n: &crate::layout::LNode, m: NodeMarks) -> Html {
+    let select = {
+        let (state, id) = (state.clone(), n.id.clone());
+        move || state.dispatch(Action::Select(Some(id.clone())))
+    };
+    let onclick = {
+        let select = select.clone();
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            select();
+        })
+    };
+    let onkeydown = Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" || e.key() == " " {
+            e.prevent_default();
+            select();
+        }
+    });
+    let cls = classes!(
+        "node",
+        format!("kind-{}", n.kind),
+        n.synthetic.then_some("synthetic"),
+        n.flagged.then_some("flagged"),
+        n.empty.then_some("empty"),
+        m.selected.then_some("selected"),
+        (!m.lit || m.matched == Some(false)).then_some("dim"),
+        (m.matched == Some(true)).then_some("match"),
+        m.on_path.then_some("on-path"),
+        n.change.as_ref().map(|c| format!("change-{c}")),
+    );
+    html! {
+        <g key={n.id.clone()} class={cls} data-node-id={n.id.clone()} data-kind={n.kind.clone()} data-change={n.change.clone()}
+            transform={format!("translate({},{})", n.x, n.y)} {onclick} {onkeydown} tabindex="0" role="button"
+            aria-label={format!("{} {}", n.kind.replace('-', " "), n.label)}>
+            <title>{ format!("{} ({})", n.label, n.kind.replace('-', " ")) }</title>
+            <rect width={n.w.to_string()} height={NODE_H.to_string()} rx="6" />
+            <text x={INSET.to_string()} y={LINE1_Y.to_string()} class="node-label">{ &n.line1 }</text>
+            <text x={INSET.to_string()} y={LINE2_Y.to_string()} class="node-sub">{ &n.line2 }</text>
+            if let Some(p) = m.probability {
+                <text x={(n.w - 6).to_string()} y={LINE2_Y.to_string()} text-anchor="end" class="node-probability" data-testid="probability">{ format!("p = {p:.2}") }</text>
+            }
+        </g>
     }
 }

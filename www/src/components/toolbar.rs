@@ -129,7 +129,7 @@ pub fn Toolbar() -> Html {
                 <button class="button" onclick={export("json")} data-testid="export-json">{ "JSON" }</button>
             </div>
             if state.shared.is_some() {
-                <span class="badge" data-testid="shared">{ "link in the address bar" }</span>
+                <span class="badge" data-testid="shared" title="The link is in the address bar and, where the browser allows it, on the clipboard">{ "link copied" }</span>
             }
             <button class="button" onclick={on_theme} aria-label="Switch between light and dark theme">
                 { if state.theme == Theme::Dark { "Light theme" } else { "Dark theme" } }

@@ -26,6 +26,29 @@ pub fn TracePanel() -> Html {
     let mode = use_state(|| "iptables".to_owned());
     let method = use_state(|| "GET".to_owned());
     let headers = use_state(String::new);
+    // A share link's trace, *trace from here* and *trace to here* fill the
+    // form (each once).
+    {
+        let (from, to, external) = (from.clone(), to.clone(), external.clone());
+        use_effect_with(state.trace_seed.clone(), move |seed| {
+            if seed.n == 0 {
+                return;
+            }
+            if let Some(f) = &seed.from {
+                if let Some(ip) = f.strip_prefix("external:") {
+                    if let Some(input) = external.cast::<HtmlInputElement>() {
+                        input.set_value(ip);
+                    }
+                    from.set("external".to_owned());
+                } else {
+                    from.set(f.clone());
+                }
+            }
+            if let Some(t) = &seed.to {
+                to.set(t.clone());
+            }
+        });
+    }
     let view = &state.view;
     let pick = |h: &UseStateHandle<String>| {
         let h = h.clone();

@@ -1,0 +1,247 @@
+// Issue 17, the page a person can read at first sight, find their way in,
+// and trust with their work: each property measured in Chromium (font sizes
+// in CSS px, what is visible, what survives a reload), with screenshots.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { serve, launch, open, screenshot, paste, corpus } from './harness.mjs';
+
+let server;
+let url;
+let browser;
+
+before(async () => {
+  ({ server, url } = await serve());
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** The rendered size (CSS px) of every label inside the graph's pane. */
+async function labelSizes(page) {
+  return page.evaluate(() => {
+    const svg = document.querySelector('[data-testid=graph]');
+    const k = svg.getScreenCTM().a;
+    const pane = svg.getBoundingClientRect();
+    const sizes = {};
+    for (const t of svg.querySelectorAll('text')) {
+      const b = t.getBoundingClientRect();
+      const inside = b.width > 0 && b.right > pane.left && b.left < pane.right && b.bottom > pane.top && b.top < pane.bottom;
+      if (!inside) continue;
+      const px = parseFloat(getComputedStyle(t).fontSize) * k;
+      const cls = t.getAttribute('class') || 'text';
+      sizes[cls] = Math.min(sizes[cls] ?? Infinity, px);
+    }
+    return sizes;
+  });
+}
+
+/** Node boxes whose text is wider than the box, and labels cut short. */
+async function overflowing(page) {
+  return page.evaluate(() => {
+    const out = { wider: [], cut: [] };
+    for (const g of document.querySelectorAll('[data-testid=graph] .node')) {
+      const w = Number(g.querySelector('rect').getAttribute('width'));
+      for (const t of g.querySelectorAll('.node-label, .node-sub')) {
+        if (t.getComputedTextLength() + 10 > w + 1) out.wider.push(`${g.dataset.nodeId}: ${t.textContent}`);
+        if (t.textContent.includes('…')) out.cut.push(t.textContent);
+      }
+    }
+    return out;
+  });
+}
+
+const viewBox = async (page) => (await page.locator('[data-testid=graph]').getAttribute('viewBox')).split(' ').map(Number);
+
+for (const [width, height] of [[1280, 720], [1600, 1000]]) {
+  test(`readable at first sight at ${width}×${height}: labels ≥ 11 px, whole names, what matters in view, a minimap, Fit`, async () => {
+    const { page, errors } = await open(browser, url, { width, height });
+    for (const [name, text] of [
+      ['Online Boutique', null],
+      ['OpenTelemetry demo', readFileSync(join(corpus, 'opentelemetry-demo.yaml'), 'utf8')],
+    ]) {
+      if (text) await paste(page, text);
+      await page.waitForTimeout(100);
+      const sizes = await labelSizes(page);
+      const smallest = Math.min(...Object.values(sizes));
+      console.log(`# ${width}×${height} ${name}: smallest label ${smallest.toFixed(1)} px (${Object.entries(sizes).map(([c, s]) => `${c} ${s.toFixed(1)}`).join(', ')})`);
+      for (const cls of ['node-label', 'node-sub', 'edge-label']) assert.ok(sizes[cls] >= 11, `${name}: ${cls} ${sizes[cls]} px`);
+      assert.ok(smallest >= 11, `${name}: every label in view is 11 px or more`);
+      const o = await overflowing(page);
+      assert.deepEqual(o.wider, [], `${name}: text wider than its box`);
+      assert.deepEqual(o.cut, [], `${name}: labels cut`);
+      // The ways in (or, without any, the Services) are in view, and the
+      // minimap shows where the view is.
+      const ways = '[data-testid=graph] :is(.kind-loadbalancer, .kind-nodeport, .kind-externalip, .kind-ingress, .kind-gateway, .kind-service.flagged)';
+      const candidates = (await page.locator(ways).count()) ? page.locator(ways) : page.locator('[data-testid=graph] .kind-service');
+      const pane = await page.locator('[data-testid=graph]').boundingBox();
+      const boxes = await candidates.evaluateAll((els) => els.map((e) => { const r = e.getBoundingClientRect(); return { x: r.x, y: r.y, width: r.width, height: r.height }; }));
+      const inView = (b) => b.x >= pane.x - 1 && b.x + b.width <= pane.x + pane.width + 1 && b.y >= pane.y - 1 && b.y + b.height <= pane.y + pane.height + 1;
+      assert.ok(boxes.some(inView), `${name}: what matters is in view`);
+      await page.locator('[data-testid=minimap]').waitFor();
+      if (width === 1280) await screenshot(page, `10-readable-${width}-${name === 'Online Boutique' ? 'boutique' : 'otel'}`);
+      // A click on the minimap moves the view there.
+      const before = await viewBox(page);
+      const map = await page.locator('[data-testid=minimap]').boundingBox();
+      await page.mouse.click(map.x + map.width * 0.9, map.y + map.height * 0.9);
+      assert.notDeepEqual(await viewBox(page), before, `${name}: the minimap moves the view`);
+      // Fit shows everything, in both directions; the minimap goes.
+      await page.getByRole('button', { name: 'Show the whole graph' }).click();
+      const [x, y, w, h] = await viewBox(page);
+      const layout = await page.evaluate(() => {
+        const g = document.querySelector('[data-testid=graph] .groups').getBBox();
+        const n = document.querySelector('[data-testid=graph] .nodes').getBBox();
+        return { right: Math.max(g.x + g.width, n.x + n.width), bottom: Math.max(g.y + g.height, n.y + n.height) };
+      });
+      assert.ok(x <= 0 && y <= 0 && x + w >= layout.right && y + h >= layout.bottom, `${name}: Fit shows the whole graph`);
+      assert.equal(await page.locator('[data-testid=minimap]').count(), 0);
+    }
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
+
+test('find and focus: search, the selection\'s whole path lit and the rest dimmed, a legend, Services with no endpoint in the error colour', async () => {
+  const { page, errors } = await open(browser, url);
+  const node = (id) => page.locator(`[data-node-id="${id}"]`);
+  await page.locator('[data-testid=graph-search]').fill('cart');
+  assert.match(await page.locator('[data-testid=search-count]').textContent(), /^[1-9]\d* match/);
+  assert.match(await node('service:default/cartservice').getAttribute('class'), /\bmatch\b/);
+  assert.match(await node('service:default/adservice').getAttribute('class'), /\bdim\b/);
+  // Enter selects the first match.
+  await page.locator('[data-testid=graph-search]').press('Enter');
+  assert.match(await page.locator('[data-testid=details] .pane-title').textContent(), /cart/);
+  await page.locator('[data-testid=graph-search]').fill('');
+  // A Service selected: its ports and pods lit, everything else dimmed.
+  await page.keyboard.press('Escape');
+  await page.locator('[data-testid=graph-search]').fill('checkoutservice');
+  await page.locator('[data-testid=graph-search]').press('Enter');
+  await page.locator('[data-testid=graph-search]').fill('');
+  const lit = await page.locator('[data-testid=graph] .node:not(.dim)').evaluateAll((els) => els.map((e) => e.dataset.nodeId));
+  assert.ok(lit.includes('service:default/checkoutservice'));
+  assert.ok(lit.includes('port:default/checkoutservice:5050/TCP'));
+  assert.ok(lit.some((id) => id.startsWith('pod:default/checkoutservice-')), lit.join(', '));
+  assert.ok(!lit.includes('service:default/adservice'));
+  assert.ok(await page.locator('[data-testid=graph] .edge.hot').count() >= 2);
+  await screenshot(page, '11-focus');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.locator('[data-testid=graph] .node.dim').count(), 0, 'Esc lights everything again');
+  // The legend says what the colours mean.
+  await page.locator('[data-testid=legend] summary').click();
+  assert.match(await page.locator('[data-testid=legend]').textContent(), /no ready endpoint/);
+  await page.locator('[data-testid=legend] summary').click();
+  // A Service whose selector matches nothing: drawn in the error colour,
+  // "Endpoints (0)" in its details.
+  await paste(page, 'apiVersion: v1\nkind: Service\nmetadata: {name: lonely}\nspec:\n  selector: {app: nobody}\n  ports: [{port: 80}]\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: web, labels: {app: web}}\nspec:\n  containers: [{name: web, image: nginx}]\n');
+  assert.match(await node('service:default/lonely').getAttribute('class'), /\bempty\b/);
+  await node('service:default/lonely').click();
+  assert.equal(await page.locator('[data-testid=no-endpoints]').textContent(), 'Endpoints (0)');
+  assert.match(await page.locator('[data-testid=details-summary]').textContent(), /none is ready: a connection to it is refused/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('details for every node kind, in words, with trace from here and trace to here', async () => {
+  const { page, errors } = await open(browser, url);
+  const select = async (query) => {
+    await page.locator('[data-testid=graph-search]').fill(query);
+    await page.locator('[data-testid=graph-search]').press('Enter');
+    await page.locator('[data-testid=graph-search]').fill('');
+  };
+  // A Service: what kind of doorway, who reaches it, where it sends.
+  await select('service:default/frontend-external');
+  const summary = await page.locator('[data-testid=details-summary]').textContent();
+  assert.match(summary, /A LoadBalancer Service: a cloud load balancer at 203\.0\.113\.\d+/);
+  assert.match(summary, /Pods reach it as frontend-external\.default\.svc\.cluster\.local/);
+  assert.match(summary, /It sends to the pods whose labels include app=frontend: 1 ready endpoint/);
+  await screenshot(page, '12-service-in-words');
+  // A port: its own details and endpoints.
+  await select('port:default/cartservice:7070/TCP');
+  assert.match(await page.locator('[data-testid=details] .pane-title').textContent(), /Port 7070\/TCP of Service default\/cartservice/);
+  assert.match(await page.locator('[data-testid=details-summary]').textContent(), /go to port 7070 of 1 ready endpoint/);
+  assert.equal(await page.locator('[data-testid=endpoints] tbody tr').count(), 1);
+  // Trace to here from a port, then from a pod.
+  await page.locator('[data-testid=trace-to-here]').click();
+  assert.equal(await page.locator('[data-testid=trace-to]').inputValue(), 'cartservice.default:7070');
+  await select('pod:default/frontend-');
+  await page.locator('[data-testid=trace-from-here]').click();
+  assert.match(await page.locator('[data-testid=trace-from]').inputValue(), /^pod:default\/frontend-/);
+  await page.locator('[data-testid=trace-run]').click();
+  await page.waitForSelector('[data-testid=trace-result]');
+  assert.equal(await page.locator('[data-testid=trace-result]').getAttribute('data-verdict'), 'delivered');
+  // A way in: its details, and a trace from outside the cluster.
+  await select('lb:203.0.113');
+  assert.match(await page.locator('[data-testid=details-summary]').textContent(), /clients outside the cluster reach default\/frontend-external port 80\/TCP through it/);
+  await page.locator('[data-testid=trace-to-here]').click();
+  assert.equal(await page.locator('[data-testid=trace-from]').inputValue(), 'external');
+  assert.match(await page.locator('[data-testid=trace-to]').inputValue(), /^203\.0\.113\.\d+:80$/);
+  await page.locator('[data-testid=trace-run]').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=trace-result]')?.dataset.verdict === 'delivered');
+  // The nodes list is reachable with a node selected.
+  assert.equal(await page.locator('[data-testid=node-list] summary').textContent(), 'Nodes (3)');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('work is kept: the text across reloads, an example that replaced it can be undone, the theme follows the system and is remembered', async () => {
+  const { page, errors } = await open(browser, url);
+  const bookinfo = `# my own copy\n${readFileSync(join(corpus, 'bookinfo.yaml'), 'utf8')}`;
+  await paste(page, bookinfo);
+  await page.reload();
+  await page.waitForSelector('[data-node-id="service:default/reviews"]', { state: 'attached' });
+  assert.equal(await page.locator('[data-testid=editor]').inputValue(), bookinfo, 'the text survives a reload');
+  // An example replaces it; the user's text comes back with one click.
+  await page.locator('[data-testid=examples]').selectOption({ index: 3 });
+  await page.locator('[data-testid=replaced-banner]').waitFor();
+  await page.locator('[data-testid=restore]').click();
+  assert.equal(await page.locator('[data-testid=editor]').inputValue(), bookinfo);
+  assert.equal(await page.locator('[data-testid=replaced-banner]').count(), 0);
+  // The theme: the system's preference, then the user's choice, kept.
+  const dark = await browser.newPage({ viewport: { width: 1280, height: 720 }, colorScheme: 'dark' });
+  await dark.goto(url);
+  await dark.waitForSelector('[data-node-id]', { state: 'attached' });
+  assert.equal(await dark.locator('.app.theme-dark').count(), 1, 'prefers-color-scheme: dark');
+  await dark.getByRole('button', { name: 'Switch between light and dark theme' }).click();
+  await dark.reload();
+  await dark.waitForSelector('[data-node-id]', { state: 'attached' });
+  assert.equal(await dark.locator('.app.theme-light').count(), 1, 'the choice is remembered');
+  await dark.close();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a share link says what it changes, with reset, and carries the selection and the trace', async () => {
+  const { page, errors } = await open(browser, url);
+  await page.locator('[data-testid=graph-search]').fill('pod:default/cartservice-');
+  await page.locator('[data-testid=graph-search]').press('Enter');
+  await page.locator('[data-testid=kill-pod]').click();
+  await page.locator('[data-testid=what-if]').waitFor();
+  await page.locator('[data-testid=graph-search]').fill('service:default/cartservice');
+  await page.locator('[data-testid=graph-search]').press('Enter');
+  await page.locator('[data-testid=trace-to-here]').click();
+  await page.locator('[data-testid=trace-run]').click();
+  await page.waitForSelector('[data-testid=trace-result]');
+  await page.locator('[data-testid=share]').click();
+  await page.waitForSelector('[data-testid=shared]');
+  const link = page.url();
+  const { page: other } = await open(browser, link);
+  const banner = other.locator('[data-testid=link-banner]');
+  await banner.waitFor();
+  assert.match(await banner.textContent(), /This link changes the snapshot: pod default\/cartservice-\S+ deleted/);
+  await screenshot(other, '13-share-banner');
+  // The selection and the trace came with it.
+  await other.waitForSelector('[data-testid=trace-result]');
+  assert.match(await other.locator('[data-testid=details] .pane-title').textContent(), /Service default\/cartservice/);
+  assert.equal(await other.locator('[data-testid=trace-to]').inputValue(), 'cartservice.default:7070');
+  await other.locator('[data-testid=link-reset]').click();
+  assert.equal(await other.locator('[data-testid=link-banner]').count(), 0);
+  await other.locator('[data-testid=what-if]').waitFor({ state: 'detached' });
+  await other.close();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
