@@ -245,3 +245,84 @@ test('a share link says what it changes, with reset, and carries the selection a
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('trace that guides: suggestions that fit the source, a Service\'s bare name, plain errors, rules behind "why"', async () => {
+  const { page, errors } = await open(browser, url);
+  const options = () => page.locator('#trace-destinations option').evaluateAll((os) => os.map((o) => o.value));
+  assert.ok((await options()).includes('cartservice.default:7070'), 'a pod is offered the cluster\'s names');
+  await page.locator('[data-testid=trace-from]').selectOption('external');
+  const outside = await options();
+  assert.ok(outside.some((o) => /^203\.0\.113\.\d+:80$/.test(o)), `the load balancer: ${outside}`);
+  assert.ok(outside.includes('172.18.0.2:30000'), `a node port: ${outside}`);
+  assert.ok(!outside.includes('cartservice.default:7070'), 'no cluster names for an outside client');
+  // A Service with one port is reached by its name alone.
+  await page.locator('[data-testid=trace-from]').selectOption({ index: 0 });
+  await page.locator('[data-testid=trace-to]').fill('cartservice');
+  await page.locator('[data-testid=trace-run]').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=trace-result]')?.dataset.verdict === 'delivered');
+  // Each hop says what happened; the rule it follows is behind "why".
+  const hop = page.locator('[data-testid=trace-result] .hops li').filter({ hasText: 'DNAT' }).first();
+  assert.doesNotMatch(await hop.evaluate((li) => [...li.childNodes].filter((n) => n.nodeName !== 'DETAILS').map((n) => n.textContent).join('')), /\(D\.\d/);
+  await hop.locator('.why summary').click();
+  assert.match(await hop.locator('.why').textContent(), /Rule D\.2\.4 of docs\/spec\/kubernetes-services\.md/);
+  await screenshot(page, '14-trace-why');
+  // A name that is no Service, without a port: what to write instead.
+  await page.locator('[data-testid=trace-to]').fill('nosuchthing');
+  await page.locator('[data-testid=trace-run]').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=trace-result]')?.dataset.verdict === 'invalid');
+  const message = await page.locator('[data-testid=trace-result]').textContent();
+  assert.match(message, /'nosuchthing' has no port\. Write an address and a port/);
+  assert.doesNotMatch(message, /--to/);
+  assert.equal(await page.locator('[data-testid=trace-live]').getAttribute('aria-live'), 'polite');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('keyboard: a skip link, the graph is one tab stop, arrows move between nodes, + and - zoom', async () => {
+  const { page, errors } = await open(browser, url);
+  assert.equal(await page.locator('[data-testid=graph] .node[tabindex="0"]').count(), 1, 'one tab stop in the graph');
+  // The skip link is the first thing Tab reaches.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to the trace form');
+  await page.locator('[data-testid=graph] .node[tabindex="0"]').focus();
+  const first = await page.evaluate(() => document.activeElement.dataset.nodeId);
+  await page.keyboard.press('ArrowDown');
+  const below = await page.evaluate(() => document.activeElement.dataset.nodeId);
+  assert.ok(below && below !== first, `${first} → ${below}`);
+  await page.keyboard.press('ArrowRight');
+  const right = await page.evaluate(() => document.activeElement.dataset.nodeId);
+  assert.ok(right && right !== below, `${below} → ${right}`);
+  await page.keyboard.press('Enter');
+  assert.equal(await page.locator('[data-testid=graph] .node.selected').getAttribute('data-node-id'), right);
+  const before = await viewBox(page);
+  await page.keyboard.press('-');
+  const after = await viewBox(page);
+  assert.ok(after[2] > before[2], 'zoomed out');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('contrast: text at least 4.5:1 and underlines at least 3:1 in both themes', async () => {
+  const { page } = await open(browser, url);
+  for (const theme of ['light', 'dark']) {
+    if (theme === 'dark') await page.getByRole('button', { name: 'Switch between light and dark theme' }).click();
+    const ratios = await page.evaluate(() => {
+      const style = getComputedStyle(document.querySelector('.app'));
+      const rgb = (name) => {
+        const hex = style.getPropertyValue(name).trim().replace('#', '');
+        return [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255);
+      };
+      const lum = (c) => { const [r, g, b] = c.map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+      const ratio = (a, b) => { const [x, y] = [lum(rgb(a)), lum(rgb(b))].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+      const out = [];
+      for (const fg of ['--ink', '--muted', '--accent', '--bad', '--warn', '--ok']) for (const bg of ['--panel', '--bg']) out.push([fg, bg, ratio(fg, bg), 4.5]);
+      for (const fg of ['--ink', '--muted']) for (const bg of ['--svc', '--port', '--pod', '--entry', '--code-bg']) out.push([fg, bg, ratio(fg, bg), 4.5]);
+      for (const fg of ['--bad', '--warn', '--muted']) out.push([fg, '--code-bg', ratio(fg, '--code-bg'), 3]);
+      return out;
+    });
+    const low = ratios.filter(([, , r, min]) => r < min).map(([f, b, r]) => `${f} on ${b}: ${r.toFixed(2)}`);
+    console.log(`# contrast ${theme}: lowest ${Math.min(...ratios.map(([, , r]) => r)).toFixed(2)}:1`);
+    assert.deepEqual(low, [], theme);
+  }
+  await page.close();
+});

@@ -74,8 +74,13 @@ pub struct View {
     pub nodes: Vec<(String, String)>,
     /// Trace sources: `pod:ns/name`, `node:name`.
     pub sources: Vec<String>,
-    /// Trace destinations: `name.namespace:port`.
+    /// Trace destinations: `name.namespace:port`, then URLs.
     pub destinations: Vec<String>,
+    /// Destinations for a client outside the cluster: URLs of the Ingresses
+    /// and Gateways, load-balancer and external IPs with their ports, and a
+    /// node's address with each node port.
+    #[serde(default)]
+    pub outside_destinations: Vec<String>,
     pub diagnostics: Vec<DiagView>,
     pub layout: Layout,
     pub details: BTreeMap<String, Details>,
@@ -363,6 +368,7 @@ pub fn compute_full(
     );
     let mut destinations: Vec<String> = http_destinations(&routing);
     drop(routing);
+    let outside_destinations = outside_destinations(&analysis, &destinations);
     destinations.extend(analysis.cluster.services.iter().flat_map(|s| {
         s.ports
             .iter()
@@ -377,6 +383,7 @@ pub fn compute_full(
             .collect(),
         sources,
         destinations,
+        outside_destinations,
         errors: analysis.count(Severity::Error),
         warnings: analysis.count(Severity::Warning),
         objects: analysis.objects.len(),
@@ -839,6 +846,30 @@ fn group_details(analysis: &Analysis, n: &GraphNode, d: &mut Details) {
 
 /// URLs worth tracing: one per Ingress rule path and per hostname a route
 /// serves (a wildcard's `*` read as `www`), at most 50.
+/// What a client outside the cluster can be traced to (`View::outside_destinations`).
+fn outside_destinations(analysis: &Analysis, urls: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = urls.to_vec();
+    let node = analysis.cluster.nodes.first().map(|n| n.ip.as_str());
+    for s in &analysis.cluster.services {
+        for p in &s.ports {
+            for lb in &s.load_balancer_ips {
+                out.push(format!("{}:{}", lb.ip, p.port));
+            }
+            for ip in &s.external_ips {
+                out.push(format!("{ip}:{}", p.port));
+            }
+            if let (Some(node), Some(np)) = (node, p.node_port) {
+                out.push(format!("{node}:{np}"));
+            }
+        }
+        if out.len() > 200 {
+            break;
+        }
+    }
+    out.dedup();
+    out
+}
+
 fn http_destinations(r: &portolan_core::http::Routing<'_>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut add = |host: &str, path: &str| {
@@ -1108,20 +1139,22 @@ impl ViewBox {
         if pw > 0.0 && ph > 0.0 && pw / w < READABLE {
             (w, h) = (pw / READABLE, ph / READABLE);
         }
-        // Inside the graph where it is larger than the view, centred on it
-        // where it is not.
-        let place = |c: i32, size: f64, total: i32| {
+        // Inside the graph where it is larger than the view; where it is
+        // not, the graph centred across and at the top.
+        let place = |c: i32, size: f64, total: i32, centre: bool| {
             let total = f64::from(total);
             let at = f64::from(c) - size / 2.0;
             if total > size {
                 at.clamp(0.0, total - size)
-            } else {
+            } else if centre {
                 (total - size) / 2.0
+            } else {
+                0.0
             }
         };
         ViewBox {
-            x: place(cx, w, graph.0),
-            y: place(cy, h, graph.1),
+            x: place(cx, w, graph.0, true),
+            y: place(cy, h, graph.1, false),
             w,
             h,
         }
@@ -1161,12 +1194,14 @@ impl ViewBox {
         // Too big to read whole: all of it, in the pane's proportions.
         let scale = (pw / w).min(ph / h);
         let (w, h) = (pw / scale, ph / scale);
-        Some(ViewBox {
-            x: f64::from(i32::midpoint(x0, x1)) - w / 2.0,
-            y: f64::from(i32::midpoint(y0, y1)) - h / 2.0,
-            w,
-            h,
-        })
+        let wide = ViewBox { w, h, ..*self };
+        let centre = (i32::midpoint(x0, x1), i32::midpoint(y0, y1));
+        Some(wide.centred_on(
+            centre.0,
+            centre.1,
+            (0.0, 0.0),
+            (layout.width, layout.height),
+        ))
     }
 
     /// Zoomed by `factor` (above 1: out) around `(cx, cy)`.
@@ -1193,4 +1228,93 @@ pub fn unique_keys(keys: impl Iterator<Item = String>) -> Vec<String> {
         if *n == 1 { k } else { format!("{k}#{n}") }
     })
     .collect()
+}
+
+/// A hop's text without the specification rules it cites in parentheses
+/// (`"… probability 1/3 (D.2.4): …"`), and those rules.
+pub fn split_citation(detail: &str) -> (String, Option<Vec<String>>) {
+    let is_rule = |r: &str| {
+        let mut parts = r.split('.');
+        parts
+            .next()
+            .is_some_and(|l| l.len() == 1 && l.chars().all(|c| c.is_ascii_uppercase()))
+            && r.contains('.')
+            && parts.all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()))
+    };
+    let mut text = String::with_capacity(detail.len());
+    let mut rules: Vec<String> = Vec::new();
+    let mut rest = detail;
+    // Each "(" whose content up to the next ")" is a list of rules goes,
+    // with the space before it; nested ones too.
+    while let Some(open) = rest.find('(') {
+        let after = &rest[open + 1..];
+        let inner: Option<Vec<&str>> = after.find(')').and_then(|close| {
+            let list: Vec<&str> = after[..close].split([',', ';']).map(str::trim).collect();
+            list.iter().all(|r| is_rule(r)).then_some(list)
+        });
+        if let Some(list) = inner {
+            text.push_str(rest[..open].strip_suffix(' ').unwrap_or(&rest[..open]));
+            rest = &after[after.find(')').unwrap_or(0) + 1..];
+            rules.extend(list.into_iter().map(str::to_owned));
+        } else {
+            text.push_str(&rest[..=open]);
+            rest = after;
+        }
+    }
+    text.push_str(rest);
+    (text, (!rules.is_empty()).then_some(rules))
+}
+
+/// Where a rule of Portolan's specification is written: `D.3.1` →
+/// `docs/spec/kubernetes-services.md, rule D.3.1`.
+pub fn cite(rule: &str) -> String {
+    let file = match rule.chars().next() {
+        Some('E') => "network-policy.md",
+        Some('G' | 'H' | 'I') => "ingress-gateway.md",
+        _ => "kubernetes-services.md",
+    };
+    format!("Rule {rule} of docs/spec/{file}, the behaviour of Kubernetes this step follows. ")
+}
+
+/// The graph's first node to the keyboard: the top-left one after the
+/// outside world (the first way in, else the first Service).
+pub fn first_node(layout: &Layout) -> Option<&str> {
+    layout
+        .nodes
+        .iter()
+        .filter(|n| n.kind != "external")
+        .min_by_key(|n| (n.x, n.y))
+        .map(|n| n.id.as_str())
+}
+
+/// The node an arrow key moves to from `id`: down and up its column (the
+/// nearest below or above), right and left to the nearest node (by height)
+/// of the next column.
+pub fn neighbour<'a>(layout: &'a Layout, id: &str, key: &str) -> Option<&'a str> {
+    let at = layout.nodes.iter().find(|n| n.id == id)?;
+    let nodes = layout.nodes.iter().filter(|n| n.id != at.id);
+    let best = match key {
+        "ArrowDown" => nodes
+            .filter(|n| n.x == at.x && n.y > at.y)
+            .min_by_key(|n| n.y),
+        "ArrowUp" => nodes
+            .filter(|n| n.x == at.x && n.y < at.y)
+            .max_by_key(|n| n.y),
+        "ArrowRight" | "ArrowLeft" => {
+            let right = key == "ArrowRight";
+            let side: Vec<&crate::layout::LNode> = nodes
+                .filter(|n| if right { n.x > at.x } else { n.x < at.x })
+                .collect();
+            let column = if right {
+                side.iter().map(|n| n.x).min()
+            } else {
+                side.iter().map(|n| n.x).max()
+            }?;
+            side.into_iter()
+                .filter(|n| n.x == column)
+                .min_by_key(|n| (n.y - at.y).abs())
+        }
+        _ => None,
+    }?;
+    Some(best.id.as_str())
 }

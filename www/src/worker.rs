@@ -236,12 +236,16 @@ impl Engine {
             Ok(h) => h,
             Err(e) => return TraceOutcome::Invalid(e),
         };
+        let to = match with_port(a, &req.from, req.to.trim()) {
+            Ok(to) => to,
+            Err(e) => return TraceOutcome::Invalid(e),
+        };
         let outcome = sim::From::parse(&req.from).and_then(|from| {
             sim::trace(
                 a,
                 &sim::Request {
                     from,
-                    to: req.to.clone(),
+                    to,
                     protocol: portolan_core::types::Protocol::parse(&req.protocol)
                         .unwrap_or_default(),
                     at_node: None,
@@ -254,9 +258,62 @@ impl Engine {
         });
         match outcome {
             Ok(t) => TraceOutcome::Done(Box::new(t.into())),
-            Err(e) => TraceOutcome::Invalid(e),
+            Err(e) => TraceOutcome::Invalid(plain(&e)),
         }
     }
+}
+
+/// A destination without a port, when it names a Service (`NAME` or
+/// `NAME.NS`, as the source pod's DNS search list would find it) that has
+/// one port, gets that port; otherwise the page says what to write.
+fn with_port(a: &Analysis, from: &str, to: &str) -> Result<String, String> {
+    if to.contains(':') || sim::is_url(to) || to.is_empty() {
+        return Ok(to.to_owned());
+    }
+    let own = from
+        .strip_prefix("pod:")
+        .and_then(|p| p.split_once('/'))
+        .map_or("default", |(ns, _)| ns);
+    let (name, ns) = match to.split_once('.') {
+        Some((name, rest)) => (name, rest.split('.').next().unwrap_or(own)),
+        None => (to, own),
+    };
+    let Some(svc) = a
+        .cluster
+        .services
+        .iter()
+        .find(|s| s.name == name && s.namespace == ns)
+    else {
+        return Err(format!(
+            "'{to}' has no port. Write an address and a port, like reviews:9080 or 10.96.0.10:80, or pick one from the list."
+        ));
+    };
+    match svc.ports.as_slice() {
+        [one] => Ok(format!("{to}:{}", one.port)),
+        ports => {
+            let list: Vec<String> = ports.iter().map(|p| p.port.to_string()).collect();
+            Err(format!(
+                "Service {}/{} has ports {}: say which, like {to}:{}.",
+                svc.namespace,
+                svc.name,
+                list.join(", "),
+                list.first().map_or("80", String::as_str)
+            ))
+        }
+    }
+}
+
+/// The core's messages name command-line flags; the page names its fields.
+fn plain(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("--to HOST:PORT, not ") {
+        return format!(
+            "To needs an address and a port, like reviews:9080 or 10.96.0.10:80, not {rest}."
+        );
+    }
+    if message.starts_with("--from must be") {
+        return "From must be a pod, a node or an external client.".to_owned();
+    }
+    message.replace("--to", "To").replace("--from", "From")
 }
 
 /// The Web Worker: one [`Engine`], answering whoever asked.

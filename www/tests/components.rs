@@ -383,3 +383,36 @@ fn a_trace_path_runs_from_the_service_through_its_port_to_the_pods() {
         ["a", "b", "a#2", "a#3"]
     );
 }
+
+#[wasm_bindgen_test]
+fn hop_citations_move_behind_why_and_other_parentheses_stay() {
+    use portolan_www::view::split_citation;
+    let (text, rules) = split_citation(
+        "DNAT to one of 3 endpoint(s), each with probability 1/3 (D.2.4): 10.244.0.4:9080",
+    );
+    assert_eq!(
+        text,
+        "DNAT to one of 3 endpoint(s), each with probability 1/3: 10.244.0.4:9080"
+    );
+    assert_eq!(rules.unwrap(), ["D.2.4"]);
+    let (text, rules) = split_citation(
+        "reviews.default.svc.cluster.local → A (Service default/reviews: its ClusterIP (D.8.1))",
+    );
+    assert_eq!(
+        text,
+        "reviews.default.svc.cluster.local → A (Service default/reviews: its ClusterIP)"
+    );
+    assert_eq!(rules.unwrap(), ["D.8.1"]);
+    let (text, rules) = split_citation("allowed by two policies (E.5, E.6)");
+    assert_eq!(
+        (text.as_str(), rules.unwrap()),
+        (
+            "allowed by two policies",
+            vec!["E.5".to_owned(), "E.6".to_owned()]
+        )
+    );
+    assert_eq!(
+        split_citation("no rule here (really)"),
+        ("no rule here (really)".to_owned(), None)
+    );
+}

@@ -59,6 +59,7 @@ pub fn App(props: &AppProps) -> Html {
     html! {
         <ContextProvider<AppContext> context={state.clone()}>
             <div class={classes!("app", theme)}>
+                <a class="skip-link" href="#trace-form">{ "Skip to the trace form" }</a>
                 <Toolbar />
                 if let Some(f) = &state.failure {
                     <p class="failure" role="alert" data-testid="failure">{ f }</p>

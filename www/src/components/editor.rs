@@ -29,6 +29,11 @@ pub fn Editor() -> Html {
         Callback::from(move |e: InputEvent| {
             let t: HtmlTextAreaElement = e.target_unchecked_into();
             state.dispatch(Action::Edit(t.value()));
+            // A paste or a drop is analysed at once; only typing waits for
+            // a pause.
+            if e.input_type().starts_with("insertFrom") {
+                state.dispatch(Action::Analyse);
+            }
         })
     };
     let onscroll = {

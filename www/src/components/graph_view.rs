@@ -181,7 +181,7 @@ pub fn GraphView() -> Html {
         Callback::from(move |_: MouseEvent| *at.borrow_mut() = None)
     };
     let tools = tools(&state, &vb, &svg, &query);
-    let body = graph_body(&state, &query);
+    let body = graph_body(&state, &query, keyboard(&state, &vb, &svg));
     let v = *vb;
     let whole = ViewBox::fit(layout);
     html! {
@@ -349,7 +349,11 @@ fn minimap(layout: &Layout, vb: &UseStateHandle<ViewBox>, svg: &NodeRef) -> Html
 /// The groups, edges and nodes, with the selection's path lit and the rest
 /// dimmed, search matches marked, and the last trace's path; and whether
 /// the trace failed and whether a selection focuses the graph.
-fn graph_body(state: &AppContext, query: &str) -> (Html, bool, bool) {
+fn graph_body(
+    state: &AppContext,
+    query: &str,
+    keys: Callback<KeyboardEvent>,
+) -> (Html, bool, bool) {
     let layout = &state.view.layout;
     let selected = state.selected.as_deref();
     let focus = crate::view::focus(layout, selected);
@@ -368,6 +372,9 @@ fn graph_body(state: &AppContext, query: &str) -> (Html, bool, bool) {
     let edge_keys =
         crate::view::unique_keys(layout.edges.iter().map(|e| format!("{}>{}", e.from, e.to)));
     let lit = |id: &str| focus.is_empty() || focus.contains(id);
+    let stop = selected
+        .filter(|s| layout.nodes.iter().any(|n| n.id == *s))
+        .or_else(|| crate::view::first_node(layout));
     let html = html! {
         <>
             <g class="groups">
@@ -398,9 +405,15 @@ fn graph_body(state: &AppContext, query: &str) -> (Html, bool, bool) {
                     }
                 }) }
             </g>
-            <g class="nodes">
+            <g class="nodes" onkeydown={keys}>
                 { for layout.nodes.iter().map(|n| node(state, n, NodeMarks {
-                    selected: selected == Some(n.id.as_str()),
+                    stop: if selected == Some(n.id.as_str()) {
+                        Stop::Selected
+                    } else if stop == Some(n.id.as_str()) {
+                        Stop::Tab
+                    } else {
+                        Stop::Other
+                    },
                     lit: lit(&n.id),
                     matched: matches.as_ref().map(|m| m.contains(&n.id)),
                     on_path: trace.nodes.contains(&n.id),
@@ -412,9 +425,20 @@ fn graph_body(state: &AppContext, query: &str) -> (Html, bool, bool) {
     (html, trace.failed, !focus.is_empty())
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    /// Selected (and the tab stop).
+    Selected,
+    /// The tab stop, with nothing selected.
+    Tab,
+    Other,
+}
+
 /// How one node is drawn besides its kind.
 struct NodeMarks {
-    selected: bool,
+    /// Selected, or the graph's one tab stop (the selection, else the
+    /// first node: arrow keys move from node to node).
+    stop: Stop,
     /// On the selection's path (or nothing is selected).
     lit: bool,
     /// A search is on: whether this node matches it.
@@ -447,7 +471,7 @@ fn node(state: &AppContext, n: &crate::layout::LNode, m: NodeMarks) -> Html {
         n.synthetic.then_some("synthetic"),
         n.flagged.then_some("flagged"),
         n.empty.then_some("empty"),
-        m.selected.then_some("selected"),
+        (m.stop == Stop::Selected).then_some("selected"),
         (!m.lit || m.matched == Some(false)).then_some("dim"),
         (m.matched == Some(true)).then_some("match"),
         m.on_path.then_some("on-path"),
@@ -455,7 +479,7 @@ fn node(state: &AppContext, n: &crate::layout::LNode, m: NodeMarks) -> Html {
     );
     html! {
         <g key={n.id.clone()} class={cls} data-node-id={n.id.clone()} data-kind={n.kind.clone()} data-change={n.change.clone()}
-            transform={format!("translate({},{})", n.x, n.y)} {onclick} {onkeydown} tabindex="0" role="button"
+            transform={format!("translate({},{})", n.x, n.y)} {onclick} {onkeydown} tabindex={if m.stop == Stop::Other { "-1" } else { "0" }} role="button"
             aria-label={format!("{} {}", n.kind.replace('-', " "), n.label)}>
             <title>{ format!("{} ({})", n.label, n.kind.replace('-', " ")) }</title>
             <rect width={n.w.to_string()} height={NODE_H.to_string()} rx="6" />
@@ -465,5 +489,79 @@ fn node(state: &AppContext, n: &crate::layout::LNode, m: NodeMarks) -> Html {
                 <text x={(n.w - 6).to_string()} y={LINE2_Y.to_string()} text-anchor="end" class="node-probability" data-testid="probability">{ format!("p = {p:.2}") }</text>
             }
         </g>
+    }
+}
+
+/// The graph from the keyboard, on the focused node: arrows move to the
+/// next node (down and up a column, right and left to the nearest node of
+/// the next column), Shift+arrows pan, + and - zoom.
+fn keyboard(
+    state: &AppContext,
+    vb: &UseStateHandle<ViewBox>,
+    svg: &NodeRef,
+) -> Callback<KeyboardEvent> {
+    let (view, vb, svg) = (state.view.clone(), vb.clone(), svg.clone());
+    Callback::from(move |e: KeyboardEvent| {
+        let key = e.key();
+        let step = 120.0;
+        let next = match (key.as_str(), e.shift_key()) {
+            ("+" | "=", _) => Some(vb.zoomed(1.0 / 1.3, vb.x + vb.w / 2.0, vb.y + vb.h / 2.0)),
+            ("-", _) => Some(vb.zoomed(1.3, vb.x + vb.w / 2.0, vb.y + vb.h / 2.0)),
+            ("ArrowLeft", true) => Some(ViewBox {
+                x: vb.x - step,
+                ..*vb
+            }),
+            ("ArrowRight", true) => Some(ViewBox {
+                x: vb.x + step,
+                ..*vb
+            }),
+            ("ArrowUp", true) => Some(ViewBox {
+                y: vb.y - step,
+                ..*vb
+            }),
+            ("ArrowDown", true) => Some(ViewBox {
+                y: vb.y + step,
+                ..*vb
+            }),
+            _ => None,
+        };
+        if let Some(next) = next {
+            e.prevent_default();
+            vb.set(next);
+            return;
+        }
+        let target: Element = e.target_unchecked_into();
+        let Some(from) = target.get_attribute("data-node-id") else {
+            return;
+        };
+        let Some(to) = crate::view::neighbour(&view.layout, &from, &key) else {
+            return;
+        };
+        e.prevent_default();
+        if let Some(n) = view.layout.nodes.iter().find(|n| n.id == to)
+            && !vb.shows(n.x, n.y, n.w)
+        {
+            let graph = (view.layout.width, view.layout.height);
+            vb.set(vb.centred_on(n.x + n.w / 2, n.y + NODE_H / 2, pane_size(&svg), graph));
+        }
+        focus_node(&target, to);
+    })
+}
+
+/// Move the keyboard focus to the drawn node `id` (a sibling of `from`).
+fn focus_node(from: &Element, id: &str) {
+    use wasm_bindgen::JsCast;
+    let Some(group) = from.parent_element() else {
+        return;
+    };
+    let children = group.children();
+    for i in 0..children.length() {
+        if let Some(el) = children.item(i)
+            && el.get_attribute("data-node-id").as_deref() == Some(id)
+            && let Ok(el) = el.dyn_into::<web_sys::SvgElement>()
+        {
+            let _ = el.focus();
+            return;
+        }
     }
 }

@@ -104,8 +104,20 @@ pub fn TracePanel() -> Html {
             </select>
         }
     };
+    // Suggestions that fit the source: a client outside the cluster gets
+    // the ways in (URLs, load balancers, node ports), a pod or a node the
+    // cluster's names.
+    let outside = current_from.starts_with("external");
+    let suggestions: Vec<&String> = if outside {
+        view.outside_destinations.iter().collect()
+    } else {
+        view.destinations.iter().collect()
+    };
     let current_to = if to.is_empty() {
-        view.destinations.first().cloned().unwrap_or_default()
+        suggestions
+            .first()
+            .map(|s| (*s).clone())
+            .unwrap_or_default()
     } else {
         (*to).clone()
     };
@@ -171,7 +183,7 @@ pub fn TracePanel() -> Html {
                     if let Some(c) = &t.cname { { format!(" → {c}") } }
                 </p>
                 <ol class="hops">
-                    { for t.hops.iter().map(|h| html! { <li><span class="hop-step">{ &h.step }</span>{ " " }{ &h.detail }</li> }) }
+                    { for t.hops.iter().map(hop) }
                 </ol>
                 if let Some(r) = &t.route {
                     <p class="route" data-testid="trace-route">
@@ -207,7 +219,7 @@ pub fn TracePanel() -> Html {
     html! {
         <section class="trace" aria-label="Trace a packet">
             <h2 class="pane-title">{ "Trace a packet" }</h2>
-            <form class="trace-form" {onsubmit}>
+            <form class="trace-form" id="trace-form" {onsubmit}>
                 <label>{ "From" }
                     { from_field }
                 </label>
@@ -219,7 +231,7 @@ pub fn TracePanel() -> Html {
                         placeholder="HOST:PORT or http://HOST/PATH"
                         aria-label="Destination: HOST:PORT, or a URL http://HOST/PATH through an Ingress or a Gateway" {oninput} />
                     <datalist id="trace-destinations">
-                        { for view.destinations.iter().map(|d| html! { <option value={d.clone()} /> }) }
+                        { for suggestions.iter().map(|d| html! { <option value={(*d).clone()} /> }) }
                     </datalist>
                 </label>
                 if url {
@@ -249,7 +261,7 @@ pub fn TracePanel() -> Html {
                 }
                 <button class="button" type="submit" data-testid="trace-run">{ "Trace" }</button>
             </form>
-            { result }
+            <div aria-live="polite" data-testid="trace-live">{ result }</div>
         </section>
     }
 }
@@ -290,5 +302,22 @@ fn destinations_table(rows: &[portolan_core::sim::Destination], testid: &'static
                 }) }
             </tbody>
         </table>
+    }
+}
+
+/// One hop: what happened in words; the rules of Portolan's specification
+/// it follows (`(D.3.1)`, `(E.5, E.6)`) behind a "why" disclosure.
+fn hop(h: &portolan_core::sim::Hop) -> Html {
+    let (text, rules) = crate::view::split_citation(&h.detail);
+    html! {
+        <li>
+            <span class="hop-step">{ &h.step }</span>{ " " }{ text }
+            if let Some(rules) = rules {
+                <details class="why">
+                    <summary>{ "why" }</summary>
+                    { for rules.iter().map(|r| html! { <span class="why-rule">{ crate::view::cite(r) }</span> }) }
+                </details>
+            }
+        </li>
     }
 }
