@@ -326,3 +326,44 @@ test('contrast: text at least 4.5:1 and underlines at least 3:1 in both themes',
   }
   await page.close();
 });
+
+test('a phone: the panes are tabs, the bars leave the screen to the graph, targets are tappable, details come to the front', async () => {
+  const { page, errors } = await open(browser, url, { width: 390, height: 844 });
+  await page.locator('[data-testid=tabs]').waitFor();
+  const graph = await page.locator('[data-testid=graph]').boundingBox();
+  const share = graph.height / 844;
+  console.log(`# 390×844: the graph takes ${(share * 100).toFixed(0)}% of the screen's height`);
+  assert.ok(share >= 0.6, `the graph takes ${(share * 100).toFixed(0)}% of the height`);
+  assert.equal(await page.locator('[data-testid=editor]').isVisible(), false, 'one pane at a time');
+  // Tap targets: the tabs and the buttons in view are at least 36 px high.
+  const small = await page.evaluate(() => [...document.querySelectorAll('.tab, .toolbar .button, .graph-tools .button')]
+    .filter((b) => b.getBoundingClientRect().height > 0 && b.getBoundingClientRect().height < 36).map((b) => b.textContent));
+  assert.deepEqual(small, []);
+  const sizes = await labelSizes(page);
+  assert.ok(Math.min(...Object.values(sizes)) >= 11, JSON.stringify(sizes));
+  await screenshot(page, '15-phone-graph');
+  // A tap on a node brings its details to the front, inside the screen.
+  await page.locator('[data-testid=graph] .node[tabindex="0"]').click();
+  await page.locator('[data-testid=details] .pane-title').waitFor();
+  const details = await page.locator('[data-testid=details]').boundingBox();
+  assert.ok(details.x >= 0 && details.x + details.width <= 391 && details.y < 844, JSON.stringify(details));
+  assert.equal(await page.locator('[data-testid=tab-details]').getAttribute('aria-selected'), 'true');
+  await screenshot(page, '15b-phone-details');
+  // Trace to here shows the trace form.
+  if (await page.locator('[data-testid=trace-to-here]').count()) {
+    await page.locator('[data-testid=trace-to-here]').click();
+    assert.ok(await page.locator('[data-testid=trace-run]').isVisible());
+  }
+  await page.locator('[data-testid=tab-manifests]').click();
+  assert.ok(await page.locator('[data-testid=editor]').isVisible());
+  await page.locator('[data-testid=tab-graph]').click();
+  assert.ok(await page.locator('[data-testid=graph]').isVisible());
+  // Wide screens have no tabs.
+  const wide = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await wide.goto(url);
+  await wide.waitForSelector('[data-node-id]', { state: 'attached' });
+  assert.equal(await wide.locator('[data-testid=tabs]').isVisible(), false);
+  await wide.close();
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -264,12 +264,21 @@ pub fn port_details(analysis: &Analysis, n: &GraphNode, d: &mut Details) {
 /// A way in from outside: a node port, a load-balancer address or an
 /// external IP, and the Service ports it leads to.
 pub fn entry_details(analysis: &Analysis, n: &GraphNode, d: &mut Details) {
-    let (what, address) = match n.kind {
-        NodeKind::NodePort => ("a port open on every node", None),
-        NodeKind::LoadBalancer => ("a cloud load balancer's address", Some(n.label.clone())),
-        NodeKind::ExternalIp => ("an external IP the Service accepts", Some(n.label.clone())),
+    let (what, address, title) = match n.kind {
+        NodeKind::NodePort => ("a port open on every node", None, "Node port"),
+        NodeKind::LoadBalancer => (
+            "a cloud load balancer's address",
+            Some(n.label.clone()),
+            "Load balancer",
+        ),
+        NodeKind::ExternalIp => (
+            "an external IP the Service accepts",
+            Some(n.label.clone()),
+            "External IP",
+        ),
         _ => return,
     };
+    d.title = format!("{title} {}", n.label.trim_start_matches("NodePort "));
     let node_ip = analysis.cluster.nodes.first().map(|x| x.ip.clone());
     let mut leads = Vec::new();
     let mut to = None;

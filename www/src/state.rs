@@ -19,6 +19,29 @@ use crate::view::View;
 use crate::worker::{Request, Response};
 pub use crate::worker::{TraceOutcome, TraceRequest, TraceView};
 
+/// On a narrow screen the panes are tabs; this one shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Tab {
+    Manifests,
+    #[default]
+    Graph,
+    Trace,
+    Details,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 4] = [Tab::Manifests, Tab::Graph, Tab::Trace, Tab::Details];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Tab::Manifests => "Manifests",
+            Tab::Graph => "Graph",
+            Tab::Trace => "Trace",
+            Tab::Details => "Details",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Theme {
     Light,
@@ -39,6 +62,8 @@ pub struct State {
     pub busy: bool,
     pub selected: Option<String>,
     pub theme: Theme,
+    /// The pane shown on a narrow screen.
+    pub tab: Tab,
     /// Bumped to ask the editor to move its caret to a line.
     pub goto: Option<(usize, u32)>,
     /// Pods and nodes killed, pods unready, workloads scaled, policies
@@ -234,6 +259,8 @@ pub enum Action {
     Response(Response),
     /// Close the share link's banner, keeping its changes.
     DismissBanner,
+    /// Show a pane (on a narrow screen, where panes are tabs).
+    ShowTab(Tab),
     /// Start the trace form's packet here (`pod:ns/name`).
     TraceFrom(String),
     /// End the trace form's packet here; from outside the cluster if true.
@@ -300,6 +327,7 @@ impl State {
             example,
             selected: link.selected,
             theme: start.theme.unwrap_or(Theme::Light),
+            tab: Tab::default(),
             goto: None,
             link_banner: describe(&link.what_if),
             what_if: Rc::new(link.what_if),
@@ -484,8 +512,15 @@ impl State {
             | Action::Analyse
             | Action::LoadExample(_)
             | Action::Restore => return self.step_text(action),
-            Action::Select(id) => self.selected = id,
+            // On a narrow screen the pane that answers comes to the front.
+            Action::Select(id) => {
+                if id.is_some() {
+                    self.tab = Tab::Details;
+                }
+                self.selected = id;
+            }
             Action::Goto { line, node } => {
+                self.tab = Tab::Manifests;
                 let n = self.goto.map_or(0, |g| g.1.wrapping_add(1));
                 self.goto = Some((line, n));
                 if node.is_some() {
@@ -543,6 +578,7 @@ impl State {
             }
             Action::Response(r) => self.receive(r),
             Action::DismissBanner => self.link_banner.clear(),
+            Action::ShowTab(tab) => self.tab = tab,
             Action::TraceFrom(from) => self.seed(Some(from), None),
             Action::TraceTo(to, outside) => {
                 self.seed(outside.then(|| "external".to_owned()), Some(to));
@@ -551,8 +587,9 @@ impl State {
         true
     }
 
-    /// Fill the trace form from elsewhere.
+    /// Fill the trace form from elsewhere (and show it).
     fn seed(&mut self, from: Option<String>, to: Option<String>) {
+        self.tab = Tab::Trace;
         self.trace_seed = TraceSeed {
             n: self.trace_seed.n + 1,
             from,

@@ -1010,25 +1010,26 @@ pub fn search(layout: &Layout, query: &str) -> Option<Vec<String>> {
     if q.is_empty() {
         return None;
     }
-    let mut found: Vec<(bool, usize, usize, &str)> = layout
-        .nodes
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| {
-            n.label.to_ascii_lowercase().contains(&q)
-                || n.id.to_ascii_lowercase().contains(&q)
-                || n.kind.replace('-', " ").contains(&q)
-                || n.namespace
-                    .as_deref()
-                    .is_some_and(|ns| ns.to_ascii_lowercase().contains(&q))
-        })
-        .map(|(i, n)| {
-            let exact = n.line1.eq_ignore_ascii_case(&q) || n.id.eq_ignore_ascii_case(&q);
-            (!exact, crate::layout::column(&n.kind), i, n.id.as_str())
-        })
-        .collect();
-    found.sort_unstable();
-    Some(found.into_iter().map(|(.., id)| id.to_owned()).collect())
+    // Buckets instead of a sort (one sort less in the page's wasm): exact
+    // names first, then each column in drawing order.
+    let mut buckets: Vec<Vec<String>> = vec![Vec::new(); 8];
+    for n in layout.nodes.iter().filter(|n| {
+        n.label.to_ascii_lowercase().contains(&q)
+            || n.id.to_ascii_lowercase().contains(&q)
+            || n.kind.replace('-', " ").contains(&q)
+            || n.namespace
+                .as_deref()
+                .is_some_and(|ns| ns.to_ascii_lowercase().contains(&q))
+    }) {
+        let exact = n.line1.eq_ignore_ascii_case(&q) || n.id.eq_ignore_ascii_case(&q);
+        let bucket = if exact {
+            0
+        } else {
+            1 + crate::layout::column(&n.kind).min(6)
+        };
+        buckets[bucket].push(n.id.clone());
+    }
+    Some(buckets.concat())
 }
 
 /// The part of the graph the view shows, in the graph's user units.
@@ -1317,4 +1318,23 @@ pub fn neighbour<'a>(layout: &'a Layout, id: &str, key: &str) -> Option<&'a str>
         _ => None,
     }?;
     Some(best.id.as_str())
+}
+
+/// `v` with `decimals` digits after the point (at most 6), written with
+/// integers: the page's wasm then carries no float formatting.
+pub fn fixed(v: f64, decimals: u32) -> String {
+    let decimals = decimals.min(6);
+    let unit = 10_i64.pow(decimals);
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "view coordinates and probabilities are far inside i64"
+    )]
+    let scaled = (v * unit as f64).round() as i64;
+    let sign = if scaled < 0 { "-" } else { "" };
+    let (whole, part) = (scaled.abs() / unit, scaled.abs() % unit);
+    if decimals == 0 {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{part:0width$}", width = decimals as usize)
+    }
 }

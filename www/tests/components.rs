@@ -416,3 +416,29 @@ fn hop_citations_move_behind_why_and_other_parentheses_stay() {
         ("no rule here (really)".to_owned(), None)
     );
 }
+
+#[wasm_bindgen_test]
+fn fixed_point_text_rounds_like_format() {
+    use portolan_www::view::fixed;
+    for (v, d) in [
+        (0.333_333, 2),
+        (1.0, 2),
+        (-12.34, 1),
+        (99.5, 0),
+        (0.005, 2),
+        (1234.56, 1),
+    ] {
+        let expected = match d {
+            0 => format!("{v:.0}"),
+            1 => format!("{v:.1}"),
+            _ => format!("{v:.2}"),
+        };
+        // Halves round away from zero here, to even in `format!`: both
+        // are fine for the page; the cases avoid exact halves.
+        if ((v * 10_f64.powi(d as i32)).fract().abs() - 0.5).abs() > 1e-9 {
+            assert_eq!(fixed(v, d), expected, "{v} to {d}");
+        }
+    }
+    // No negative zero.
+    assert_eq!(fixed(-0.04, 1), "0.0");
+}

@@ -65,7 +65,8 @@ pub fn App(props: &AppProps) -> Html {
                     <p class="failure" role="alert" data-testid="failure">{ f }</p>
                 }
                 <Banners />
-                <main class="workspace">
+                <Tabs />
+                <main class={classes!("workspace", format!("tab-{}", state.tab.name().to_ascii_lowercase()))}>
                     <section class="pane left" aria-label="Manifests and findings">
                         <Editor />
                         <DiagnosticsList />
@@ -117,5 +118,26 @@ fn Banners() -> Html {
                 </div>
             }
         </>
+    }
+}
+
+/// Below 1100 px the panes are tabs (CSS hides this bar on wider screens).
+#[component]
+fn Tabs() -> Html {
+    let state = use_context::<AppContext>().expect("AppContext is provided by App");
+    html! {
+        <nav class="tabs" role="tablist" aria-label="Panes" data-testid="tabs">
+            { for crate::state::Tab::ALL.iter().map(|&tab| {
+                let onclick = {
+                    let state = state.clone();
+                    Callback::from(move |_: MouseEvent| state.dispatch(Action::ShowTab(tab)))
+                };
+                let on = state.tab == tab;
+                html! {
+                    <button role="tab" class={classes!("tab", on.then_some("on"))} aria-selected={on.to_string()} {onclick}
+                        data-testid={format!("tab-{}", tab.name().to_ascii_lowercase())}>{ tab.name() }</button>
+                }
+            }) }
+        </nav>
     }
 }

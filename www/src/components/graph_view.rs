@@ -12,7 +12,7 @@ use yew::prelude::*;
 use super::AppContext;
 use crate::layout::{INSET, LINE1_Y, LINE2_Y, Layout, NODE_H};
 use crate::state::Action;
-use crate::view::ViewBox;
+use crate::view::{ViewBox, fixed};
 
 /// The pane's size in CSS pixels (0 before it is laid out).
 fn pane_size(svg: &NodeRef) -> (f64, f64) {
@@ -57,8 +57,27 @@ fn use_escape_deselects(state: &AppContext) {
 fn use_view_box(state: &AppContext, svg: &NodeRef) -> UseStateHandle<ViewBox> {
     let layout = &state.view.layout;
     let vb = use_state(|| ViewBox::fit(layout));
+    // Whether the last opening view was made without a pane to measure (a
+    // hidden tab on a narrow screen): it is made again when the pane shows.
+    let unmeasured = use_mut_ref(|| false);
+    {
+        let (vb, svg, view, unmeasured) = (
+            vb.clone(),
+            svg.clone(),
+            state.view.clone(),
+            unmeasured.clone(),
+        );
+        use_effect_with(state.tab, move |_| {
+            let (w, h) = pane_size(&svg);
+            if *unmeasured.borrow() && w > 0.0 {
+                *unmeasured.borrow_mut() = false;
+                vb.set(ViewBox::opening(&view.layout, w, h));
+            }
+        });
+    }
     {
         let (vb, svg, view) = (vb.clone(), svg.clone(), state.view.clone());
+        let unmeasured = unmeasured.clone();
         // A new text (its pointer), a new graph size: open on the default.
         let key = (
             std::rc::Rc::as_ptr(&state.analysed).cast::<u8>() as usize,
@@ -67,6 +86,7 @@ fn use_view_box(state: &AppContext, svg: &NodeRef) -> UseStateHandle<ViewBox> {
         );
         use_effect_with(key, move |_| {
             let (w, h) = pane_size(&svg);
+            *unmeasured.borrow_mut() = w <= 0.0;
             vb.set(ViewBox::opening(&view.layout, w, h));
         });
     }
@@ -192,7 +212,7 @@ pub fn GraphView() -> Html {
             }
             <div class="graph-stage">
                 <svg ref={svg.clone()} class={classes!("graph-svg", body.1.then_some("trace-failed"), body.2.then_some("focusing"))} data-testid="graph" role="img" aria-label="Routing graph"
-                    viewBox={format!("{:.1} {:.1} {:.1} {:.1}", v.x, v.y, v.w, v.h)}
+                    viewBox={[v.x, v.y, v.w, v.h].map(|c| fixed(c, 1)).join(" ")}
                     {onwheel} {onmousedown} {onmousemove} {onmouseup} {onclick}>
                     <defs>
                         <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
@@ -341,7 +361,7 @@ fn minimap(layout: &Layout, vb: &UseStateHandle<ViewBox>, svg: &NodeRef) -> Html
             { for layout.nodes.iter().filter(|n| show_pods || n.kind != "pod").map(|n| html! {
                 <rect class={classes!("mini", format!("kind-{}", n.kind))} x={n.x.to_string()} y={n.y.to_string()} width={n.w.to_string()} height={NODE_H.to_string()} />
             }) }
-            <rect class="minimap-view" data-testid="minimap-view" x={format!("{:.0}", v.x)} y={format!("{:.0}", v.y)} width={format!("{:.0}", v.w)} height={format!("{:.0}", v.h)} />
+            <rect class="minimap-view" data-testid="minimap-view" x={fixed(v.x, 0)} y={fixed(v.y, 0)} width={fixed(v.w, 0)} height={fixed(v.h, 0)} />
         </svg>
     }
 }
@@ -486,7 +506,7 @@ fn node(state: &AppContext, n: &crate::layout::LNode, m: NodeMarks) -> Html {
             <text x={INSET.to_string()} y={LINE1_Y.to_string()} class="node-label">{ &n.line1 }</text>
             <text x={INSET.to_string()} y={LINE2_Y.to_string()} class="node-sub">{ &n.line2 }</text>
             if let Some(p) = m.probability {
-                <text x={(n.w - 6).to_string()} y={LINE2_Y.to_string()} text-anchor="end" class="node-probability" data-testid="probability">{ format!("p = {p:.2}") }</text>
+                <text x={(n.w - 6).to_string()} y={LINE2_Y.to_string()} text-anchor="end" class="node-probability" data-testid="probability">{ format!("p = {}", fixed(p, 2)) }</text>
             }
         </g>
     }

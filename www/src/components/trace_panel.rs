@@ -201,10 +201,10 @@ pub fn TracePanel() -> Html {
                     <p class="redirect" data-testid="trace-redirect">{ format!("Redirect {} → {}", r.status, r.location) }</p>
                 }
                 if let Some(u) = t.unresolved {
-                    <p class="unresolved" data-testid="trace-unresolved">{ format!("Unresolved backend: {:.0}% of requests get an error status", u * 100.0) }</p>
+                    <p class="unresolved" data-testid="trace-unresolved">{ format!("Unresolved backend: {}% of requests get an error status", crate::view::fixed(u * 100.0, 0)) }</p>
                 }
                 if let Some(p) = t.delivered_probability {
-                    <p class="delivered" data-testid="trace-delivered">{ format!("Delivered after NetworkPolicy: {:.0}%", p * 100.0) }</p>
+                    <p class="delivered" data-testid="trace-delivered">{ format!("Delivered after NetworkPolicy: {}%", crate::view::fixed(p * 100.0, 0)) }</p>
                 }
                 if !t.destinations.is_empty() {
                     { destinations_table(&t.destinations, "trace-destinations") }
@@ -294,7 +294,7 @@ fn destinations_table(rows: &[portolan_core::sim::Destination], testid: &'static
                             <tr class="destination">
                                 <td>{ format!("{}:{}", d.ip, d.port) }</td>
                                 <td>{ d.pod.clone().unwrap_or_else(|| "-".into()) }</td>
-                                <td>{ format!("{:.2}", d.probability) }</td>
+                                <td>{ crate::view::fixed(d.probability, 2) }</td>
                             </tr>
                             { policy.unwrap_or_default() }
                         </>
