@@ -367,3 +367,23 @@ test('a phone: the panes are tabs, the bars leave the screen to the graph, targe
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('paste to drawn graph: Online Boutique and the OpenTelemetry demo (figures, not timed assertions)', async () => {
+  const { page, errors } = await open(browser, url);
+  const boutique = readFileSync(join(corpus, 'online-boutique.yaml'), 'utf8');
+  const otel = readFileSync(join(corpus, 'opentelemetry-demo.yaml'), 'utf8');
+  // A text unlike the current one first, so each paste is analysed anew.
+  await paste(page, 'apiVersion: v1\nkind: Namespace\nmetadata: {name: empty}\n');
+  for (const [name, text, drawnWhen] of [['Online Boutique', boutique, '[data-node-id="service:default/frontend"]'], ['OpenTelemetry demo', otel, '[data-node-id^="service:otel-demo/"]']]) {
+    const start = await page.evaluate(() => performance.now());
+    await page.locator('[data-testid=editor]').evaluate((el, t) => {
+      el.value = t;
+      el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+    }, text);
+    await page.waitForFunction((sel) => document.querySelector(sel), drawnWhen, { timeout: 30_000, polling: 'raf' });
+    const drawn = await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => ok(performance.now()))));
+    console.log(`# ${name}: paste to drawn graph ${(drawn - start).toFixed(0)} ms`);
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
