@@ -55,10 +55,13 @@ function drawnNodes(graph) {
 // sized to their text and ports beside their Service, the minimap, search,
 // the selection's path, the legend, Services and ports explained in words,
 // trace from and to here, text and theme kept across visits, the share
-// link's banner, selection and trace) 30 KB more: 898 KB. Issue 16
+// link's banner, selection and trace, trace guidance, keyboard, tabs for
+// small screens, the point where a failed trace stopped) 42 KB more:
+// 910 KB, with 4 KB won back by formatting numbers with integers and one
+// sort less. Issue 16
 // (decoding straight from parser events, a smaller core) is where it comes
 // back down.
-test('the page\'s wasm (app and analysis worker) stays within 910 KB gzipped', async () => {
+test('the page\'s wasm (app and analysis worker) stays within 915 KB gzipped', async () => {
   const { readdirSync } = await import('node:fs');
   const { gzipSync } = await import('node:zlib');
   const dist = process.env.PORTOLAN_DIST || join(root, 'dist');
@@ -67,7 +70,7 @@ test('the page\'s wasm (app and analysis worker) stays within 910 KB gzipped', a
   const sizes = files.map((f) => [f, gzipSync(readFileSync(join(dist, f)), { level: 9 }).length]);
   const total = sizes.reduce((n, [, s]) => n + s, 0);
   console.log(`# wasm gzipped: ${sizes.map(([f, s]) => `${f} ${(s / 1024).toFixed(0)} KB`).join(', ')}; total ${(total / 1024).toFixed(0)} KB`);
-  assert.ok(total <= 910 * 1024, `${(total / 1024).toFixed(0)} KB`);
+  assert.ok(total <= 915 * 1024, `${(total / 1024).toFixed(0)} KB`);
 });
 
 test('the page opens on the embedded example and draws its routing graph', async () => {

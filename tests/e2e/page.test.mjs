@@ -266,6 +266,14 @@ test('trace that guides: suggestions that fit the source, a Service\'s bare name
   await hop.locator('.why summary').click();
   assert.match(await hop.locator('.why').textContent(), /Rule D\.2\.4 of docs\/spec\/kubernetes-services\.md/);
   await screenshot(page, '14-trace-why');
+  // A port the Service lacks: the path in the error colour, stopping at
+  // the Service.
+  await page.locator('[data-testid=trace-to]').fill('cartservice.default:9999');
+  await page.locator('[data-testid=trace-run]').click();
+  await page.waitForFunction(() => ['reject', 'not-intercepted', 'drop'].includes(document.querySelector('[data-testid=trace-result]')?.dataset.verdict));
+  assert.deepEqual(await page.locator('[data-testid=graph] .node.stopped').evaluateAll((els) => els.map((e) => e.dataset.nodeId)), ['service:default/cartservice']);
+  assert.equal(await page.locator('[data-testid=graph].trace-failed').count(), 1);
+  await screenshot(page, '14b-trace-stopped');
   // A name that is no Service, without a port: what to write instead.
   await page.locator('[data-testid=trace-to]').fill('nosuchthing');
   await page.locator('[data-testid=trace-run]').click();

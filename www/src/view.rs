@@ -918,6 +918,10 @@ pub struct TracePath {
     pub nodes: BTreeSet<String>,
     pub probability: BTreeMap<String, f64>,
     pub failed: bool,
+    /// Where a failed trace stopped: the pods NetworkPolicy denies, or the
+    /// last node the packet reached (the Service or port that refused or
+    /// dropped it, the route that matched nothing).
+    pub stopped: BTreeSet<String>,
 }
 
 /// The [`TracePath`] of a trace on a layout; linear in the edges.
@@ -944,12 +948,62 @@ pub fn trace_path(layout: &Layout, t: &crate::worker::TraceView) -> TracePath {
     if let Some(s) = &t.service {
         let sid = format!("service:{s}");
         for e in layout.edges.iter().filter(|e| e.from == sid) {
-            if reaching.contains(e.to.as_str()) || t.destinations.is_empty() {
+            // Without destinations: the port asked for, if the Service
+            // has it (a packet to a port it lacks stops at the Service).
+            let asked = t.port.is_none_or(|p| {
+                e.to.rsplit_once(':')
+                    .is_some_and(|(_, rest)| rest.starts_with(&format!("{p}/")))
+            });
+            if reaching.contains(e.to.as_str()) || (t.destinations.is_empty() && asked) {
                 path.nodes.insert(e.to.clone());
             }
         }
         path.nodes.insert(sid);
     }
+    route_path(layout, t, &reaching, &mut path);
+    stopped_at(layout, t, &mut path);
+    path
+}
+
+/// Where a failed trace stopped (`TracePath::stopped`).
+fn stopped_at(layout: &Layout, t: &crate::worker::TraceView, path: &mut TracePath) {
+    if !path.failed {
+        return;
+    }
+    let denied: BTreeSet<String> = t
+        .destinations
+        .iter()
+        .filter(|d| {
+            d.policy
+                .is_some_and(|p| p != portolan_core::netpol::Verdict::Allowed)
+        })
+        .map(|d| {
+            d.pod
+                .as_ref()
+                .map_or_else(|| format!("address:{}", d.ip), |p| format!("pod:{p}"))
+        })
+        .collect();
+    if !denied.is_empty() {
+        path.stopped = denied;
+        return;
+    }
+    let last = layout
+        .nodes
+        .iter()
+        .filter(|n| path.nodes.contains(&n.id) && n.kind != "external")
+        .max_by_key(|n| (n.x, std::cmp::Reverse(n.y)));
+    path.stopped.extend(last.map(|n| n.id.clone()));
+}
+
+/// An HTTP request's part of the path: the client, the Gateway or Ingress
+/// it entered, the route, and the Service ports that lead to the
+/// destinations.
+fn route_path(
+    layout: &Layout,
+    t: &crate::worker::TraceView,
+    reaching: &BTreeSet<&str>,
+    path: &mut TracePath,
+) {
     if let Some(r) = &t.route_node {
         path.nodes.insert(r.clone());
         path.nodes.insert("external".to_owned());
@@ -966,7 +1020,6 @@ pub fn trace_path(layout: &Layout, t: &crate::worker::TraceView) -> TracePath {
             }
         }
     }
-    path
 }
 
 /// The selected node's whole path: everything that leads to it and

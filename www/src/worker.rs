@@ -73,6 +73,10 @@ pub struct TraceView {
     pub backends: Vec<portolan_core::sim::BackendShare>,
     pub redirect: Option<portolan_core::sim::Redirect>,
     pub unresolved: Option<f64>,
+    /// The port the packet was sent to (`HOST:PORT`), for drawing a trace
+    /// that reached no destination.
+    #[serde(default)]
+    pub port: Option<i64>,
 }
 
 impl From<Trace> for TraceView {
@@ -98,6 +102,7 @@ impl From<Trace> for TraceView {
             backends: t.backends.unwrap_or_default(),
             redirect: t.redirect,
             unresolved: t.unresolved_probability,
+            port: None,
         }
     }
 }
@@ -240,6 +245,10 @@ impl Engine {
             Ok(to) => to,
             Err(e) => return TraceOutcome::Invalid(e),
         };
+        let port = to
+            .rsplit_once(':')
+            .and_then(|(_, p)| p.parse().ok())
+            .filter(|_| !sim::is_url(&to));
         let outcome = sim::From::parse(&req.from).and_then(|from| {
             sim::trace(
                 a,
@@ -257,7 +266,11 @@ impl Engine {
             )
         });
         match outcome {
-            Ok(t) => TraceOutcome::Done(Box::new(t.into())),
+            Ok(t) => {
+                let mut view: TraceView = t.into();
+                view.port = port;
+                TraceOutcome::Done(Box::new(view))
+            }
             Err(e) => TraceOutcome::Invalid(plain(&e)),
         }
     }

@@ -378,6 +378,12 @@ fn a_trace_path_runs_from_the_service_through_its_port_to_the_pods() {
     // the error colour.
     let p = ask("reviews:9999");
     assert!(p.failed && p.probability.is_empty(), "{p:?}");
+    // It stopped at the Service, which has no such port.
+    assert_eq!(
+        p.stopped.iter().map(String::as_str).collect::<Vec<_>>(),
+        ["service:default/reviews"]
+    );
+    assert!(ask("reviews:9080").stopped.is_empty());
     assert_eq!(
         unique_keys(["a", "b", "a", "a"].map(str::to_owned).into_iter()),
         ["a", "b", "a#2", "a#3"]

@@ -324,6 +324,7 @@ fn legend() -> Html {
                 { line("unready", "endpoint, not ready") }
                 { line("on-path", "the last trace's path") }
                 { line("failed", "the path of a trace that did not deliver") }
+                { item("stopped", "where it stopped: refused, dropped or denied") }
             </ul>
         </details>
     }
@@ -437,6 +438,7 @@ fn graph_body(
                     lit: lit(&n.id),
                     matched: matches.as_ref().map(|m| m.contains(&n.id)),
                     on_path: trace.nodes.contains(&n.id),
+                    stopped: trace.stopped.contains(&n.id),
                     probability: trace.probability.get(&n.id).copied(),
                 })) }
             </g>
@@ -464,6 +466,8 @@ struct NodeMarks {
     /// A search is on: whether this node matches it.
     matched: Option<bool>,
     on_path: bool,
+    /// A failed trace stopped here.
+    stopped: bool,
     probability: Option<f64>,
 }
 
@@ -495,6 +499,7 @@ fn node(state: &AppContext, n: &crate::layout::LNode, m: NodeMarks) -> Html {
         (!m.lit || m.matched == Some(false)).then_some("dim"),
         (m.matched == Some(true)).then_some("match"),
         m.on_path.then_some("on-path"),
+        m.stopped.then_some("stopped"),
         n.change.as_ref().map(|c| format!("change-{c}")),
     );
     html! {
