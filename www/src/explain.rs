@@ -7,7 +7,7 @@
 
 use portolan_core::analysis::Analysis;
 use portolan_core::graph::{GraphNode, NodeKind};
-use portolan_core::snapshot::{ClusterPort, ClusterService};
+use portolan_core::snapshot::ClusterService;
 use portolan_core::types::ServiceType;
 
 use crate::view::Details;
@@ -185,28 +185,6 @@ pub fn trace_target(svc: &ClusterService) -> Option<String> {
     Some(format!("{}.{}:{}", svc.name, svc.namespace, p.port))
 }
 
-fn endpoint_rows(svc: &ClusterService, p: &ClusterPort) -> Vec<[String; 4]> {
-    svc.endpoints
-        .iter()
-        .filter(|e| {
-            e.port.is_some()
-                && e.port_name.as_deref().unwrap_or("") == p.name
-                && e.protocol.is_none_or(|x| x == p.protocol)
-        })
-        .map(|e| {
-            [
-                e.pod.as_deref().unwrap_or("-").to_owned(),
-                format!("{}:{}", e.ip, e.port.unwrap_or_default()),
-                e.node.as_deref().unwrap_or_default().to_owned(),
-                format!(
-                    "ready={} serving={} terminating={}",
-                    e.ready, e.serving, e.terminating
-                ),
-            ]
-        })
-        .collect()
-}
-
 /// A Service port: what it forwards where, and its endpoints.
 pub fn port_details(analysis: &Analysis, n: &GraphNode, d: &mut Details) {
     let Some((svc, p)) = analysis.cluster.services.iter().find_map(|s| {
@@ -240,7 +218,10 @@ pub fn port_details(analysis: &Analysis, n: &GraphNode, d: &mut Details) {
     if let Some(ap) = &p.app_protocol {
         d.rows.push(("appProtocol".into(), ap.clone()));
     }
-    d.endpoints = endpoint_rows(svc, p);
+    d.endpoints = svc
+        .port_endpoints(&p.name, p.protocol)
+        .map(crate::view::endpoint_row)
+        .collect();
     let ready = svc.ready_endpoints(&p.name, p.protocol).count();
     d.summary.push(if svc.headless {
         format!(

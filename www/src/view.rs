@@ -680,21 +680,24 @@ fn service_details(analysis: &Analysis, n: &GraphNode, d: &mut Details) {
         svc.session_affinity.as_str().to_owned(),
     ));
     called_by(analysis, svc, d);
-    for e in &svc.endpoints {
-        let port = e
-            .port
-            .map_or_else(|| "(no port)".to_owned(), |p| p.to_string());
-        let cond = format!(
+    d.endpoints = svc.endpoints.iter().map(endpoint_row).collect();
+}
+
+/// An endpoint as the details table shows it: pod, address, node,
+/// conditions.
+pub fn endpoint_row(e: &portolan_core::snapshot::Endpoint) -> [String; 4] {
+    let port = e
+        .port
+        .map_or_else(|| "(no port)".to_owned(), |p| p.to_string());
+    [
+        e.pod.as_deref().unwrap_or("-").to_owned(),
+        format!("{}:{port}", e.ip),
+        e.node.as_deref().unwrap_or_default().to_owned(),
+        format!(
             "ready={} serving={} terminating={}",
             e.ready, e.serving, e.terminating
-        );
-        d.endpoints.push([
-            e.pod.as_deref().unwrap_or("-").to_owned(),
-            format!("{}:{port}", e.ip),
-            e.node.as_deref().unwrap_or_default().to_owned(),
-            cond,
-        ]);
-    }
+        ),
+    ]
 }
 
 /// A Service's ports, a row each.

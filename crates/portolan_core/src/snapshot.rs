@@ -234,9 +234,18 @@ impl ClusterService {
         port_name: &'s str,
         protocol: Protocol,
     ) -> impl Iterator<Item = &'s Endpoint> {
+        self.port_endpoints(port_name, protocol).filter(|e| e.ready)
+    }
+
+    /// Every endpoint of the Service port named `port_name` (ready or
+    /// not): the port of a slice is matched by name and protocol.
+    pub fn port_endpoints<'s>(
+        &'s self,
+        port_name: &'s str,
+        protocol: Protocol,
+    ) -> impl Iterator<Item = &'s Endpoint> {
         self.endpoints.iter().filter(move |e| {
-            e.ready
-                && e.port.is_some()
+            e.port.is_some()
                 && e.port_name.as_deref().unwrap_or("") == port_name
                 && e.protocol.is_none_or(|p| p == protocol)
         })
