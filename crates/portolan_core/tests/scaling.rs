@@ -212,7 +212,7 @@ fn kv(k: impl std::fmt::Display, v: impl std::fmt::Display) -> (String, String) 
 
 #[test]
 fn labels_per_object() {
-    linear_within("labels per object", 500, 28.0, |n| {
+    linear_within("labels per object", 500, 16.0, |n| {
         let labels: Vec<_> = (0..n)
             .map(|i| kv(format!("example.com/key-{i}"), format!("v{i}")))
             .collect();
@@ -235,7 +235,7 @@ fn invalid_labels_per_object() {
 
 #[test]
 fn keys_per_map() {
-    linear_within("annotations and ConfigMap keys", 500, 29.0, |n| {
+    linear("annotations and ConfigMap keys", 500, |n| {
         let mut s =
             String::from("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations:\n");
         for i in 0..n {
@@ -251,8 +251,10 @@ fn keys_per_map() {
 
 #[test]
 fn merge_keys() {
-    // `<<` merges of large maps into large maps.
-    linear_within("merge keys", 200, 95.0, |n| {
+    // `<<` merges of large maps into large maps. Each anchor is kept, its
+    // alias copied and the merge made in a tree of 56-byte nodes: a few
+    // copies of `  k1: v` at 112 bytes an entry (issue 11).
+    linear_within("merge keys", 200, 35.0, |n| {
         let mut s =
             String::from("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\nx-base: &base\n");
         for i in 0..n {
@@ -272,7 +274,7 @@ fn merge_keys() {
 
 #[test]
 fn duplicate_keys() {
-    linear_within("duplicate keys", 200, 90.0, |n| {
+    linear_within("duplicate keys", 200, 30.0, |n| {
         let mut s = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n");
         for i in 0..n {
             let _ = writeln!(s, "  k{}: v", i % 7);
@@ -321,7 +323,7 @@ fn services_by_pods_matching_nothing() {
 
 #[test]
 fn services_sharing_one_selector() {
-    linear_within("Services sharing one selector", 50, 32.0, |n| {
+    linear_within("Services sharing one selector", 50, 28.0, |n| {
         let mut s = repeat(n, |s, i| {
             service(s, "default", &format!("s{i}"), &[kv("app", "web")]);
         });
@@ -340,7 +342,7 @@ fn services_sharing_one_selector() {
 
 #[test]
 fn ports_per_service() {
-    linear_within("ports per Service", 100, 36.0, |n| {
+    linear_within("ports per Service", 100, 20.0, |n| {
         let mut s = String::from(
             "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  type: NodePort\n  selector:\n    app: web\n  ports:\n",
         );
@@ -362,7 +364,7 @@ fn ports_per_service() {
 
 #[test]
 fn values_per_match_expressions() {
-    linear_within("values per matchExpressions", 500, 24.0, |n| {
+    linear("values per matchExpressions", 500, |n| {
         let mut s = String::from(
             "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  replicas: 2\n  selector:\n    matchExpressions:\n    - key: app\n      operator: In\n      values:\n",
         );
@@ -481,7 +483,7 @@ fn workloads() {
 
 #[test]
 fn long_flow_sequences() {
-    linear_within("flow-style sequence", 500, 45.0, |n| {
+    linear("flow-style sequence", 500, |n| {
         let mut s = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\nx: [");
         for i in 0..n {
             let _ = write!(s, "{i}, ");

@@ -546,22 +546,34 @@ impl Offsets {
     }
 }
 
-/// An open collection. Its finished children wait in `Builder::children`
-/// from index `first` on (a map's as key, value, key, …), so that each
-/// collection is allocated once, at its exact size, when it ends.
-enum Frame {
+/// An open collection with its finished children. Each collection grows
+/// its own vector, which becomes the node when it ends: no child is copied,
+/// and the slack of the last growth is given back
+/// ([`Builder::sequence_end`], [`Builder::mapping_end`]).
+enum Frame<'a> {
     Seq {
         start: Span,
         anchor: usize,
         tag: Option<Box<str>>,
-        first: usize,
+        items: Vec<Node<'a>>,
     },
     Map {
         start: Span,
         anchor: usize,
         tag: Option<Box<str>>,
-        first: usize,
+        entries: Vec<(Node<'a>, Node<'a>)>,
+        /// A key waiting for its value.
+        key: Option<Node<'a>>,
     },
+}
+
+/// A collection's vector without the slack of its last growth (above an
+/// eighth), so that a long map or sequence holds what it needs.
+fn fitted<T>(mut v: Vec<T>) -> Vec<T> {
+    if v.capacity() - v.len() > v.len() / 8 {
+        v.shrink_to_fit();
+    }
+    v
 }
 
 struct Builder<'a, 'l> {
@@ -570,8 +582,7 @@ struct Builder<'a, 'l> {
     chunk: &'a str,
     offsets: Offsets,
     limits: &'l Limits,
-    stack: Vec<Frame>,
-    children: Vec<Node<'a>>,
+    stack: Vec<Frame<'a>>,
     anchors: HashMap<usize, Node<'a>>,
     alias_nodes: usize,
     roots: Vec<Node<'a>>,
@@ -604,7 +615,6 @@ impl<'a, 'l> Builder<'a, 'l> {
             offsets,
             limits,
             stack: Vec::new(),
-            children: Vec::new(),
             anchors: HashMap::new(),
             alias_nodes: 0,
             roots: Vec::new(),
@@ -682,13 +692,14 @@ impl<'a, 'l> Builder<'a, 'l> {
                 start: span,
                 anchor,
                 tag: tag.map(|t| tag_string(&t)),
-                first: self.children.len(),
+                items: Vec::new(),
             }),
             Event::MappingStart(anchor, tag) => self.push(Frame::Map {
                 start: span,
                 anchor,
                 tag: tag.map(|t| tag_string(&t)),
-                first: self.children.len(),
+                entries: Vec::new(),
+                key: None,
             }),
             Event::SequenceEnd => {
                 self.sequence_end(span);
@@ -727,6 +738,7 @@ impl<'a, 'l> Builder<'a, 'l> {
         if style == Style::Plain && tag.is_none() {
             self.warn_yaml12(&text, span, diags);
         }
+        let text = self.borrowed(text, span, style);
         let node = Node {
             span,
             tag,
@@ -735,17 +747,46 @@ impl<'a, 'l> Builder<'a, 'l> {
         self.finish(node, anchor);
     }
 
+    /// The scalar's text borrowed from the source where it is written there
+    /// as it reads (a plain scalar on one line, a quoted one without
+    /// escapes), else owned without the parser's spare capacity: a tree of
+    /// many short scalars costs little more than their text.
+    fn borrowed(
+        &self,
+        text: std::borrow::Cow<'a, str>,
+        span: Span,
+        style: Style,
+    ) -> std::borrow::Cow<'a, str> {
+        let std::borrow::Cow::Owned(owned) = text else {
+            return text;
+        };
+        let written = self
+            .text
+            .get(span.start()..span.end())
+            .and_then(|raw| match style {
+                Style::Plain => Some(raw),
+                Style::SingleQuoted | Style::DoubleQuoted => {
+                    raw.get(1..raw.len().saturating_sub(1))
+                }
+                Style::Literal | Style::Folded => None,
+            });
+        match written {
+            Some(raw) if raw == owned => std::borrow::Cow::Borrowed(raw),
+            _ => std::borrow::Cow::Owned(owned.into_boxed_str().into_string()),
+        }
+    }
+
     fn sequence_end(&mut self, span: Span) {
         let Some(Frame::Seq {
             start,
             anchor,
             tag,
-            first,
+            items,
         }) = self.stack.pop()
         else {
             return;
         };
-        let items: Vec<Node<'a>> = self.children.drain(first..).collect();
+        let items = fitted(items);
         let end = items.last().map_or(span.end, |n| n.span.end.max(start.end));
         let span = Span {
             start: start.start,
@@ -766,17 +807,12 @@ impl<'a, 'l> Builder<'a, 'l> {
             start,
             anchor,
             tag,
-            first,
+            entries,
+            key: _,
         }) = self.stack.pop()
         else {
             return;
         };
-        let mut entries = Vec::with_capacity((self.children.len() - first) / 2);
-        let mut children = self.children.drain(first..);
-        while let (Some(k), Some(v)) = (children.next(), children.next()) {
-            entries.push((k, v));
-        }
-        drop(children);
         let end = entries
             .last()
             .map_or(span.end, |(_, v)| v.span.end.max(start.end));
@@ -784,7 +820,7 @@ impl<'a, 'l> Builder<'a, 'l> {
             start: start.start,
             end: end.max(start.end),
         };
-        let entries = self.merge_and_check_keys(entries, diags);
+        let entries = fitted(self.merge_and_check_keys(entries, diags));
         self.finish(
             Node {
                 span,
@@ -825,7 +861,7 @@ impl<'a, 'l> Builder<'a, 'l> {
         Ok(())
     }
 
-    fn push(&mut self, frame: Frame) -> Result<(), Box<Diagnostic>> {
+    fn push(&mut self, frame: Frame<'a>) -> Result<(), Box<Diagnostic>> {
         if self.stack.len() + usize::from(self.items_part) >= self.limits.max_depth {
             let span = match &frame {
                 Frame::Seq { start, .. } | Frame::Map { start, .. } => *start,
@@ -857,8 +893,8 @@ impl<'a, 'l> Builder<'a, 'l> {
             // In the root map, the value of `items` (the root's key that
             // waits, just before the sequence's children).
             self.stack.len() == 2
-                && matches!(&self.stack[..], [Frame::Map { first: map, .. }, Frame::Seq { first: seq, .. }]
-                    if (seq - map) % 2 == 1 && self.children[seq - 1].key_text() == Some("items"))
+                && matches!(&self.stack[..], [Frame::Map { key: Some(key), .. }, Frame::Seq { .. }]
+                    if key.key_text() == Some("items"))
                 && node.get("kind").is_some()
         };
         match self.stack.last_mut() {
@@ -868,7 +904,11 @@ impl<'a, 'l> Builder<'a, 'l> {
                 }
             }
             Some(Frame::Seq { .. }) if list_item => self.streamed.push(node),
-            Some(_) => self.children.push(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, key, .. }) => match key.take() {
+                Some(k) => entries.push((k, node)),
+                None => *key = Some(node),
+            },
         }
     }
 
@@ -1010,31 +1050,23 @@ fn duplicate_keys(entries: &[(Node<'_>, Node<'_>)]) -> Vec<(usize, usize)> {
 
 /// `<<` merge keys (YAML 1.1, as kubectl's decoder applies them): explicit
 /// keys win over merged ones, and an earlier merged map over a later one.
-/// Key sets are hashed, so merging large maps stays linear.
+/// Keys are hashed by reference once every entry is in place, so merging
+/// large maps stays linear and copies no key.
 fn merge<'a>(entries: Vec<(Node<'a>, Node<'a>)>) -> Vec<(Node<'a>, Node<'a>)> {
-    let mut explicit = Vec::with_capacity(entries.len());
+    let mut out = Vec::with_capacity(entries.len());
     let mut merged: Vec<(Node<'a>, Node<'a>)> = Vec::new();
-    let mut merged_keys: std::collections::HashSet<Option<String>> =
-        std::collections::HashSet::new();
     for (k, v) in entries {
         if matches!(&k.kind, Kind::Scalar(t, Style::Plain) if t == "<<") {
             match v.kind {
-                Kind::Map(m) => {
-                    merged_keys.extend(m.iter().map(|(mk, _)| mk.key_text().map(str::to_owned)));
-                    merged.extend(m);
-                }
+                Kind::Map(m) => merged.extend(m),
                 Kind::Seq(items) => {
                     for item in items {
                         if let Kind::Map(m) = item.kind {
-                            for (mk, mv) in m {
-                                if merged_keys.insert(mk.key_text().map(str::to_owned)) {
-                                    merged.push((mk, mv));
-                                }
-                            }
+                            merged.extend(m);
                         }
                     }
                 }
-                Kind::Scalar(..) => explicit.push((
+                Kind::Scalar(..) => out.push((
                     k,
                     Node {
                         span: v.span,
@@ -1044,22 +1076,28 @@ fn merge<'a>(entries: Vec<(Node<'a>, Node<'a>)>) -> Vec<(Node<'a>, Node<'a>)> {
                 )),
             }
         } else {
-            explicit.push((k, v));
+            out.push((k, v));
         }
     }
     if merged.is_empty() {
-        return explicit;
+        return out;
     }
-    let mut keys: std::collections::HashSet<Option<String>> = explicit
-        .iter()
-        .map(|(k, _)| k.key_text().map(str::to_owned))
-        .collect();
-    for (k, v) in merged {
-        if keys.insert(k.key_text().map(str::to_owned)) {
-            explicit.push((k, v));
-        }
-    }
-    explicit
+    let explicit = out.len();
+    out.extend(merged);
+    let keep: Vec<bool> = {
+        let mut seen: std::collections::HashSet<Option<&str>> =
+            out[..explicit].iter().map(|(k, _)| k.key_text()).collect();
+        out[explicit..]
+            .iter()
+            .map(|(k, _)| seen.insert(k.key_text()))
+            .collect()
+    };
+    let mut i = 0;
+    out.retain(|_| {
+        i += 1;
+        i <= explicit || keep[i - 1 - explicit]
+    });
+    out
 }
 
 fn tag_string(tag: &saphyr_parser::Tag) -> Box<str> {
