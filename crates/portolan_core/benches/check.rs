@@ -1,7 +1,8 @@
 //! Criterion benchmarks: `check` on the whole corpus and on generated
 //! clusters of growing size up to ~53 MB (linear cost), on every core and on
 //! one thread, next to bare saphyr-parser event throughput on the same input;
-//! endpoints and graph for large clusters; one trace after analysis.
+//! endpoints and graph for large clusters; one trace after analysis;
+//! `reach` over every pod pair of 20,000 pods under 500 NetworkPolicies.
 
 use std::path::{Path, PathBuf};
 
@@ -187,8 +188,34 @@ fn bench_diff(c: &mut Criterion) {
     g.finish();
 }
 
+/// `reach` over every pod pair (issue 13): 20,000 pods and 500
+/// NetworkPolicies, in 100 and in 500 workloads, from the analysis to the
+/// aggregated human answer. Pods are evaluated by classes, so the cost
+/// follows workloads² × ports, not pods².
+fn bench_reach(c: &mut Criterion) {
+    let mut g = c.benchmark_group("reach");
+    g.sample_size(10);
+    for workloads in [100, 500] {
+        let mut text = portolan_core::generate::generate(workloads, 20_000);
+        text.push_str(&portolan_core::generate::policies(workloads, 500));
+        let a = analyze(vec![Source::new("gen.yaml", text)], &Profile::default()).unwrap();
+        g.bench_with_input(
+            BenchmarkId::new("human, 20000 pods, 500 policies, workloads", workloads),
+            &a,
+            |b, a| {
+                b.iter(|| {
+                    let r = portolan_core::reach::answer(a, None, None, None);
+                    portolan_core::output::reach::human(&r).len()
+                });
+            },
+        );
+    }
+    g.finish();
+}
+
 criterion_group!(
     benches,
+    bench_reach,
     bench_diff,
     bench_corpus,
     bench_generated,

@@ -587,10 +587,10 @@ fn reach(inv: &Invocation, analysis: &crate::analysis::Analysis) -> Output {
         .as_deref()
         .and_then(|t| Scope::parse_to(t).ok())
         .map_or((None, None), |(s, p)| (Some(s), p));
-    let r = crate::reach::reach(analysis, from.as_ref(), to.as_ref(), port);
+    let r = crate::reach::answer(analysis, from.as_ref(), to.as_ref(), port);
     let stdout = match inv.format.as_str() {
-        "json" => crate::output::reach::json(&r),
-        "csv" => crate::output::reach::csv(&r),
+        "json" => crate::output::reach::json(&r.connections()),
+        "csv" => crate::output::reach::csv(&r.connections()),
         "md" => crate::output::reach::md(&r),
         "dot" => crate::output::reach::dot(&r),
         _ => crate::output::reach::human(&r),

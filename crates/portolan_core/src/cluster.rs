@@ -243,6 +243,21 @@ struct ObjectIndex<'o> {
     deployments_by_ns: HashMap<&'o str, Vec<&'o Workload>>,
 }
 
+/// The workload that owns a pod of the input: its controller, or for a
+/// ReplicaSet named `<deployment>-<pod-template-hash>` (as the Deployment
+/// controller names them, `deployment/sync.go`) that Deployment, so that a
+/// `kubectl get pods` dump groups its pods by Deployment without the
+/// ReplicaSets.
+fn workload_of(meta: &crate::model::Meta) -> Option<String> {
+    let owner = meta.controller.as_deref()?;
+    let deployment = owner
+        .strip_prefix("ReplicaSet/")
+        .zip(meta.labels.get("pod-template-hash"))
+        .and_then(|(rs, hash)| rs.strip_suffix(hash)?.strip_suffix('-'))
+        .filter(|d| !d.is_empty());
+    Some(deployment.map_or_else(|| owner.to_owned(), |d| format!("Deployment/{d}")))
+}
+
 impl<'o> ObjectIndex<'o> {
     fn new(objects: &'o [Object]) -> Self {
         let mut ix = ObjectIndex {
@@ -397,7 +412,7 @@ impl PodMaker<'_> {
             terminating: o.meta.deletion_timestamp,
             hostname: spec.hostname.clone(),
             subdomain: spec.subdomain.clone(),
-            owner: None,
+            owner: workload_of(&o.meta).map(|w| self.text.get(&w)),
             synthetic: !status.present,
             object: idx,
         }

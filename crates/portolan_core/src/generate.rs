@@ -59,6 +59,46 @@ pub fn generate(services: usize, pods: usize) -> String {
     s
 }
 
+/// `count` NetworkPolicies for a snapshot of [`generate`] with `services`
+/// apps, as YAML documents to append after it (`---` first): in turn an
+/// ingress rule from the shop's pods of the namespace, one from a single
+/// app of the next namespace, an egress rule to the shop's pods anywhere
+/// and to cluster DNS, and an ipBlock on the metrics port for clients
+/// outside the cluster (everything but the private ranges).
+pub fn policies(services: usize, count: usize) -> String {
+    let mut s = String::with_capacity(count * 700);
+    let services = services.max(1);
+    for k in 0..count {
+        let j = k % services;
+        let (ns, app) = (format!("team-{}", j % 20), format!("app-{j}"));
+        let next = (j + 1) % services;
+        let _ = write!(
+            s,
+            "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: policy-{k}\n  namespace: {ns}\nspec:\n  podSelector:\n    matchLabels:\n      app.kubernetes.io/name: {app}\n"
+        );
+        let _ = match k % 4 {
+            0 => write!(
+                s,
+                "  ingress:\n  - from:\n    - podSelector:\n        matchLabels:\n          app.kubernetes.io/part-of: shop\n    ports:\n    - port: http\n"
+            ),
+            1 => write!(
+                s,
+                "  ingress:\n  - from:\n    - namespaceSelector:\n        matchLabels:\n          kubernetes.io/metadata.name: team-{}\n      podSelector:\n        matchLabels:\n          app.kubernetes.io/name: app-{next}\n    ports:\n    - port: 8080\n",
+                next % 20
+            ),
+            2 => write!(
+                s,
+                "  policyTypes: [Egress]\n  egress:\n  - to:\n    - namespaceSelector: {{}}\n      podSelector:\n        matchLabels:\n          app.kubernetes.io/part-of: shop\n    ports:\n    - port: http\n  - to:\n    - namespaceSelector:\n        matchLabels:\n          kubernetes.io/metadata.name: kube-system\n    ports:\n    - port: 53\n      protocol: UDP\n    - port: 53\n      protocol: TCP\n"
+            ),
+            _ => write!(
+                s,
+                "  ingress:\n  - from:\n    - ipBlock:\n        cidr: 0.0.0.0/0\n        except: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16]\n    ports:\n    - port: metrics\n"
+            ),
+        };
+    }
+    s
+}
+
 fn ipv4(v: u32) -> String {
     let o = v.to_be_bytes();
     format!("{}.{}.{}.{}", o[0], o[1], o[2], o[3])

@@ -41,7 +41,9 @@ pub struct PolicyRef {
 
 /// The outcome for one destination, spelled on the wire as interfaces.md
 /// §6.1 spells it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     Allowed,
@@ -353,6 +355,34 @@ impl Policies {
             }?;
             Some((p, rules))
         })
+    }
+
+    /// Which of the policies' ipBlock peers (E.4.5) hold `ip`, one bit
+    /// each: addresses with the same signature match the same peers, so
+    /// `reach` evaluates one pod of each class of pods that agree on it.
+    pub fn ip_signature(&self, ip: Option<IpAddr>) -> Vec<u64> {
+        let mut bits = Vec::new();
+        let blocks = self
+            .list
+            .iter()
+            .flat_map(|p| p.ingress.iter().chain(p.egress.iter()))
+            .flatten()
+            .flat_map(|r| r.peers.iter())
+            .filter_map(|peer| match peer {
+                Peer::Block { cidr, except } => Some((cidr, except)),
+                Peer::Selectors { .. } => None,
+            });
+        for (i, (cidr, except)) in blocks.enumerate() {
+            if i % 64 == 0 {
+                bits.push(0u64);
+            }
+            if ip.is_some_and(|ip| cidr.contains(ip) && !except.iter().any(|e| e.contains(ip)))
+                && let Some(word) = bits.last_mut()
+            {
+                *word |= 1 << (i % 64);
+            }
+        }
+        bits
     }
 
     /// Whether any valid policy isolates `pod` for ingress.

@@ -1,8 +1,16 @@
 //! `portolan reach` (interfaces.md §6.2, spec E.6.6): every (source pod,
 //! destination pod, port) the input allows or denies, directly and through
 //! each Service port that routes the source to the destination.
+//!
+//! The pods are grouped first into classes that policies, Services and the
+//! per-workload aggregation cannot tell apart (namespace, labels, declared
+//! ports, the ipBlocks their address falls in, the Service ports that
+//! route to them, the workload, and the node where a rule reads it). One
+//! decision per pair of classes stands for all their pod pairs, so the cost
+//! follows (classes² × ports × policy rules), not pods²; only `json` and
+//! `csv`, which list every pair, pay for the pairs ([`Answer::connections`]).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::IpAddr;
 
 use serde::Serialize;
@@ -166,11 +174,6 @@ pub struct ReachConnection {
     )]
     pub verdict: crate::netpol::Verdict,
     pub policies: Vec<PolicyRef>,
-    /// `Kind/name` of the workloads that own each side (for aggregation).
-    #[serde(skip)]
-    pub from_owner: Option<String>,
-    #[serde(skip)]
-    pub to_owner: Option<String>,
 }
 
 /// `portolan reach --format json`.
@@ -185,7 +188,10 @@ pub struct Reach {
 /// A sender: a pod, or an external address.
 struct Sender {
     label: String,
-    owner: Option<String>,
+    /// `workload:NS/KIND/NAME` of its owner, else its own label.
+    group: String,
+    /// Its position in the snapshot's pods (none for an external client).
+    index: Option<usize>,
     pod: Option<PodView>,
     ip: Option<IpAddr>,
     /// A host-network pod's node (it acts as that node, E.5.6, E.5.7).
@@ -194,9 +200,15 @@ struct Sender {
     node: Option<String>,
 }
 
-/// The ports a destination pod receives on: its declared container ports
-/// and the resolved targetPorts of the Service ports that route to it
-/// (E.6.6), with the Service ports that do.
+/// A destination pod, as policies and Services see it.
+struct Dest<'a> {
+    pod: &'a ClusterPod,
+    index: usize,
+    view: PodView,
+    group: String,
+    through: Inbound<'a>,
+}
+
 /// What one pod receives through Services: each ready endpoint's Service,
 /// Service port, container port and protocol. Computed once for every pod,
 /// so that a pair of pods does not scan every Service.
@@ -257,11 +269,21 @@ fn routes<'a>(
     out
 }
 
+/// `pod:NS/NAME`, or `workload:NS/KIND/NAME` when a workload owns the pod:
+/// the unit the aggregated formats speak of.
+fn group_of(p: &ClusterPod) -> String {
+    match p.owner.as_deref() {
+        Some(owner) => format!("workload:{}/{owner}", p.namespace),
+        None => format!("pod:{}", p.key()),
+    }
+}
+
 fn senders(a: &Analysis, from: Option<&Scope>) -> Vec<Sender> {
     if let Some(Scope::External(ip)) = from {
         return vec![Sender {
             label: format!("external:{ip}"),
-            owner: None,
+            group: format!("external:{ip}"),
+            index: None,
             pod: None,
             ip: parse_ip(ip),
             node_itself: None,
@@ -271,14 +293,17 @@ fn senders(a: &Analysis, from: Option<&Scope>) -> Vec<Sender> {
     a.cluster
         .pods
         .iter()
-        .filter(|p| from.is_none_or(|f| f.covers(p)))
-        .map(|p| {
+        .enumerate()
+        .filter(|(_, p)| from.is_none_or(|f| f.covers(p)))
+        .map(|(index, p)| {
             let v = view_of(&a.objects, p);
             let node = p.node.as_deref().map(str::to_owned);
+            let (label, group) = (format!("pod:{}", p.key()), group_of(p));
             if v.host_network {
                 Sender {
-                    label: format!("pod:{}", p.key()),
-                    owner: p.owner.as_deref().map(str::to_owned),
+                    label,
+                    group,
+                    index: Some(index),
                     ip: node.as_deref().and_then(|n| a.cluster.node_ip(n)).or(v.ip),
                     pod: None,
                     node_itself: node.clone(),
@@ -286,8 +311,9 @@ fn senders(a: &Analysis, from: Option<&Scope>) -> Vec<Sender> {
                 }
             } else {
                 Sender {
-                    label: format!("pod:{}", p.key()),
-                    owner: p.owner.as_deref().map(str::to_owned),
+                    label,
+                    group,
+                    index: Some(index),
                     ip: v.ip,
                     pod: Some(v),
                     node_itself: None,
@@ -298,12 +324,11 @@ fn senders(a: &Analysis, from: Option<&Scope>) -> Vec<Sender> {
         .collect()
 }
 
-/// The destination pods: a Service's endpoint pods (found from its
-/// endpoints, not by asking every pod), or the pods `to` covers.
-fn destinations<'a>(a: &'a Analysis, to: Option<&Scope>) -> Vec<&'a ClusterPod> {
+/// The destination pods' positions: a Service's endpoint pods (found from
+/// its endpoints, not by asking every pod), or the pods `to` covers.
+fn destinations(a: &Analysis, to: Option<&Scope>) -> Vec<usize> {
+    let pods = a.cluster.pods.iter().enumerate();
     match to {
-        // A Service's endpoint pods, found from its endpoints, not by
-        // asking every pod.
         Some(Scope::Service {
             namespace,
             name,
@@ -319,103 +344,513 @@ fn destinations<'a>(a: &'a Analysis, to: Option<&Scope>) -> Vec<&'a ClusterPod> 
                         .collect()
                 })
                 .unwrap_or_default();
-            a.cluster
-                .pods
-                .iter()
-                .filter(|p| keys.contains(p.key().as_str()))
-                .collect::<Vec<_>>()
+            pods.filter(|(_, p)| keys.contains(p.key().as_str()))
+                .map(|(i, _)| i)
+                .collect()
         }
-        _ => a
-            .cluster
-            .pods
-            .iter()
-            .filter(|p| to.is_none_or(|t| t.covers(p)))
+        _ => pods
+            .filter(|(_, p)| to.is_none_or(|t| t.covers(p)))
+            .map(|(i, _)| i)
             .collect(),
     }
 }
 
+/// One decision: where the packet went, its verdict and the policies.
+type Outcome = (Option<String>, Verdict, Vec<PolicyRef>);
+
+/// The decisions for `s` sending to `q` on one port: directly, and through
+/// each Service port that routes it there.
+fn evaluate(
+    analysis: &Analysis,
+    policies: Option<&Policies>,
+    (s, q): (&Sender, &Dest<'_>),
+    (port, protocol): (i64, Protocol),
+    is_self: bool,
+) -> Vec<Outcome> {
+    let qv = &q.view;
+    let decide = |via: Option<String>, masquerade: bool| {
+        let snat = masquerade
+            .then(|| s.node.as_deref().and_then(|n| analysis.cluster.node_ip(n)))
+            .flatten();
+        let conn = Connection {
+            source_pod: s.pod.as_ref(),
+            egress_peer: Party::Pod(qv),
+            egress_port: port,
+            dest_pod: (!qv.host_network).then_some(qv),
+            ingress_peer: match (masquerade, &s.pod) {
+                (true, _) => Party::Ip(snat),
+                (false, Some(p)) => Party::Pod(p),
+                (false, None) => Party::Ip(s.ip),
+            },
+            port,
+            protocol,
+            to_self: is_self && via.is_none(),
+            from_local_node: s.node_itself.is_some() && s.node_itself == qv.node,
+        };
+        match policies {
+            Some(p) => {
+                let d = p.decide(&conn);
+                (via, d.verdict, d.policies)
+            }
+            None => (via, Verdict::Allowed, Vec::new()),
+        }
+    };
+    let mut out = vec![decide(None, false)];
+    if s.pod.is_some() || s.node_itself.is_some() {
+        for (svc, sport) in routes(s, q.pod, &q.through, (port, protocol)) {
+            // Only the hairpin packet is masqueraded (D.3.4).
+            out.push(decide(
+                Some(format!("service:{}/{}:{sport}", svc.namespace, svc.name)),
+                is_self,
+            ));
+        }
+    }
+    out
+}
+
+/// One decision standing for every pod pair of a sender class and a
+/// destination class (their self pairs apart), on one port and way.
+struct Block {
+    from: usize,
+    to: usize,
+    port: i64,
+    protocol: Protocol,
+    via: Option<String>,
+    verdict: Verdict,
+    policies: Vec<PolicyRef>,
+    pairs: usize,
+}
+
+/// One line of an aggregated answer: a workload's pods (or one pod) on
+/// each side, with how many pod pairs it stands for.
+pub struct Row {
+    pub from: String,
+    pub to: String,
+    pub port: i64,
+    pub protocol: Protocol,
+    pub via: Option<String>,
+    pub verdict: Verdict,
+    pub policies: Vec<PolicyRef>,
+    pub pairs: usize,
+    /// The pairs of the (from, to, port, protocol, via): more than `pairs`
+    /// when its pods disagree and the row gives one outcome's share.
+    pub of: usize,
+}
+
+/// The answer to `reach`, by classes of pods.
+pub struct Answer<'a> {
+    senders: Vec<Sender>,
+    dests: Vec<Dest<'a>>,
+    sender_classes: Vec<Vec<usize>>,
+    dest_classes: Vec<Vec<usize>>,
+    blocks: Vec<Block>,
+    /// The pairs of a pod with itself (its packets to its own address
+    /// never leave it, E.5.8), each evaluated on its own.
+    /// (sender, connection).
+    selfs: Vec<(usize, ReachConnection)>,
+}
+
+/// Classes of `items` by `key`: the members of each, in order.
+fn classes<T, K: std::hash::Hash + Eq>(items: &[T], key: impl Fn(&T) -> K) -> Vec<Vec<usize>> {
+    let mut index: HashMap<K, usize> = HashMap::new();
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let next = out.len();
+        let c = *index.entry(key(item)).or_insert(next);
+        if c == next {
+            out.push(Vec::new());
+        }
+        out[c].push(i);
+    }
+    out
+}
+
 /// Answer `reach`: `from`/`to` narrow the sources and destinations (every
 /// pod when absent); `to_port` narrows a pod destination's port.
+pub fn answer<'a>(
+    a: &'a Analysis,
+    from: Option<&Scope>,
+    to: Option<&Scope>,
+    to_port: Option<i64>,
+) -> Answer<'a> {
+    answer_with(a, (from, to, to_port), false)
+}
+
+/// The destinations of `to`, each with what reaches it through Services.
+fn dests<'a>(a: &'a Analysis, to: Option<&Scope>) -> Vec<Dest<'a>> {
+    let mut inbound = inbound(a);
+    destinations(a, to)
+        .into_iter()
+        .map(|index| {
+            let pod = &a.cluster.pods[index];
+            Dest {
+                pod,
+                index,
+                view: view_of(&a.objects, pod),
+                group: group_of(pod),
+                // Each pod is a destination once.
+                through: inbound.remove(pod.key().as_str()).unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// The classes of senders and of destinations: pods that the policies
+/// (namespace, labels, declared ports, ipBlock signature), the Services
+/// that route to them, the node where one decides, and the aggregation
+/// (the workload) cannot tell apart. Every pod is its own class when
+/// `one_by_one`.
+fn class_lists(
+    a: &Analysis,
+    policies: Option<&Policies>,
+    (senders, dests): (&[Sender], &[Dest<'_>]),
+    one_by_one: bool,
+) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
+    // A node decides only for internalTrafficPolicy Local and for
+    // host-network senders (E.5.6): otherwise it is not part of a class.
+    let node_decides = senders.iter().any(|s| s.node_itself.is_some())
+        || a.cluster
+            .services
+            .iter()
+            .any(|s| s.internal_traffic_policy == Some(TrafficPolicy::Local));
+    let sig = |ip: Option<IpAddr>| policies.map(|p| p.ip_signature(ip)).unwrap_or_default();
+    let sender_classes = classes(senders, |s| {
+        (
+            one_by_one.then_some(s.index),
+            s.group.clone(),
+            s.pod
+                .as_ref()
+                .map(|v| (v.namespace.clone(), v.labels.clone())),
+            s.node_itself.clone(),
+            node_decides.then(|| s.node.clone()),
+            sig(s.ip),
+        )
+    });
+    let dest_classes = classes(dests, |q| {
+        (
+            (one_by_one.then_some(q.index), q.group.clone()),
+            (q.view.namespace.clone(), q.view.labels.clone()),
+            (q.view.host_network, q.view.ports.clone()),
+            (node_decides || q.view.host_network).then(|| q.view.node.clone()),
+            sig(q.view.ip),
+            q.through
+                .iter()
+                .map(|(svc, sport, cport, proto)| {
+                    (std::ptr::from_ref(*svc), *sport, *cport, *proto)
+                })
+                .collect::<Vec<_>>(),
+        )
+    });
+    (sender_classes, dest_classes)
+}
+
+/// The pods on both sides (not host-network: E.5.8 is about a pod's own
+/// address) by the pair of classes they fall in: (sender, destination).
+fn selves_by_class(
+    senders: &[Sender],
+    dests: &[Dest<'_>],
+    (sender_classes, dest_classes): (&[Vec<usize>], &[Vec<usize>]),
+) -> HashMap<(usize, usize), Vec<(usize, usize)>> {
+    let mut sender_class = vec![0; senders.len()];
+    for (c, members) in sender_classes.iter().enumerate() {
+        for &i in members {
+            sender_class[i] = c;
+        }
+    }
+    let as_sender: HashMap<usize, usize> = senders
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.pod.is_some())
+        .filter_map(|(i, s)| Some((s.index?, i)))
+        .collect();
+    let mut selves: HashMap<(usize, usize), Vec<(usize, usize)>> = HashMap::new();
+    for (dc, members) in dest_classes.iter().enumerate() {
+        for &j in members {
+            if let Some(&i) = as_sender.get(&dests[j].index) {
+                selves
+                    .entry((sender_class[i], dc))
+                    .or_default()
+                    .push((i, j));
+            }
+        }
+    }
+    selves
+}
+
+/// [`answer`], with every pod its own class when `one_by_one` (the
+/// reference the classes are tested against).
+#[doc(hidden)]
+pub fn answer_with<'a>(
+    analysis: &'a Analysis,
+    (from, to, to_port): (Option<&Scope>, Option<&Scope>, Option<i64>),
+    one_by_one: bool,
+) -> Answer<'a> {
+    let policies = Policies::of(
+        &analysis.objects,
+        &analysis.diagnostics,
+        &analysis.cluster.pods,
+    );
+    let senders = senders(analysis, from);
+    let dests = dests(analysis, to);
+    let (sender_classes, dest_classes) =
+        class_lists(analysis, policies.as_ref(), (&senders, &dests), one_by_one);
+    let selves = selves_by_class(&senders, &dests, (&sender_classes, &dest_classes));
+    let mut blocks = Vec::new();
+    let mut selfs = Vec::new();
+    for (dc, dmembers) in dest_classes.iter().enumerate() {
+        let q = &dests[dmembers[0]];
+        let ports: Vec<(i64, Protocol)> = ports_of(&q.view, &q.through)
+            .into_iter()
+            .filter(|(p, _)| to_port.is_none_or(|n| n == *p))
+            .collect();
+        for (sc, smembers) in sender_classes.iter().enumerate() {
+            let own = selves.get(&(sc, dc));
+            let pairs = smembers.len() * dmembers.len() - own.map_or(0, Vec::len);
+            let s = &senders[smembers[0]];
+            for &port in &ports {
+                if pairs > 0 {
+                    let outcomes = evaluate(analysis, policies.as_ref(), (s, q), port, false);
+                    blocks.extend(outcomes.into_iter().map(|(via, verdict, policies)| Block {
+                        from: sc,
+                        to: dc,
+                        port: port.0,
+                        protocol: port.1,
+                        via,
+                        verdict,
+                        policies,
+                        pairs,
+                    }));
+                }
+                for &(i, j) in own.into_iter().flatten() {
+                    let (s, q) = (&senders[i], &dests[j]);
+                    let outcomes = evaluate(analysis, policies.as_ref(), (s, q), port, true);
+                    selfs.extend(outcomes.into_iter().map(|(via, verdict, policies)| {
+                        let c = ReachConnection {
+                            from: s.label.clone(),
+                            to: format!("pod:{}", q.pod.key()),
+                            port: port.0,
+                            protocol: port.1,
+                            via,
+                            verdict,
+                            policies,
+                        };
+                        (i, c)
+                    }));
+                }
+            }
+        }
+    }
+    Answer {
+        senders,
+        dests,
+        sender_classes,
+        dest_classes,
+        blocks,
+        selfs,
+    }
+}
+
+/// Part of a (from, to, port, protocol, via) group of the aggregated
+/// answer: a block of pod pairs, or a pod's pair with itself.
+enum Part<'p> {
+    Block(&'p Block),
+    Own(&'p ReachConnection),
+}
+
+impl<'p> Part<'p> {
+    fn outcome(&self) -> (Verdict, &'p [PolicyRef], Protocol, usize) {
+        match *self {
+            Part::Block(b) => (b.verdict, &b.policies, b.protocol, b.pairs),
+            Part::Own(c) => (c.verdict, &c.policies, c.protocol, 1),
+        }
+    }
+}
+
+type GroupKey = (String, String, i64, String, Option<String>);
+
+impl Answer<'_> {
+    /// How many classes of senders and of destinations the pods fell into.
+    pub fn class_counts(&self) -> (usize, usize) {
+        (self.sender_classes.len(), self.dest_classes.len())
+    }
+
+    /// Every pod pair a block stands for, as connections.
+    fn expand<'s>(&'s self, b: &'s Block) -> impl Iterator<Item = ReachConnection> + 's {
+        self.sender_classes[b.from].iter().flat_map(move |&i| {
+            let s = &self.senders[i];
+            self.dest_classes[b.to]
+                .iter()
+                .map(|&j| &self.dests[j])
+                // The pod's pair with itself is in `selfs`.
+                .filter(move |q| s.pod.is_none() || s.index != Some(q.index))
+                .map(move |q| ReachConnection {
+                    from: s.label.clone(),
+                    to: format!("pod:{}", q.pod.key()),
+                    port: b.port,
+                    protocol: b.protocol,
+                    via: b.via.clone(),
+                    verdict: b.verdict,
+                    policies: b.policies.clone(),
+                })
+        })
+    }
+
+    /// Every connection (`json`, `csv`), sorted by from, to, port,
+    /// protocol and via.
+    pub fn connections(&self) -> Reach {
+        let mut connections: Vec<ReachConnection> = self
+            .blocks
+            .iter()
+            .flat_map(|b| self.expand(b))
+            .chain(self.selfs.iter().map(|(_, c)| c.clone()))
+            .collect();
+        sort(&mut connections);
+        Reach {
+            version: 1,
+            connections,
+        }
+    }
+
+    /// (allowed, all) pod-pair connections.
+    pub fn totals(&self) -> (usize, usize) {
+        let count = |allowed_only: bool| {
+            self.blocks
+                .iter()
+                .filter(|b| !allowed_only || b.verdict == Verdict::Allowed)
+                .map(|b| b.pairs)
+                .sum::<usize>()
+                + self
+                    .selfs
+                    .iter()
+                    .filter(|(_, c)| !allowed_only || c.verdict == Verdict::Allowed)
+                    .count()
+        };
+        (count(true), count(false))
+    }
+
+    /// The answer per workload (`human`, `md`, `dot`): one row where every
+    /// pod pair of a (from, to, port, protocol, via) agrees, else a row per
+    /// pod pair, or per outcome when there are too many pairs to list.
+    pub fn rows(&self) -> Vec<Row> {
+        let mut groups: BTreeMap<GroupKey, Vec<Part<'_>>> = BTreeMap::new();
+        for b in &self.blocks {
+            let from = &self.senders[self.sender_classes[b.from][0]].group;
+            let to = &self.dests[self.dest_classes[b.to][0]].group;
+            let key = (
+                from.clone(),
+                to.clone(),
+                b.port,
+                b.protocol.to_string(),
+                b.via.clone(),
+            );
+            groups.entry(key).or_default().push(Part::Block(b));
+        }
+        for (i, c) in &self.selfs {
+            let g = &self.senders[*i].group;
+            let key = (
+                g.clone(),
+                g.clone(),
+                c.port,
+                c.protocol.to_string(),
+                c.via.clone(),
+            );
+            groups.entry(key).or_default().push(Part::Own(c));
+        }
+        let mut out = Vec::new();
+        for (key, parts) in groups {
+            self.group_rows(key, &parts, &mut out);
+        }
+        out
+    }
+
+    fn group_rows(&self, key: GroupKey, parts: &[Part<'_>], out: &mut Vec<Row>) {
+        let (from, to, port, _, via) = key;
+        let first = parts[0].outcome();
+        let pairs: usize = parts.iter().map(|p| p.outcome().3).sum();
+        let agree = parts.iter().all(|p| {
+            let o = p.outcome();
+            o.0 == first.0 && o.1 == first.1
+        });
+        if agree {
+            out.push(Row {
+                from,
+                to,
+                port,
+                protocol: first.2,
+                via,
+                verdict: first.0,
+                policies: first.1.to_vec(),
+                pairs,
+                of: pairs,
+            });
+        } else if pairs > MAX_LISTED_PAIRS {
+            // Too many pairs to list: a row per outcome, with its share.
+            let mut outcomes: BTreeMap<(Verdict, &[PolicyRef]), (Protocol, usize)> =
+                BTreeMap::new();
+            for p in parts {
+                let (verdict, policies, protocol, n) = p.outcome();
+                outcomes
+                    .entry((verdict, policies))
+                    .or_insert((protocol, 0))
+                    .1 += n;
+            }
+            for ((verdict, policies), (protocol, n)) in outcomes {
+                out.push(Row {
+                    from: from.clone(),
+                    to: to.clone(),
+                    port,
+                    protocol,
+                    via: via.clone(),
+                    verdict,
+                    policies: policies.to_vec(),
+                    pairs: n,
+                    of: pairs,
+                });
+            }
+        } else {
+            let mut members: Vec<ReachConnection> = parts
+                .iter()
+                .flat_map(|p| -> Box<dyn Iterator<Item = ReachConnection> + '_> {
+                    match p {
+                        Part::Block(b) => Box::new(self.expand(b)),
+                        Part::Own(c) => Box::new(std::iter::once((*c).clone())),
+                    }
+                })
+                .collect();
+            sort(&mut members);
+            out.extend(members.into_iter().map(|c| Row {
+                from: c.from,
+                to: c.to,
+                port,
+                protocol: c.protocol,
+                via: c.via,
+                verdict: c.verdict,
+                policies: c.policies,
+                pairs: 1,
+                of: 1,
+            }));
+        }
+    }
+}
+
+/// A workload pair whose pods disagree is listed pod pair by pod pair up
+/// to this many pairs; above, a row per outcome gives how many pairs have
+/// it (`--from pod:…` or `--format json` names them).
+const MAX_LISTED_PAIRS: usize = 64;
+
+fn sort(connections: &mut [ReachConnection]) {
+    connections.sort_by(|x, y| {
+        (&x.from, &x.to, x.port, x.protocol, &x.via)
+            .cmp(&(&y.from, &y.to, y.port, y.protocol, &y.via))
+    });
+}
+
+/// Every connection of `reach` (`json`, `csv`): see [`answer`].
 pub fn reach(
     a: &Analysis,
     from: Option<&Scope>,
     to: Option<&Scope>,
     to_port: Option<i64>,
 ) -> Reach {
-    let policies = Policies::of(&a.objects, &a.diagnostics, &a.cluster.pods);
-    let senders = senders(a, from);
-    let inbound = inbound(a);
-    let none = Inbound::new();
-    let destinations = destinations(a, to);
-    let mut connections = Vec::new();
-    for q in destinations {
-        let qv = view_of(&a.objects, q);
-        let key = q.key();
-        let through = inbound.get(key.as_str()).unwrap_or(&none);
-        let ports = ports_of(&qv, through);
-        for s in &senders {
-            for &(port, protocol) in ports
-                .iter()
-                .filter(|(p, _)| to_port.is_none_or(|n| n == *p))
-            {
-                let is_self = s.pod.as_ref().is_some_and(|p| p.key == qv.key);
-                let mut push = |via: Option<String>, masquerade: bool| {
-                    let snat = masquerade
-                        .then(|| s.node.as_deref().and_then(|n| a.cluster.node_ip(n)))
-                        .flatten();
-                    let conn = Connection {
-                        source_pod: s.pod.as_ref(),
-                        egress_peer: Party::Pod(&qv),
-                        egress_port: port,
-                        dest_pod: (!qv.host_network).then_some(&qv),
-                        ingress_peer: match (masquerade, &s.pod) {
-                            (true, _) => Party::Ip(snat),
-                            (false, Some(p)) => Party::Pod(p),
-                            (false, None) => Party::Ip(s.ip),
-                        },
-                        port,
-                        protocol,
-                        to_self: is_self && via.is_none(),
-                        from_local_node: s.node_itself.is_some() && s.node_itself == qv.node,
-                    };
-                    let (verdict, refs) = match &policies {
-                        Some(p) => {
-                            let d = p.decide(&conn);
-                            (d.verdict, d.policies)
-                        }
-                        None => (Verdict::Allowed, Vec::new()),
-                    };
-                    connections.push(ReachConnection {
-                        from: s.label.clone(),
-                        to: format!("pod:{}", q.key()),
-                        port,
-                        protocol,
-                        via,
-                        verdict,
-                        policies: refs,
-                        from_owner: s.owner.clone(),
-                        to_owner: q.owner.as_deref().map(str::to_owned),
-                    });
-                };
-                push(None, false);
-                if s.pod.is_some() || s.node_itself.is_some() {
-                    for (svc, sport) in routes(s, q, through, (port, protocol)) {
-                        // Only the hairpin packet is masqueraded (D.3.4).
-                        push(
-                            Some(format!("service:{}/{}:{sport}", svc.namespace, svc.name)),
-                            is_self,
-                        );
-                    }
-                }
-            }
-        }
-    }
-    connections.sort_by(|x, y| {
-        (&x.from, &x.to, x.port, x.protocol, &x.via)
-            .cmp(&(&y.from, &y.to, y.port, y.protocol, &y.via))
-    });
-    Reach {
-        version: 1,
-        connections,
-    }
+    answer(a, from, to, to_port).connections()
 }

@@ -40,7 +40,7 @@ Tasks:
                       register it in rules/mod.rs (one line)
   docs [--check]      regenerate the README's rule table from `portolan rules`
                       (--check: fail if it is stale; the native CI layer runs it)
-  gen --services N --pods M [--out FILE]
+  gen --services N --pods M [--policies N] [--out FILE]
                       write a realistic cluster snapshot (kubectl get -o yaml shape)
 ";
 

@@ -48,6 +48,9 @@ pub struct Meta {
     /// `metadata.creationTimestamp` as written (RFC 3339): orders routes
     /// and Ingresses where the APIs say "oldest first".
     pub creation_timestamp: Option<String>,
+    /// `Kind/name` of the `metadata.ownerReferences` entry with
+    /// `controller: true`: the workload that made a live pod.
+    pub controller: Option<String>,
     pub span: Span,
 }
 
@@ -327,10 +330,28 @@ pub(crate) fn decode_meta(cx: &mut Cx<'_>, node: &Node<'_>) -> Meta {
                 meta.live |= !v.is_null();
                 meta.creation_timestamp = v.as_scalar().map(|s| s.0.to_owned());
             }
+            "ownerReferences" => meta.controller = controller(v),
             _ => {}
         }
     }
     meta
+}
+
+/// `Kind/name` of the controller among `ownerReferences` (read, not
+/// validated: owner references are written by controllers, not users).
+fn controller(refs: &Node<'_>) -> Option<String> {
+    refs.as_seq()?.iter().find_map(|r| {
+        let text = |key: &str| r.get(key).and_then(|n| n.as_scalar()).map(|(t, _)| t);
+        let is_controller = r
+            .get("controller")
+            .is_some_and(|c| matches!(c.resolve(), crate::yaml::Resolved::Bool(true)));
+        match (is_controller, text("kind"), text("name")) {
+            (true, Some(kind), Some(name)) if !kind.is_empty() && !name.is_empty() => {
+                Some(format!("{kind}/{name}"))
+            }
+            _ => None,
+        }
+    })
 }
 
 /// The objects the API server rejects: those holding an error finding,

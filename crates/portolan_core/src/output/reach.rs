@@ -1,22 +1,15 @@
 //! `portolan reach` in every format: `json` and `csv` list each
 //! connection; `human`, `md` and `dot` aggregate the pods of a workload
-//! where they all agree (interfaces.md §6.2).
+//! where they all agree (interfaces.md §6.2), from the classes of pods
+//! without listing the pairs ([`Answer::rows`]).
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::reach::{Reach, ReachConnection};
+use crate::netpol::PolicyRef;
+use crate::reach::{Answer, Reach};
 
 pub fn json(r: &Reach) -> String {
     super::json_text(r)
-}
-
-fn policies(c: &ReachConnection) -> String {
-    c.policies
-        .iter()
-        .map(|p| format!("{}/{} ({} {})", p.namespace, p.name, p.direction, p.effect))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn csv_field(s: &str) -> String {
@@ -50,81 +43,16 @@ pub fn csv(r: &Reach) -> String {
     s
 }
 
-/// One line of an aggregated answer: a workload's pods (or one pod) on
-/// each side, with how many pod pairs it stands for.
-struct Row {
-    from: String,
-    to: String,
-    port: i64,
-    protocol: String,
-    via: Option<String>,
-    verdict: crate::netpol::Verdict,
-    policies: String,
-    pairs: usize,
+fn policy_list(policies: &[PolicyRef]) -> String {
+    policies
+        .iter()
+        .map(|p| format!("{}/{} ({} {})", p.namespace, p.name, p.direction, p.effect))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-fn group(label: &str, owner: Option<&str>) -> String {
-    // `pod:NS/NAME` → `workload:NS/KIND/NAME` when a workload owns it.
-    match (label.strip_prefix("pod:"), owner) {
-        (Some(key), Some(owner)) => {
-            let ns = key.split('/').next().unwrap_or("");
-            format!("workload:{ns}/{owner}")
-        }
-        _ => label.to_owned(),
-    }
-}
-
-/// Aggregate per workload where every pod pair of a group agrees.
-fn rows(r: &Reach) -> Vec<Row> {
-    type Key = (String, String, i64, String, Option<String>);
-    let mut groups: BTreeMap<Key, Vec<&ReachConnection>> = BTreeMap::new();
-    for c in &r.connections {
-        groups
-            .entry((
-                group(&c.from, c.from_owner.as_deref()),
-                group(&c.to, c.to_owner.as_deref()),
-                c.port,
-                c.protocol.to_string(),
-                c.via.clone(),
-            ))
-            .or_default()
-            .push(c);
-    }
-    let mut out = Vec::new();
-    for ((from, to, port, protocol, via), members) in groups {
-        let first = members[0];
-        let agree = members
-            .iter()
-            .all(|c| c.verdict == first.verdict && c.policies == first.policies);
-        if agree {
-            out.push(Row {
-                from,
-                to,
-                port,
-                protocol,
-                via,
-                verdict: first.verdict,
-                policies: policies(first),
-                pairs: members.len(),
-            });
-        } else {
-            out.extend(members.iter().map(|c| Row {
-                from: c.from.clone(),
-                to: c.to.clone(),
-                port,
-                protocol: protocol.clone(),
-                via: via.clone(),
-                verdict: c.verdict,
-                policies: policies(c),
-                pairs: 1,
-            }));
-        }
-    }
-    out
-}
-
-pub fn human(r: &Reach) -> String {
-    let rows = rows(r);
+pub fn human(r: &Answer<'_>) -> String {
+    let rows = r.rows();
     if rows.is_empty() {
         return "no connections: no pod matches --from and --to\n".to_owned();
     }
@@ -143,31 +71,25 @@ pub fn human(r: &Reach) -> String {
             row.verdict
         );
         if !row.policies.is_empty() {
-            let _ = write!(s, " by {}", row.policies);
+            let _ = write!(s, " by {}", policy_list(&row.policies));
         }
-        if row.pairs > 1 {
+        if row.of > row.pairs {
+            let _ = write!(s, " [{} of {} pod pairs]", row.pairs, row.of);
+        } else if row.pairs > 1 {
             let _ = write!(s, " [{} pod pairs]", row.pairs);
         }
         s.push('\n');
     }
-    let allowed = r
-        .connections
-        .iter()
-        .filter(|c| c.verdict == crate::netpol::Verdict::Allowed)
-        .count();
-    let _ = writeln!(
-        s,
-        "summary: {allowed} of {} connections allowed",
-        r.connections.len()
-    );
+    let (allowed, all) = r.totals();
+    let _ = writeln!(s, "summary: {allowed} of {all} connections allowed");
     s
 }
 
-pub fn md(r: &Reach) -> String {
+pub fn md(r: &Answer<'_>) -> String {
     let mut s = String::from(
         "| from | to | port | via | verdict | policies |\n|---|---|---|---|---|---|\n",
     );
-    for row in rows(r) {
+    for row in r.rows() {
         let _ = writeln!(
             s,
             "| `{}` | `{}` | {}/{} | {} | {} | {} |",
@@ -178,7 +100,7 @@ pub fn md(r: &Reach) -> String {
             row.via
                 .map_or_else(|| "direct".to_owned(), |v| format!("`{v}`")),
             row.verdict,
-            row.policies.replace('|', "\\|")
+            policy_list(&row.policies).replace('|', "\\|")
         );
     }
     s
@@ -188,11 +110,11 @@ fn dot_escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
-pub fn dot(r: &Reach) -> String {
+pub fn dot(r: &Answer<'_>) -> String {
     let mut s = String::from(
         "digraph reach {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\", fontsize=10];\n",
     );
-    for row in rows(r) {
+    for row in r.rows() {
         let color = if row.verdict == crate::netpol::Verdict::Allowed {
             "darkgreen"
         } else {
