@@ -52,6 +52,10 @@ pub struct Diff {
     pub changes: Vec<Change>,
     pub introduced: Vec<usize>,
     pub fixed: Vec<usize>,
+    /// Connections (pod pair, port, protocol, via) on both sides whose
+    /// NetworkPolicy verdict changed, listed or not (§6.4: counted in the
+    /// summary line).
+    pub reach_changed: usize,
 }
 
 impl Diff {
@@ -120,7 +124,25 @@ pub fn diff(base: &Analysis, head: &Analysis) -> Diff {
         changes,
         introduced,
         fixed,
+        reach_changed: reach_changed(base, head),
     }
+}
+
+/// [`Diff::reach_changed`]: without a NetworkPolicy on either side every
+/// connection is allowed on both, and nothing is computed.
+fn reach_changed(base: &Analysis, head: &Analysis) -> usize {
+    let has_policies = |a: &Analysis| {
+        a.objects
+            .iter()
+            .any(|o| matches!(o.body, crate::model::Body::NetworkPolicy(_)))
+    };
+    if !has_policies(base) && !has_policies(head) {
+        return 0;
+    }
+    crate::reach::changed_pairs(
+        &crate::reach::answer(base, None, None, None),
+        &crate::reach::answer(head, None, None, None),
+    )
 }
 
 fn change(

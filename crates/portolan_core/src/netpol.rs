@@ -325,11 +325,15 @@ impl Policies {
         }
     }
 
-    fn namespace_labels(&self, ns: &str) -> BTreeMap<String, String> {
-        self.namespaces.get(ns).cloned().unwrap_or_else(|| {
+    /// A namespace's labels, borrowed (a rule meets thousands of pods).
+    fn namespace_labels(&self, ns: &str) -> std::borrow::Cow<'_, BTreeMap<String, String>> {
+        match self.namespaces.get(ns) {
+            Some(labels) => std::borrow::Cow::Borrowed(labels),
             // A namespace absent from the input (E.4.4).
-            [(NAMESPACE_NAME_LABEL.to_owned(), ns.to_owned())].into()
-        })
+            None => {
+                std::borrow::Cow::Owned([(NAMESPACE_NAME_LABEL.to_owned(), ns.to_owned())].into())
+            }
+        }
     }
 
     /// The policies of `pod`'s namespace that select it in `direction`
@@ -477,8 +481,17 @@ impl Policies {
         (!side.isolating.is_empty()).then_some(side)
     }
 
-    /// E.6.2 for one destination.
+    /// E.6.2 for one destination, with a sentence per direction.
     pub fn decide(&self, c: &Connection<'_>) -> Decision {
+        self.decide_with(c, true)
+    }
+
+    /// [`Policies::decide`] without the sentences (`reach` asks millions).
+    pub fn verdict(&self, c: &Connection<'_>) -> Decision {
+        self.decide_with(c, false)
+    }
+
+    fn decide_with(&self, c: &Connection<'_>, notes: bool) -> Decision {
         let mut d = Decision {
             verdict: Verdict::Allowed,
             policies: Vec::new(),
@@ -486,11 +499,11 @@ impl Policies {
             ingress_note: None,
         };
         if c.to_self {
-            d.egress_note = Some("the packet is addressed to the pod's own IP: it never leaves the pod, no policy applies (E.5.8)".into());
+            d.egress_note = notes.then(|| "the packet is addressed to the pod's own IP: it never leaves the pod, no policy applies (E.5.8)".into());
             return d;
         }
-        let (egress, egress_note) = self.egress_side(c);
-        let (ingress, ingress_note) = self.ingress_side(c);
+        let (egress, egress_note) = self.egress_side(c, notes);
+        let (ingress, ingress_note) = self.ingress_side(c, notes);
         d.egress_note = egress_note;
         d.ingress_note = ingress_note;
         combine(&mut d, egress.as_ref(), ingress.as_ref());
@@ -499,7 +512,7 @@ impl Policies {
 
     /// E.6.2 step 2: egress at a sending pod; `None` when it is not
     /// isolated.
-    fn egress_side(&self, c: &Connection<'_>) -> (Option<Side<'_>>, Option<String>) {
+    fn egress_side(&self, c: &Connection<'_>, notes: bool) -> (Option<Side<'_>>, Option<String>) {
         let Some(s) = c.source_pod else {
             return (None, None);
         };
@@ -515,12 +528,17 @@ impl Policies {
         ) else {
             return (
                 None,
-                Some(format!(
-                    "no NetworkPolicy isolates pod {} for egress: allowed",
-                    s.key
-                )),
+                notes.then(|| {
+                    format!(
+                        "no NetworkPolicy isolates pod {} for egress: allowed",
+                        s.key
+                    )
+                }),
             );
         };
+        if !notes {
+            return (Some(side), None);
+        }
         let what = describe(c.egress_peer, c.egress_port, c.protocol);
         let note = if side.allowing.is_empty() {
             format!(
@@ -536,14 +554,14 @@ impl Policies {
 
     /// E.6.2 step 3: ingress at a receiving pod; `None` when it is not
     /// isolated or the packet comes from its own node (E.5.6).
-    fn ingress_side(&self, c: &Connection<'_>) -> (Option<Side<'_>>, Option<String>) {
+    fn ingress_side(&self, c: &Connection<'_>, notes: bool) -> (Option<Side<'_>>, Option<String>) {
         let Some(q) = c.dest_pod else {
             return (None, None);
         };
         if c.from_local_node && self.selecting(q, Direction::Ingress).next().is_some() {
             return (
                 None,
-                Some(format!(
+                notes.then(|| format!(
                     "pod {} is isolated for ingress, but the packet comes from its own node, which is always admitted (E.5.6)",
                     q.key
                 )),
@@ -554,12 +572,17 @@ impl Policies {
         else {
             return (
                 None,
-                Some(format!(
-                    "no NetworkPolicy isolates pod {} for ingress: allowed",
-                    q.key
-                )),
+                notes.then(|| {
+                    format!(
+                        "no NetworkPolicy isolates pod {} for ingress: allowed",
+                        q.key
+                    )
+                }),
             );
         };
+        if !notes {
+            return (Some(side), None);
+        }
         let (from, port) = (
             describe_source(c.ingress_peer),
             format!("{}/{}", c.port, c.protocol),

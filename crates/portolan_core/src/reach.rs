@@ -389,7 +389,7 @@ fn evaluate(
         };
         match policies {
             Some(p) => {
-                let d = p.decide(&conn);
+                let d = p.verdict(&conn);
                 (via, d.verdict, d.policies)
             }
             None => (via, Verdict::Allowed, Vec::new()),
@@ -853,4 +853,147 @@ pub fn reach(
     to_port: Option<i64>,
 ) -> Reach {
     answer(a, from, to, to_port).connections()
+}
+
+/// A class of one side met with a class of the other: (base, head).
+type Meet = (usize, usize);
+
+type Verdicts<'v> = HashMap<(i64, Protocol, Option<&'v str>), Verdict>;
+
+fn blocks_by_pair<'v>(r: &'v Answer<'_>) -> HashMap<(usize, usize), Verdicts<'v>> {
+    let mut out: HashMap<(usize, usize), Verdicts<'v>> = HashMap::new();
+    for b in &r.blocks {
+        out.entry((b.from, b.to))
+            .or_default()
+            .insert((b.port, b.protocol, b.via.as_deref()), b.verdict);
+    }
+    out
+}
+
+fn class_of(classes: &[Vec<usize>], n: usize) -> Vec<usize> {
+    let mut out = vec![0; n];
+    for (c, members) in classes.iter().enumerate() {
+        for &i in members {
+            out[i] = c;
+        }
+    }
+    out
+}
+
+/// HEAD's senders present on both sides, by the classes they meet.
+fn meet_senders(base: &Answer<'_>, head: &Answer<'_>) -> BTreeMap<Meet, Vec<usize>> {
+    let at_base: HashMap<&str, usize> = base
+        .senders
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.label.as_str(), i))
+        .collect();
+    let base_class = class_of(&base.sender_classes, base.senders.len());
+    let head_class = class_of(&head.sender_classes, head.senders.len());
+    let mut out: BTreeMap<Meet, Vec<usize>> = BTreeMap::new();
+    for (i, s) in head.senders.iter().enumerate() {
+        if let Some(&b) = at_base.get(s.label.as_str()) {
+            out.entry((base_class[b], head_class[i]))
+                .or_default()
+                .push(i);
+        }
+    }
+    out
+}
+
+/// HEAD's destinations present on both sides, by the classes they meet.
+fn meet_dests(base: &Answer<'_>, head: &Answer<'_>) -> BTreeMap<Meet, Vec<usize>> {
+    let at_base: HashMap<String, usize> = base
+        .dests
+        .iter()
+        .enumerate()
+        .map(|(j, q)| (q.pod.key(), j))
+        .collect();
+    let base_class = class_of(&base.dest_classes, base.dests.len());
+    let head_class = class_of(&head.dest_classes, head.dests.len());
+    let mut out: BTreeMap<Meet, Vec<usize>> = BTreeMap::new();
+    for (j, q) in head.dests.iter().enumerate() {
+        if let Some(&b) = at_base.get(&q.pod.key()) {
+            out.entry((base_class[b], head_class[j]))
+                .or_default()
+                .push(j);
+        }
+    }
+    out
+}
+
+/// Per (sender meet, destination meet): how many pods are on both sides
+/// of it (their pair with itself is compared with the other self pairs).
+fn own_counts(
+    head: &Answer<'_>,
+    senders: &BTreeMap<Meet, Vec<usize>>,
+    dests: &BTreeMap<Meet, Vec<usize>>,
+) -> HashMap<(Meet, Meet), usize> {
+    let dest_meet: HashMap<usize, Meet> = dests
+        .iter()
+        .flat_map(|(&k, members)| members.iter().map(move |&j| (head.dests[j].index, k)))
+        .collect();
+    let mut out = HashMap::new();
+    for (&k, members) in senders {
+        for &i in members {
+            let s = &head.senders[i];
+            if let (Some(_), Some(index)) = (&s.pod, s.index)
+                && let Some(&d) = dest_meet.get(&index)
+            {
+                *out.entry((k, d)).or_default() += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Pods' pairs with themselves whose verdict changed.
+fn changed_selves(base: &Answer<'_>, head: &Answer<'_>) -> usize {
+    let key = |c: &ReachConnection| {
+        (
+            c.from.clone(),
+            c.to.clone(),
+            c.port,
+            c.protocol,
+            c.via.clone(),
+        )
+    };
+    let was: HashMap<_, Verdict> = base
+        .selfs
+        .iter()
+        .map(|(_, c)| (key(c), c.verdict))
+        .collect();
+    head.selfs
+        .iter()
+        .filter(|(_, c)| was.get(&key(c)).is_some_and(|w| *w != c.verdict))
+        .count()
+}
+
+/// How many connections (source pod, destination pod, port, protocol,
+/// via) present on both sides have a different verdict in `head` than in
+/// `base` (interfaces.md §6.4: counted in `diff`'s summary line). Pods are
+/// matched by key; the classes of both sides are met, so a pair of met
+/// classes changes as a whole and the cost stays at classes².
+pub fn changed_pairs(base: &Answer<'_>, head: &Answer<'_>) -> usize {
+    let (senders, dests) = (meet_senders(base, head), meet_dests(base, head));
+    let own = own_counts(head, &senders, &dests);
+    let (base_blocks, head_blocks) = (blocks_by_pair(base), blocks_by_pair(head));
+    let mut changed = 0;
+    for (&(bs, hs), smembers) in &senders {
+        for (&(bd, hd), dmembers) in &dests {
+            let (Some(was), Some(is)) = (base_blocks.get(&(bs, bd)), head_blocks.get(&(hs, hd)))
+            else {
+                continue;
+            };
+            let differing = is
+                .iter()
+                .filter(|(k, v)| was.get(k).is_some_and(|w| w != *v))
+                .count();
+            if differing > 0 {
+                let selves = own.get(&((bs, hs), (bd, hd))).copied().unwrap_or(0);
+                changed += differing * (smembers.len() * dmembers.len() - selves);
+            }
+        }
+    }
+    changed + changed_selves(base, head)
 }

@@ -304,9 +304,70 @@ fn a_large_workload_pair_that_disagrees_gives_each_outcome_its_share() {
     assert_eq!(rows.iter().map(|r| r.pairs).sum::<usize>(), r.totals().1);
     let split: Vec<_> = rows.iter().filter(|r| r.of > r.pairs).collect();
     assert!(
-        split.iter().any(|r| r.pairs == 20 && r.of == 400 && r.policies.is_empty()),
+        split
+            .iter()
+            .any(|r| r.pairs == 20 && r.of == 400 && r.policies.is_empty()),
         "the self pairs get their own share"
     );
     assert!(out::human(&r).contains(" [380 of 400 pod pairs]"));
     assert_eq!(r.class_counts(), (2, 2), "a class per app");
+}
+
+/// Connections on both sides whose verdict differs, pair by pair.
+fn changed_by_pairs(base: &Analysis, head: &Analysis) -> usize {
+    let key = |c: &portolan_core::reach::ReachConnection| {
+        (
+            c.from.clone(),
+            c.to.clone(),
+            c.port,
+            c.protocol,
+            c.via.clone(),
+        )
+    };
+    let was: std::collections::HashMap<_, _> = answer_with(base, (None, None, None), true)
+        .connections()
+        .connections
+        .iter()
+        .map(|c| (key(c), c.verdict))
+        .collect();
+    answer_with(head, (None, None, None), true)
+        .connections()
+        .connections
+        .iter()
+        .filter(|c| was.get(&key(c)).is_some_and(|v| *v != c.verdict))
+        .count()
+}
+
+#[test]
+fn diff_counts_the_connections_whose_verdict_changed() {
+    // interfaces.md §6.4: pairs whose verdict changed are counted in the
+    // summary line. HEAD moves the port web admits from the api pods.
+    let base = cluster_with(true);
+    let head_text = |a: &Analysis| {
+        let ip = a
+            .cluster
+            .pods
+            .iter()
+            .find(|p| p.name.starts_with("web-"))
+            .and_then(|p| p.ips.first().cloned());
+        ip.unwrap_or_default()
+    };
+    let except = format!("{}/32", head_text(&base));
+    let text = CLUSTER
+        .replace("hostNetwork: true", "hostNetwork: false")
+        .replace(
+            "internalTrafficPolicy: Local",
+            "internalTrafficPolicy: Cluster",
+        )
+        .replace("EXCEPT", &except)
+        .replace("    ports: [{port: http}]", "    ports: [{port: admin}]");
+    let head = analyze(vec![Source::new("c.yaml", text)], &profile()).expect("profile");
+    let expected = changed_by_pairs(&base, &head);
+    assert!(expected > 10, "the edit changes verdicts: {expected}");
+    let d = portolan_core::diff::diff(&base, &head);
+    assert_eq!(d.reach_changed, expected);
+    assert_eq!(d.reach_changed, changed_by_pairs(&base, &head));
+    let reverse = portolan_core::diff::diff(&head, &base);
+    assert_eq!(reverse.reach_changed, changed_by_pairs(&head, &base));
+    assert_eq!(portolan_core::diff::diff(&base, &base).reach_changed, 0);
 }

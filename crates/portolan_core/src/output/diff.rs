@@ -186,11 +186,16 @@ fn verdict(d: &Diff, head: &Analysis) -> String {
             .iter()
             .filter(|&&i| head.diagnostics[i].severity == Severity::Error)
             .count();
-    if d.changes.is_empty() && d.introduced.is_empty() && d.fixed.is_empty() {
+    let reach = match d.reach_changed {
+        0 => String::new(),
+        1 => ", 1 connection changes NetworkPolicy verdict".to_owned(),
+        n => format!(", {n} connections change NetworkPolicy verdict"),
+    };
+    if d.changes.is_empty() && d.introduced.is_empty() && d.fixed.is_empty() && reach.is_empty() {
         return "no change to routing".to_owned();
     }
     format!(
-        "{}: {} change(s), {} finding(s) introduced, {} fixed",
+        "{}: {} change(s), {} finding(s) introduced, {} fixed{reach}",
         if errors > 0 {
             format!("{errors} breaking")
         } else {
