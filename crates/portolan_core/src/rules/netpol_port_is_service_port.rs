@@ -1,5 +1,6 @@
 //! `netpol-port-is-service-port`: an ingress rule on a Service's port (or
-//! node port) where the pods listen on another (spec E.4.7, E.8.5).
+//! node port) where the pods listen on another, or an egress rule on the
+//! Service port of the pods its peers select (spec E.4.7, E.8.5).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -15,14 +16,16 @@ rule! {
     /// Reports a numeric `port` of a NetworkPolicy ingress rule that equals
     /// the `port` (or `nodePort`) of a Service in front of the policy's pods
     /// while the Service sends that traffic to another container port, and
-    /// no selected pod declares the rule's port. The help names the
-    /// targetPort to write instead.
+    /// no selected pod declares the rule's port; likewise a numeric `port`
+    /// of an egress rule that equals such a Service port of the pods its
+    /// `to` peers select. The help names the targetPort to write instead.
     ///
     /// ## Why it matters
     /// Policies see the packet after kube-proxy's DNAT: the destination port
-    /// is the pod's container port, never the Service port (spec E.4.7). A
-    /// rule on the Service port admits nothing, and the Service's clients
-    /// are cut off.
+    /// is the pod's container port, never the Service port (spec E.4.7) —
+    /// at the sender's egress too, since the sending node translates first
+    /// (E.5.2). A rule on the Service port admits nothing, and the Service's
+    /// clients are cut off.
     ///
     /// ## Example
     /// ```yaml
@@ -89,7 +92,7 @@ rule! {
         name: "netpol-port-is-service-port",
         severity: Warning,
         origin: Lint,
-        summary: "A NetworkPolicy ingress port is a Service's port, but policies see the container port after DNAT.",
+        summary: "A NetworkPolicy ingress or egress port is a Service's port, but policies see the container port after DNAT.",
     }
 }
 
@@ -104,7 +107,9 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
     }
     let sets = LabelSets::of_pods(&cx.cluster.pods);
     let through = through_services(cx, &sets);
+    let namespaces = crate::netpol::namespaces(cx.objects, &cx.cluster.pods);
     for (o, np) in policies {
+        egress(cx, (o, np), (&sets, &through, &namespaces), out);
         let Some(ns_sets) = sets.get(o.namespace.as_str()) else {
             continue;
         };
@@ -144,6 +149,93 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
                     port.port.as_ref().map_or(port.span, |p| p.span),
                     format!(
                         "NetworkPolicy {}/{}: ingress port {n} is a port of Service {svc}, which sends it to container port {target}; policies see {target}, so this rule admits none of that traffic",
+                        o.namespace,
+                        o.name()
+                    ),
+                );
+                d.help = Some(format!("write the container port the Service targets: port: {target}"));
+                out.push(d);
+            }
+        }
+    }
+}
+
+type Namespaces = BTreeMap<String, BTreeMap<String, String>>;
+
+/// The pods by namespace and label set, what each set receives through
+/// Services, and the namespaces' labels.
+type Seen<'a, 's> = (
+    &'a BTreeMap<&'s str, LabelSets<'s>>,
+    &'a HashMap<(&'s str, usize), Translations>,
+    &'a Namespaces,
+);
+
+/// E.8.5's egress side: a numeric port of an egress rule that is a Service
+/// port of the pods the rule's selector peers pick (not ipBlocks: a packet
+/// to an address outside the pods is E.5.2's case).
+fn egress(
+    cx: &LintCx<'_>,
+    (o, np): (&crate::model::Object, &crate::model::NetworkPolicy),
+    (sets, through, namespaces): Seen<'_, '_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for rule in np.egress.iter().flatten() {
+        if rule.peers.is_empty() || rule.ports.is_empty() {
+            continue;
+        }
+        // The (namespace, label set) of every pod a selector peer picks.
+        let mut picked: Vec<(&str, usize)> = Vec::new();
+        for peer in rule.peers.iter().filter(|p| p.ip_block.is_none()) {
+            let selector = peer
+                .pod_selector
+                .as_ref()
+                .map_or_else(Selector::everything, |s| Selector::from_label_selector(Some(s)));
+            let in_namespaces: Vec<&str> = match &peer.namespace_selector {
+                None => vec![o.namespace.as_str()],
+                Some(sel) => {
+                    let ns_selector = Selector::from_label_selector(Some(sel));
+                    namespaces
+                        .iter()
+                        .filter(|(_, labels)| ns_selector.matches(labels))
+                        .map(|(n, _)| n.as_str())
+                        .collect()
+                }
+            };
+            for ns in in_namespaces {
+                if let Some((&key, ns_sets)) = sets.get_key_value(ns) {
+                    picked.extend(ns_sets.matching(&selector, false).into_iter().map(|s| (key, s)));
+                }
+            }
+        }
+        let declared: BTreeSet<i64> = picked
+            .iter()
+            .filter_map(|(ns, s)| sets.get(ns)?.pods[*s].first())
+            .filter_map(|&i| cx.container_ports(i))
+            .flatten()
+            .collect();
+        for port in &rule.ports {
+            let Some(IntOrString::Int(n)) = port.port.as_ref().map(|p| &p.value) else {
+                continue;
+            };
+            if port.end_port.is_some() || declared.contains(n) {
+                continue;
+            }
+            let protocol = port
+                .protocol
+                .as_ref()
+                .map_or(Protocol::Tcp, |p| Protocol::or_default(&p.value));
+            let hit = picked
+                .iter()
+                .filter_map(|key| through.get(key))
+                .flatten()
+                .find(|(_, p, proto, target)| p == n && *proto == protocol && target != n);
+            if let Some((svc, _, _, target)) = hit {
+                let mut d = finding(
+                    (RULE.code, RULE.severity),
+                    o,
+                    port.port.as_ref().map_or(port.span, |p| p.span),
+                    format!(
+                        "NetworkPolicy {}/{}: egress port {n} is a port of Service {svc}, which sends it to container port {target}; the sending node translates first, so policies see {target} and this rule admits none of that traffic",
                         o.namespace,
                         o.name()
                     ),
