@@ -370,10 +370,22 @@ struct PodMaker<'o> {
     pool: IpPool<'o>,
     text: Interner,
     node_names: Vec<Text>,
+    /// Each node's address, by name: a host-network pod's own.
+    node_ips: HashMap<String, String>,
     spread: usize,
 }
 
 impl PodMaker<'_> {
+    /// A made-up pod's addresses: its node's for a host-network pod (the
+    /// kubelet reports the host's IPs as the pod's, `kubelet_pods.go`
+    /// `generateAPIPodStatus`), else the next free ones of the pod network.
+    fn addresses(&mut self, host_network: bool, node: Option<&str>) -> Vec<String> {
+        match node.and_then(|n| self.node_ips.get(n)) {
+            Some(ip) if host_network && !ip.is_empty() => vec![ip.clone()],
+            _ => self.pool.take(),
+        }
+    }
+
     fn next_node(&mut self) -> Option<Text> {
         let n = self
             .node_names
@@ -392,15 +404,15 @@ impl PodMaker<'_> {
         spec: &crate::model::PodSpec,
         status: &crate::model::PodStatus,
     ) -> ClusterPod {
-        let mut ips = status.pod_ips.clone();
-        if ips.is_empty() && !status.present {
-            ips = self.pool.take();
-        }
         let node = match spec.node_name.as_ref() {
             Some(n) => Some(self.text.get(&n.value)),
             None if status.present => None,
             None => self.next_node(),
         };
+        let mut ips = status.pod_ips.clone();
+        if ips.is_empty() && !status.present {
+            ips = self.addresses(spec.host_network, node.as_deref());
+        }
         ClusterPod {
             namespace: self.text.get(&o.namespace),
             name: o.name().to_owned(),
@@ -442,7 +454,7 @@ impl PodMaker<'_> {
                 namespace: self.text.get(&o.namespace),
                 name,
                 labels: t.meta.labels.map.clone(),
-                ips: self.pool.take(),
+                ips: self.addresses(t.spec.host_network, node.as_deref()),
                 node,
                 phase: self.text.get("Running"),
                 ready: true,
@@ -474,6 +486,11 @@ fn pods(objects: &[Object], profile: &Resolved, options: &Options, cluster: &mut
         pool: IpPool::new(profile, objects),
         text,
         node_names,
+        node_ips: cluster
+            .nodes
+            .iter()
+            .map(|n| (n.name.clone(), n.ip.clone()))
+            .collect(),
         spread: 0,
     };
     for (idx, o) in objects.iter().enumerate() {
@@ -538,6 +555,13 @@ fn apply_what_if(what_if: &WhatIf, pool: &mut IpPool, cluster: &mut Cluster) {
         .iter()
         .map(|n| Text::from(n.name.as_str()))
         .collect();
+    let node_ips: HashMap<&str, &str> = cluster
+        .nodes
+        .iter()
+        .filter(|n| !n.ip.is_empty())
+        .map(|n| (n.name.as_str(), n.ip.as_str()))
+        .collect();
+    let ip_of = |node: Option<&Text>| node.and_then(|n| node_ips.get(&**n).copied());
     let mut replacements = Vec::new();
     cluster.pods.retain(|p| {
         let node_gone = p
@@ -569,7 +593,14 @@ fn apply_what_if(what_if: &WhatIf, pool: &mut IpPool, cluster: &mut Cluster) {
                 .map(|n| (*n).clone())
                 .or_else(|| nodes.first().cloned());
         }
-        r.ips = pool.take();
+        // A host-network pod has its node's address, and so has its
+        // replacement on the new node.
+        let host_network =
+            ip_of(p.node.as_ref()).is_some_and(|ip| p.ips.first().is_some_and(|own| own == ip));
+        r.ips = match ip_of(r.node.as_ref()) {
+            Some(ip) if host_network => vec![ip.to_owned()],
+            _ => pool.take(),
+        };
         r.ready = true;
         replacements.push(r);
         false

@@ -820,3 +820,55 @@ fn masquerading_on_the_destination_node_is_noted() {
         t.hops
     );
 }
+
+#[test]
+fn a_host_network_pod_has_its_node_address_and_receives_on_its_ports() {
+    // The kubelet reports a host-network pod's IPs as its node's
+    // (`kubelet_pods.go` generateAPIPodStatus: podIPs = hostIPs), so an
+    // endpoint or peer of such a pod is the node's address (E.4.5, E.5.7);
+    // a packet to that address and a port the pod declares reaches it.
+    let daemon = "\
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: exporter, namespace: shop}
+spec:
+  selector: {matchLabels: {app: exporter}}
+  template:
+    metadata: {labels: {app: exporter}}
+    spec:
+      hostNetwork: true
+      containers: [{name: e, image: e, ports: [{containerPort: 9100}]}]
+";
+    let a = cluster(&format!("{HOST_NETWORK_POD}---\n{daemon}"));
+    let node_ip = |name: &str| {
+        a.cluster
+            .node_ip(name)
+            .map(|ip| ip.to_string())
+            .expect("nodes get addresses")
+    };
+    assert_eq!(pod_ip(&a, "shop/agent"), node_ip("edge"));
+    let exporters: Vec<_> = a
+        .cluster
+        .pods
+        .iter()
+        .filter(|p| p.name.starts_with("exporter-"))
+        .collect();
+    assert!(!exporters.is_empty());
+    for p in exporters {
+        let node = p.node.as_deref().expect("a DaemonSet pod has a node");
+        assert_eq!(p.ips, [node_ip(node)], "{}", p.key());
+    }
+    let t = run(&a, "pod:shop/agent", &format!("{}:8080", node_ip("edge")));
+    assert_eq!(t.destinations.len(), 1, "{:#?}", t.hops);
+    assert_eq!(t.destinations[0].pod.as_deref(), Some("shop/agent"));
+    assert!(
+        t.hops
+            .iter()
+            .any(|h| h.detail.contains("host-network pod shop/agent listens")),
+        "{:#?}",
+        t.hops
+    );
+    // Another port of the node is the node itself.
+    let t = run(&a, "pod:shop/agent", &format!("{}:8081", node_ip("edge")));
+    assert!(t.destinations.is_empty(), "{:#?}", t.hops);
+}

@@ -523,7 +523,7 @@ fn selectorless_services_with_slices() {
 
 #[test]
 fn ingresses_by_services() {
-    linear_within("Ingress backends × Services", 50, 14.0, |n| {
+    linear_within("Ingress backends × Services", 50, 15.0, |n| {
         repeat(n, |s, i| {
             service(
                 s,

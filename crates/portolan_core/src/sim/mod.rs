@@ -748,6 +748,42 @@ fn node_rule<'a>(
             node.name
         ),
     );
+    // A host-network pod shares its node's address and ports.
+    let listener = t.a.cluster.pods.iter().find(|pod| {
+        pod.node.as_deref() == Some(node.name.as_str())
+            && t.a
+                .objects
+                .get(pod.object)
+                .and_then(crate::model::Object::pod_spec)
+                .is_some_and(|spec| {
+                    spec.host_network
+                        && spec
+                            .containers
+                            .iter()
+                            .flat_map(|c| c.ports.iter())
+                            .any(|cp| {
+                                cp.container_port.as_ref().is_some_and(|n| n.value == port)
+                                    && Protocol::or_default(cp.protocol()) == protocol
+                            })
+                })
+    });
+    if let Some(pod) = listener {
+        t.hop(
+            "routing",
+            format!(
+                "host-network pod {} listens on {protocol} {port} on node {}: it receives the packet",
+                pod.key(),
+                node.name
+            ),
+        );
+        return Err(t.done(
+            TraceVerdict::Delivered,
+            vec![Destination::new(Some(pod.key()), ip.to_owned(), port, 1.0)],
+            false,
+            false,
+            None,
+        ));
+    }
     t.hop(
         "verdict",
         "the packet reaches the node itself: kube-proxy does not intercept it",
