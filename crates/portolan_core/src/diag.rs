@@ -194,17 +194,59 @@ pub fn cap_per_code(diags: &mut Vec<Diagnostic>, from: usize) {
         }
         n <= MAX_PER_CODE
     });
-    for mut d in cut {
-        let n = seen
-            .iter()
-            .find(|(c, _)| *c == d.code)
-            .map_or(0, |(_, n)| *n);
-        d.message = format!(
-            "{} more {} findings here and after (only the first {MAX_PER_CODE} are listed)",
-            n - MAX_PER_CODE,
-            d.code
-        );
-        diags.push(d);
+    for d in cut {
+        diags.push(more(d, &seen));
+    }
+}
+
+/// The "N more" finding that stands for a code's findings past the cap.
+fn more(mut d: Diagnostic, seen: &[(&'static str, usize)]) -> Diagnostic {
+    let n = seen
+        .iter()
+        .find(|(c, _)| *c == d.code)
+        .map_or(0, |(_, n)| *n);
+    d.message = format!(
+        "{} more {} findings here and after (only the first {MAX_PER_CODE} are listed)",
+        n - MAX_PER_CODE,
+        d.code
+    );
+    d
+}
+
+/// [`cap_per_code`] for findings made one at a time: those past the cap
+/// are dropped as they come, so thousands of findings about one object
+/// never exist together.
+#[derive(Default)]
+pub struct Capper {
+    seen: Vec<(&'static str, usize)>,
+    cut: Vec<Diagnostic>,
+}
+
+impl Capper {
+    pub fn push(&mut self, d: Diagnostic, out: &mut Vec<Diagnostic>) {
+        let n = if let Some((_, n)) = self.seen.iter_mut().find(|(c, _)| *c == d.code) {
+            *n += 1;
+            *n
+        } else {
+            self.seen.push((d.code, 1));
+            1
+        };
+        if n == MAX_PER_CODE + 1 {
+            self.cut.push(
+                Diagnostic::new(d.code, d.severity, d.source, d.span, String::new())
+                    .with_object(d.object.clone()),
+            );
+        }
+        if n <= MAX_PER_CODE {
+            out.push(d);
+        }
+    }
+
+    /// The "N more" findings, after the kept ones.
+    pub fn finish(self, out: &mut Vec<Diagnostic>) {
+        for d in self.cut {
+            out.push(more(d, &self.seen));
+        }
     }
 }
 

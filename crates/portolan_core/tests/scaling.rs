@@ -225,7 +225,7 @@ fn labels_per_object() {
 #[test]
 fn invalid_labels_per_object() {
     // Every key invalid: a finding per key.
-    linear_within("invalid labels per object", 500, 50.0, |n| {
+    linear_within("invalid labels per object", 500, 32.0, |n| {
         let labels: Vec<_> = (0..n).map(|i| kv(format!("bad_{i}_"), "x")).collect();
         let mut s = String::new();
         pod(&mut s, "default", "p", &labels, HTTP);

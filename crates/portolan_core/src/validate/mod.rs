@@ -209,12 +209,11 @@ pub fn validate_all(
             continue;
         }
         let reference = object.object_ref();
-        let from = diags.len();
-        diags.extend(
-            errs.into_iter()
-                .map(|e| e.into_diagnostic(object, &reference)),
-        );
-        crate::diag::cap_per_code(diags, from);
+        let mut capper = crate::diag::Capper::default();
+        for e in errs {
+            capper.push(e.into_diagnostic(object, &reference), diags);
+        }
+        capper.finish(diags);
     }
 }
 
