@@ -389,6 +389,40 @@ impl Policies {
         bits
     }
 
+    /// The label keys any policy's pod selectors read (the policies' own
+    /// and their peers'): pods that differ only in other labels are
+    /// selected and matched alike.
+    pub fn label_keys(&self) -> std::collections::HashSet<String> {
+        let mut keys = std::collections::HashSet::new();
+        for p in &self.list {
+            let peers = p
+                .ingress
+                .iter()
+                .chain(p.egress.iter())
+                .flatten()
+                .flat_map(|r| r.peers.iter())
+                .filter_map(|peer| match peer {
+                    Peer::Selectors { pods, .. } => pods.as_ref(),
+                    Peer::Block { .. } => None,
+                });
+            for selector in std::iter::once(&p.selector).chain(peers) {
+                keys.extend(selector.requirements().iter().map(|r| r.key.clone()));
+            }
+        }
+        keys
+    }
+
+    /// `ns/name` of the valid policies that select `pod`, for ingress and
+    /// for egress (E.3.1–E.3.3): those that isolate it in that direction.
+    pub fn selecting_names(&self, pod: &PodView) -> (Vec<String>, Vec<String>) {
+        let names = |direction| {
+            self.selecting(pod, direction)
+                .map(|(p, _)| format!("{}/{}", p.namespace, p.name))
+                .collect()
+        };
+        (names(Direction::Ingress), names(Direction::Egress))
+    }
+
     /// Whether any valid policy isolates `pod` for ingress.
     pub fn isolates_ingress(&self, pod: &PodView) -> bool {
         self.selecting(pod, Direction::Ingress).next().is_some()

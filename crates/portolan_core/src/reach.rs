@@ -374,7 +374,12 @@ fn evaluate(
             .flatten();
         let conn = Connection {
             source_pod: s.pod.as_ref(),
-            egress_peer: Party::Pod(qv),
+            // A host-network pod is its node's address to a rule (E.4.2).
+            egress_peer: if qv.host_network {
+                Party::Ip(qv.ip)
+            } else {
+                Party::Pod(qv)
+            },
             egress_port: port,
             dest_pod: (!qv.host_network).then_some(qv),
             ingress_peer: match (masquerade, &s.pod) {
@@ -395,16 +400,21 @@ fn evaluate(
             None => (via, Verdict::Allowed, Vec::new()),
         }
     };
-    let mut out = vec![decide(None, false)];
+    let direct = decide(None, false);
+    let mut out = Vec::new();
     if s.pod.is_some() || s.node_itself.is_some() {
         for (svc, sport) in routes(s, q.pod, &q.through, (port, protocol)) {
-            // Only the hairpin packet is masqueraded (D.3.4).
-            out.push(decide(
-                Some(format!("service:{}/{}:{sport}", svc.namespace, svc.name)),
-                is_self,
-            ));
+            let via = Some(format!("service:{}/{}:{sport}", svc.namespace, svc.name));
+            // Only the hairpin packet is masqueraded (D.3.4); any other
+            // packet through a Service is the direct one after DNAT.
+            out.push(if is_self {
+                decide(via, true)
+            } else {
+                (via, direct.1, direct.2.clone())
+            });
         }
     }
+    out.insert(0, direct);
     out
 }
 
@@ -506,32 +516,48 @@ fn class_lists(
     (senders, dests): (&[Sender], &[Dest<'_>]),
     one_by_one: bool,
 ) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
-    // A node decides only for internalTrafficPolicy Local and for
-    // host-network senders (E.5.6): otherwise it is not part of a class.
-    let node_decides = senders.iter().any(|s| s.node_itself.is_some())
-        || a.cluster
-            .services
-            .iter()
-            .any(|s| s.internal_traffic_policy == Some(TrafficPolicy::Local));
+    // A sender's node decides only for internalTrafficPolicy Local (which
+    // endpoints it may reach); a destination's also when a host-network
+    // sender may be on it and the pod is isolated for ingress (E.5.6).
+    let itp_local = a
+        .cluster
+        .services
+        .iter()
+        .any(|s| s.internal_traffic_policy == Some(TrafficPolicy::Local));
+    let host_senders = senders.iter().any(|s| s.node_itself.is_some());
     let sig = |ip: Option<IpAddr>| policies.map(|p| p.ip_signature(ip)).unwrap_or_default();
+    // Only the label keys some policy's selectors read tell pods apart
+    // (a StatefulSet pod's own `pod-name` label does not).
+    let keys = policies.map(Policies::label_keys).unwrap_or_default();
+    let relevant = |labels: &BTreeMap<String, String>| -> Vec<(String, String)> {
+        labels
+            .iter()
+            .filter(|(k, _)| keys.contains(k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    };
     let sender_classes = classes(senders, |s| {
         (
             one_by_one.then_some(s.index),
             s.group.clone(),
             s.pod
                 .as_ref()
-                .map(|v| (v.namespace.clone(), v.labels.clone())),
+                .map(|v| (v.namespace.clone(), relevant(&v.labels))),
             s.node_itself.clone(),
-            node_decides.then(|| s.node.clone()),
+            itp_local.then(|| s.node.clone()),
             sig(s.ip),
         )
     });
     let dest_classes = classes(dests, |q| {
+        let node_decides = itp_local
+            || (host_senders
+                && !q.view.host_network
+                && policies.is_some_and(|p| p.isolates_ingress(&q.view)));
         (
             (one_by_one.then_some(q.index), q.group.clone()),
-            (q.view.namespace.clone(), q.view.labels.clone()),
+            (q.view.namespace.clone(), relevant(&q.view.labels)),
             (q.view.host_network, q.view.ports.clone()),
-            (node_decides || q.view.host_network).then(|| q.view.node.clone()),
+            node_decides.then(|| q.view.node.clone()),
             sig(q.view.ip),
             q.through
                 .iter()
@@ -880,105 +906,144 @@ fn class_of(classes: &[Vec<usize>], n: usize) -> Vec<usize> {
     out
 }
 
-/// HEAD's senders present on both sides, by the classes they meet.
-fn meet_senders(base: &Answer<'_>, head: &Answer<'_>) -> BTreeMap<Meet, Vec<usize>> {
-    let at_base: HashMap<&str, usize> = base
+/// Each sender's and destination's class on one side.
+struct ClassOf {
+    sender: Vec<usize>,
+    dest: Vec<usize>,
+}
+
+impl ClassOf {
+    fn of(r: &Answer<'_>) -> Self {
+        ClassOf {
+            sender: class_of(&r.sender_classes, r.senders.len()),
+            dest: class_of(&r.dest_classes, r.dests.len()),
+        }
+    }
+}
+
+/// The pods both sending and receiving on both sides: (base sender, base
+/// destination, head sender, head destination).
+type Diagonal = (usize, usize, usize, usize);
+
+/// Members by the classes they meet.
+type Meets = BTreeMap<Meet, Vec<usize>>;
+
+/// Senders and destinations present on both sides, by the classes they
+/// meet (HEAD's indexes), and the pods on the diagonal.
+fn meet(
+    base: &Answer<'_>,
+    head: &Answer<'_>,
+    (bc, hc): (&ClassOf, &ClassOf),
+) -> (Meets, Meets, Vec<Diagonal>) {
+    let base_sender: HashMap<&str, usize> = base
         .senders
         .iter()
         .enumerate()
         .map(|(i, s)| (s.label.as_str(), i))
         .collect();
-    let base_class = class_of(&base.sender_classes, base.senders.len());
-    let head_class = class_of(&head.sender_classes, head.senders.len());
-    let mut out: BTreeMap<Meet, Vec<usize>> = BTreeMap::new();
+    let mut senders: BTreeMap<Meet, Vec<usize>> = BTreeMap::new();
+    let mut both_senders: HashMap<usize, (usize, usize)> = HashMap::new();
     for (i, s) in head.senders.iter().enumerate() {
-        if let Some(&b) = at_base.get(s.label.as_str()) {
-            out.entry((base_class[b], head_class[i]))
+        if let Some(&b) = base_sender.get(s.label.as_str()) {
+            senders
+                .entry((bc.sender[b], hc.sender[i]))
                 .or_default()
                 .push(i);
+            if let Some(index) = s.index {
+                both_senders.insert(index, (b, i));
+            }
         }
     }
-    out
-}
-
-/// HEAD's destinations present on both sides, by the classes they meet.
-fn meet_dests(base: &Answer<'_>, head: &Answer<'_>) -> BTreeMap<Meet, Vec<usize>> {
-    let at_base: HashMap<String, usize> = base
+    let base_dest: HashMap<String, usize> = base
         .dests
         .iter()
         .enumerate()
         .map(|(j, q)| (q.pod.key(), j))
         .collect();
-    let base_class = class_of(&base.dest_classes, base.dests.len());
-    let head_class = class_of(&head.dest_classes, head.dests.len());
-    let mut out: BTreeMap<Meet, Vec<usize>> = BTreeMap::new();
+    let mut dests: BTreeMap<Meet, Vec<usize>> = BTreeMap::new();
+    let mut diagonal = Vec::new();
     for (j, q) in head.dests.iter().enumerate() {
-        if let Some(&b) = at_base.get(&q.pod.key()) {
-            out.entry((base_class[b], head_class[j]))
-                .or_default()
-                .push(j);
-        }
-    }
-    out
-}
-
-/// Per (sender meet, destination meet): how many pods are on both sides
-/// of it (their pair with itself is compared with the other self pairs).
-fn own_counts(
-    head: &Answer<'_>,
-    senders: &BTreeMap<Meet, Vec<usize>>,
-    dests: &BTreeMap<Meet, Vec<usize>>,
-) -> HashMap<(Meet, Meet), usize> {
-    let dest_meet: HashMap<usize, Meet> = dests
-        .iter()
-        .flat_map(|(&k, members)| members.iter().map(move |&j| (head.dests[j].index, k)))
-        .collect();
-    let mut out = HashMap::new();
-    for (&k, members) in senders {
-        for &i in members {
-            let s = &head.senders[i];
-            if let (Some(_), Some(index)) = (&s.pod, s.index)
-                && let Some(&d) = dest_meet.get(&index)
-            {
-                *out.entry((k, d)).or_default() += 1;
+        if let Some(&b) = base_dest.get(&q.pod.key()) {
+            dests.entry((bc.dest[b], hc.dest[j])).or_default().push(j);
+            if let Some(&(bs, hs)) = both_senders.get(&q.index) {
+                diagonal.push((bs, b, hs, j));
             }
         }
     }
+    (senders, dests, diagonal)
+}
+
+/// A side's self pairs by sender.
+fn selfs_by_sender<'v>(r: &'v Answer<'_>) -> HashMap<usize, Vec<&'v ReachConnection>> {
+    let mut out: HashMap<usize, Vec<&ReachConnection>> = HashMap::new();
+    for (i, c) in &r.selfs {
+        out.entry(*i).or_default().push(c);
+    }
     out
 }
 
-/// Pods' pairs with themselves whose verdict changed.
-fn changed_selves(base: &Answer<'_>, head: &Answer<'_>) -> usize {
-    let key = |c: &ReachConnection| {
-        (
-            c.from.clone(),
-            c.to.clone(),
-            c.port,
-            c.protocol,
-            c.via.clone(),
-        )
-    };
-    let was: HashMap<_, Verdict> = base
-        .selfs
-        .iter()
-        .map(|(_, c)| (key(c), c.verdict))
-        .collect();
-    head.selfs
-        .iter()
-        .filter(|(_, c)| was.get(&key(c)).is_some_and(|w| *w != c.verdict))
-        .count()
+/// Whether a pod's pair with itself is its own evaluation on a side (a
+/// pod sender, not host-network: E.5.8), rather than part of a block.
+fn is_self_on(r: &Answer<'_>, sender: usize) -> bool {
+    r.senders[sender].pod.is_some()
+}
+
+/// The verdicts of a pod's pair with itself on one side: its own
+/// evaluation when it is a self pair there, else its classes' block.
+fn diagonal_verdicts<'v>(
+    r: &'v Answer<'_>,
+    (c, selfs): (&ClassOf, &HashMap<usize, Vec<&'v ReachConnection>>),
+    blocks: &HashMap<(usize, usize), Verdicts<'v>>,
+    (sender, dest): (usize, usize),
+) -> Verdicts<'v> {
+    if is_self_on(r, sender) {
+        selfs
+            .get(&sender)
+            .into_iter()
+            .flatten()
+            .map(|conn| {
+                (
+                    (conn.port, conn.protocol, conn.via.as_deref()),
+                    conn.verdict,
+                )
+            })
+            .collect()
+    } else {
+        blocks
+            .get(&(c.sender[sender], c.dest[dest]))
+            .cloned()
+            .unwrap_or_default()
+    }
 }
 
 /// How many connections (source pod, destination pod, port, protocol,
 /// via) present on both sides have a different verdict in `head` than in
 /// `base` (interfaces.md §6.4: counted in `diff`'s summary line). Pods are
 /// matched by key; the classes of both sides are met, so a pair of met
-/// classes changes as a whole and the cost stays at classes².
+/// classes changes as a whole and the cost stays at classes². A pod's pair
+/// with itself that is evaluated on its own on either side is compared on
+/// its own.
 pub fn changed_pairs(base: &Answer<'_>, head: &Answer<'_>) -> usize {
-    let (senders, dests) = (meet_senders(base, head), meet_dests(base, head));
-    let own = own_counts(head, &senders, &dests);
+    let (bc, hc) = (ClassOf::of(base), ClassOf::of(head));
+    let (senders, dests, diagonal) = meet(base, head, (&bc, &hc));
     let (base_blocks, head_blocks) = (blocks_by_pair(base), blocks_by_pair(head));
+    let (base_selfs, head_selfs) = (selfs_by_sender(base), selfs_by_sender(head));
+    // The diagonal pairs compared on their own, by the meets they are in.
+    let mut own: HashMap<(Meet, Meet), usize> = HashMap::new();
     let mut changed = 0;
+    for &(bs, bd, hs, hd) in &diagonal {
+        if !is_self_on(base, bs) && !is_self_on(head, hs) {
+            continue;
+        }
+        *own.entry(((bc.sender[bs], hc.sender[hs]), (bc.dest[bd], hc.dest[hd])))
+            .or_default() += 1;
+        let was = diagonal_verdicts(base, (&bc, &base_selfs), &base_blocks, (bs, bd));
+        let is = diagonal_verdicts(head, (&hc, &head_selfs), &head_blocks, (hs, hd));
+        changed += is
+            .iter()
+            .filter(|(k, v)| was.get(k).is_some_and(|w| w != *v))
+            .count();
+    }
     for (&(bs, hs), smembers) in &senders {
         for (&(bd, hd), dmembers) in &dests {
             let (Some(was), Some(is)) = (base_blocks.get(&(bs, bd)), head_blocks.get(&(hs, hd)))
@@ -995,5 +1060,5 @@ pub fn changed_pairs(base: &Answer<'_>, head: &Answer<'_>) -> usize {
             }
         }
     }
-    changed + changed_selves(base, head)
+    changed
 }

@@ -371,3 +371,64 @@ fn diff_counts_the_connections_whose_verdict_changed() {
     assert_eq!(reverse.reach_changed, changed_by_pairs(&head, &base));
     assert_eq!(portolan_core::diff::diff(&base, &base).reach_changed, 0);
 }
+
+#[test]
+fn diff_counts_pairs_whose_pod_turns_host_network() {
+    // A pod's pair with itself is its own evaluation while it has its own
+    // address (E.5.8) and an ordinary pair once it shares its node's: HEAD
+    // moves the web pods onto the host network.
+    let base = cluster_with(true);
+    let except = {
+        let web = base
+            .cluster
+            .pods
+            .iter()
+            .find(|p| p.name.starts_with("web-"));
+        format!(
+            "{}/32",
+            web.and_then(|p| p.ips.first()).cloned().unwrap_or_default()
+        )
+    };
+    let plain = CLUSTER
+        .replace("hostNetwork: true", "hostNetwork: false")
+        .replace(
+            "internalTrafficPolicy: Local",
+            "internalTrafficPolicy: Cluster",
+        )
+        .replace("EXCEPT", &except);
+    let head_text = plain.replacen(
+        "    spec:\n      containers:\n      - name: web",
+        "    spec:\n      hostNetwork: true\n      containers:\n      - name: web",
+        1,
+    );
+    assert_ne!(plain, head_text);
+    let head = analyze(vec![Source::new("c.yaml", head_text)], &profile()).expect("profile");
+    for (x, y) in [(&base, &head), (&head, &base)] {
+        let expected = changed_by_pairs(x, y);
+        assert!(expected > 0);
+        assert_eq!(portolan_core::diff::diff(x, y).reach_changed, expected);
+    }
+}
+
+#[test]
+fn a_host_network_pod_does_not_split_classes_by_node() {
+    // Only pods isolated for ingress need their node in the class when a
+    // host-network sender exists (E.5.6): the api pods stay one class.
+    let a = cluster_with(true);
+    let with_agent = {
+        let text = CLUSTER
+            .replace(
+                "internalTrafficPolicy: Local",
+                "internalTrafficPolicy: Cluster",
+            )
+            .replace("EXCEPT", "192.0.2.0/32");
+        analyze(vec![Source::new("c.yaml", text)], &profile()).expect("profile")
+    };
+    let (plain_senders, plain_dests) = answer_with(&a, (None, None, None), false).class_counts();
+    let (senders, dests) = same_answer(&with_agent, (None, None, None), "with host-network pods");
+    // The agent DaemonSet's three pods send as their three nodes (+2); the
+    // web pods, isolated for ingress, split by node (web is on three nodes,
+    // one already apart by the ipBlock: at most +2); api and lone do not.
+    assert!(senders <= plain_senders + 2, "{senders} vs {plain_senders}");
+    assert!(dests <= plain_dests + 2, "{dests} vs {plain_dests}");
+}
