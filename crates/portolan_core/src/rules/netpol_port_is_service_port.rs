@@ -126,38 +126,72 @@ pub fn check(cx: &LintCx<'_>, out: &mut Vec<Diagnostic>) {
             .filter_map(|&i| cx.container_ports(i))
             .flatten()
             .collect();
+        let receiving: Vec<&Translations> = matched
+            .iter()
+            .filter_map(|&s| through.get(&(o.namespace.as_str(), s)))
+            .collect();
         for port in np.ingress.iter().flatten().flat_map(|r| r.ports.iter()) {
-            let Some(IntOrString::Int(n)) = port.port.as_ref().map(|p| &p.value) else {
-                continue;
-            };
-            if port.end_port.is_some() || declared.contains(n) {
-                continue;
-            }
-            let protocol = port
-                .protocol
-                .as_ref()
-                .map_or(Protocol::Tcp, |p| Protocol::or_default(&p.value));
-            let hit = matched
-                .iter()
-                .filter_map(|&s| through.get(&(o.namespace.as_str(), s)))
-                .flatten()
-                .find(|(_, p, proto, target)| p == n && *proto == protocol && target != n);
-            if let Some((svc, _, _, target)) = hit {
-                let mut d = finding(
-                    (RULE.code, RULE.severity),
-                    o,
-                    port.port.as_ref().map_or(port.span, |p| p.span),
-                    format!(
-                        "NetworkPolicy {}/{}: ingress port {n} is a port of Service {svc}, which sends it to container port {target}; policies see {target}, so this rule admits none of that traffic",
-                        o.namespace,
-                        o.name()
-                    ),
-                );
-                d.help = Some(format!("write the container port the Service targets: port: {target}"));
-                out.push(d);
-            }
+            service_port(o, port, (&declared, &receiving), Direction::Ingress, out);
         }
     }
+}
+
+#[derive(Clone, Copy)]
+enum Direction {
+    Ingress,
+    Egress,
+}
+
+/// The finding for a numeric `port` that no far-end pod declares and that
+/// a Service in front of those pods (`receiving`) translates to another
+/// container port.
+fn service_port(
+    o: &crate::model::Object,
+    port: &crate::model::PolicyPort,
+    (declared, receiving): (&BTreeSet<i64>, &[&Translations]),
+    direction: Direction,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(IntOrString::Int(n)) = port.port.as_ref().map(|p| &p.value) else {
+        return;
+    };
+    if port.end_port.is_some() || declared.contains(n) {
+        return;
+    }
+    let protocol = port
+        .protocol
+        .as_ref()
+        .map_or(Protocol::Tcp, |p| Protocol::or_default(&p.value));
+    let hit = receiving
+        .iter()
+        .flat_map(|t| t.iter())
+        .find(|(_, p, proto, target)| p == n && *proto == protocol && target != n);
+    let Some((svc, _, _, target)) = hit else {
+        return;
+    };
+    let (name, how) = match direction {
+        Direction::Ingress => ("ingress", "policies see".to_owned()),
+        Direction::Egress => (
+            "egress",
+            "the sending node translates first, so policies see".to_owned(),
+        ),
+    };
+    let mut d = finding(
+        (RULE.code, RULE.severity),
+        o,
+        port.port.as_ref().map_or(port.span, |p| p.span),
+        format!(
+            "NetworkPolicy {}/{}: {name} port {n} is a port of Service {svc}, which sends it to container port {target}; {how} {target}{} this rule admits none of that traffic",
+            o.namespace,
+            o.name(),
+            match direction {
+                Direction::Ingress => ", so",
+                Direction::Egress => " and",
+            }
+        ),
+    );
+    d.help = Some(format!("write the container port the Service targets: port: {target}"));
+    out.push(d);
 }
 
 type Namespaces = BTreeMap<String, BTreeMap<String, String>>;
@@ -213,36 +247,10 @@ fn egress(
             .filter_map(|&i| cx.container_ports(i))
             .flatten()
             .collect();
+        let receiving: Vec<&Translations> =
+            picked.iter().filter_map(|key| through.get(key)).collect();
         for port in &rule.ports {
-            let Some(IntOrString::Int(n)) = port.port.as_ref().map(|p| &p.value) else {
-                continue;
-            };
-            if port.end_port.is_some() || declared.contains(n) {
-                continue;
-            }
-            let protocol = port
-                .protocol
-                .as_ref()
-                .map_or(Protocol::Tcp, |p| Protocol::or_default(&p.value));
-            let hit = picked
-                .iter()
-                .filter_map(|key| through.get(key))
-                .flatten()
-                .find(|(_, p, proto, target)| p == n && *proto == protocol && target != n);
-            if let Some((svc, _, _, target)) = hit {
-                let mut d = finding(
-                    (RULE.code, RULE.severity),
-                    o,
-                    port.port.as_ref().map_or(port.span, |p| p.span),
-                    format!(
-                        "NetworkPolicy {}/{}: egress port {n} is a port of Service {svc}, which sends it to container port {target}; the sending node translates first, so policies see {target} and this rule admits none of that traffic",
-                        o.namespace,
-                        o.name()
-                    ),
-                );
-                d.help = Some(format!("write the container port the Service targets: port: {target}"));
-                out.push(d);
-            }
+            service_port(o, port, (&declared, &receiving), Direction::Egress, out);
         }
     }
 }
