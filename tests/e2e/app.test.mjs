@@ -58,10 +58,15 @@ function drawnNodes(graph) {
 // link's banner, selection and trace, trace guidance, keyboard, tabs for
 // small screens, the point where a failed trace stopped) 42 KB more:
 // 910 KB, with 4 KB won back by formatting numbers with integers and one
-// sort less. Issue 16
+// sort less. The egress side of netpol-port-is-service-port, host-network
+// pods at their node's address (and traced to it), workloads read from
+// ownerReferences, validation findings capped as they are made and the
+// NetworkPolicies in a pod's details added 6 KB: 916 KB (`reach`, which
+// `portolan diff` uses for its summary count, stays out: the page's compare
+// mode does not count). Issue 16
 // (decoding straight from parser events, a smaller core) is where it comes
 // back down.
-test('the page\'s wasm (app and analysis worker) stays within 915 KB gzipped', async () => {
+test('the page\'s wasm (app and analysis worker) stays within 920 KB gzipped', async () => {
   const { readdirSync } = await import('node:fs');
   const { gzipSync } = await import('node:zlib');
   const dist = process.env.PORTOLAN_DIST || join(root, 'dist');
@@ -70,7 +75,7 @@ test('the page\'s wasm (app and analysis worker) stays within 915 KB gzipped', a
   const sizes = files.map((f) => [f, gzipSync(readFileSync(join(dist, f)), { level: 9 }).length]);
   const total = sizes.reduce((n, [, s]) => n + s, 0);
   console.log(`# wasm gzipped: ${sizes.map(([f, s]) => `${f} ${(s / 1024).toFixed(0)} KB`).join(', ')}; total ${(total / 1024).toFixed(0)} KB`);
-  assert.ok(total <= 915 * 1024, `${(total / 1024).toFixed(0)} KB`);
+  assert.ok(total <= 920 * 1024, `${(total / 1024).toFixed(0)} KB`);
 });
 
 test('the page opens on the embedded example and draws its routing graph', async () => {
@@ -344,6 +349,15 @@ spec:
   assert.deepEqual(verdicts.sort(), byIp.destinations.map((d) => d.policy).sort());
   assert.match(await page.locator('[data-testid=trace-delivered]').textContent(), /33%/);
   await screenshot(page, '06b-trace-network-policy');
+  // A pod's details say which policies isolate it, per direction (E.3).
+  await page.locator(`[data-node-id="${from}"]`).dispatchEvent('click');
+  const details = page.locator('[data-testid=details]');
+  await page.waitForFunction(() => /NetworkPolicy egress/.test(document.querySelector('[data-testid=details]')?.textContent ?? ''));
+  const podDetails = await details.textContent();
+  assert.match(podDetails, /NetworkPolicy ingress\s*not isolated: every source is admitted/);
+  assert.match(podDetails, /NetworkPolicy egress\s*isolated by default\/productpage-egress: only what their rules admit/);
+  await details.getByText('NetworkPolicy egress').evaluate((e) => e.scrollIntoView({ block: 'center' }));
+  await screenshot(page, '06c-pod-network-policies');
   await page.close();
 });
 

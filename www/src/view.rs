@@ -1,7 +1,7 @@
 //! What the page shows, computed from one analysis: diagnostics with their
 //! positions, the laid-out graph, and the details of every graph node.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use portolan_core::analysis::{Analysis, analyze_with};
 use portolan_core::diag::Severity;
@@ -345,10 +345,11 @@ pub fn compute_full(
     let routing =
         portolan_core::http::Routing::new(&analysis.objects, &rejected, &analysis.cluster);
     let mut http = http_details(&analysis, &routing);
+    let cx = DetailsCx::new(&analysis);
     let mut details: BTreeMap<String, Details> = nodes
         .iter()
         .map(|n| {
-            let d = http.remove(&n.id).unwrap_or_else(|| details(&analysis, n));
+            let d = http.remove(&n.id).unwrap_or_else(|| details(&cx, n));
             (n.id.clone(), d)
         })
         .collect();
@@ -599,7 +600,74 @@ pub fn object_location(analysis: &Analysis, index: usize) -> Option<(usize, Stri
     ))
 }
 
-fn details(analysis: &Analysis, n: &GraphNode) -> Details {
+/// What the details of every node read: the pods by graph id and by
+/// workload (found once, not per node), and the NetworkPolicies.
+struct DetailsCx<'a> {
+    analysis: &'a Analysis,
+    pods: HashMap<String, usize>,
+    by_owner: HashMap<(&'a str, &'a str), Vec<usize>>,
+    policies: Option<portolan_core::netpol::Policies>,
+}
+
+impl<'a> DetailsCx<'a> {
+    fn new(analysis: &'a Analysis) -> Self {
+        let pods = &analysis.cluster.pods;
+        let mut by_owner: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        for (i, p) in pods.iter().enumerate() {
+            if let Some(owner) = p.owner.as_deref() {
+                by_owner.entry((&p.namespace, owner)).or_default().push(i);
+            }
+        }
+        DetailsCx {
+            analysis,
+            pods: pods
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (format!("pod:{}", p.key()), i))
+                .collect(),
+            by_owner,
+            policies: portolan_core::netpol::Policies::of(
+                &analysis.objects,
+                &analysis.diagnostics,
+                pods,
+            ),
+        }
+    }
+
+    /// The NetworkPolicy rows of a pod (E.3): which policies isolate it in
+    /// each direction.
+    fn policy_rows(&self, pod: &portolan_core::snapshot::ClusterPod, d: &mut Details) {
+        let Some(policies) = &self.policies else {
+            return;
+        };
+        let view = portolan_core::netpol::view_of(&self.analysis.objects, pod);
+        if view.host_network {
+            d.rows.push((
+                "NetworkPolicy".into(),
+                "none applies: a host-network pod is never selected (E.3.2)".into(),
+            ));
+            return;
+        }
+        let (ingress, egress) = policies.selecting_names(&view);
+        for (direction, names, open) in [
+            ("ingress", ingress, "every source is admitted"),
+            ("egress", egress, "it may send anywhere"),
+        ] {
+            let text = if names.is_empty() {
+                format!("not isolated: {open}")
+            } else {
+                format!(
+                    "isolated by {}: only what their rules admit",
+                    names.join(", ")
+                )
+            };
+            d.rows.push((format!("NetworkPolicy {direction}"), text));
+        }
+    }
+}
+
+fn details(cx: &DetailsCx<'_>, n: &GraphNode) -> Details {
+    let analysis = cx.analysis;
     let mut d = Details {
         title: n.label.clone(),
         kind: n.kind.as_str().to_owned(),
@@ -607,8 +675,8 @@ fn details(analysis: &Analysis, n: &GraphNode) -> Details {
     };
     match n.kind {
         NodeKind::Service => service_details(analysis, n, &mut d),
-        NodeKind::Pod => pod_details(analysis, n, &mut d),
-        NodeKind::PodGroup => group_details(analysis, n, &mut d),
+        NodeKind::Pod => pod_details(cx, n, &mut d),
+        NodeKind::PodGroup => group_details(cx, n, &mut d),
         NodeKind::ServicePort => crate::explain::port_details(analysis, n, &mut d),
         NodeKind::NodePort | NodeKind::LoadBalancer | NodeKind::ExternalIp => {
             crate::explain::entry_details(analysis, n, &mut d);
@@ -761,13 +829,10 @@ fn calls(analysis: &Analysis, object: usize, d: &mut Details) {
 }
 
 /// A pod: its addresses, node, state and labels.
-fn pod_details(analysis: &Analysis, n: &GraphNode, d: &mut Details) {
+fn pod_details(cx: &DetailsCx<'_>, n: &GraphNode, d: &mut Details) {
+    let analysis = cx.analysis;
     let cluster = &analysis.cluster;
-    let Some(pod) = cluster
-        .pods
-        .iter()
-        .find(|p| format!("pod:{}", p.key()) == n.id)
-    else {
+    let Some(pod) = cx.pods.get(&n.id).map(|&i| &cluster.pods[i]) else {
         return;
     };
     d.title = format!("Pod {}", pod.key());
@@ -776,11 +841,10 @@ fn pod_details(analysis: &Analysis, n: &GraphNode, d: &mut Details) {
     if let Some(owner) = pod.owner.as_ref().filter(|o| {
         !o.starts_with("DaemonSet/") && !o.starts_with("CronJob/") && !o.starts_with("Job/")
     }) {
-        let now = cluster
-            .pods
-            .iter()
-            .filter(|p| p.owner.as_ref() == Some(owner) && p.namespace == pod.namespace)
-            .count();
+        let now = cx
+            .by_owner
+            .get(&(&*pod.namespace, &**owner))
+            .map_or(0, Vec::len);
         d.actions.scale = Some((
             format!("{}/{owner}", pod.namespace),
             owner.to_string(),
@@ -814,18 +878,22 @@ fn pod_details(analysis: &Analysis, n: &GraphNode, d: &mut Details) {
     for (k, v) in pod.labels.iter() {
         d.rows.push((format!("label {k}"), v.clone()));
     }
+    cx.policy_rows(pod, d);
 }
 
 /// A workload's pods folded into one node.
-fn group_details(analysis: &Analysis, n: &GraphNode, d: &mut Details) {
+fn group_details(cx: &DetailsCx<'_>, n: &GraphNode, d: &mut Details) {
+    let analysis = cx.analysis;
     let cluster = &analysis.cluster;
     let key = n.id.trim_start_matches("group:");
     let (ns, owner) = key.split_once('/').unwrap_or_default();
     d.title = format!("{owner} in {ns}");
-    let pods: Vec<_> = cluster
-        .pods
-        .iter()
-        .filter(|p| &*p.namespace == ns && p.owner.as_deref() == Some(owner))
+    let pods: Vec<_> = cx
+        .by_owner
+        .get(&(ns, owner))
+        .into_iter()
+        .flatten()
+        .map(|&i| &cluster.pods[i])
         .collect();
     d.rows.push(("pods".into(), pods.len().to_string()));
     d.rows.push((
@@ -834,6 +902,8 @@ fn group_details(analysis: &Analysis, n: &GraphNode, d: &mut Details) {
     ));
     if let Some(p) = pods.first() {
         calls(analysis, p.object, d);
+        // The pods of a workload share its template: one speaks for all.
+        cx.policy_rows(p, d);
     }
     for p in pods.iter().take(50) {
         d.rows.push((

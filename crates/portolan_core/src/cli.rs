@@ -507,7 +507,11 @@ pub fn execute_diff_keeping(
             return (Output::usage_error(&format!("profile: {e}")), None);
         }
     };
-    let d = crate::diff::diff(&b, &h);
+    let mut d = crate::diff::diff(&b, &h);
+    // Counted for the summary line, which only human and md print.
+    if matches!(inv.format.as_str(), "human" | "md") {
+        d.reach_changed = Some(crate::diff::reach_changed(&b, &h));
+    }
     let stdout = match inv.format.as_str() {
         "json" => crate::output::diff::json(&d, &b, &h),
         "md" => crate::output::diff::md(&d, &b, &h),

@@ -54,8 +54,9 @@ pub struct Diff {
     pub fixed: Vec<usize>,
     /// Connections (pod pair, port, protocol, via) on both sides whose
     /// NetworkPolicy verdict changed, listed or not (§6.4: counted in the
-    /// summary line).
-    pub reach_changed: usize,
+    /// summary line), when counted ([`reach_changed`]; the page's compare
+    /// mode does not, and keeps `reach` out of its WebAssembly).
+    pub reach_changed: Option<usize>,
 }
 
 impl Diff {
@@ -124,13 +125,13 @@ pub fn diff(base: &Analysis, head: &Analysis) -> Diff {
         changes,
         introduced,
         fixed,
-        reach_changed: reach_changed(base, head),
+        reach_changed: None,
     }
 }
 
 /// [`Diff::reach_changed`]: without a NetworkPolicy on either side every
 /// connection is allowed on both, and nothing is computed.
-fn reach_changed(base: &Analysis, head: &Analysis) -> usize {
+pub fn reach_changed(base: &Analysis, head: &Analysis) -> usize {
     let has_policies = |a: &Analysis| {
         a.objects
             .iter()

@@ -186,7 +186,7 @@ fn verdict(d: &Diff, head: &Analysis) -> String {
             .iter()
             .filter(|&&i| head.diagnostics[i].severity == Severity::Error)
             .count();
-    let reach = match d.reach_changed {
+    let reach = match d.reach_changed.unwrap_or(0) {
         0 => String::new(),
         1 => ", 1 connection changes NetworkPolicy verdict".to_owned(),
         n => format!(", {n} connections change NetworkPolicy verdict"),
