@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
 use portolan_core::analysis::analyze;
 use portolan_core::codes::Origin;
 use portolan_core::output::diagnostic_location;
@@ -242,26 +240,10 @@ const ALLOCATION_CLASHES: &[(&str, &str, &str)] = &[
 /// `NodePort` range and dual-stack families; they are checked against it.
 const TRAEFIK_PROFILE: &str = r#"{"serviceCIDR": "10.0.0.0/16,fc00:f853:ccd:e793::/64", "nodePortRange": "1-65535", "ipFamilies": ["IPv4", "IPv6"]}"#;
 
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            files(&p, out);
-        } else if p
-            .extension()
-            .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
-        {
-            out.push(p);
-        }
-    }
-}
-
 #[test]
 fn the_corpus_is_accepted_as_the_api_server_accepts_it() {
     let corpus = common::material().join("corpus");
-    let mut paths = Vec::new();
-    files(&corpus, &mut paths);
-    paths.sort();
+    let paths = common::corpus_files();
     assert!(
         paths.len() >= 60,
         "expected the 68 corpus files, found {}",

@@ -9,8 +9,6 @@
 
 mod common;
 
-use std::path::Path;
-
 use portolan_core::analysis::{Analysis, analyze};
 use portolan_core::output::reach as out;
 use portolan_core::profile::{Profile, ProfileNode};
@@ -44,29 +42,9 @@ fn same_answer(a: &Analysis, q: Question<'_>, what: &str) -> (usize, usize) {
     by_class.class_counts()
 }
 
-fn corpus_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .expect("tests/corpus is in the repository")
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            corpus_files(&p, out);
-        } else if p
-            .extension()
-            .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
-        {
-            out.push(p);
-        }
-    }
-}
-
 #[test]
 fn classes_give_the_answer_pod_by_pod_on_the_corpus() {
-    let mut files = Vec::new();
-    corpus_files(&common::material().join("corpus"), &mut files);
+    let files = common::corpus_files();
     let mut compared = 0;
     let mut merged = 0;
     for file in &files {
