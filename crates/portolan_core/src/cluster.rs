@@ -525,7 +525,7 @@ fn pods(objects: &[Object], profile: &Resolved, options: &Options, cluster: &mut
             _ => {}
         }
     }
-    apply_what_if(what_if, &mut maker.pool, cluster);
+    apply_what_if(objects, what_if, &mut maker.pool, cluster);
 }
 
 /// Deleted pods and pods of deleted nodes disappear; a controller replaces
@@ -546,7 +546,7 @@ impl Interner {
     }
 }
 
-fn apply_what_if(what_if: &WhatIf, pool: &mut IpPool, cluster: &mut Cluster) {
+fn apply_what_if(objects: &[Object], what_if: &WhatIf, pool: &mut IpPool, cluster: &mut Cluster) {
     if what_if.is_empty() {
         return;
     }
@@ -595,8 +595,10 @@ fn apply_what_if(what_if: &WhatIf, pool: &mut IpPool, cluster: &mut Cluster) {
         }
         // A host-network pod has its node's address, and so has its
         // replacement on the new node.
-        let host_network =
-            ip_of(p.node.as_ref()).is_some_and(|ip| p.ips.first().is_some_and(|own| own == ip));
+        let host_network = objects
+            .get(p.object)
+            .and_then(Object::pod_spec)
+            .is_some_and(|spec| spec.host_network);
         r.ips = match ip_of(r.node.as_ref()) {
             Some(ip) if host_network => vec![ip.to_owned()],
             _ => pool.take(),
