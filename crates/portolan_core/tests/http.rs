@@ -427,6 +427,84 @@ fn h_1_gateway_api_schema_and_cel() {
     );
 }
 
+/// H.1.6: `timeouts` (a Gateway API Duration pattern, and CEL "backendRequest
+/// timeout cannot be longer than request timeout" with `0s` meaning none),
+/// the "Within backendRefs" twins of the replacePrefixMatch rules, and the
+/// defaulted match (H.1.3) that satisfies them. Cases from gateway-api's
+/// `pkg/test/cel/httproute_test.go`. H.1.2: a wrong JSON type is the CRD
+/// schema's `TypeInvalid`, a blocking error.
+#[test]
+fn h_1_6_timeouts_backend_filters_and_types() {
+    let rule = |body: &str| errors(&format!("{ROUTE_HEAD}  rules:\n  - {body}\n"));
+    let e = rule("timeouts: {request: 200ms, backendRequest: 1s}");
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].1, "spec.rules[0].timeouts");
+    assert!(
+        e[0].2.ends_with(
+            "Invalid value: \"object\": backendRequest timeout cannot be longer than request timeout"
+        ),
+        "{e:?}"
+    );
+    for ok in [
+        "timeouts: {request: 1s, backendRequest: 200ms}",
+        "timeouts: {request: 10s, backendRequest: 10s}",
+        "timeouts: {request: 0s, backendRequest: 1h}",
+        "timeouts: {request: 1h30m, backendRequest: 89m59s999ms}",
+    ] {
+        assert!(rule(ok).is_empty(), "{ok}: {:?}", rule(ok));
+    }
+    let e = rule("timeouts: {request: 1d}");
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        (e[0].0.as_str(), e[0].1.as_str()),
+        ("Invalid", "spec.rules[0].timeouts.request")
+    );
+    assert!(
+        e[0].2
+            .ends_with("in body should match '^([0-9]{1,5}(h|m|s|ms)){1,4}$'"),
+        "{e:?}"
+    );
+    let rewrite = |ty: &str, field: &str| {
+        format!(
+            "backendRefs:\n    - name: web\n      port: 80\n      filters: [{{type: {ty}, {field}: {{path: {{type: ReplacePrefixMatch, replacePrefixMatch: /x}}}}}}]"
+        )
+    };
+    let two = "matches: [{path: {type: PathPrefix, value: /foo}}, {path: {type: PathPrefix, value: /bar}}]\n    ";
+    let e = rule(&format!("{two}{}", rewrite("URLRewrite", "urlRewrite")));
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].1, "spec.rules[0]");
+    assert!(e[0].2.ends_with("Within backendRefs, When using URLRewrite filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified"), "{e:?}");
+    let e = rule(&format!(
+        "{two}{}",
+        rewrite("RequestRedirect", "requestRedirect")
+    ));
+    assert!(
+        e.iter().any(|x| x.2.ends_with("Within backendRefs, when using RequestRedirect filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified")),
+        "{e:?}"
+    );
+    // No matches: defaulted to one `PathPrefix /`, which satisfies both the
+    // rule's own check and its backendRefs twin; so does a match without a
+    // path.
+    assert!(rule(&rewrite("URLRewrite", "urlRewrite")).is_empty());
+    assert!(
+        rule("matches: [{headers: [{name: x, value: z}]}]\n    filters: [{type: URLRewrite, urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /x}}}]\n    backendRefs: [{name: web, port: 80}]")
+            .is_empty()
+    );
+    // A wrong type: TypeInvalid under the route's code, and CEL not run.
+    let e = rule(
+        "backendRefs: [{name: web, port: eighty}]\n    timeouts: {request: 1s, backendRequest: 2s}",
+    );
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        (e[0].0.as_str(), e[0].1.as_str()),
+        ("TypeInvalid", "spec.rules[0].backendRefs[0].port")
+    );
+    assert_eq!(
+        e[0].2,
+        "spec.rules[0].backendRefs[0].port: Invalid value: \"string\": spec.rules[0].backendRefs[0].port in body must be of type integer: \"string\""
+    );
+}
+
 /// H.1.5 and H.1.8: Gateway listener rules and list-map keys, ReferenceGrant
 /// schema; a rejected route is not routed.
 #[test]

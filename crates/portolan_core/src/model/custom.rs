@@ -67,6 +67,7 @@ pub(super) fn workload(
         source: cx.source,
         diags: &mut scratch,
         maps: &mut *cx.maps,
+        schema: None,
     };
     match (group, kind) {
         ("monitoring.coreos.com", "Prometheus") => Some(operator(&mut quiet, node, &PROMETHEUS)),

@@ -154,6 +154,11 @@ pub struct Cx<'d> {
     pub source: SourceId,
     pub diags: &'d mut Vec<Diagnostic>,
     pub maps: &'d mut MapCache,
+    /// Set while a custom resource whose CRD the API server checks is
+    /// decoded (Gateway API, spec H.1.2): a wrong JSON type is then that
+    /// schema's `TypeInvalid` field error under this code, not a decoding
+    /// error.
+    pub schema: Option<&'static str>,
 }
 
 /// One shared copy of each label set: the pods of a ReplicaSet (and its
@@ -267,6 +272,27 @@ impl Cx<'_> {
             Resolved::Collection => String::new(),
             _ => format!(" {}", node.as_scalar().map_or("", |s| s.0)),
         };
+        if let Some(code) = self.schema {
+            // kube-openapi's InvalidType, as apiextensions reports it:
+            // `field.TypeInvalid(path, "<JSON type>", "<path> in body must be
+            // of type <type>: \"<JSON type>\"")`.
+            let mut d = Diagnostic::new(
+                code,
+                Severity::Error,
+                self.source,
+                node.span,
+                format!(
+                    "{path}: Invalid value: \"{got}\": {path} in body must be of type {expected}: \"{got}\""
+                ),
+            );
+            d.field = Some(path);
+            d.error_type = Some(crate::diag::ErrorType::TypeInvalid);
+            if expected == "string" && !matches!(node.resolve(), Resolved::Collection) {
+                d.help = Some("quote the value".to_owned());
+            }
+            self.diags.push(d);
+            return;
+        }
         let mut message = format!("{path}: expected {expected}, got {got}{shown}");
         if expected == "string"
             && matches!(

@@ -183,6 +183,16 @@ pub struct RouteRule {
     pub filters: Vec<Filter>,
     /// `None` when absent.
     pub backend_refs: Option<Vec<BackendRef>>,
+    /// `timeouts` (GEP-1742): checked (H.1.6), not simulated.
+    pub timeouts: Option<Timeouts>,
+}
+
+/// A rule's `timeouts`, as written (Gateway API `Duration` strings).
+#[derive(Clone, Debug, Default)]
+pub struct Timeouts {
+    pub span: Span,
+    pub request: Option<Spanned<String>>,
+    pub backend_request: Option<Spanned<String>>,
 }
 
 /// An HTTPRoute or a GRPCRoute.
@@ -452,6 +462,22 @@ fn rule(cx: &mut Cx<'_>, node: &Node<'_>, path: &dyn Display, grpc: bool) -> Rou
                 refs.push(backend_ref(cx, b, &Index(path, i), true));
             }
             r.backend_refs = Some(refs);
+        }
+        "timeouts" => {
+            let mut t = Timeouts {
+                span: v.span,
+                ..Timeouts::default()
+            };
+            let known = ["backendRequest", "request"];
+            each(cx, v, path, &known, |cx, name, v, path| {
+                let s = cx.string(v, path);
+                if name == "request" {
+                    t.request = s;
+                } else {
+                    t.backend_request = s;
+                }
+            });
+            r.timeouts = Some(t);
         }
         _ => {}
     });

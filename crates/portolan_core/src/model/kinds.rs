@@ -5,6 +5,7 @@
 use super::decode::{Cx, Index, Key, Spanned, StringMap};
 use super::pod::{PodTemplate, decode_spec, decode_status, decode_template};
 use super::{Body, service};
+use crate::codes;
 use crate::source::Span;
 use crate::yaml::{Node, Resolved};
 
@@ -162,16 +163,28 @@ pub(super) fn decode_body(cx: &mut Cx<'_>, api_version: &str, kind: &str, node: 
             Body::IngressClass(Box::new(super::ingress::decode_class(cx, node)))
         }
         ("gateway.networking.k8s.io", "GatewayClass") => {
-            Body::GatewayClass(Box::new(super::gateway::decode_class(cx, node)))
+            with_schema(cx, codes::GATEWAY_SPEC.code, |cx| {
+                Body::GatewayClass(Box::new(super::gateway::decode_class(cx, node)))
+            })
         }
         ("gateway.networking.k8s.io", "Gateway") => {
-            Body::Gateway(Box::new(super::gateway::decode_gateway(cx, node)))
+            with_schema(cx, codes::GATEWAY_SPEC.code, |cx| {
+                Body::Gateway(Box::new(super::gateway::decode_gateway(cx, node)))
+            })
         }
-        ("gateway.networking.k8s.io", "HTTPRoute" | "GRPCRoute") => Body::Route(Box::new(
-            super::gateway::decode_route(cx, node, kind == "GRPCRoute"),
-        )),
+        ("gateway.networking.k8s.io", "HTTPRoute" | "GRPCRoute") => {
+            with_schema(cx, codes::ROUTE_SPEC.code, |cx| {
+                Body::Route(Box::new(super::gateway::decode_route(
+                    cx,
+                    node,
+                    kind == "GRPCRoute",
+                )))
+            })
+        }
         ("gateway.networking.k8s.io", "ReferenceGrant") => {
-            Body::ReferenceGrant(Box::new(super::gateway::decode_grant(cx, node)))
+            with_schema(cx, codes::REFERENCE_GRANT_SPEC.code, |cx| {
+                Body::ReferenceGrant(Box::new(super::gateway::decode_grant(cx, node)))
+            })
         }
         ("", "ConfigMap") => Body::ConfigMap(Box::new(decode_config_map(node))),
         ("networking.k8s.io", "NetworkPolicy") => {
@@ -180,6 +193,20 @@ pub(super) fn decode_body(cx: &mut Cx<'_>, api_version: &str, kind: &str, node: 
         (group, _) => super::custom::workload(cx, group, kind, node)
             .map_or(Body::Other, |w| Body::Workload(Box::new(w))),
     }
+}
+
+/// Decode a custom resource whose schema the API server checks: its wrong
+/// types are that schema's field errors, under the kind's validation code
+/// (spec H.1.2).
+fn with_schema(
+    cx: &mut Cx<'_>,
+    code: &'static str,
+    decode: impl FnOnce(&mut Cx<'_>) -> Body,
+) -> Body {
+    cx.schema = Some(code);
+    let body = decode(cx);
+    cx.schema = None;
+    body
 }
 
 /// A ConfigMap's `data` values that can be a client reference (interfaces.md

@@ -17,8 +17,8 @@ use crate::yaml::{Document, Node, Resolved};
 pub use decode::{Cx, IntOrString, Spanned, StringMap};
 pub use gateway::{
     AllowedRoutes, BackendRef, Filter, Gateway, GatewayClass, GrantRef, HeaderFilter, Listener,
-    ParentRef, PathMatch, PathModifier, ReferenceGrant, Route, RouteMatch, RouteRule, UrlFilter,
-    ValueMatch,
+    ParentRef, PathMatch, PathModifier, ReferenceGrant, Route, RouteMatch, RouteRule, Timeouts,
+    UrlFilter, ValueMatch,
 };
 pub use ingress::{
     BackendAt, Ingress, IngressBackend, IngressClass, IngressPath, IngressRule, IngressTls,
@@ -224,6 +224,7 @@ fn decode_item(
         source,
         diags,
         maps,
+        schema: None,
     };
     let Some((api_version, kind)) = type_meta(&mut cx, node, item_kind) else {
         return;

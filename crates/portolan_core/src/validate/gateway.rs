@@ -29,6 +29,7 @@ const HEADER: &str = r"^[A-Za-z0-9!#$%&'*+\-.^_\x60|~]+$";
 const PATH_CHARS: &str = r"^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$";
 const GRPC_SERVICE: &str = r"^(?i)\.?[a-z_][a-z_0-9]*(\.[a-z_][a-z_0-9]*)*$";
 const GRPC_METHOD: &str = r"^[A-Za-z_][A-Za-z_0-9]*$";
+const DURATION: &str = r"^([0-9]{1,5}(h|m|s|ms)){1,4}$";
 
 /// The patterns, compiled once per process.
 fn pattern(p: &'static str) -> &'static Regex {
@@ -506,6 +507,127 @@ fn route_rule(v: &mut V<'_>, rule: &RouteRule, path: &str, grpc: bool) {
             "RequestRedirect filter must not be used together with backendRefs",
         );
     }
+    backend_filters_cel(v, rule, path);
+    if let Some(t) = &rule.timeouts {
+        timeouts(v, t, &format!("{path}.timeouts"));
+    }
+}
+
+/// The rule's "Within backendRefs" CEL twins of the replacePrefixMatch
+/// rules (`HTTPRouteRule`): when exactly one backendRef carries exactly one
+/// such filter, the rule needs exactly one `PathPrefix` match. The message
+/// capitalisation differs between the two, as upstream's does.
+fn backend_filters_cel(v: &mut V<'_>, rule: &RouteRule, path: &str) {
+    let refs = rule.backend_refs.as_deref().unwrap_or(&[]);
+    for (kind, message) in [
+        (
+            Rewrite::Redirect,
+            "Within backendRefs, when using RequestRedirect filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified",
+        ),
+        (
+            Rewrite::Url,
+            "Within backendRefs, When using URLRewrite filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified",
+        ),
+    ] {
+        let carrying = refs
+            .iter()
+            .filter(|b| replaces_prefix(&b.filters, kind) == 1)
+            .count();
+        if carrying == 1 && !one_prefix_match(rule.matches.as_deref()) {
+            v.cel(rule.span, path, "object", message);
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Rewrite {
+    Redirect,
+    Url,
+}
+
+/// How many of `filters` are a `kind` filter replacing the prefix match.
+fn replaces_prefix(filters: &[Filter], kind: Rewrite) -> usize {
+    filters
+        .iter()
+        .filter(|f| {
+            let u = match kind {
+                Rewrite::Redirect => f.redirect.as_ref(),
+                Rewrite::Url => f.rewrite.as_ref(),
+            };
+            u.and_then(|u| u.path.as_ref()).is_some_and(|p| {
+                p.type_
+                    .as_ref()
+                    .is_some_and(|x| x.value == "ReplacePrefixMatch")
+                    && p.replace_prefix_match.is_some()
+            })
+        })
+        .count()
+}
+
+/// `size(self.matches) == 1 && self.matches[0].path.type == 'PathPrefix'`
+/// after defaulting (H.1.3): absent matches are one `PathPrefix /`, and so
+/// is an absent path or path type.
+fn one_prefix_match(matches: Option<&[RouteMatch]>) -> bool {
+    matches.is_none_or(|m| {
+        m.len() == 1
+            && m[0]
+                .path
+                .as_ref()
+                .is_none_or(|p| p.type_.as_ref().is_none_or(|t| t.value == "PathPrefix"))
+    })
+}
+
+/// `timeouts` (H.1.6): each a Gateway API `Duration`, and the backend's
+/// request no longer than the whole request unless that is `0s` (no
+/// timeout).
+fn timeouts(v: &mut V<'_>, t: &crate::model::Timeouts, path: &str) {
+    for (field, d) in [
+        ("request", &t.request),
+        ("backendRequest", &t.backend_request),
+    ] {
+        if let Some(d) = d {
+            v.text(d, &format!("{path}.{field}"), 0, usize::MAX, Some(DURATION));
+        }
+    }
+    let millis = |d: &Option<Spanned<String>>| d.as_ref().and_then(|d| duration_ms(&d.value));
+    if let (Some(request), Some(backend)) = (millis(&t.request), millis(&t.backend_request))
+        && request != 0
+        && backend > request
+    {
+        v.cel(
+            t.span,
+            path,
+            "object",
+            "backendRequest timeout cannot be longer than request timeout",
+        );
+    }
+}
+
+/// A Gateway API `Duration` (GEP-2257: up to four `<digits><unit>` parts,
+/// units h, m, s, ms) in milliseconds; `None` when it does not parse.
+fn duration_ms(text: &str) -> Option<u64> {
+    if !pattern(DURATION).is_match(text) {
+        return None;
+    }
+    let mut total = 0u64;
+    let mut rest = text;
+    while !rest.is_empty() {
+        let digits = rest.find(|c: char| !c.is_ascii_digit())?;
+        let n: u64 = rest[..digits].parse().ok()?;
+        rest = &rest[digits..];
+        let (unit, len) = if rest.starts_with("ms") {
+            (1, 2)
+        } else if rest.starts_with('h') {
+            (3_600_000, 1)
+        } else if rest.starts_with('m') {
+            (60_000, 1)
+        } else {
+            (1000, 1)
+        };
+        total += n * unit;
+        rest = &rest[len..];
+    }
+    Some(total)
 }
 
 fn route_match(v: &mut V<'_>, m: &RouteMatch, path: &str, grpc: bool) {
@@ -814,32 +936,15 @@ fn filters_cel(
             );
         }
     }
-    // replacePrefixMatch needs exactly one PathPrefix match.
-    let prefix_only = matches.is_some_and(|m| {
-        m.len() == 1
-            && m[0]
-                .path
-                .as_ref()
-                .is_some_and(|p| p.type_.as_ref().is_none_or(|t| t.value == "PathPrefix"))
-    });
-    for (t, field, name) in [
-        ("RequestRedirect", "redirect", "RequestRedirect"),
-        ("URLRewrite", "rewrite", "URLRewrite"),
+    // replacePrefixMatch needs exactly one PathPrefix match: the rule's CEL
+    // (`exists_one` over its filters); a backendRef's filters are checked
+    // by the rule's "Within backendRefs" twins.
+    let prefix_only = one_prefix_match(matches);
+    for (kind, name) in [
+        (Rewrite::Redirect, "RequestRedirect"),
+        (Rewrite::Url, "URLRewrite"),
     ] {
-        let uses = filters.iter().any(|f| {
-            f.type_.as_ref().is_some_and(|x| x.value == t)
-                && if field == "redirect" {
-                    f.redirect.as_ref()
-                } else {
-                    f.rewrite.as_ref()
-                }
-                .and_then(|u| u.path.as_ref())
-                .is_some_and(|p| {
-                    p.type_
-                        .as_ref()
-                        .is_some_and(|x| x.value == "ReplacePrefixMatch")
-                })
-        });
+        let uses = replaces_prefix(filters, kind) == 1;
         if uses && !prefix_only && !backend {
             v.cel(span, path, "object", &format!("When using {name} filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified"));
         }
