@@ -886,3 +886,72 @@ fn g_5_2_ingress_nginx_regex_mode() {
             .any(|d| d.code == "ingress-nginx-regex-mode")
     );
 }
+
+/// G.5.1: ingress-nginx writes a non-root `Prefix` path as the prefix
+/// location `p/` plus the exact location `= p` (`updateServerLocations`,
+/// `normalizePrefixPath`), so `Prefix /foo/` does not match `/foo`; the
+/// API's element-wise prefix (another controller) does. H.5.4: through an
+/// Ingress a gRPC call is `POST /Service/Method` routed by path, and
+/// ingress-nginx needs `backend-protocol: GRPC` to speak gRPC to the pods.
+#[test]
+fn g_5_1_nginx_prefix_locations_and_h_5_4_grpc_through_an_ingress() {
+    let ingress = |class: &str, annotations: &str| {
+        format!(
+            "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {{name: api, annotations: {{{annotations}}}}}\nspec:\n  ingressClassName: {class}\n  rules:\n  - host: a.example.com\n    http:\n      paths:\n      - {{path: /foo/, pathType: Prefix, backend: {{service: {{name: foo, port: {{number: 80}}}}}}}}\n      - {{path: /, pathType: Prefix, backend: {{service: {{name: root, port: {{number: 80}}}}}}}}\n      - {{path: /pkg.Greeter, pathType: Prefix, backend: {{service: {{name: greeter, port: {{number: 50051}}}}}}}}\n"
+        )
+    };
+    let classes = "apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: nginx}\nspec: {controller: k8s.io/ingress-nginx}\n---\napiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: other}\nspec: {controller: example.com/other}\n";
+    let mut services = String::new();
+    for (name, port) in [("foo", 80), ("root", 80), ("greeter", 50051)] {
+        services.push_str(&format!(
+            "---\napiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\nspec:\n  selector: {{app: {name}}}\n  ports: [{{port: {port}}}]\n---\napiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, labels: {{app: {name}}}}}\nspec: {{containers: [{{name: c, image: c}}]}}\nstatus: {{podIP: 10.0.0.{}, conditions: [{{type: Ready, status: \"True\"}}]}}\n",
+            services.len() % 200 + 1
+        ));
+    }
+    let nginx = analysis(&[
+        ("c.yaml", classes.to_owned()),
+        ("i.yaml", ingress("nginx", "")),
+        ("s.yaml", services.clone()),
+    ]);
+    let t = get(&nginx, "http://a.example.com/foo");
+    assert_eq!(served(&t), ["default/root"], "{}", hops(&t));
+    assert!(hops(&t).contains("G.5.1"), "{}", hops(&t));
+    for path in ["/foo/", "/foo/bar"] {
+        let t = get(&nginx, &format!("http://a.example.com{path}"));
+        assert_eq!(served(&t), ["default/foo"], "{path}: {}", hops(&t));
+    }
+    let other = analysis(&[
+        ("c.yaml", classes.to_owned()),
+        ("i.yaml", ingress("other", "")),
+        ("s.yaml", services.clone()),
+    ]);
+    let t = get(&other, "http://a.example.com/foo");
+    assert_eq!(served(&t), ["default/foo"], "{}", hops(&t));
+    assert!(!hops(&t).contains("G.5.1"), "{}", hops(&t));
+    // gRPC: routed by path on every controller; ingress-nginx says whether
+    // it speaks gRPC to the backend.
+    let call = "grpc://a.example.com/pkg.Greeter/SayHello";
+    let t = get(&nginx, call);
+    assert_eq!(served(&t), ["default/greeter"], "{}", hops(&t));
+    assert!(hops(&t).contains("proxies HTTP/1.1"), "{}", hops(&t));
+    let annotated = analysis(&[
+        ("c.yaml", classes.to_owned()),
+        (
+            "i.yaml",
+            ingress(
+                "nginx",
+                "nginx.ingress.kubernetes.io/backend-protocol: GRPC",
+            ),
+        ),
+        ("s.yaml", services.clone()),
+    ]);
+    let t = get(&annotated, call);
+    assert!(
+        hops(&t).contains("speaks gRPC to the backend"),
+        "{}",
+        hops(&t)
+    );
+    let t = get(&other, call);
+    assert_eq!(served(&t), ["default/greeter"], "{}", hops(&t));
+    assert!(hops(&t).contains("H.5.4"), "{}", hops(&t));
+}

@@ -22,6 +22,9 @@ pub const CLASS_ANNOTATION: &str = "kubernetes.io/ingress.class";
 /// G.5.2: ingress-nginx annotations that make a host's paths regexes.
 pub const USE_REGEX: &str = "nginx.ingress.kubernetes.io/use-regex";
 pub const REWRITE_TARGET: &str = "nginx.ingress.kubernetes.io/rewrite-target";
+/// H.5.4: the protocol ingress-nginx speaks to the backend (`HTTP` unless
+/// set; `GRPC`/`GRPCS` for gRPC servers).
+pub const BACKEND_PROTOCOL: &str = "nginx.ingress.kubernetes.io/backend-protocol";
 /// GEP-1762: the label a Gateway's data-plane Service and pods carry.
 pub const GATEWAY_NAME_LABEL: &str = "gateway.networking.k8s.io/gateway-name";
 /// The controller whose `ImplementationSpecific` paths are string prefixes

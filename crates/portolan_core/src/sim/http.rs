@@ -461,11 +461,47 @@ fn ingress(t: &mut Tracer<'_>, r: &Routing<'_>, http: &HttpRequest, table: &str)
             }
         ),
     );
+    if http.grpc {
+        grpc_through_ingress(t, r, table, o);
+    }
     let Some(svc) = backend.and_then(|b| b.service.as_ref()) else {
         t.hop("backend", "a resource backend: not modelled (G.4.4)");
         return unresolved(t, route, Vec::new(), "the backend is not a Service", 503);
     };
     ingress_backend(t, r, &o.namespace, svc, route)
+}
+
+/// H.5.4: through an Ingress a gRPC call is `POST /Service/Method`, routed
+/// by its path like any request; whether the controller speaks HTTP/2 to the
+/// backend is up to its annotations. ingress-nginx proxies HTTP/1.1 unless
+/// the Ingress sets `backend-protocol: GRPC` (or `GRPCS`), and a gRPC server
+/// refuses that.
+fn grpc_through_ingress(
+    t: &mut Tracer<'_>,
+    r: &Routing<'_>,
+    table: &str,
+    o: &crate::model::Object,
+) {
+    let detail = if r.is_ingress_nginx(table) {
+        let protocol = o.meta.annotations.get(crate::http::BACKEND_PROTOCOL);
+        if protocol
+            .is_some_and(|p| p.eq_ignore_ascii_case("GRPC") || p.eq_ignore_ascii_case("GRPCS"))
+        {
+            format!(
+                "gRPC routed by its path; ingress-nginx speaks gRPC to the backend ({}: {}) (H.5.4)",
+                crate::http::BACKEND_PROTOCOL,
+                protocol.unwrap_or_default()
+            )
+        } else {
+            format!(
+                "gRPC routed by its path, but ingress-nginx proxies HTTP/1.1 to the backend: without `{}: GRPC` on the Ingress a gRPC server refuses the call (H.5.4, implementation-specific)",
+                crate::http::BACKEND_PROTOCOL
+            )
+        }
+    } else {
+        "gRPC routed by its path (POST /Service/Method); whether the controller proxies HTTP/2 to the backend depends on its own annotations (H.5.4, implementation-specific)".to_owned()
+    };
+    t.hop("grpc", detail);
 }
 
 /// G.3.1–G.3.2: the paths of the most specific host group that matches
@@ -557,6 +593,7 @@ fn choose_path<'r>(
                 .then_with(|| (x.order, x.rule, x.path).cmp(&(y.order, y.rule, y.path)))
         });
     if let Some(c) = chosen {
+        nginx_trailing_slash(t, http, candidates, mode);
         let host = r.ingresses[c.ingress].ingress.rules[c.rule]
             .host
             .as_ref()
@@ -590,6 +627,7 @@ fn choose_path<'r>(
             format!("no path of that host matches {} (G.3.3–G.3.5)", http.path),
         );
     }
+    nginx_trailing_slash(t, http, candidates, mode);
     let &i = members
         .iter()
         .find(|&&i| r.ingresses[i].ingress.default_backend.is_some())?;
@@ -600,6 +638,33 @@ fn choose_path<'r>(
         r.ingresses[i].ingress.default_backend.as_ref(),
         "defaultBackend".to_owned(),
     ))
+}
+
+/// G.5.1: say so when a `Prefix` path is the request's path plus a slash,
+/// which the API would match and ingress-nginx does not.
+fn nginx_trailing_slash(
+    t: &mut Tracer<'_>,
+    http: &HttpRequest,
+    candidates: Option<&[IngressPathAt<'_>]>,
+    mode: PathMode,
+) {
+    if mode != PathMode::Nginx {
+        return;
+    }
+    let missed = candidates.unwrap_or(&[]).iter().find(|c| {
+        c.kind == "Prefix"
+            && c.text.len() > 1
+            && c.text.strip_suffix('/') == Some(http.path.as_str())
+    });
+    if let Some(c) = missed {
+        t.hop(
+            "path",
+            format!(
+                "ingress-nginx writes Prefix {} as the locations `{}` and `= {}`: neither matches {} although the API's element-wise prefix would (G.5.1, implementation-specific)",
+                c.text, c.text, c.text, http.path
+            ),
+        );
+    }
 }
 
 fn ingress_order(r: &Routing<'_>, i: usize) -> ((bool, String), String, String) {
@@ -677,6 +742,15 @@ fn ingress_path_matches(c: &IngressPathAt<'_>, path: &str, mode: PathMode) -> bo
             regex_lite::Regex::new(&format!("(?i)^(?:{text})")).is_ok_and(|re| re.is_match(path))
         }
         ("Exact", _) => c.text == path,
+        // G.5.1: ingress-nginx writes a non-root Prefix path as the prefix
+        // location `p/` plus the exact location `= p`, so `Prefix /foo/`
+        // does not match `/foo`, which the API's element-wise prefix does.
+        ("Prefix", PathMode::Nginx) if text != "/" => {
+            path == text
+                || path
+                    .strip_prefix(text.trim_end_matches('/'))
+                    .is_some_and(|rest| rest.starts_with('/'))
+        }
         ("Prefix", _) => matching::prefix(c.text, path),
         (_, PathMode::Nginx) => path.starts_with(text),
         _ => matching::prefix(text, path),

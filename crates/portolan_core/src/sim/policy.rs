@@ -93,18 +93,17 @@ pub(super) fn apply(
 ) {
     let from = sender(a, client);
     let mut hops = Vec::new();
+    // E.6.4: one policy-egress hop, whatever the number of destinations.
+    let mut egress_notes: Vec<String> = Vec::new();
     if !policies.ignored.is_empty() {
-        hops.push(hop(
-            "policy-egress",
-            format!(
-                "ignored: {} (the API server rejects {}; see `portolan check`)",
-                policies.ignored.join(", "),
-                if policies.ignored.len() == 1 {
-                    "it"
-                } else {
-                    "them"
-                }
-            ),
+        egress_notes.push(format!(
+            "ignored: {} (the API server rejects {}; see `portolan check`)",
+            policies.ignored.join(", "),
+            if policies.ignored.len() == 1 {
+                "it"
+            } else {
+                "them"
+            }
         ));
     }
     let dns = if by_name {
@@ -112,7 +111,6 @@ pub(super) fn apply(
     } else {
         None
     };
-    let mut egress_notes: Vec<String> = Vec::new();
     let mut ingress_notes: BTreeMap<String, String> = BTreeMap::new();
     let snat_ip = seen.snat_node.as_deref().and_then(|n| a.cluster.node_ip(n));
     for dest_entry in &mut trace.destinations {
@@ -144,7 +142,9 @@ pub(super) fn apply(
         }
         record(dest_entry, decision);
     }
-    hops.extend(egress_notes.into_iter().map(|n| hop("policy-egress", n)));
+    if !egress_notes.is_empty() {
+        hops.push(hop("policy-egress", egress_notes.join("; ")));
+    }
     hops.extend(
         ingress_notes
             .into_values()
