@@ -804,6 +804,46 @@ fn h_2_6_and_h_5_grpc_routes() {
         "{:?}",
         a.diagnostics
     );
+    // Hostnames intersect through wildcards too (H.2.4's intersection): a
+    // younger HTTPRoute on `*.example.com` or with no hostnames overlaps
+    // the GRPCRoute's `api.example.com`; one on `web.example.com` does not.
+    for (hostnames, conflicts) in [
+        ("['*.example.com']", true),
+        ("[]", true),
+        ("['web.example.com']", false),
+        ("['*.other.example.com']", false),
+    ] {
+        let http = http.replace("[api.example.com]", hostnames);
+        let a = analysis(&[
+            ("b.yaml", BACKEND.to_owned()),
+            ("g.yaml", gateway("edge", "203.0.113.1", "*.example.com")),
+            ("r.yaml", format!("{grpc}---\n{http}")),
+        ]);
+        let found = a
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "route-kind-conflict");
+        assert_eq!(found, conflicts, "{hostnames}: {:?}", a.diagnostics);
+    }
+    // And the other way round: an older HTTPRoute on a wildcard holds the
+    // names under it against a younger GRPCRoute.
+    let older_http = http
+        .replace("2025-01-01", "2023-01-01")
+        .replace("[api.example.com]", "['*.example.com']");
+    let a = analysis(&[
+        ("b.yaml", BACKEND.to_owned()),
+        ("g.yaml", gateway("edge", "203.0.113.1", "*.example.com")),
+        ("r.yaml", format!("{grpc}---\n{older_http}")),
+    ]);
+    let conflict = a
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "route-kind-conflict");
+    assert!(
+        conflict.is_some_and(|d| d.message.contains("HTTPRoute shop/h is older")),
+        "{:?}",
+        a.diagnostics
+    );
 }
 
 /// G.5.2 and G.3.7: one `use-regex` Ingress makes every path of its host a

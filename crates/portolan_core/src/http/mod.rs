@@ -498,11 +498,12 @@ impl<'a> Routing<'a> {
         Ok(attached)
     }
 
-    /// H.2.6: an HTTPRoute and a GRPCRoute on one listener with an
-    /// intersecting hostname: only the older keeps it. (Hostnames compare
-    /// as written: a wildcard overlapping a precise name is not seen.)
+    /// H.2.6: an HTTPRoute and a GRPCRoute on one listener with
+    /// intersecting hostnames (a wildcard overlaps the names under it and
+    /// the wildcards around it): only the older keeps the listener.
     fn kind_conflicts(&mut self) {
-        let mut holders: HashMap<(usize, usize, Option<String>), (usize, bool)> = HashMap::new();
+        // Per (gateway, listener, is GRPCRoute): the hostnames held.
+        let mut held: HashMap<(usize, usize, bool), Held> = HashMap::new();
         let order = {
             let mut idx: Vec<usize> = (0..self.routes.len()).collect();
             idx.sort_by(|&x, &y| self.precedence(x).cmp(&self.precedence(y)));
@@ -514,29 +515,21 @@ impl<'a> Routing<'a> {
             for (pi, p) in r.parents.iter().enumerate() {
                 let Ok(atts) = &p.outcome else { continue };
                 for (ai, a) in atts.iter().enumerate() {
-                    let hosts: Vec<Option<String>> = match &a.hostnames {
-                        None => vec![None],
-                        Some(h) => h.iter().cloned().map(Some).collect(),
-                    };
-                    for h in hosts {
-                        let key = (a.gateway, a.listener, h);
-                        let any = (a.gateway, a.listener, None);
-                        let holder = holders.get(&key).or_else(|| holders.get(&any)).copied();
-                        match holder {
-                            Some((w, grpc)) if grpc != r.route.grpc => {
-                                let wr = &self.routes[w];
-                                lost.push((
-                                    ri,
-                                    pi,
-                                    ai,
-                                    format!("{} {}/{}", wr.route.kind(), wr.namespace, wr.name),
-                                ));
-                            }
-                            Some(_) => {}
-                            None => {
-                                holders.insert(key, (ri, r.route.grpc));
-                            }
+                    let other = held.get(&(a.gateway, a.listener, !r.route.grpc));
+                    match other.and_then(|o| o.overlap(a.hostnames.as_deref())) {
+                        Some(w) => {
+                            let wr = &self.routes[w];
+                            lost.push((
+                                ri,
+                                pi,
+                                ai,
+                                format!("{} {}/{}", wr.route.kind(), wr.namespace, wr.name),
+                            ));
                         }
+                        None => held
+                            .entry((a.gateway, a.listener, r.route.grpc))
+                            .or_default()
+                            .hold(a.hostnames.as_deref(), ri),
                     }
                 }
             }
@@ -686,5 +679,69 @@ fn admits_namespace(
             .as_ref()
             .is_some_and(|s| Selector::from_label_selector(Some(s)).matches(labels)),
         _ => gateway_ns == ns,
+    }
+}
+
+/// The hostnames the routes of one kind hold on one listener (H.2.6),
+/// indexed so that an overlap costs a lookup per label, not a scan.
+#[derive(Default)]
+struct Held {
+    /// A route that holds every hostname.
+    any: Option<usize>,
+    /// Precise names.
+    exact: HashMap<String, usize>,
+    /// Wildcards (`*.S`).
+    wild: HashMap<String, usize>,
+    /// For each wildcard `*.S`, a route holding a name or wildcard under
+    /// (or equal to) it.
+    under: HashMap<String, usize>,
+}
+
+/// The wildcards `*.S` over a name or wildcard: one per label suffix `S`
+/// of it (its own suffix included for a wildcard, never the bare name).
+fn wildcards_over(host: &str) -> impl Iterator<Item = String> + '_ {
+    let rest = host.strip_prefix('*').unwrap_or(host);
+    let own = host.starts_with('*').then(|| host.to_owned());
+    own.into_iter().chain(
+        rest.char_indices()
+            .filter(|&(i, c)| c == '.' && i + 1 < rest.len() && i > 0)
+            .map(move |(i, _)| format!("*{}", &rest[i..])),
+    )
+}
+
+impl Held {
+    /// The route holding a hostname that overlaps `hosts` (`None`: all).
+    fn overlap(&self, hosts: Option<&[String]>) -> Option<usize> {
+        if let Some(r) = self.any {
+            return Some(r);
+        }
+        let Some(hosts) = hosts else {
+            return self.exact.values().chain(self.wild.values()).min().copied();
+        };
+        hosts.iter().find_map(|h| {
+            let around = wildcards_over(h).find_map(|w| self.wild.get(&w).copied());
+            if h.starts_with('*') {
+                around.or_else(|| self.under.get(h).copied())
+            } else {
+                self.exact.get(h).copied().or(around)
+            }
+        })
+    }
+
+    fn hold(&mut self, hosts: Option<&[String]>, route: usize) {
+        let Some(hosts) = hosts else {
+            self.any.get_or_insert(route);
+            return;
+        };
+        for h in hosts {
+            if h.starts_with('*') {
+                self.wild.entry(h.clone()).or_insert(route);
+            } else {
+                self.exact.entry(h.clone()).or_insert(route);
+            }
+            for w in wildcards_over(h) {
+                self.under.entry(w).or_insert(route);
+            }
+        }
     }
 }
