@@ -401,8 +401,12 @@ test('trace an HTTP request through a Gateway: the route rule, its backends, the
   await page.locator('[data-testid=trace-run]').click();
   await page.waitForFunction(() => document.querySelector('[data-testid=trace-result]')?.getAttribute('data-verdict') === 'no-route');
   assert.match(await result.textContent(), /NO ROUTE/);
-  // A request that is not delivered paints its path in the error colour.
+  // A request that is not delivered paints its path in the error colour;
+  // with no route, the path is where it entered, and it stops there.
   assert.match(await page.locator('[data-testid=graph]').getAttribute('class'), /trace-failed/);
+  const gw = await page.locator('[data-node-id="gateway:default/bookinfo-gateway"]').getAttribute('class');
+  assert.match(gw, /on-path/, gw);
+  assert.match(gw, /stopped/, gw);
   await screenshot(page, '06d-trace-http-no-route');
   await page.close();
 });

@@ -1077,6 +1077,18 @@ fn route_path(
     reaching: &BTreeSet<&str>,
     path: &mut TracePath,
 ) {
+    if t.route_node.is_none() && !t.entry_nodes.is_empty() {
+        // No route took the request further (`no-route`): the client and
+        // where it entered, which is where it stopped.
+        path.nodes.insert("external".to_owned());
+        let drawn: BTreeSet<&str> = layout.nodes.iter().map(|n| n.id.as_str()).collect();
+        path.nodes.extend(
+            t.entry_nodes
+                .iter()
+                .filter(|id| drawn.contains(id.as_str()))
+                .cloned(),
+        );
+    }
     if let Some(r) = &t.route_node {
         path.nodes.insert(r.clone());
         path.nodes.insert("external".to_owned());

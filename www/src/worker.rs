@@ -77,6 +77,10 @@ pub struct TraceView {
     /// that reached no destination.
     #[serde(default)]
     pub port: Option<i64>,
+    /// The graph nodes where an HTTP request entered (a Gateway, or the
+    /// Ingresses of a class), drawn when no route took it further.
+    #[serde(default)]
+    pub entry_nodes: Vec<String>,
 }
 
 impl From<Trace> for TraceView {
@@ -103,6 +107,7 @@ impl From<Trace> for TraceView {
             redirect: t.redirect,
             unresolved: t.unresolved_probability,
             port: None,
+            entry_nodes: t.entry_nodes,
         }
     }
 }

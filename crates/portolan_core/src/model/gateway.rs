@@ -16,6 +16,8 @@ pub struct GatewayClass {
     pub spec_span: Span,
     pub controller_name: Option<Spanned<String>>,
     pub description: Option<Spanned<String>>,
+    /// `parametersRef` (group, kind, name, namespace as written).
+    pub parameters_ref: Option<GrantRef>,
 }
 
 /// A `(group, kind)` pair as written.
@@ -242,9 +244,31 @@ pub(super) fn decode_class(cx: &mut Cx<'_>, node: &Node<'_>) -> GatewayClass {
     each(cx, spec, &"spec", &known, |cx, name, v, path| match name {
         "controllerName" => c.controller_name = cx.string(v, path),
         "description" => c.description = cx.string(v, path),
+        "parametersRef" => c.parameters_ref = Some(object_ref(cx, v, path)),
         _ => {}
     });
     c
+}
+
+/// A reference by group, kind, name and namespace (ReferenceGrant's
+/// entries, GatewayClass's `parametersRef`).
+fn object_ref(cx: &mut Cx<'_>, node: &Node<'_>, path: &dyn Display) -> GrantRef {
+    let mut r = GrantRef {
+        span: node.span,
+        ..GrantRef::default()
+    };
+    let known = ["group", "kind", "name", "namespace"];
+    each(cx, node, path, &known, |cx, n, v, p| {
+        let s = cx.string(v, p);
+        match n {
+            "group" => r.group = s,
+            "kind" => r.kind = s,
+            "name" => r.name = s,
+            "namespace" => r.namespace = s,
+            _ => {}
+        }
+    });
+    r
 }
 
 pub(super) fn decode_gateway(cx: &mut Cx<'_>, node: &Node<'_>) -> Gateway {
@@ -736,22 +760,7 @@ pub(super) fn decode_grant(cx: &mut Cx<'_>, node: &Node<'_>) -> ReferenceGrant {
     each(cx, spec, &"spec", &["from", "to"], |cx, name, v, path| {
         let mut out = Vec::new();
         for (i, e) in cx.seq(v, path).iter().enumerate() {
-            let mut r = GrantRef {
-                span: e.span,
-                ..GrantRef::default()
-            };
-            let known = ["group", "kind", "name", "namespace"];
-            each(cx, e, &Index(path, i), &known, |cx, n, v, p| {
-                let s = cx.string(v, p);
-                match n {
-                    "group" => r.group = s,
-                    "kind" => r.kind = s,
-                    "name" => r.name = s,
-                    "namespace" => r.namespace = s,
-                    _ => {}
-                }
-            });
-            out.push(r);
+            out.push(object_ref(cx, e, &Index(path, i)));
         }
         if name == "from" {
             g.from = out;

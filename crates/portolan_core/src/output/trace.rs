@@ -23,6 +23,9 @@ pub fn human(trace: &Trace) -> String {
     if let Some(c) = &trace.cname {
         let _ = writeln!(s, "cname: {c}");
     }
+    if let Some(e) = &trace.entry {
+        let _ = writeln!(s, "entry: {e}");
+    }
     if let Some(r) = &trace.route {
         let rule = if r.rule < 0 {
             "defaultBackend".to_owned()

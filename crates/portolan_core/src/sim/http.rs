@@ -228,6 +228,19 @@ pub(super) fn trace(a: &Analysis, req: &Request) -> Result<Trace, String> {
         Entry::Ingress(table) => ingress(&mut t, &routing, &http, table),
         Entry::Gateway(g) => gateway(&mut t, &routing, &http, *g),
     };
+    trace.entry = Some(entry.label(&routing));
+    trace.entry_nodes = match &entry {
+        Entry::Gateway(g) => vec![format!("gateway:{}", routing.gateways[*g].key())],
+        Entry::Ingress(table) => routing
+            .ingresses
+            .iter()
+            .filter(|i| i.class.table(&routing.classes).as_deref() == Some(table.as_str()))
+            .map(|i| {
+                let o = &routing.objects[i.object];
+                format!("ingress:{}/{}", o.namespace, o.name())
+            })
+            .collect(),
+    };
     policy(a, &routing, &entry, &mut trace);
     Ok(trace)
 }
@@ -903,7 +916,7 @@ fn unresolved(
 ) -> Trace {
     t.hop(
         "verdict",
-        format!("BACKEND UNRESOLVED: {why}; the client gets {status}"),
+        format!("BACKEND UNRESOLVED: {why}; the client gets {status} (gRPC: UNAVAILABLE, H.5.3)"),
     );
     let mut trace = t.done(
         TraceVerdict::BackendUnresolved,
@@ -1200,10 +1213,17 @@ fn value_matches(m: &crate::model::ValueMatch, value: Option<&str>) -> bool {
 }
 
 /// H.3.4: every header match of `m` holds (names case-insensitive).
+/// H.3.4: each header entry must match, names compared without case; of
+/// entries with equivalent names only the first counts.
 fn headers_match(m: &RouteMatch, http: &HttpRequest) -> bool {
-    m.headers.iter().all(|h| {
-        let name = h.name.as_ref().map_or("", |n| n.value.as_str());
-        value_matches(h, http.header(name))
+    fn name(h: &crate::model::ValueMatch) -> &str {
+        h.name.as_ref().map_or("", |n| n.value.as_str())
+    }
+    m.headers.iter().enumerate().all(|(i, h)| {
+        let repeated = m.headers[..i]
+            .iter()
+            .any(|e| name(e).eq_ignore_ascii_case(name(h)));
+        repeated || value_matches(h, http.header(name(h)))
     })
 }
 
@@ -1547,7 +1567,7 @@ fn resolve_shares(
                 t.hop(
                     "backend",
                     format!(
-                        "{label}: {} (H.2.7); its share gets 500",
+                        "{label}: {} (H.2.7); its share gets 500 (gRPC: UNAVAILABLE)",
                         backend_why(&other)
                     ),
                 );

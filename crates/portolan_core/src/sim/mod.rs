@@ -242,6 +242,17 @@ pub struct Trace {
     )]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub unresolved_probability: Option<f64>,
+    /// Where an HTTP request entered, as `--via` names it
+    /// (`gateway:NS/NAME` or `ingressclass:NAME`); absent when nothing
+    /// listens for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub entry: Option<String>,
+    /// The graph nodes of that entry point: the Gateway, or the Ingresses
+    /// of the class's routing table (for drawing; not in the JSON).
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub entry_nodes: Vec<String>,
 }
 
 struct Tracer<'a> {
@@ -282,6 +293,8 @@ impl Tracer<'_> {
             backends: None,
             redirect: None,
             unresolved_probability: None,
+            entry: None,
+            entry_nodes: Vec::new(),
         }
     }
 }

@@ -223,6 +223,26 @@ pub fn validate_class(object: &Object, c: &GatewayClass, errs: &mut Vec<FieldErr
     if let Some(d) = &c.description {
         v.text(d, "spec.description", 0, 64, None);
     }
+    // `ParametersReference`: group, kind and name required.
+    if let Some(p) = &c.parameters_ref {
+        let at = "spec.parametersRef";
+        // A group may be empty (the core group), but must be there.
+        match &p.group {
+            None => v.required(p.span, &format!("{at}.group")),
+            Some(g) => v.text(g, &format!("{at}.group"), 0, 253, Some(GROUP)),
+        }
+        v.string(
+            p.kind.as_ref(),
+            p.span,
+            &format!("{at}.kind"),
+            63,
+            Some(KIND),
+        );
+        v.string(p.name.as_ref(), p.span, &format!("{at}.name"), 253, None);
+        if let Some(ns) = &p.namespace {
+            v.text(ns, &format!("{at}.namespace"), 1, 63, Some(NAMESPACE));
+        }
+    }
     v.finish();
 }
 
@@ -299,13 +319,16 @@ fn listener(v: &mut V<'_>, l: &Listener, path: &str) {
         0,
         8,
     );
-    if let Some((span, Some(mode), certs)) = &l.tls {
-        v.one_of(
-            mode,
-            &format!("{path}.tls.mode"),
-            &["Terminate", "Passthrough"],
-        );
-        if mode.value == "Terminate" && !certs {
+    if let Some((span, mode, certs)) = &l.tls {
+        if let Some(mode) = mode {
+            v.one_of(
+                mode,
+                &format!("{path}.tls.mode"),
+                &["Terminate", "Passthrough"],
+            );
+        }
+        // H.1.3: an absent mode is defaulted to Terminate before CEL runs.
+        if mode.as_ref().is_none_or(|m| m.value == "Terminate") && !certs {
             v.cel(
                 *span,
                 &format!("{path}.tls"),
@@ -339,8 +362,10 @@ fn listeners_cel(v: &mut V<'_>, g: &Gateway) {
                     .as_ref()
                     .is_some_and(|(_, m, _)| m.as_ref().is_some_and(|m| m.value != "Terminate"))
         }),
+        // `has(l.tls.mode)` holds once `tls` is there: the mode defaults
+        // to Terminate (H.1.3).
         ("tls mode must be set for protocol TLS", &|l| {
-            proto(l) == "TLS" && l.tls.as_ref().is_none_or(|(_, m, _)| m.is_none())
+            proto(l) == "TLS" && l.tls.is_none()
         }),
         (
             "hostname must not be specified for protocols ['TCP', 'UDP']",
