@@ -505,6 +505,86 @@ fn h_1_6_timeouts_backend_filters_and_types() {
     );
 }
 
+/// H.1.6: the CORS filter, with the cases of gateway-api's
+/// `TestHTTPRouteCORS` (`pkg/test/cel/httproute_test.go`): origins by
+/// pattern, `*` alone, methods by enum, lists as sets, `maxAge` ≥ 1.
+#[test]
+fn h_1_6_cors_filter() {
+    let cors = |body: &str| {
+        errors(&format!(
+            "{ROUTE_HEAD}  rules:\n  - filters: [{{type: CORS, cors: {{{body}}}}}]\n"
+        ))
+    };
+    for ok in [
+        "allowOrigins: ['https://xpto.com', 'http://*.abcd.com', 'http://*.abcd.com:12345']",
+        "allowOrigins: ['*']",
+        "allowOrigins: ['https://*.com']",
+        "allowMethods: [GET, OPTIONS, POST]",
+        "allowMethods: ['*'], allowHeaders: ['*', x-user], exposeHeaders: [x-trace], allowCredentials: true, maxAge: 600",
+    ] {
+        assert!(cors(ok).is_empty(), "{ok}: {:?}", cors(ok));
+    }
+    let e = cors("allowOrigins: ['*', 'https://xpto.com']");
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].1, "spec.rules[0].filters[0].cors.allowOrigins");
+    assert!(
+        e[0].2.ends_with(
+            "Invalid value: \"array\": AllowOrigins cannot contain '*' alongside other origins"
+        ),
+        "{e:?}"
+    );
+    let e = cors("allowOrigins: ['https://xpto.com', 'xpto.com']");
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].2.starts_with("spec.rules[0].filters[0].cors.allowOrigins[1]: Invalid value: \"xpto.com\": spec.rules[0].filters[0].cors.allowOrigins[1] in body should match"),
+        "{e:?}"
+    );
+    assert_eq!(cors("allowOrigins: ['https://xpto.com:notaport']").len(), 1);
+    let e = cors("allowMethods: [GET, '*', POST]");
+    assert!(
+        e.iter().any(|x| x
+            .2
+            .ends_with("AllowMethods cannot contain '*' alongside other methods")),
+        "{e:?}"
+    );
+    let e = cors("allowMethods: [get]");
+    assert_eq!(
+        (e[0].0.as_str(), e[0].1.as_str()),
+        (
+            "NotSupported",
+            "spec.rules[0].filters[0].cors.allowMethods[0]"
+        ),
+        "{e:?}"
+    );
+    let e = cors("allowHeaders: [x-a, x-a]");
+    assert_eq!(
+        (e[0].0.as_str(), e[0].1.as_str()),
+        ("Duplicate", "spec.rules[0].filters[0].cors.allowHeaders[1]"),
+        "{e:?}"
+    );
+    // Rule names are unique when set (`TestHTTPRouteRuleExperimental`).
+    let named = |a: &str, b: &str| {
+        errors(&format!(
+            "{ROUTE_HEAD}  rules:\n  - name: {a}\n  - name: {b}\n  - {{}}\n  - {{}}\n"
+        ))
+    };
+    assert!(named("name1", "name2").is_empty());
+    let e = named("name1", "name1");
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].2
+            .ends_with("Invalid value: \"array\": Rule name must be unique within the route"),
+        "{e:?}"
+    );
+    let e = cors("maxAge: 0");
+    assert!(
+        e[0].2.ends_with(
+            "spec.rules[0].filters[0].cors.maxAge in body should be greater than or equal to 1"
+        ),
+        "{e:?}"
+    );
+}
+
 /// H.1.5 and H.1.8: Gateway listener rules and list-map keys, ReferenceGrant
 /// schema; a rejected route is not routed.
 #[test]

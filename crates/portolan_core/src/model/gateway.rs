@@ -174,6 +174,18 @@ pub struct Filter {
     /// `percent` or `fraction` set on the mirror filter.
     pub mirror_share: Option<String>,
     pub extension: Option<String>,
+    pub cors: Option<Cors>,
+}
+
+/// A CORS filter (`HTTPCORSFilter`): checked (H.1.6), not simulated.
+#[derive(Clone, Debug, Default)]
+pub struct Cors {
+    pub span: Span,
+    pub allow_origins: Option<Spanned<Vec<Spanned<String>>>>,
+    pub allow_methods: Option<Spanned<Vec<Spanned<String>>>>,
+    pub allow_headers: Option<Spanned<Vec<Spanned<String>>>>,
+    pub expose_headers: Option<Spanned<Vec<Spanned<String>>>>,
+    pub max_age: Option<Spanned<i64>>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -624,6 +636,7 @@ fn filter(cx: &mut Cx<'_>, node: &Node<'_>, path: &dyn Display) -> Filter {
                     _ => {}
                 });
             }
+            "cors" => f.cors = Some(cors(cx, v, path)),
             "extensionRef" => {
                 let kind = v.get("kind").and_then(Node::as_scalar).map_or("", |s| s.0);
                 let name = v.get("name").and_then(Node::as_scalar).map_or("", |s| s.0);
@@ -633,6 +646,36 @@ fn filter(cx: &mut Cx<'_>, node: &Node<'_>, path: &dyn Display) -> Filter {
         }
     });
     f
+}
+
+fn cors(cx: &mut Cx<'_>, node: &Node<'_>, path: &dyn Display) -> Cors {
+    let mut c = Cors {
+        span: node.span,
+        ..Cors::default()
+    };
+    let known = [
+        "allowCredentials",
+        "allowHeaders",
+        "allowMethods",
+        "allowOrigins",
+        "exposeHeaders",
+        "maxAge",
+    ];
+    each(cx, node, path, &known, |cx, name, v, path| {
+        let list = |cx: &mut Cx<'_>| Some(Spanned::new(cx.strings(v, path), v.span));
+        match name {
+            "allowOrigins" => c.allow_origins = list(cx),
+            "allowMethods" => c.allow_methods = list(cx),
+            "allowHeaders" => c.allow_headers = list(cx),
+            "exposeHeaders" => c.expose_headers = list(cx),
+            "maxAge" => c.max_age = cx.int(v, path),
+            "allowCredentials" => {
+                cx.bool(v, path);
+            }
+            _ => {}
+        }
+    });
+    c
 }
 
 fn url_filter(cx: &mut Cx<'_>, node: &Node<'_>, path: &dyn Display, redirect: bool) -> UrlFilter {

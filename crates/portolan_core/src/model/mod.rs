@@ -16,9 +16,9 @@ use crate::source::{SourceId, Span};
 use crate::yaml::{Document, Node, Resolved};
 pub use decode::{Cx, IntOrString, Spanned, StringMap};
 pub use gateway::{
-    AllowedRoutes, BackendRef, Filter, Gateway, GatewayClass, GrantRef, HeaderFilter, Listener,
-    ParentRef, PathMatch, PathModifier, ReferenceGrant, Route, RouteMatch, RouteRule, Timeouts,
-    UrlFilter, ValueMatch,
+    AllowedRoutes, BackendRef, Cors, Filter, Gateway, GatewayClass, GrantRef, HeaderFilter,
+    Listener, ParentRef, PathMatch, PathModifier, ReferenceGrant, Route, RouteMatch, RouteRule,
+    Timeouts, UrlFilter, ValueMatch,
 };
 pub use ingress::{
     BackendAt, Ingress, IngressBackend, IngressClass, IngressPath, IngressRule, IngressTls,

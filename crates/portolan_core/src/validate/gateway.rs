@@ -30,6 +30,12 @@ const PATH_CHARS: &str = r"^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+
 const GRPC_SERVICE: &str = r"^(?i)\.?[a-z_][a-z_0-9]*(\.[a-z_][a-z_0-9]*)*$";
 const GRPC_METHOD: &str = r"^[A-Za-z_][A-Za-z_0-9]*$";
 const DURATION: &str = r"^([0-9]{1,5}(h|m|s|ms)){1,4}$";
+const CORS_ORIGIN: &str =
+    r"(^\*$)|(^(http(s)?):\/\/(((\*\.)?([a-zA-Z0-9\-]+\.)*[a-zA-Z0-9-]+|\*)(:([0-9]{1,5}))?)$)";
+/// `HTTPMethodWithWildcard`.
+const CORS_METHODS: &[&str] = &[
+    "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "*",
+];
 
 /// The patterns, compiled once per process.
 fn pattern(p: &'static str) -> &'static Regex {
@@ -429,6 +435,26 @@ pub fn validate_route(object: &Object, r: &Route, errs: &mut Vec<FieldError>) {
         if total > 128 {
             v.cel(*span, "spec.rules", "array", "While 16 rules and 64 matches per rule are allowed, the total number of matches across all rules in a route must be less than 128");
         }
+        // Rule names (`SectionName`), unique when set (CEL on `rules`;
+        // gateway-api's `TestHTTPRouteRuleExperimental`).
+        let mut names = HashSet::new();
+        for (i, rule) in rules.iter().enumerate() {
+            if let Some(n) = &rule.name {
+                v.text(n, &format!("spec.rules[{i}].name"), 1, 253, Some(SECTION));
+            }
+        }
+        if !rules
+            .iter()
+            .filter_map(|x| x.name.as_ref())
+            .all(|n| names.insert(n.value.as_str()))
+        {
+            v.cel(
+                *span,
+                "spec.rules",
+                "array",
+                "Rule name must be unique within the route",
+            );
+        }
         for (i, rule) in rules.iter().enumerate() {
             route_rule(&mut v, rule, &format!("spec.rules[{i}]"), r.grpc);
         }
@@ -535,6 +561,65 @@ fn route_rule(v: &mut V<'_>, rule: &RouteRule, path: &str, grpc: bool) {
     backend_filters_cel(v, rule, path);
     if let Some(t) = &rule.timeouts {
         timeouts(v, t, &format!("{path}.timeouts"));
+    }
+}
+
+/// `HTTPCORSFilter` (H.1.6): lists that are sets with item limits, origins
+/// by pattern, methods by enum, `*` alone or not at all (CEL), `maxAge` at
+/// least 1. Cases from gateway-api's `TestHTTPRouteCORS`.
+fn cors(v: &mut V<'_>, c: &crate::model::Cors, path: &str) {
+    type Item<'c> = (
+        &'static str,
+        &'c Option<Spanned<Vec<Spanned<String>>>>,
+        usize,
+    );
+    let lists: [Item<'_>; 4] = [
+        ("allowOrigins", &c.allow_origins, 64),
+        ("allowMethods", &c.allow_methods, 9),
+        ("allowHeaders", &c.allow_headers, 64),
+        ("exposeHeaders", &c.expose_headers, 64),
+    ];
+    for (field, list, max) in lists {
+        let Some(list) = list else { continue };
+        let at = format!("{path}.{field}");
+        v.items(list.value.len(), list.span, &at, 0, max);
+        let mut seen = HashSet::new();
+        for (i, item) in list.value.iter().enumerate() {
+            let item_at = format!("{at}[{i}]");
+            match field {
+                "allowOrigins" => v.text(item, &item_at, 1, 253, Some(CORS_ORIGIN)),
+                "allowMethods" => v.one_of(item, &item_at, CORS_METHODS),
+                _ => v.text(item, &item_at, 1, 256, Some(HEADER)),
+            }
+            if !seen.insert(item.value.as_str()) {
+                v.push(
+                    FieldError::new(v.code, item.span, &item_at, ErrorType::Duplicate)
+                        .quoted(&item.value),
+                );
+            }
+        }
+        let wildcard = list.value.iter().any(|x| x.value == "*");
+        if wildcard && list.value.len() > 1 && field != "allowHeaders" && field != "exposeHeaders" {
+            let what = if field == "allowOrigins" {
+                "AllowOrigins"
+            } else {
+                "AllowMethods"
+            };
+            let others = if field == "allowOrigins" {
+                "origins"
+            } else {
+                "methods"
+            };
+            v.cel(
+                list.span,
+                &at,
+                "array",
+                &format!("{what} cannot contain '*' alongside other {others}"),
+            );
+        }
+    }
+    if let Some(m) = &c.max_age {
+        v.range(m, &format!("{path}.maxAge"), 1, i64::from(i32::MAX));
     }
 }
 
@@ -873,6 +958,9 @@ fn filter(v: &mut V<'_>, f: &Filter, path: &str, grpc: bool) {
         }
     }
     path_modifiers(v, f, path);
+    if let Some(c) = &f.cors {
+        cors(v, c, &format!("{path}.cors"));
+    }
     if let Some(m) = &f.mirror {
         backend_ref(v, m, &format!("{path}.requestMirror.backendRef"), grpc);
     }
