@@ -314,9 +314,14 @@ fn choose_entry(
         );
         return Ok(Err(no_route(t, "nothing listens for this request")));
     }
+    // One pass over the listeners, routes and Ingresses, not one per entry.
+    let (gateways, tables) = claiming(r, &http.host);
     let specific = entries
         .iter()
-        .position(|e| claims_host(r, e, &http.host))
+        .position(|e| match e {
+            Entry::Gateway(g) => gateways.contains(g),
+            Entry::Ingress(table) => tables.contains(table),
+        })
         .unwrap_or(0);
     let chosen = entries.remove(specific);
     let mut detail = chosen.label(r);
@@ -368,33 +373,40 @@ fn addresses(r: &Routing<'_>, e: &Entry) -> HashSet<String> {
         .collect()
 }
 
-/// Whether an entry point names the host (not by a catch-all).
-fn claims_host(r: &Routing<'_>, e: &Entry, host: &str) -> bool {
-    match e {
-        Entry::Gateway(g) => {
-            let gw = &r.gateways[*g];
-            gw.gateway.listeners.iter().any(|l| {
-                l.hostname
-                    .as_ref()
-                    .is_some_and(|h| matching::gateway_host(&h.value, host))
-            }) || r.routes.iter().any(|route| {
-                route.attachments().any(|a| {
-                    a.gateway == *g
-                        && a.hostnames
-                            .as_ref()
-                            .is_some_and(|hs| hs.iter().any(|h| matching::gateway_host(h, host)))
+/// The entry points that name the host (not by a catch-all): Gateways by
+/// a listener or an attached route hostname, Ingress tables by a rule host.
+fn claiming(r: &Routing<'_>, host: &str) -> (HashSet<usize>, HashSet<String>) {
+    let mut gateways: HashSet<usize> = HashSet::new();
+    for (g, gw) in r.gateways.iter().enumerate() {
+        if gw.gateway.listeners.iter().any(|l| {
+            l.hostname
+                .as_ref()
+                .is_some_and(|h| matching::gateway_host(&h.value, host))
+        }) {
+            gateways.insert(g);
+        }
+    }
+    for a in r.routes.iter().flat_map(crate::http::RouteAt::attachments) {
+        if a.hostnames
+            .as_ref()
+            .is_some_and(|hs| hs.iter().any(|h| matching::gateway_host(h, host)))
+        {
+            gateways.insert(a.gateway);
+        }
+    }
+    let tables = r
+        .ingresses
+        .iter()
+        .filter(|i| {
+            i.ingress.rules.iter().any(|rule| {
+                rule.host.as_ref().is_some_and(|h| {
+                    matching::ingress_host(&h.value, host).is_some_and(|m| m != HostMatch::Any)
                 })
             })
-        }
-        Entry::Ingress(table) => r.ingresses.iter().any(|i| {
-            i.class.table(&r.classes).as_deref() == Some(table.as_str())
-                && i.ingress.rules.iter().any(|rule| {
-                    rule.host.as_ref().is_some_and(|h| {
-                        matching::ingress_host(&h.value, host).is_some_and(|m| m != HostMatch::Any)
-                    })
-                })
-        }),
-    }
+        })
+        .filter_map(|i| i.class.table(&r.classes))
+        .collect();
+    (gateways, tables)
 }
 
 fn no_route(t: &mut Tracer<'_>, why: &str) -> Trace {
