@@ -361,6 +361,36 @@ spec:
   await page.close();
 });
 
+test('reachability: who can reach whom under the example\'s NetworkPolicies, as portolan reach says, filtered and linked to the graph', async () => {
+  const { page, errors } = await open(browser, url);
+  await page.locator('[data-testid=examples]').selectOption({ label: 'Online Boutique with its NetworkPolicies' });
+  await page.waitForSelector('[data-node-id="service:default/cartservice"]', { state: 'attached' });
+  await page.locator('[data-testid=reach-toggle]').click();
+  const summary = page.locator('[data-testid=reach-summary]');
+  await summary.waitFor();
+  // The same counts as the CLI on the same text (§6.2).
+  const text = await page.locator('[data-testid=editor]').inputValue();
+  const cli = core(['reach', '--format', 'json', '-'], text);
+  const allowed = cli.connections.filter((c) => c.verdict === 'allowed').length;
+  assert.equal(await summary.textContent(), `${allowed} of ${cli.connections.length} connections allowed under 13 NetworkPolicies.`);
+  const rows = page.locator('[data-testid=reach-rows] tbody tr');
+  assert.equal(await rows.count(), 200, 'the first 200 rows');
+  // Narrowed to one workload's denied connections.
+  await page.locator('[data-testid=reach-filter]').fill('loadgenerator');
+  await page.locator('[data-testid=reach-denied]').check();
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=reach-rows] tbody tr')].every((r) => r.dataset.verdict !== 'allowed' && r.textContent.includes('loadgenerator')));
+  const denied = await rows.count();
+  assert.ok(denied > 0, 'loadgenerator is denied somewhere');
+  const first = await rows.first().textContent();
+  assert.match(first, /denied-(ingress|egress) by default\//, first);
+  // A side is a link to its node on the graph.
+  await rows.first().locator('button.link').first().click();
+  await page.locator('.node.selected').waitFor();
+  await screenshot(page, '06f-reachability');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('trace an HTTP request through a Gateway: the route rule, its backends, the path on the graph', async () => {
   const { page } = await open(browser, url);
   const text = readFileSync(join(root, 'www/examples/bookinfo.yaml'), 'utf8') + '\n---\n' + readFileSync(join(root, 'www/examples/bookinfo-gateway.yaml'), 'utf8');

@@ -135,6 +135,7 @@ pub fn use_backend(engine: &Engine, state: &UseReducerHandle<State>) {
     let attached = state.backend.attached();
     use_channel(&state.outbox.analysis, attached, &backend, &dispatch, true);
     use_channel(&state.outbox.trace, attached, &backend, &dispatch, false);
+    use_channel(&state.outbox.reach, attached, &backend, &dispatch, false);
     use_channel(&state.outbox.other, attached, &backend, &dispatch, false);
     use_effect_with(state.shared.clone(), |link| {
         if let Some(fragment) = link {

@@ -15,6 +15,16 @@ pub const EXAMPLES: &[Example] = &[
         text: include_str!("../examples/online-boutique.yaml"),
     },
     Example {
+        id: "online-boutique-netpols",
+        title: "Online Boutique with its NetworkPolicies",
+        source: "GoogleCloudPlatform/microservices-demo, Apache-2.0",
+        text: concat!(
+            include_str!("../examples/online-boutique.yaml"),
+            "\n---\n",
+            include_str!("../examples/online-boutique-netpols.yaml")
+        ),
+    },
+    Example {
         id: "bookinfo",
         title: "Bookinfo (reviews selects 3 versions)",
         source: "istio/istio, Apache-2.0",

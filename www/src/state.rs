@@ -16,8 +16,8 @@ use yew::Reducible;
 
 use crate::examples::{DEFAULT, EXAMPLES};
 use crate::view::View;
+pub use crate::worker::{ReachQuery, ReachView, TraceOutcome, TraceRequest, TraceView};
 use crate::worker::{Request, Response};
-pub use crate::worker::{TraceOutcome, TraceRequest, TraceView};
 
 /// On a narrow screen the panes are tabs; this one shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -95,6 +95,10 @@ pub struct State {
     pub theme_chosen: bool,
     /// Compare mode: the text the changes are measured from.
     pub base: Option<Rc<str>>,
+    /// The reachability question, while its panel is open (asked again
+    /// after each analysis), and its last answer.
+    pub reach_query: Option<ReachQuery>,
+    pub reach: Option<Rc<ReachView>>,
     /// Whether a backend takes requests, and has answered.
     pub backend: BackendState,
     /// Why the page cannot analyse anything, if it cannot.
@@ -118,6 +122,7 @@ pub struct State {
 pub struct Outbox {
     pub analysis: Option<(u64, Rc<Request>)>,
     pub trace: Option<(u64, Rc<Request>)>,
+    pub reach: Option<(u64, Rc<Request>)>,
     /// A one-off: a share link's redaction or a JSON export.
     pub other: Option<(u64, Rc<Request>)>,
 }
@@ -267,6 +272,9 @@ pub enum Action {
     TraceTo(String, bool),
     /// Bring back the text an example replaced.
     Restore,
+    /// Ask which pods reach which (the reachability panel opened or its
+    /// filter changed); `None` when the panel closes.
+    Reach(Option<ReachQuery>),
 }
 
 /// What the page opens on, read by the caller from the address bar, the
@@ -348,6 +356,8 @@ impl State {
             replaced: None,
             theme_chosen: false,
             base: link.base.map(|b| Rc::from(b.as_str())),
+            reach_query: None,
+            reach: None,
             backend: BackendState::Waiting,
             failure: None,
             outbox: Outbox::default(),
@@ -403,6 +413,22 @@ impl State {
         self.outbox.trace = Some((id, Rc::new(Request::Trace { id, request })));
     }
 
+    fn reask_with(&mut self, query: Option<ReachQuery>) {
+        self.reach_query = query;
+        self.reask();
+    }
+
+    /// Ask the reachability question again (on the newest analysis: the
+    /// worker answers in order).
+    fn reask(&mut self) {
+        let Some(query) = self.reach_query.clone() else {
+            self.reach = None;
+            return;
+        };
+        let id = Outbox::next(self.outbox.reach.as_ref());
+        self.outbox.reach = Some((id, Rc::new(Request::Reach { id, query })));
+    }
+
     /// The id of the newest request of a channel (0: none).
     fn newest(slot: Option<&(u64, Rc<Request>)>) -> u64 {
         slot.map_or(0, |(id, _)| *id)
@@ -425,6 +451,9 @@ impl State {
                 if self.trace_request.is_some() {
                     self.trace = trace;
                 }
+                if self.reach_query.is_some() {
+                    self.reask();
+                }
                 if self
                     .selected
                     .as_ref()
@@ -436,6 +465,11 @@ impl State {
             Response::Traced { id, trace } => {
                 if id == Self::newest(self.outbox.trace.as_ref()) {
                     self.trace = Some(trace);
+                }
+            }
+            Response::Reached { id, reach } => {
+                if id == Self::newest(self.outbox.reach.as_ref()) {
+                    self.reach = Some(Rc::new(reach));
                 }
             }
             Response::Redacted(text, base) => {
@@ -562,6 +596,7 @@ impl State {
                 self.trace_request = Some(req);
                 self.retrace();
             }
+            Action::Reach(query) => self.reask_with(query),
             Action::Attached => {
                 if self.backend == BackendState::Waiting {
                     self.backend = BackendState::Attached;

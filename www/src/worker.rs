@@ -152,6 +152,120 @@ pub enum Request {
     /// The text (and the compare base) with Secret values redacted, for a
     /// share link.
     Redact(String, Option<String>),
+    /// Which pods can reach which under NetworkPolicy (`portolan reach`,
+    /// §6.2), on the last analysis.
+    Reach {
+        id: u64,
+        query: ReachQuery,
+    },
+}
+
+/// The page's reachability question: every pod to every pod, the rows
+/// narrowed by a text and to the denied ones.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReachQuery {
+    pub filter: String,
+    pub denied_only: bool,
+}
+
+/// At most this many rows go to the page (the rest are counted).
+pub const REACH_ROWS: usize = 200;
+
+/// One aggregated row of `reach` (a workload's pods, or one pod, on each
+/// side), as the human format prints it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReachRow {
+    pub from: String,
+    pub to: String,
+    /// `8080/TCP`.
+    pub port: String,
+    /// The Service the packet was sent to (`service:NS/NAME:PORT`), if any.
+    pub via: Option<String>,
+    pub verdict: String,
+    pub allowed: bool,
+    /// The policies that decided, `NS/NAME (direction effect)`.
+    pub policies: Vec<String>,
+    /// "4 pod pairs", or "380 of 400 pod pairs" when the pods disagree.
+    pub pairs: String,
+}
+
+/// Every row of `reach` on an analysis, with each row's lower-case text
+/// (its sides, Service and policies) for the filter.
+fn reach_all(a: &Analysis) -> (ReachView, Vec<String>) {
+    let answer = portolan_core::reach::answer(a, None, None, None);
+    let (allowed, connections) = answer.totals();
+    let mut view = ReachView {
+        policies: a
+            .objects
+            .iter()
+            .filter(|o| matches!(o.body, portolan_core::model::Body::NetworkPolicy(_)))
+            .count(),
+        allowed,
+        connections,
+        ..ReachView::default()
+    };
+    let mut texts = Vec::new();
+    for row in answer.rows() {
+        let policies: Vec<String> = row
+            .policies
+            .iter()
+            .map(|p| format!("{}/{} ({} {})", p.namespace, p.name, p.direction, p.effect))
+            .collect();
+        texts.push(
+            format!(
+                "{} {} {} {}",
+                row.from,
+                row.to,
+                row.via.as_deref().unwrap_or(""),
+                policies.join(" ")
+            )
+            .to_ascii_lowercase(),
+        );
+        view.rows.push(ReachRow {
+            from: row.from,
+            to: row.to,
+            port: format!("{}/{}", row.port, row.protocol),
+            via: row.via,
+            verdict: row.verdict.to_string(),
+            allowed: row.verdict == portolan_core::netpol::Verdict::Allowed,
+            policies,
+            pairs: if row.of > row.pairs {
+                format!("{} of {} pod pairs", row.pairs, row.of)
+            } else if row.pairs == 1 {
+                "1 pod pair".to_owned()
+            } else {
+                format!("{} pod pairs", row.pairs)
+            },
+        });
+    }
+    view.matching = view.rows.len();
+    (view, texts)
+}
+
+/// The answer to a [`ReachQuery`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReachView {
+    /// The NetworkPolicies of the input (0: every connection is allowed).
+    pub policies: usize,
+    /// Connections (pod pairs, ports and paths) allowed, of all.
+    pub allowed: usize,
+    pub connections: usize,
+    /// Rows that match the query; the first [`REACH_ROWS`] are `rows`.
+    pub matching: usize,
+    pub rows: Vec<ReachRow>,
+}
+
+impl ReachView {
+    /// The counts, without the rows.
+    fn clone_counts(&self) -> ReachView {
+        ReachView {
+            policies: self.policies,
+            allowed: self.allowed,
+            connections: self.connections,
+            matching: 0,
+            rows: Vec::new(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -168,6 +282,10 @@ pub enum Response {
     },
     Exported(String),
     Redacted(String, Option<String>),
+    Reached {
+        id: u64,
+        reach: ReachView,
+    },
 }
 
 /// The analysis without the worker around it.
@@ -177,6 +295,9 @@ pub struct Engine {
     /// Compare mode's base: its text, the what-ifs it was analysed under,
     /// and its analysis (kept while they stay the same).
     base: Option<(String, WhatIf, Option<Analysis>)>,
+    /// Every reach row of the analysis with its lower-case search text,
+    /// computed when first asked (filters are then a scan of it).
+    reach: Option<(ReachView, Vec<String>)>,
 }
 
 impl Engine {
@@ -194,6 +315,7 @@ impl Engine {
             } => {
                 let (mut view, analysis) = compute_full(&text, &invalid_utf8, &what_if, &expanded);
                 self.analysis = analysis;
+                self.reach = None;
                 self.compare(&mut view, base, &what_if);
                 let trace = trace.map(|t| self.trace(&t));
                 Response::Analysed {
@@ -210,6 +332,10 @@ impl Engine {
                 portolan_core::redact::redact_secrets(&text),
                 base.map(|b| portolan_core::redact::redact_secrets(&b)),
             ),
+            Request::Reach { id, query } => Response::Reached {
+                id,
+                reach: self.reach(&query),
+            },
             Request::ExportJson => {
                 let a = self.analysis.as_ref()?;
                 let g = portolan_core::graph::build(a);
@@ -236,6 +362,32 @@ impl Engine {
         if let (Some((_, _, Some(base))), Some(head)) = (&self.base, &self.analysis) {
             crate::view::mark_changes(view, base, head);
         }
+    }
+
+    /// `portolan reach` over every pod, aggregated per workload as its
+    /// human format is (once per analysis), narrowed to the query's rows.
+    fn reach(&mut self, query: &ReachQuery) -> ReachView {
+        if self.reach.is_none() {
+            self.reach = self.analysis.as_ref().map(reach_all);
+        }
+        let Some((all, texts)) = &self.reach else {
+            return ReachView::default();
+        };
+        let needle = query.filter.trim().to_ascii_lowercase();
+        let mut view = ReachView {
+            rows: Vec::new(),
+            ..all.clone_counts()
+        };
+        for (row, text) in all.rows.iter().zip(texts) {
+            if (query.denied_only && row.allowed) || !text.contains(&needle) {
+                continue;
+            }
+            view.matching += 1;
+            if view.rows.len() < REACH_ROWS {
+                view.rows.push(row.clone());
+            }
+        }
+        view
     }
 
     fn trace(&self, req: &TraceRequest) -> TraceOutcome {

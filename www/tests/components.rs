@@ -448,3 +448,78 @@ fn fixed_point_text_rounds_like_format() {
     // No negative zero.
     assert_eq!(fixed(-0.04, 1), "0.0");
 }
+
+/// The reachability panel (issue 13): the worker answers `reach` over every
+/// pod from one evaluation per analysis, filters it by text and to the
+/// denied rows, and the reducer asks again after each new analysis and
+/// drops superseded answers.
+#[wasm_bindgen_test]
+fn reachability_is_answered_filtered_and_asked_again_after_an_analysis() {
+    use portolan_www::state::{Action, ReachQuery, State};
+    use portolan_www::worker::{Engine, Request, Response};
+    let text = EXAMPLES
+        .iter()
+        .find(|e| e.id == "online-boutique-netpols")
+        .expect("the NetworkPolicy example")
+        .text;
+    let mut engine = Engine::default();
+    engine.handle(Request::Analyse {
+        id: 1,
+        text: text.to_owned(),
+        invalid_utf8: Vec::new(),
+        what_if: WhatIf::default(),
+        expanded: std::collections::BTreeSet::new(),
+        trace: None,
+        base: None,
+    });
+    let mut reach = |query: ReachQuery| match engine.handle(Request::Reach { id: 1, query }) {
+        Some(Response::Reached { reach, .. }) => reach,
+        other => panic!("{other:?}"),
+    };
+    let all = reach(ReachQuery::default());
+    assert_eq!(all.policies, 13);
+    assert!(all.allowed < all.connections, "{all:?}");
+    assert_eq!(all.rows.len(), portolan_www::worker::REACH_ROWS);
+    assert!(all.matching > all.rows.len());
+    let denied = reach(ReachQuery {
+        filter: "LoadGenerator".to_owned(),
+        denied_only: true,
+    });
+    assert!(denied.matching > 0 && denied.matching < all.matching);
+    assert!(denied.rows.iter().all(
+        |r| !r.allowed && (r.from.contains("loadgenerator") || r.to.contains("loadgenerator"))
+    ));
+    // The reducer: opening asks; a new analysis asks again; a superseded
+    // answer is dropped; closing forgets the answer.
+    let mut s = std::rc::Rc::new(State::default());
+    s = yew::Reducible::reduce(s, Action::Reach(Some(ReachQuery::default())));
+    let first = s.outbox.reach.as_ref().map(|r| r.0).expect("asked");
+    s = yew::Reducible::reduce(
+        s,
+        Action::Response(Response::Analysed {
+            id: 0,
+            view: Box::new(compute(text, &WhatIf::default())),
+            trace: None,
+        }),
+    );
+    let second = s.outbox.reach.as_ref().map(|r| r.0).expect("asked again");
+    assert!(second > first);
+    s = yew::Reducible::reduce(
+        s,
+        Action::Response(Response::Reached {
+            id: first,
+            reach: all.clone(),
+        }),
+    );
+    assert!(s.reach.is_none(), "a superseded answer is dropped");
+    s = yew::Reducible::reduce(
+        s,
+        Action::Response(Response::Reached {
+            id: second,
+            reach: all,
+        }),
+    );
+    assert!(s.reach.is_some());
+    s = yew::Reducible::reduce(s, Action::Reach(None));
+    assert!(s.reach.is_none() && s.reach_query.is_none());
+}

@@ -8,6 +8,7 @@ use super::details::DetailsPanel;
 use super::diagnostics::DiagnosticsList;
 use super::editor::Editor;
 use super::graph_view::GraphView;
+use super::reach_panel::ReachPanel;
 use super::toolbar::Toolbar;
 use super::trace_panel::TracePanel;
 use crate::state::{Action, State, Theme};
@@ -76,6 +77,7 @@ pub fn App(props: &AppProps) -> Html {
                     </section>
                     <aside class="pane right" aria-label="Trace and details">
                         <TracePanel />
+                        <ReachPanel />
                         <DetailsPanel />
                     </aside>
                 </main>

@@ -5,6 +5,7 @@ pub mod details;
 pub mod diagnostics;
 pub mod editor;
 pub mod graph_view;
+pub mod reach_panel;
 pub mod toolbar;
 pub mod trace_panel;
 
