@@ -63,10 +63,13 @@ function drawnNodes(graph) {
 // ownerReferences, validation findings capped as they are made and the
 // NetworkPolicies in a pod's details added 6 KB: 916 KB (`reach`, which
 // `portolan diff` uses for its summary count, stays out: the page's compare
-// mode does not count). Issue 16
-// (decoding straight from parser events, a smaller core) is where it comes
-// back down.
-test('the page\'s wasm (app and analysis worker) stays within 920 KB gzipped', async () => {
+// mode does not count). Gateway API validation completed (timeouts, CORS,
+// the backendRefs CEL twins, TypeInvalid, parametersRef, rule names) and a
+// trace's entry point: 919 KB. The reachability panel of issue 13 (`reach`
+// by classes in the worker, 31 KB; the panel and the NetworkPolicy example,
+// 8 KB): 966 KB. Issue 16 (decoding straight from parser events, a smaller
+// core) is where it comes back down.
+test('the page\'s wasm (app and analysis worker) stays within 970 KB gzipped', async () => {
   const { readdirSync } = await import('node:fs');
   const { gzipSync } = await import('node:zlib');
   const dist = process.env.PORTOLAN_DIST || join(root, 'dist');
@@ -75,7 +78,7 @@ test('the page\'s wasm (app and analysis worker) stays within 920 KB gzipped', a
   const sizes = files.map((f) => [f, gzipSync(readFileSync(join(dist, f)), { level: 9 }).length]);
   const total = sizes.reduce((n, [, s]) => n + s, 0);
   console.log(`# wasm gzipped: ${sizes.map(([f, s]) => `${f} ${(s / 1024).toFixed(0)} KB`).join(', ')}; total ${(total / 1024).toFixed(0)} KB`);
-  assert.ok(total <= 920 * 1024, `${(total / 1024).toFixed(0)} KB`);
+  assert.ok(total <= 970 * 1024, `${(total / 1024).toFixed(0)} KB`);
 });
 
 test('the page opens on the embedded example and draws its routing graph', async () => {
@@ -373,12 +376,12 @@ test('reachability: who can reach whom under the example\'s NetworkPolicies, as 
   const cli = core(['reach', '--format', 'json', '-'], text);
   const allowed = cli.connections.filter((c) => c.verdict === 'allowed').length;
   assert.equal(await summary.textContent(), `${allowed} of ${cli.connections.length} connections allowed under 13 NetworkPolicies.`);
-  const rows = page.locator('[data-testid=reach-rows] tbody tr');
+  const rows = page.locator('[data-testid=reach-rows] li');
   assert.equal(await rows.count(), 200, 'the first 200 rows');
   // Narrowed to one workload's denied connections.
   await page.locator('[data-testid=reach-filter]').fill('loadgenerator');
   await page.locator('[data-testid=reach-denied]').check();
-  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=reach-rows] tbody tr')].every((r) => r.dataset.verdict !== 'allowed' && r.textContent.includes('loadgenerator')));
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=reach-rows] li')].every((r) => r.dataset.verdict !== 'allowed' && r.textContent.includes('loadgenerator')));
   const denied = await rows.count();
   assert.ok(denied > 0, 'loadgenerator is denied somewhere');
   const first = await rows.first().textContent();

@@ -318,13 +318,13 @@ impl State {
         let link = start.link.unwrap_or_else(|| crate::share::Link {
             text: start
                 .saved
-                .unwrap_or_else(|| EXAMPLES[DEFAULT].text.to_owned()),
+                .unwrap_or_else(|| EXAMPLES[DEFAULT].full().into_owned()),
             ..Default::default()
         });
         let text: Rc<str> = Rc::from(link.text.as_str());
         let example = EXAMPLES
             .iter()
-            .position(|e| *e.text == *text)
+            .position(|e| *e.full() == *text)
             .unwrap_or(DEFAULT);
         State {
             view: Rc::new(View::default()),
@@ -658,10 +658,11 @@ impl State {
                     return false;
                 };
                 // The user's own text can be restored.
-                if !EXAMPLES.iter().any(|e| *e.text == *self.text) && !self.text.trim().is_empty() {
+                if !EXAMPLES.iter().any(|e| *e.full() == *self.text) && !self.text.trim().is_empty()
+                {
                     self.replaced = Some(self.text.clone());
                 }
-                self.text = ex.text.into();
+                self.text = ex.full().into();
                 self.edits += 1;
                 self.link_banner.clear();
                 self.example = i;

@@ -187,6 +187,10 @@ pub struct ReachRow {
     pub policies: Vec<String>,
     /// "4 pod pairs", or "380 of 400 pod pairs" when the pods disagree.
     pub pairs: String,
+    /// The graph nodes each side may be drawn as, best first (a workload's
+    /// folded group, else its first pod): the page links the first drawn.
+    pub from_nodes: Vec<String>,
+    pub to_nodes: Vec<String>,
 }
 
 /// Every row of `reach` on an analysis, with each row's lower-case text
@@ -203,6 +207,23 @@ fn reach_all(a: &Analysis) -> (ReachView, Vec<String>) {
         allowed,
         connections,
         ..ReachView::default()
+    };
+    // A workload side is drawn as its folded group, or pod by pod.
+    let mut first_pod: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for p in &a.cluster.pods {
+        if let Some(owner) = &p.owner {
+            first_pod
+                .entry(format!("{}/{owner}", p.namespace))
+                .or_insert_with(|| format!("pod:{}", p.key()));
+        }
+    }
+    let nodes = |side: &str| -> Vec<String> {
+        match side.strip_prefix("workload:") {
+            Some(w) => std::iter::once(format!("group:{w}"))
+                .chain(first_pod.get(w).cloned())
+                .collect(),
+            None => vec![side.to_owned()],
+        }
     };
     let mut texts = Vec::new();
     for row in answer.rows() {
@@ -222,6 +243,8 @@ fn reach_all(a: &Analysis) -> (ReachView, Vec<String>) {
             .to_ascii_lowercase(),
         );
         view.rows.push(ReachRow {
+            from_nodes: nodes(&row.from),
+            to_nodes: nodes(&row.to),
             from: row.from,
             to: row.to,
             port: format!("{}/{}", row.port, row.protocol),

@@ -461,11 +461,11 @@ fn reachability_is_answered_filtered_and_asked_again_after_an_analysis() {
         .iter()
         .find(|e| e.id == "online-boutique-netpols")
         .expect("the NetworkPolicy example")
-        .text;
+        .full();
     let mut engine = Engine::default();
     engine.handle(Request::Analyse {
         id: 1,
-        text: text.to_owned(),
+        text: text.to_string(),
         invalid_utf8: Vec::new(),
         what_if: WhatIf::default(),
         expanded: std::collections::BTreeSet::new(),
@@ -498,7 +498,7 @@ fn reachability_is_answered_filtered_and_asked_again_after_an_analysis() {
         s,
         Action::Response(Response::Analysed {
             id: 0,
-            view: Box::new(compute(text, &WhatIf::default())),
+            view: Box::new(compute(&text, &WhatIf::default())),
             trace: None,
         }),
     );

@@ -98,10 +98,9 @@ fn answer(state: &AppContext) -> Html {
             if r.rows.is_empty() {
                 <p class="muted reach-note">{ "No row matches." }</p>
             } else {
-                <table class="endpoints reach-rows" data-testid="reach-rows">
-                    <thead><tr><th>{ "from → to" }</th><th>{ "port" }</th><th>{ "verdict" }</th></tr></thead>
-                    <tbody>{ for r.rows.iter().map(|row| reach_row(state, row)) }</tbody>
-                </table>
+                <ul class="reach-rows" data-testid="reach-rows">
+                    { for r.rows.iter().map(|row| reach_row(state, row)) }
+                </ul>
             }
             if let Some(m) = more { <p class="muted reach-note">{ m }</p> }
         </>
@@ -109,26 +108,40 @@ fn answer(state: &AppContext) -> Html {
 }
 
 /// The graph node a row's side is drawn as, if it is drawn.
-fn node_of(state: &AppContext, side: &str) -> Option<String> {
-    let id = match side.strip_prefix("workload:") {
-        Some(w) => format!("group:{w}"),
-        None => side.to_owned(),
-    };
-    state.view.details.contains_key(&id).then_some(id)
+fn node_of(state: &AppContext, candidates: &[String]) -> Option<String> {
+    candidates
+        .iter()
+        .find(|id| state.view.details.contains_key(*id))
+        .cloned()
+}
+
+/// A side as the page names it: `ns/name` (a workload's kind and a pod's
+/// `pod:` are in its tooltip).
+fn short(side: &str) -> String {
+    match side.strip_prefix("workload:") {
+        Some(w) => {
+            let mut parts = w.splitn(3, '/');
+            match (parts.next(), parts.next(), parts.next()) {
+                (Some(ns), Some(_kind), Some(name)) => format!("{ns}/{name}"),
+                _ => w.to_owned(),
+            }
+        }
+        None => side.strip_prefix("pod:").unwrap_or(side).to_owned(),
+    }
 }
 
 /// One row: who to whom (each a button that selects it on the graph when it
-/// is drawn), the port and path, the verdict and what decided it.
+/// is drawn), then the port and path, the verdict and what decided it.
 fn reach_row(state: &AppContext, row: &ReachRow) -> Html {
-    let side = |name: &str| match node_of(state, name) {
+    let side = |name: &str, nodes: &[String]| match node_of(state, nodes) {
         Some(id) => {
             let state = state.clone();
             let onclick = Callback::from(move |_: MouseEvent| {
                 state.dispatch(Action::Select(Some(id.clone())));
             });
-            html! { <button class="link" {onclick} title="select on the graph">{ name.to_owned() }</button> }
+            html! { <button class="link" {onclick} title={format!("{name}: select on the graph")}>{ short(name) }</button> }
         }
-        None => html! { { name.to_owned() } },
+        None => html! { <span title={name.to_owned()}>{ short(name) }</span> },
     };
     let class = if row.allowed {
         "policy-allowed"
@@ -136,17 +149,16 @@ fn reach_row(state: &AppContext, row: &ReachRow) -> Html {
         "policy-denied"
     };
     html! {
-        <tr class="reach-row" data-verdict={row.verdict.clone()}>
-            <td>{ side(&row.from) }{ " → " }{ side(&row.to) }</td>
-            <td>
+        <li class="reach-row" data-verdict={row.verdict.clone()}>
+            <div class="reach-sides">{ side(&row.from, &row.from_nodes) }{ " → " }{ side(&row.to, &row.to_nodes) }</div>
+            <div class="reach-how">
                 { &row.port }
-                if let Some(v) = &row.via { <span class="muted">{ format!(" via {}", v.trim_start_matches("service:")) }</span> }
-            </td>
-            <td>
+                if let Some(v) = &row.via { { format!(" via {}", v.trim_start_matches("service:")) } }
+                { " · " }
                 <span class={class}>{ &row.verdict }</span>
-                if !row.policies.is_empty() { <span class="muted">{ format!(" by {}", row.policies.join(", ")) }</span> }
-                <span class="muted">{ format!(" · {}", row.pairs) }</span>
-            </td>
-        </tr>
+                if !row.policies.is_empty() { { format!(" by {}", row.policies.join(", ")) } }
+                { format!(" · {}", row.pairs) }
+            </div>
+        </li>
     }
 }

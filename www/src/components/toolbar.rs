@@ -80,7 +80,7 @@ pub fn Toolbar() -> Html {
     let changes = state.undo.len();
     let edited = EXAMPLES
         .get(state.example)
-        .is_none_or(|e| *state.text != *e.text);
+        .is_none_or(|e| *state.text != *e.full());
     let v = &state.view;
     let stale = state.text != state.analysed;
     html! {
