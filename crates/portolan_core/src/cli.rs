@@ -510,7 +510,11 @@ pub fn execute_diff_keeping(
     let mut d = crate::diff::diff(&b, &h);
     // Counted for the summary line, which only human and md print.
     if matches!(inv.format.as_str(), "human" | "md") {
-        d.reach_changed = Some(crate::diff::reach_changed(&b, &h));
+        d.reach_changed = Some(crate::diff::reach_changed_with(
+            &b,
+            &h,
+            crate::par::threads(options.threads),
+        ));
     }
     let stdout = match inv.format.as_str() {
         "json" => crate::output::diff::json(&d, &b, &h),

@@ -132,6 +132,11 @@ pub fn diff(base: &Analysis, head: &Analysis) -> Diff {
 /// [`Diff::reach_changed`]: without a NetworkPolicy on either side every
 /// connection is allowed on both, and nothing is computed.
 pub fn reach_changed(base: &Analysis, head: &Analysis) -> usize {
+    reach_changed_with(base, head, 1)
+}
+
+/// [`reach_changed`] on up to `threads` threads.
+pub fn reach_changed_with(base: &Analysis, head: &Analysis, threads: usize) -> usize {
     let has_policies = |a: &Analysis| {
         a.objects
             .iter()
@@ -140,10 +145,7 @@ pub fn reach_changed(base: &Analysis, head: &Analysis) -> usize {
     if !has_policies(base) && !has_policies(head) {
         return 0;
     }
-    crate::reach::changed_pairs(
-        &crate::reach::answer(base, None, None, None),
-        &crate::reach::answer(head, None, None, None),
-    )
+    crate::reach::changed_count_with(base, head, threads)
 }
 
 fn change(

@@ -9,7 +9,7 @@
 //! ipBlock matches pod addresses too (the reference implementation,
 //! kube-network-policies); host-network pods are never selected.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -28,15 +28,18 @@ pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PolicyRef {
-    pub namespace: String,
-    pub name: String,
+    /// Shared with the compiled policy: `reach` makes millions of these.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub namespace: Arc<str>,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub name: Arc<str>,
     /// `ingress` or `egress`.
     #[cfg_attr(feature = "ts", ts(type = "'ingress' | 'egress'"))]
-    pub direction: String,
+    pub direction: std::borrow::Cow<'static, str>,
     /// `allow` (a rule admitted the packet) or `isolate` (the policy isolates
     /// the pod and none of its rules admitted it).
     #[cfg_attr(feature = "ts", ts(type = "'allow' | 'isolate'"))]
-    pub effect: String,
+    pub effect: std::borrow::Cow<'static, str>,
 }
 
 /// The outcome for one destination, spelled on the wire as interfaces.md
@@ -159,14 +162,14 @@ pub struct Decision {
     pub ingress_note: Option<String>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 struct PortRule {
     protocol: Protocol,
     port: Option<IntOrString>,
     end_port: Option<i64>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 enum Peer {
     Selectors {
         pods: Option<Selector>,
@@ -178,7 +181,7 @@ enum Peer {
     },
 }
 
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 struct Rule {
     ports: Vec<PortRule>,
     peers: Vec<Peer>,
@@ -186,10 +189,12 @@ struct Rule {
 
 /// A valid policy after defaulting (E.2): `None` for a direction not in
 /// its `policyTypes` (its rules, if any, are ignored, E.3.3).
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 struct Compiled {
     namespace: String,
     name: String,
+    /// The namespace and name shared by every [`PolicyRef`] to it.
+    names: (Arc<str>, Arc<str>),
     selector: Selector,
     ingress: Option<Vec<Rule>>,
     egress: Option<Vec<Rule>>,
@@ -205,6 +210,24 @@ pub struct Policies {
     /// `ns/name` of the policies the API server rejects (ignored, E.6.1).
     pub ignored: Vec<String>,
     namespaces: BTreeMap<String, BTreeMap<String, String>>,
+    /// The policies that select a pod, remembered by its shared label map
+    /// (its address, the map kept alive here so it cannot be reused),
+    /// namespace and host network: `reach` asks for the same pods'
+    /// selection once per pair of classes.
+    selected: std::sync::Mutex<HashMap<usize, Vec<Selected>>>,
+    /// Every ipBlock peer of every rule, in order: `(cidr, except)`.
+    blocks: Vec<(crate::names::Cidr, Vec<crate::names::Cidr>)>,
+}
+
+/// One remembered selection: the label map (pinned), namespace, host
+/// network, and the positions in `Policies::list` of the policies that
+/// select such a pod.
+#[derive(Debug)]
+struct Selected {
+    labels: Arc<BTreeMap<String, String>>,
+    namespace: String,
+    host_network: bool,
+    ids: Arc<[usize]>,
 }
 
 fn selector(sel: Option<&LabelSelector>) -> Selector {
@@ -299,6 +322,7 @@ impl Policies {
             policies.push(Compiled {
                 namespace: o.namespace.clone(),
                 name: o.name().to_owned(),
+                names: (Arc::from(o.namespace.as_str()), Arc::from(o.name())),
                 selector: selector(np.pod_selector.as_ref()),
                 ingress: ingress.then(|| compile_rules(np.ingress.as_ref())),
                 egress: egress.then(|| compile_rules(np.egress.as_ref())),
@@ -322,11 +346,17 @@ impl Policies {
             list: policies,
             ignored,
             namespaces: namespaces(objects, pods),
+            selected: std::sync::Mutex::default(),
+            blocks: Vec::new(),
         }
+        .with_blocks()
     }
 
     /// A namespace's labels, borrowed (a rule meets thousands of pods).
-    fn namespace_labels(&self, ns: &str) -> std::borrow::Cow<'_, BTreeMap<String, String>> {
+    pub(crate) fn namespace_labels(
+        &self,
+        ns: &str,
+    ) -> std::borrow::Cow<'_, BTreeMap<String, String>> {
         match self.namespaces.get(ns) {
             Some(labels) => std::borrow::Cow::Borrowed(labels),
             // A namespace absent from the input (E.4.4).
@@ -343,22 +373,103 @@ impl Policies {
         pod: &PodView,
         direction: Direction,
     ) -> impl Iterator<Item = (&'p Compiled, &'p [Rule])> {
-        let candidates: Vec<&'p Compiled> = match self.by_namespace.get(&pod.namespace) {
+        let ids = self.selecting_ids(pod);
+        (0..ids.len())
+            .map(move |i| &self.list[ids[i]])
+            .filter_map(move |p| {
+                let rules = match direction {
+                    Direction::Ingress => p.ingress.as_deref(),
+                    Direction::Egress => p.egress.as_deref(),
+                }?;
+                Some((p, rules))
+            })
+    }
+
+    /// The ipBlock peers listed once (a pod's signature reads them all).
+    fn with_blocks(mut self) -> Self {
+        self.blocks = self
+            .list
+            .iter()
+            .flat_map(|p| p.ingress.iter().chain(p.egress.iter()))
+            .flatten()
+            .flat_map(|r| r.peers.iter())
+            .filter_map(|peer| match peer {
+                Peer::Block { cidr, except } => Some((*cidr, except.clone())),
+                Peer::Selectors { .. } => None,
+            })
+            .collect();
+        self
+    }
+
+    /// The positions of this side's policies that differ from `other`'s
+    /// policy of the same namespace and name, or that `other` lacks.
+    pub(crate) fn changed_from(&self, other: Option<&Policies>) -> HashSet<usize> {
+        let theirs: HashMap<(&str, &str), &Compiled> = other
+            .map(|o| {
+                o.list
+                    .iter()
+                    .map(|p| ((p.namespace.as_str(), p.name.as_str()), p))
+                    .collect()
+            })
+            .unwrap_or_default();
+        self.list
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| {
+                theirs
+                    .get(&(p.namespace.as_str(), p.name.as_str()))
+                    .is_none_or(|q| *q != *p)
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Whether one of the policies at `ids` selects `pod` and has rules
+    /// for ingress (`ingress`) or for egress.
+    pub(crate) fn any_selects(&self, ids: &HashSet<usize>, pod: &PodView, ingress: bool) -> bool {
+        !ids.is_empty()
+            && self.selecting_ids(pod).iter().any(|i| {
+                ids.contains(i)
+                    && if ingress {
+                        self.list[*i].ingress.is_some()
+                    } else {
+                        self.list[*i].egress.is_some()
+                    }
+            })
+    }
+
+    /// The positions of the policies that select `pod`, remembered per
+    /// label map, namespace and host network.
+    fn selecting_ids(&self, pod: &PodView) -> Arc<[usize]> {
+        let key = Arc::as_ptr(&pod.labels) as usize;
+        let mut memo = self
+            .selected
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let known = memo.entry(key).or_default();
+        if let Some(s) = known.iter().find(|s| {
+            Arc::ptr_eq(&s.labels, &pod.labels)
+                && s.namespace == pod.namespace
+                && s.host_network == pod.host_network
+        }) {
+            return s.ids.clone();
+        }
+        let ids: Arc<[usize]> = match self.by_namespace.get(&pod.namespace) {
             Some((ids, index)) if !pod.host_network => index
                 .candidates(&pod.labels)
                 .into_iter()
-                .map(|c| &self.list[ids[c]])
-                .filter(|p| p.selector.matches(&pod.labels))
+                .map(|c| ids[c])
+                .filter(|&i| self.list[i].selector.matches(&pod.labels))
                 .collect(),
-            _ => Vec::new(),
+            _ => Arc::from([]),
         };
-        candidates.into_iter().filter_map(move |p| {
-            let rules = match direction {
-                Direction::Ingress => p.ingress.as_deref(),
-                Direction::Egress => p.egress.as_deref(),
-            }?;
-            Some((p, rules))
-        })
+        known.push(Selected {
+            labels: pod.labels.clone(),
+            namespace: pod.namespace.clone(),
+            host_network: pod.host_network,
+            ids: ids.clone(),
+        });
+        ids
     }
 
     /// Which of the policies' ipBlock peers (E.4.5) hold `ip`, one bit
@@ -366,17 +477,7 @@ impl Policies {
     /// `reach` evaluates one pod of each class of pods that agree on it.
     pub fn ip_signature(&self, ip: Option<IpAddr>) -> Vec<u64> {
         let mut bits = Vec::new();
-        let blocks = self
-            .list
-            .iter()
-            .flat_map(|p| p.ingress.iter().chain(p.egress.iter()))
-            .flatten()
-            .flat_map(|r| r.peers.iter())
-            .filter_map(|peer| match peer {
-                Peer::Block { cidr, except } => Some((cidr, except)),
-                Peer::Selectors { .. } => None,
-            });
-        for (i, (cidr, except)) in blocks.enumerate() {
+        for (i, (cidr, except)) in self.blocks.iter().enumerate() {
             if i % 64 == 0 {
                 bits.push(0u64);
             }
@@ -652,13 +753,13 @@ fn names(ps: &[&Compiled]) -> String {
         .join(", ")
 }
 
-fn refs(ps: &[&Compiled], direction: Direction, effect: &str) -> Vec<PolicyRef> {
+fn refs(ps: &[&Compiled], direction: Direction, effect: &'static str) -> Vec<PolicyRef> {
     ps.iter()
         .map(|p| PolicyRef {
-            namespace: p.namespace.clone(),
-            name: p.name.clone(),
-            direction: direction.as_str().to_owned(),
-            effect: effect.to_owned(),
+            namespace: p.names.0.clone(),
+            name: p.names.1.clone(),
+            direction: direction.as_str().into(),
+            effect: effect.into(),
         })
         .collect()
 }

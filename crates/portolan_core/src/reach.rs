@@ -10,7 +10,7 @@
 //! follows (classes² × ports × policy rules), not pods²; only `json` and
 //! `csv`, which list every pair, pay for the pairs ([`Answer::connections`]).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::net::IpAddr;
 
 use serde::Serialize;
@@ -603,14 +603,20 @@ fn selves_by_class(
     selves
 }
 
-/// [`answer`], with every pod its own class when `one_by_one` (the
-/// reference the classes are tested against).
-#[doc(hidden)]
-pub fn answer_with<'a>(
+/// The pods of one side by class, before any pair of classes is evaluated.
+struct ByClass<'a> {
+    policies: Option<Policies>,
+    senders: Vec<Sender>,
+    dests: Vec<Dest<'a>>,
+    sender_classes: Vec<Vec<usize>>,
+    dest_classes: Vec<Vec<usize>>,
+}
+
+fn classes_of<'a>(
     analysis: &'a Analysis,
-    (from, to, to_port): (Option<&Scope>, Option<&Scope>, Option<i64>),
+    (from, to): (Option<&Scope>, Option<&Scope>),
     one_by_one: bool,
-) -> Answer<'a> {
+) -> ByClass<'a> {
     let policies = Policies::of(
         &analysis.objects,
         &analysis.diagnostics,
@@ -620,15 +626,44 @@ pub fn answer_with<'a>(
     let dests = dests(analysis, to);
     let (sender_classes, dest_classes) =
         class_lists(analysis, policies.as_ref(), (&senders, &dests), one_by_one);
+    ByClass {
+        policies,
+        senders,
+        dests,
+        sender_classes,
+        dest_classes,
+    }
+}
+
+/// The ports a destination class is evaluated on.
+fn class_ports(q: &Dest<'_>, to_port: Option<i64>) -> Vec<(i64, Protocol)> {
+    ports_of(&q.view, &q.through)
+        .into_iter()
+        .filter(|(p, _)| to_port.is_none_or(|n| n == *p))
+        .collect()
+}
+
+/// [`answer`], with every pod its own class when `one_by_one` (the
+/// reference the classes are tested against).
+#[doc(hidden)]
+pub fn answer_with<'a>(
+    analysis: &'a Analysis,
+    (from, to, to_port): (Option<&Scope>, Option<&Scope>, Option<i64>),
+    one_by_one: bool,
+) -> Answer<'a> {
+    let ByClass {
+        policies,
+        senders,
+        dests,
+        sender_classes,
+        dest_classes,
+    } = classes_of(analysis, (from, to), one_by_one);
     let selves = selves_by_class(&senders, &dests, (&sender_classes, &dest_classes));
     let mut blocks = Vec::new();
     let mut selfs = Vec::new();
     for (dc, dmembers) in dest_classes.iter().enumerate() {
         let q = &dests[dmembers[0]];
-        let ports: Vec<(i64, Protocol)> = ports_of(&q.view, &q.through)
-            .into_iter()
-            .filter(|(p, _)| to_port.is_none_or(|n| n == *p))
-            .collect();
+        let ports = class_ports(q, to_port);
         for (sc, smembers) in sender_classes.iter().enumerate() {
             let own = selves.get(&(sc, dc));
             let pairs = smembers.len() * dmembers.len() - own.map_or(0, Vec::len);
@@ -1061,4 +1096,342 @@ pub fn changed_pairs(base: &Answer<'_>, head: &Answer<'_>) -> usize {
         }
     }
     changed
+}
+
+/// A sender's part in a verdict, compared across BASE and HEAD: its pod as
+/// policies see it, its address, and the node it sends from (with that
+/// node's address, which a masqueraded packet carries).
+fn same_sender(was: (&Analysis, &Sender), is: (&Analysis, &Sender)) -> bool {
+    let (before, after) = (was.1, is.1);
+    let node_ip = |(an, sender): (&Analysis, &Sender)| {
+        sender.node.as_deref().and_then(|n| an.cluster.node_ip(n))
+    };
+    before.ip == after.ip
+        && before.node == after.node
+        && before.node_itself == after.node_itself
+        && node_ip(was) == node_ip(is)
+        && match (&before.pod, &after.pod) {
+            (Some(p), Some(q)) => same_view(p, q),
+            (None, None) => true,
+            _ => false,
+        }
+}
+
+fn same_view(p: &PodView, q: &PodView) -> bool {
+    p.namespace == q.namespace
+        && p.labels == q.labels
+        && p.ip == q.ip
+        && p.node == q.node
+        && p.host_network == q.host_network
+        && p.ports == q.ports
+}
+
+/// What reaches a destination through Services, in an order that does not
+/// depend on the input's.
+type ThroughKey<'s> = (&'s str, &'s str, i64, i64, Protocol, [bool; 3]);
+
+fn through_key<'s>(through: &Inbound<'s>) -> Vec<ThroughKey<'s>> {
+    let mut out: Vec<ThroughKey<'s>> = through
+        .iter()
+        .map(|(svc, sport, cport, proto)| {
+            (
+                svc.namespace.as_str(),
+                svc.name.as_str(),
+                *sport,
+                *cport,
+                *proto,
+                // What `routes` reads of the Service.
+                [
+                    svc.headless,
+                    svc.type_ == ServiceType::ExternalName,
+                    svc.internal_traffic_policy == Some(TrafficPolicy::Local),
+                ],
+            )
+        })
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+/// Whether a namespace's labels differ between the sides (a selector may
+/// read them).
+fn ns_labels_differ((b, h): (&ByClass<'_>, &ByClass<'_>), ns: &str) -> bool {
+    match (&b.policies, &h.policies) {
+        (Some(pb), Some(ph)) => *pb.namespace_labels(ns) != *ph.namespace_labels(ns),
+        // A side without policies reads no labels: the other side's
+        // policies are all changed, and select what they select.
+        _ => false,
+    }
+}
+
+/// The verdicts of a class pair's connections, by (port, protocol, via).
+type PairVerdicts = Vec<((i64, Protocol, Option<String>), Verdict)>;
+
+/// A side evaluated lazily: the verdicts of the class pairs asked for.
+struct Lazy<'c, 'a> {
+    analysis: &'a Analysis,
+    c: &'c ByClass<'a>,
+    blocks: HashMap<(usize, usize), PairVerdicts>,
+}
+
+impl Lazy<'_, '_> {
+    /// The class pair's verdicts (its representatives decide for all).
+    fn pair(&mut self, sc: usize, dc: usize) -> &PairVerdicts {
+        let (analysis, c) = (self.analysis, self.c);
+        self.blocks.entry((sc, dc)).or_insert_with(|| {
+            let s = &c.senders[c.sender_classes[sc][0]];
+            let q = &c.dests[c.dest_classes[dc][0]];
+            let mut out = Vec::new();
+            for port in class_ports(q, None) {
+                for (via, verdict, _) in
+                    evaluate(analysis, c.policies.as_ref(), (s, q), port, false)
+                {
+                    out.push(((port.0, port.1, via), verdict));
+                }
+            }
+            out
+        })
+    }
+
+    /// A pod's pair with itself: its own evaluation when it is a pod
+    /// sender (E.5.8), else its classes' pair.
+    fn own(&mut self, (si, di): (usize, usize), (sc, dc): (usize, usize)) -> PairVerdicts {
+        let (analysis, classes) = (self.analysis, self.c);
+        let sender = &classes.senders[si];
+        if sender.pod.is_none() {
+            return self.pair(sc, dc).clone();
+        }
+        let dest = &classes.dests[di];
+        let policies = classes.policies.as_ref();
+        let mut out = Vec::new();
+        for port in class_ports(dest, None) {
+            for (via, verdict, _) in evaluate(analysis, policies, (sender, dest), port, true) {
+                out.push(((port.0, port.1, via), verdict));
+            }
+        }
+        out
+    }
+}
+
+/// Connections in both lists whose verdict differs.
+fn differing(was: &PairVerdicts, is: &PairVerdicts) -> usize {
+    is.iter()
+        .filter(|(k, v)| was.iter().any(|(wk, wv)| wk == k && wv != v))
+        .count()
+}
+
+/// Met classes with their members: ((base class, head class), [(base
+/// index, head index)]).
+type MetMembers = BTreeMap<Meet, Vec<(usize, usize)>>;
+
+/// The senders and destinations present on both sides (matched by pod
+/// key), by the classes they meet.
+fn met_members(b: &ByClass<'_>, h: &ByClass<'_>) -> (MetMembers, MetMembers) {
+    let (bs, hs) = (
+        class_of(&b.sender_classes, b.senders.len()),
+        class_of(&h.sender_classes, h.senders.len()),
+    );
+    let (bd, hd) = (
+        class_of(&b.dest_classes, b.dests.len()),
+        class_of(&h.dest_classes, h.dests.len()),
+    );
+    let base_sender: HashMap<&str, usize> = b
+        .senders
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.label.as_str(), i))
+        .collect();
+    let mut senders = MetMembers::new();
+    for (i, s) in h.senders.iter().enumerate() {
+        if let Some(&x) = base_sender.get(s.label.as_str()) {
+            senders.entry((bs[x], hs[i])).or_default().push((x, i));
+        }
+    }
+    let base_dest: HashMap<String, usize> = b
+        .dests
+        .iter()
+        .enumerate()
+        .map(|(j, q)| (q.pod.key(), j))
+        .collect();
+    let mut dests = MetMembers::new();
+    for (j, q) in h.dests.iter().enumerate() {
+        if let Some(&x) = base_dest.get(&q.pod.key()) {
+            dests.entry((bd[x], hd[j])).or_default().push((x, j));
+        }
+    }
+    (senders, dests)
+}
+
+/// Whether an edit can change a sender's verdicts: it differs between the
+/// sides (its pod, address, node, namespace's labels), or a policy that
+/// differs selects it for egress on either side.
+fn sender_touched(
+    (b, h): (&ByClass<'_>, &ByClass<'_>),
+    (ba, ha): (&Analysis, &Analysis),
+    (changed_b, changed_h): (&HashSet<usize>, &HashSet<usize>),
+    (x, i): (usize, usize),
+) -> bool {
+    let (sb, sh) = (&b.senders[x], &h.senders[i]);
+    !same_sender((ba, sb), (ha, sh))
+        || match (&sb.pod, &sh.pod) {
+            (Some(pb), Some(ph)) => {
+                ns_labels_differ((b, h), &pb.namespace)
+                    || b.policies
+                        .as_ref()
+                        .is_some_and(|p| p.any_selects(changed_b, pb, false))
+                    || h.policies
+                        .as_ref()
+                        .is_some_and(|p| p.any_selects(changed_h, ph, false))
+            }
+            _ => false,
+        }
+}
+
+/// Whether an edit can change a destination's verdicts: its pod, what
+/// reaches it through Services, its namespace's labels, or a policy that
+/// differs and selects it for ingress on either side.
+fn dest_touched(
+    (b, h): (&ByClass<'_>, &ByClass<'_>),
+    (changed_b, changed_h): (&HashSet<usize>, &HashSet<usize>),
+    (x, j): (usize, usize),
+) -> bool {
+    let (qb, qh) = (&b.dests[x], &h.dests[j]);
+    !same_view(&qb.view, &qh.view)
+        || ns_labels_differ((b, h), &qb.view.namespace)
+        || through_key(&qb.through) != through_key(&qh.through)
+        || b.policies
+            .as_ref()
+            .is_some_and(|p| p.any_selects(changed_b, &qb.view, true))
+        || h.policies
+            .as_ref()
+            .is_some_and(|p| p.any_selects(changed_h, &qh.view, true))
+}
+
+/// How many connections (source pod, destination pod, port, protocol,
+/// via) present on both sides have a different verdict on HEAD than on
+/// BASE (interfaces.md §6.4's summary count), evaluating only what an edit
+/// can change. A pair of met classes keeps its verdicts when neither side
+/// changed (pod, address, node, Services, namespace labels) and no policy
+/// that differs between BASE and HEAD selects its destination for ingress
+/// or its source for egress: the unchanged policies decide it alike on
+/// both sides. So the cost follows what the edit touches × classes, not
+/// classes², and equals [`changed_pairs`] of the two whole answers.
+pub fn changed_count(base: &Analysis, head: &Analysis) -> usize {
+    changed_count_with(base, head, 1)
+}
+
+/// [`changed_count`], the two sides' classes found on up to `threads`
+/// threads (the same count whatever their number).
+pub fn changed_count_with(base: &Analysis, head: &Analysis, threads: usize) -> usize {
+    let (b, h) = crate::par::join(
+        threads,
+        || classes_of(base, (None, None), false),
+        || classes_of(head, (None, None), false),
+    );
+    let changed_b = b
+        .policies
+        .as_ref()
+        .map(|p| p.changed_from(h.policies.as_ref()))
+        .unwrap_or_default();
+    let changed_h = h
+        .policies
+        .as_ref()
+        .map(|p| p.changed_from(b.policies.as_ref()))
+        .unwrap_or_default();
+    let (senders, dests) = met_members(&b, &h);
+    let changed = (&changed_b, &changed_h);
+    let touched_senders: BTreeMap<Meet, bool> = senders
+        .iter()
+        .map(|(m, members)| {
+            let t = members
+                .iter()
+                .any(|&pair| sender_touched((&b, &h), (base, head), changed, pair));
+            (*m, t)
+        })
+        .collect();
+    let touched_dests: BTreeMap<Meet, bool> = dests
+        .iter()
+        .map(|(m, members)| {
+            let t = members
+                .iter()
+                .any(|&pair| dest_touched((&b, &h), changed, pair));
+            (*m, t)
+        })
+        .collect();
+    let mut lb = Lazy {
+        analysis: base,
+        c: &b,
+        blocks: HashMap::new(),
+    };
+    let mut lh = Lazy {
+        analysis: head,
+        c: &h,
+        blocks: HashMap::new(),
+    };
+    let (own, mut count) = diagonal_changes(
+        (&mut lb, &mut lh),
+        (&senders, &dests),
+        (&touched_senders, &touched_dests),
+    );
+    for (ms, smembers) in &senders {
+        for (md, dmembers) in &dests {
+            if !touched_senders[ms] && !touched_dests[md] {
+                continue;
+            }
+            let selves = own.get(&(*ms, *md)).copied().unwrap_or(0);
+            let pairs = smembers.len() * dmembers.len() - selves;
+            if pairs == 0 {
+                continue;
+            }
+            let was = lb.pair(ms.0, md.0).clone();
+            let is = lh.pair(ms.1, md.1);
+            count += differing(&was, is) * pairs;
+        }
+    }
+    count
+}
+
+/// The pods on the diagonal (sending to themselves on both sides) whose
+/// pair with itself is its own evaluation on either side: how many there
+/// are per pair of met classes (kept out of the blocks' counts), and how
+/// many of their connections changed verdict (evaluated only where an
+/// edit touched them).
+fn diagonal_changes(
+    (lb, lh): (&mut Lazy<'_, '_>, &mut Lazy<'_, '_>),
+    (senders, dests): (&MetMembers, &MetMembers),
+    (touched_senders, touched_dests): (&BTreeMap<Meet, bool>, &BTreeMap<Meet, bool>),
+) -> (HashMap<(Meet, Meet), usize>, usize) {
+    // Each pod's met sender class by its (base, head) sender indexes, found
+    // by its pod index on each side.
+    let mut as_sender: HashMap<(usize, usize), (Meet, (usize, usize))> = HashMap::new();
+    for (m, members) in senders {
+        for &(x, i) in members {
+            if let (Some(pb), Some(ph)) = (lb.c.senders[x].index, lh.c.senders[i].index) {
+                as_sender.insert((pb, ph), (*m, (x, i)));
+            }
+        }
+    }
+    let mut own: HashMap<(Meet, Meet), usize> = HashMap::new();
+    let mut count = 0;
+    for (md, members) in dests {
+        for &(x, j) in members {
+            let key = (lb.c.dests[x].index, lh.c.dests[j].index);
+            let Some(&(ms, (sx, si))) = as_sender.get(&key) else {
+                continue;
+            };
+            let self_b = lb.c.senders[sx].pod.is_some();
+            let self_h = lh.c.senders[si].pod.is_some();
+            if !self_b && !self_h {
+                continue;
+            }
+            *own.entry((ms, *md)).or_default() += 1;
+            if !touched_senders[&ms] && !touched_dests[md] {
+                continue;
+            }
+            let was = lb.own((sx, x), (ms.0, md.0));
+            let is = lh.own((si, j), (ms.1, md.1));
+            count += differing(&was, &is);
+        }
+    }
+    (own, count)
 }

@@ -213,7 +213,13 @@ fn policies_of(t: &Trace) -> Vec<Vec<PolicyRow>> {
             d.policies
                 .iter()
                 .flatten()
-                .map(|p| (p.name.clone(), p.direction.clone(), p.effect.clone()))
+                .map(|p| {
+                    (
+                        p.name.to_string(),
+                        p.direction.to_string(),
+                        p.effect.to_string(),
+                    )
+                })
                 .collect()
         })
         .collect()

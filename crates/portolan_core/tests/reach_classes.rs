@@ -411,3 +411,96 @@ fn a_host_network_pod_does_not_split_classes_by_node() {
     assert!(senders <= plain_senders + 2, "{senders} vs {plain_senders}");
     assert!(dests <= plain_dests + 2, "{dests} vs {plain_dests}");
 }
+
+/// The diff count evaluates only the class pairs an edit can touch
+/// (`reach::changed_count`): on realistic edits of Online Boutique with its
+/// NetworkPolicies it equals the count pair by pair and the count from the
+/// two whole answers, in both directions.
+#[test]
+fn the_diff_count_of_touched_pairs_equals_the_whole_count() {
+    let read = |f: &str| {
+        std::fs::read_to_string(common::material().join("corpus").join(f)).expect("corpus file")
+    };
+    let base_text = format!(
+        "{}\n---\n{}",
+        read("online-boutique.yaml"),
+        read("online-boutique-netpols.yaml")
+    );
+    let edits: [(&str, &str, &str); 8] = [
+        // A policy admits one more client.
+        (
+            "a policy's peers",
+            "        matchLabels:\n          app: frontend\n    - podSelector:\n        matchLabels:\n          app: checkoutservice",
+            "        matchLabels:\n          app: frontend\n    - podSelector:\n        matchLabels:\n          app: loadgenerator",
+        ),
+        // cartservice's own policy selects nothing: deny-all isolates it.
+        (
+            "a policy's selector",
+            "  podSelector:\n    matchLabels:\n      app: cartservice\n",
+            "  podSelector:\n    matchLabels:\n      app: nothing\n",
+        ),
+        // A workload's label changes, so its own policy no longer selects it.
+        (
+            "a pod label",
+            "      labels:\n        app: cartservice\n",
+            "      labels:\n        app: cartservice-v2\n",
+        ),
+        // A Service's targetPort moves.
+        (
+            "a targetPort",
+            "    targetPort: 7070",
+            "    targetPort: 7071",
+        ),
+        // A namespace label that a selector could read.
+        (
+            "a new namespace",
+            "apiVersion: apps/v1",
+            "apiVersion: v1\nkind: Namespace\nmetadata: {name: default, labels: {team: shop}}\n---\napiVersion: apps/v1",
+        ),
+        // adservice may send only to the frontend.
+        (
+            "an egress rule",
+            "  egress:\n  - {}\n",
+            "  egress:\n  - to: [{podSelector: {matchLabels: {app: frontend}}}]\n",
+        ),
+        // Nothing at all.
+        ("no edit", "", ""),
+        // A policy added.
+        (
+            "a policy added",
+            "apiVersion: apps/v1",
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: redis-open}\nspec:\n  podSelector: {matchLabels: {app: redis-cart}}\n  ingress: [{}]\n---\napiVersion: apps/v1",
+        ),
+    ];
+    let base =
+        analyze(vec![Source::new("b.yaml", base_text.clone())], &profile()).expect("profile");
+    for (what, from, to) in edits {
+        let text = if from.is_empty() {
+            base_text.clone()
+        } else {
+            assert!(base_text.contains(from), "{what}: the edit applies");
+            base_text.replacen(from, to, 1)
+        };
+        let head = analyze(vec![Source::new("h.yaml", text)], &profile()).expect("profile");
+        for (x, y, dir) in [(&base, &head, "base → head"), (&head, &base, "head → base")] {
+            let truth = changed_by_pairs(x, y);
+            let whole = portolan_core::reach::changed_pairs(
+                &portolan_core::reach::answer(x, None, None, None),
+                &portolan_core::reach::answer(y, None, None, None),
+            );
+            assert_eq!(whole, truth, "{what}, {dir}: the whole answers");
+            assert_eq!(
+                portolan_core::reach::changed_count(x, y),
+                truth,
+                "{what}, {dir}: the touched pairs"
+            );
+            // A moved targetPort or a namespace label no selector reads
+            // changes no verdict of a connection on both sides.
+            match what {
+                "no edit" => assert_eq!(truth, 0),
+                "a targetPort" | "a new namespace" => {}
+                _ => assert!(truth > 0, "{what} changes verdicts"),
+            }
+        }
+    }
+}
