@@ -67,9 +67,11 @@ function drawnNodes(graph) {
 // the backendRefs CEL twins, TypeInvalid, parametersRef, rule names) and a
 // trace's entry point: 919 KB. The reachability panel of issue 13 (`reach`
 // by classes in the worker, 31 KB; the panel and the NetworkPolicy example,
-// 8 KB): 966 KB. Issue 16 (decoding straight from parser events, a smaller
-// core) is where it comes back down.
-test('the page\'s wasm (app and analysis worker) stays within 970 KB gzipped', async () => {
+// 8 KB): 966 KB. Policy selection remembered per pod (reach 35% faster),
+// shared policy names in verdicts and compare mode's lost-endpoint edges:
+// 971 KB. Issue 16 (decoding straight from parser events, a smaller core)
+// is where it comes back down.
+test('the page\'s wasm (app and analysis worker) stays within 975 KB gzipped', async () => {
   const { readdirSync } = await import('node:fs');
   const { gzipSync } = await import('node:zlib');
   const dist = process.env.PORTOLAN_DIST || join(root, 'dist');
@@ -78,7 +80,7 @@ test('the page\'s wasm (app and analysis worker) stays within 970 KB gzipped', a
   const sizes = files.map((f) => [f, gzipSync(readFileSync(join(dist, f)), { level: 9 }).length]);
   const total = sizes.reduce((n, [, s]) => n + s, 0);
   console.log(`# wasm gzipped: ${sizes.map(([f, s]) => `${f} ${(s / 1024).toFixed(0)} KB`).join(', ')}; total ${(total / 1024).toFixed(0)} KB`);
-  assert.ok(total <= 970 * 1024, `${(total / 1024).toFixed(0)} KB`);
+  assert.ok(total <= 975 * 1024, `${(total / 1024).toFixed(0)} KB`);
 });
 
 test('the page opens on the embedded example and draws its routing graph', async () => {
@@ -126,10 +128,12 @@ test('compare mode: the changes an edit makes to routing, listed, marked on the 
   await page.locator('[data-testid=compare]').click();
   await page.waitForSelector('[data-testid=changes]');
   assert.match(await page.locator('[data-testid=changes]').textContent(), /Changes since the base \(0\)/);
-  // A pull request's typo in an address, and a Service port renumbered.
+  // A pull request's typo in an address, a Service port renumbered, and a
+  // selector that no longer matches its pods.
   const head = base
     .replace('value: "redis-cart:6379"', 'value: "redis-crat:6379"')
-    .replace(/(name: emailservice\n[\s\S]*?- name: grpc\n\s+port: )5000/, '$15001');
+    .replace(/(name: emailservice\n[\s\S]*?- name: grpc\n\s+port: )5000/, '$15001')
+    .replace(/(kind: Service\nmetadata:\n  name: adservice\n[\s\S]*?selector:\n    app: )adservice/, '$1ad-service');
   assert.notEqual(head, base);
   await paste(page, head);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=change]').length > 0, null, { timeout: 30_000 });
@@ -140,6 +144,15 @@ test('compare mode: the changes an edit makes to routing, listed, marked on the 
   assert.deepEqual(kinds, expected.changes.map((c) => c.kind));
   assert.ok(kinds.includes('reference-broken'), kinds.join(', '));
   assert.equal(await page.locator('[data-node-id="port:default/redis-cart:6379/TCP"]').getAttribute('data-change'), 'lost');
+  // The endpoint the selector lost: its pod is still drawn, so a dashed
+  // edge marked lost runs from the port to it.
+  assert.ok(kinds.includes('endpoints-lost'), kinds.join(', '));
+  const lost = page.locator('.edge.change-lost[data-from="port:default/adservice:9555/TCP"]');
+  assert.equal(await lost.count(), 1);
+  assert.match(await lost.getAttribute('data-to'), /^pod:default\/adservice-/);
+  await page.locator('[data-node-id="port:default/adservice:9555/TCP"]').click();
+  await page.getByRole('button', { name: 'Show the whole graph' }).click();
+  await screenshot(page, '09b-compare-lost-endpoint');
   // A change jumps to its line in the editor.
   await page.locator('[data-testid=change][data-kind=reference-broken] button').first().click();
   await screenshot(page, '09-compare-mode');

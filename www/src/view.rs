@@ -306,13 +306,74 @@ fn mark_endpoint_edges(view: &mut View, d: &portolan_core::diff::Diff, head: &An
     if edges.is_empty() {
         return;
     }
+    let mut drawn: BTreeSet<(String, String)> = BTreeSet::new();
     for e in &mut view.layout.edges {
         let who = match e.to.strip_prefix("group:") {
             Some(workload) => format!("workload:{workload}"),
             None => named.get(&e.to).cloned().unwrap_or_else(|| e.to.clone()),
         };
-        e.change = edges.get(&(e.from.clone(), who)).map(|m| (*m).to_owned());
+        let key = (e.from.clone(), who);
+        e.change = edges.get(&key).map(|m| (*m).to_owned());
+        drawn.insert(key);
     }
+    lost_edges(view, &edges, &drawn, &named);
+}
+
+/// Compare mode: an endpoint lost while its pod is still drawn (a selector
+/// that no longer matches it, a port it no longer serves) has no edge on
+/// HEAD's graph; it gets a dashed one, marked lost, from the Service port
+/// to the pod.
+fn lost_edges(
+    view: &mut View,
+    edges: &BTreeMap<(String, String), &'static str>,
+    drawn: &BTreeSet<(String, String)>,
+    named: &BTreeMap<String, String>,
+) {
+    // The drawn node that stands for a diff's pod name.
+    let mut node_of: BTreeMap<&str, &str> = BTreeMap::new();
+    for (id, name) in named {
+        node_of.entry(name.as_str()).or_insert(id.as_str());
+    }
+    let boxes: BTreeMap<&str, (i32, i32, i32)> = view
+        .layout
+        .nodes
+        .iter()
+        .map(|n| (n.id.as_str(), (n.x, n.y, n.w)))
+        .collect();
+    let mut ghosts = Vec::new();
+    for ((port, pod), mark) in edges {
+        if *mark != "lost" || drawn.contains(&(port.clone(), pod.clone())) {
+            continue;
+        }
+        let target = pod
+            .strip_prefix("workload:")
+            .map(|w| format!("group:{w}"))
+            .filter(|g| boxes.contains_key(g.as_str()))
+            .or_else(|| node_of.get(pod.as_str()).map(|id| (*id).to_owned()));
+        let Some(target) = target else { continue };
+        let (Some(&(fx, fy, fw)), Some(&(tx, ty, _))) =
+            (boxes.get(port.as_str()), boxes.get(target.as_str()))
+        else {
+            continue;
+        };
+        let (sx, sy) = (fx + fw, fy + crate::layout::NODE_H / 2);
+        let (ex, ey) = (tx, ty + crate::layout::NODE_H / 2);
+        let mid = i32::midpoint(sx, ex);
+        ghosts.push(crate::layout::LEdge {
+            from: port.clone(),
+            to: target,
+            label: "an endpoint lost since the base".to_owned(),
+            short: String::new(),
+            label_shown: false,
+            label_end: false,
+            d: format!("M{sx},{sy} C{mid},{sy} {mid},{ey} {ex},{ey}"),
+            label_x: sx,
+            label_y: sy,
+            ready: None,
+            change: Some("lost".to_owned()),
+        });
+    }
+    view.layout.edges.extend(ghosts);
 }
 
 /// The view and the analysis behind it (kept for traces and exports).
