@@ -468,7 +468,9 @@ impl State {
                 }
             }
             Response::Reached { id, reach } => {
-                if id == Self::newest(self.outbox.reach.as_ref()) {
+                // Not after the panel closed: reopened, it waits for a new
+                // answer rather than show an old analysis's rows.
+                if id == Self::newest(self.outbox.reach.as_ref()) && self.reach_query.is_some() {
                     self.reach = Some(Rc::new(reach));
                 }
             }

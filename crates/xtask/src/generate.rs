@@ -27,3 +27,29 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// `cargo xtask bench-npm`: build the native CLI and the npm package, write
+/// snapshots of 4,000 and 40,000 pods (about 5 and 50 MB), and run
+/// `tests/bench/npm-vs-native.mjs` on them (issue 16's table).
+pub fn bench_npm(args: &[String]) -> Result<(), String> {
+    use crate::util::{cmd, exec, root};
+    exec(cmd("cargo").args(["build", "--profile", "fast", "-p", "portolan_cli"]))?;
+    crate::npm::run()?;
+    let dir = root().join("target/bench");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let mut files = Vec::new();
+    for (services, pods) in [(400, 4_000), (4_000, 40_000)] {
+        let path = dir.join(format!("snapshot-{pods}-pods.yaml"));
+        if !path.exists() {
+            let text = portolan_core::generate::generate(services, pods);
+            std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+        files.push(path.display().to_string());
+    }
+    exec(
+        cmd("node")
+            .arg("tests/bench/npm-vs-native.mjs")
+            .args(args)
+            .args(&files),
+    )
+}

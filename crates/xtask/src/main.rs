@@ -42,6 +42,9 @@ Tasks:
                       (--check: fail if it is stale; the native CI layer runs it)
   gen --services N --pods M [--policies N] [--out FILE]
                       write a realistic cluster snapshot (kubectl get -o yaml shape)
+  bench-npm [--runs N]
+                      the npm CLI and the native CLI side by side on generated
+                      snapshots of 4,000 and 40,000 pods (builds both first)
 ";
 
 fn main() -> ExitCode {
@@ -52,6 +55,7 @@ fn main() -> ExitCode {
         Some("ci") => ci::run(&args[1..]),
         Some("npm") => npm::run().map(|_| ()),
         Some("gen") => generate::run(&args[1..]),
+        Some("bench-npm") => generate::bench_npm(&args[1..]),
         Some("fuzz") => fuzz::main(&args[1..]),
         Some("new-rule") => new_rule::run(&args[1..]),
         Some("docs") => docs::run(&args[1..]),

@@ -89,6 +89,10 @@ pub struct Object {
     /// The object could not be decoded strictly (wrong types, unknown fields,
     /// duplicate keys): the API server rejects it before validating it.
     pub decode_failed: bool,
+    /// Fields of a custom resource whose JSON type its schema refuses
+    /// (`TypeInvalid`, spec H.1.2): validation still runs, as the API
+    /// server's schema validation does, with these errors blocking CEL.
+    pub mistyped: Vec<String>,
     pub body: Body,
 }
 
@@ -269,6 +273,7 @@ fn decode_item(
         meta,
         namespace,
         decode_failed: false,
+        mistyped: Vec::new(),
         body: Body::Other,
     };
     let before = cx.diags.len();
@@ -281,9 +286,26 @@ fn decode_item(
             d.object = Some(object_ref.clone());
         }
     }
-    object.decode_failed = found.iter().any(|d| d.severity == Severity::Error);
+    (object.decode_failed, object.mistyped) = decode_outcome(found);
     crate::diag::cap_per_code(cx.diags, before);
     out.push(object);
+}
+
+/// Whether an object's decoding failed, and the fields whose JSON type a
+/// custom resource's schema refused: a schema's TypeInvalid is one of its
+/// validation errors, not a decoding failure, so the object is still
+/// validated (spec H.1.2).
+fn decode_outcome(found: &[Diagnostic]) -> (bool, Vec<String>) {
+    let type_invalid = |d: &Diagnostic| d.error_type == Some(crate::diag::ErrorType::TypeInvalid);
+    let failed = found
+        .iter()
+        .any(|d| d.severity == Severity::Error && !type_invalid(d));
+    let mistyped = found
+        .iter()
+        .filter(|d| type_invalid(d))
+        .filter_map(|d| d.field.clone())
+        .collect();
+    (failed, mistyped)
 }
 
 const META_FIELDS: &[&str] = &[

@@ -456,6 +456,9 @@ fn ingress(t: &mut Tracer<'_>, r: &Routing<'_>, http: &HttpRequest, table: &str)
     );
     let candidates = host_group(t, r, http, &members);
     let mode = path_mode(t, r, table, &members, candidates.as_deref());
+    if let Some(c) = nginx_auto_redirect(http, candidates.as_deref(), mode) {
+        return auto_redirect(t, r, http, c);
+    }
     let Some((ingress_index, rule, backend, matched)) =
         choose_path(t, r, http, &members, candidates.as_deref(), mode)
     else {
@@ -527,6 +530,64 @@ fn grpc_through_ingress(
         "gRPC routed by its path (POST /Service/Method); whether the controller proxies HTTP/2 to the backend depends on its own annotations (H.5.4, implementation-specific)".to_owned()
     };
     t.hop("grpc", detail);
+}
+
+/// G.5.1: nginx's `301` to the path with its slash.
+fn auto_redirect(
+    t: &mut Tracer<'_>,
+    r: &Routing<'_>,
+    http: &HttpRequest,
+    c: &IngressPathAt<'_>,
+) -> Trace {
+    let o = &r.objects[r.ingresses[c.ingress].object];
+    let host = r.ingresses[c.ingress].ingress.rules[c.rule]
+        .host
+        .as_ref()
+        .map_or("*", |h| h.value.as_str());
+    let scheme = if http.scheme == "https" {
+        "https"
+    } else {
+        "http"
+    };
+    let default_port =
+        (scheme == "http" && http.port == 80) || (scheme == "https" && http.port == 443);
+    let location = format!(
+        "{scheme}://{}{}{}{}",
+        http.host,
+        if default_port {
+            String::new()
+        } else {
+            format!(":{}", http.port)
+        },
+        c.text,
+        http.query
+            .as_ref()
+            .map_or(String::new(), |q| format!("?{q}"))
+    );
+    t.hop(
+        "path",
+        format!(
+            "ingress-nginx writes {} {} as the location `{}`, and nginx answers a request for {} there with 301 to the path with its slash (G.5.1, implementation-specific; the API's element-wise prefix would route it)",
+            c.kind, c.text, c.text, http.path
+        ),
+    );
+    t.hop(
+        "verdict",
+        format!("REDIRECT: 301 Location {location}; no backend is contacted"),
+    );
+    let mut trace = t.done(TraceVerdict::Redirect, Vec::new(), false, false, None);
+    trace.route = Some(RouteRef {
+        kind: "Ingress".to_owned(),
+        namespace: o.namespace.clone(),
+        name: o.name().to_owned(),
+        rule: c.rule as i64,
+        match_: format!("host={host} path={}:{}", c.kind, c.text),
+    });
+    trace.redirect = Some(Redirect {
+        status: 301,
+        location,
+    });
+    trace
 }
 
 /// G.3.1–G.3.2: the paths of the most specific host group that matches
@@ -618,7 +679,6 @@ fn choose_path<'r>(
                 .then_with(|| (x.order, x.rule, x.path).cmp(&(y.order, y.rule, y.path)))
         });
     if let Some(c) = chosen {
-        nginx_trailing_slash(t, http, candidates, mode);
         let host = r.ingresses[c.ingress].ingress.rules[c.rule]
             .host
             .as_ref()
@@ -652,7 +712,6 @@ fn choose_path<'r>(
             format!("no path of that host matches {} (G.3.3–G.3.5)", http.path),
         );
     }
-    nginx_trailing_slash(t, http, candidates, mode);
     let &i = members
         .iter()
         .find(|&&i| r.ingresses[i].ingress.default_backend.is_some())?;
@@ -665,31 +724,32 @@ fn choose_path<'r>(
     ))
 }
 
-/// G.5.1: say so when a `Prefix` path is the request's path plus a slash,
-/// which the API would match and ingress-nginx does not.
-fn nginx_trailing_slash(
-    t: &mut Tracer<'_>,
+/// G.5.1: ingress-nginx writes a non-root `Prefix p/` as the prefix
+/// location `p/` (and `= p/`), and nginx answers a request for exactly `p`
+/// at such a proxied location with `301` to `p/` (its `auto_redirect`,
+/// kubernetes/ingress-nginx#646), unless an exact location `= p` exists (an
+/// `Exact p`, or the one a `Prefix p` adds). The API's element-wise prefix
+/// would route `p` to `p/`'s backend.
+fn nginx_auto_redirect<'c, 'r>(
     http: &HttpRequest,
-    candidates: Option<&[IngressPathAt<'_>]>,
+    candidates: Option<&'c [IngressPathAt<'r>]>,
     mode: PathMode,
-) {
-    if mode != PathMode::Nginx {
-        return;
+) -> Option<&'c IngressPathAt<'r>> {
+    if mode != PathMode::Nginx || http.path.ends_with('/') {
+        return None;
     }
-    let missed = candidates.unwrap_or(&[]).iter().find(|c| {
-        c.kind == "Prefix"
+    let list = candidates.unwrap_or(&[]);
+    let exact = list
+        .iter()
+        .any(|c| c.text == http.path && matches!(c.kind, "Exact" | "Prefix"));
+    if exact {
+        return None;
+    }
+    list.iter().find(|c| {
+        matches!(c.kind, "Prefix" | "ImplementationSpecific")
             && c.text.len() > 1
             && c.text.strip_suffix('/') == Some(http.path.as_str())
-    });
-    if let Some(c) = missed {
-        t.hop(
-            "path",
-            format!(
-                "ingress-nginx writes Prefix {} as the locations `{}` and `= {}`: neither matches {} although the API's element-wise prefix would (G.5.1, implementation-specific)",
-                c.text, c.text, c.text, http.path
-            ),
-        );
-    }
+    })
 }
 
 fn ingress_order(r: &Routing<'_>, i: usize) -> ((bool, String), String, String) {

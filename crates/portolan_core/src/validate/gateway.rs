@@ -62,16 +62,21 @@ struct V<'e> {
     cel: Vec<FieldError>,
     blocking: bool,
     object_span: Span,
+    /// Fields whose JSON type was refused (reported while decoding): not
+    /// also "required" because their value could not be read.
+    mistyped: &'e [String],
 }
 
 impl<'e> V<'e> {
-    fn new(code: &'static str, errs: &'e mut Vec<FieldError>, object: &Object) -> Self {
+    fn new(code: &'static str, errs: &'e mut Vec<FieldError>, object: &'e Object) -> Self {
         V {
             code,
             errs,
             cel: Vec::new(),
-            blocking: false,
+            // A TypeInvalid is blocking (H.1.1).
+            blocking: !object.mistyped.is_empty(),
             object_span: object.anchor_span(),
+            mistyped: &object.mistyped,
         }
     }
 
@@ -90,6 +95,9 @@ impl<'e> V<'e> {
     }
 
     fn required(&mut self, span: Span, path: &str) {
+        if self.mistyped.iter().any(|m| m == path) {
+            return;
+        }
         self.push(FieldError::new(self.code, span, path, ErrorType::Required));
     }
 
@@ -599,23 +607,16 @@ fn cors(v: &mut V<'_>, c: &crate::model::Cors, path: &str) {
             }
         }
         let wildcard = list.value.iter().any(|x| x.value == "*");
-        if wildcard && list.value.len() > 1 && field != "allowHeaders" && field != "exposeHeaders" {
-            let what = if field == "allowOrigins" {
-                "AllowOrigins"
-            } else {
-                "AllowMethods"
-            };
-            let others = if field == "allowOrigins" {
-                "origins"
-            } else {
-                "methods"
-            };
-            v.cel(
-                list.span,
-                &at,
-                "array",
-                &format!("{what} cannot contain '*' alongside other {others}"),
-            );
+        // `*` alone or not at all; upstream's message for allowHeaders
+        // (added in a later release) also says "methods".
+        let message = match field {
+            "allowOrigins" => Some("AllowOrigins cannot contain '*' alongside other origins"),
+            "allowMethods" => Some("AllowMethods cannot contain '*' alongside other methods"),
+            "allowHeaders" => Some("AllowHeaders cannot contain '*' alongside other methods"),
+            _ => None,
+        };
+        if let Some(message) = message.filter(|_| wildcard && list.value.len() > 1) {
+            v.cel(list.span, &at, "array", message);
         }
     }
     if let Some(m) = &c.max_age {
