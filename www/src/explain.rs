@@ -186,12 +186,12 @@ pub fn trace_target(svc: &ClusterService) -> Option<String> {
 }
 
 /// A Service port: what it forwards where, and its endpoints.
-pub fn port_details(analysis: &Analysis, n: &GraphNode, d: &mut Details) {
-    let Some((svc, p)) = analysis.cluster.services.iter().find_map(|s| {
-        s.ports
-            .iter()
-            .find(|p| portolan_core::graph::port_id(s, p.port, p.protocol) == n.id)
-            .map(|p| (s, p))
+/// `at`: the Service and port index of the node (found by the caller's
+/// index, not by a scan of every Service).
+pub fn port_details(analysis: &Analysis, at: Option<(usize, usize)>, d: &mut Details) {
+    let Some((svc, p)) = at.and_then(|(s, i)| {
+        let svc = analysis.cluster.services.get(s)?;
+        Some((svc, svc.ports.get(i)?))
     }) else {
         return;
     };

@@ -666,6 +666,10 @@ pub fn object_location(analysis: &Analysis, index: usize) -> Option<(usize, Stri
 struct DetailsCx<'a> {
     analysis: &'a Analysis,
     pods: HashMap<String, usize>,
+    /// Service and Service port node ids: the Service's index, and the
+    /// port's (a node finds its object without a scan of every Service).
+    services: HashMap<String, usize>,
+    ports: HashMap<String, (usize, usize)>,
     by_owner: HashMap<(&'a str, &'a str), Vec<usize>>,
     policies: Option<portolan_core::netpol::Policies>,
 }
@@ -679,8 +683,24 @@ impl<'a> DetailsCx<'a> {
                 by_owner.entry((&p.namespace, owner)).or_default().push(i);
             }
         }
+        let services = &analysis.cluster.services;
         DetailsCx {
             analysis,
+            services: services
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (graph::service_id(s), i))
+                .collect(),
+            ports: services
+                .iter()
+                .enumerate()
+                .flat_map(|(i, s)| {
+                    s.ports
+                        .iter()
+                        .enumerate()
+                        .map(move |(j, p)| (graph::port_id(s, p.port, p.protocol), (i, j)))
+                })
+                .collect(),
             pods: pods
                 .iter()
                 .enumerate()
@@ -735,10 +755,12 @@ fn details(cx: &DetailsCx<'_>, n: &GraphNode) -> Details {
         ..Details::default()
     };
     match n.kind {
-        NodeKind::Service => service_details(analysis, n, &mut d),
+        NodeKind::Service => service_details(analysis, cx.services.get(&n.id).copied(), &mut d),
         NodeKind::Pod => pod_details(cx, n, &mut d),
         NodeKind::PodGroup => group_details(cx, n, &mut d),
-        NodeKind::ServicePort => crate::explain::port_details(analysis, n, &mut d),
+        NodeKind::ServicePort => {
+            crate::explain::port_details(analysis, cx.ports.get(&n.id).copied(), &mut d);
+        }
         NodeKind::NodePort | NodeKind::LoadBalancer | NodeKind::ExternalIp => {
             crate::explain::entry_details(analysis, n, &mut d);
         }
@@ -756,13 +778,9 @@ fn details(cx: &DetailsCx<'_>, n: &GraphNode) -> Details {
 }
 
 /// A Service: its type, addresses, ports, policies and endpoints.
-fn service_details(analysis: &Analysis, n: &GraphNode, d: &mut Details) {
+fn service_details(analysis: &Analysis, at: Option<usize>, d: &mut Details) {
     let cluster = &analysis.cluster;
-    let Some(svc) = cluster
-        .services
-        .iter()
-        .find(|s| graph::service_id(s) == n.id)
-    else {
+    let Some(svc) = at.and_then(|i| cluster.services.get(i)) else {
         return;
     };
     d.title = format!("Service {}/{}", svc.namespace, svc.name);
