@@ -244,7 +244,13 @@ pub fn port_details(analysis: &Analysis, at: Option<(usize, usize)>, d: &mut Det
 
 /// A way in from outside: a node port, a load-balancer address or an
 /// external IP, and the Service ports it leads to.
-pub fn entry_details(analysis: &Analysis, n: &GraphNode, d: &mut Details) {
+/// `leading`: the (Service, port) indexes the node leads to, in order.
+pub fn entry_details(
+    analysis: &Analysis,
+    n: &GraphNode,
+    leading: &[(usize, usize)],
+    d: &mut Details,
+) {
     let (what, address, title) = match n.kind {
         NodeKind::NodePort => ("a port open on every node", None, "Node port"),
         NodeKind::LoadBalancer => (
@@ -263,32 +269,21 @@ pub fn entry_details(analysis: &Analysis, n: &GraphNode, d: &mut Details) {
     let node_ip = analysis.cluster.nodes.first().map(|x| x.ip.clone());
     let mut leads = Vec::new();
     let mut to = None;
-    for s in &analysis.cluster.services {
-        for p in &s.ports {
-            let here = match n.kind {
-                NodeKind::NodePort => {
-                    n.id == format!("nodeport:{}/{}", p.node_port.unwrap_or(-1), p.protocol)
-                }
-                NodeKind::LoadBalancer => s
-                    .load_balancer_ips
-                    .iter()
-                    .any(|l| Some(&l.ip) == address.as_ref()),
-                _ => s.external_ips.iter().any(|e| Some(e) == address.as_ref()),
+    let services = &analysis.cluster.services;
+    for (s, p) in leading
+        .iter()
+        .filter_map(|&(i, j)| services.get(i).and_then(|s| Some((s, s.ports.get(j)?))))
+    {
+        leads.push(format!(
+            "{}/{} port {}/{}",
+            s.namespace, s.name, p.port, p.protocol
+        ));
+        if to.is_none() {
+            to = match (n.kind, &address, &node_ip, p.node_port) {
+                (NodeKind::NodePort, _, Some(ip), Some(np)) => Some(format!("{ip}:{np}")),
+                (_, Some(a), _, _) => Some(format!("{a}:{}", p.port)),
+                _ => None,
             };
-            if !here {
-                continue;
-            }
-            leads.push(format!(
-                "{}/{} port {}/{}",
-                s.namespace, s.name, p.port, p.protocol
-            ));
-            if to.is_none() {
-                to = match (n.kind, &address, &node_ip, p.node_port) {
-                    (NodeKind::NodePort, _, Some(ip), Some(np)) => Some(format!("{ip}:{np}")),
-                    (_, Some(a), _, _) => Some(format!("{a}:{}", p.port)),
-                    _ => None,
-                };
-            }
         }
     }
     n.kind.as_str().clone_into(&mut d.kind);

@@ -670,6 +670,9 @@ struct DetailsCx<'a> {
     /// port's (a node finds its object without a scan of every Service).
     services: HashMap<String, usize>,
     ports: HashMap<String, (usize, usize)>,
+    /// A way in's node id (`lb:IP`, `externalip:IP`, `nodeport:N/PROTO`):
+    /// the Service ports it leads to, in order.
+    entries: HashMap<String, Vec<(usize, usize)>>,
     by_owner: HashMap<(&'a str, &'a str), Vec<usize>>,
     policies: Option<portolan_core::netpol::Policies>,
 }
@@ -684,8 +687,30 @@ impl<'a> DetailsCx<'a> {
             }
         }
         let services = &analysis.cluster.services;
+        let mut entries: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (i, s) in services.iter().enumerate() {
+            for (j, p) in s.ports.iter().enumerate() {
+                let ids = s
+                    .load_balancer_ips
+                    .iter()
+                    .map(|lb| format!("lb:{}", lb.ip))
+                    .chain(s.external_ips.iter().map(|e| format!("externalip:{e}")))
+                    .chain(
+                        p.node_port
+                            .map(|np| format!("nodeport:{np}/{}", p.protocol)),
+                    );
+                for id in ids {
+                    let list = entries.entry(id).or_default();
+                    // An address on several of a Service's lists counts once.
+                    if list.last() != Some(&(i, j)) {
+                        list.push((i, j));
+                    }
+                }
+            }
+        }
         DetailsCx {
             analysis,
+            entries,
             services: services
                 .iter()
                 .enumerate()
@@ -762,7 +787,8 @@ fn details(cx: &DetailsCx<'_>, n: &GraphNode) -> Details {
             crate::explain::port_details(analysis, cx.ports.get(&n.id).copied(), &mut d);
         }
         NodeKind::NodePort | NodeKind::LoadBalancer | NodeKind::ExternalIp => {
-            crate::explain::entry_details(analysis, n, &mut d);
+            let leading = cx.entries.get(&n.id).map_or(&[][..], Vec::as_slice);
+            crate::explain::entry_details(analysis, n, leading, &mut d);
         }
         _ => {
             d.rows.push(("id".into(), n.id.clone()));
