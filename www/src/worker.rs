@@ -227,11 +227,7 @@ fn reach_all(a: &Analysis) -> (ReachView, Vec<String>) {
     };
     let mut texts = Vec::new();
     for row in answer.rows() {
-        let policies: Vec<String> = row
-            .policies
-            .iter()
-            .map(|p| format!("{}/{} ({} {})", p.namespace, p.name, p.direction, p.effect))
-            .collect();
+        let policies: Vec<String> = row.policies.iter().map(ToString::to_string).collect();
         texts.push(
             format!(
                 "{} {} {} {}",

@@ -42,6 +42,17 @@ pub struct PolicyRef {
     pub effect: std::borrow::Cow<'static, str>,
 }
 
+/// `NS/NAME (direction effect)`, as every output names a deciding policy.
+impl std::fmt::Display for PolicyRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}/{} ({} {})",
+            self.namespace, self.name, self.direction, self.effect
+        )
+    }
+}
+
 /// The outcome for one destination, spelled on the wire as interfaces.md
 /// §6.1 spells it.
 #[derive(

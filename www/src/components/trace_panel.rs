@@ -276,7 +276,7 @@ fn destinations_table(rows: &[portolan_core::sim::Destination], testid: &'static
             <tbody>
                 { for rows.iter().map(|d| {
                     let by: Vec<String> = d.policies.iter().flatten()
-                        .map(|p| format!("{}/{} ({} {})", p.namespace, p.name, p.direction, p.effect))
+                        .map(ToString::to_string)
                         .collect();
                     let policy = d.policy.map(|verdict| {
                         let class = if verdict == portolan_core::netpol::Verdict::Allowed { "policy-allowed" } else { "policy-denied" };

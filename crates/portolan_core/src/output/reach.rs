@@ -46,7 +46,7 @@ pub fn csv(r: &Reach) -> String {
 fn policy_list(policies: &[PolicyRef]) -> String {
     policies
         .iter()
-        .map(|p| format!("{}/{} ({} {})", p.namespace, p.name, p.direction, p.effect))
+        .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(", ")
 }

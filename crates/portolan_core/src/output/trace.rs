@@ -88,7 +88,7 @@ fn destination(s: &mut String, prefix: &str, d: &Destination) {
             .policies
             .iter()
             .flatten()
-            .map(|p| format!("{}/{} ({} {})", p.namespace, p.name, p.direction, p.effect))
+            .map(ToString::to_string)
             .collect();
         if !by.is_empty() {
             let _ = write!(s, " by {}", by.join(", "));
