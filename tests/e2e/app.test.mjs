@@ -69,9 +69,11 @@ function drawnNodes(graph) {
 // by classes in the worker, 31 KB; the panel and the NetworkPolicy example,
 // 8 KB): 966 KB. Policy selection remembered per pod (reach 35% faster),
 // shared policy names in verdicts and compare mode's lost-endpoint edges:
-// 971 KB. Issue 16 (decoding straight from parser events, a smaller core)
-// is where it comes back down.
-test('the page\'s wasm (app and analysis worker) stays within 975 KB gzipped', async () => {
+// 971 KB. Drawing only what lies near the view in a graph of more than
+// 400 nodes (10,000 pods: paste to drawn 2.5 → 1.5 s): 976 KB. Issue 16
+// (decoding straight from parser events, a smaller core) is where it comes
+// back down.
+test('the page\'s wasm (app and analysis worker) stays within 978 KB gzipped', async () => {
   const { readdirSync } = await import('node:fs');
   const { gzipSync } = await import('node:zlib');
   const dist = process.env.PORTOLAN_DIST || join(root, 'dist');
@@ -80,7 +82,7 @@ test('the page\'s wasm (app and analysis worker) stays within 975 KB gzipped', a
   const sizes = files.map((f) => [f, gzipSync(readFileSync(join(dist, f)), { level: 9 }).length]);
   const total = sizes.reduce((n, [, s]) => n + s, 0);
   console.log(`# wasm gzipped: ${sizes.map(([f, s]) => `${f} ${(s / 1024).toFixed(0)} KB`).join(', ')}; total ${(total / 1024).toFixed(0)} KB`);
-  assert.ok(total <= 975 * 1024, `${(total / 1024).toFixed(0)} KB`);
+  assert.ok(total <= 978 * 1024, `${(total / 1024).toFixed(0)} KB`);
 });
 
 test('the page opens on the embedded example and draws its routing graph', async () => {
@@ -519,22 +521,35 @@ test('a generated cluster of 10,000 pods stays usable: pods collapse per workloa
   });
   const start = Date.now();
   await paste(page, text);
-  await page.waitForFunction(() => document.querySelectorAll('[data-kind=pod-group]').length === 1000, null, { timeout: 120_000 });
+  // The minimap holds the whole graph: one box per workload's pods.
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=minimap] .kind-pod-group').length === 1000, null, { timeout: 120_000 });
   const drawn = Date.now() - start;
-  const { analysis, pause } = await page.evaluate(() => {
+  const { analysis, editor, pause } = await page.evaluate(() => {
     clearInterval(window.__ticker);
     const s = performance.getEntriesByName('portolan:analyse-start').at(-1);
     const e = performance.getEntriesByName('portolan:analyse-end').at(-1);
     // Pauses while the worker computes: from the request until the answer
     // starts arriving (decoding and drawing it happen on the page).
+    // The request leaves while the page renders the paste, before the
+    // browser lays out the pasted text (a textarea lays out all of it), so
+    // the worker analyses during that layout. That pause starts with the
+    // paste itself; the ones that start later are the page's own.
     const during = window.__gaps.filter(([t, gap]) => t - gap >= s.startTime && t <= e.startTime);
-    return { analysis: e.startTime - s.startTime, pause: Math.max(0, ...during.map(([, gap]) => gap)) };
+    const editor = Math.max(0, ...window.__gaps.filter(([t, gap]) => t - gap < s.startTime && t >= s.startTime).map(([, gap]) => gap));
+    return { analysis: e.startTime - s.startTime, editor, pause: Math.max(0, ...during.map(([, gap]) => gap)) };
   });
-  console.log(`# 10,000 pods: analysis ${analysis.toFixed(0)} ms (in the worker), page thread's longest pause meanwhile ${pause.toFixed(0)} ms, paste to drawn graph ${drawn} ms`);
+  console.log(`# 10,000 pods: request to drawn ${analysis.toFixed(0)} ms, the pause that lays out the pasted text ${editor.toFixed(0)} ms (the worker analyses meanwhile), the page thread's longest pause after it ${pause.toFixed(0)} ms, paste to drawn graph ${drawn} ms`);
   assert.ok(pause < 250, `the page stays responsive while the worker analyses (longest pause ${pause.toFixed(0)} ms)`);
   assert.match(await page.locator('[data-testid=summary]').textContent(), /10000 pods/);
-  // Far too small to click at fit-to-screen scale: dispatch the click.
-  await page.locator('[data-node-id="group:team-3/Deployment/app-3"]').dispatchEvent('click');
+  // The graph draws what is near the view, not its thousands of boxes.
+  const { nodes, shown } = await page.locator('[data-testid=graph]').evaluate((g) => ({ nodes: Number(g.dataset.nodes), shown: Number(g.dataset.drawn) }));
+  console.log(`# 10,000 pods: ${shown} of ${nodes} graph nodes drawn at the opening view`);
+  assert.ok(nodes >= 3000 && shown > 0 && shown < nodes / 4, `${shown} of ${nodes} drawn`);
+  assert.equal(await page.locator('[data-testid=graph] [data-node-id]').count(), shown);
+  // Found by name, the workload is selected and drawn where the view moved.
+  await page.locator('[data-testid=graph-search]').fill('group:team-3/Deployment/app-3');
+  await page.locator('[data-testid=graph-search]').press('Enter');
+  await page.locator('[data-node-id="group:team-3/Deployment/app-3"].selected').waitFor({ state: 'attached' });
   await page.locator('[data-testid=expand-group]').click();
   await page.waitForFunction(() => document.querySelectorAll('[data-kind=pod]').length === 10, null, { timeout: 60_000 });
   // Thousands of sources: *From* is a field with suggestions, not a list.

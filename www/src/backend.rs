@@ -79,16 +79,19 @@ fn answer(dispatch: &Callback<Action>, response: Response) {
 }
 
 fn send(backend: &RefCell<Backend>, dispatch: &Callback<Action>, request: Request) {
-    // Cloned out first: a local backend answers in place, and its answer
-    // may reach this hook again.
+    // Cloned out first: no borrow is held while a request is sent.
     let backend = backend.borrow().clone();
     match backend {
         Backend::None => {}
         Backend::Worker(bridge) => bridge.send(request),
+        // Answered after the render that sent it, as a worker would.
         Backend::Local(cb) => {
-            if let Some(r) = cb.emit(request) {
-                answer(dispatch, r);
-            }
+            let dispatch = dispatch.clone();
+            yew::platform::spawn_local(async move {
+                if let Some(r) = cb.emit(request) {
+                    answer(&dispatch, r);
+                }
+            });
         }
     }
 }
@@ -178,8 +181,13 @@ pub fn use_backend(engine: &Engine, state: &UseReducerHandle<State>) {
     });
 }
 
-/// One effect per outbox channel, keyed by the request's number: a request
-/// is sent once, when it is new and a backend is attached.
+/// Send each outbox channel's newest request once, when it is new and a
+/// backend is attached: while the page renders, not in an effect. Yew
+/// yields to the browser between a render that took longer than a frame
+/// and its effects, and the browser then lays out what was rendered: after
+/// pasting a few megabytes, that is the editor's whole text (half a second
+/// here). Sent from the render, the worker analyses during that layout
+/// instead of after it.
 #[hook]
 fn use_channel(
     slot: &Option<(u64, Rc<Request>)>,
@@ -188,15 +196,16 @@ fn use_channel(
     dispatch: &Callback<Action>,
     analysis: bool,
 ) {
-    let request = slot.clone();
-    let (backend, dispatch) = (backend.clone(), dispatch.clone());
+    let sent = use_mut_ref(|| None::<(Option<u64>, bool)>);
     let key = (slot.as_ref().map(|r| r.0), attached);
-    use_effect_with(key, move |&(_, attached)| {
-        if let (Some((_, r)), true) = (request, attached) {
-            if analysis {
-                mark("portolan:analyse-start");
-            }
-            send(&backend, &dispatch, (*r).clone());
+    if *sent.borrow() == Some(key) {
+        return;
+    }
+    *sent.borrow_mut() = Some(key);
+    if let (Some((_, r)), true) = (slot, attached) {
+        if analysis {
+            mark("portolan:analyse-start");
         }
-    });
+        send(backend, dispatch, (**r).clone());
+    }
 }

@@ -79,6 +79,9 @@ pub struct State {
     pub trace_seed: TraceSeed,
     /// Pod groups (`group:ns/Kind/name`) drawn pod by pod.
     pub expanded: Rc<BTreeSet<String>>,
+    /// A group just expanded: once drawn pod by pod, its first pod is
+    /// selected (and the view moves there).
+    pub revealing: bool,
     /// The share link last made (the address bar follows it).
     pub shared: Option<String>,
     /// The page opened on a share link that changes the snapshot: the
@@ -351,6 +354,7 @@ impl State {
             trace_request: link.trace,
             trace: None,
             expanded: Rc::default(),
+            revealing: false,
             shared: None,
             edits: 0,
             replaced: None,
@@ -443,6 +447,25 @@ impl State {
             Response::Analysed { id, view, trace } => {
                 if id != Self::newest(self.outbox.analysis.as_ref()) {
                     return; // superseded
+                }
+                if std::mem::take(&mut self.revealing) {
+                    // The pods a group expanded into are the ones new here.
+                    let before: std::collections::HashSet<&str> = self
+                        .view
+                        .layout
+                        .nodes
+                        .iter()
+                        .map(|n| n.id.as_str())
+                        .collect();
+                    let first = view
+                        .layout
+                        .nodes
+                        .iter()
+                        .filter(|n| n.kind == "pod" && !before.contains(n.id.as_str()))
+                        .min_by_key(|n| (n.x, n.y));
+                    if let Some(n) = first {
+                        self.selected = Some(n.id.clone());
+                    }
                 }
                 self.view = Rc::new(*view);
                 self.shown = id;
@@ -592,6 +615,7 @@ impl State {
             Action::ExportJson => self.send(Request::ExportJson),
             Action::Expand(id) => {
                 Rc::make_mut(&mut self.expanded).insert(id);
+                self.revealing = true;
                 self.recompute();
             }
             Action::Trace(req) => {

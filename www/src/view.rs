@@ -1520,6 +1520,93 @@ pub fn cite(rule: &str) -> String {
     format!("Rule {rule} of docs/spec/{file}, the behaviour of Kubernetes this step follows. ")
 }
 
+/// Above this many nodes the graph draws only what lies near the view: a
+/// generated cluster of 10,000 pods is thousands of boxes, and laying out
+/// and painting every one of them cost the page more than its analysis.
+pub const CULL_ABOVE: usize = 400;
+
+/// The part of the graph that is drawn: the view and one view's size (its
+/// larger side) around it, so a pan or a pane whose shape differs from the
+/// view box's never shows an undrawn edge. `None`: everything is drawn.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub struct Window {
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+}
+
+impl Window {
+    pub fn around(layout: &Layout, vb: &ViewBox) -> Option<Window> {
+        if layout.nodes.len() <= CULL_ABOVE {
+            return None;
+        }
+        let m = vb.w.max(vb.h);
+        let w = Window {
+            x0: vb.x - m,
+            y0: vb.y - m,
+            x1: vb.x + vb.w + m,
+            y1: vb.y + vb.h + m,
+        };
+        // A view of the whole graph draws all of it.
+        let covers = w.x0 <= 0.0
+            && w.y0 <= 0.0
+            && w.x1 >= f64::from(layout.width)
+            && w.y1 >= f64::from(layout.height);
+        (!covers).then_some(w)
+    }
+
+    /// Whether the box at `(x, y)` of `w` × `h` is (partly) in the window.
+    pub fn meets(&self, x: i32, y: i32, w: i32, h: i32) -> bool {
+        let (x, y) = (f64::from(x), f64::from(y));
+        x + f64::from(w) >= self.x0 && y + f64::from(h) >= self.y0 && x <= self.x1 && y <= self.y1
+    }
+}
+
+/// What a window draws: a flag per node, per edge and per group of the
+/// layout. Nodes named in `always` (the selection, the keyboard's tab
+/// stop) are drawn wherever they are; an edge is drawn when the box
+/// spanning its two ends meets the window.
+pub fn drawn(
+    layout: &Layout,
+    window: Option<&Window>,
+    always: &[&str],
+) -> (Vec<bool>, Vec<bool>, Vec<bool>) {
+    let Some(w) = window else {
+        return (
+            vec![true; layout.nodes.len()],
+            vec![true; layout.edges.len()],
+            vec![true; layout.groups.len()],
+        );
+    };
+    let nodes = layout
+        .nodes
+        .iter()
+        .map(|n| w.meets(n.x, n.y, n.w, crate::layout::NODE_H) || always.contains(&n.id.as_str()))
+        .collect();
+    let at: HashMap<&str, &crate::layout::LNode> =
+        layout.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
+    let edges = layout
+        .edges
+        .iter()
+        .map(|e| match (at.get(e.from.as_str()), at.get(e.to.as_str())) {
+            (Some(a), Some(b)) => {
+                let (x0, y0) = (a.x.min(b.x), a.y.min(b.y));
+                let x1 = (a.x + a.w).max(b.x + b.w);
+                let y1 = a.y.max(b.y) + crate::layout::NODE_H;
+                w.meets(x0, y0, x1 - x0, y1 - y0)
+            }
+            _ => true,
+        })
+        .collect();
+    let groups = layout
+        .groups
+        .iter()
+        .map(|g| w.meets(g.x, g.y, g.width, g.height))
+        .collect();
+    (nodes, edges, groups)
+}
+
 /// The graph's first node to the keyboard: the top-left one after the
 /// outside world (the first way in, else the first Service).
 pub fn first_node(layout: &Layout) -> Option<&str> {

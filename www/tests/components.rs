@@ -523,3 +523,80 @@ fn reachability_is_answered_filtered_and_asked_again_after_an_analysis() {
     s = yew::Reducible::reduce(s, Action::Reach(None));
     assert!(s.reach.is_none() && s.reach_query.is_none());
 }
+
+/// A large graph draws what lies near the view: every node the view shows,
+/// the tab stop wherever it is, edges whose ends span the window; the whole
+/// graph in view (or a small graph) draws everything.
+#[wasm_bindgen_test]
+fn a_large_graph_draws_only_what_is_near_the_view() {
+    use portolan_www::view::{CULL_ABOVE, ViewBox, Window, drawn};
+    let mut text = String::new();
+    for i in 0..300 {
+        text.push_str(&format!(
+            "apiVersion: v1\nkind: Service\nmetadata: {{name: s{i}}}\nspec:\n  selector: {{app: a{i}}}\n  ports: [{{port: 80}}]\n---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}, labels: {{app: a{i}}}}}\nspec:\n  containers: [{{name: c, image: x}}]\n---\n"
+        ));
+    }
+    let v = compute(&text, &WhatIf::default());
+    let layout = &v.layout;
+    assert!(
+        layout.nodes.len() > CULL_ABOVE,
+        "{} nodes",
+        layout.nodes.len()
+    );
+    let vb = ViewBox::opening(layout, 700.0, 600.0);
+    let window = Window::around(layout, &vb).expect("the opening view is a window on the graph");
+    let last = layout.nodes.iter().max_by_key(|n| n.y).unwrap();
+    assert!(
+        !vb.shows(last.x, last.y, last.w),
+        "the last node is far below the view"
+    );
+    let (nodes, edges, _) = drawn(layout, Some(&window), &[last.id.as_str()]);
+    let count = nodes.iter().filter(|&&d| d).count();
+    assert!(
+        count > 0 && count < layout.nodes.len() / 2,
+        "{count} of {} drawn",
+        layout.nodes.len()
+    );
+    for (n, &on) in layout.nodes.iter().zip(&nodes) {
+        if vb.shows(n.x, n.y, n.w) || n.id == last.id {
+            assert!(on, "{} is in view (or the tab stop) and drawn", n.id);
+        }
+    }
+    let on: std::collections::HashSet<&str> = layout
+        .nodes
+        .iter()
+        .zip(&nodes)
+        .filter(|(_, d)| **d)
+        .map(|(n, _)| n.id.as_str())
+        .collect();
+    for (e, &shown) in layout.edges.iter().zip(&edges) {
+        if on.contains(e.from.as_str())
+            && on.contains(e.to.as_str())
+            && e.from != last.id
+            && e.to != last.id
+        {
+            assert!(
+                shown,
+                "an edge between drawn nodes is drawn: {} → {}",
+                e.from, e.to
+            );
+        }
+    }
+    assert!(
+        edges.iter().any(|d| !d),
+        "edges far from the view are not drawn"
+    );
+    assert_eq!(
+        Window::around(layout, &ViewBox::fit(layout)),
+        None,
+        "the whole graph in view draws all of it"
+    );
+    let small = compute(EXAMPLES[1].text, &WhatIf::default());
+    assert_eq!(
+        Window::around(
+            &small.layout,
+            &ViewBox::opening(&small.layout, 300.0, 200.0)
+        ),
+        None
+    );
+}

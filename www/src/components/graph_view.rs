@@ -78,12 +78,10 @@ fn use_view_box(state: &AppContext, svg: &NodeRef) -> UseStateHandle<ViewBox> {
     {
         let (vb, svg, view) = (vb.clone(), svg.clone(), state.view.clone());
         let unmeasured = unmeasured.clone();
-        // A new text (its pointer), a new graph size: open on the default.
-        let key = (
-            std::rc::Rc::as_ptr(&state.analysed).cast::<u8>() as usize,
-            layout.width,
-            layout.height,
-        );
+        // A new text (its pointer) opens on the default. The same text
+        // drawn again (a group expanded, a node killed) keeps the view, so
+        // what changed stays where the user was looking.
+        let key = std::rc::Rc::as_ptr(&state.analysed).cast::<u8>() as usize;
         use_effect_with(key, move |_| {
             let (w, h) = pane_size(&svg);
             *unmeasured.borrow_mut() = w <= 0.0;
@@ -201,8 +199,8 @@ pub fn GraphView() -> Html {
         Callback::from(move |_: MouseEvent| *at.borrow_mut() = None)
     };
     let tools = tools(&state, &vb, &svg, &query);
-    let body = graph_body(&state, &query, keyboard(&state, &vb, &svg));
     let v = *vb;
+    let body = graph_body(&state, &query, keyboard(&state, &vb, &svg), &v);
     let whole = ViewBox::fit(layout);
     html! {
         <div class="graph">
@@ -212,6 +210,7 @@ pub fn GraphView() -> Html {
             }
             <div class="graph-stage">
                 <svg ref={svg.clone()} class={classes!("graph-svg", body.1.then_some("trace-failed"), body.2.then_some("focusing"))} data-testid="graph" role="img" aria-label="Routing graph"
+                    data-nodes={layout.nodes.len().to_string()} data-drawn={body.3.to_string()}
                     viewBox={[v.x, v.y, v.w, v.h].map(|c| fixed(c, 1)).join(" ")}
                     {onwheel} {onmousedown} {onmousemove} {onmouseup} {onclick}>
                     <defs>
@@ -367,14 +366,16 @@ fn minimap(layout: &Layout, vb: &UseStateHandle<ViewBox>, svg: &NodeRef) -> Html
     }
 }
 
-/// The groups, edges and nodes, with the selection's path lit and the rest
-/// dimmed, search matches marked, and the last trace's path; and whether
-/// the trace failed and whether a selection focuses the graph.
+/// The groups, edges and nodes near the view `v` (all of them in a small
+/// graph), with the selection's path lit and the rest dimmed, search
+/// matches marked, and the last trace's path; whether the trace failed,
+/// whether a selection focuses the graph, and how many nodes are drawn.
 fn graph_body(
     state: &AppContext,
     query: &str,
     keys: Callback<KeyboardEvent>,
-) -> (Html, bool, bool) {
+    v: &ViewBox,
+) -> (Html, bool, bool, usize) {
     let layout = &state.view.layout;
     let selected = state.selected.as_deref();
     let focus = crate::view::focus(layout, selected);
@@ -396,10 +397,17 @@ fn graph_body(
     let stop = selected
         .filter(|s| layout.nodes.iter().any(|n| n.id == *s))
         .or_else(|| crate::view::first_node(layout));
+    let window = crate::view::Window::around(layout, v);
+    let (node_on, edge_on, group_on) = crate::view::drawn(
+        layout,
+        window.as_ref(),
+        &stop.into_iter().collect::<Vec<_>>(),
+    );
+    let count = node_on.iter().filter(|&&d| d).count();
     let html = html! {
         <>
             <g class="groups">
-                { for layout.groups.iter().zip(&group_keys).map(|(g, key)| html! {
+                { for layout.groups.iter().zip(&group_keys).zip(&group_on).filter(|(_, on)| **on).map(|((g, key), _)| html! {
                     <g key={key.clone()} class={classes!("group", format!("group-{}", g.kind))} data-group={g.kind.clone()} data-label={g.label.clone()}>
                         <rect x={g.x.to_string()} y={g.y.to_string()} width={g.width.to_string()} height={g.height.to_string()} rx="8" />
                         if g.kind == "namespace" {
@@ -411,7 +419,7 @@ fn graph_body(
                 }) }
             </g>
             <g class="edges">
-                { for layout.edges.iter().zip(&edge_keys).map(|(e, key)| {
+                { for layout.edges.iter().zip(&edge_keys).zip(&edge_on).filter(|(_, on)| **on).map(|((e, key), _)| {
                     let on_focus = !focus.is_empty() && focus.contains(e.from.as_str()) && focus.contains(e.to.as_str());
                     let traced = trace.nodes.contains(&e.from) && trace.nodes.contains(&e.to);
                     let cls = classes!("edge", on_focus.then_some("hot"), (!focus.is_empty() && !on_focus).then_some("dim"), traced.then_some("on-path"), (e.ready == Some(false)).then_some("unready"), e.change.as_ref().map(|c| format!("change-{c}")));
@@ -427,7 +435,7 @@ fn graph_body(
                 }) }
             </g>
             <g class="nodes" onkeydown={keys}>
-                { for layout.nodes.iter().map(|n| node(state, n, NodeMarks {
+                { for layout.nodes.iter().zip(&node_on).filter(|(_, on)| **on).map(|(n, _)| node(state, n, NodeMarks {
                     stop: if selected == Some(n.id.as_str()) {
                         Stop::Selected
                     } else if stop == Some(n.id.as_str()) {
@@ -444,7 +452,7 @@ fn graph_body(
             </g>
         </>
     };
-    (html, trace.failed, !focus.is_empty())
+    (html, trace.failed, !focus.is_empty(), count)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -573,12 +581,24 @@ fn keyboard(
     })
 }
 
-/// Move the keyboard focus to the drawn node `id` (a sibling of `from`).
+/// Move the keyboard focus to the node `id` (a sibling of `from`). In a
+/// large graph it may not be drawn until the view has moved to it: then the
+/// focus follows after the next render.
 fn focus_node(from: &Element, id: &str) {
-    use wasm_bindgen::JsCast;
     let Some(group) = from.parent_element() else {
         return;
     };
+    if !focus_child(&group, id) {
+        let id = id.to_owned();
+        gloo::timers::callback::Timeout::new(0, move || {
+            focus_child(&group, &id);
+        })
+        .forget();
+    }
+}
+
+fn focus_child(group: &Element, id: &str) -> bool {
+    use wasm_bindgen::JsCast;
     let children = group.children();
     for i in 0..children.length() {
         if let Some(el) = children.item(i)
@@ -586,7 +606,8 @@ fn focus_node(from: &Element, id: &str) {
             && let Ok(el) = el.dyn_into::<web_sys::SvgElement>()
         {
             let _ = el.focus();
-            return;
+            return true;
         }
     }
+    false
 }
