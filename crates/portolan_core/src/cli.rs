@@ -500,22 +500,26 @@ pub fn execute_diff_keeping(
         Ok(s) => s,
         Err(o) => return (o, None),
     };
+    // The two sides are analysed side by side: each analysis is parallel
+    // only in parts (reading, the rules), so together they fill the cores
+    // better than one after the other.
+    let threads = crate::par::threads(options.threads);
     let analyse = |sources| analyze_with(sources, &prof, &options);
-    let (b, h) = match (analyse(base), analyse(head)) {
+    let (b, h) = match crate::par::join(threads, || analyse(base), || analyse(head)) {
         (Ok(b), Ok(h)) => (b, h),
         (Err(e), _) | (_, Err(e)) => {
             return (Output::usage_error(&format!("profile: {e}")), None);
         }
     };
-    let mut d = crate::diff::diff(&b, &h);
-    // Counted for the summary line, which only human and md print.
-    if matches!(inv.format.as_str(), "human" | "md") {
-        d.reach_changed = Some(crate::diff::reach_changed_with(
-            &b,
-            &h,
-            crate::par::threads(options.threads),
-        ));
-    }
+    // Counted for the summary line, which only human and md print; beside
+    // the diff itself, which it does not read.
+    let count = matches!(inv.format.as_str(), "human" | "md");
+    let (mut d, reach_changed) = crate::par::join(
+        threads,
+        || crate::diff::diff(&b, &h),
+        || count.then(|| crate::diff::reach_changed_with(&b, &h, threads)),
+    );
+    d.reach_changed = reach_changed;
     let stdout = match inv.format.as_str() {
         "json" => crate::output::diff::json(&d, &b, &h),
         "md" => crate::output::diff::md(&d, &b, &h),
