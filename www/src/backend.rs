@@ -140,6 +140,7 @@ pub fn use_backend(engine: &Engine, state: &UseReducerHandle<State>) {
     use_channel(&state.outbox.trace, attached, &backend, &dispatch, false);
     use_channel(&state.outbox.reach, attached, &backend, &dispatch, false);
     use_channel(&state.outbox.other, attached, &backend, &dispatch, false);
+    use_channel(&state.outbox.details, attached, &backend, &dispatch, false);
     use_effect_with(state.shared.clone(), |link| {
         if let Some(fragment) = link {
             crate::share::to_location(fragment);

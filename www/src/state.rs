@@ -61,6 +61,10 @@ pub struct State {
     /// An analysis was asked for and has not come back yet.
     pub busy: bool,
     pub selected: Option<String>,
+    /// The selected node's details, as the worker last sent them.
+    pub details: Option<(String, Rc<crate::view::Details>)>,
+    /// The node and analysis whose details were last asked for.
+    details_of: Option<(String, u64)>,
     pub theme: Theme,
     /// The pane shown on a narrow screen.
     pub tab: Tab,
@@ -128,6 +132,8 @@ pub struct Outbox {
     pub reach: Option<(u64, Rc<Request>)>,
     /// A one-off: a share link's redaction or a JSON export.
     pub other: Option<(u64, Rc<Request>)>,
+    /// The selected node's details.
+    pub details: Option<(u64, Rc<Request>)>,
 }
 
 impl Outbox {
@@ -337,6 +343,8 @@ impl State {
             text,
             example,
             selected: link.selected,
+            details: None,
+            details_of: None,
             theme: start.theme.unwrap_or(Theme::Light),
             tab: Tab::default(),
             goto: None,
@@ -480,7 +488,7 @@ impl State {
                 if self
                     .selected
                     .as_ref()
-                    .is_some_and(|s| !self.view.details.contains_key(s))
+                    .is_some_and(|s| !self.view.layout.nodes.iter().any(|n| n.id == *s))
                 {
                     self.selected = None;
                 }
@@ -488,6 +496,11 @@ impl State {
             Response::Traced { id, trace } => {
                 if id == Self::newest(self.outbox.trace.as_ref()) {
                     self.trace = Some(trace);
+                }
+            }
+            Response::Detailed { id, node, details } => {
+                if id == Self::newest(self.outbox.details.as_ref()) {
+                    self.details = details.map(|d| (node, Rc::new(*d)));
                 }
             }
             Response::Reached { id, reach } => {
@@ -555,6 +568,7 @@ impl Reducible for State {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         if next.step(action) {
+            next.ask_details();
             Rc::new(next)
         } else {
             self
@@ -563,6 +577,34 @@ impl Reducible for State {
 }
 
 impl State {
+    /// Ask for the selected node's details when the selection or the
+    /// analysis changed (the worker keeps them until asked).
+    fn ask_details(&mut self) {
+        let want = self
+            .selected
+            .clone()
+            .filter(|_| self.shown > 0)
+            .map(|id| (id, self.shown));
+        if want == self.details_of {
+            return;
+        }
+        self.details_of.clone_from(&want);
+        if let Some((node, _)) = want {
+            let id = Outbox::next(self.outbox.details.as_ref());
+            self.outbox.details = Some((id, Rc::new(Request::Details { id, node })));
+        } else {
+            self.details = None;
+        }
+    }
+
+    /// The selected node's details, once they have arrived.
+    pub fn selected_details(&self) -> Option<&crate::view::Details> {
+        match (&self.details, &self.selected) {
+            (Some((id, d)), Some(s)) if id == s => Some(d),
+            _ => None,
+        }
+    }
+
     /// Apply one action; `false` when it changes nothing.
     fn step(&mut self, action: Action) -> bool {
         match action {

@@ -83,6 +83,9 @@ pub struct View {
     pub outside_destinations: Vec<String>,
     pub diagnostics: Vec<DiagView>,
     pub layout: Layout,
+    /// Kept by the worker and sent node by node (`Request::Details`), so
+    /// not part of the view the page receives.
+    #[serde(skip)]
     pub details: BTreeMap<String, Details>,
     pub objects: usize,
     pub errors: usize,

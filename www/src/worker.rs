@@ -158,6 +158,13 @@ pub enum Request {
         id: u64,
         query: ReachQuery,
     },
+    /// The details of one graph node of the last analysis: they stay in
+    /// the worker until a node is selected (10,000 pods: 4.6 MB of the
+    /// view's 6.3 MB were details).
+    Details {
+        id: u64,
+        node: String,
+    },
 }
 
 /// The page's reachability question: every pod to every pod, the rows
@@ -305,6 +312,11 @@ pub enum Response {
         id: u64,
         reach: ReachView,
     },
+    Detailed {
+        id: u64,
+        node: String,
+        details: Option<Box<crate::view::Details>>,
+    },
 }
 
 /// The analysis without the worker around it.
@@ -317,6 +329,8 @@ pub struct Engine {
     /// Every reach row of the analysis with its lower-case search text,
     /// computed when first asked (filters are then a scan of it).
     reach: Option<(ReachView, Vec<String>)>,
+    /// The details of every node of the last analysis, sent one by one.
+    details: std::collections::BTreeMap<String, crate::view::Details>,
 }
 
 impl Engine {
@@ -336,6 +350,7 @@ impl Engine {
                 self.analysis = analysis;
                 self.reach = None;
                 self.compare(&mut view, base, &what_if);
+                self.details = std::mem::take(&mut view.details);
                 let trace = trace.map(|t| self.trace(&t));
                 Response::Analysed {
                     id,
@@ -354,6 +369,11 @@ impl Engine {
             Request::Reach { id, query } => Response::Reached {
                 id,
                 reach: self.reach(&query),
+            },
+            Request::Details { id, node } => Response::Detailed {
+                id,
+                details: self.details.get(&node).cloned().map(Box::new),
+                node,
             },
             Request::ExportJson => {
                 let a = self.analysis.as_ref()?;

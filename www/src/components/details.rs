@@ -45,7 +45,7 @@ pub fn DetailsPanel() -> Html {
             </div>
         };
     };
-    let Some(d) = state.view.details.get(&id) else {
+    let Some(d) = state.selected_details() else {
         return html! { <div class="details" data-testid="details"><h2 class="pane-title">{ "Details" }</h2></div> };
     };
     let goto = d.location.as_ref().map(|(line, text)| {
