@@ -302,11 +302,12 @@ pub fn describe(w: &WhatIf) -> Vec<String> {
     out.extend(w.deleted_pods.iter().map(|p| format!("pod {p} deleted")));
     out.extend(w.unready_pods.iter().map(|p| format!("pod {p} not ready")));
     out.extend(w.deleted_nodes.iter().map(|n| format!("node {n} deleted")));
-    out.extend(
-        w.replicas
-            .iter()
-            .map(|(k, n)| format!("{k} scaled to {n} replicas")),
-    );
+    out.extend(w.replicas.iter().map(|(k, n)| {
+        format!(
+            "{k} scaled to {n} replica{}",
+            if *n == 1 { "" } else { "s" }
+        )
+    }));
     out.extend(
         w.external_traffic_policy
             .iter()

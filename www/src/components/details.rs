@@ -99,7 +99,7 @@ pub fn DetailsPanel() -> Html {
         ));
     }
     if let Some((wkey, owner, now)) = &act.scale {
-        actions.push(html! { <span class="muted">{ format!("{owner}: {now} replicas") }</span> });
+        actions.push(html! { <span class="muted">{ format!("{owner}: {now} replica{}", if *now == 1 { "" } else { "s" }) }</span> });
         actions.push(button(
             "−",
             "Scale down by one",
