@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serve, launch, open, screenshot, paste, corpus } from './harness.mjs';
+import { serve, launch, open, screenshot, paste, corpus, selectNode } from './harness.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const native = process.env.PORTOLAN_NATIVE || join(root, 'target/fast/portolan');
@@ -96,7 +96,7 @@ test('the page opens on the embedded example and draws its routing graph', async
   console.log(`# navigation to drawn graph: ${t.toFixed(0)} ms`);
   await screenshot(page, '01-default-example');
   // Who calls a Service: the client references of interfaces.md §6.5.
-  await page.locator('[data-node-id="service:default/productcatalogservice"]').click();
+  await selectNode(page, 'service:default/productcatalogservice');
   const details = await page.locator('[data-testid=details]').textContent();
   for (const caller of ['frontend', 'recommendationservice', 'checkoutservice']) {
     assert.match(details, new RegExp(`called by\\s*Deployment default/${caller} — productcatalogservice:3550 \\(env PRODUCT_CATALOG_SERVICE_ADDR\\)`));
@@ -176,7 +176,7 @@ test('compare mode: the changes an edit makes to routing, listed, marked on the 
 test('clicking a finding jumps to its line; clicking a Service shows its endpoints', async () => {
   const { page } = await open(browser, url);
   await paste(page, readFileSync(join(corpus, 'bookinfo.yaml'), 'utf8'));
-  await page.locator('[data-node-id="service:default/reviews"]').click();
+  await selectNode(page, 'service:default/reviews');
   const rows = page.locator('[data-testid=endpoints] tbody tr');
   assert.equal(await rows.count(), 3, 'reviews-v1, v2 and v3');
   const details = await page.locator('[data-testid=details]').textContent();
@@ -369,7 +369,7 @@ spec:
   assert.match(await page.locator('[data-testid=trace-delivered]').textContent(), /33%/);
   await screenshot(page, '06b-trace-network-policy');
   // A pod's details say which policies isolate it, per direction (E.3).
-  await page.locator(`[data-node-id="${from}"]`).dispatchEvent('click');
+  await selectNode(page, from, { dispatch: true });
   const details = page.locator('[data-testid=details]');
   await page.waitForFunction(() => /NetworkPolicy egress/.test(document.querySelector('[data-testid=details]')?.textContent ?? ''));
   const podDetails = await details.textContent();
@@ -438,11 +438,11 @@ test('trace an HTTP request through a Gateway: the route rule, its backends, the
   assert.doesNotMatch(await page.locator('[data-testid=graph]').getAttribute('class'), /trace-failed/);
   await screenshot(page, '06c-trace-http-gateway');
   // The route's details: its parent's status, its hostnames, where it is defined.
-  await page.locator('[data-node-id="route:default/HTTPRoute/bookinfo"]').click();
+  await selectNode(page, 'route:default/HTTPRoute/bookinfo');
   const details = await page.locator('[data-testid=details]').textContent();
   assert.match(details, /HTTPRoute default\/bookinfo/);
   assert.match(details, /parent bookinfo-gateway\s*Accepted on 1 listener/);
-  await page.locator('[data-node-id="gateway:default/bookinfo-gateway"]').click();
+  await selectNode(page, 'gateway:default/bookinfo-gateway');
   assert.match(await page.locator('[data-testid=details]').textContent(), /listener http\s*HTTP 80, hostname any, routes from Same/);
   await screenshot(page, '06e-gateway-details');
   // A path no rule matches: the controller's 404.
@@ -463,7 +463,7 @@ test('trace an HTTP request through a Gateway: the route rule, its backends, the
 test('mortality: killing a pod changes the endpoints, the Service stays; undo and reset', async () => {
   const { page } = await open(browser, url);
   await paste(page, readFileSync(join(corpus, 'bookinfo.yaml'), 'utf8'));
-  await page.locator('[data-node-id="service:default/reviews"]').click();
+  await selectNode(page, 'service:default/reviews');
   const before = await page.locator('[data-testid=endpoints] tbody tr td:first-child').allTextContents();
   const clusterIp = await page.locator('[data-testid=details]').textContent();
   const victim = before[0];
@@ -472,7 +472,7 @@ test('mortality: killing a pod changes the endpoints, the Service stays; undo an
   // The worker re-analyses: wait for the redraw rather than race it.
   await page.locator(`[data-node-id="pod:${victim}"]`).waitFor({ state: 'detached', timeout: 10000 });
   assert.equal(await page.locator(`[data-node-id="pod:${victim}"]`).count(), 0, 'the pod is gone');
-  await page.locator('[data-node-id="service:default/reviews"]').click();
+  await selectNode(page, 'service:default/reviews');
   const after = await page.locator('[data-testid=endpoints] tbody tr td:first-child').allTextContents();
   assert.equal(after.length, before.length, 'the Deployment replaced it');
   assert.ok(!after.includes(victim));

@@ -67,3 +67,11 @@ export async function paste(page, text) {
   }, text);
   await page.waitForFunction(() => !document.querySelector('[data-testid=summary]')?.textContent.includes('analysing'), null, { timeout: 60_000 });
 }
+
+/** Click a graph node and wait for its details (the worker sends them). */
+export async function selectNode(page, id, { dispatch = false } = {}) {
+  const node = page.locator(`[data-node-id="${id}"]`);
+  if (dispatch) await node.dispatchEvent('click');
+  else await node.click();
+  await page.locator(`[data-testid=details][data-node="${id}"]`).waitFor({ state: 'attached', timeout: 10000 });
+}

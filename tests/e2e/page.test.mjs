@@ -115,7 +115,7 @@ test('find and focus: search, the selection\'s whole path lit and the rest dimme
   assert.match(await node('service:default/adservice').getAttribute('class'), /\bdim\b/);
   // Enter selects the first match.
   await page.locator('[data-testid=graph-search]').press('Enter');
-  assert.match(await page.locator('[data-testid=details] .pane-title').textContent(), /cart/);
+  assert.match(await page.locator('[data-testid=details][data-node] .pane-title').textContent(), /cart/);
   await page.locator('[data-testid=graph-search]').fill('');
   // A Service selected: its ports and pods lit, everything else dimmed.
   await page.keyboard.press('Escape');
@@ -162,7 +162,7 @@ test('details for every node kind, in words, with trace from here and trace to h
   await screenshot(page, '12-service-in-words');
   // A port: its own details and endpoints.
   await select('port:default/cartservice:7070/TCP');
-  assert.match(await page.locator('[data-testid=details] .pane-title').textContent(), /Port 7070\/TCP of Service default\/cartservice/);
+  assert.match(await page.locator('[data-testid=details][data-node] .pane-title').textContent(), /Port 7070\/TCP of Service default\/cartservice/);
   assert.match(await page.locator('[data-testid=details-summary]').textContent(), /go to port 7070 of 1 ready endpoint/);
   assert.equal(await page.locator('[data-testid=endpoints] tbody tr').count(), 1);
   // Trace to here from a port, then from a pod.
@@ -236,7 +236,7 @@ test('a share link says what it changes, with reset, and carries the selection a
   await screenshot(other, '13-share-banner');
   // The selection and the trace came with it.
   await other.waitForSelector('[data-testid=trace-result]');
-  assert.match(await other.locator('[data-testid=details] .pane-title').textContent(), /Service default\/cartservice/);
+  assert.match(await other.locator('[data-testid=details][data-node] .pane-title').textContent(), /Service default\/cartservice/);
   assert.equal(await other.locator('[data-testid=trace-to]').inputValue(), 'cartservice.default:7070');
   await other.locator('[data-testid=link-reset]').click();
   assert.equal(await other.locator('[data-testid=link-banner]').count(), 0);
@@ -352,7 +352,7 @@ test('a phone: the panes are tabs, the bars leave the screen to the graph, targe
   await screenshot(page, '15-phone-graph');
   // A tap on a node brings its details to the front, inside the screen.
   await page.locator('[data-testid=graph] .node[tabindex="0"]').click();
-  await page.locator('[data-testid=details] .pane-title').waitFor();
+  await page.locator('[data-testid=details][data-node] .pane-title').waitFor();
   const details = await page.locator('[data-testid=details]').boundingBox();
   assert.ok(details.x >= 0 && details.x + details.width <= 391 && details.y < 844, JSON.stringify(details));
   assert.equal(await page.locator('[data-testid=tab-details]').getAttribute('aria-selected'), 'true');

@@ -61,8 +61,9 @@ pub struct State {
     /// An analysis was asked for and has not come back yet.
     pub busy: bool,
     pub selected: Option<String>,
-    /// The selected node's details, as the worker last sent them.
-    pub details: Option<(String, Rc<crate::view::Details>)>,
+    /// The selected node's details, as the worker last sent them, with the
+    /// analysis they belong to.
+    pub details: Option<(String, u64, Rc<crate::view::Details>)>,
     /// The node and analysis whose details were last asked for.
     details_of: Option<(String, u64)>,
     pub theme: Theme,
@@ -413,6 +414,7 @@ impl State {
             expanded: (*self.expanded).clone(),
             trace: self.trace_request.clone(),
             base: self.base.as_ref().map(ToString::to_string),
+            selected: self.selected.clone(),
         };
         self.outbox.analysis = Some((id, Rc::new(request)));
     }
@@ -447,61 +449,92 @@ impl State {
         slot.map_or(0, |(id, _)| *id)
     }
 
+    /// A new analysis to show, with the last trace on it and the selected
+    /// node's details.
+    fn analysed_view(
+        &mut self,
+        id: u64,
+        view: View,
+        trace: Option<TraceOutcome>,
+        details: Option<(String, Box<crate::view::Details>)>,
+    ) {
+        if std::mem::take(&mut self.revealing) {
+            // The pods a group expanded into are the ones new here.
+            let before: std::collections::HashSet<&str> = self
+                .view
+                .layout
+                .nodes
+                .iter()
+                .map(|n| n.id.as_str())
+                .collect();
+            let first = view
+                .layout
+                .nodes
+                .iter()
+                .filter(|n| n.kind == "pod" && !before.contains(n.id.as_str()))
+                .min_by_key(|n| (n.x, n.y));
+            if let Some(n) = first {
+                self.selected = Some(n.id.clone());
+            }
+        }
+        self.view = Rc::new(view);
+        self.shown = id;
+        // The details of the node selected when it was asked come
+        // with the answer: no second round trip, nothing stale.
+        if let Some((node, d)) = details {
+            self.details_of = Some((node.clone(), id));
+            self.details = Some((node, id, Rc::new(*d)));
+        }
+        self.analysed = self.requested.clone();
+        self.busy = false;
+        if self.trace_request.is_some() {
+            self.trace = trace;
+        }
+        if self.reach_query.is_some() {
+            self.reask();
+        }
+        if self
+            .selected
+            .as_ref()
+            .is_some_and(|s| !self.view.layout.nodes.iter().any(|n| n.id == *s))
+        {
+            self.selected = None;
+        }
+    }
+
     fn receive(&mut self, response: Response) {
         self.backend = BackendState::Answered;
         self.failure = None;
         match response {
             // Exports are saved by the backend hook, never stored here.
             Response::Ready | Response::Exported(_) => {}
-            Response::Analysed { id, view, trace } => {
+            Response::Analysed {
+                id,
+                view,
+                trace,
+                details,
+            } => {
                 if id != Self::newest(self.outbox.analysis.as_ref()) {
                     return; // superseded
                 }
-                if std::mem::take(&mut self.revealing) {
-                    // The pods a group expanded into are the ones new here.
-                    let before: std::collections::HashSet<&str> = self
-                        .view
-                        .layout
-                        .nodes
-                        .iter()
-                        .map(|n| n.id.as_str())
-                        .collect();
-                    let first = view
-                        .layout
-                        .nodes
-                        .iter()
-                        .filter(|n| n.kind == "pod" && !before.contains(n.id.as_str()))
-                        .min_by_key(|n| (n.x, n.y));
-                    if let Some(n) = first {
-                        self.selected = Some(n.id.clone());
-                    }
-                }
-                self.view = Rc::new(*view);
-                self.shown = id;
-                self.analysed = self.requested.clone();
-                self.busy = false;
-                if self.trace_request.is_some() {
-                    self.trace = trace;
-                }
-                if self.reach_query.is_some() {
-                    self.reask();
-                }
-                if self
-                    .selected
-                    .as_ref()
-                    .is_some_and(|s| !self.view.layout.nodes.iter().any(|n| n.id == *s))
-                {
-                    self.selected = None;
-                }
+                self.analysed_view(id, *view, trace, details);
             }
             Response::Traced { id, trace } => {
                 if id == Self::newest(self.outbox.trace.as_ref()) {
                     self.trace = Some(trace);
                 }
             }
-            Response::Detailed { id, node, details } => {
-                if id == Self::newest(self.outbox.details.as_ref()) {
-                    self.details = details.map(|d| (node, Rc::new(*d)));
+            Response::Detailed {
+                id,
+                node,
+                shown,
+                details,
+            } => {
+                // Only the answer to the last question, about what is shown.
+                if id == Self::newest(self.outbox.details.as_ref())
+                    && self.details_of.as_ref() == Some(&(node.clone(), shown))
+                {
+                    self.details = details.map(|d| (node, shown, Rc::new(*d)));
                 }
             }
             Response::Reached { id, reach } => {
@@ -590,18 +623,19 @@ impl State {
             return;
         }
         self.details_of.clone_from(&want);
-        if let Some((node, _)) = want {
+        if let Some((node, shown)) = want {
             let id = Outbox::next(self.outbox.details.as_ref());
-            self.outbox.details = Some((id, Rc::new(Request::Details { id, node })));
+            self.outbox.details = Some((id, Rc::new(Request::Details { id, node, shown })));
         } else {
             self.details = None;
         }
     }
 
-    /// The selected node's details, once they have arrived.
+    /// The selected node's details on the analysis shown, once they have
+    /// arrived.
     pub fn selected_details(&self) -> Option<&crate::view::Details> {
         match (&self.details, &self.selected) {
-            (Some((id, d)), Some(s)) if id == s => Some(d),
+            (Some((id, shown, d)), Some(s)) if id == s && *shown == self.shown => Some(d),
             _ => None,
         }
     }

@@ -142,6 +142,9 @@ pub enum Request {
         /// Compare mode: the base text the changes are measured from.
         #[serde(default)]
         base: Option<String>,
+        /// The selected node, whose details come with the answer.
+        #[serde(default)]
+        selected: Option<String>,
     },
     Trace {
         id: u64,
@@ -164,6 +167,8 @@ pub enum Request {
     Details {
         id: u64,
         node: String,
+        /// The analysis (its request id) the page asks about.
+        shown: u64,
     },
 }
 
@@ -301,6 +306,8 @@ pub enum Response {
         id: u64,
         view: Box<View>,
         trace: Option<TraceOutcome>,
+        /// The selected node's details on this analysis.
+        details: Option<(String, Box<crate::view::Details>)>,
     },
     Traced {
         id: u64,
@@ -315,6 +322,7 @@ pub enum Response {
     Detailed {
         id: u64,
         node: String,
+        shown: u64,
         details: Option<Box<crate::view::Details>>,
     },
 }
@@ -345,6 +353,7 @@ impl Engine {
                 expanded,
                 trace,
                 base,
+                selected,
             } => {
                 let (mut view, analysis) = compute_full(&text, &invalid_utf8, &what_if, &expanded);
                 self.analysis = analysis;
@@ -352,10 +361,13 @@ impl Engine {
                 self.compare(&mut view, base, &what_if);
                 self.details = std::mem::take(&mut view.details);
                 let trace = trace.map(|t| self.trace(&t));
+                let details =
+                    selected.and_then(|s| self.details.get(&s).cloned().map(|d| (s, Box::new(d))));
                 Response::Analysed {
                     id,
                     view: Box::new(view),
                     trace,
+                    details,
                 }
             }
             Request::Trace { id, request } => Response::Traced {
@@ -370,10 +382,11 @@ impl Engine {
                 id,
                 reach: self.reach(&query),
             },
-            Request::Details { id, node } => Response::Detailed {
+            Request::Details { id, node, shown } => Response::Detailed {
                 id,
                 details: self.details.get(&node).cloned().map(Box::new),
                 node,
+                shown,
             },
             Request::ExportJson => {
                 let a = self.analysis.as_ref()?;

@@ -145,6 +145,7 @@ fn answers_to_superseded_requests_are_dropped() {
         id: ids[1],
         view: Box::new(old),
         trace: None,
+        details: None,
     }));
     assert!(
         s.busy && s.view.objects == 0,
@@ -156,6 +157,7 @@ fn answers_to_superseded_requests_are_dropped() {
         id: ids[2],
         view: Box::new(new),
         trace: None,
+        details: None,
     }));
     assert!(!s.busy);
     assert_eq!(s.view.objects, objects);
@@ -238,6 +240,7 @@ fn compare_mode_lists_and_marks_the_changes_from_the_base() {
             expanded: std::collections::BTreeSet::new(),
             trace: None,
             base: base.map(str::to_owned),
+            selected: None,
         },
     ) {
         Some(Response::Analysed { view, .. }) => view,
@@ -355,6 +358,7 @@ fn a_trace_path_runs_from_the_service_through_its_port_to_the_pods() {
         expanded: std::collections::BTreeSet::new(),
         trace: Some(request(to)),
         base: None,
+        selected: None,
     }) {
         Some(Response::Analysed {
             view,
@@ -471,6 +475,7 @@ fn reachability_is_answered_filtered_and_asked_again_after_an_analysis() {
         expanded: std::collections::BTreeSet::new(),
         trace: None,
         base: None,
+        selected: None,
     });
     let mut reach = |query: ReachQuery| match engine.handle(Request::Reach { id: 1, query }) {
         Some(Response::Reached { reach, .. }) => reach,
@@ -500,6 +505,7 @@ fn reachability_is_answered_filtered_and_asked_again_after_an_analysis() {
             id: 0,
             view: Box::new(compute(&text, &WhatIf::default())),
             trace: None,
+            details: None,
         }),
     );
     let second = s.outbox.reach.as_ref().map(|r| r.0).expect("asked again");
@@ -599,4 +605,82 @@ fn a_large_graph_draws_only_what_is_near_the_view() {
         ),
         None
     );
+}
+
+/// Details stay in the worker until a node is selected: selecting asks for
+/// them, an answer about an older analysis or an older selection is dropped,
+/// and a new analysis brings the selected node's details along.
+#[wasm_bindgen_test]
+fn details_are_asked_for_the_selection_and_stale_answers_dropped() {
+    use portolan_www::state::{Action, State};
+    use portolan_www::worker::{Engine, Request, Response};
+    use std::rc::Rc;
+    use yew::Reducible;
+
+    let mut engine = Engine::default();
+    let mut s = Rc::new(State::default());
+    s = s.reduce(Action::Attached);
+    s = s.reduce(Action::Edit(EXAMPLES[1].text.into()));
+    s = s.reduce(Action::Analyse);
+    let request = (*s.outbox.analysis.as_ref().expect("asked").1).clone();
+    let answer = engine.handle(request).expect("answered");
+    let Response::Analysed { ref view, .. } = answer else {
+        panic!("{answer:?}")
+    };
+    assert!(
+        view.details.is_empty(),
+        "the view itself carries no details"
+    );
+    let service = view
+        .layout
+        .nodes
+        .iter()
+        .find(|n| n.kind == "service")
+        .map(|n| n.id.clone())
+        .expect("a Service");
+    s = s.reduce(Action::Response(answer));
+    assert!(
+        s.outbox.details.is_none(),
+        "nothing selected, nothing asked"
+    );
+    s = s.reduce(Action::Select(Some(service.clone())));
+    assert!(s.selected_details().is_none(), "not arrived yet");
+    let (_, ask) = s
+        .outbox
+        .details
+        .clone()
+        .expect("the selection's details asked for");
+    let Request::Details { ref node, .. } = *ask else {
+        panic!("{ask:?}")
+    };
+    assert_eq!(node, &service);
+    let reply = engine.handle((*ask).clone()).expect("answered");
+    // Another node is selected before the answer arrives: it is dropped.
+    let pod = s
+        .view
+        .layout
+        .nodes
+        .iter()
+        .find(|n| n.kind == "pod")
+        .map(|n| n.id.clone())
+        .expect("a pod");
+    let t = s.clone().reduce(Action::Select(Some(pod)));
+    let t = t.reduce(Action::Response(reply.clone()));
+    assert!(
+        t.selected_details().is_none(),
+        "an answer about another node"
+    );
+    // Arrived in time, it is shown.
+    s = s.reduce(Action::Response(reply));
+    let d = s.selected_details().expect("shown");
+    assert!(d.title.contains("Service"), "{}", d.title);
+    // A new analysis (a what-if) brings the selected node's details with it.
+    s = s.reduce(Action::Edit(format!("{}\n", EXAMPLES[1].text)));
+    s = s.reduce(Action::Analyse);
+    let request = (*s.outbox.analysis.as_ref().expect("asked").1).clone();
+    assert!(matches!(&request, Request::Analyse { selected: Some(n), .. } if *n == service));
+    let answer = engine.handle(request).expect("answered");
+    assert!(matches!(&answer, Response::Analysed { details: Some((n, _)), .. } if *n == service));
+    s = s.reduce(Action::Response(answer));
+    assert!(s.selected_details().is_some(), "no second round trip");
 }

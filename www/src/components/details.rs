@@ -146,7 +146,7 @@ pub fn DetailsPanel() -> Html {
         }
     }
     html! {
-        <div class="details" data-testid="details">
+        <div class="details" data-testid="details" data-node={id.clone()}>
             <h2 class="pane-title">{ &d.title }</h2>
             <p class="muted">{ &d.kind }{ for goto.map(|g| html! { <>{ " · defined at " }{ g }</> }) }</p>
             if !d.summary.is_empty() {
