@@ -97,6 +97,13 @@ pub struct Layout {
     pub edges: Vec<LEdge>,
 }
 
+impl Layout {
+    /// Whether the graph has the node `id`.
+    pub fn has(&self, id: &str) -> bool {
+        self.nodes.iter().any(|n| n.id == id)
+    }
+}
+
 /// Room above a namespace band for its label, and between bands.
 const BAND_HEAD: i32 = 24;
 const BAND_GAP: i32 = 16;

@@ -496,7 +496,7 @@ impl State {
         if self
             .selected
             .as_ref()
-            .is_some_and(|s| !self.view.layout.nodes.iter().any(|n| n.id == *s))
+            .is_some_and(|s| !self.view.layout.has(s))
         {
             self.selected = None;
         }

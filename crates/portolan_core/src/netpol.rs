@@ -202,10 +202,9 @@ struct Rule {
 /// its `policyTypes` (its rules, if any, are ignored, E.3.3).
 #[derive(Debug, PartialEq)]
 struct Compiled {
-    namespace: String,
-    name: String,
-    /// The namespace and name shared by every [`PolicyRef`] to it.
-    names: (Arc<str>, Arc<str>),
+    /// Shared by every [`PolicyRef`] to it.
+    namespace: Arc<str>,
+    name: Arc<str>,
     selector: Selector,
     ingress: Option<Vec<Rule>>,
     egress: Option<Vec<Rule>>,
@@ -331,9 +330,8 @@ impl Policies {
             }
             let (ingress, egress) = policy_types(np);
             policies.push(Compiled {
-                namespace: o.namespace.clone(),
-                name: o.name().to_owned(),
-                names: (Arc::from(o.namespace.as_str()), Arc::from(o.name())),
+                namespace: Arc::from(o.namespace.as_str()),
+                name: Arc::from(o.name()),
                 selector: selector(np.pod_selector.as_ref()),
                 ingress: ingress.then(|| compile_rules(np.ingress.as_ref())),
                 egress: egress.then(|| compile_rules(np.egress.as_ref())),
@@ -342,7 +340,10 @@ impl Policies {
         policies.sort_by(|x, y| (&x.namespace, &x.name).cmp(&(&y.namespace, &y.name)));
         let mut positions: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, p) in policies.iter().enumerate() {
-            positions.entry(p.namespace.clone()).or_default().push(i);
+            positions
+                .entry(p.namespace.to_string())
+                .or_default()
+                .push(i);
         }
         let by_namespace = positions
             .into_iter()
@@ -419,7 +420,7 @@ impl Policies {
             .map(|o| {
                 o.list
                     .iter()
-                    .map(|p| ((p.namespace.as_str(), p.name.as_str()), p))
+                    .map(|p| ((&*p.namespace, &*p.name), p))
                     .collect()
             })
             .unwrap_or_default();
@@ -428,7 +429,7 @@ impl Policies {
             .enumerate()
             .filter(|(_, p)| {
                 theirs
-                    .get(&(p.namespace.as_str(), p.name.as_str()))
+                    .get(&(&*p.namespace, &*p.name))
                     .is_none_or(|q| *q != *p)
             })
             .map(|(i, _)| i)
@@ -554,7 +555,7 @@ impl Policies {
                 };
                 let ns_ok = match namespaces {
                     Some(sel) => sel.matches(&self.namespace_labels(&p.namespace)),
-                    None => p.namespace == policy.namespace,
+                    None => *p.namespace == *policy.namespace,
                 };
                 ns_ok && pods.as_ref().is_none_or(|sel| sel.matches(&p.labels))
             }
@@ -767,8 +768,8 @@ fn names(ps: &[&Compiled]) -> String {
 fn refs(ps: &[&Compiled], direction: Direction, effect: &'static str) -> Vec<PolicyRef> {
     ps.iter()
         .map(|p| PolicyRef {
-            namespace: p.names.0.clone(),
-            name: p.names.1.clone(),
+            namespace: p.namespace.clone(),
+            name: p.name.clone(),
             direction: direction.as_str().into(),
             effect: effect.into(),
         })
@@ -998,7 +999,7 @@ impl Policies {
     /// and whether `pod` is selected by it.
     pub fn egress_isolating(&self, pod: &PodView) -> Vec<(&str, &str)> {
         self.selecting(pod, Direction::Egress)
-            .map(|(p, _)| (p.namespace.as_str(), p.name.as_str()))
+            .map(|(p, _)| (&*p.namespace, &*p.name))
             .collect()
     }
 }

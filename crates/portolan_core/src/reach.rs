@@ -963,6 +963,27 @@ type Diagonal = (usize, usize, usize, usize);
 /// Members by the classes they meet.
 type Meets = BTreeMap<Meet, Vec<usize>>;
 
+/// The members present on both sides, matched by key: (BASE index, HEAD
+/// index), in HEAD's order.
+fn matched<K: std::hash::Hash + Eq>(
+    base: impl Iterator<Item = K>,
+    head: impl Iterator<Item = K>,
+) -> Vec<(usize, usize)> {
+    let at: HashMap<K, usize> = base.enumerate().map(|(i, k)| (k, i)).collect();
+    head.enumerate()
+        .filter_map(|(i, k)| at.get(&k).map(|&x| (x, i)))
+        .collect()
+}
+
+/// Senders are matched across the sides by label, destinations by pod.
+fn sender_keys(senders: &[Sender]) -> impl Iterator<Item = &str> {
+    senders.iter().map(|s| s.label.as_str())
+}
+
+fn dest_keys<'a>(dests: &'a [Dest<'_>]) -> impl Iterator<Item = String> + 'a {
+    dests.iter().map(|q| q.pod.key())
+}
+
 /// Senders and destinations present on both sides, by the classes they
 /// meet (HEAD's indexes), and the pods on the diagonal.
 fn meet(
@@ -970,39 +991,23 @@ fn meet(
     head: &Answer<'_>,
     (bc, hc): (&ClassOf, &ClassOf),
 ) -> (Meets, Meets, Vec<Diagonal>) {
-    let base_sender: HashMap<&str, usize> = base
-        .senders
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.label.as_str(), i))
-        .collect();
     let mut senders: BTreeMap<Meet, Vec<usize>> = BTreeMap::new();
     let mut both_senders: HashMap<usize, (usize, usize)> = HashMap::new();
-    for (i, s) in head.senders.iter().enumerate() {
-        if let Some(&b) = base_sender.get(s.label.as_str()) {
-            senders
-                .entry((bc.sender[b], hc.sender[i]))
-                .or_default()
-                .push(i);
-            if let Some(index) = s.index {
-                both_senders.insert(index, (b, i));
-            }
+    for (b, i) in matched(sender_keys(&base.senders), sender_keys(&head.senders)) {
+        senders
+            .entry((bc.sender[b], hc.sender[i]))
+            .or_default()
+            .push(i);
+        if let Some(index) = head.senders[i].index {
+            both_senders.insert(index, (b, i));
         }
     }
-    let base_dest: HashMap<String, usize> = base
-        .dests
-        .iter()
-        .enumerate()
-        .map(|(j, q)| (q.pod.key(), j))
-        .collect();
     let mut dests: BTreeMap<Meet, Vec<usize>> = BTreeMap::new();
     let mut diagonal = Vec::new();
-    for (j, q) in head.dests.iter().enumerate() {
-        if let Some(&b) = base_dest.get(&q.pod.key()) {
-            dests.entry((bc.dest[b], hc.dest[j])).or_default().push(j);
-            if let Some(&(bs, hs)) = both_senders.get(&q.index) {
-                diagonal.push((bs, b, hs, j));
-            }
+    for (b, j) in matched(dest_keys(&base.dests), dest_keys(&head.dests)) {
+        dests.entry((bc.dest[b], hc.dest[j])).or_default().push(j);
+        if let Some(&(bs, hs)) = both_senders.get(&head.dests[j].index) {
+            diagonal.push((bs, b, hs, j));
         }
     }
     (senders, dests, diagonal)
@@ -1235,29 +1240,13 @@ fn met_members(b: &ByClass<'_>, h: &ByClass<'_>) -> (MetMembers, MetMembers) {
         class_of(&b.dest_classes, b.dests.len()),
         class_of(&h.dest_classes, h.dests.len()),
     );
-    let base_sender: HashMap<&str, usize> = b
-        .senders
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.label.as_str(), i))
-        .collect();
     let mut senders = MetMembers::new();
-    for (i, s) in h.senders.iter().enumerate() {
-        if let Some(&x) = base_sender.get(s.label.as_str()) {
-            senders.entry((bs[x], hs[i])).or_default().push((x, i));
-        }
+    for (x, i) in matched(sender_keys(&b.senders), sender_keys(&h.senders)) {
+        senders.entry((bs[x], hs[i])).or_default().push((x, i));
     }
-    let base_dest: HashMap<String, usize> = b
-        .dests
-        .iter()
-        .enumerate()
-        .map(|(j, q)| (q.pod.key(), j))
-        .collect();
     let mut dests = MetMembers::new();
-    for (j, q) in h.dests.iter().enumerate() {
-        if let Some(&x) = base_dest.get(&q.pod.key()) {
-            dests.entry((bd[x], hd[j])).or_default().push((x, j));
-        }
+    for (x, j) in matched(dest_keys(&b.dests), dest_keys(&h.dests)) {
+        dests.entry((bd[x], hd[j])).or_default().push((x, j));
     }
     (senders, dests)
 }

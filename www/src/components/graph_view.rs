@@ -395,14 +395,10 @@ fn graph_body(
         crate::view::unique_keys(layout.edges.iter().map(|e| format!("{}>{}", e.from, e.to)));
     let lit = |id: &str| focus.is_empty() || focus.contains(id);
     let stop = selected
-        .filter(|s| layout.nodes.iter().any(|n| n.id == *s))
+        .filter(|s| layout.has(s))
         .or_else(|| crate::view::first_node(layout));
     let window = crate::view::Window::around(layout, v);
-    let (node_on, edge_on, group_on) = crate::view::drawn(
-        layout,
-        window.as_ref(),
-        &stop.into_iter().collect::<Vec<_>>(),
-    );
+    let (node_on, edge_on, group_on) = crate::view::drawn(layout, window.as_ref(), stop.as_slice());
     let count = node_on.iter().filter(|&&d| d).count();
     let html = html! {
         <>

@@ -111,7 +111,7 @@ fn answer(state: &AppContext) -> Html {
 fn node_of(state: &AppContext, candidates: &[String]) -> Option<String> {
     candidates
         .iter()
-        .find(|id| state.view.layout.nodes.iter().any(|n| n.id == **id))
+        .find(|id| state.view.layout.has(id))
         .cloned()
 }
 
