@@ -39,16 +39,52 @@ pub fn analyze_with(
 ) -> Result<Analysis, String> {
     let profile = profile.resolve()?;
     let threads = crate::par::threads(options.threads);
-    let crate::read::Read {
-        mut objects,
-        mut diagnostics,
-        documents,
-    } = crate::read::read(
+    let read = crate::read::read(
         &sources,
         &options.limits,
         &profile.profile.namespace,
         threads,
     );
+    Ok(analyze_read(sources, read, profile, options))
+}
+
+/// A diff's two sides, analysed with the same profile. Their reading is
+/// shared where they hold the same text ([`crate::read::read_pair`]), and
+/// the rest of each analysis runs beside the other's.
+pub fn analyze_pair(
+    (base, head): (Vec<Source>, Vec<Source>),
+    profile: &Profile,
+    options: &Options,
+) -> Result<(Analysis, Analysis), String> {
+    let profile = profile.resolve()?;
+    let threads = crate::par::threads(options.threads);
+    let (base_read, head_read) = crate::read::read_pair(
+        (&base, &head),
+        &options.limits,
+        &profile.profile.namespace,
+        threads,
+    );
+    let base_profile = profile.clone();
+    Ok(crate::par::join(
+        threads,
+        || analyze_read(base, base_read, base_profile, options),
+        || analyze_read(head, head_read, profile, options),
+    ))
+}
+
+/// The analysis of sources already read.
+fn analyze_read(
+    sources: Vec<Source>,
+    read: crate::read::Read,
+    profile: Resolved,
+    options: &Options,
+) -> Analysis {
+    let threads = crate::par::threads(options.threads);
+    let crate::read::Read {
+        mut objects,
+        mut diagnostics,
+        documents,
+    } = read;
     // The objects stay for the whole analysis: no spare capacity.
     objects.shrink_to_fit();
     invalid_utf8(&sources, &mut diagnostics);
@@ -111,7 +147,7 @@ pub fn analyze_with(
         ))
     });
     diagnostics.dedup();
-    Ok(Analysis {
+    Analysis {
         sources,
         objects,
         diagnostics,
@@ -120,7 +156,7 @@ pub fn analyze_with(
         profile,
         documents,
         threads,
-    })
+    }
 }
 
 /// The note that a workload's pods were cut at the snapshot's limits.

@@ -500,16 +500,12 @@ pub fn execute_diff_keeping(
         Ok(s) => s,
         Err(o) => return (o, None),
     };
-    // The two sides are analysed side by side: each analysis is parallel
-    // only in parts (reading, the rules), so together they fill the cores
-    // better than one after the other.
+    // The text both sides hold is read once, and the rest of the two
+    // analyses runs side by side.
     let threads = crate::par::threads(options.threads);
-    let analyse = |sources| analyze_with(sources, &prof, &options);
-    let (b, h) = match crate::par::join(threads, || analyse(base), || analyse(head)) {
-        (Ok(b), Ok(h)) => (b, h),
-        (Err(e), _) | (_, Err(e)) => {
-            return (Output::usage_error(&format!("profile: {e}")), None);
-        }
+    let (b, h) = match crate::analysis::analyze_pair((base, head), &prof, &options) {
+        Ok(pair) => pair,
+        Err(e) => return (Output::usage_error(&format!("profile: {e}")), None),
     };
     // Counted for the summary line, which only human and md print; beside
     // the diff itself, which it does not read.

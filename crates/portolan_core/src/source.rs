@@ -37,6 +37,17 @@ impl Span {
         self.end as usize
     }
 
+    /// The same span `delta` bytes further on (or back): the position of
+    /// the same text found elsewhere.
+    #[must_use]
+    pub fn shifted(self, delta: i64) -> Span {
+        let at = |x: u32| u32::try_from(i64::from(x) + delta).unwrap_or(0);
+        Span {
+            start: at(self.start),
+            end: at(self.end),
+        }
+    }
+
     /// The smallest span covering both.
     #[must_use]
     pub fn cover(self, other: Span) -> Span {

@@ -10,7 +10,7 @@ mod common;
 
 use std::path::Path;
 
-use portolan_core::read::{Read, read, read_in_pieces};
+use portolan_core::read::{Read, read, read_in_pieces, read_pair_in_pieces};
 use portolan_core::source::Source;
 use portolan_core::yaml::Limits;
 
@@ -123,10 +123,11 @@ fn list(items: &str) -> String {
     format!("apiVersion: v1\nkind: List\nitems:\n{items}metadata:\n  resourceVersion: \"\"\n")
 }
 
-#[test]
-fn lists_that_defeat_the_cut_read_the_same() {
+/// Lists written to defeat the cut: each must fall back to the whole
+/// document, or cut where the whole parse would.
+fn lists_that_defeat_the_cut() -> Vec<String> {
     let many = ITEM.repeat(12);
-    let cases = [
+    vec![
         // Plain, then with comments, blank lines, CRLF and a null value at an item's end.
         list(&many),
         list(&format!("# first\n\n{many}# trailing\n\n")),
@@ -177,7 +178,12 @@ fn lists_that_defeat_the_cut_read_the_same() {
             "# ünïcödé\n{}",
             list(&many.replace("name: web", "name: wéb"))
         ),
-    ];
+    ]
+}
+
+#[test]
+fn lists_that_defeat_the_cut_read_the_same() {
+    let cases = lists_that_defeat_the_cut();
     for (i, text) in cases.iter().enumerate() {
         same(
             &[Source::new(format!("case{i}.yaml"), text.clone())],
@@ -238,4 +244,94 @@ fn findings_before_the_items_stay_before_them() {
         &Limits::default(),
         "head findings",
     );
+}
+
+/// Each side of a diff as [`read`] gives it alone, read as a pair at
+/// several thread counts and run sizes (issue 15: the text both sides hold
+/// is parsed once).
+fn same_pair(base: &[Source], head: &[Source], what: &str) {
+    let limits = Limits::default();
+    let alone = (
+        fingerprint(&read(base, &limits, "default", 1)),
+        fingerprint(&read(head, &limits, "default", 1)),
+    );
+    for (threads, piece) in [(1, 1), (2, 700), (3, 64 << 10)] {
+        let (b, h) = read_pair_in_pieces((base, head), &limits, "default", threads, piece);
+        for (side, whole, paired) in [
+            ("base", &alone.0, fingerprint(&b)),
+            ("head", &alone.1, fingerprint(&h)),
+        ] {
+            if *whole != paired {
+                let at = whole
+                    .lines()
+                    .zip(paired.lines())
+                    .position(|(a, b)| a != b)
+                    .unwrap_or(0);
+                let around = |s: &str| {
+                    s.lines()
+                        .skip(at.saturating_sub(5))
+                        .take(12)
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                };
+                panic!(
+                    "{what}: the {side}, {threads} threads, runs of {piece} bytes, differs at line {at}:\n--- alone\n{}\n--- paired\n{}",
+                    around(whole),
+                    around(&paired)
+                );
+            }
+        }
+    }
+}
+
+/// The edits a pull request makes to a text: none, everything moved, one
+/// value changed, a document added at the front, the text twice, a byte
+/// order mark, a syntax error.
+fn edits(text: &str) -> Vec<String> {
+    let mut out = vec![
+        text.to_owned(),
+        format!("# moved\n{text}"),
+        text.replacen("name: ", "name: x", 1),
+        format!("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: new\n---\n{text}"),
+        format!("{text}\n---\n{text}"),
+        format!("\u{feff}{text}"),
+        text.replacen("kind: ", "kind: [", 1),
+    ];
+    if let Some(mid) = text
+        .len()
+        .checked_div(2)
+        .and_then(|m| text[m..].find("\n---").map(|i| m + i + 1))
+    {
+        // The second half first: every document moved, none changed.
+        out.push(format!("{}\n{}", &text[mid..], &text[..mid]));
+    }
+    out
+}
+
+#[test]
+fn the_two_sides_of_a_diff_read_as_each_alone() {
+    let mut texts = lists_that_defeat_the_cut();
+    texts.push(portolan_core::generate::generate(10, 60));
+    let mut corpus = Vec::new();
+    files(&common::material().join("corpus"), &mut corpus);
+    texts.extend(corpus.iter().take(12).map(|s| s.text.clone()));
+    for (i, text) in texts.iter().enumerate() {
+        for (j, edited) in edits(text).into_iter().enumerate() {
+            let base = [Source::new("base.yaml", text.clone())];
+            let head = [Source::new("head.yaml", edited)];
+            same_pair(&base, &head, &format!("text {i}, edit {j}"));
+            same_pair(&head, &base, &format!("text {i}, edit {j} reversed"));
+        }
+    }
+    // Files added, removed and moved between the sides.
+    let files_of = |n: usize| -> Vec<Source> {
+        corpus
+            .iter()
+            .skip(n)
+            .take(4)
+            .map(|s| Source::new(s.name.clone(), s.text.clone()))
+            .collect()
+    };
+    same_pair(&files_of(0), &files_of(2), "files moved");
+    same_pair(&files_of(3), &files_of(0), "files moved back");
 }

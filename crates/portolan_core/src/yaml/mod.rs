@@ -62,6 +62,12 @@ impl<'a> Document<'a> {
             root,
         }
     }
+
+    /// Move every span by `delta` bytes ([`Node::shift`]).
+    pub fn shift(&mut self, delta: i64) {
+        self.span = self.span.shifted(delta);
+        self.root.shift(delta);
+    }
 }
 
 /// Parse every document of `text`, calling `on_doc` for each non-empty one.

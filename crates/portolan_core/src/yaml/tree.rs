@@ -83,6 +83,23 @@ impl<'a> Node<'a> {
             .map(|(k, _)| k.span)
     }
 
+    /// Move every span of this subtree by `delta` bytes: the tree of the
+    /// same text found at another place (a document both sides of a diff
+    /// hold).
+    pub fn shift(&mut self, delta: i64) {
+        self.span = self.span.shifted(delta);
+        match &mut self.kind {
+            Kind::Scalar(..) => {}
+            Kind::Seq(items) => items.iter_mut().for_each(|n| n.shift(delta)),
+            Kind::Map(entries) => {
+                for (k, v) in entries {
+                    k.shift(delta);
+                    v.shift(delta);
+                }
+            }
+        }
+    }
+
     /// Number of nodes in this subtree (used for alias-expansion budgets).
     pub fn count(&self) -> usize {
         match &self.kind {
