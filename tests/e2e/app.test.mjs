@@ -220,6 +220,52 @@ test('each finding is underlined at its exact columns, with its message on hover
   await page.close();
 });
 
+test('a large input is underlined too, at its place, and its gutter marks the lines with findings', async () => {
+  const { page } = await open(browser, url);
+  // Over 5,000 lines: the gutter is one block of numbers, and the backdrop
+  // holds only what places the underlines (issue 17: the OpenTelemetry
+  // demo, 20,000 lines, had neither).
+  const bad = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - name: http\n    port: 80\n    protocol: HTTP\n';
+  const text = bigCluster(200, 1) + bad;
+  assert.ok(text.split('\n').length > 7000);
+  await paste(page, text);
+  const check = core(['check', '--format', 'json', '-'], text);
+  assert.ok(check.diagnostics.length > 0);
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=underlines] mark').length === n, check.diagnostics.length, { timeout: 60_000 });
+  const error = check.diagnostics.find((d) => d.severity === 'error');
+  assert.equal(await page.locator('.gutter-plain .ln-error').first().textContent(), String(error.line));
+  const backdrop = await page.locator('[data-testid=underlines]').evaluate((b) => b.textContent.replace(/\s/g, '').length);
+  assert.ok(backdrop < 400, `the backdrop keeps only the lines that place a mark (${backdrop} characters)`);
+  // Jump to the finding: the underline sits under its text in the textarea.
+  await page.locator(`[data-testid=diagnostic][data-code="${error.code}"]`).first().locator('button').click();
+  await page.waitForFunction(() => {
+    const t = document.querySelector('[data-testid=editor]');
+    const b = document.querySelector('[data-testid=underlines]');
+    return t.scrollTop > 0 && b.scrollTop === t.scrollTop;
+  });
+  const box = await page.locator('[data-testid=underlines] mark', { hasText: 'HTTP' }).boundingBox();
+  const at = await page.locator('[data-testid=editor]').evaluate((t, line) => {
+    const r = t.getBoundingClientRect();
+    const cs = getComputedStyle(t);
+    const ctx = document.createElement('canvas').getContext('2d');
+    ctx.font = cs.font;
+    return {
+      y: r.top + parseFloat(cs.paddingTop) + (line - 1) * parseFloat(cs.lineHeight) - t.scrollTop,
+      x: r.left + parseFloat(cs.paddingLeft) + ctx.measureText('    protocol: ').width - t.scrollLeft,
+      line: parseFloat(cs.lineHeight),
+    };
+  }, error.line);
+  assert.ok(box.y >= at.y - 1 && box.y + box.height <= at.y + at.line + 1, `the underline is on line ${error.line} (${box.y} in ${at.y}..${at.y + at.line})`);
+  assert.ok(Math.abs(box.x - at.x) < 2, `the underline starts under "HTTP" (${box.x} vs ${at.x})`);
+  // The gutter scrolls as far as the textarea: its marker is on the same line.
+  const marker = await page.locator('.gutter-plain .ln-error').first().boundingBox();
+  assert.ok(Math.abs(marker.y + marker.height / 2 - (box.y + box.height / 2)) < 3, `the gutter's marker is level with the underline (${marker.y} vs ${box.y})`);
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  assert.match(await page.locator('[data-testid=editor]').getAttribute('title'), /Unsupported value: "HTTP"/);
+  await screenshot(page, '04b-large-input-underlined');
+  await page.close();
+});
+
 test('files dropped on the editor or opened are read in the page and analysed', async () => {
   const { page, requests } = await open(browser, url);
   const a = readFileSync(join(corpus, 'guestbook-all-in-one.yaml'), 'utf8');

@@ -15,7 +15,7 @@ use crate::state::Action;
 /// Pixel height of one editor line (kept in step with `--line` in the CSS).
 pub const LINE_PX: f64 = 18.0;
 
-/// Up to this many lines the gutter marks the lines with findings.
+/// Up to this many lines the gutter is one element per line.
 const GUTTER_ELEMENTS_UP_TO: usize = 5000;
 
 #[component]
@@ -99,15 +99,30 @@ pub fn Editor() -> Html {
         }
         let _ = write!(e.1, "{}: {}", d.code, d.message);
     }
-    let lines = state.text.lines().count().max(1);
-    // Large inputs get a plain block of numbers: one text node instead of
-    // one element per line.
+    // As the textarea counts them: a final line break starts a last, empty
+    // line, which the gutter numbers too, so that both scroll as far.
+    let lines = state.text.split('\n').count();
+    // Large inputs get a plain block of numbers, its marked lines the only
+    // elements in it, instead of one element per line.
     let gutter_lines = if lines > GUTTER_ELEMENTS_UP_TO {
+        let mut out: Vec<Html> = Vec::with_capacity(marks.len() * 2 + 1);
         let mut numbers = String::with_capacity(lines * 7);
         for n in 1..=lines {
-            let _ = writeln!(numbers, "{n}");
+            match marks.get(&n) {
+                Some((error, title)) => {
+                    out.push(html! { { std::mem::take(&mut numbers) } });
+                    out.push(html! {
+                        <span class={classes!(if *error { "ln-error" } else { "ln-warn" })} title={title.clone()}>{ n }</span>
+                    });
+                    numbers.push('\n');
+                }
+                None => {
+                    let _ = writeln!(numbers, "{n}");
+                }
+            }
         }
-        html! { <pre class="gutter-plain">{ numbers }</pre> }
+        out.push(html! { { numbers } });
+        html! { <pre class="gutter-plain">{ for out }</pre> }
     } else {
         html! {
             <>
@@ -120,11 +135,7 @@ pub fn Editor() -> Html {
             </>
         }
     };
-    let underlines = if lines > GUTTER_ELEMENTS_UP_TO {
-        html! {}
-    } else {
-        underline(&state.text, &state.view.diagnostics)
-    };
+    let underlines = underline(&state.text, &state.view.diagnostics);
     // Files dropped anywhere on the editor replace its text.
     let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
     let ondrop = {
@@ -227,9 +238,16 @@ fn ranges(text: &str, diagnostics: &[crate::view::DiagView]) -> (Vec<Range>, usi
 }
 
 /// The text with every finding's range wrapped in a `mark`; invisible text
-/// under the textarea's own, so only the underlines show.
+/// under the textarea's own, so only the underlines show. Only what places
+/// an underline is kept: each line break, and on a line with a finding the
+/// text before it. The longest line closes it, so the backdrop scrolls as
+/// wide as the textarea. A large input lays out little more than its
+/// findings.
 fn underline(text: &str, diagnostics: &[crate::view::DiagView]) -> Html {
     let (ranges, _) = ranges(text, diagnostics);
+    if ranges.is_empty() {
+        return html! {};
+    }
     // Overlaps: a later range starts where the earlier one ended.
     let mut out: Vec<Html> = Vec::with_capacity(ranges.len() * 2 + 1);
     let all: Vec<char> = text.chars().collect();
@@ -248,7 +266,7 @@ fn underline(text: &str, diagnostics: &[crate::view::DiagView]) -> Html {
         }
         if start < r.end {
             if start > at {
-                out.push(html! { { all[at..start].iter().collect::<String>() } });
+                out.push(html! { { placing(&all[at..start]) } });
             }
             let class = match r.rank {
                 2 => "u-error",
@@ -263,10 +281,26 @@ fn underline(text: &str, diagnostics: &[crate::view::DiagView]) -> Html {
         }
         i = j;
     }
-    if at < all.len() {
-        out.push(html! { { all[at..].iter().collect::<String>() } });
-    }
-    // A trailing newline needs a character after it to take its height.
-    out.push(html! { { " " } });
+    let mut rest = placing(&all[at..]);
+    // The longest line, and a character after a trailing newline to take
+    // its height.
+    rest.push('\n');
+    let longest = text.lines().max_by_key(|l| l.len()).unwrap_or_default();
+    rest.push_str(if longest.is_empty() { " " } else { longest });
+    out.push(html! { { rest } });
     html! { <>{ for out }</> }
+}
+
+/// What of unmarked text places the marks after it: its line breaks, and
+/// the text after the last of them (before a mark on the same line).
+fn placing(text: &[char]) -> String {
+    match text.iter().rposition(|&c| c == '\n') {
+        None => text.iter().collect(),
+        Some(last) => {
+            let breaks = text[..=last].iter().filter(|&&c| c == '\n').count();
+            let mut s = "\n".repeat(breaks);
+            s.extend(&text[last + 1..]);
+            s
+        }
+    }
 }
