@@ -568,8 +568,9 @@ test('a generated cluster of 10,000 pods stays usable: pods collapse per workloa
   });
   const start = Date.now();
   await paste(page, text);
-  // The minimap holds the whole graph: one box per workload's pods.
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid=minimap] .kind-pod-group').length === 1000, null, { timeout: 120_000 });
+  // The minimap holds the whole graph: one box per workload's pods, each
+  // kind one path.
+  await page.waitForFunction(() => document.querySelector('[data-testid=minimap] .kind-pod-group')?.dataset.count === '1000', null, { timeout: 120_000 });
   const drawn = Date.now() - start;
   const { analysis, editor, pause } = await page.evaluate(() => {
     clearInterval(window.__ticker);
@@ -601,6 +602,15 @@ test('a generated cluster of 10,000 pods stays usable: pods collapse per workloa
   await page.locator('[data-node-id="group:team-3/Deployment/app-3"].selected').waitFor({ state: 'attached' });
   await page.locator('[data-testid=expand-group]').click();
   await page.waitForFunction(() => document.querySelectorAll('[data-kind=pod]').length === 10, null, { timeout: 60_000 });
+  // A graph 20 times taller than wide fills the minimap's box (stretched)
+  // rather than a sliver in it, and the expanded pods are on it.
+  assert.equal(await page.locator('[data-testid=minimap] .kind-pod').getAttribute('data-count'), '10');
+  const map = await page.locator('[data-testid=minimap]').evaluate((m) => {
+    const box = m.getBoundingClientRect();
+    const right = Math.max(...[...m.querySelectorAll('.mini')].map((p) => p.getBoundingClientRect().right));
+    return { stretched: m.getAttribute('preserveAspectRatio') === 'none', box: box.width, drawn: right - box.left };
+  });
+  assert.ok(map.stretched && map.drawn > map.box * 0.8, `the minimap spreads the graph across its box (${map.drawn} of ${map.box} px)`);
   // Thousands of sources: *From* is a field with suggestions, not a list.
   assert.equal(await page.locator('[data-testid=trace-from]').evaluate((e) => e.tagName), 'INPUT');
   await page.locator('[data-testid=trace-from]').fill('node:node-1');

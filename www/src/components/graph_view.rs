@@ -6,6 +6,8 @@
 //! lights its whole path (what leads to it and where it leads), dimming the
 //! rest; Esc or a click on the background deselects.
 
+use std::fmt::Write as _;
+
 use web_sys::{Element, HtmlInputElement, KeyboardEvent, MouseEvent, WheelEvent};
 use yew::prelude::*;
 
@@ -329,11 +331,20 @@ fn legend() -> Html {
     }
 }
 
+/// The minimap box's width over its height (`.minimap` in the CSS).
+const MINIMAP_RATIO: f64 = 200.0 / 130.0;
+
 /// The minimap: the whole graph small, the view as a rectangle; a click
-/// moves the view there.
+/// moves the view there. Each kind of node is one path, so the map of ten
+/// thousand pods is a handful of elements. A graph far taller or wider
+/// than the box is stretched to fill it (an overview to steer by, not to
+/// read), instead of a sliver in the middle of it.
 fn minimap(layout: &Layout, vb: &UseStateHandle<ViewBox>, svg: &NodeRef) -> Html {
+    let (width, height) = (f64::from(layout.width), f64::from(layout.height));
+    let ratio = width / height.max(1.0);
+    let stretch = !(MINIMAP_RATIO / 3.0..=3.0 * MINIMAP_RATIO).contains(&ratio);
     let onclick = {
-        let (vb, svg, width, height) = (vb.clone(), svg.clone(), layout.width, layout.height);
+        let (vb, svg, w, h) = (vb.clone(), svg.clone(), layout.width, layout.height);
         Callback::from(move |e: MouseEvent| {
             e.stop_propagation();
             let target: Element = e.target_unchecked_into();
@@ -341,25 +352,42 @@ fn minimap(layout: &Layout, vb: &UseStateHandle<ViewBox>, svg: &NodeRef) -> Html
                 return;
             };
             let rect = map.get_bounding_client_rect();
-            // The map keeps the graph's aspect ratio, centred (meet).
-            let scale = (rect.width() / f64::from(width)).min(rect.height() / f64::from(height));
-            let left = rect.left() + (rect.width() - scale * f64::from(width)) / 2.0;
-            let top = rect.top() + (rect.height() - scale * f64::from(height)) / 2.0;
-            let at_x = (f64::from(e.client_x()) - left) / scale;
-            let at_y = (f64::from(e.client_y()) - top) / scale;
+            // Stretched, or keeping the graph's aspect ratio, centred (meet).
+            let (sx, sy) = (rect.width() / width, rect.height() / height);
+            let (sx, sy) = if stretch {
+                (sx, sy)
+            } else {
+                (sx.min(sy), sx.min(sy))
+            };
+            let left = rect.left() + (rect.width() - sx * width) / 2.0;
+            let top = rect.top() + (rect.height() - sy * height) / 2.0;
+            let at_x = (f64::from(e.client_x()) - left) / sx;
+            let at_y = (f64::from(e.client_y()) - top) / sy;
             let (pane_w, pane_h) = pane_size(&svg);
-            vb.set(vb.centred_on(at_x as i32, at_y as i32, (pane_w, pane_h), (width, height)));
+            vb.set(vb.centred_on(at_x as i32, at_y as i32, (pane_w, pane_h), (w, h)));
         })
     };
-    // Pods are many: above a few thousand the map shows the rest only.
-    let show_pods = layout.nodes.len() <= 3000;
+    // A few kinds: a list, not a map.
+    let mut paths: Vec<(&str, String, usize)> = Vec::new();
+    for n in &layout.nodes {
+        let i = if let Some(i) = paths.iter().position(|p| p.0 == n.kind) {
+            i
+        } else {
+            paths.push((&n.kind, String::new(), 0));
+            paths.len() - 1
+        };
+        let (_, d, count) = &mut paths[i];
+        let _ = write!(d, "M{} {}h{}v{}h-{}z", n.x, n.y, n.w, NODE_H, n.w);
+        *count += 1;
+    }
     let v = **vb;
     html! {
         <svg class="minimap" data-testid="minimap" viewBox={format!("0 0 {} {}", layout.width, layout.height)} {onclick}
+            preserveAspectRatio={if stretch { "none" } else { "xMidYMid meet" }}
             role="img" aria-label="Minimap: click to move the view">
             <rect class="minimap-bg" x="0" y="0" width={layout.width.to_string()} height={layout.height.to_string()} />
-            { for layout.nodes.iter().filter(|n| show_pods || n.kind != "pod").map(|n| html! {
-                <rect class={classes!("mini", format!("kind-{}", n.kind))} x={n.x.to_string()} y={n.y.to_string()} width={n.w.to_string()} height={NODE_H.to_string()} />
+            { for paths.into_iter().map(|(kind, d, count)| html! {
+                <path class={classes!("mini", format!("kind-{kind}"))} data-count={count.to_string()} {d} />
             }) }
             <rect class="minimap-view" data-testid="minimap-view" x={fixed(v.x, 0)} y={fixed(v.y, 0)} width={fixed(v.w, 0)} height={fixed(v.h, 0)} />
         </svg>
