@@ -15,9 +15,6 @@ use crate::state::Action;
 /// Pixel height of one editor line (kept in step with `--line` in the CSS).
 pub const LINE_PX: f64 = 18.0;
 
-/// Up to this many lines the gutter is one element per line.
-const GUTTER_ELEMENTS_UP_TO: usize = 5000;
-
 #[component]
 pub fn Editor() -> Html {
     let state = use_context::<AppContext>().expect("AppContext is provided by App");
@@ -102,39 +99,25 @@ pub fn Editor() -> Html {
     // As the textarea counts them: a final line break starts a last, empty
     // line, which the gutter numbers too, so that both scroll as far.
     let lines = state.text.split('\n').count();
-    // Large inputs get a plain block of numbers, its marked lines the only
-    // elements in it, instead of one element per line.
-    let gutter_lines = if lines > GUTTER_ELEMENTS_UP_TO {
-        let mut out: Vec<Html> = Vec::with_capacity(marks.len() * 2 + 1);
-        let mut numbers = String::with_capacity(lines * 7);
-        for n in 1..=lines {
-            match marks.get(&n) {
-                Some((error, title)) => {
-                    out.push(html! { { std::mem::take(&mut numbers) } });
-                    out.push(html! {
-                        <span class={classes!(if *error { "ln-error" } else { "ln-warn" })} title={title.clone()}>{ n }</span>
-                    });
-                    numbers.push('\n');
-                }
-                None => {
-                    let _ = writeln!(numbers, "{n}");
-                }
+    // One block of numbers, its marked lines the only elements in it: a
+    // paste lays out one text, not an element per line.
+    let mut gutter_lines: Vec<Html> = Vec::with_capacity(marks.len() * 2 + 1);
+    let mut numbers = String::with_capacity(lines * 7);
+    for n in 1..=lines {
+        match marks.get(&n) {
+            Some((error, title)) => {
+                gutter_lines.push(html! { { std::mem::take(&mut numbers) } });
+                gutter_lines.push(html! {
+                    <span class={classes!(if *error { "ln-error" } else { "ln-warn" })} title={title.clone()}>{ n }</span>
+                });
+                numbers.push('\n');
+            }
+            None => {
+                let _ = writeln!(numbers, "{n}");
             }
         }
-        out.push(html! { { numbers } });
-        html! { <pre class="gutter-plain">{ for out }</pre> }
-    } else {
-        html! {
-            <>
-                { for (1..=lines).map(|n| match marks.get(&n) {
-                    Some((error, title)) => html! {
-                        <div class={classes!("ln", if *error { "ln-error" } else { "ln-warn" })} title={title.clone()}>{ n }</div>
-                    },
-                    None => html! { <div class="ln">{ n }</div> },
-                }) }
-            </>
-        }
-    };
+    }
+    gutter_lines.push(html! { { numbers } });
     let underlines = underline(&state.text, &state.view.diagnostics);
     // Files dropped anywhere on the editor replace its text.
     let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
@@ -152,7 +135,7 @@ pub fn Editor() -> Html {
     html! {
         <div class="editor" {ondragover} {ondrop}>
             <div class="gutter" ref={gutter} aria-hidden="true">
-                { gutter_lines }
+                <pre class="gutter-plain">{ for gutter_lines }</pre>
             </div>
             <div class="code-wrap">
             <pre class="code code-backdrop" ref={backdrop} aria-hidden="true" data-testid="underlines">{ underlines }</pre>
