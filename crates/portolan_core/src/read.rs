@@ -187,17 +187,22 @@ mod parallel {
     }
 
     impl Task<'_> {
-        /// The text a task reads on its own, and whether it starts its
-        /// source (where a byte order mark is skipped): the same text at
-        /// another place reads the same, its positions moved. None for the
-        /// rest of a List, which is read around its items.
+        /// The text a task reads on its own, and whether it is a List item:
+        /// the same text at another place reads the same, its positions
+        /// moved, if it is read the same way (a run of items and a document
+        /// can hold the same bytes: a top-level sequence after a byte order
+        /// mark). None for the rest of a List, which is read around its
+        /// items.
         fn text<'s>(&self, sources: &'s [Source]) -> Option<(&'s str, bool)> {
             let (source, (start, end)) = match self {
                 Task::Chunks { source, start, end } => (*source, (*start, *end)),
                 Task::Items { source, part } => (*source, *part),
                 Task::Rest { .. } => return None,
             };
-            Some((&sources[source].text[start..end], start == 0))
+            Some((
+                &sources[source].text[start..end],
+                matches!(self, Task::Items { .. }),
+            ))
         }
 
         fn start(&self) -> usize {

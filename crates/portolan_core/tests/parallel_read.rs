@@ -323,6 +323,22 @@ fn the_two_sides_of_a_diff_read_as_each_alone() {
             same_pair(&head, &base, &format!("text {i}, edit {j} reversed"));
         }
     }
+    // The same bytes as a document (a top-level sequence after a byte
+    // order mark) and as a List item are read differently (found in
+    // review).
+    let item = "- apiVersion: v1\n  kind: Pod\n  metadata: {name: a}\n";
+    let bom = [Source::new("bom.yaml", format!("\u{feff}{item}"))];
+    let listed = [Source::new("list.yaml", list(&item.repeat(3)))];
+    same_pair(
+        &bom,
+        &listed,
+        "a document and a List item of the same bytes",
+    );
+    same_pair(
+        &listed,
+        &bom,
+        "a List item and a document of the same bytes",
+    );
     // Files added, removed and moved between the sides.
     let files_of = |n: usize| -> Vec<Source> {
         corpus
