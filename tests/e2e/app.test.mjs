@@ -266,6 +266,37 @@ test('a large input is underlined too, at its place, and its gutter marks the li
   await page.close();
 });
 
+test('a file with CRLF line ends: the gutter, the underlines and the jump keep to the textarea\'s lines', async () => {
+  const { page } = await open(browser, url);
+  const text = 'apiVersion: v1\r\nkind: Service\r\nmetadata:\r\n  name: web\r\nspec:\r\n  ports:\r\n  - name: http\r\n    port: 80\r\n    protocol: HTTP\r\n';
+  const dt = await page.evaluateHandle((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'crlf.yaml', { type: 'text/yaml' }));
+    return dt;
+  }, text);
+  await page.dispatchEvent('.editor', 'drop', { dataTransfer: dt });
+  await page.locator('[data-testid=underlines] mark', { hasText: 'HTTP' }).waitFor({ state: 'attached', timeout: 30_000 });
+  // One gutter number per line of the textarea (its value holds LF only).
+  const { shown, numbered } = await page.evaluate(() => ({
+    shown: document.querySelector('[data-testid=editor]').value.split('\n').length,
+    numbered: document.querySelector('.gutter-plain').textContent.trim().split(/\s+/).length,
+  }));
+  assert.equal(numbered, shown);
+  const code = await page.locator('[data-testid=diagnostic]', { hasText: 'HTTP' }).getAttribute('data-code');
+  await page.locator(`[data-testid=diagnostic][data-code="${code}"]`, { hasText: 'HTTP' }).locator('button').click();
+  const selected = await page.locator('[data-testid=editor]').evaluate((t) => t.value.slice(t.selectionStart, t.selectionEnd));
+  assert.equal(selected, '    protocol: HTTP', 'the jump selects the finding\'s line');
+  const line = await page.locator('[data-testid=diagnostic]', { hasText: 'HTTP' }).getAttribute('data-line');
+  const box = await page.locator('[data-testid=underlines] mark', { hasText: 'HTTP' }).boundingBox();
+  const at = await page.locator('[data-testid=editor]').evaluate((t, line) => {
+    const r = t.getBoundingClientRect();
+    const cs = getComputedStyle(t);
+    return { y: r.top + parseFloat(cs.paddingTop) + (line - 1) * parseFloat(cs.lineHeight) - t.scrollTop, h: parseFloat(cs.lineHeight) };
+  }, Number(line));
+  assert.ok(box.y >= at.y - 1 && box.y + box.height <= at.y + at.h + 1, `the underline is on line ${line}`);
+  await page.close();
+});
+
 test('files dropped on the editor or opened are read in the page and analysed', async () => {
   const { page, requests } = await open(browser, url);
   const a = readFileSync(join(corpus, 'guestbook-all-in-one.yaml'), 'utf8');

@@ -70,6 +70,9 @@ pub fn Editor() -> Html {
         let text = state.text.clone();
         use_effect_with(state.goto, move |goto| {
             if let (Some((line, _)), Some(a)) = (goto, area.cast::<HtmlTextAreaElement>()) {
+                // Offsets into the textarea's value, where every line ends
+                // in one LF.
+                let text = one_break(&text);
                 let start: usize = text
                     .split_inclusive('\n')
                     .take(line.saturating_sub(1))
@@ -78,9 +81,7 @@ pub fn Editor() -> Html {
                 let len = text
                     .split_inclusive('\n')
                     .nth(line.saturating_sub(1))
-                    .map_or(0, |l| {
-                        l.trim_end_matches(['\n', '\r']).encode_utf16().count()
-                    });
+                    .map_or(0, |l| l.trim_end_matches('\n').encode_utf16().count());
                 let _ = a.focus();
                 let _ = a.set_selection_range(start as u32, (start + len) as u32);
                 a.set_scroll_top((((*line as f64) - 4.0).max(0.0) * LINE_PX) as i32);
@@ -96,9 +97,12 @@ pub fn Editor() -> Html {
         }
         let _ = write!(e.1, "{}: {}", d.code, d.message);
     }
-    // As the textarea counts them: a final line break starts a last, empty
-    // line, which the gutter numbers too, so that both scroll as far.
-    let lines = state.text.split('\n').count();
+    // Lines as the textarea shows them (and as the core counts them): CRLF
+    // and a lone CR each end a line.
+    let shown = one_break(&state.text);
+    // A final line break starts a last, empty line, which the gutter
+    // numbers too, so that both scroll as far.
+    let lines = shown.split('\n').count();
     // One block of numbers, its marked lines the only elements in it: a
     // paste lays out one text, not an element per line.
     let mut gutter_lines: Vec<Html> = Vec::with_capacity(marks.len() * 2 + 1);
@@ -117,8 +121,11 @@ pub fn Editor() -> Html {
             }
         }
     }
+    // One line more than the text: the textarea can scroll a scrollbar's
+    // height further when its long lines give it a horizontal one.
+    numbers.push_str("\n ");
     gutter_lines.push(html! { { numbers } });
-    let underlines = underline(&state.text, &state.view.diagnostics);
+    let underlines = underline(&shown, &state.view.diagnostics);
     // Files dropped anywhere on the editor replace its text.
     let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
     let ondrop = {
@@ -268,10 +275,35 @@ fn underline(text: &str, diagnostics: &[crate::view::DiagView]) -> Html {
     // The longest line, and a character after a trailing newline to take
     // its height.
     rest.push('\n');
-    let longest = text.lines().max_by_key(|l| l.len()).unwrap_or_default();
+    let longest = text.lines().max_by_key(|l| columns(l)).unwrap_or_default();
     rest.push_str(if longest.is_empty() { " " } else { longest });
     out.push(html! { { rest } });
     html! { <>{ for out }</> }
+}
+
+/// `text` with each CRLF and lone CR as one LF, as a textarea holds it.
+fn one_break(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n").into()
+    } else {
+        text.into()
+    }
+}
+
+/// How many columns a line takes in the editor: a tab runs to the next
+/// multiple of its 2 columns; East Asian wide characters take 2.
+fn columns(line: &str) -> usize {
+    line.chars().fold(0, |at, c| match c {
+        '\t' => at + 2 - at % 2,
+        '\u{1100}'..='\u{115f}'
+        | '\u{2e80}'..='\u{a4cf}'
+        | '\u{ac00}'..='\u{d7a3}'
+        | '\u{f900}'..='\u{faff}'
+        | '\u{ff00}'..='\u{ff60}'
+        | '\u{1f300}'..='\u{1faff}'
+        | '\u{20000}'..='\u{3fffd}' => at + 2,
+        _ => at + 1,
+    })
 }
 
 /// What of unmarked text places the marks after it: its line breaks, and
