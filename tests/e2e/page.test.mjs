@@ -106,8 +106,17 @@ for (const [width, height] of [[1280, 720], [1600, 1000]]) {
   });
 }
 
-test('find and focus: search, the selection\'s whole path lit and the rest dimmed, a legend, Services with no endpoint in the error colour', async () => {
-  const { page, errors } = await open(browser, url);
+// The three viewports of issue 17: on a phone the panes are tabs, and a
+// selection brings the details to the front.
+const SIZES = [[1600, 1000], [1280, 720], [390, 844]];
+
+/** Show a pane: a tab on a phone, always there on a wide screen. */
+async function pane(page, name) {
+  if (await page.locator('[data-testid=tabs]').isVisible()) await page.locator(`[data-testid=tab-${name}]`).click();
+}
+
+for (const [width, height] of SIZES) test(`find and focus at ${width}×${height}: search, the selection's whole path lit and the rest dimmed, a legend, Services with no endpoint in the error colour`, async () => {
+  const { page, errors } = await open(browser, url, { width, height });
   const node = (id) => page.locator(`[data-node-id="${id}"]`);
   await page.locator('[data-testid=graph-search]').fill('cart');
   assert.match(await page.locator('[data-testid=search-count]').textContent(), /^[1-9]\d* match/);
@@ -115,12 +124,15 @@ test('find and focus: search, the selection\'s whole path lit and the rest dimme
   assert.match(await node('service:default/adservice').getAttribute('class'), /\bdim\b/);
   // Enter selects the first match.
   await page.locator('[data-testid=graph-search]').press('Enter');
+  await page.locator('[data-testid=details][data-node] .pane-title').waitFor({ state: 'attached' });
   assert.match(await page.locator('[data-testid=details][data-node] .pane-title').textContent(), /cart/);
+  await pane(page, 'graph');
   await page.locator('[data-testid=graph-search]').fill('');
   // A Service selected: its ports and pods lit, everything else dimmed.
   await page.keyboard.press('Escape');
   await page.locator('[data-testid=graph-search]').fill('checkoutservice');
   await page.locator('[data-testid=graph-search]').press('Enter');
+  await pane(page, 'graph');
   await page.locator('[data-testid=graph-search]').fill('');
   const lit = await page.locator('[data-testid=graph] .node:not(.dim)').evaluateAll((els) => els.map((e) => e.dataset.nodeId));
   assert.ok(lit.includes('service:default/checkoutservice'));
@@ -128,7 +140,7 @@ test('find and focus: search, the selection\'s whole path lit and the rest dimme
   assert.ok(lit.some((id) => id.startsWith('pod:default/checkoutservice-')), lit.join(', '));
   assert.ok(!lit.includes('service:default/adservice'));
   assert.ok(await page.locator('[data-testid=graph] .edge.hot').count() >= 2);
-  await screenshot(page, '11-focus');
+  await screenshot(page, `11-focus-${width}`);
   await page.keyboard.press('Escape');
   assert.equal(await page.locator('[data-testid=graph] .node.dim').count(), 0, 'Esc lights everything again');
   // The legend says what the colours mean.
@@ -146,12 +158,16 @@ test('find and focus: search, the selection\'s whole path lit and the rest dimme
   await page.close();
 });
 
-test('details for every node kind, in words, with trace from here and trace to here', async () => {
-  const { page, errors } = await open(browser, url);
+for (const [width, height] of SIZES) test(`details for every node kind at ${width}×${height}, in words, with trace from here and trace to here`, async () => {
+  const { page, errors } = await open(browser, url, { width, height });
   const select = async (query) => {
+    await pane(page, 'graph');
     await page.locator('[data-testid=graph-search]').fill(query);
     await page.locator('[data-testid=graph-search]').press('Enter');
+    await pane(page, 'graph');
     await page.locator('[data-testid=graph-search]').fill('');
+    await pane(page, 'details');
+    await page.locator('[data-testid=details][data-node]').waitFor({ state: 'attached' });
   };
   // A Service: what kind of doorway, who reaches it, where it sends.
   await select('service:default/frontend-external');
@@ -159,7 +175,7 @@ test('details for every node kind, in words, with trace from here and trace to h
   assert.match(summary, /A LoadBalancer Service: a cloud load balancer at 203\.0\.113\.\d+/);
   assert.match(summary, /Pods reach it as frontend-external\.default\.svc\.cluster\.local/);
   assert.match(summary, /It sends to the pods whose labels include app=frontend: 1 ready endpoint/);
-  await screenshot(page, '12-service-in-words');
+  await screenshot(page, `12-service-in-words-${width}`);
   // A port: its own details and endpoints.
   await select('port:default/cartservice:7070/TCP');
   assert.match(await page.locator('[data-testid=details][data-node] .pane-title').textContent(), /Port 7070\/TCP of Service default\/cartservice/);
@@ -171,6 +187,7 @@ test('details for every node kind, in words, with trace from here and trace to h
   await select('pod:default/frontend-');
   await page.locator('[data-testid=trace-from-here]').click();
   assert.match(await page.locator('[data-testid=trace-from]').inputValue(), /^pod:default\/frontend-/);
+  await pane(page, 'trace');
   await page.locator('[data-testid=trace-run]').click();
   await page.waitForSelector('[data-testid=trace-result]');
   assert.equal(await page.locator('[data-testid=trace-result]').getAttribute('data-verdict'), 'delivered');
@@ -180,6 +197,7 @@ test('details for every node kind, in words, with trace from here and trace to h
   await page.locator('[data-testid=trace-to-here]').click();
   assert.equal(await page.locator('[data-testid=trace-from]').inputValue(), 'external');
   assert.match(await page.locator('[data-testid=trace-to]').inputValue(), /^203\.0\.113\.\d+:80$/);
+  await pane(page, 'trace');
   await page.locator('[data-testid=trace-run]').click();
   await page.waitForFunction(() => document.querySelector('[data-testid=trace-result]')?.dataset.verdict === 'delivered');
   // The nodes list is reachable with a node selected.
