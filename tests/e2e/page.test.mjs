@@ -206,8 +206,8 @@ for (const [width, height] of SIZES) test(`details for every node kind at ${widt
   await page.close();
 });
 
-test('work is kept: the text across reloads, an example that replaced it can be undone, the theme follows the system and is remembered', async () => {
-  const { page, errors } = await open(browser, url);
+for (const [width, height] of SIZES) test(`work is kept at ${width}×${height}: the text across reloads, an example that replaced it can be undone, the theme follows the system and is remembered`, async () => {
+  const { page, errors } = await open(browser, url, { width, height });
   const bookinfo = `# my own copy\n${readFileSync(join(corpus, 'bookinfo.yaml'), 'utf8')}`;
   await paste(page, bookinfo);
   await page.reload();
@@ -264,8 +264,9 @@ test('a share link says what it changes, with reset, and carries the selection a
   await page.close();
 });
 
-test('trace that guides: suggestions that fit the source, a Service\'s bare name, plain errors, rules behind "why"', async () => {
-  const { page, errors } = await open(browser, url);
+for (const [width, height] of SIZES) test(`trace that guides at ${width}×${height}: suggestions that fit the source, a Service's bare name, plain errors, rules behind "why"`, async () => {
+  const { page, errors } = await open(browser, url, { width, height });
+  await pane(page, 'trace');
   const options = () => page.locator('#trace-destinations option').evaluateAll((os) => os.map((o) => o.value));
   assert.ok((await options()).includes('cartservice.default:7070'), 'a pod is offered the cluster\'s names');
   await page.locator('[data-testid=trace-from]').selectOption('external');
@@ -283,7 +284,7 @@ test('trace that guides: suggestions that fit the source, a Service\'s bare name
   assert.doesNotMatch(await hop.evaluate((li) => [...li.childNodes].filter((n) => n.nodeName !== 'DETAILS').map((n) => n.textContent).join('')), /\(D\.\d/);
   await hop.locator('.why summary').click();
   assert.match(await hop.locator('.why').textContent(), /Rule D\.2\.4 of docs\/spec\/kubernetes-services\.md/);
-  await screenshot(page, '14-trace-why');
+  await screenshot(page, `14-trace-why-${width}`);
   // A port the Service lacks: the path in the error colour, stopping at
   // the Service.
   await page.locator('[data-testid=trace-to]').fill('cartservice.default:9999');
@@ -291,7 +292,7 @@ test('trace that guides: suggestions that fit the source, a Service\'s bare name
   await page.waitForFunction(() => ['reject', 'not-intercepted', 'drop'].includes(document.querySelector('[data-testid=trace-result]')?.dataset.verdict));
   assert.deepEqual(await page.locator('[data-testid=graph] .node.stopped').evaluateAll((els) => els.map((e) => e.dataset.nodeId)), ['service:default/cartservice']);
   assert.equal(await page.locator('[data-testid=graph].trace-failed').count(), 1);
-  await screenshot(page, '14b-trace-stopped');
+  await screenshot(page, `14b-trace-stopped-${width}`);
   // A name that is no Service, without a port: what to write instead.
   await page.locator('[data-testid=trace-to]').fill('nosuchthing');
   await page.locator('[data-testid=trace-run]').click();
