@@ -233,27 +233,31 @@ for (const [width, height] of SIZES) test(`work is kept at ${width}×${height}: 
   await page.close();
 });
 
-test('a share link says what it changes, with reset, and carries the selection and the trace', async () => {
-  const { page, errors } = await open(browser, url);
+for (const [width, height] of SIZES) test(`a share link at ${width}×${height} says what it changes, with reset, and carries the selection and the trace`, async () => {
+  const { page, errors } = await open(browser, url, { width, height });
   await page.locator('[data-testid=graph-search]').fill('pod:default/cartservice-');
   await page.locator('[data-testid=graph-search]').press('Enter');
+  await pane(page, 'details');
   await page.locator('[data-testid=kill-pod]').click();
   await page.locator('[data-testid=what-if]').waitFor();
+  await pane(page, 'graph');
   await page.locator('[data-testid=graph-search]').fill('service:default/cartservice');
   await page.locator('[data-testid=graph-search]').press('Enter');
+  await pane(page, 'details');
   await page.locator('[data-testid=trace-to-here]').click();
+  await pane(page, 'trace');
   await page.locator('[data-testid=trace-run]').click();
   await page.waitForSelector('[data-testid=trace-result]');
   await page.locator('[data-testid=share]').click();
   await page.waitForSelector('[data-testid=shared]');
   const link = page.url();
-  const { page: other } = await open(browser, link);
+  const { page: other } = await open(browser, link, { width, height });
   const banner = other.locator('[data-testid=link-banner]');
   await banner.waitFor();
   assert.match(await banner.textContent(), /This link changes the snapshot: pod default\/cartservice-\S+ deleted/);
-  await screenshot(other, '13-share-banner');
+  await screenshot(other, `13-share-banner-${width}`);
   // The selection and the trace came with it.
-  await other.waitForSelector('[data-testid=trace-result]');
+  await other.waitForSelector('[data-testid=trace-result]', { state: 'attached' });
   assert.match(await other.locator('[data-testid=details][data-node] .pane-title').textContent(), /Service default\/cartservice/);
   assert.equal(await other.locator('[data-testid=trace-to]').inputValue(), 'cartservice.default:7070');
   await other.locator('[data-testid=link-reset]').click();
@@ -305,8 +309,8 @@ for (const [width, height] of SIZES) test(`trace that guides at ${width}×${heig
   await page.close();
 });
 
-test('keyboard: a skip link, the graph is one tab stop, arrows move between nodes, + and - zoom', async () => {
-  const { page, errors } = await open(browser, url);
+for (const [width, height] of SIZES) test(`keyboard at ${width}×${height}: a skip link, the graph is one tab stop, arrows move between nodes, + and - zoom`, async () => {
+  const { page, errors } = await open(browser, url, { width, height });
   assert.equal(await page.locator('[data-testid=graph] .node[tabindex="0"]').count(), 1, 'one tab stop in the graph');
   // The skip link is the first thing Tab reaches.
   await page.keyboard.press('Tab');
@@ -321,6 +325,10 @@ test('keyboard: a skip link, the graph is one tab stop, arrows move between node
   assert.ok(right && right !== below, `${below} → ${right}`);
   await page.keyboard.press('Enter');
   assert.equal(await page.locator('[data-testid=graph] .node.selected').getAttribute('data-node-id'), right);
+  // On a phone the selection brought the details to the front: back to
+  // the graph, whose tab stop is the selected node.
+  await pane(page, 'graph');
+  await page.locator('[data-testid=graph] .node[tabindex="0"]').focus();
   const before = await viewBox(page);
   await page.keyboard.press('-');
   const after = await viewBox(page);
