@@ -71,20 +71,26 @@ impl Sink {
 /// too small to pay for the threads.
 pub const PARALLEL_MIN_BYTES: usize = 256 << 10;
 
+/// The size of the pieces `bytes` of input are read in on `threads`
+/// threads: several pieces per thread, so that uneven pieces even out.
+#[cfg(not(target_arch = "wasm32"))]
+fn piece_bytes(bytes: usize, threads: usize) -> usize {
+    (bytes / (threads * 8)).clamp(64 << 10, 1 << 20)
+}
+
 /// Read every source; `threads` is how many threads may share the work
 /// (0: as many as the machine has cores).
 pub fn read(sources: &[Source], limits: &Limits, namespace: &str, threads: usize) -> Read {
     let threads = crate::par::threads(threads);
     let bytes: usize = sources.iter().map(|s| s.text.len()).sum();
     if threads > 1 && bytes >= PARALLEL_MIN_BYTES {
-        // Several pieces per thread, so that uneven pieces even out.
         #[cfg(not(target_arch = "wasm32"))]
         return parallel::read(
             sources,
             limits,
             namespace,
             threads,
-            (bytes / (threads * 8)).clamp(64 << 10, 1 << 20),
+            piece_bytes(bytes, threads),
         );
     }
     let mut out = Read::default();
@@ -127,7 +133,7 @@ pub fn read_pair(
             limits,
             namespace,
             threads,
-            (bytes / (threads * 8)).clamp(64 << 10, 1 << 20),
+            piece_bytes(bytes, threads),
         );
     }
     (
@@ -205,6 +211,14 @@ mod parallel {
             ))
         }
 
+        fn source(&self) -> usize {
+            match self {
+                Task::Chunks { source, .. }
+                | Task::Items { source, .. }
+                | Task::Rest { source, .. } => *source,
+            }
+        }
+
         fn start(&self) -> usize {
             match self {
                 Task::Chunks { start, .. } => *start,
@@ -277,7 +291,7 @@ mod parallel {
                 limits,
                 namespace,
             };
-            reader.execute(task, &mut MapCache::default(), Vec::new()).0
+            reader.execute(task, &mut MapCache::default(), &[]).0
         });
         assemble(sources, &plans, outs, limits, namespace)
     }
@@ -328,9 +342,8 @@ mod parallel {
             let mut maps = MapCache::default();
             let mut outs = Vec::new();
             for i in run.tasks.clone() {
-                let none = Vec::new();
-                let mine = if run.head { &none } else { &twins[i] };
-                let (out, theirs) = reader.execute(&tasks[i], &mut maps, mine.iter().collect());
+                let mine: &[Twin] = if run.head { &[] } else { &twins[i] };
+                let (out, theirs) = reader.execute(&tasks[i], &mut maps, mine);
                 outs.push((run.head, i, out));
                 outs.extend(theirs.into_iter().map(|(t, out)| (true, t, out)));
             }
@@ -359,7 +372,7 @@ mod parallel {
                 namespace,
             };
             reader
-                .execute(&head_tasks[i], &mut MapCache::default(), Vec::new())
+                .execute(&head_tasks[i], &mut MapCache::default(), &[])
                 .0
         });
         for (i, out) in missing.into_iter().zip(read_again) {
@@ -409,11 +422,7 @@ mod parallel {
             };
             twins[b].push(Twin {
                 task: i,
-                source: match task {
-                    Task::Chunks { source, .. }
-                    | Task::Items { source, .. }
-                    | Task::Rest { source, .. } => *source,
-                },
+                source: task.source(),
                 delta: there - here,
             });
             shared[i] = true;
@@ -517,7 +526,7 @@ mod parallel {
                                 id,
                                 (cut.start, cut.end),
                                 &mut MapCache::default(),
-                                &mut Decoder::new(Vec::new()),
+                                &mut Decoder::new(&[]),
                             );
                             count(&whole.roots);
                             source.absorb(whole.read);
@@ -560,10 +569,10 @@ mod parallel {
     }
 
     impl Decoder {
-        fn new(twins: Vec<&Twin>) -> Self {
+        fn new(twins: &[Twin]) -> Self {
             Decoder {
                 copies: twins
-                    .into_iter()
+                    .iter()
                     .map(|t| Copy {
                         task: t.task,
                         source: t.source,
@@ -677,7 +686,7 @@ mod parallel {
             &self,
             task: &Task<'_>,
             maps: &mut MapCache,
-            twins: Vec<&Twin>,
+            twins: &[Twin],
         ) -> (Out, Vec<(usize, Out)>) {
             let mut decoder = Decoder::new(twins);
             let (source, text) = match task {

@@ -38,29 +38,40 @@ fn fingerprint(r: &Read) -> String {
     )
 }
 
+/// Two fingerprints of one input are equal, or the test fails showing
+/// the lines around the first difference.
+fn same_reading(what: &str, (a_name, a): (&str, &str), (b_name, b): (&str, &str)) {
+    if a == b {
+        return;
+    }
+    let at = a
+        .lines()
+        .zip(b.lines())
+        .position(|(x, y)| x != y)
+        .unwrap_or(0);
+    let around = |s: &str| {
+        s.lines()
+            .skip(at.saturating_sub(5))
+            .take(12)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    panic!(
+        "{what}: differs at line {at}:\n--- {a_name}\n{}\n--- {b_name}\n{}",
+        around(a),
+        around(b)
+    );
+}
+
 fn same(sources: &[Source], limits: &Limits, what: &str) {
     let whole = fingerprint(&read(sources, limits, "default", 1));
     for (threads, piece) in [(2, 1), (3, 700), (2, 4096), (4, 64 << 10)] {
         let cut = fingerprint(&read_in_pieces(sources, limits, "default", threads, piece));
-        if cut != whole {
-            let at = whole
-                .lines()
-                .zip(cut.lines())
-                .position(|(a, b)| a != b)
-                .unwrap_or(0);
-            let around = |s: &str| {
-                s.lines()
-                    .skip(at.saturating_sub(5))
-                    .take(12)
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            };
-            panic!(
-                "{what}: {threads} threads, pieces of {piece} bytes differ at line {at}:\n--- front to back\n{}\n--- in pieces\n{}",
-                around(&whole),
-                around(&cut)
-            );
-        }
+        same_reading(
+            &format!("{what}: {threads} threads, pieces of {piece} bytes"),
+            ("front to back", &whole),
+            ("in pieces", &cut),
+        );
     }
 }
 
@@ -261,25 +272,11 @@ fn same_pair(base: &[Source], head: &[Source], what: &str) {
             ("base", &alone.0, fingerprint(&b)),
             ("head", &alone.1, fingerprint(&h)),
         ] {
-            if *whole != paired {
-                let at = whole
-                    .lines()
-                    .zip(paired.lines())
-                    .position(|(a, b)| a != b)
-                    .unwrap_or(0);
-                let around = |s: &str| {
-                    s.lines()
-                        .skip(at.saturating_sub(5))
-                        .take(12)
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                };
-                panic!(
-                    "{what}: the {side}, {threads} threads, runs of {piece} bytes, differs at line {at}:\n--- alone\n{}\n--- paired\n{}",
-                    around(whole),
-                    around(&paired)
-                );
-            }
+            same_reading(
+                &format!("{what}: the {side}, {threads} threads, runs of {piece} bytes"),
+                ("alone", whole),
+                ("paired", &paired),
+            );
         }
     }
 }
